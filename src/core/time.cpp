@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/time.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/units.hpp"
+
+namespace ion {
+
+std::string format_duration(Duration d) {
+  struct Unit { Duration ns; const char* name; };
+  static constexpr Unit units[] = {{kSecond, "s"}, {kMillisecond, "ms"}, {kMicrosecond, "us"}, {1, "ns"}};
+  if (d == 0) return "0s";
+  Duration mag = d < 0 ? -d : d;
+  char buf[48];
+  for (const auto& u : units) {
+    if (mag >= u.ns) {
+      std::snprintf(buf, sizeof buf, "%.9g%s", static_cast<double>(d) / static_cast<double>(u.ns), u.name);
+      return buf;
+    }
+  }
+  return "0s";
+}
+
+Result<Duration> parse_duration(std::string_view text) {
+  Result<double> s = parse_quantity(text, Dim::time);
+  if (!s) return s.status();
+  if (std::fabs(*s) > 9.2e9) return error(Errc::out_of_range, "\"" + std::string(text) + "\" is too long a duration");
+  return from_seconds(*s);
+}
+
+}  // namespace ion

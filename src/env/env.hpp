@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The Env: every node's only door to time, timers, randomness, datagrams and files.
+// The same node code runs on RealEnv (monotonic clock, UDP sockets, real-time pacing) and on a
+// SimEnv node (virtual integer-ns clock, simulated network) — see ARCHITECTURE.md.
+//
+// Threading: an Env and everything driven by it is single-threaded. Callbacks (timers, receivers,
+// deferred work) run on the loop, one at a time, never re-entrantly.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/prng.hpp"
+#include "core/status.hpp"
+#include "core/time.hpp"
+#include "env/sockaddr.hpp"
+
+namespace ion {
+
+using TimerId = uint64_t;  // 0 is never a valid id
+using SocketId = uint32_t;
+
+// A received datagram. `data` is valid only during the callback.
+struct Datagram {
+  SockAddr from;
+  std::span<const uint8_t> data;
+  Time rx_time = 0;  // local clock at reception (kernel timestamp where available)
+};
+using DatagramHandler = std::function<void(const Datagram&)>;
+
+// An output file opened through the Env (append-only, as the event log needs).
+class OutputFile {
+ public:
+  virtual ~OutputFile() = default;
+  virtual Status append(std::span<const uint8_t> bytes) = 0;
+  virtual Status flush() = 0;  // to the OS
+  virtual Status sync() = 0;   // to stable storage (fdatasync)
+  virtual uint64_t size() const = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // This node's local clock (ns). Monotonic. On SimEnv it includes the node's offset and drift.
+  virtual Time now() const = 0;
+
+  // Runs fn once when now() >= t (local clock). Timers due at the same instant run in the order
+  // they were scheduled. Returns an id usable with cancel().
+  virtual TimerId schedule_at(Time t, std::function<void()> fn) = 0;
+  TimerId schedule_after(Duration d, std::function<void()> fn) { return schedule_at(now() + d, std::move(fn)); }
+  // True if the timer was pending and will no longer run.
+  virtual bool cancel(TimerId id) = 0;
+  // Runs fn once the loop has no other work ready at the current instant (after every timer and
+  // datagram that is already due). Used by link batchers: "send when nothing else is ready".
+  virtual void defer(std::function<void()> fn) = 0;
+
+  // Binds a UDP socket at `local` (port 0: any free port). Datagrams arriving there go to
+  // `on_receive`. Fails with a clear message if the address is in use or not local.
+  virtual Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) = 0;
+  virtual Result<SockAddr> local_address(SocketId s) const = 0;
+  // Sends one datagram; never blocks. A full socket buffer is an error the caller counts.
+  virtual Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) = 0;
+  virtual void close_socket(SocketId s) = 0;
+
+  // A reproducible random stream for a named subsystem of this node (same seed → same numbers).
+  virtual Rng rng(std::string_view stream) const = 0;
+
+  // Opens `path` for appending (created with its parent directories if missing).
+  virtual Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) = 0;
+
+  // Asks the loop driving this node to stop (RealEnv: run() returns; SimEnv: the node's timers
+  // and sockets are dropped). Idempotent.
+  virtual void stop() = 0;
+  virtual bool stopped() const = 0;
+
+  // The node's name (for logs and random streams).
+  virtual const std::string& name() const = 0;
+};
+
+}  // namespace ion
