@@ -14,10 +14,34 @@ struct CliError : std::runtime_error {
   int code;
 };
 
+void add_inspect_command(CLI::App& app);
+void add_keygen_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
+void add_device_command(CLI::App& app);
+void add_culture_command(CLI::App& app);
+void add_detect_command(CLI::App& app);
+void add_neuron_command(CLI::App& app);
+void add_neuron_bench_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_node_command(CLI::App& app);
+void add_bench_link_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 // ION_COMMAND_DECLARATIONS (keep this marker: commands are declared above it, one line each)
 
 inline void add_all_commands(CLI::App& app) {
   (void)app;
+  add_run_command(app);
+  add_node_command(app);
+  add_inspect_command(app);
+  add_keygen_command(app);
+  add_validate_command(app);
+  add_device_command(app);
+  add_culture_command(app);
+  add_detect_command(app);
+  add_neuron_command(app);
+  add_neuron_bench_command(app);
+  add_bench_link_command(app);
+  add_report_command(app);
   // ION_COMMAND_REGISTRATIONS (keep this marker: commands are registered above it, one line each)
 }
 

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const ion::cli::CliError& e) {
-    std::fprintf(stderr, "ion: %s\n", e.what());
+    if (*e.what()) std::fprintf(stderr, "ion: %s\n", e.what());
     return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ion: error: %s\n", e.what());

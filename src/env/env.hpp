@@ -31,6 +31,12 @@ struct Datagram {
 };
 using DatagramHandler = std::function<void(const Datagram&)>;
 
+// One outgoing datagram of a batch (see Env::send_batch). `data` must stay valid during the call.
+struct OutDatagram {
+  SockAddr to;
+  std::span<const uint8_t> data;
+};
+
 // An output file opened through the Env (append-only, as the event log needs).
 class OutputFile {
  public:
@@ -65,6 +71,20 @@ class Env {
   // Sends one datagram; never blocks. A full socket buffer is an error the caller counts.
   virtual Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) = 0;
   virtual void close_socket(SocketId s) = 0;
+  // Sends datagrams in order (RealEnv: one sendmmsg per up to 64). Returns how many were sent; it
+  // stops at the first failure and returns that failure only if nothing was sent.
+  virtual Result<size_t> send_batch(SocketId s, std::span<const OutDatagram> batch) {
+    size_t sent = 0;
+    for (const OutDatagram& d : batch) {
+      Status st = send_to(s, d.to, d.data);
+      if (!st.is_ok()) {
+        if (sent == 0) return st;
+        break;
+      }
+      ++sent;
+    }
+    return sent;
+  }
 
   // A reproducible random stream for a named subsystem of this node (same seed → same numbers).
   virtual Rng rng(std::string_view stream) const = 0;

@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,8 +34,12 @@ struct SockAddr {
 template <>
 struct std::hash<ion::SockAddr> {
   size_t operator()(const ion::SockAddr& a) const noexcept {
-    uint64_t h = 1469598103934665603ULL ^ static_cast<uint64_t>(a.family);
-    for (uint8_t b : a.addr) h = (h ^ b) * 1099511628211ULL;
-    return static_cast<size_t>((h ^ a.port) * 1099511628211ULL);
+    uint64_t lo, hi;
+    std::memcpy(&lo, a.addr.data(), 8);
+    std::memcpy(&hi, a.addr.data() + 8, 8);
+    uint64_t h = (lo * 0x9E3779B97F4A7C15ULL) ^ (hi + 0xC2B2AE3D27D4EB4FULL);
+    h ^= (static_cast<uint64_t>(a.port) << 8) | static_cast<uint64_t>(a.family);
+    h *= 0xFF51AFD7ED558CCDULL;
+    return static_cast<size_t>(h ^ (h >> 32));
   }
 };

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
+// resistance after every pulse; `ion device sweep` for I–V loops; `ion device list`;
+// `ion device bench` for pulse-update throughput.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/units.hpp"
+#include "device/arc_one.hpp"
+#include "device/bench.hpp"
+#include "device/memristor.hpp"
+#include "device/program.hpp"
+#include "device/svg_plot.hpp"
+
+namespace ion::cli {
+namespace {
+
+using device::Memristor;
+
+struct ModelOpts {
+  std::string model = "compact", preset, r0, read = "0.5V", svg;
+  std::vector<std::string> params;
+};
+
+void add_model_options(CLI::App* c, ModelOpts& o) {
+  c->add_option("--model", o.model, "device model (see `ion device list`)")->capture_default_str();
+  c->add_option("--preset", o.preset, "parameter preset of the model (default: its first)");
+  c->add_option("--param", o.params, "override a parameter, name=value (repeatable), e.g. Ap=11.4");
+  c->add_option("--r0", o.r0, "initial resistance measured at --read, e.g. 12kohm");
+  c->add_option("--read", o.read, "read voltage, e.g. 0.5V")->capture_default_str();
+  c->add_option("--svg", o.svg, "also write the curve as an SVG plot to FILE");
+}
+
+template <class T>
+T value_or_throw(Result<T> r, const std::string& where) {
+  if (!r) throw CliError(where + ": " + r.status().message(), 2);
+  return std::move(r).value();
+}
+
+void check(const Status& s, const std::string& where) {
+  if (!s) throw CliError(where + ": " + s.message(), 2);
+}
+
+double read_voltage(const ModelOpts& o) {
+  const double v = value_or_throw(parse_quantity(o.read, Dim::voltage), "--read '" + o.read + "'");
+  if (v == 0 || std::fabs(v) > 5) throw CliError("--read: read voltage must be non-zero and within [-5, 5] V", 2);
+  return v;
+}
+
+Memristor build_device(const ModelOpts& o) {
+  Memristor m = value_or_throw(Memristor::create(o.model, o.preset), "--model/--preset");
+  for (const auto& p : o.params) check(m.params().set_from_text(p), "--param '" + p + "'");
+  m = Memristor(m.params());  // re-derive the initial state from the (possibly overridden) params
+  if (!o.r0.empty()) {
+    const double r = value_or_throw(parse_quantity(o.r0, Dim::resistance), "--r0 '" + o.r0 + "'");
+    check(m.set_resistance(r, read_voltage(o)), "--r0 '" + o.r0 + "'");
+  }
+  return m;
+}
+
+void write_svg(const std::string& path, const device::SvgSeries& s, const std::string& title, const std::string& xl,
+               const std::string& yl) {
+  std::ofstream f(path);
+  f << device::svg_line_plot(s, title, xl, yl);
+  if (!f) throw CliError("--svg: cannot write '" + path + "'", 1);
+}
+
+void run_pulses_model(const ModelOpts& o, const std::vector<device::PulseStep>& prog) {
+  Memristor m = build_device(o);
+  const double vr = read_voltage(o);
+  device::SvgSeries svg;
+  std::printf("pulse,voltage_v,width_s,state_%s,resistance_ohm\n", m.model().state_name());
+  auto row = [&](size_t n, double v, Duration w) {
+    const double r = m.read(vr).resistance_ohm;
+    std::printf("%zu,%g,%g,%.10g,%.10g\n", n, v, to_seconds(w), m.state(), r);
+    svg.x.push_back(double(n)), svg.y.push_back(r);
+  };
+  row(0, 0, 0);
+  size_t n = 0;
+  for (const auto& s : prog)
+    for (uint32_t k = 0; k < s.count; ++k) m.apply(s.v, s.width), row(++n, s.v, s.width);
+  if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + ": resistance after each pulse", "pulse", "resistance (ohm)");
+}
+
+void run_pulses_arc(const std::string& port, uint32_t w, uint32_t b, const ModelOpts& o,
+                    const std::vector<device::PulseStep>& prog) {
+  device::ArcOneOptions opt;
+  opt.v_read = read_voltage(o);
+  auto arc = value_or_throw(device::ArcOne::connect(port, opt), "--arc");
+  device::SvgSeries svg;
+  std::printf("pulse,voltage_v,width_s,resistance_ohm\n");
+  const double r0 = value_or_throw(arc->read(w, b), "read");
+  std::printf("0,0,0,%.10g\n", r0);
+  size_t n = 0;
+  for (const auto& s : prog)
+    for (uint32_t k = 0; k < s.count; ++k) {
+      const double r = value_or_throw(arc->pulse_read(w, b, s.v, s.width), "pulse " + std::to_string(n + 1));
+      std::printf("%zu,%g,%g,%.10g\n", ++n, s.v, to_seconds(s.width), r);
+      svg.x.push_back(double(n)), svg.y.push_back(r);
+    }
+  if (!o.svg.empty()) write_svg(o.svg, svg, "ArC ONE: resistance after each pulse", "pulse", "resistance (ohm)");
+}
+
+void run_sweep(const ModelOpts& o, const std::string& wave_text, int points, bool csv) {
+  const auto wave = value_or_throw(device::parse_wave(wave_text), "--wave");
+  if (points < 8 || points > 100000) throw CliError("--points must be in 8..100000 (samples per cycle)", 2);
+  Memristor m = build_device(o);
+  const size_t n = size_t(std::ceil(wave.cycles * points));
+  const double dt = wave.duration_s() / double(n);
+  device::SvgSeries svg;
+  double i_min = INFINITY, i_max = -INFINITY;
+  if (csv) std::printf("t_s,voltage_v,current_a,state_%s,resistance_ohm\n", m.model().state_name());
+  for (size_t k = 0; k < n; ++k) {
+    const double t = (double(k) + 0.5) * dt, v = wave.at(t);
+    m.apply_s(v, dt);
+    const auto r = m.read(v);
+    if (csv) std::printf("%.9g,%.9g,%.9g,%.10g,%.10g\n", t, v, r.current_a, m.state(), r.resistance_ohm);
+    svg.x.push_back(v), svg.y.push_back(r.current_a);
+    i_min = std::min(i_min, r.current_a), i_max = std::max(i_max, r.current_a);
+  }
+  if (!csv)
+    std::printf("%s: %zu samples over %g s, current %g .. %g A, final state %s = %g (use --csv for the data)\n",
+                m.model().name(), n, wave.duration_s(), i_min, i_max, m.model().state_name(), m.state());
+  if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + " I-V (" + wave_text + ")", "voltage (V)", "current (A)");
+}
+
+void list_models() {
+  for (const device::Model* m : device::all_models()) {
+    std::printf("%s — %s\n  presets:", m->name(), m->summary());
+    for (const auto& p : m->presets()) std::printf(" %s", p.name);
+    std::printf("\n  parameters (preset %s):\n", m->presets()[0].name);
+    for (size_t i = 0; i < m->params().size(); ++i) {
+      const auto& s = m->params()[i];
+      std::printf("    %-7s = %-10g %-10s [%g, %g]  %s\n", s.name, m->presets()[0].values[i], s.unit, s.lo, s.hi, s.doc);
+    }
+  }
+}
+
+void run_bench(uint32_t size, double seconds, uint64_t seed) {
+  if (size < 1 || size > 4096) throw CliError("--size must be in 1..4096", 2);
+  if (!(seconds > 0 && seconds <= 60)) throw CliError("--seconds must be in (0, 60]", 2);
+  std::printf("# pulse updates per second, one core, %ux%u array, random cells (seed %llu)\n", size, size,
+              static_cast<unsigned long long>(seed));
+  std::printf("%-14s %-11s %12s %9s %14s %9s\n", "model", "solution", "updates", "seconds", "updates/s", "ratio");
+  for (const auto& r : device::bench_device(size, seconds, seed))
+    std::printf("%-14s %-11s %12llu %9.3f %14.4g %9.4f\n", r.name.c_str(),
+                r.name == "baseline" ? "memory" : r.closed_form ? "closed" : "integrated",
+                static_cast<unsigned long long>(r.updates), r.seconds, r.updates_per_s, r.ratio_to_baseline);
+}
+
+}  // namespace
+
+void add_device_command(CLI::App& app) {
+  auto* dev = app.add_subcommand("device", "memristor models and instruments: apply a pulse program, print CSV");
+  auto o = std::make_shared<ModelOpts>();
+  auto pulses = std::make_shared<std::string>();
+  auto arc = std::make_shared<std::string>();
+  auto cell = std::make_shared<std::vector<uint32_t>>(std::vector<uint32_t>{0, 0});
+  add_model_options(dev, *o);
+  dev->add_option("--pulses", *pulses, "pulse program, e.g. \"+0.8V,100us*20;-0.8V,100us*20\"");
+  dev->add_option("--arc", *arc, "use a real ArC ONE on this serial port instead of a model");
+  dev->add_option("--word", (*cell)[0], "word line for --arc (0-based)");
+  dev->add_option("--bit", (*cell)[1], "bit line for --arc (0-based)");
+  dev->callback([dev, o, pulses, arc, cell] {
+    if (!dev->get_subcommands().empty()) return;
+    if (pulses->empty()) throw CliError("ion device: --pulses is required (e.g. --pulses \"+0.8V,100us*20\")", 2);
+    const auto prog = value_or_throw(device::parse_pulse_program(*pulses), "--pulses");
+    if (arc->empty()) return run_pulses_model(*o, prog);
+    if (!o->r0.empty() || !o->params.empty()) throw CliError("--r0/--param apply to models, not to --arc", 2);
+    run_pulses_arc(*arc, (*cell)[0], (*cell)[1], *o, prog);
+  });
+
+  auto* sweep = dev->add_subcommand("sweep", "I-V loop of a model under a periodic voltage");
+  auto so = std::make_shared<ModelOpts>();
+  auto wave = std::make_shared<std::string>();
+  auto points = std::make_shared<int>(200);
+  auto csv = std::make_shared<bool>(false);
+  add_model_options(sweep, *so);
+  sweep->add_option("--wave", *wave, "e.g. \"sine,1V,1kHz,3cycles\" or \"triangle,1.5V,10Hz,1cycle\"")->required();
+  sweep->add_option("--points", *points, "samples per cycle")->capture_default_str();
+  sweep->add_flag("--csv", *csv, "print t, v, i, state, R as CSV");
+  sweep->callback([so, wave, points, csv] { run_sweep(*so, *wave, *points, *csv); });
+
+  dev->add_subcommand("list", "models, presets and parameters")->callback(list_models);
+
+  auto* bench = dev->add_subcommand("bench", "pulse updates/s per core for each model (with a memory baseline)");
+  auto size = std::make_shared<uint32_t>(1024);
+  auto secs = std::make_shared<double>(0.5);
+  auto seed = std::make_shared<uint64_t>(1);
+  bench->add_option("--size", *size, "array is size x size")->capture_default_str();
+  bench->add_option("--seconds", *secs, "minimum time per model")->capture_default_str();
+  bench->add_option("--seed", *seed, "seed of the random cell order and states")->capture_default_str();
+  bench->callback([size, secs, seed] { run_bench(*size, *secs, *seed); });
+}
+
+}  // namespace ion::cli

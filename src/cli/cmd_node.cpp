@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion node --site NAME EXPERIMENT.toml`: runs one site of an experiment in real time on this
+// machine (the form used across labs; `ion run` launches one of these per site on loopback).
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include "cli/commands.hpp"
+#include "cli/experiment_args.hpp"
+#include "env/real_env.hpp"
+#include "site/node/node.hpp"
+#include "wire/keyfile.hpp"
+
+namespace ion::cli {
+namespace {
+
+RealEnv* g_env = nullptr;
+extern "C" void on_stop_signal(int) {
+  if (g_env) g_env->stop();
+}
+
+struct NodeArgs {
+  ExperimentArgs exp;
+  std::string site;
+  std::string out = ".";
+  std::string keys;
+  std::string warmup = "2s";
+  bool resume = false;
+};
+
+// Writes "<state> <status line>" to <out>/<site>.status every second (read by `ion run`).
+void start_status_file(RealEnv& env, site::Node& node, const std::string& path) {
+  auto write = std::make_shared<std::function<void()>>();
+  *write = [&env, &node, path, write] {
+    std::ofstream(path, std::ios::trunc) << node.status_line() << "\n";
+    env.schedule_after(kSecond, [write] { (*write)(); });
+  };
+  (*write)();
+}
+
+int run_node(const NodeArgs& a) {
+  experiment::Experiment e = load_experiment_args(a.exp);
+  auto warmup = parse_duration(a.warmup);
+  if (!warmup || *warmup < 0) throw CliError("--warmup: expected a duration such as \"2s\"", 2);
+  RealEnvOptions eo;
+  eo.name = a.site;
+  eo.seed = e.seed;
+  RealEnv env(eo);
+  site::NodeOptions no;
+  no.out_dir = a.out;
+  no.resume = a.resume;
+  no.warmup = *warmup;
+  const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
+  no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
+  auto node = site::Node::create(e, a.site, env, no);
+  if (!node) throw CliError(node.status().message(), 1);
+  start_status_file(env, **node, a.out + "/" + a.site + ".status");
+  g_env = &env;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  Status s = env.run();
+  g_env = nullptr;
+  if (!s) throw CliError("site " + a.site + ": " + s.message(), 1);
+  if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);
+  if ((*node)->state() != site::NodeState::done) {
+    std::fprintf(stderr, "ion node: site %s stopped by signal; its log is closed and intact\n", a.site.c_str());
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_node_command(CLI::App& app) {
+  auto a = std::make_shared<NodeArgs>();
+  CLI::App* c = app.add_subcommand("node", "Run one site of an experiment in real time (one per lab machine)");
+  c->add_option("experiment", a->exp.file, "Experiment file (default: the built-in three-neuron experiment)");
+  c->add_option("--site", a->site, "Name of the site to run")->required();
+  c->add_option("--out", a->out, "Directory for this site's event log and device state")->capture_default_str();
+  c->add_option("--keys", a->keys, "Directory of pre-shared key files (default: [security] key_dir)");
+  c->add_option("--duration", a->exp.duration, "Scale the experiment to this total duration");
+  c->add_option("--seed", a->exp.seed, "Override the experiment seed");
+  c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
+  c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
+  c->callback([a] {
+    int rc = run_node(*a);
+    if (rc != 0) throw CliError("", rc);
+  });
+}
+
+}  // namespace ion::cli

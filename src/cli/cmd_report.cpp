@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion report RUN_DIR`: regenerates RUN_DIR/report.html and prints the summary from the sites'
+// event logs in a run directory. The experiment comes from the logs (experiment_file note).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/run_outputs.hpp"
+#include "experiment/load.hpp"
+#include "record/merge.hpp"
+
+namespace ion::cli {
+namespace {
+
+struct ReportOptions {
+  std::string dir;
+  std::string duration;
+  std::string response_min = "5ms", response_max = "40ms";
+};
+
+std::vector<std::string> find_logs(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) throw CliError("ion report: " + dir + " is not a directory", 2);
+  std::vector<std::string> logs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".ionlog") logs.push_back(entry.path().string());
+  }
+  if (ec) throw CliError("ion report: reading " + dir + ": " + ec.message(), 1);
+  if (logs.empty()) throw CliError("ion report: no event logs (*.ionlog) in " + dir, 2);
+  std::sort(logs.begin(), logs.end());
+  return logs;
+}
+
+Duration duration_option(const std::string& name, const std::string& text) {
+  auto d = parse_duration(text);
+  if (!d) throw CliError(name + ": " + d.status().message(), 2);
+  if (*d < 0) throw CliError(name + ": must not be negative, got " + text, 2);
+  return *d;
+}
+
+// The duration the run used: --duration, else the sites' end notes, else the file's.
+void apply_duration(experiment::Experiment& e, const record::MergedRecording& m, const ReportOptions& o) {
+  std::optional<Duration> d;
+  if (!o.duration.empty()) {
+    d = duration_option("--duration", o.duration);
+    if (*d == 0) throw CliError("--duration: must be positive, got " + o.duration, 2);
+  } else if (auto rec = report::recorded_duration(m); rec && *rec != e.duration) {
+    d = rec;
+    std::printf("note: the sites ran for %s (the experiment file says %s); phases scaled to match\n",
+                format_duration(*rec).c_str(), format_duration(e.duration).c_str());
+  }
+  if (d) experiment::scale_duration(e, *d);
+}
+
+void run_report(const ReportOptions& o) {
+  report::AnalysisOptions ao;
+  ao.response_min_ns = duration_option("--response-min", o.response_min);
+  ao.response_max_ns = duration_option("--response-max", o.response_max);
+  if (ao.response_max_ns < ao.response_min_ns) {
+    throw CliError("--response-max (" + o.response_max + ") is less than --response-min (" + o.response_min + ")", 2);
+  }
+  auto m = record::merge_logs(find_logs(o.dir));
+  if (!m) throw CliError("ion report: merging the logs in " + o.dir + ": " + m.status().message(), 1);
+  if (m->experiment_file.empty()) {
+    throw CliError("ion report: the logs in " + o.dir + " hold no experiment_file note, so the phases and "
+                   "synapses are unknown", 1);
+  }
+  auto e = experiment::load_experiment_text(m->experiment_file, o.dir + " (recorded experiment file)");
+  if (!e) throw CliError("ion report: " + e.status().message(), 1);
+  apply_duration(*e, *m, o);
+  write_report(*m, *e, o.dir, ao);
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app) {
+  auto o = std::make_shared<ReportOptions>();
+  auto* cmd = app.add_subcommand("report", "Regenerate RUN_DIR/report.html and print the run summary from the "
+                                           "sites' event logs (*.ionlog) in a run directory");
+  cmd->add_option("RUN_DIR", o->dir, "output directory of `ion run`")->required();
+  cmd->add_option("--duration", o->duration,
+                  "experiment duration the run used (as `ion run --duration`); default: from the logs");
+  cmd->add_option("--response-min", o->response_min, "start of the response window after a pre spike")
+      ->capture_default_str();
+  cmd->add_option("--response-max", o->response_max, "end of the response window after a pre spike")
+      ->capture_default_str();
+  cmd->callback([o] { run_report(*o); });
+}
+
+}  // namespace ion::cli

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/experiment_args.hpp"
+
+#include <ctime>
+
+#include "cli/commands.hpp"
+#include "core/time.hpp"
+#include "experiment/builtin.hpp"
+#include "experiment/load.hpp"
+
+namespace ion::cli {
+
+experiment::Experiment load_experiment_args(const ExperimentArgs& a) {
+  auto e = a.file.empty() ? experiment::builtin_experiment() : experiment::load_experiment(a.file);
+  if (!e) throw CliError(e.status().message(), 2);
+  if (!a.duration.empty()) {
+    auto d = parse_duration(a.duration);
+    if (!d) throw CliError("--duration: " + d.status().message(), 2);
+    if (*d <= 0) throw CliError("--duration: must be positive, got " + a.duration, 2);
+    experiment::scale_duration(*e, *d);
+  }
+  if (a.seed) e->seed = *a.seed;
+  return std::move(e).value();
+}
+
+std::string timestamp_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
+}  // namespace ion::cli

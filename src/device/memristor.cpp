@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "device/memristor.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace ion::device {
+
+Result<Memristor> Memristor::create(std::string_view model, std::string_view preset) {
+  auto m = model_named(model);
+  if (!m) return m.status();
+  auto p = Params::preset(**m, preset);
+  if (!p) return p.status();
+  return Memristor(std::move(*p));
+}
+
+Status Memristor::set_state(double s) {
+  const double lo = model().state_lo(p_.data()), hi = model().state_hi(p_.data());
+  if (!(s >= lo && s <= hi)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s: state %s = %g is outside [%g, %g]", model().name(), model().state_name(), s,
+                  lo, hi);
+    return error(Errc::out_of_range, buf);
+  }
+  s_ = s;
+  return Status::ok();
+}
+
+Status Memristor::set_resistance(double r_ohm, double v_read) {
+  auto s = model().state_for_resistance(p_.data(), r_ohm, v_read);
+  if (!s) return s.status();
+  return set_state(*s);
+}
+
+}  // namespace ion::device

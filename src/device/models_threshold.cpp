@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// Threshold models: VTEAM (Kvatinsky et al. 2015; closed form, no window, hard bounds) and
+// Yakopcic (2011/2013; threshold g(V) with exponential state windows, bounded integration).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "device/integrate.hpp"
+#include "device/models_internal.hpp"
+
+namespace ion::device {
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// ---------------------------------------------------------------- VTEAM
+// State w in [0, D] (w_on = 0, w_off = D); R(w) = Ron + (Roff−Ron)·w/D (linear I–V).
+enum V { vRon, vRoff, vD, vKon, vKoff, vAon, vAoff, vVon, vVoff, vW0 };
+constexpr ParamSpec kVteamSpecs[] = {
+    {"Ron", "ohm", 1e-3, 1e9, "ON resistance (w = 0)"},
+    {"Roff", "ohm", 1e-3, 1e9, "OFF resistance (w = D)"},
+    {"D", "m", 1e-12, 1e-3, "state range w_off − w_on"},
+    {"k_on", "m/s", -1e12, -1e-30, "ON rate (negative)"},
+    {"k_off", "m/s", 1e-30, 1e12, "OFF rate (positive)"},
+    {"a_on", "1", 0.1, 20, "ON exponent α_on"},
+    {"a_off", "1", 0.1, 20, "OFF exponent α_off"},
+    {"v_on", "V", -100, -1e-6, "ON threshold (negative)"},
+    {"v_off", "V", 1e-6, 100, "OFF threshold (positive)"},
+    {"w0", "m", 0, 1e-3, "initial state"},
+};
+
+class Vteam final : public PulseModel<Vteam> {
+ public:
+  const char* name() const override { return "vteam"; }
+  const char* summary() const override { return "VTEAM threshold model, no window (closed form)"; }
+  const char* state_name() const override { return "w_m"; }
+  std::span<const ParamSpec> params() const override { return kVteamSpecs; }
+  std::span<const Preset> presets() const override { return presets_; }
+  bool closed_form() const override { return true; }
+  Status validate(const double* p) const override {
+    if (p[vRoff] <= p[vRon]) return error(Errc::out_of_range, "vteam: Roff must be greater than Ron");
+    if (p[vW0] > p[vD]) return error(Errc::out_of_range, "vteam: w0 = " + fmt(p[vW0]) + " m exceeds D = " + fmt(p[vD]) + " m");
+    return Status::ok();
+  }
+  double state_lo(const double*) const override { return 0; }
+  double state_hi(const double* p) const override { return p[vD]; }
+  double initial_state(const double* p) const override { return p[vW0]; }
+
+  struct Pulse {
+    double dw, d;
+  };
+  // dw/dt = k_off·(v/v_off − 1)^α_off (v > v_off), k_on·(v/v_on − 1)^α_on (v < v_on), else 0.
+  static double rate(const double* p, double v) {
+    if (v > p[vVoff]) return p[vKoff] * std::pow(v / p[vVoff] - 1, p[vAoff]);
+    if (v < p[vVon]) return p[vKon] * std::pow(v / p[vVon] - 1, p[vAon]);
+    return 0;
+  }
+  Pulse prepare(const double* p, double v, double dt_s) const { return {rate(p, v) * dt_s, p[vD]}; }
+  static double step(const Pulse& k, double w) { return std::clamp(w + k.dw, 0.0, k.d); }
+  ReadOut read(const double* p, double w, double v) const override {
+    const double r = p[vRon] + (p[vRoff] - p[vRon]) * w / p[vD];
+    return {v / r, r};
+  }
+  Result<double> state_for_resistance(const double* p, double r, double) const override {
+    if (r < p[vRon] || r > p[vRoff])
+      return error(Errc::out_of_range, "vteam: resistance " + fmt(r) + " ohm is outside [Ron, Roff] = [" +
+                                           fmt(p[vRon]) + ", " + fmt(p[vRoff]) + "] ohm");
+    return (r - p[vRon]) / (p[vRoff] - p[vRon]) * p[vD];
+  }
+
+ private:
+  std::vector<Preset> presets_ = {
+      {"kvatinsky2015", "Kvatinsky et al., IEEE TCAS-II 62:786 (2015); SPEC.md §3",
+       {50, 1000, 3e-9, -10, 5e-4, 3, 1, -0.2, 0.02, 1.5e-9}}};
+};
+
+// ---------------------------------------------------------------- Yakopcic
+enum Y { yA1, yA2, yB, yVp, yVn, yAp, yAn, yXp, yXn, yAlp, yAln, yEta, yX0 };
+constexpr ParamSpec kYakSpecs[] = {
+    {"a1", "A", 1e-12, 1e6, "I–V amplitude, V >= 0"},
+    {"a2", "A", 1e-12, 1e6, "I–V amplitude, V < 0"},
+    {"b", "1/V", 1e-6, 100, "I–V sinh slope"},
+    {"Vp", "V", 0, 100, "positive threshold"},
+    {"Vn", "V", 0, 100, "negative threshold (magnitude)"},
+    {"Ap", "1/s", 0, 1e12, "positive switching rate"},
+    {"An", "1/s", 0, 1e12, "negative switching rate"},
+    {"xp", "1", 0, 0.999, "positive window onset"},
+    {"xn", "1", 0, 0.999, "negative window onset"},
+    {"alphap", "1", 0, 1e3, "positive window decay αp"},
+    {"alphan", "1", 0, 1e3, "negative window decay αn"},
+    {"eta", "1", -1, 1, "switching direction (+1 or −1)"},
+    {"x0", "1", 0, 1, "initial state"},
+};
+
+class Yakopcic final : public PulseModel<Yakopcic> {
+ public:
+  const char* name() const override { return "yakopcic"; }
+  const char* summary() const override { return "Yakopcic generalized model (bounded adaptive integration)"; }
+  const char* state_name() const override { return "x"; }
+  std::span<const ParamSpec> params() const override { return kYakSpecs; }
+  std::span<const Preset> presets() const override { return presets_; }
+  bool closed_form() const override { return false; }
+  Status validate(const double* p) const override { return sign_must_be_unit("yakopcic", "eta", p[yEta]); }
+  double state_lo(const double*) const override { return 0; }
+  double state_hi(const double*) const override { return 1; }
+  double initial_state(const double* p) const override { return p[yX0]; }
+
+  // g(V) = Ap(e^V − e^Vp) for V > Vp; −An(e^−V − e^Vn) for V < −Vn; 0 between.
+  static double g(const double* p, double v) {
+    if (v > p[yVp]) return p[yAp] * (std::exp(v) - std::exp(p[yVp]));
+    if (v < -p[yVn]) return -p[yAn] * (std::exp(-v) - std::exp(p[yVn]));
+    return 0;
+  }
+  // f(x): for motion up (η·g > 0) e^(−αp(x−xp))·((xp−x)/(1−xp)+1) when x >= xp, else 1;
+  // for motion down e^(αn(x+xn−1))·x/(1−xn) when x <= 1−xn, else 1.
+  static double f(const double* p, double x, bool up) {
+    if (up) return x >= p[yXp] ? std::exp(-p[yAlp] * (x - p[yXp])) * ((p[yXp] - x) / (1 - p[yXp]) + 1) : 1;
+    return x <= 1 - p[yXn] ? std::exp(p[yAln] * (x + p[yXn] - 1)) * (x / (1 - p[yXn])) : 1;
+  }
+  struct Pulse {
+    const double* p;
+    double eg, dt_s;
+  };
+  Pulse prepare(const double* p, double v, double dt_s) const { return {p, p[yEta] * g(p, v), dt_s}; }
+  static double step(const Pulse& k, double x) {
+    if (k.eg == 0 || k.dt_s <= 0) return x;
+    const bool up = k.eg > 0;
+    auto rate = [&](double y) { return k.eg * f(k.p, y, up); };
+    return integrate_bounded(rate, x, k.dt_s, 0.0, 1.0, 1e-13);
+  }
+  ReadOut read(const double* p, double x, double v) const override {
+    const double i = (v >= 0 ? p[yA1] : p[yA2]) * x * std::sinh(p[yB] * v);
+    const double r = i != 0 ? v / i : INFINITY;
+    return {i, r};
+  }
+  Result<double> state_for_resistance(const double* p, double r, double v) const override {
+    const double per_x = (v >= 0 ? p[yA1] : p[yA2]) * std::sinh(p[yB] * v);
+    if (v == 0 || r <= 0) return error(Errc::out_of_range, "yakopcic: need v_read != 0 and r > 0");
+    const double x = v / (r * per_x);
+    if (!(x >= 0 && x <= 1))
+      return error(Errc::out_of_range, "yakopcic: resistance " + fmt(r) + " ohm at " + fmt(v) +
+                                           " V needs x = " + fmt(x) + ", outside [0, 1]");
+    return x;
+  }
+
+ private:
+  std::vector<Preset> presets_ = {{"oblea", "Yakopcic et al., IEEE EDL 32:1436 (2011), Oblea device; SPEC.md §3",
+                                   {0.17, 0.17, 0.05, 0.16, 0.15, 4000, 4000, 0.3, 0.5, 1, 5, 1, 0.11}}};
+};
+
+}  // namespace
+
+Status sign_must_be_unit(const char* model, const char* param, double v) {
+  if (v == 1 || v == -1) return Status::ok();
+  return error(Errc::out_of_range,
+               std::string(model) + ": parameter '" + param + "' = " + fmt(v) + " must be +1 or -1");
+}
+
+const Model& vteam_model() {
+  static const Vteam m;
+  return m;
+}
+const Model& yakopcic_model() {
+  static const Yakopcic m;
+  return m;
+}
+
+}  // namespace ion::device

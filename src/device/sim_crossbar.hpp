@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// A simulated memristor crossbar: one model, per-device parameters (with device-to-device
+// spread), a contiguous state array (structure of arrays), faults, noise and optional V/2
+// half-select disturbance. Optionally persistent: a snapshot file plus a write-ahead log
+// (<path>.wal). pulse() appends the pulse to the log and fdatasync()s it BEFORE applying and
+// returning (acknowledging) it; open() replays logged pulses past the snapshot, so an
+// acknowledged pulse is never lost nor applied twice across a crash. A pulse in flight when the
+// process died (logged, not yet acknowledged) may be applied on recovery; nothing else is.
+// One writer per file: the log is flock()ed while an object has it open.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/prng.hpp"
+#include "device/crossbar.hpp"
+#include "device/model.hpp"
+#include "device/variability.hpp"
+
+namespace ion::device {
+
+// An initial resistance for one cell, as measured at the array's read voltage.
+struct InitialResistance {
+  uint32_t w, b;  // 0-based
+  double r_ohm;
+};
+
+struct CrossbarConfig {
+  std::string model = "compact";
+  std::string preset;                                    // "" = the model's first preset
+  std::vector<std::pair<std::string, double>> params;   // overrides of the preset
+  uint32_t words = 32, bits = 32;                        // up to 4096 × 4096
+  double v_read = 0.5;                                   // V
+  bool half_select = false;                              // unselected cells on the lines see V/2
+  Variability var;
+  uint64_t seed = 1;
+  std::vector<InitialResistance> initial;                // per-cell starting points (else preset)
+};
+
+class SimulatedCrossbar final : public Crossbar {
+ public:
+  // In-memory array. Errors: unknown model/preset/parameter, bad sizes, bad variability.
+  static Result<std::unique_ptr<SimulatedCrossbar>> create(const CrossbarConfig& cfg);
+  // New persistent array at `path` (fails if the file exists), snapshot written immediately.
+  static Result<std::unique_ptr<SimulatedCrossbar>> create_file(const CrossbarConfig& cfg, const std::string& path);
+  // Loads the snapshot and replays the write-ahead log; a torn tail record is discarded.
+  static Result<std::unique_ptr<SimulatedCrossbar>> open(const std::string& path);
+  ~SimulatedCrossbar() override;
+
+  uint32_t words() const override { return words_; }
+  uint32_t bits() const override { return bits_; }
+  Result<double> read(uint32_t w, uint32_t b) override;
+  Status pulse(uint32_t w, uint32_t b, double v, Duration width) override;
+  Result<double> pulse_read(uint32_t w, uint32_t b, double v, Duration width) override;
+  Result<std::vector<double>> read_all() override;
+
+  // Writes a new snapshot atomically and empties the log. No-op for in-memory arrays.
+  Status checkpoint();
+  // Applies one pulse to many cells (flat indices w·bits + b) without logging, noise or
+  // half-select: the bulk path for benchmarks and whole-array programming. REQUIRES: indices valid.
+  void pulse_cells_unlogged(const uint32_t* cells, size_t n, double v, double width_s);
+
+  // Sets one cell's state (flat index w·bits + b); out-of-range index or state → error. Not logged:
+  // for tests and benchmarks that start from chosen states.
+  Status set_cell_state(size_t cell, double s);
+
+  const Model& model() const { return *model_; }
+  const std::vector<double>& base_params() const { return base_; }
+  // Parameter block of one cell (shared block when there is no device-to-device spread).
+  const double* cell_params(size_t cell) const {
+    return dparams_.empty() ? base_.data() : dparams_.data() + cell * base_.size();
+  }
+  double state(uint32_t w, uint32_t b) const { return state_[size_t(w) * bits_ + b]; }
+  const std::vector<double>& states() const { return state_; }
+  uint8_t fault(uint32_t w, uint32_t b) const { return fault_[size_t(w) * bits_ + b]; }
+  uint64_t pulses_applied() const { return seq_; }
+  double v_read() const { return v_read_; }
+
+  enum : uint8_t { kHealthy = 0, kStuckLow = 1, kStuckHigh = 2 };
+
+ private:
+  SimulatedCrossbar() = default;
+  Status init_cells(const CrossbarConfig& cfg);
+  Status set_initial(const InitialResistance& ir);
+  void apply_cell(size_t cell, double v, double width_s);
+  void apply_pulse(uint32_t w, uint32_t b, double v, double width_s);
+  double read_cell(size_t cell);
+  // Persistence (crossbar_file.cpp).
+  Status write_snapshot() const;
+  Status load_snapshot(const std::string& path);
+  Status open_wal(bool replay);
+  Status log_pulse(uint32_t w, uint32_t b, double v, Duration width);
+
+  const Model* model_ = nullptr;
+  std::string model_name_;
+  std::vector<double> base_;
+  uint32_t words_ = 0, bits_ = 0;
+  double v_read_ = 0.5;
+  bool half_select_ = false;
+  Variability var_;
+  uint64_t seed_ = 1;
+  uint64_t noise_key_ = 0;
+  double level_lo_ = 0, level_hi_ = 0;
+
+  std::vector<double> state_;    // one per cell, word-major
+  std::vector<double> dparams_;  // cells × np when there is d2d spread, else empty
+  std::vector<uint8_t> fault_;
+  uint64_t seq_ = 0;             // pulses applied so far (the next pulse gets seq_ + 1)
+  Rng read_rng_{0};
+
+  std::string path_;
+  int wal_fd_ = -1;
+};
+
+}  // namespace ion::device

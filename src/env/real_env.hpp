@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// RealEnv: the Env of a node process. CLOCK_MONOTONIC time, timers in a binary min-heap, one
+// epoll loop woken precisely by an absolute timerfd, non-blocking UDP sockets read with recvmmsg
+// (kernel receive timestamps via SO_TIMESTAMPNS) and written with sendto/sendmmsg.
+//
+// One loop iteration: wait → due timers (by time, then scheduling order) → ready datagrams →
+// deferred work (everything deferred before the pass started; new defers go to the next pass,
+// which does not wait). Threading: single-threaded, except stop(), which any thread or a signal
+// handler may call.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "env/env.hpp"
+
+namespace ion {
+
+struct RealEnvOptions {
+  std::string name = "node";
+  uint64_t seed = 0;       // for rng(stream)
+  std::string output_dir;  // relative open_output paths go under it (empty: the working directory)
+};
+
+// Counters of the loop, for diagnostics and tests.
+struct RealEnvStats {
+  uint64_t iterations = 0;
+  uint64_t timers_fired = 0;
+  uint64_t datagrams_received = 0;
+  uint64_t recv_batches = 0;        // recvmmsg calls that returned data
+  uint64_t datagrams_truncated = 0; // larger than the receive buffer: dropped
+  uint64_t kernel_timestamps = 0;   // datagrams whose rx_time came from SO_TIMESTAMPNS
+  uint64_t send_errors = 0;
+};
+
+class RealEnv final : public Env {
+ public:
+  explicit RealEnv(RealEnvOptions options = {});
+  ~RealEnv() override;
+  RealEnv(const RealEnv&) = delete;
+  RealEnv& operator=(const RealEnv&) = delete;
+
+  // Runs the loop until stop(). Returns an error only if the OS loop itself fails.
+  Status run();
+  // Runs the loop for `d` (or until stop(), whichever is first). Does not set stopped().
+  Status run_for(Duration d);
+  // Runs one iteration, waiting at most until `deadline` (local clock) for work.
+  Status run_once(Time deadline);
+
+  Time now() const override;
+  TimerId schedule_at(Time t, std::function<void()> fn) override;
+  bool cancel(TimerId id) override;
+  void defer(std::function<void()> fn) override;
+
+  Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) override;
+  Result<SockAddr> local_address(SocketId s) const override;
+  Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) override;
+  Result<size_t> send_batch(SocketId s, std::span<const OutDatagram> batch) override;
+  void close_socket(SocketId s) override;
+
+  Rng rng(std::string_view stream) const override;
+  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override;
+
+  void stop() override;
+  bool stopped() const override { return stop_.load(std::memory_order_relaxed); }
+  const std::string& name() const override { return options_.name; }
+
+  // Calls on_readable (level-triggered, on the loop) while `fd` is readable, e.g. a serial port.
+  // The fd stays owned by the caller, who must unwatch it before closing it.
+  Result<uint32_t> watch_fd(int fd, std::function<void()> on_readable);
+  void unwatch_fd(uint32_t watch);
+
+  const RealEnvStats& stats() const { return stats_; }
+  size_t pending_timers() const { return live_timers_; }
+  size_t timer_heap_size() const { return heap_.size(); }  // pending + not yet dropped cancelled ones
+
+ private:
+  // Heap entries are small PODs; callbacks live in reusable slots. TimerId = gen << 32 | slot, so
+  // a cancelled or fired timer's id never matches again (its stale heap entry is skipped).
+  struct HeapEntry {
+    Time t;
+    uint64_t seq;  // scheduling order
+    uint32_t slot;
+    uint32_t gen;
+  };
+  struct TimerSlot {
+    std::function<void()> fn;
+    uint32_t gen = 1;
+    bool live = false;
+  };
+  struct Socket {
+    int fd = -1;
+    SockAddr local;
+    std::shared_ptr<DatagramHandler> handler;  // shared: a handler may close its own socket
+  };
+  struct RecvBuffers;
+
+  Status wait(Time deadline);
+  void arm_timerfd(Time deadline);
+  void fire_due_timers();
+  bool is_live(const HeapEntry& e) const { return slots_[e.slot].live && slots_[e.slot].gen == e.gen; }
+  void release_slot(uint32_t slot);
+  void compact_heap();
+  void run_deferred();
+  void drain_socket(SocketId id);
+  const Socket* find(SocketId id) const;
+
+  RealEnvOptions options_;
+  int epoll_fd_ = -1;
+  int timer_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd written by stop()
+  Status init_status_;
+  std::atomic<bool> stop_{false};
+  Time armed_at_ = kTimeNever;
+
+  std::vector<HeapEntry> heap_;  // min-heap on (t, seq); may hold stale (cancelled) entries
+  std::vector<TimerSlot> slots_;
+  std::vector<uint32_t> free_slots_;
+  size_t live_timers_ = 0;
+  uint64_t next_seq_ = 0;
+  std::vector<std::function<void()>> deferred_;
+  std::vector<std::function<void()>> running_deferred_;
+
+  std::unordered_map<SocketId, Socket> sockets_;
+  SocketId next_socket_ = 1;
+  std::vector<SocketId> ready_;
+  struct Watch {
+    int fd = -1;
+    std::shared_ptr<std::function<void()>> fn;  // shared: a callback may unwatch itself
+  };
+  std::unordered_map<uint32_t, Watch> watches_;
+  uint32_t next_watch_ = 1;
+  std::vector<uint32_t> ready_watches_;
+  std::unique_ptr<RecvBuffers> rx_;
+  RealEnvStats stats_;
+};
+
+}  // namespace ion

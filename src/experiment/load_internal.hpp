@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Internal to experiment/: the section loaders. They run in order (sites first) so that each
+// section can check its references against what earlier sections declared.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "experiment/toml_reader.hpp"
+
+namespace ion::experiment {
+
+struct LoadState {
+  Ctx& ctx;
+  Experiment& e;
+  // Every [sites.NAME] table, with its role if that was valid (no cascade errors from a bad site).
+  std::map<std::string, std::optional<Role>, std::less<>> declared_sites;
+  // [[neurons]] entries: entry name → member names (one member unless count > 1), and all members.
+  std::map<std::string, std::vector<std::string>, std::less<>> neuron_groups;
+  std::set<std::string, std::less<>> declared_neurons;
+  std::map<std::string, SourceLoc, std::less<>> site_address_loc;
+
+  // The site's instrument if `name` is a hub that loaded one.
+  const InstrumentConfig* instrument_of(std::string_view name) const;
+};
+
+void load_sites(TableReader& root, LoadState& s);
+void load_experiment_table(TableReader& root, LoadState& s);
+void load_neurons(TableReader& root, LoadState& s);
+void load_synapses(TableReader& root, LoadState& s);
+void load_links(TableReader& root, LoadState& s);
+void load_legacy(TableReader& root, LoadState& s);
+
+// True if `site` names a [sites.NAME] table; otherwise reports "found X, expected a site ...".
+bool check_site_ref(TableReader& r, std::string_view key, const std::string& site, const LoadState& s);
+// Resolves a neuron reference: an entry name (all its members) or one member "pop[3]". Unknown
+// references are reported and give an empty list.
+std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref, const LoadState& s);
+// "first at line L" text for duplicate reports.
+std::string first_at(const SourceLoc& loc);
+
+}  // namespace ion::experiment

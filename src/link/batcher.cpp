@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "link/batcher.hpp"
+
+#include <utility>
+
+namespace ion::link {
+
+Batcher::Batcher(BatcherConfig cfg, RecordSizeFn size_fn) : cfg_(cfg), size_fn_(std::move(size_fn)) {
+  if (cfg_.max_events == 0) cfg_.max_events = 1;
+}
+
+Batcher::PushResult Batcher::push(const Event& e, Time now_ns) {
+  PushResult r;
+  const size_t sz = size_fn_(e);
+  const bool over = cur_.est_bytes + sz > cfg_.payload_budget_bytes || cur_.events.size() >= cfg_.max_events;
+  if (!cur_.events.empty() && over) {
+    ++size_flushes_;
+    r.full = take();
+  }
+  if (cur_.events.empty()) {
+    r.started = true;
+    cur_.first_ready_ns = now_ns;
+  }
+  cur_.events.push_back(e);
+  cur_.est_bytes += sz;
+  return r;
+}
+
+std::optional<Batch> Batcher::take_if_due(Time now_ns) {
+  if (cur_.events.empty() || now_ns < flush_due()) return std::nullopt;
+  return take();
+}
+
+std::optional<Batch> Batcher::take() {
+  if (cur_.events.empty()) return std::nullopt;
+  Batch out = std::move(cur_);
+  cur_ = Batch{};
+  cur_.events.reserve(out.events.size());
+  ++batches_;
+  return out;
+}
+
+Time Batcher::flush_due() const {
+  return cur_.events.empty() ? kTimeNever : cur_.first_ready_ns + cfg_.linger_ns;
+}
+
+}  // namespace ion::link

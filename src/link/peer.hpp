@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Peer: everything one link endpoint knows about one remote site — the wire Channel (epochs,
+// send sequence, replay window, keys), the batcher, the receive SequenceTracker, Liveness and,
+// toward the time master, ClockSync. Pure state machine: it never touches an Env; the owner
+// (Link) gives it a PeerContext with the clock, the send function and the event sink.
+//
+// Handshake: until the peer's epoch is adopted we send Hello{reply=false} every
+// hello_interval_ns; an unbound hello from the peer is answered at once with Hello{reply=true}
+// (addressed to its epoch), which binds the peer to us, and its bound traffic binds us to it.
+// Events pushed before we know the peer's epoch wait in a bounded queue (max_unbound_events).
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "core/events.hpp"
+#include "env/sockaddr.hpp"
+#include "link/batcher.hpp"
+#include "link/clock_sync.hpp"
+#include "link/liveness.hpp"
+#include "link/sequence_tracker.hpp"
+#include "wire/channel.hpp"
+#include "wire/codec.hpp"
+
+namespace ion::link {
+
+struct PeerSpec {
+  SiteId site = kNoSite;
+  SockAddr addr;
+  std::optional<wire::Psk> psk;  // absent: insecure link (only with insecure = true on loopback)
+  bool insecure = false;
+  bool time_master = false;      // this peer is our time master: we run ClockSync against it
+};
+
+struct LinkConfig {
+  SiteId self = kNoSite;
+  SockAddr bind;                  // local socket address (port 0: any)
+  // Session epoch. 0: a fresh wire::random_epoch() (REQUIRED on RealEnv: a repeated epoch under
+  // the same PSK would reuse nonces). Simulated runs that must be byte-reproducible pass a fixed
+  // non-zero value (e.g. drawn from Env::rng).
+  uint64_t epoch = 0;
+  bool time_master = false;       // we are the master: answer clock probes
+  Duration late_after_ns = 0;     // events datagram older than this on arrival (experiment time)
+                                  // counts as late; 0: no deadline
+  Duration hello_interval_ns = 100 * kMillisecond;
+  size_t max_unbound_events = 4096;  // events queued while the peer's epoch is unknown
+  BatcherConfig batch;
+  SequenceTrackerConfig seq;
+  LivenessConfig liveness;
+  ClockSyncConfig clock;
+};
+
+// Sequence numbers at or above this on first sight of a sender epoch mean we joined a running
+// stream (we restarted): accounting starts there. Below it, the stream is counted from 0.
+inline constexpr uint64_t kHandshakeAnchorSeq = 64;
+
+// Counters beyond LinkStats (diagnostics; all cumulative).
+struct PeerCounters {
+  std::array<uint64_t, wire::kWireErrorCount> errors{};  // refused datagrams by class
+  uint64_t events_dropped = 0;   // unbound queue overflow
+  uint64_t events_invalid = 0;   // refused by the encoder (non-finite float, bad enum, site)
+  uint64_t send_errors = 0;      // Env::send_to failures
+  uint64_t hellos_sent = 0;
+  uint64_t probes_answered = 0;
+  uint64_t too_old_recovered = 0;  // reordered across the adoption point, authenticated here
+};
+
+// The owner's services, valid for the Peer's lifetime.
+struct PeerContext {
+  std::function<Time()> local_now;              // Env::now()
+  std::function<Time(Time)> to_experiment;      // local → experiment (identity on the master)
+  std::function<bool()> synced;                 // to_experiment is meaningful
+  std::function<bool(std::span<const uint8_t>)> send;  // one datagram to the peer
+  // Several datagrams to the peer in order (RealEnv: sendmmsg); returns how many were sent.
+  // Optional: without it, send() is called for each.
+  std::function<size_t(std::span<const std::span<const uint8_t>>)> send_many;
+  std::function<void(SiteId, const Event&)> deliver;   // accepted inbound event
+};
+
+class Peer {
+ public:
+  Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, PeerContext ctx);
+
+  SiteId site() const { return spec_.site; }
+  const SockAddr& addr() const { return spec_.addr; }
+
+  // ---- outbound ----
+  // Queues one event. Returns true when the caller must arrange a flush (see batcher.hpp).
+  bool push(const Event& e, Time now_local);
+  // Sends the pending batch if due (or always with force). Returns true if events remain
+  // pending (re-arm at flush_due()).
+  bool flush(Time now_local, bool force);
+  Time flush_due() const { return batcher_.flush_due(); }
+
+  // ---- inbound ----
+  // One datagram whose header names this peer as sender. Returns the liveness transition.
+  PeerTransition on_datagram(std::span<const uint8_t> bytes, Time rx_local);
+  // A refusal detected before the channel (header did not parse), attributed by address.
+  void count_error(wire::WireError e);
+
+  // ---- time ----
+  // Hellos, heartbeats, probes, gap settling, down detection. Returns a liveness transition.
+  PeerTransition service(Time now_local);
+  Time next_deadline() const;
+  // Says goodbye (if the peer is addressed).
+  void goodbye();
+
+  LinkStats stats(Time now_exp) const;
+  const PeerCounters& counters() const { return counters_; }
+  const ClockSync* clock() const { return clock_ ? &*clock_ : nullptr; }
+  const Liveness& liveness() const { return liveness_; }
+  // The tracker of the current sender epoch.
+  const SequenceTracker& tracker() const { return tracker_; }
+  // Receive accounting summed over every sender epoch seen (what LinkStats reports).
+  SeqCounters seq_counters() const;
+  const wire::Channel& channel() const { return channel_; }
+  // The peer's own view of this link from its last heartbeat.
+  const std::optional<LinkStats>& peer_view() const { return peer_view_; }
+  uint64_t datagrams_sent() const { return sent_; }
+  uint64_t events_sent() const { return events_sent_; }
+
+ private:
+  bool addressed() const { return channel_.addressed_epoch() != 0; }
+  void send_batch(const std::vector<Event>& events);
+  void send_events_now(const std::vector<Event>& events, size_t from);
+  void stage(std::span<const uint8_t> datagram, uint16_t events);
+  void send_staged();
+  void send_control(const wire::Control& c);
+  bool emit(std::span<const uint8_t> bytes);
+  void drain_unbound();
+  bool track(const wire::Header& h, Time rx_local);
+  bool track_left(const wire::Header& h, Time rx_local);
+  void switch_epoch(const wire::Header& h);
+  void retire_left();
+  bool recover_too_old(std::span<const uint8_t> bytes);
+  PeerTransition accept(const wire::Header& h, bool bound, Time rx_local);
+  PeerTransition on_session(PeerTransition t, Time rx_local);
+  PeerTransition dispatch(const wire::Header& h, Time rx_local);
+  void on_clock_probe(const wire::ClockProbe& p, Time rx_local);
+  void service_clock(Time now_local);
+  void service_heartbeat(Time now_local);
+
+  PeerSpec spec_;
+  LinkConfig cfg_;
+  PeerContext ctx_;
+  wire::Channel channel_;
+  Batcher batcher_;
+  SequenceTracker tracker_;                      // current sender epoch
+  std::optional<SequenceTracker> left_tracker_;  // the previous one, until its gaps settle
+  SeqCounters retired_;                          // trackers no longer kept
+  Liveness liveness_;
+  std::optional<ClockSync> clock_;
+  wire::DatagramBuilder builder_;
+  wire::Datagram rx_;
+  std::deque<Event> unbound_;
+  // Sealed events datagrams of one flush, sent together (buffers reused across flushes).
+  std::vector<std::vector<uint8_t>> staged_;
+  std::vector<uint16_t> staged_events_;
+  size_t staged_n_ = 0;
+  uint64_t tracked_epoch_ = 0;  // sender epoch the tracker counts
+  uint64_t left_epoch_ = 0;     // the one it counted before
+  Time next_hello_ns_ = 0;
+  PeerCounters counters_;
+  uint64_t sent_ = 0, events_sent_ = 0, events_received_ = 0;
+  uint64_t rejected_ = 0, malformed_ = 0, channel_duplicates_ = 0;
+  std::optional<LinkStats> peer_view_;
+};
+
+}  // namespace ion::link

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The adaptive-exponential DPI neuron of INI chips (Chicca et al. 2014; the form used by the teili
+// toolbox), in currents. The membrane current I_mem follows
+//   tau (1 + I_th/(I_mem + I_0)) dI_mem/dt = (I_th/I_tau)(I_in + I_a − I_shunt − I_ahp) − I_th
+//                                            − (1 + (I_shunt + I_ahp − I_a)/I_tau) I_mem
+// with tau = C_mem U_T/(kappa I_tau), positive feedback I_a = I_again/(1 + exp(−(I_mem − I_ath)/I_anorm)),
+// adaptation dI_ahp/dt = −I_ahp/tau_ahp (tau_ahp = C_ahp U_T/(kappa I_tau_ahp)), I_ahp += I_ahp_jump per spike.
+// I_shunt is an input variable (written by the owner, e.g. the chip's SHUNT synapses), not integrated.
+#include <algorithm>
+#include <cmath>
+
+#include "neuron/kernels.hpp"
+#include "neuron/models.hpp"
+#include "neuron/population.hpp"
+
+namespace ion::neuron {
+namespace {
+
+enum DpiP {
+  kDC, kDItau, kDIth, kDIagain, kDIath, kDIanorm, kDIspk, kDIreset, kDTref,
+  kDCahp, kDItauahp, kDIahpJump, kDI0, kDKappa, kDUt
+};
+enum DpiS { kDImem, kDIahp, kDIshunt };
+
+void dpi_init(PopulationView& p) {
+  for (size_t i = 0; i < p.n; ++i) {
+    p.state[kDImem][i] = p.param[kDI0][i];
+    p.state[kDIahp][i] = 0;
+    p.state[kDIshunt][i] = 0;
+  }
+}
+
+// Per-neuron constants of one step, with the divisions done once (not in every RK4 stage).
+struct DpiConst {
+  double inv_tau, inv_tau_ahp, inv_i_tau, gain, i_th, i_again, i_ath, inv_anorm, i0;
+};
+
+[[gnu::always_inline]] inline DpiConst dpi_const(const PopulationView& p, size_t i) {
+  const double k = p.param[kDKappa][i], ut = p.param[kDUt][i], i_tau = p.param[kDItau][i];
+  return {k * i_tau / (p.param[kDC][i] * ut), k * p.param[kDItauahp][i] / (p.param[kDCahp][i] * ut), 1.0 / i_tau,
+          p.param[kDIth][i] / i_tau, p.param[kDIth][i], p.param[kDIagain][i], p.param[kDIath][i],
+          1.0 / p.param[kDIanorm][i], p.param[kDI0][i]};
+}
+
+// dI_mem/dt; 1/(I_th/(I_mem + I_0) + 1) is written (I_mem + I_0)/(I_th + I_mem + I_0): one division.
+[[gnu::always_inline]] inline double dpi_dimem(const DpiConst& c, double imem, double iahp, double iin, double ishunt) {
+  const double ia = c.i_again / (1.0 + vexp(-(imem - c.i_ath) * c.inv_anorm));
+  const double drive = c.gain * (iin + ia - ishunt - iahp) - c.i_th;
+  const double leak = (1.0 + (ishunt + iahp - ia) * c.inv_i_tau) * imem;
+  const double s = imem + c.i0;
+  return (drive - leak) * c.inv_tau * s / (c.i_th + s);
+}
+
+// RK4 of every neuron in one branch-free pass (auto-vectorises; refractory neurons get dI_mem = 0
+// through a 0/1 gate), then threshold, reset and refractory countdown in a second, cheap pass.
+void dpi_integrate(PopulationView& p) {
+  double* __restrict imem = p.state[kDImem];
+  double* __restrict iahp = p.state[kDIahp];
+  const double* __restrict ishunt = p.state[kDIshunt];
+  const double* __restrict in = p.input_a;
+  const int32_t* __restrict refr = p.refractory_steps;
+  for (size_t i = 0; i < p.n; ++i) {
+    const DpiConst c = dpi_const(p, i);
+    const double iin = std::max(in[i], c.i0), sh = ishunt[i];
+    const double gate = refr[i] > 0 ? 0.0 : 1.0;
+    double x = imem[i], y = iahp[i];
+    rk4_step2(x, y, p.dt_s, [&](double xv, double yv, double& dx, double& dy) {
+      dx = gate * dpi_dimem(c, std::max(xv, c.i0), yv, iin, sh);
+      dy = -yv * c.inv_tau_ahp;
+    });
+    imem[i] = std::max(x, c.i0);
+    iahp[i] = y;
+  }
+}
+
+void dpi_step(PopulationView& p) {
+  dpi_integrate(p);
+  double *imem = p.state[kDImem], *iahp = p.state[kDIahp];
+  for (size_t i = 0; i < p.n; ++i) {
+    if (p.refractory_steps[i] > 0) {
+      --p.refractory_steps[i];
+      continue;
+    }
+    if (imem[i] > p.param[kDIspk][i]) {
+      imem[i] = p.param[kDIreset][i];
+      iahp[i] += p.param[kDIahpJump][i];
+      p.spiked->push_back(static_cast<uint32_t>(i));
+      p.refractory_steps[i] = refractory_steps(p.param[kDTref][i], p.dt_s) - 1;
+    }
+  }
+}
+
+}  // namespace
+
+const ModelDef& dpi_model() {
+  static const ModelDef m{
+      "dpi", "adaptive-exponential DPI neuron of INI chips (currents; tau = C U_T/(kappa I_tau))",
+      "tau (1 + I_th/(I_mem+I_0)) dI_mem/dt = (I_th/I_tau)(I_in + I_a - I_shunt - I_ahp) - I_th - "
+      "(1 + (I_shunt + I_ahp - I_a)/I_tau) I_mem; I_a = I_again/(1 + exp(-(I_mem - I_ath)/I_anorm)); "
+      "dI_ahp/dt = -I_ahp/tau_ahp",
+      {{"C_mem", Dim::capacitance, 2e-12, "membrane capacitance", true},
+       {"I_tau", Dim::current, 3.5e-12, "leak current (tau_mem ~ 20 ms)", true},
+       {"I_th", Dim::current, 35e-12, "gain current (gain I_th/I_tau)", true},
+       {"I_again", Dim::current, 50e-12, "positive-feedback amplitude", false},
+       {"I_ath", Dim::current, 100e-12, "positive-feedback threshold", false},
+       {"I_anorm", Dim::current, 20e-12, "positive-feedback slope", true},
+       {"I_spkthr", Dim::current, 300e-12, "spike threshold", true},
+       {"I_reset", Dim::current, 1e-12, "reset current", true},
+       {"t_ref", Dim::time, 1e-3, "refractory period (I_mem clamped)", false},
+       {"C_ahp", Dim::capacitance, 2e-12, "adaptation capacitance", true},
+       {"I_tau_ahp", Dim::current, 1.43e-12, "adaptation leak (tau_ahp ~ 50 ms)", true},
+       {"I_ahp_jump", Dim::current, 5e-12, "adaptation increment per spike", false},
+       {"I_0", Dim::current, 0.5e-12, "transistor leakage (floor of every current)", true},
+       {"kappa", std::nullopt, 0.7, "subthreshold slope factor", true},
+       {"U_T", Dim::voltage, 25e-3, "thermal voltage", true}},
+      {{"I_mem", "A", "membrane current"}, {"I_ahp", "A", "adaptation current"},
+       {"I_shunt", "A", "shunting inhibition input (set by the owner)"}},
+      Integrator::rk4, 100'000, 500'000, "I_mem > I_spkthr", "I_mem = I_reset; I_ahp += I_ahp_jump; refractory t_ref",
+      dpi_init, dpi_step};
+  return m;
+}
+
+}  // namespace ion::neuron

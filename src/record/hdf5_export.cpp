@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "record/hdf5_export.hpp"
+
+#include <cstddef>
+#include <cstdio>
+
+#include "record/h5_util.hpp"
+
+#ifndef ION_VERSION_STRING
+#define ION_VERSION_STRING "unknown"
+#endif
+
+namespace ion::record {
+namespace {
+
+using h5::Compound;
+using h5::DatasetOptions;
+using h5::Id;
+
+// Memory rows for the compound tables (strings as borrowed C strings).
+struct H5Site {
+  uint16_t id;
+  const char* name;
+  uint64_t records, file_bytes, dropped_bytes, unknown_records, malformed_records;
+  const char* tail_state;
+};
+struct H5Neuron {
+  uint16_t site;
+  uint32_t index;
+  const char* name;
+  uint64_t spikes;
+};
+struct H5Session {
+  uint16_t site;
+  uint64_t epoch;
+  uint8_t resumed;
+  int64_t local_ns, wall_ns;
+};
+struct H5Note {
+  uint16_t site;
+  int64_t t_ns;
+  uint16_t kind;
+  const char* kind_name;
+  const char* text;
+};
+
+template <class T, class Rows, class F>
+Status column(hid_t g, const char* name, const Rows& rows, F get, const DatasetOptions& o) {
+  std::vector<T> v;
+  v.reserve(rows.size());
+  for (const auto& r : rows) v.push_back(static_cast<T>(get(r)));
+  return h5::write_vector(g, name, v, o);
+}
+
+Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig) {
+  auto g = h5::create_group(file, "meta");
+  if (!g) return g.status();
+  const hid_t id = g->get();
+  ION_TRY(h5::attr_string(id, "experiment_name", m.experiment_name));
+  ION_TRY(h5::attr_string(id, "seed", m.seed));
+  ION_TRY(h5::attr_string(id, "experiment_file", m.experiment_file));
+  ION_TRY(h5::attr_string(id, "ion_version", ION_VERSION_STRING));
+  ION_TRY(h5::attr<uint32_t>(id, "format_version", 1));
+  ION_TRY(h5::attr_string(id, "digest", dig));
+  std::vector<std::string> names;
+  for (const auto& s : m.sites) names.push_back(s.name);
+  ION_TRY(h5::attr_strings(id, "sites", names));
+  std::vector<uint16_t> ids;
+  for (const auto& s : m.sites) ids.push_back(s.id);
+  return h5::write_vector(id, "site_ids", ids, {});
+}
+
+Status write_sites(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  Id str = h5::string_type();
+  Compound t(sizeof(H5Site));
+  t.add("id", offsetof(H5Site, id), H5T_NATIVE_UINT16).add("name", offsetof(H5Site, name), str.get());
+  t.add("records", offsetof(H5Site, records), H5T_NATIVE_UINT64)
+      .add("file_bytes", offsetof(H5Site, file_bytes), H5T_NATIVE_UINT64)
+      .add("dropped_bytes", offsetof(H5Site, dropped_bytes), H5T_NATIVE_UINT64)
+      .add("unknown_records", offsetof(H5Site, unknown_records), H5T_NATIVE_UINT64)
+      .add("malformed_records", offsetof(H5Site, malformed_records), H5T_NATIVE_UINT64)
+      .add("tail_state", offsetof(H5Site, tail_state), str.get());
+  std::vector<H5Site> rows;
+  for (const auto& s : m.sites) {
+    rows.push_back({s.id, s.name.c_str(), s.records, s.tail.file_bytes, s.tail.dropped_bytes, s.tail.unknown_records,
+                    s.tail.malformed_records, tail_state_name(s.tail.state)});
+  }
+  return h5::write_dataset(file, "sites", t.get(), rows.size(), rows.data(), o);
+}
+
+Status write_neurons(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  std::map<NeuronAddr, uint64_t> counts;
+  for (const auto& [a, name] : m.neuron_names) counts[a] += 0;
+  for (const auto& s : m.spikes) ++counts[{s.site, s.index}];
+  static const std::string empty;
+  std::vector<H5Neuron> rows;
+  for (const auto& [a, n] : counts) {
+    auto it = m.neuron_names.find(a);
+    rows.push_back({a.site, a.index, (it == m.neuron_names.end() ? empty : it->second).c_str(), n});
+  }
+  Id str = h5::string_type();
+  Compound t(sizeof(H5Neuron));
+  t.add("site", offsetof(H5Neuron, site), H5T_NATIVE_UINT16).add("index", offsetof(H5Neuron, index), H5T_NATIVE_UINT32);
+  t.add("name", offsetof(H5Neuron, name), str.get()).add("spikes", offsetof(H5Neuron, spikes), H5T_NATIVE_UINT64);
+  return h5::write_dataset(file, "neurons", t.get(), rows.size(), rows.data(), o);
+}
+
+Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  Compound sp(sizeof(SpikeRow));
+  sp.add("t_ns", offsetof(SpikeRow, t), H5T_NATIVE_INT64).add("site", offsetof(SpikeRow, site), H5T_NATIVE_UINT16);
+  sp.add("index", offsetof(SpikeRow, index), H5T_NATIVE_UINT32).add("kind", offsetof(SpikeRow, kind), H5T_NATIVE_UINT8);
+  sp.add("log_site", offsetof(SpikeRow, log_site), H5T_NATIVE_UINT16);
+  ION_TRY(h5::write_dataset(file, "spikes", sp.get(), m.spikes.size(), m.spikes.data(), o));
+  Compound in(sizeof(InputRow));
+  in.add("t_ns", offsetof(InputRow, t), H5T_NATIVE_INT64).add("post_site", offsetof(InputRow, post_site), H5T_NATIVE_UINT16);
+  in.add("post_index", offsetof(InputRow, post_index), H5T_NATIVE_UINT32)
+      .add("synapse", offsetof(InputRow, synapse), H5T_NATIVE_UINT32)
+      .add("weight", offsetof(InputRow, weight), H5T_NATIVE_FLOAT)
+      .add("log_site", offsetof(InputRow, log_site), H5T_NATIVE_UINT16);
+  ION_TRY(h5::write_dataset(file, "inputs", in.get(), m.inputs.size(), m.inputs.data(), o));
+  Compound st(sizeof(StimulusRow));
+  st.add("t_ns", offsetof(StimulusRow, t), H5T_NATIVE_INT64)
+      .add("log_site", offsetof(StimulusRow, log_site), H5T_NATIVE_UINT16)
+      .add("electrode", offsetof(StimulusRow, electrode), H5T_NATIVE_UINT16)
+      .add("amplitude", offsetof(StimulusRow, amplitude), H5T_NATIVE_FLOAT)
+      .add("width_s", offsetof(StimulusRow, width_s), H5T_NATIVE_FLOAT)
+      .add("charge_c", offsetof(StimulusRow, charge_c), H5T_NATIVE_FLOAT)
+      .add("synapse", offsetof(StimulusRow, synapse), H5T_NATIVE_UINT32)
+      .add("outcome", offsetof(StimulusRow, outcome), H5T_NATIVE_UINT8)
+      .add("cathodic_first", offsetof(StimulusRow, cathodic_first), H5T_NATIVE_UINT8);
+  return h5::write_dataset(file, "stimuli", st.get(), m.stimuli.size(), m.stimuli.data(), o);
+}
+
+Status write_synapses(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  auto top = h5::create_group(file, "synapses");
+  if (!top) return top.status();
+  for (const auto& [id, rows] : m.synapses) {
+    auto g = h5::create_group(top->get(), std::to_string(id));
+    if (!g) return g.status();
+    const hid_t gid = g->get();
+    ION_TRY(h5::attr<uint32_t>(gid, "id", id));
+    auto name = m.synapse_names.find(id);
+    ION_TRY(h5::attr_string(gid, "name", name == m.synapse_names.end() ? "" : name->second));
+    ION_TRY(column<int64_t>(gid, "t_ns", rows, [](const WeightRow& r) { return r.t; }, o));
+    ION_TRY(column<float>(gid, "resistance_ohm", rows, [](const WeightRow& r) { return r.resistance_ohm; }, o));
+    ION_TRY(column<float>(gid, "weight", rows, [](const WeightRow& r) { return r.weight; }, o));
+    ION_TRY(column<int8_t>(gid, "action", rows, [](const WeightRow& r) { return r.action; }, o));
+    ION_TRY(column<uint16_t>(gid, "log_site", rows, [](const WeightRow& r) { return r.log_site; }, o));
+  }
+  return Status::ok();
+}
+
+Status write_link_columns(hid_t g, const std::vector<LinkStats>& rows, const DatasetOptions& o) {
+  using L = LinkStats;
+  ION_TRY(column<int64_t>(g, "t_ns", rows, [](const L& r) { return r.t; }, o));
+  ION_TRY(column<uint64_t>(g, "sent", rows, [](const L& r) { return r.sent; }, o));
+  ION_TRY(column<uint64_t>(g, "received", rows, [](const L& r) { return r.received; }, o));
+  ION_TRY(column<uint64_t>(g, "events_sent", rows, [](const L& r) { return r.events_sent; }, o));
+  ION_TRY(column<uint64_t>(g, "events_received", rows, [](const L& r) { return r.events_received; }, o));
+  ION_TRY(column<uint64_t>(g, "lost", rows, [](const L& r) { return r.lost; }, o));
+  ION_TRY(column<uint64_t>(g, "duplicated", rows, [](const L& r) { return r.duplicated; }, o));
+  ION_TRY(column<uint64_t>(g, "reordered", rows, [](const L& r) { return r.reordered; }, o));
+  ION_TRY(column<uint64_t>(g, "late", rows, [](const L& r) { return r.late; }, o));
+  ION_TRY(column<uint64_t>(g, "rejected", rows, [](const L& r) { return r.rejected; }, o));
+  ION_TRY(column<uint64_t>(g, "malformed", rows, [](const L& r) { return r.malformed; }, o));
+  ION_TRY(column<int64_t>(g, "rtt_ns", rows, [](const L& r) { return r.rtt_ns; }, o));
+  ION_TRY(column<int64_t>(g, "clock_offset_ns", rows, [](const L& r) { return r.clock_offset_ns; }, o));
+  ION_TRY(column<int64_t>(g, "clock_uncertainty_ns", rows, [](const L& r) { return r.clock_uncertainty_ns; }, o));
+  return column<uint8_t>(g, "peer_up", rows, [](const L& r) { return r.peer_up ? 1 : 0; }, o);
+}
+
+// Group names are site names; '/' would nest groups, so it becomes '_'.
+std::string path_safe(std::string s) {
+  for (char& c : s) {
+    if (c == '/') c = '_';
+  }
+  return s.empty() || s == "." ? "_" : s;
+}
+
+Status write_links_and_clocks(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  auto links = h5::create_group(file, "links");
+  if (!links) return links.status();
+  for (const auto& [key, rows] : m.links) {
+    auto g = h5::create_group(links->get(), path_safe(m.site_name(key.first)) + "-" + path_safe(m.site_name(key.second)));
+    if (!g) return g.status();
+    ION_TRY(h5::attr<uint16_t>(g->get(), "site", key.first));
+    ION_TRY(h5::attr<uint16_t>(g->get(), "peer", key.second));
+    ION_TRY(write_link_columns(g->get(), rows, o));
+  }
+  auto clock = h5::create_group(file, "clock");
+  if (!clock) return clock.status();
+  for (const auto& [site, rows] : m.clocks) {
+    auto g = h5::create_group(clock->get(), path_safe(m.site_name(site)));
+    if (!g) return g.status();
+    const hid_t gid = g->get();
+    ION_TRY(h5::attr<uint16_t>(gid, "site", site));
+    ION_TRY(column<int64_t>(gid, "local_ns", rows, [](const ClockSample& r) { return r.local_ns; }, o));
+    ION_TRY(column<int64_t>(gid, "experiment_ns", rows, [](const ClockSample& r) { return r.experiment_ns; }, o));
+    ION_TRY(column<int64_t>(gid, "offset_ns", rows, [](const ClockSample& r) { return r.offset_ns; }, o));
+    ION_TRY(column<int64_t>(gid, "uncertainty_ns", rows, [](const ClockSample& r) { return r.uncertainty_ns; }, o));
+  }
+  return Status::ok();
+}
+
+Status write_notes(hid_t file, const char* name, const std::vector<NoteRow>& notes, const DatasetOptions& o) {
+  std::vector<H5Note> rows;
+  for (const auto& n : notes) {
+    rows.push_back({n.site, n.t, n.kind, note_kind_name(static_cast<NoteKind>(n.kind)), n.text.c_str()});
+  }
+  Id str = h5::string_type();
+  Compound t(sizeof(H5Note));
+  t.add("site", offsetof(H5Note, site), H5T_NATIVE_UINT16).add("t_ns", offsetof(H5Note, t_ns), H5T_NATIVE_INT64);
+  t.add("kind", offsetof(H5Note, kind), H5T_NATIVE_UINT16).add("kind_name", offsetof(H5Note, kind_name), str.get());
+  t.add("text", offsetof(H5Note, text), str.get());
+  return h5::write_dataset(file, name, t.get(), rows.size(), rows.data(), o);
+}
+
+Status write_sessions(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  std::vector<H5Session> rows;
+  for (const auto& s : m.sessions) rows.push_back({s.site, s.epoch, s.resumed, s.local_ns, s.wall_ns});
+  Compound t(sizeof(H5Session));
+  t.add("site", offsetof(H5Session, site), H5T_NATIVE_UINT16).add("epoch", offsetof(H5Session, epoch), H5T_NATIVE_UINT64);
+  t.add("resumed", offsetof(H5Session, resumed), H5T_NATIVE_UINT8);
+  t.add("local_ns", offsetof(H5Session, local_ns), H5T_NATIVE_INT64).add("wall_ns", offsetof(H5Session, wall_ns), H5T_NATIVE_INT64);
+  ION_TRY(h5::write_dataset(file, "sessions", t.get(), rows.size(), rows.data(), o));
+  ION_TRY(write_notes(file, "gaps", m.gaps, o));
+  return write_notes(file, "notes", m.notes, o);
+}
+
+Status write_all(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
+  const DatasetOptions o{options.compress};
+  ION_TRY(write_meta(file, m, dig));
+  ION_TRY(write_sites(file, m, o));
+  ION_TRY(write_neurons(file, m, o));
+  ION_TRY(write_events(file, m, o));
+  ION_TRY(write_synapses(file, m, o));
+  ION_TRY(write_links_and_clocks(file, m, o));
+  return write_sessions(file, m, o);
+}
+
+// Writes to "<out>.tmp" and renames it into place.
+Status write_file(const MergedRecording& m, const std::string& dig, const std::string& out_path,
+                  const ExportOptions& options) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors come back as Status, not stderr noise
+  const std::string tmp = out_path + ".tmp";
+  Status s;
+  {
+    Id file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    if (!file.ok()) return error(Errc::io_error, "HDF5: cannot create " + tmp);
+    s = write_all(file.get(), m, dig, options);
+    if (s.is_ok() && H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) s = error(Errc::io_error, "HDF5: cannot flush " + tmp);
+  }
+  if (s.is_ok() && std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    s = error(Errc::io_error, "cannot rename " + tmp + " to " + out_path);
+  }
+  if (!s.is_ok()) std::remove(tmp.c_str());
+  return s;
+}
+
+}  // namespace
+
+const char* ion_version() { return ION_VERSION_STRING; }
+
+Status write_hdf5(const MergedRecording& m, const std::string& out_path, const ExportOptions& options) {
+  return write_file(m, digest(m), out_path, options);
+}
+
+Result<ExportResult> export_logs_to_hdf5(const std::vector<std::string>& logs, const std::string& out_path,
+                                         const ExportOptions& options) {
+  auto m = merge_logs(logs);
+  if (!m) return m.status();
+  ExportResult r;
+  r.digest = digest(*m);
+  ION_TRY(write_file(*m, r.digest, out_path, options));
+  r.merged = std::move(*m);
+  return r;
+}
+
+}  // namespace ion::record

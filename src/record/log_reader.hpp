@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Sequential reader of an event log that stops at the first record it cannot trust.
+//
+// A record is trusted when its whole frame is present and its CRC32C matches. At the first
+// record that is not, the reader stops (it never guesses where the next good record starts) and
+// report() says why, where, and how many bytes follow the last good record.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "record/log_format.hpp"
+#include "record/records.hpp"
+
+namespace ion::record {
+
+enum class TailState : uint8_t {
+  clean,     // the file ends exactly after a good record
+  torn,      // the file ends inside a record (interrupted write)
+  corrupt,   // a complete record failed its CRC, or declared an impossible length
+  io_error,  // reading failed
+};
+const char* tail_state_name(TailState s);
+
+struct ScanReport {
+  TailState state = TailState::clean;
+  uint64_t file_bytes = 0;
+  uint64_t good_bytes = 0;       // header + all good records: the length repair truncates to
+  uint64_t dropped_bytes = 0;    // file_bytes − good_bytes
+  uint64_t records = 0;          // good records (all kinds)
+  uint64_t dropped_records = 0;  // records known lost: 1 if the scan stopped early (bytes after it unread)
+  bool bad_record_is_last = true;  // false: bytes follow the bad record (corruption in the middle)
+  uint64_t problem_offset = 0;   // file offset of the first untrusted record
+  std::string problem;           // human-readable reason, empty when clean
+  uint64_t unknown_records = 0;  // good records of kinds this build does not know (skipped)
+  uint64_t malformed_records = 0;  // good CRC but undecodable payload (skipped)
+  std::string first_malformed;   // the first decode error message
+  std::map<uint16_t, uint64_t> unknown_by_kind;
+
+  bool lost_data() const { return state != TailState::clean; }
+  std::string describe() const;  // one line: "clean" or "torn tail at offset X: ...; dropped N bytes"
+};
+
+// A framed record as found in the file. `payload` is valid until the next call on the reader.
+struct RawRecord {
+  uint16_t kind = 0;
+  uint16_t flags = 0;
+  uint64_t offset = 0;  // file offset of the record's first byte
+  std::span<const uint8_t> payload;
+};
+
+class LogReader {
+ public:
+  // Opens and validates the header. Errors: not_found, io_error, corrupt (bad magic, header
+  // CRC, truncated header), invalid_argument (unsupported version). Messages name the path.
+  static Result<LogReader> open(const std::string& path);
+  // Reads a log held in memory (tests, fakes).
+  static Result<LogReader> from_bytes(std::vector<uint8_t> bytes, const std::string& name = "<memory>");
+  LogReader(LogReader&& other) noexcept;
+  LogReader& operator=(LogReader&& other) noexcept;
+  LogReader(const LogReader&) = delete;
+  LogReader& operator=(const LogReader&) = delete;
+  ~LogReader();
+
+  const LogHeader& header() const { return header_; }
+  const std::string& name() const { return name_; }
+  // The next trusted record, or nullopt at the end of the trusted part (then report() is final).
+  std::optional<RawRecord> next_raw();
+  // The next trusted record of a known kind, decoded; unknown and malformed records are skipped
+  // and counted in report().
+  std::optional<Record> next();
+  const ScanReport& report() const { return report_; }
+  bool done() const { return done_; }
+
+ private:
+  LogReader(int fd, std::string name, std::vector<uint8_t> buf, uint64_t file_bytes);
+  Status read_header();
+  bool fill(size_t n);
+  void finish(TailState state, uint64_t offset, std::string problem);
+
+  int fd_ = -1;
+  std::string name_;
+  std::vector<uint8_t> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  uint64_t offset_ = 0;  // file offset of buf_[pos_]
+  bool read_failed_ = false;
+  bool done_ = false;
+  LogHeader header_;
+  ScanReport report_;
+};
+
+// Reads the whole log and returns its report (header errors as for LogReader::open).
+Result<ScanReport> scan_log(const std::string& path);
+// Truncates the log to its last good record. Corruption followed by more bytes is refused
+// (Errc::corrupt) unless allow_middle_loss, since it would discard data after the damage.
+Result<ScanReport> repair_log(const std::string& path, bool allow_middle_loss = false);
+
+}  // namespace ion::record

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "report/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ion::report {
+
+std::optional<int64_t> percentile(std::vector<int64_t> values, double p) {
+  if (values.empty() || !(p >= 0 && p <= 100)) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  // Nearest rank: the smallest value with at least p % of the values at or below it.
+  const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
+  const size_t i = rank < 1 ? 0 : static_cast<size_t>(rank) - 1;
+  return values[std::min(i, values.size() - 1)];
+}
+
+std::vector<PhaseWindow> phase_windows(const experiment::Experiment& e, std::string* pacemaker) {
+  for (const auto& n : e.neurons) {
+    if (n.drive.kind != experiment::DriveKind::schedule || n.drive.phases.empty()) continue;
+    if (pacemaker) *pacemaker = n.name;
+    std::vector<PhaseWindow> out;
+    Time t = 0;
+    for (const auto& ph : n.drive.phases) {
+      out.push_back({ph.rate_hz, t, t + ph.duration});
+      t += ph.duration;
+    }
+    return out;
+  }
+  if (pacemaker) pacemaker->clear();
+  return {{std::nullopt, 0, e.duration}};
+}
+
+std::map<NeuronAddr, std::vector<Time>> spike_trains(const record::MergedRecording& m) {
+  std::map<NeuronAddr, std::vector<Time>> out;
+  for (const auto& s : m.spikes) {
+    if (s.kind == static_cast<uint8_t>(SpikeKind::psp)) continue;
+    out[NeuronAddr{s.site, s.index}].push_back(s.t);
+  }
+  for (auto& [addr, ts] : out) std::sort(ts.begin(), ts.end());
+  return out;
+}
+
+namespace {
+
+uint64_t count_in(const std::vector<Time>& ts, Time from, Time to) {
+  const auto lo = std::lower_bound(ts.begin(), ts.end(), from);
+  const auto hi = std::lower_bound(ts.begin(), ts.end(), to);
+  return static_cast<uint64_t>(hi - lo);
+}
+
+const std::vector<Time>& train_of(const std::map<NeuronAddr, std::vector<Time>>& trains, NeuronAddr a) {
+  static const std::vector<Time> kEmpty;
+  auto it = trains.find(a);
+  return it == trains.end() ? kEmpty : it->second;
+}
+
+}  // namespace
+
+std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post,
+                                              Time from, Time to, const AnalysisOptions& o) {
+  uint64_t n = 0, hit = 0;
+  for (auto it = std::lower_bound(pre.begin(), pre.end(), from); it != pre.end() && *it < to; ++it) {
+    ++n;
+    const auto p = std::lower_bound(post.begin(), post.end(), *it + o.response_min_ns);
+    if (p != post.end() && *p <= *it + o.response_max_ns) ++hit;
+  }
+  return {n, hit};
+}
+
+const record::WeightRow* weight_at(const std::vector<record::WeightRow>& rows, Time t) {
+  auto it = std::upper_bound(rows.begin(), rows.end(), t,
+                             [](Time v, const record::WeightRow& r) { return v < r.t; });
+  return it == rows.begin() ? nullptr : &*(it - 1);
+}
+
+std::string neuron_label(const record::MergedRecording& m, const experiment::Experiment& e, NeuronAddr a) {
+  if (auto it = m.neuron_names.find(a); it != m.neuron_names.end()) return it->second;
+  for (const auto& n : e.neurons) {
+    if (n.addr == a) return n.name;
+  }
+  return to_string(a);
+}
+
+namespace {
+
+void fill_weights(SynapsePhase& sp, const std::vector<record::WeightRow>& rows, Time from, Time to) {
+  if (const auto* w = weight_at(rows, from)) {
+    sp.weight_start = w->weight;
+    sp.resistance_start_ohm = w->resistance_ohm;
+  } else if (!rows.empty() && rows.front().t < to) {
+    sp.weight_start = rows.front().weight;  // first reading inside the phase
+    sp.resistance_start_ohm = rows.front().resistance_ohm;
+  }
+  // The value in force at the end of [from, to): the last row strictly before `to`.
+  if (const auto* w = to > 0 ? weight_at(rows, to - 1) : nullptr) {
+    sp.weight_end = w->weight;
+    sp.resistance_end_ohm = w->resistance_ohm;
+  }
+  for (const auto& r : rows) {
+    if (r.t < from || r.t >= to) continue;
+    if (r.action > 0) ++sp.potentiations;
+    if (r.action < 0) ++sp.depressions;
+  }
+}
+
+SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::Experiment& e,
+                           const experiment::Synapse& syn, const std::map<NeuronAddr, std::vector<Time>>& trains,
+                           const PhaseWindow& w, const AnalysisOptions& o) {
+  SynapsePhase sp;
+  sp.id = syn.id;
+  sp.name = syn.name;
+  sp.pre = syn.pre;
+  sp.post = syn.post;
+  const auto* pre = e.find_neuron(syn.pre);
+  const auto* post = e.find_neuron(syn.post);
+  if (pre && post) {
+    auto [n, hit] = count_responses(train_of(trains, pre->addr), train_of(trains, post->addr), w.start_ns,
+                                    w.end_ns, o);
+    sp.pre_spikes = n;
+    sp.responded = hit;
+    if (n > 0) sp.response_probability = static_cast<double>(hit) / static_cast<double>(n);
+  }
+  if (auto it = m.synapses.find(syn.id); it != m.synapses.end()) fill_weights(sp, it->second, w.start_ns, w.end_ns);
+  return sp;
+}
+
+PhaseSummary phase_summary(const record::MergedRecording& m, const experiment::Experiment& e,
+                           const std::map<NeuronAddr, std::vector<Time>>& trains, const PhaseWindow& w,
+                           const std::string& pacemaker, const AnalysisOptions& o) {
+  PhaseSummary ps;
+  ps.set_rate_hz = w.set_rate_hz;
+  ps.start_ns = w.start_ns;
+  ps.end_ns = w.end_ns;
+  const double len_s = to_seconds(w.end_ns - w.start_ns);
+  std::map<NeuronAddr, bool> addrs;
+  for (const auto& n : e.neurons) addrs[n.addr] = true;
+  for (const auto& [a, ts] : trains) addrs[a] = true;
+  for (const auto& [a, listed] : addrs) {
+    if (len_s <= 0) break;  // an empty phase has no rate
+    const double r = static_cast<double>(count_in(train_of(trains, a), w.start_ns, w.end_ns)) / len_s;
+    ps.rate_hz[neuron_label(m, e, a)] = r;
+  }
+  if (const auto* pm = e.find_neuron(pacemaker); pm && len_s > 0) ps.pacemaker_rate_hz = ps.rate_hz[pm->name];
+  for (const auto& syn : e.synapses) ps.synapses.push_back(synapse_phase(m, e, syn, trains, w, o));
+  return ps;
+}
+
+void add_warnings(Summary& s, const record::MergedRecording& m, const experiment::Experiment& e,
+                  const std::map<NeuronAddr, std::vector<Time>>& trains) {
+  if (s.pacemaker.empty()) s.warnings.push_back("no neuron has a schedule drive: one phase spans the experiment");
+  for (const auto& [a, ts] : trains) {
+    bool known = false;
+    for (const auto& n : e.neurons) known = known || n.addr == a;
+    if (!known) s.warnings.push_back("spikes of " + to_string(a) + " (not a neuron of the experiment)");
+  }
+  for (const auto& [id, rows] : m.synapses) {
+    if (id >= e.synapses.size()) s.warnings.push_back("weights of synapse id " + std::to_string(id) + " (not in the experiment)");
+  }
+  if (!s.phases.empty() && !m.spikes.empty() && m.spikes.back().t >= s.phases.back().end_ns) {
+    s.warnings.push_back("spikes recorded after the last phase ended (at " +
+                         format_duration(s.phases.back().end_ns) + "): was the run's --duration different?");
+  }
+}
+
+}  // namespace
+
+std::vector<LinkSummary> summarize_links(const record::MergedRecording& m) {
+  std::vector<LinkSummary> out;
+  for (const auto& [key, rows] : m.links) {
+    if (rows.empty()) continue;
+    LinkSummary l;
+    l.site = key.first;
+    l.peer = key.second;
+    l.site_name = m.site_name(key.first);
+    l.peer_name = m.site_name(key.second);
+    l.snapshots = rows.size();
+    const LinkStats* last = &rows.front();
+    std::vector<int64_t> rtts;
+    for (const auto& r : rows) {
+      if (r.t >= last->t) last = &r;
+      if (r.rtt_ns > 0) rtts.push_back(r.rtt_ns);
+    }
+    l.last_t_ns = last->t;
+    l.datagrams_sent = last->sent;
+    l.datagrams_received = last->received;
+    l.events_sent = last->events_sent;
+    l.events_received = last->events_received;
+    l.lost = last->lost;
+    l.duplicated = last->duplicated;
+    l.reordered = last->reordered;
+    l.late = last->late;
+    l.rejected = last->rejected;
+    l.malformed = last->malformed;
+    if (last->received + last->lost > 0) {
+      l.loss_fraction = static_cast<double>(last->lost) / static_cast<double>(last->received + last->lost);
+    }
+    l.rtt_samples = rtts.size();
+    l.rtt_p50_ns = percentile(rtts, 50);
+    l.rtt_p99_ns = percentile(rtts, 99);
+    l.rtt_min_ns = percentile(rtts, 0);
+    l.rtt_max_ns = percentile(rtts, 100);
+    l.clock_offset_ns = last->clock_offset_ns;
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Summary summarize(const record::MergedRecording& m, const experiment::Experiment& e, const AnalysisOptions& o) {
+  Summary s;
+  s.experiment_name = m.experiment_name.empty() ? e.name : m.experiment_name;
+  s.seed = m.seed.empty() ? std::to_string(e.seed) : m.seed;
+  s.options = o;
+  const auto trains = spike_trains(m);
+  const auto windows = phase_windows(e, &s.pacemaker);
+  for (size_t i = 0; i < windows.size(); ++i) {
+    s.phases.push_back(phase_summary(m, e, trains, windows[i], s.pacemaker, o));
+    s.phases.back().index = i;
+  }
+  s.links = summarize_links(m);
+  s.spikes = m.spikes.size();
+  for (const auto& [id, rows] : m.synapses) s.weight_updates += rows.size();
+  add_warnings(s, m, e, trains);
+  return s;
+}
+
+std::optional<Duration> recorded_duration(const record::MergedRecording& m) {
+  std::optional<Duration> d;
+  for (const auto& n : m.notes) {
+    if (n.kind != static_cast<uint16_t>(record::NoteKind::text)) continue;
+    if (n.text.rfind("site ", 0) != 0 || n.text.find(" done:") == std::string::npos) continue;
+    if (n.t > 0) d = std::max(d.value_or(0), n.t);
+  }
+  return d;
+}
+
+}  // namespace ion::report

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Benchmarks of the detection pipeline (used by `ion bench detect`): throughput on many channels
+// against a plain convert-and-sum baseline over the same samples, per-block processing time and
+// sample-in → event-out latency at a given block size, and detection quality against SNR.
+#include <cstdint>
+#include <vector>
+
+#include "core/status.hpp"
+#include "site/bio/metrics.hpp"
+
+namespace ion::bio {
+
+struct DetectBenchConfig {
+  uint32_t channels = 4096;
+  double rate_hz = 18000;
+  double seconds = 1.0;   // of signal, processed `repeats` times (includes the ~40 ms noise warm-up)
+  int repeats = 3;
+  int order = 2;
+  double block_s = 1e-3;
+  uint64_t seed = 1;
+};
+
+struct DetectBenchResult {
+  // Throughputs use this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so a loaded machine does not
+  // distort "per core"; block times and latencies are wall-clock and do include preemption.
+  double pipeline_sps = 0;  // samples (channel × row) per CPU second, best of repeats
+  double baseline_sps = 0;  // int16 → float convert + sum over the same samples
+  uint64_t samples = 0;
+  uint64_t spikes = 0;      // spikes emitted in the last repeat
+  double block_ms_median = 0, block_ms_p99 = 0, block_ms_max = 0;  // processing time per block
+  double latency_ms_median = 0, latency_ms_p99 = 0;  // peak sample → event out (buffering incl.)
+};
+
+Result<DetectBenchResult> run_detect_bench(const DetectBenchConfig& cfg);
+
+struct SnrRow {
+  double snr = 0;
+  MatchResult m;
+};
+// Emulated cultures with every unit at exactly `snr` (spread 1), detected with threshold k.
+Result<std::vector<SnrRow>> run_snr_table(const std::vector<double>& snrs, uint32_t channels,
+                                          double seconds, uint64_t seed, double threshold_k,
+                                          double snr_spread = 1.0);
+
+}  // namespace ion::bio

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The synapse hub's logic, free of I/O: connectivity (pre neuron → synapses), forwarding of
+// weighted inputs, plasticity pulses on the crossbar instrument and weight read-back.
+//
+// Forwarding never waits: a presynaptic spike becomes SynapticInput{post, weight} at once, with
+// the synapse's latest read-back weight. Plasticity waits `horizon` of experiment time so that
+// spikes from different sites reach the rules in true order (EventOrderer); each decision is
+// one pulse_read on the synapse's cell, and the new resistance becomes the weight.
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "core/events.hpp"
+#include "device/crossbar.hpp"
+#include "site/hub/event_orderer.hpp"
+#include "site/hub/plasticity.hpp"
+#include "site/hub/weight_map.hpp"
+
+namespace ion::hub {
+
+struct PulseSpec {
+  double amplitude_v = 0;
+  Duration width = 0;
+};
+
+struct HubSynapse {
+  SynapseId id = 0;
+  NeuronAddr pre, post;
+  uint32_t word = 0, bit = 0;
+  WeightMap map;
+  RuleParams rule;
+  PulseSpec ltp, ltd;
+};
+
+struct HubCounters {
+  uint64_t spikes = 0;          // spikes received
+  uint64_t unrouted = 0;        // spikes of neurons that are neither pre nor post of a synapse
+  uint64_t forwarded = 0;       // SynapticInputs produced
+  uint64_t late = 0;            // spikes too late for the plasticity order (still forwarded)
+  uint64_t potentiations = 0;   // LTP pulses applied
+  uint64_t depressions = 0;     // LTD pulses applied
+  uint64_t device_errors = 0;   // failed instrument operations
+};
+
+class HubCore {
+ public:
+  // REQUIRES: every synapse's cell lies inside the instrument (validated with the experiment).
+  HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument, Duration horizon);
+
+  // Reads every synapse's device once; emits one WeightUpdate (action read) per synapse at t.
+  void read_all(Time t, std::vector<WeightUpdate>& updates);
+  // A spike from any site. Appends the inputs to forward now.
+  void on_spike(const Spike& s, std::vector<SynapticInput>& forward);
+  // Runs the rules over spikes up to now_exp − horizon; appends device changes.
+  void advance(Time now_exp, std::vector<WeightUpdate>& updates);
+  // End of experiment: runs the rules over every pending spike.
+  void drain(std::vector<WeightUpdate>& updates);
+
+  const HubCounters& counters() const { return counters_; }
+  float weight(SynapseId id) const;
+  double resistance(SynapseId id) const;
+  const std::vector<HubSynapse>& synapses() const { return synapses_; }
+
+ private:
+  struct State {
+    PlasticityRule rule;
+    double resistance_ohm = 0;
+    float weight = 0;
+  };
+  void apply_rule(const Spike& s, std::vector<WeightUpdate>& updates);
+  void act(size_t i, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
+  void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
+
+  std::vector<HubSynapse> synapses_;
+  std::vector<State> state_;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> by_pre_;   // neuron key → synapse indices
+  std::unordered_map<uint64_t, std::vector<uint32_t>> by_post_;
+  device::Crossbar& instrument_;
+  EventOrderer orderer_;
+  HubCounters counters_;
+};
+
+}  // namespace ion::hub

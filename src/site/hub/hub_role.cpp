@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/hub/hub_role.hpp"
+
+#include <cstdio>
+
+namespace ion::hub {
+namespace {
+
+RuleParams rule_params(const experiment::Plasticity& p) {
+  RuleParams r;
+  switch (p.rule) {
+    case experiment::PlasticityRule::srdp: r.kind = RuleKind::srdp; break;
+    case experiment::PlasticityRule::stdp: r.kind = RuleKind::stdp; break;
+    case experiment::PlasticityRule::none: r.kind = RuleKind::none; break;
+  }
+  r.window = p.window;
+  r.ltp_above = p.ltp_above;
+  r.ltd_below = p.ltd_below;
+  r.tau_plus = p.tau_plus;
+  r.tau_minus = p.tau_minus;
+  return r;
+}
+
+class HubRole final : public site::Role {
+ public:
+  HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon,
+          site::RoleHost& host)
+      : xb_(std::move(xb)), core_(std::move(syn), *xb_, horizon), host_(host) {}
+
+  void advance(Time now) override {
+    if (!started_) {
+      started_ = true;
+      core_.read_all(now, updates_);
+    }
+    core_.advance(now, updates_);
+    publish();
+  }
+  void on_spike(const Spike& s) override {
+    core_.on_spike(s, forward_);
+    for (const auto& in : forward_) host_.emit_input(in);
+    forward_.clear();
+  }
+  void finish(Time end) override {
+    advance(end);
+    core_.drain(updates_);
+    publish();
+    const HubCounters& c = core_.counters();
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu",
+                  (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
+                  (unsigned long long)c.late, (unsigned long long)c.potentiations,
+                  (unsigned long long)c.depressions, (unsigned long long)c.device_errors);
+    host_.record_note(buf);
+  }
+  std::string status_line() const override {
+    std::string out;
+    char buf[96];
+    for (const auto& s : core_.synapses()) {
+      std::snprintf(buf, sizeof buf, "%ssyn%u w=%.2f", out.empty() ? "" : " ", s.id, core_.weight(s.id));
+      out += buf;
+    }
+    return out;
+  }
+
+ private:
+  void publish() {
+    for (const auto& u : updates_) host_.record_weight(u);
+    updates_.clear();
+  }
+  std::unique_ptr<device::Crossbar> xb_;
+  HubCore core_;
+  site::RoleHost& host_;
+  std::vector<WeightUpdate> updates_;
+  std::vector<SynapticInput> forward_;
+  bool started_ = false;
+};
+
+}  // namespace
+
+std::vector<HubSynapse> hub_synapses(const experiment::Experiment& e, const experiment::Site& hub) {
+  std::vector<HubSynapse> out;
+  for (const auto& s : e.synapses) {
+    if (s.hub != hub.name) continue;
+    HubSynapse h;
+    h.id = s.id;
+    h.pre = e.find_neuron(s.pre)->addr;
+    h.post = e.find_neuron(s.post)->addr;
+    h.word = static_cast<uint32_t>(s.word);
+    h.bit = static_cast<uint32_t>(s.bit);
+    h.map = WeightMap{s.weight.r_min_ohm, s.weight.r_max_ohm,
+                      s.weight.polarity == experiment::WeightPolarity::low_r_strong};
+    h.rule = rule_params(s.plasticity);
+    h.ltp = {s.plasticity.ltp_pulse.amplitude_v, s.plasticity.ltp_pulse.width};
+    h.ltd = {s.plasticity.ltd_pulse.amplitude_v, s.plasticity.ltd_pulse.width};
+    out.push_back(h);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& e, const experiment::Site& hub,
+                                                  site::RoleHost& host, const HubRoleOptions& opt) {
+  auto xb = make_instrument(e, hub, opt);
+  if (!xb) return xb.status();
+  Duration horizon = 0;
+  for (const auto& s : e.synapses)
+    if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
+  return std::unique_ptr<site::Role>(
+      std::make_unique<HubRole>(std::move(xb).value(), hub_synapses(e, hub), horizon, host));
+}
+
+}  // namespace ion::hub

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/hub/plasticity.hpp"
+
+namespace ion::hub {
+
+void PlasticityRule::forget_before(Time t) {
+  while (!pre_times_.empty() && pre_times_.front() < t) pre_times_.pop_front();
+}
+
+int PlasticityRule::pre_count(Time t) {
+  forget_before(t - p_.window);
+  int n = 0;
+  for (Time x : pre_times_) n += x < t;
+  return n;
+}
+
+PlasticityAction PlasticityRule::on_pre(Time t) {
+  PlasticityAction a = PlasticityAction::read;
+  if (p_.kind == RuleKind::srdp) {
+    pre_times_.push_back(t);
+    forget_before(t - p_.window);
+  } else if (p_.kind == RuleKind::stdp && last_post_ != INT64_MIN && t - last_post_ <= p_.tau_minus) {
+    a = PlasticityAction::depress;
+  }
+  last_pre_ = t;
+  return a;
+}
+
+PlasticityAction PlasticityRule::on_post(Time t) {
+  PlasticityAction a = PlasticityAction::read;
+  if (p_.kind == RuleKind::srdp) {
+    const int n = pre_count(t);
+    if (n > p_.ltp_above) a = PlasticityAction::potentiate;
+    else if (n < p_.ltd_below) a = PlasticityAction::depress;
+  } else if (p_.kind == RuleKind::stdp && last_pre_ != INT64_MIN && t - last_pre_ <= p_.tau_plus) {
+    a = PlasticityAction::potentiate;
+  }
+  last_post_ = t;
+  return a;
+}
+
+}  // namespace ion::hub

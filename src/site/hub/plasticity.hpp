@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Plasticity rules of the hub. A rule sees the pre and post spikes of one synapse IN TRUE
+// EXPERIMENT-TIME ORDER (the EventOrderer guarantees it) and answers with at most one pulse
+// decision per event; the instrument then decides how much the device actually changes.
+//
+// SRDP (the reference hub): evaluated when the postsynaptic neuron fires — count presynaptic
+// spikes in [t_post − window, t_post); count > ltp_above → potentiate; count < ltd_below →
+// depress; otherwise nothing.
+// STDP (pair based, nearest neighbour): a post spike within tau_plus after the last pre spike →
+// potentiate; a pre spike within tau_minus after the last post spike → depress.
+#include <cstdint>
+#include <deque>
+
+#include "core/events.hpp"
+#include "core/time.hpp"
+
+namespace ion::hub {
+
+enum class RuleKind { none, srdp, stdp };
+
+struct RuleParams {
+  RuleKind kind = RuleKind::none;
+  Duration window = kSecond;  // srdp
+  int ltp_above = 20;         // srdp
+  int ltd_below = 5;          // srdp
+  Duration tau_plus = 20 * kMillisecond;   // stdp
+  Duration tau_minus = 20 * kMillisecond;  // stdp
+};
+
+// Per-synapse rule state. Memory is bounded: SRDP keeps only the pre spikes inside the window.
+class PlasticityRule {
+ public:
+  explicit PlasticityRule(const RuleParams& p) : p_(p) {}
+  // REQUIRES: calls in non-decreasing t across on_pre and on_post.
+  PlasticityAction on_pre(Time t);
+  PlasticityAction on_post(Time t);
+  // Presynaptic spikes currently inside the SRDP window ending at t (for tests and reports).
+  int pre_count(Time t);
+
+ private:
+  void forget_before(Time t);
+  RuleParams p_;
+  std::deque<Time> pre_times_;  // srdp: ascending, within the window
+  Time last_pre_ = INT64_MIN;
+  Time last_post_ = INT64_MIN;
+};
+
+}  // namespace ion::hub

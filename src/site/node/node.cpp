@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/node/node.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "site/node/roles.hpp"
+
+namespace ion::site {
+namespace {
+
+// Inbound events further than this from our experiment clock are refused as absurd.
+constexpr Duration kMaxEventSkew = 30 * kSecond;
+
+}  // namespace
+
+const char* to_string(NodeState s) {
+  switch (s) {
+    case NodeState::waiting: return "waiting";
+    case NodeState::running: return "running";
+    case NodeState::finishing: return "finishing";
+    case NodeState::done: return "done";
+    case NodeState::failed: return "failed";
+  }
+  return "?";
+}
+
+Node::Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt)
+    : exp_(e), site_(site), env_(env), opt_(std::move(opt)) {}
+
+Node::~Node() {
+  if (link_) link_->close();
+  if (log_) (void)log_->close();
+}
+
+Result<std::unique_ptr<Node>> Node::create(const experiment::Experiment& e, const std::string& site, Env& env,
+                                           NodeOptions opt) {
+  const experiment::Site* s = e.find_site(site);
+  if (!s) return error(Errc::not_found, "no site named '" + site + "' in " + e.source_name);
+  std::unique_ptr<Node> n(new Node(e, *s, env, std::move(opt)));
+  ION_TRY(n->init());
+  return n;
+}
+
+Status Node::init() {
+  routing_ = compute_routing(exp_, site_.id);
+  epoch_ = opt_.epoch ? opt_.epoch : wire::random_epoch();
+  std::error_code ec;
+  std::filesystem::create_directories(opt_.out_dir, ec);
+  ION_TRY(open_log());
+  ION_TRY(open_link());
+  ION_TRY(make_role());
+  auto legacy = LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
+      [this](Time local) { return link_->to_experiment(local) - opt_.warmup; },
+      [this](const Spike& s) {
+        if (state_ != NodeState::running) return false;
+        record(s);
+        role_->on_spike(s);
+        return true;
+      },
+      [this](std::string_view text) { record_note(text); }});
+  if (!legacy.is_ok()) return legacy.status();
+  legacy_ = std::move(legacy).value();
+  env_.schedule_after(opt_.tick, [this] { tick(); });
+  return Status::ok();
+}
+
+Status Node::open_log() {
+  record::LogHeader h;
+  h.site_id = site_.id;
+  h.site_name = site_.name;
+  h.session_epoch = epoch_;
+  record::WriterOptions w;
+  w.flush_interval_ns = exp_.recording.flush_interval;
+  const std::string path = opt_.out_dir + "/" + site_.name + ".ionlog";
+  if (!opt_.resume && std::filesystem::exists(path))
+    return error(Errc::already_exists, "site " + site_.name + ": " + path +
+                                           " exists; use --resume to continue it, or another --out directory");
+  auto opened = record::open_log(env_, path, h, w);
+  if (!opened) return error(opened.status().code(), "site " + site_.name + ": " + opened.status().message());
+  log_ = std::move(opened->writer);
+  for (const auto& note : describe_experiment(exp_)) record(note);
+  return Status::ok();
+}
+
+Status Node::open_link() {
+  link::LinkConfig cfg;
+  cfg.self = site_.id;
+  auto bind = SockAddr::parse(site_.address.text);
+  if (!bind) return error(Errc::invalid_argument, "site " + site_.name + ": " + bind.status().message());
+  cfg.bind = *bind;
+  cfg.epoch = epoch_;
+  cfg.time_master = site_.id == routing_.time_master;
+  std::vector<link::PeerSpec> peers;
+  for (SiteId id : routing_.peers) {
+    const experiment::Site& other = exp_.sites[id];
+    link::PeerSpec p;
+    p.site = id;
+    auto addr = SockAddr::parse(other.address.text);
+    if (!addr) return error(Errc::invalid_argument, "site " + other.name + ": " + addr.status().message());
+    p.addr = *addr;
+    p.insecure = exp_.link_between(site_.name, other.name).insecure;
+    p.time_master = id == routing_.time_master;
+    if (!p.insecure) {
+      if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other.name);
+      auto psk = opt_.keys(site_.name, other.name);
+      if (!psk) return psk.status();
+      p.psk = *psk;
+    }
+    peers.push_back(std::move(p));
+  }
+  link::LinkHandlers h;
+  h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
+  h.on_stats = [this](const LinkStats& s) { record(s); };
+  h.on_peer = [this](SiteId peer, link::PeerTransition t) {
+    record(record::Note{experiment_now(), record::NoteKind::text,
+                        "peer " + exp_.sites[peer].name + ": " + link::transition_name(t)});
+  };
+  auto link = link::Link::create(env_, cfg, std::move(peers), std::move(h));
+  if (!link) return error(link.status().code(), "site " + site_.name + ": " + link.status().message());
+  link_ = std::move(link).value();
+  return Status::ok();
+}
+
+Status Node::make_role() {
+  RoleOptions ro;
+  ro.state_dir = opt_.out_dir;
+  ro.resume = opt_.resume;
+  auto role = site::make_role(exp_, site_, *this, ro);
+  if (!role) return role.status();
+  role_ = std::move(role).value();
+  return Status::ok();
+}
+
+Time Node::experiment_now() const { return link_ ? link_->experiment_now() - opt_.warmup : 0; }
+
+void Node::record(const record::Record& r) {
+  if (log_) (void)log_->append(r);
+}
+
+void Node::on_event(SiteId from, const wire::Event& ev) {
+  if (state_ == NodeState::done || state_ == NodeState::failed) return;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Spike>) {
+          if (std::llabs(e.t - experiment_now()) > kMaxEventSkew) return refuse_event(from, "spike time out of range");
+          role_->on_spike(e);
+        } else if constexpr (std::is_same_v<T, SynapticInput>) {
+          if (e.post.site != site_.id) return refuse_event(from, "input for another site");
+          if (!std::isfinite(e.weight)) return refuse_event(from, "non-finite weight");
+          if (std::llabs(e.t - experiment_now()) > kMaxEventSkew) return refuse_event(from, "input time out of range");
+          ++inputs_;
+          record(e);
+          role_->on_input(e);
+        } else {
+          refuse_event(from, "unexpected event kind");
+        }
+      },
+      ev);
+}
+
+void Node::refuse_event(SiteId from, const char* why) {
+  if (refused_++ < 10)
+    record(record::Note{experiment_now(), record::NoteKind::text,
+                        "refused event from " + exp_.sites[from].name + ": " + why});
+}
+
+void Node::tick() {
+  if (state_ == NodeState::done || state_ == NodeState::failed) return;
+  env_.schedule_after(opt_.tick, [this] { tick(); });
+  if (env_.now() >= next_stats_) {
+    next_stats_ = env_.now() + opt_.stats_interval;
+    record_stats();
+  }
+  if (log_) (void)log_->maybe_flush(env_.now());
+  if (!link_->synced()) {
+    if (env_.now() > opt_.sync_timeout)
+      fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
+                                    exp_.sites[routing_.time_master].name + "' after " +
+                                    format_duration(opt_.sync_timeout) + " (is it running and reachable?)"));
+    return;
+  }
+  const Time t = experiment_now();
+  if (state_ == NodeState::waiting && t >= 0) state_ = NodeState::running;
+  if (state_ != NodeState::running) return;
+  const Time until = std::min(t, exp_.duration);
+  if (until > last_advance_) {
+    role_->advance(until);
+    last_advance_ = until;
+  }
+  if (t >= exp_.duration) begin_finish();
+}
+
+void Node::record_stats() {
+  for (const LinkStats& s : link_->all_stats()) record(s);
+  if (link_->synced() && site_.id != routing_.time_master) {
+    record::ClockSample c;
+    c.local_ns = env_.now();
+    c.experiment_ns = experiment_now();
+    c.offset_ns = env_.now() - link_->experiment_now();
+    c.uncertainty_ns = link_->clock_uncertainty_ns();
+    record(c);
+  }
+}
+
+void Node::begin_finish() {
+  state_ = NodeState::finishing;
+  role_->finish(exp_.duration);
+  link_->flush_all();
+  env_.schedule_after(opt_.grace, [this] { shutdown(); });
+}
+
+void Node::shutdown() {
+  record_stats();
+  if (legacy_) legacy_->report_now();
+  record(record::Note{exp_.duration, record::NoteKind::text,
+                      "site " + site_.name + " done: spikes=" + std::to_string(spikes_) +
+                          " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_)});
+  link_->close();
+  if (log_) (void)log_->close();
+  state_ = NodeState::done;
+  env_.stop();
+}
+
+void Node::fail(Status s) {
+  failure_ = std::move(s);
+  record(record::Note{0, record::NoteKind::text, "failed: " + failure_.message()});
+  link_->close();
+  if (log_) (void)log_->close();
+  state_ = NodeState::failed;
+  env_.stop();
+}
+
+std::string Node::status_line() const {
+  std::string s = site_.name + " " + to_string(state_);
+  if (role_) {
+    std::string r = role_->status_line();
+    if (!r.empty()) s += " " + r;
+  }
+  return s;
+}
+
+void Node::emit_spike(const Spike& s) {
+  ++spikes_;
+  record(s);
+  auto it = routing_.spike_hubs.find(s.source.key());
+  if (it == routing_.spike_hubs.end()) return;
+  for (SiteId hub : it->second) (void)link_->send(hub, wire::Event{s});
+}
+
+void Node::emit_input(const SynapticInput& in) {
+  if (in.post.site == site_.id) {
+    role_->on_input(in);
+    return;
+  }
+  if (legacy_ && legacy_->forward(in)) return record(in);  // post neuron lives on a legacy peer
+  (void)link_->send(in.post.site, wire::Event{in});
+}
+
+void Node::record_stimulus(const Stimulus& s) { record(s); }
+void Node::record_weight(const WeightUpdate& w) { record(w); }
+void Node::record_note(std::string_view text) {
+  record(record::Note{experiment_now(), record::NoteKind::text, std::string(text)});
+}
+Rng Node::rng(std::string_view stream) const { return env_.rng(stream); }
+
+}  // namespace ion::site

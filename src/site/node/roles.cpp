@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/node/roles.hpp"
+
+#include "site/bio/experiment_config.hpp"
+#include "site/hub/hub_role.hpp"
+#include "site/silicon/silicon_role.hpp"
+
+namespace ion::site {
+namespace {
+
+std::string site_lines(const experiment::Experiment& e) {
+  std::string out;
+  for (const auto& s : e.sites) out += std::to_string(s.id) + "=" + s.name + "\n";
+  return out;
+}
+
+std::string neuron_lines(const experiment::Experiment& e) {
+  std::string out;
+  for (const auto& n : e.neurons) out += to_string(n.addr) + "=" + n.name + "\n";
+  return out;
+}
+
+std::string synapse_lines(const experiment::Experiment& e) {
+  std::string out;
+  for (const auto& s : e.synapses) out += std::to_string(s.id) + "=" + s.name + "\n";
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site,
+                                        RoleHost& host, const RoleOptions& opt) {
+  switch (site.role) {
+    case experiment::Role::hub: return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume});
+    case experiment::Role::bio: return bio::make_bio_role(e, site, host);
+    case experiment::Role::silicon: return silicon::make_silicon_role(e, site, host);
+  }
+  return error(Errc::internal, "site " + site.name + ": unknown role");
+}
+
+std::vector<record::Record> describe_experiment(const experiment::Experiment& e) {
+  using record::Note;
+  using record::NoteKind;
+  return {Note{0, NoteKind::experiment_name, e.name},
+          Note{0, NoteKind::seed, std::to_string(e.seed)},
+          Note{0, NoteKind::experiment_file, e.source_text},
+          Note{0, NoteKind::site_names, site_lines(e)},
+          Note{0, NoteKind::neuron_names, neuron_lines(e)},
+          Note{0, NoteKind::synapse_names, synapse_lines(e)}};
+}
+
+}  // namespace ion::site

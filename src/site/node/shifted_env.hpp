@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// An Env whose clock reads time since the node started (inner.now() − origin). The node runtime
+// runs on it so that the time master's clock — which IS experiment time before the warm-up
+// offset — starts near zero on every run, on RealEnv (CLOCK_MONOTONIC since boot) and SimEnv
+// alike. Everything else is forwarded unchanged.
+#include "env/env.hpp"
+
+namespace ion::site {
+
+class ShiftedEnv final : public Env {
+ public:
+  explicit ShiftedEnv(Env& inner) : inner_(inner), origin_(inner.now()) {}
+
+  Time now() const override { return inner_.now() - origin_; }
+  TimerId schedule_at(Time t, std::function<void()> fn) override {
+    return inner_.schedule_at(t + origin_, std::move(fn));
+  }
+  bool cancel(TimerId id) override { return inner_.cancel(id); }
+  void defer(std::function<void()> fn) override { inner_.defer(std::move(fn)); }
+
+  Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) override {
+    return inner_.open_socket(local, [this, h = std::move(on_receive)](const Datagram& d) {
+      Datagram shifted = d;
+      shifted.rx_time = d.rx_time - origin_;
+      h(shifted);
+    });
+  }
+  Result<SockAddr> local_address(SocketId s) const override { return inner_.local_address(s); }
+  Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) override {
+    return inner_.send_to(s, to, bytes);
+  }
+  Result<size_t> send_batch(SocketId s, std::span<const OutDatagram> batch) override {
+    return inner_.send_batch(s, batch);
+  }
+  void close_socket(SocketId s) override { inner_.close_socket(s); }
+  Rng rng(std::string_view stream) const override { return inner_.rng(stream); }
+  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override {
+    return inner_.open_output(path);
+  }
+  void stop() override { inner_.stop(); }
+  bool stopped() const override { return inner_.stopped(); }
+  const std::string& name() const override { return inner_.name(); }
+
+  Time origin() const { return origin_; }
+
+ private:
+  Env& inner_;
+  Time origin_;
+};
+
+}  // namespace ion::site

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/node/sim_runner.hpp"
+
+#include <memory>
+
+#include "env/sim_world.hpp"
+#include "site/node/node.hpp"
+
+namespace ion::site {
+namespace {
+
+LinkImpairments impairments(const experiment::LinkConfig& c) {
+  LinkImpairments imp;
+  imp.latency_ns = c.latency;
+  imp.jitter_ns = c.jitter;
+  imp.jitter = c.jitter > 0 ? Jitter::normal : Jitter::none;
+  imp.loss = c.loss;
+  imp.duplicate = c.duplicate;
+  imp.reorder = c.reorder;
+  imp.reorder_delay_ns = std::max<Duration>(2 * c.jitter, kMillisecond);
+  return imp;
+}
+
+void configure_links(SimWorld& world, const experiment::Experiment& e) {
+  world.set_default_link(impairments(e.links.defaults));
+  for (const auto& p : e.links.pairs) world.set_link_both(p.a, p.b, impairments(p.config));
+}
+
+// Deterministic, non-zero session epoch per site for a seed.
+uint64_t sim_epoch(uint64_t seed, const std::string& site) {
+  uint64_t x = Rng::stream(seed, "sim.epoch." + site).next_u64();
+  return x ? x : 1;
+}
+
+bool all_ended(const std::vector<std::unique_ptr<Node>>& nodes) {
+  for (const auto& n : nodes)
+    if (n->state() != NodeState::done && n->state() != NodeState::failed) return false;
+  return true;
+}
+
+}  // namespace
+
+wire::Psk simulation_psk(uint64_t seed, const std::string& a, const std::string& b) {
+  const std::string& lo = a < b ? a : b;
+  const std::string& hi = a < b ? b : a;
+  Rng r = Rng::stream(seed, "sim.psk." + lo + "." + hi);
+  wire::Psk k;
+  for (size_t i = 0; i < k.bytes.size(); i += 8) {
+    uint64_t v = r.next_u64();
+    for (size_t j = 0; j < 8 && i + j < k.bytes.size(); ++j) k.bytes[i + j] = static_cast<uint8_t>(v >> (8 * j));
+  }
+  return k;
+}
+
+Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOptions& opt) {
+  SimWorldOptions wo;
+  wo.seed = e.seed;
+  SimWorld world(wo);
+  configure_links(world, e);
+  std::vector<std::unique_ptr<Node>> nodes;
+  SimRunReport report;
+  for (const auto& s : e.sites) {
+    SimEnv& env = world.add_node(s.name, NodeClock{s.clock_offset, s.clock_drift_ppm});
+    NodeOptions no;
+    no.out_dir = opt.out_dir;
+    no.warmup = opt.warmup;
+    no.epoch = sim_epoch(e.seed, s.name);
+    no.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
+      return simulation_psk(seed, a, b);
+    };
+    auto node = Node::create(e, s.name, env, no);
+    if (!node) return node.status();
+    nodes.push_back(std::move(node).value());
+    report.logs.push_back(opt.out_dir + "/" + s.name + ".ionlog");
+  }
+  const Time limit = opt.warmup + e.duration + 60 * kSecond;
+  while (!all_ended(nodes) && world.now() < limit) {
+    world.run_for(kSecond);
+    if (opt.progress) {
+      std::vector<std::string> lines;
+      for (const auto& n : nodes) lines.push_back(n->status_line());
+      opt.progress(nodes.front()->experiment_now(), lines);
+    }
+  }
+  for (const auto& n : nodes)
+    if (n->state() == NodeState::failed) return n->failure();
+  if (!all_ended(nodes)) return error(Errc::timeout, "simulation did not finish within " + format_duration(limit));
+  report.simulated_ns = world.now();
+  report.events = world.events_processed();
+  report.digest = world.digest();
+  return report;
+}
+
+}  // namespace ion::site

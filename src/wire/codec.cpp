@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "wire/codec.hpp"
+
+#include <cassert>
+#include <cmath>
+#include <cstring>
+
+#include "wire/bytes.hpp"
+#include "wire/records.hpp"
+
+namespace ion::wire {
+
+using namespace bytes;
+
+namespace {
+
+constexpr const char* kErrorNames[] = {
+    "short_datagram", "long_datagram", "bad_magic", "bad_version", "bad_type",
+    "bad_flags", "bad_count", "truncated_record", "bad_tag", "bad_field",
+    "trailing_bytes", "insecure_refused", "auth_failed", "wrong_site", "stale_epoch",
+    "unbound", "duplicate", "too_old"};
+static_assert(sizeof(kErrorNames) / sizeof(kErrorNames[0]) == kWireErrorCount);
+
+constexpr const char* kTypeNames[] = {"?",         "events",    "hello",  "clock_probe",
+                                      "clock_reply", "heartbeat", "goodbye"};
+
+size_t tag_bytes(const Header& h) { return h.insecure() ? 0 : kTagBytes; }
+
+}  // namespace
+
+const char* wire_error_name(WireError e) {
+  const auto i = static_cast<size_t>(e);
+  return i < kWireErrorCount ? kErrorNames[i] : "unknown";
+}
+
+const char* msg_type_name(MsgType t) {
+  const auto i = static_cast<size_t>(t);
+  return i >= 1 && i <= kMaxMsgType ? kTypeNames[i] : "unknown";
+}
+
+bool operator==(const Heartbeat& a, const Heartbeat& b) {
+  const LinkStats& x = a.stats;
+  const LinkStats& y = b.stats;
+  return x.peer == y.peer && x.t == y.t && x.sent == y.sent && x.received == y.received &&
+         x.events_sent == y.events_sent && x.events_received == y.events_received &&
+         x.lost == y.lost && x.duplicated == y.duplicated && x.reordered == y.reordered &&
+         x.late == y.late && x.rejected == y.rejected && x.malformed == y.malformed &&
+         x.rtt_ns == y.rtt_ns && x.clock_offset_ns == y.clock_offset_ns &&
+         x.clock_uncertainty_ns == y.clock_uncertainty_ns && x.peer_up == y.peer_up;
+}
+
+MsgType control_type(const Control& c) {
+  assert(c.index() != 0);
+  // Control alternatives 1..5 are hello..goodbye, i.e. message types 2..6.
+  return static_cast<MsgType>(c.index() + 1);
+}
+
+// ---------------- header ----------------
+
+void write_header(const Header& h, std::span<uint8_t> out) {
+  assert(out.size() >= kHeaderBytes);
+  uint8_t* p = out.data();
+  p[0] = kMagic0;
+  p[1] = kMagic1;
+  p[2] = kVersion;
+  p[3] = static_cast<uint8_t>(h.type);
+  p[4] = h.flags;
+  p[5] = 0;  // reserved
+  put_u16(p + 6, h.sender);
+  put_u16(p + 8, h.receiver);
+  put_u16(p + 10, h.count);
+  put_u64(p + 12, h.sender_epoch);
+  put_u64(p + 20, h.receiver_epoch);
+  put_u64(p + 28, h.seq);
+  put_u64(p + 36, static_cast<uint64_t>(h.send_time_ns));
+}
+
+WireResult<Header> peek_header(std::span<const uint8_t> d) {
+  if (d.size() < kHeaderBytes) return WireError::short_datagram;
+  if (d.size() > kMaxDatagramBytes) return WireError::long_datagram;
+  const uint8_t* p = d.data();
+  if (p[0] != kMagic0 || p[1] != kMagic1) return WireError::bad_magic;
+  if (p[2] != kVersion) return WireError::bad_version;
+  if (p[3] == 0 || p[3] > kMaxMsgType) return WireError::bad_type;
+  if ((p[4] & ~kFlagInsecure) != 0 || p[5] != 0) return WireError::bad_flags;
+  Header h;
+  h.type = static_cast<MsgType>(p[3]);
+  h.flags = p[4];
+  h.sender = get_u16(p + 6);
+  h.receiver = get_u16(p + 8);
+  h.count = get_u16(p + 10);
+  h.sender_epoch = get_u64(p + 12);
+  h.receiver_epoch = get_u64(p + 20);
+  h.seq = get_u64(p + 28);
+  h.send_time_ns = static_cast<Time>(get_u64(p + 36));
+  if (d.size() < kHeaderBytes + tag_bytes(h)) return WireError::short_datagram;
+  return h;
+}
+
+// ---------------- payload decode ----------------
+
+WireResult<bool> decode_payload(const Header& h, std::span<const uint8_t> payload, Datagram& out) {
+  out.header = h;
+  out.events.clear();
+  out.control = std::monostate{};
+  if (h.type == MsgType::events) return records::decode_events(h, payload, out.events);
+  if (h.count != 0) return WireError::bad_count;
+  return records::decode_control(h.type, payload, out.control);
+}
+
+WireResult<bool> decode_plain(std::span<const uint8_t> datagram, Datagram& out) {
+  auto h = peek_header(datagram);
+  if (!h) return h.error();
+  if (!h->insecure()) return WireError::bad_flags;  // a sealed datagram cannot be parsed plain
+  return decode_payload(*h, datagram.subspan(kHeaderBytes), out);
+}
+
+size_t record_size(const Event& e, Time base_ns) {
+  uint8_t tmp[records::kMaxRecordBytes];
+  return std::visit([&](const auto& ev) { return records::encode(ev, base_ns, tmp); }, e);
+}
+
+// ---------------- builder ----------------
+
+void DatagramBuilder::begin(const Header& h) {
+  assert(max_bytes_ > kHeaderBytes + kTagBytes && max_bytes_ <= kMaxDatagramBytes);
+  header_ = h;
+  header_.count = 0;
+  count_ = 0;
+  len_ = kHeaderBytes;
+}
+
+size_t DatagramBuilder::free_bytes() const {
+  const size_t limit = max_bytes_ - tag_bytes(header_);
+  return limit > len_ ? limit - len_ : 0;
+}
+
+Append DatagramBuilder::append_bytes(const uint8_t* p, size_t n) {
+  if (n > free_bytes() || count_ == UINT16_MAX) return Append::full;
+  std::memcpy(buf_.data() + len_, p, n);
+  len_ += n;
+  ++count_;
+  return Append::added;
+}
+
+Append DatagramBuilder::add(const Spike& s) {
+  assert(header_.type == MsgType::events);
+  if (!records::valid(s)) return Append::invalid;
+  uint8_t tmp[records::kMaxRecordBytes];
+  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
+}
+Append DatagramBuilder::add(const SynapticInput& s) {
+  assert(header_.type == MsgType::events);
+  if (!records::valid(s)) return Append::invalid;
+  uint8_t tmp[records::kMaxRecordBytes];
+  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
+}
+Append DatagramBuilder::add(const Stimulus& s) {
+  assert(header_.type == MsgType::events);
+  if (!records::valid(s)) return Append::invalid;
+  uint8_t tmp[records::kMaxRecordBytes];
+  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
+}
+Append DatagramBuilder::add(const WeightUpdate& w) {
+  assert(header_.type == MsgType::events);
+  if (!records::valid(w)) return Append::invalid;
+  uint8_t tmp[records::kMaxRecordBytes];
+  return append_bytes(tmp, records::encode(w, header_.send_time_ns, tmp));
+}
+Append DatagramBuilder::add(const Event& e) {
+  return std::visit([this](const auto& ev) { return add(ev); }, e);
+}
+
+void DatagramBuilder::set_control(const Control& c) {
+  assert(header_.type == control_type(c) && count_ == 0 && len_ == kHeaderBytes);
+  len_ += records::encode_control(c, buf_.data() + len_);
+}
+
+std::span<uint8_t> DatagramBuilder::finish_plain() {
+  header_.count = count_;
+  write_header(header_, {buf_.data(), kHeaderBytes});
+  return {buf_.data(), len_};
+}
+
+}  // namespace ion::wire

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "wire/keyfile.hpp"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace ion::wire {
+
+namespace {
+
+constexpr const char* kMagic = "ion-psk-v1";
+constexpr size_t kMaxFileBytes = 512;
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string mode_text(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Splits on single spaces; the line must end in exactly one '\n'.
+std::vector<std::string> split_line(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream in(text);
+  std::string p;
+  while (in >> p) parts.push_back(p);
+  return parts;
+}
+
+Status write_all(int fd, const std::string& text, const std::string& where) {
+  size_t off = 0;
+  while (off < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return error(Errc::io_error, "writing " + where + ": " + errno_text());
+    off += static_cast<size_t>(n);
+  }
+  return Status::ok();
+}
+
+Result<std::string> read_small(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return error(Errc::io_error, "cannot open key file " + path.string() + ": " + errno_text());
+  std::string text(kMaxFileBytes + 1, '\0');
+  size_t len = 0;
+  while (len < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + len, text.size() - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    len += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (len > kMaxFileBytes)
+    return error(Errc::invalid_argument, "key file " + path.string() + " is larger than " +
+                                             std::to_string(kMaxFileBytes) + " bytes; expected one line");
+  text.resize(len);
+  return text;
+}
+
+Status check_permissions(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return error(Errc::io_error, "cannot stat key file " + path.string() + ": " + errno_text());
+  if (!S_ISREG(st.st_mode))
+    return error(Errc::invalid_argument, "key file " + path.string() + " is not a regular file");
+  if ((st.st_mode & 077) != 0)
+    return error(Errc::invalid_argument,
+                 "key file " + path.string() + " has mode " + mode_text(st.st_mode) +
+                     " (accessible by group or others); expected 0600 — run: chmod 600 " +
+                     path.string());
+  return Status::ok();
+}
+
+}  // namespace
+
+bool valid_site_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string key_file_name(std::string_view a, std::string_view b) {
+  const bool swap = b < a;
+  return std::string(swap ? b : a) + "." + std::string(swap ? a : b) + ".key";
+}
+
+Status write_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b,
+                      const Psk& psk, bool force) {
+  if (!valid_site_name(a) || !valid_site_name(b) || a == b)
+    return error(Errc::invalid_argument, "key file sites must be two different names of 1..64 "
+                                         "characters [A-Za-z0-9_-], got '" + std::string(a) + "' and '" +
+                                         std::string(b) + "'");
+  if (force && ::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return error(Errc::io_error, "cannot replace " + path.string() + ": " + errno_text());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST)
+    return error(Errc::already_exists, "key file " + path.string() + " already exists (use --force to overwrite)");
+  if (fd < 0) return error(Errc::io_error, "cannot create key file " + path.string() + ": " + errno_text());
+  ::fchmod(fd, 0600);  // independent of umask
+  const bool swap = b < a;
+  char hex[2 * kKeyBytes + 1];
+  sodium_bin2hex(hex, sizeof hex, psk.bytes.data(), psk.bytes.size());
+  std::string line = std::string(kMagic) + " " + std::string(swap ? b : a) + " " +
+                     std::string(swap ? a : b) + " " + hex + "\n";
+  sodium_memzero(hex, sizeof hex);
+  Status s = write_all(fd, line, path.string());
+  sodium_memzero(line.data(), line.size());
+  if (s.is_ok() && ::fsync(fd) != 0) s = error(Errc::io_error, "fsync " + path.string() + ": " + errno_text());
+  ::close(fd);
+  return s;
+}
+
+Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b) {
+  ION_TRY(check_permissions(path));
+  auto text = read_small(path);
+  if (!text) return text.status();
+  std::vector<std::string> parts = split_line(*text);
+  sodium_memzero(text->data(), text->size());
+  const std::string where = "key file " + path.string();
+  if (parts.size() != 4 || parts[0] != kMagic)
+    return error(Errc::invalid_argument, where + ": expected one line '" + std::string(kMagic) +
+                                             " <site> <site> <64 hex digits>'");
+  const bool match = (parts[1] == a && parts[2] == b) || (parts[1] == b && parts[2] == a);
+  if (!match)
+    return error(Errc::invalid_argument, where + " is for sites '" + parts[1] + "' and '" + parts[2] +
+                                             "', expected '" + std::string(a) + "' and '" + std::string(b) + "'");
+  Psk psk;
+  size_t bin_len = 0;
+  const int rc = sodium_hex2bin(psk.bytes.data(), psk.bytes.size(), parts[3].data(), parts[3].size(),
+                                nullptr, &bin_len, nullptr);
+  const bool ok = rc == 0 && bin_len == kKeyBytes && parts[3].size() == 2 * kKeyBytes;
+  sodium_memzero(parts[3].data(), parts[3].size());
+  if (!ok) return error(Errc::invalid_argument, where + ": key must be exactly 64 hex digits");
+  return psk;
+}
+
+Result<Psk> load_pair_key(const std::filesystem::path& dir, std::string_view a, std::string_view b) {
+  return load_key_file(dir / key_file_name(a, b), a, b);
+}
+
+}  // namespace ion::wire

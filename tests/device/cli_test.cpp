@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion device` end to end: runs the built binary and checks its CSV, SVG and error messages.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arc_emulator.hpp"
+
+namespace {
+
+struct IonRun {
+  int code;
+  std::string out;
+};
+
+IonRun ion(const std::string& args) {
+  const std::string cmd = std::string(ION_BINARY_DIR) + "/ion device " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return {-1, ""};
+  std::string out;
+  char buf[4096];
+  while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
+  const int st = pclose(p);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+std::vector<std::vector<double>> csv_rows(const std::string& out) {
+  std::vector<std::vector<double>> rows;
+  std::istringstream in(out);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<double> r;
+    std::istringstream ls(line);
+    std::string f;
+    while (std::getline(ls, f, ',')) r.push_back(std::stod(f));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(DeviceCli, PulseProgramPrintsResistanceAfterEveryPulse) {
+  const IonRun r = ion("--model data-driven --preset tiox-dut2 --r0 12kohm --read 0.5V "
+                    "--pulses \"+0.8V,100us*20;-0.8V,100us*20\"");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("pulse,voltage_v,width_s,state_R_ohm,resistance_ohm\n", 0), 0u) << r.out;
+  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(rows.size(), 41u);
+  EXPECT_NEAR(rows[0][4], 12000, 1e-3);
+  for (size_t i = 1; i <= 20; ++i) EXPECT_GT(rows[i][4], rows[i - 1][4]) << i;   // +0.8 V raises R
+  for (size_t i = 21; i <= 40; ++i) EXPECT_LT(rows[i][4], rows[i - 1][4]) << i;  // −0.8 V lowers it
+}
+
+TEST(DeviceCli, SweepCsvAndSvg) {
+  const std::string svg = std::string(ION_BINARY_DIR) + "/device_cli_test.svg";
+  std::remove(svg.c_str());
+  const IonRun r = ion("sweep --model vteam --wave \"sine,1V,1kHz,3cycles\" --csv --svg " + svg);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(rows.size(), 600u);
+  for (const auto& row : rows) EXPECT_NEAR(row[2], row[1] / row[4], 1e-7 * std::fabs(row[2]) + 1e-15);  // i = v / R (9 digits)
+  std::ifstream f(svg);
+  std::string head;
+  std::getline(f, head);
+  EXPECT_EQ(head.rfind("<svg", 0), 0u);
+}
+
+TEST(DeviceCli, BadInputGivesPreciseErrorAndUsageExitCode) {
+  struct Bad {
+    const char* args;
+    const char* needle;
+  } cases[] = {
+      {"--model nope --pulses +1V,1us", "unknown device model 'nope'"},
+      {"--model compact --preset x --pulses +1V,1us", "has no preset 'x'"},
+      {"--param Ap=1e12 --pulses +1V,1us", "'Ap' of model 'compact' = 1e+12 is outside its range"},
+      {"--param tp --pulses +1V,1us", "must look like name=value"},
+      {"--pulses \"+1V,1us;oops\"", "segment 2 ('oops')"},
+      {"--r0 5kV --pulses +1V,1us", "--r0 '5kV'"},
+      {"", "--pulses is required"},
+      {"sweep --wave \"sine,1V,1kHz\"", "expected '<sine|triangle>"},
+  };
+  for (const auto& c : cases) {
+    const IonRun r = ion(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.needle), std::string::npos) << c.args << "\n" << r.out;
+  }
+}
+
+TEST(DeviceCli, ListShowsEveryModel) {
+  const IonRun r = ion("list");
+  ASSERT_EQ(r.code, 0);
+  for (const char* m : {"linear-drift", "joglekar", "biolek", "prodromakis", "vteam", "yakopcic", "compact", "data-driven"})
+    EXPECT_NE(r.out.find(std::string(m) + " — "), std::string::npos) << m;
+  EXPECT_NE(r.out.find("tiox-dut2"), std::string::npos);
+}
+
+TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
+  ion::device::CrossbarConfig board;
+  board.model = "compact";
+  ion::device::testing::ArcEmulator e(board);
+  const IonRun r = ion("--arc " + e.slave_path() + " --word 2 --bit 3 --pulses \"+1V,100us*3;-1V,100us*2\"");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_NEAR(rows[0][3], 7000, 1e-2);
+  EXPECT_GT(rows[3][3], rows[2][3]);
+  EXPECT_LT(rows[5][3], rows[4][3]);
+  EXPECT_NEAR(rows[5][3], e.state_ohm(2, 3), 1e-2);
+  const IonRun bad = ion("--arc /dev/nonexistent-arc --pulses +1V,1us");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("cannot open serial port '/dev/nonexistent-arc'"), std::string::npos) << bad.out;
+}
+
+}  // namespace

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "site/hub/hub_core.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace ion;
+using namespace ion::hub;
+using namespace ion::literals;
+
+namespace {
+// A fake instrument: positive pulses lower R by 10 %, negative raise it by 10 %; clipped to
+// [4k, 9k]. Records every operation; can be told to fail.
+class FakeCrossbar final : public device::Crossbar {
+ public:
+  FakeCrossbar() : r_(4 * 4, 6000.0) {}
+  uint32_t words() const override { return 4; }
+  uint32_t bits() const override { return 4; }
+  Result<double> read(uint32_t w, uint32_t b) override {
+    ++reads;
+    if (fail) return error(Errc::timeout, "fake");
+    return r_[w * 4 + b];
+  }
+  Status pulse(uint32_t w, uint32_t b, double v, Duration) override {
+    ++pulses;
+    if (fail) return error(Errc::timeout, "fake");
+    double& r = r_[w * 4 + b];
+    r = std::clamp(v > 0 ? r * 0.9 : r * 1.1, 4000.0, 9000.0);
+    return Status::ok();
+  }
+  Result<double> pulse_read(uint32_t w, uint32_t b, double v, Duration width) override {
+    Status s = pulse(w, b, v, width);
+    if (!s) return s;
+    return read(w, b);
+  }
+  Result<std::vector<double>> read_all() override { return r_; }
+  std::vector<double> r_;
+  int reads = 0, pulses = 0;
+  bool fail = false;
+};
+
+HubSynapse srdp_synapse(SynapseId id, NeuronAddr pre, NeuronAddr post, uint32_t w) {
+  HubSynapse s;
+  s.id = id;
+  s.pre = pre;
+  s.post = post;
+  s.word = w;
+  s.bit = 1;
+  s.rule.kind = RuleKind::srdp;
+  s.ltp = {4.0, 100_us};
+  s.ltd = {-4.0, 100_us};
+  return s;
+}
+
+const NeuronAddr kPre{2, 0}, kBio{0, 0}, kPost{2, 1};
+}  // namespace
+
+TEST(HubCore, ForwardsImmediatelyWithCurrentWeight) {
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0), srdp_synapse(1, kBio, kPost, 1)}, xb, 50_ms);
+  std::vector<WeightUpdate> up;
+  hub.read_all(0, up);
+  ASSERT_EQ(up.size(), 2u);
+  EXPECT_FLOAT_EQ(up[0].weight, 0.6f);  // 6k in [4k, 9k], low R strong
+  std::vector<SynapticInput> fwd;
+  hub.on_spike(Spike{kPre, 10_ms}, fwd);
+  ASSERT_EQ(fwd.size(), 1u);
+  EXPECT_EQ(fwd[0].post, kBio);
+  EXPECT_EQ(fwd[0].synapse, 0u);
+  EXPECT_FLOAT_EQ(fwd[0].weight, 0.6f);
+  EXPECT_EQ(fwd[0].t, 10_ms);
+  hub.on_spike(Spike{{9, 9}, 11_ms}, fwd);
+  EXPECT_EQ(hub.counters().unrouted, 1u);
+  EXPECT_EQ(fwd.size(), 1u);
+}
+
+TEST(HubCore, HighPreRateAtPostEventPotentiates) {
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 50_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  hub.read_all(0, up);
+  for (int i = 0; i < 30; ++i) hub.on_spike(Spike{kPre, 1_s + i * 33_ms}, fwd);  // 30 Hz
+  hub.on_spike(Spike{kBio, 2_s}, fwd);
+  hub.advance(2_s + 49_ms, up);
+  EXPECT_EQ(hub.counters().potentiations, 0u);  // still inside the horizon
+  hub.advance(2_s + 50_ms, up);
+  EXPECT_EQ(hub.counters().potentiations, 1u);
+  ASSERT_EQ(up.size(), 2u);
+  EXPECT_EQ(up[1].action, PlasticityAction::potentiate);
+  EXPECT_NEAR(up[1].resistance_ohm, 5400.0, 1e-3);
+  EXPECT_GT(up[1].weight, up[0].weight);
+  hub.on_spike(Spike{kPre, 3_s}, fwd);
+  EXPECT_FLOAT_EQ(fwd.back().weight, up[1].weight);  // forwarding uses the new weight
+}
+
+TEST(HubCore, LowPreRateDepresses) {
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 10_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  hub.on_spike(Spike{kPre, 1_s}, fwd);
+  hub.on_spike(Spike{kBio, 1500_ms}, fwd);
+  hub.drain(up);
+  EXPECT_EQ(hub.counters().depressions, 1u);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_NEAR(up[0].resistance_ohm, 6600.0, 1e-3);
+}
+
+TEST(HubCore, OutOfOrderArrivalsSeenInTrueOrder) {
+  // The post spike arrives BEFORE the late pre spikes that preceded it (a slower link):
+  // within the horizon the rule still counts them.
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 100_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  for (int i = 0; i < 25; ++i) hub.on_spike(Spike{kPre, 1_s + i * 30_ms}, fwd);
+  hub.on_spike(Spike{kBio, 2_s}, fwd);
+  hub.on_spike(Spike{kPre, 1990_ms}, fwd);  // arrives after the post spike
+  hub.advance(2100_ms, up);
+  EXPECT_EQ(hub.counters().potentiations, 1u);
+  EXPECT_EQ(hub.counters().late, 0u);
+  hub.on_spike(Spike{kPre, 1500_ms}, fwd);  // beyond the horizon: counted late, still forwarded
+  EXPECT_EQ(hub.counters().late, 1u);
+  EXPECT_EQ(fwd.size(), 27u);
+}
+
+TEST(HubCore, DeviceErrorsAreCountedAndKeepTheWeight) {
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 10_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  hub.read_all(0, up);
+  xb.fail = true;
+  hub.on_spike(Spike{kBio, 1_s}, fwd);
+  hub.drain(up);
+  EXPECT_EQ(hub.counters().device_errors, 1u);
+  EXPECT_EQ(up.size(), 1u);
+  EXPECT_FLOAT_EQ(hub.weight(0), 0.6f);
+}

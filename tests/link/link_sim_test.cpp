@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+// Link on SimWorld: handshake, batching latency, exact loss accounting against the simulator's
+// truth, liveness, restart with a new epoch, hostile datagrams.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "sim_harness.hpp"
+#include "wire/codec.hpp"
+
+using namespace ion;
+using namespace ion::link;
+using namespace ion::link::test;
+using namespace ion::literals;
+
+namespace {
+size_t count_transitions(const Endpoint& ep, PeerTransition t) {
+  return static_cast<size_t>(std::count_if(ep.transitions.begin(), ep.transitions.end(),
+                                           [&](const auto& p) { return p.second == t; }));
+}
+
+std::vector<wire::Header> events_headers(const Endpoint& ep) {
+  std::vector<wire::Header> out;
+  for (const auto& d : ep.raw) {
+    auto h = wire::peek_header(d);
+    if (h && h->type == wire::MsgType::events) out.push_back(*h);
+  }
+  return out;
+}
+}  // namespace
+
+TEST(LinkSim, HandshakeBindsBothSidesAndSyncs) {
+  Pair p(1);
+  p.start();
+  p.world.run_until(1_s);
+  EXPECT_EQ(count_transitions(p.hub, PeerTransition::up), 1u);
+  EXPECT_EQ(count_transitions(p.node, PeerTransition::up), 1u);
+  EXPECT_TRUE(p.hub.link->stats(kNode)->peer_up);
+  EXPECT_TRUE(p.node.link->stats(kHub)->peer_up);
+  EXPECT_TRUE(p.node.link->synced());
+  EXPECT_EQ(p.node.link->peer(kHub)->channel().peer_epoch(), 0x1111u);
+  EXPECT_EQ(p.hub.link->peer(kNode)->channel().peer_epoch(), 0x2222u);
+  EXPECT_GT(p.hub.link->peer(kNode)->counters().probes_answered, 0u);
+  EXPECT_EQ(p.hub.link->stats(kNode)->lost, 0u);
+  // Statistics events: one per heartbeat (every 200 ms) plus one per transition.
+  EXPECT_GE(p.hub.stats.size(), 5u);
+  EXPECT_LE(p.hub.stats.size(), 7u);
+  EXPECT_EQ(p.hub.stats.back().peer, kNode);
+  EXPECT_TRUE(p.hub.stats.back().peer_up);
+  // The node's heartbeats carry its view of the link to the hub.
+  ASSERT_TRUE(p.hub.link->peer(kNode)->peer_view().has_value());
+  EXPECT_EQ(p.hub.link->peer(kNode)->peer_view()->peer, kHub);
+  EXPECT_GT(p.hub.link->peer(kNode)->peer_view()->received, 0u);
+}
+
+TEST(LinkSim, SameIterationEventsLeaveInOneDatagramWithoutAddedLatency) {
+  Pair p(2);
+  LinkImpairments clean;
+  clean.latency_ns = 1_ms;
+  p.world.set_default_link(clean);
+  p.start();
+  p.world.run_until(1_s);
+  p.hub.capture = true;
+  p.world.schedule_at(1_s + 7_us, [&] {
+    for (uint32_t i = 0; i < 10; ++i) ASSERT_TRUE(p.node.link->send(kHub, spike_at(i, 0)).is_ok());
+  });
+  p.world.run_until(1100_ms);
+  ASSERT_EQ(p.hub.events.size(), 10u);
+  const auto hs = events_headers(p.hub);
+  ASSERT_EQ(hs.size(), 1u);
+  EXPECT_EQ(hs[0].count, 10u);
+  for (Time t : p.hub.event_true_ns) EXPECT_EQ(t, 1_s + 7_us + 1_ms);  // link latency only
+  for (uint32_t i = 0; i < 10; ++i) EXPECT_EQ(std::get<Spike>(p.hub.events[i].second).source.index, i);
+}
+
+TEST(LinkSim, LingerDelaysTheDatagramByExactlyT) {
+  Pair p(3);
+  LinkImpairments clean;
+  clean.latency_ns = 1_ms;
+  p.world.set_default_link(clean);
+  LinkConfig nc = p.config(kNode, "127.0.0.1:7001", 0x2222);
+  nc.batch.linger_ns = 50_us;
+  p.start(p.config(kHub, "127.0.0.1:7000", 0x1111), nc);
+  p.world.run_until(1_s);
+  p.world.schedule_at(1_s, [&] { ASSERT_TRUE(p.node.link->send(kHub, spike_at(1, 0)).is_ok()); });
+  p.world.schedule_at(1_s + 20_us, [&] { ASSERT_TRUE(p.node.link->send(kHub, spike_at(2, 0)).is_ok()); });
+  p.world.run_until(1100_ms);
+  ASSERT_EQ(p.hub.events.size(), 2u);
+  // Node clock has no drift or offset here: local linger = true linger.
+  EXPECT_EQ(p.hub.event_true_ns[0], 1_s + 50_us + 1_ms);
+  EXPECT_EQ(p.hub.event_true_ns[1], 1_s + 50_us + 1_ms);
+}
+
+TEST(LinkSim, LargeBurstIsSplitBySizeAndDeliveredInOrder) {
+  Pair p(4);
+  p.start();
+  p.world.run_until(1_s);
+  p.hub.capture = true;
+  p.world.schedule_at(1_s, [&] {
+    for (uint32_t i = 0; i < 1000; ++i) ASSERT_TRUE(p.node.link->send(kHub, spike_at(i, 1_s)).is_ok());
+  });
+  p.world.run_until(1100_ms);
+  ASSERT_EQ(p.hub.events.size(), 1000u);
+  for (uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(std::get<Spike>(p.hub.events[i].second).source.index, i);
+  const auto hs = events_headers(p.hub);
+  EXPECT_GT(hs.size(), 1u);
+  for (const auto& d : p.hub.raw) EXPECT_LE(d.size(), wire::kMaxDatagramBytes);
+  EXPECT_EQ(p.node.link->stats(kHub)->events_sent, 1000u);
+  EXPECT_EQ(p.hub.link->stats(kNode)->events_received, 1000u);
+}
+
+TEST(LinkSim, UnknownPeerAndBadConfigAreRefused) {
+  Pair p(5);
+  p.start();
+  EXPECT_EQ(p.node.link->send(42, spike_at(0, 0)).code(), Errc::not_found);
+  LinkConfig c = p.config(kNode, "10.0.0.1:7005", 1);
+  PeerSpec insecure{kHub, addr("10.0.0.2:7000"), std::nullopt, true, false};
+  auto r = Link::create(*p.node.env, c, {insecure}, {});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("loopback"), std::string::npos) << r.status().message();
+  PeerSpec nokey{kHub, addr("127.0.0.1:7000"), std::nullopt, false, false};
+  r = Link::create(*p.node.env, p.config(kNode, "127.0.0.1:7009", 1), {nokey}, {});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("no pre-shared key"), std::string::npos) << r.status().message();
+  PeerSpec self{kNode, addr("127.0.0.1:7000"), test_psk(), false, false};
+  r = Link::create(*p.node.env, p.config(kNode, "127.0.0.1:7009", 1), {self}, {});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("own site id"), std::string::npos) << r.status().message();
+  PeerSpec dup{kHub, addr("127.0.0.1:7000"), test_psk(), false, false};
+  r = Link::create(*p.node.env, p.config(kNode, "127.0.0.1:7009", 1), {dup, dup}, {});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("twice"), std::string::npos) << r.status().message();
+  r = Link::create(*p.node.env, p.config(kNode, "127.0.0.1:7001", 1), {dup}, {});  // address in use
+  EXPECT_FALSE(r.is_ok());
+}
+
+TEST(LinkSim, InsecureLoopbackLinkWorks) {
+  Pair p(6);
+  PeerSpec hp{kNode, addr("127.0.0.1:7001"), std::nullopt, true, false};
+  PeerSpec np{kHub, addr("127.0.0.1:7000"), std::nullopt, true, true};
+  auto h = Link::create(*p.hub.env, p.config(kHub, "127.0.0.1:7000", 5), {hp}, p.handlers(p.hub));
+  auto n = Link::create(*p.node.env, p.config(kNode, "127.0.0.1:7001", 6), {np}, p.handlers(p.node));
+  ASSERT_TRUE(h.is_ok() && n.is_ok());
+  p.world.run_until(500_ms);
+  ASSERT_TRUE((*n)->send(kHub, spike_at(3, 0)).is_ok());
+  p.world.run_until(600_ms);
+  ASSERT_EQ(p.hub.events.size(), 1u);
+}
+
+// A hub with two peers; the two nodes also talk directly. Each stream is accounted separately.
+TEST(LinkSim, ThreeSitesEachStreamSeparate) {
+  SimWorld world(SimWorldOptions{12, "", {}});
+  LinkImpairments imp;
+  imp.latency_ns = 2_ms;
+  imp.loss = 0.05;
+  world.set_default_link(imp);
+  SimEnv& h = world.add_node("hub");
+  SimEnv& a = world.add_node("a", NodeClock{10_ms, 40});
+  SimEnv& b = world.add_node("b", NodeClock{-10_ms, -40});
+  auto cfg = [](SiteId self, const char* bind) {
+    LinkConfig c;
+    c.self = self;
+    c.bind = addr(bind);
+    c.epoch = 100 + self;
+    c.time_master = self == 0;
+    return c;
+  };
+  const SockAddr ah = addr("127.0.0.1:7100"), aa = addr("127.0.0.1:7101"), ab = addr("127.0.0.1:7102");
+  std::vector<std::pair<SiteId, SiteId>> got;  // (receiver, sender)
+  auto handlers = [&got](SiteId self) {
+    LinkHandlers hs;
+    hs.on_event = [&got, self](SiteId from, const Event&) { got.emplace_back(self, from); };
+    return hs;
+  };
+  auto lh = Link::create(h, cfg(0, "127.0.0.1:7100"), {PeerSpec{1, aa, test_psk(1), false, false},
+                                                        PeerSpec{2, ab, test_psk(2), false, false}}, handlers(0));
+  auto la = Link::create(a, cfg(1, "127.0.0.1:7101"), {PeerSpec{0, ah, test_psk(1), false, true},
+                                                        PeerSpec{2, ab, test_psk(3), false, false}}, handlers(1));
+  auto lb = Link::create(b, cfg(2, "127.0.0.1:7102"), {PeerSpec{0, ah, test_psk(2), false, true},
+                                                        PeerSpec{1, aa, test_psk(3), false, false}}, handlers(2));
+  ASSERT_TRUE(lh.is_ok() && la.is_ok() && lb.is_ok());
+  world.run_until(1_s);
+  for (int i = 0; i < 100; ++i) {
+    world.schedule_at(1_s + i * 10_ms, [&] {
+      ASSERT_TRUE((*la)->send(0, spike_at(1, 0)).is_ok());
+      ASSERT_TRUE((*la)->send(2, spike_at(2, 0)).is_ok());
+      ASSERT_TRUE((*lb)->send(1, spike_at(3, 0)).is_ok());
+    });
+  }
+  world.run_until(3_s);
+  // A loss-free tail settles every gap (set_link: the default applies to new pairs only).
+  world.set_link_both("hub", "a", LinkImpairments{});
+  world.set_link_both("hub", "b", LinkImpairments{});
+  world.set_link_both("a", "b", LinkImpairments{});
+  world.run_until(4_s);
+  for (auto [rx, from, txname, rxname] : {std::tuple{lh->get(), SiteId{1}, "a", "hub"},
+                                          std::tuple{lb->get(), SiteId{1}, "a", "b"},
+                                          std::tuple{la->get(), SiteId{2}, "b", "a"},
+                                          std::tuple{lh->get(), SiteId{2}, "b", "hub"}}) {
+    SCOPED_TRACE(std::string(txname) + "->" + rxname);
+    const LinkStats s = *rx->stats(from);
+    const LinkTruth& t = world.link_truth(txname, rxname);
+    EXPECT_EQ(s.lost, t.lost);
+    EXPECT_EQ(s.received, t.sent - t.lost);
+    EXPECT_TRUE(s.peer_up);
+  }
+  const auto count = [&](SiteId rx, SiteId from) {
+    return std::count(got.begin(), got.end(), std::pair<SiteId, SiteId>{rx, from});
+  };
+  EXPECT_GT(count(0, 1), 80);
+  EXPECT_GT(count(2, 1), 80);
+  EXPECT_GT(count(1, 2), 80);
+  EXPECT_EQ(count(0, 2), 0);
+  // Both nodes follow the hub's clock; node↔node links carry no clock sync.
+  EXPECT_LT(std::abs((*la)->experiment_now() - h.now()), 200_us);
+  EXPECT_LT(std::abs((*lb)->experiment_now() - h.now()), 200_us);
+  EXPECT_EQ((*la)->peer(2)->clock(), nullptr);
+}

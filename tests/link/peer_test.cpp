@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+// Peer without any Env: two Peers wired back to back through fake contexts (synchronous, no
+// sleeps), and crafted datagrams for the refusal classes.
+#include "link/peer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <vector>
+
+using namespace ion;
+using namespace ion::link;
+using namespace ion::literals;
+
+namespace {
+wire::Psk psk() {
+  wire::Psk k;
+  k.bytes.fill(0x5A);
+  return k;
+}
+
+// One side of a synchronous in-memory link: outgoing datagrams queue in `out`.
+struct Side {
+  Time now = 0;
+  std::deque<std::vector<uint8_t>> out;
+  std::vector<std::pair<SiteId, Event>> delivered;
+  std::unique_ptr<Peer> peer;
+
+  PeerContext context() {
+    PeerContext c;
+    c.local_now = [this] { return now; };
+    c.to_experiment = [](Time t) { return t; };
+    c.synced = [] { return true; };
+    c.send = [this](std::span<const uint8_t> b) {
+      out.emplace_back(b.begin(), b.end());
+      return true;
+    };
+    c.deliver = [this](SiteId s, const Event& e) { delivered.emplace_back(s, e); };
+    return c;
+  }
+};
+
+LinkConfig config(SiteId self, bool master) {
+  LinkConfig c;
+  c.self = self;
+  c.time_master = master;
+  return c;
+}
+
+// Delivers everything queued on both sides (instantly), then services both at `t`.
+void pump(Side& a, Side& b, Time t) {
+  a.now = b.now = t;
+  (void)a.peer->service(t);
+  (void)b.peer->service(t);
+  while (!a.out.empty() || !b.out.empty()) {
+    while (!a.out.empty()) {
+      (void)b.peer->on_datagram(a.out.front(), t);
+      a.out.pop_front();
+    }
+    while (!b.out.empty()) {
+      (void)a.peer->on_datagram(b.out.front(), t);
+      b.out.pop_front();
+    }
+  }
+}
+
+struct Fixture {
+  Side hub, node;
+  Fixture(bool insecure = false) {
+    PeerSpec to_node{1, SockAddr::parse("127.0.0.1:7001").value(), std::nullopt, insecure, false};
+    PeerSpec to_hub{0, SockAddr::parse("127.0.0.1:7000").value(), std::nullopt, insecure, true};
+    if (!insecure) to_node.psk = to_hub.psk = psk();
+    hub.peer = std::make_unique<Peer>(to_node, config(0, true), 0xAAAA, hub.context());
+    node.peer = std::make_unique<Peer>(to_hub, config(1, false), 0xBBBB, node.context());
+  }
+  void run_until(Time end, Duration step = 1_ms) {
+    for (Time t = hub.now; t <= end; t += step) pump(hub, node, t);
+  }
+};
+}  // namespace
+
+TEST(Peer, HandshakeHeartbeatsAndEventsBackToBack) {
+  Fixture f;
+  f.run_until(300_ms);
+  EXPECT_TRUE(f.hub.peer->liveness().up());
+  EXPECT_TRUE(f.node.peer->liveness().up());
+  EXPECT_EQ(f.hub.peer->channel().peer_epoch(), 0xBBBBu);
+  EXPECT_GT(f.node.peer->liveness().stats().heartbeats_received, 0u);
+  ASSERT_NE(f.node.peer->clock(), nullptr);
+  EXPECT_EQ(f.hub.peer->clock(), nullptr);  // the master runs no ClockSync
+  EXPECT_TRUE(f.node.peer->push(Spike{NeuronAddr{1, 4}, 5_ms, SpikeKind::evoked}, 300_ms));
+  EXPECT_FALSE(f.node.peer->push(Spike{NeuronAddr{1, 5}, 6_ms, SpikeKind::spike}, 300_ms));
+  EXPECT_FALSE(f.node.peer->flush(300_ms, false));
+  pump(f.hub, f.node, 300_ms);
+  ASSERT_EQ(f.hub.delivered.size(), 2u);
+  EXPECT_EQ(std::get<Spike>(f.hub.delivered[0].second).kind, SpikeKind::evoked);
+  EXPECT_EQ(f.hub.peer->stats(0).events_received, 2u);
+  EXPECT_EQ(f.node.peer->stats(0).events_sent, 2u);
+}
+
+TEST(Peer, EventsBeforeHandshakeWaitAndThenLeave) {
+  Fixture f;
+  // Nothing has been exchanged: the node does not know the hub's epoch yet.
+  (void)f.node.peer->push(Spike{NeuronAddr{1, 1}, 0, SpikeKind::spike}, 0);
+  (void)f.node.peer->flush(0, true);
+  EXPECT_TRUE(f.node.out.empty());
+  f.run_until(50_ms);
+  ASSERT_EQ(f.hub.delivered.size(), 1u);
+}
+
+TEST(Peer, RefusalsAreCountedByClass) {
+  Fixture f;
+  f.run_until(100_ms);
+  const LinkStats before = f.hub.peer->stats(0);
+  std::vector<uint8_t> bad(60, 0);
+  bad[0] = 'x';
+  (void)f.hub.peer->on_datagram(bad, 100_ms);  // bad magic
+  std::vector<uint8_t> tiny(5, 0);
+  (void)f.hub.peer->on_datagram(tiny, 100_ms);  // short
+  // A well-formed header with garbage where the ciphertext and tag should be.
+  wire::Header h;
+  h.type = wire::MsgType::events;
+  h.sender = 1;
+  h.receiver = 0;
+  h.count = 1;
+  h.sender_epoch = 0xBBBB;
+  h.receiver_epoch = 0xAAAA;
+  h.seq = 1000;
+  std::vector<uint8_t> forged(wire::kHeaderBytes + 30, 0x11);
+  wire::write_header(h, forged);
+  (void)f.hub.peer->on_datagram(forged, 100_ms);
+  h.sender = 7;  // not this peer
+  wire::write_header(h, forged);
+  (void)f.hub.peer->on_datagram(forged, 100_ms);
+  const LinkStats after = f.hub.peer->stats(0);
+  EXPECT_EQ(after.malformed, before.malformed + 2);
+  EXPECT_EQ(after.rejected, before.rejected + 2);
+  const auto& e = f.hub.peer->counters().errors;
+  EXPECT_EQ(e[static_cast<size_t>(wire::WireError::bad_magic)], 1u);
+  EXPECT_EQ(e[static_cast<size_t>(wire::WireError::short_datagram)], 1u);
+  EXPECT_EQ(e[static_cast<size_t>(wire::WireError::auth_failed)], 1u);
+  EXPECT_EQ(e[static_cast<size_t>(wire::WireError::wrong_site)], 1u);
+  EXPECT_TRUE(f.hub.delivered.empty());
+}
+
+TEST(Peer, MalformedPayloadOnInsecureLinkIsMalformedNotDelivered) {
+  Fixture f(true);
+  f.run_until(100_ms);
+  ASSERT_TRUE(f.hub.peer->liveness().up());
+  wire::Header h;
+  h.type = wire::MsgType::events;
+  h.flags = wire::kFlagInsecure;
+  h.sender = 1;
+  h.receiver = 0;
+  h.sender_epoch = 0xBBBB;
+  h.receiver_epoch = 0xAAAA;
+  h.seq = f.node.peer->channel().next_send_seq();
+  wire::DatagramBuilder b;
+  b.begin(h);
+  ASSERT_EQ(b.add(Spike{NeuronAddr{1, 2}, 0, SpikeKind::spike}), wire::Append::added);
+  std::vector<uint8_t> d(b.finish_plain().begin(), b.finish_plain().end());
+  d[wire::kHeaderBytes] = 0xEE;  // the record's tag byte
+  (void)f.hub.peer->on_datagram(d, 100_ms);
+  EXPECT_EQ(f.hub.peer->stats(0).malformed, 1u);
+  EXPECT_EQ(f.hub.peer->counters().errors[static_cast<size_t>(wire::WireError::bad_tag)], 1u);
+  EXPECT_TRUE(f.hub.delivered.empty());
+}
+
+TEST(Peer, ClockSyncConvergesOverAnInstantPath) {
+  Fixture f;
+  f.run_until(3_s, 2_ms);
+  ASSERT_TRUE(f.node.peer->clock()->estimator().estimate().valid);
+  // Same clock, zero delay both ways: the offset is exactly 0.
+  EXPECT_EQ(f.node.peer->clock()->to_master(3_s), 3_s);
+  EXPECT_GT(f.hub.peer->counters().probes_answered, 32u);
+}
+
+TEST(Peer, InvalidEventIsCountedAndLeavesNoSequenceGap) {
+  Fixture f;
+  f.run_until(100_ms);
+  (void)f.node.peer->push(Spike{NeuronAddr{kNoSite, 1}, 0, SpikeKind::spike}, 100_ms);  // invalid site
+  (void)f.node.peer->flush(100_ms, true);
+  f.run_until(500_ms);
+  EXPECT_EQ(f.node.peer->counters().events_invalid, 1u);
+  EXPECT_TRUE(f.hub.delivered.empty());
+  EXPECT_EQ(f.hub.peer->stats(0).lost, 0u);
+  EXPECT_EQ(f.hub.peer->stats(0).malformed, 0u);
+  EXPECT_EQ(f.hub.peer->stats(0).received, f.node.peer->datagrams_sent());
+}
