@@ -8,7 +8,7 @@ build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS]}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/artifacts"
-for t in fuzz_wire_plain fuzz_wire_sealed fuzz_legacy; do
+for t in fuzz_wire_plain fuzz_wire_sealed fuzz_legacy fuzz_event_log fuzz_experiment fuzz_oebin; do
   mkdir -p "$build/corpus/$t"
   echo "== $t (${seconds}s)"
   "$build/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 \

@@ -13,15 +13,17 @@ namespace {
 
 struct NeuronBenchOptions {
   double cuba_s = 10;
+  uint32_t cuba_seeds = 1;  // CUBA is run for seeds seed .. seed+cuba_seeds−1 on both sides
   uint32_t capacity_neurons = 20000;
   double capacity_s = 2;
   bool brian = true;
   std::string work_dir = "/tmp/ion-brian-bench";
   uint64_t seed = 1;
+  uint32_t repeats = 1;  // each run repeated, minimum times kept (both sides)
 };
 
 void print_run(const char* who, const silicon::BenchRun& r) {
-  std::printf("  %-8s run %8.3f s wall (%7.3f s CPU), %9llu spikes, %7.2f Hz/neuron, %10.0f neurons in real time\n", who,
+  std::printf("  %-8s run %8.3f s wall (%7.3f s CPU), %9llu spikes, %7.2f Hz/neuron, %10.0f neurons in real time (by CPU)\n", who,
               r.wall_s, r.cpu_s, static_cast<unsigned long long>(r.spikes), r.rate_hz(), r.realtime_neurons());
 }
 
@@ -30,20 +32,53 @@ void compare(const std::string& what, const silicon::BenchRun& ion_run, const Ne
   std::printf("%s\n", what.c_str());
   print_run("ion", ion_run);
   if (!o.brian) return (void)std::printf("  brian2   skipped (--no-brian)\n");
-  auto b = silicon::run_brian_bench(mode, ion_run.neurons, ion_run.sim_s, o.work_dir + "/" + mode);
+  auto b = silicon::run_brian_bench(mode, ion_run.neurons, ion_run.sim_s, o.work_dir + "/" + mode, 0, o.repeats);
   if (!b) return (void)std::printf("  brian2   unavailable: %s\n", b.status().message().c_str());
   print_run("brian2", *b);
-  std::printf("  speed-up %.2fx (Brian2 wall / ion wall); rate difference %+.1f %%\n", b->wall_s / ion_run.wall_s,
+  std::printf("  speed-up %.2fx by run-loop CPU time (Brian2 / ion), %.2fx by wall time (Brian2 process / ion loop); "
+              "rate difference %+.1f %%\n", b->cpu_s / ion_run.cpu_s, b->wall_s / ion_run.wall_s,
               b->rate_hz() > 0 ? 100.0 * (ion_run.rate_hz() - b->rate_hz()) / b->rate_hz() : 0.0);
 }
 
+// Per-seed lines, then totals: speed-up = Σ Brian2 CPU / Σ ion CPU (and wall); rates averaged over the seeds
+// (one CUBA network's rate varies by ±10 % with the seed; the mean is what "same rate" compares).
+void compare_cuba(const NeuronBenchOptions& o) {
+  std::printf("CUBA (4000 LIF, p = 0.02, dt 0.1 ms), %g s of biological time, %u seed(s) from %llu:\n", o.cuba_s,
+              o.cuba_seeds, static_cast<unsigned long long>(o.seed));
+  double ion_wall = 0, ion_cpu = 0, ion_rate = 0, br_wall = 0, br_cpu = 0, br_rate = 0;
+  uint32_t br_runs = 0;
+  for (uint32_t k = 0; k < o.cuba_seeds; ++k) {
+    const uint64_t seed = o.seed + k;
+    std::printf(" seed %llu\n", static_cast<unsigned long long>(seed));
+    const silicon::BenchRun r = silicon::run_cuba_ion(o.cuba_s, seed, o.repeats);
+    print_run("ion", r);
+    ion_wall += r.wall_s, ion_cpu += r.cpu_s, ion_rate += r.rate_hz();
+    if (!o.brian) continue;
+    auto b = silicon::run_brian_bench("cuba", r.neurons, r.sim_s, o.work_dir + "/cuba-" + std::to_string(seed), seed,
+                                      o.repeats);
+    if (!b) {
+      std::printf("  brian2   unavailable: %s\n", b.status().message().c_str());
+      continue;
+    }
+    print_run("brian2", *b);
+    br_wall += b->wall_s, br_cpu += b->cpu_s, br_rate += b->rate_hz(), ++br_runs;
+  }
+  if (br_runs != o.cuba_seeds) return (void)std::printf("  no Brian2 comparison (%u of %u runs)\n", br_runs, o.cuba_seeds);
+  ion_rate /= o.cuba_seeds, br_rate /= br_runs;
+  std::printf("  total: speed-up %.2fx by run-loop CPU time (Brian2 %.3f s / ion %.3f s), %.2fx by wall time "
+              "(Brian2 process %.3f s / ion loop %.3f s)\n", br_cpu / ion_cpu, br_cpu, ion_cpu, br_wall / ion_wall, br_wall,
+              ion_wall);
+  std::printf("  mean rate ion %.3f Hz, Brian2 %.3f Hz, difference %+.1f %%\n", ion_rate, br_rate,
+              100.0 * (ion_rate - br_rate) / br_rate);
+}
+
 void run_neuron_bench(const NeuronBenchOptions& o) {
-  if (o.cuba_s <= 0 || o.capacity_s <= 0 || o.capacity_neurons == 0)
-    throw CliError("bench neurons: --cuba-seconds, --capacity-seconds and --capacity-neurons must be > 0", 2);
-  compare("CUBA (4000 LIF, p = 0.02, dt 0.1 ms), " + std::to_string(o.cuba_s) + " s of biological time:",
-          silicon::run_cuba_ion(o.cuba_s, o.seed), o, "cuba");
+  if (o.cuba_s <= 0 || o.capacity_s <= 0 || o.capacity_neurons == 0 || o.cuba_seeds == 0 || o.repeats == 0)
+    throw CliError("bench neurons: --cuba-seconds, --cuba-seeds, --capacity-seconds, --capacity-neurons and --repeats "
+                   "must be > 0", 2);
+  compare_cuba(o);
   for (const char* model : {"adex", "dpi"}) {
-    auto r = silicon::run_capacity_ion(model, o.capacity_neurons, o.capacity_s, o.seed);
+    auto r = silicon::run_capacity_ion(model, o.capacity_neurons, o.capacity_s, o.seed, o.repeats);
     if (!r) throw CliError("bench neurons: " + r.status().message(), 1);
     compare(std::string("capacity: ") + model + " x " + std::to_string(o.capacity_neurons) +
                 ", dt 0.1 ms, 5 Hz Poisson input each, " + std::to_string(o.capacity_s) + " s:",
@@ -64,8 +99,12 @@ void add_neuron_bench_command(CLI::App& app) {
   auto o = std::make_shared<NeuronBenchOptions>();
   auto* c = bench->add_subcommand("neurons", "CUBA network and AdEx/DPI real-time capacity vs Brian2 cpp_standalone");
   c->add_option("--cuba-seconds", o->cuba_s, "biological seconds of the CUBA network")->capture_default_str();
+  c->add_option("--cuba-seeds", o->cuba_seeds, "CUBA runs (seeds seed, seed+1, ...); rates are averaged")
+      ->capture_default_str();
   c->add_option("--capacity-neurons", o->capacity_neurons, "neurons in the capacity runs")->capture_default_str();
   c->add_option("--capacity-seconds", o->capacity_s, "biological seconds of the capacity runs")->capture_default_str();
+  c->add_option("--repeats", o->repeats, "repeat each run (ion and Brian2), keep the minimum times")
+      ->capture_default_str();
   c->add_option("--work-dir", o->work_dir, "where Brian2 builds its standalone projects")->capture_default_str();
   c->add_option("--seed", o->seed, "seed")->capture_default_str();
   c->add_flag("!--no-brian", o->brian, "skip the Brian2 baselines");

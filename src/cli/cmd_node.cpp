@@ -25,6 +25,7 @@ struct NodeArgs {
   std::string out = ".";
   std::string keys;
   std::string warmup = "2s";
+  std::string sync_timeout = "15s";
   bool resume = false;
 };
 
@@ -50,6 +51,9 @@ int run_node(const NodeArgs& a) {
   no.out_dir = a.out;
   no.resume = a.resume;
   no.warmup = *warmup;
+  auto sync_timeout = parse_duration(a.sync_timeout);
+  if (!sync_timeout || *sync_timeout <= 0) throw CliError("--sync-timeout: expected a duration such as \"15s\"", 2);
+  no.sync_timeout = *sync_timeout;
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   auto node = site::Node::create(e, a.site, env, no);
@@ -81,6 +85,8 @@ void add_node_command(CLI::App& app) {
   c->add_option("--duration", a->exp.duration, "Scale the experiment to this total duration");
   c->add_option("--seed", a->exp.seed, "Override the experiment seed");
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
+  c->add_option("--sync-timeout", a->sync_timeout, "Give up if the time master has not answered by then")
+      ->capture_default_str();
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
   c->callback([a] {
     int rc = run_node(*a);

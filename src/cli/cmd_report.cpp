@@ -17,7 +17,7 @@ namespace {
 struct ReportOptions {
   std::string dir;
   std::string duration;
-  std::string response_min = "5ms", response_max = "40ms";
+  std::string response_min = "1ms", response_max = "50ms";
 };
 
 std::vector<std::string> find_logs(const std::string& dir) {

@@ -26,6 +26,7 @@ void add_run_command(CLI::App& app);
 void add_node_command(CLI::App& app);
 void add_bench_link_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_bench_hub_command(CLI::App& app);
 // ION_COMMAND_DECLARATIONS (keep this marker: commands are declared above it, one line each)
 
 inline void add_all_commands(CLI::App& app) {
@@ -42,6 +43,7 @@ inline void add_all_commands(CLI::App& app) {
   add_neuron_bench_command(app);
   add_bench_link_command(app);
   add_report_command(app);
+  add_bench_hub_command(app);
   // ION_COMMAND_REGISTRATIONS (keep this marker: commands are registered above it, one line each)
 }
 

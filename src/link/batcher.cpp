@@ -10,20 +10,7 @@ Batcher::Batcher(BatcherConfig cfg, RecordSizeFn size_fn) : cfg_(cfg), size_fn_(
 }
 
 Batcher::PushResult Batcher::push(const Event& e, Time now_ns) {
-  PushResult r;
-  const size_t sz = size_fn_(e);
-  const bool over = cur_.est_bytes + sz > cfg_.payload_budget_bytes || cur_.events.size() >= cfg_.max_events;
-  if (!cur_.events.empty() && over) {
-    ++size_flushes_;
-    r.full = take();
-  }
-  if (cur_.events.empty()) {
-    r.started = true;
-    cur_.first_ready_ns = now_ns;
-  }
-  cur_.events.push_back(e);
-  cur_.est_bytes += sz;
-  return r;
+  return push_with(e, [now_ns] { return now_ns; });
 }
 
 std::optional<Batch> Batcher::take_if_due(Time now_ns) {

@@ -56,6 +56,25 @@ class Batcher {
   Batcher(BatcherConfig cfg, RecordSizeFn size_fn);
 
   PushResult push(const Event& e, Time now_ns);
+  // The same, reading the clock only when the event opens a batch (now_fn() → local ns): the
+  // per-event clock read was a quarter of the sender's CPU time (`ion bench link`).
+  template <class NowFn>
+  PushResult push_with(const Event& e, NowFn&& now_fn) {
+    PushResult r;
+    const size_t sz = size_fn_(e);
+    const bool over = cur_.est_bytes + sz > cfg_.payload_budget_bytes || cur_.events.size() >= cfg_.max_events;
+    if (!cur_.events.empty() && over) {
+      ++size_flushes_;
+      r.full = take();
+    }
+    if (cur_.events.empty()) {
+      r.started = true;
+      cur_.first_ready_ns = now_fn();
+    }
+    cur_.events.push_back(e);
+    cur_.est_bytes += sz;
+    return r;
+  }
   // The pending batch if it is due at now_ns (linger 0: always), else nothing.
   std::optional<Batch> take_if_due(Time now_ns);
   // The pending batch regardless of linger (shutdown, or a control message about to go).

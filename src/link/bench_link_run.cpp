@@ -157,7 +157,7 @@ Result<BenchLinkResult> run_bench_link(const BenchLinkConfig& cfg) {
   using namespace detail;
   if (cfg.rate_hz <= 0 || cfg.rate_hz > 1e6) return error(Errc::out_of_range, "bench link: --rate must be in (0, 1e6] events/s");
   if (cfg.throughput_ns <= 0 || cfg.latency_ns <= 0 || cfg.throughput_ns > 60 * kSecond || cfg.latency_ns > 60 * kSecond)
-    return error(Errc::out_of_range, "bench link: phase durations must be in (0, 60] s");
+    return error(Errc::out_of_range, "bench link: --seconds and --latency-seconds must be in (0, 60] s");
   if (cfg.burst_events == 0 || cfg.burst_events > 1000000)
     return error(Errc::out_of_range, "bench link: --burst must be in [1, 1000000] events");
   BenchLinkResult out;

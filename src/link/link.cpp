@@ -122,7 +122,7 @@ Status Link::send(SiteId to, const Event& e) {
   for (size_t i = 0; i < peers_.size(); ++i) {
     if (peers_[i]->site() != to) continue;
     if (!open_) return error(Errc::unavailable, "link: closed");
-    if (peers_[i]->push(e, env_.now())) arm_flush(i);
+    if (peers_[i]->push_lazy(e, [this] { return env_.now(); })) arm_flush(i);
     return Status::ok();
   }
   return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));

@@ -91,6 +91,13 @@ class Peer {
   // ---- outbound ----
   // Queues one event. Returns true when the caller must arrange a flush (see batcher.hpp).
   bool push(const Event& e, Time now_local);
+  // The same with the local clock read only if the event opens a batch (now_fn() → local ns).
+  template <class NowFn>
+  bool push_lazy(const Event& e, NowFn&& now_fn) {
+    Batcher::PushResult r = batcher_.push_with(e, now_fn);
+    if (r.full) send_batch(r.full->events);
+    return r.started;
+  }
   // Sends the pending batch if due (or always with force). Returns true if events remain
   // pending (re-arm at flush_due()).
   bool flush(Time now_local, bool force);

@@ -6,6 +6,12 @@
 #include <cmath>
 #include <cstdint>
 
+// Runtime dispatch of a hot loop to AVX-512 / AVX2 / baseline SSE2 copies (GCC ifunc). Results are
+// bit-identical on every path: the loops use only IEEE +, −, ×, ÷, min/max, compares and integer
+// bit operations, and ion_neuron is compiled with -ffp-contract=off (AVX-512 implies FMA, which
+// would otherwise be contracted). So digests match across machines, as without -march=native.
+#define ION_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
 namespace ion::neuron {
 
 // e^x in plain IEEE double arithmetic (Cody–Waite reduction x = k·ln2 + r, |r| <= ln2/2, degree-13

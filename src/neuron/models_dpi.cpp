@@ -35,42 +35,43 @@ struct DpiConst {
   double inv_tau, inv_tau_ahp, inv_i_tau, gain, i_th, i_again, i_ath, inv_anorm, i0;
 };
 
-[[gnu::always_inline]] inline DpiConst dpi_const(const PopulationView& p, size_t i) {
-  const double k = p.param[kDKappa][i], ut = p.param[kDUt][i], i_tau = p.param[kDItau][i];
-  return {k * i_tau / (p.param[kDC][i] * ut), k * p.param[kDItauahp][i] / (p.param[kDCahp][i] * ut), 1.0 / i_tau,
-          p.param[kDIth][i] / i_tau, p.param[kDIth][i], p.param[kDIagain][i], p.param[kDIath][i],
-          1.0 / p.param[kDIanorm][i], p.param[kDI0][i]};
-}
-
-// dI_mem/dt; 1/(I_th/(I_mem + I_0) + 1) is written (I_mem + I_0)/(I_th + I_mem + I_0): one division.
+// dI_mem/dt with one division: with E = 1 + exp(−(I_mem − I_ath)/I_anorm), I_a = I_again/E, the
+// numerator (drive − leak) = P + I_a·Q, and 1/(I_th/(I_mem + I_0) + 1) = S/(I_th + S), S = I_mem + I_0.
 [[gnu::always_inline]] inline double dpi_dimem(const DpiConst& c, double imem, double iahp, double iin, double ishunt) {
-  const double ia = c.i_again / (1.0 + vexp(-(imem - c.i_ath) * c.inv_anorm));
-  const double drive = c.gain * (iin + ia - ishunt - iahp) - c.i_th;
-  const double leak = (1.0 + (ishunt + iahp - ia) * c.inv_i_tau) * imem;
+  const double e = 1.0 + vexp(-(imem - c.i_ath) * c.inv_anorm);
+  const double p = c.gain * (iin - ishunt - iahp) - c.i_th - (1.0 + (ishunt + iahp) * c.inv_i_tau) * imem;
+  const double q = c.gain + imem * c.inv_i_tau;
   const double s = imem + c.i0;
-  return (drive - leak) * c.inv_tau * s / (c.i_th + s);
+  return (p * e + c.i_again * q) * c.inv_tau * s / (e * (c.i_th + s));
 }
 
 // RK4 of every neuron in one branch-free pass (auto-vectorises; refractory neurons get dI_mem = 0
-// through a 0/1 gate), then threshold, reset and refractory countdown in a second, cheap pass.
-void dpi_integrate(PopulationView& p) {
-  double* __restrict imem = p.state[kDImem];
-  double* __restrict iahp = p.state[kDIahp];
-  const double* __restrict ishunt = p.state[kDIshunt];
-  const double* __restrict in = p.input_a;
-  const int32_t* __restrict refr = p.refractory_steps;
-  for (size_t i = 0; i < p.n; ++i) {
-    const DpiConst c = dpi_const(p, i);
+// through a 0/1 gate). GCC honours __restrict only on function parameters, hence the parameter list.
+ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double* __restrict iahp,
+                             const double* __restrict ishunt, const double* __restrict in,
+                             const int32_t* __restrict refr, const double* const* __restrict prm) {
+  const double *__restrict cm = prm[kDC], *__restrict itau = prm[kDItau], *__restrict ith = prm[kDIth];
+  const double *__restrict iag = prm[kDIagain], *__restrict iath = prm[kDIath], *__restrict ian = prm[kDIanorm];
+  const double *__restrict cahp = prm[kDCahp], *__restrict itahp = prm[kDItauahp], *__restrict i0 = prm[kDI0];
+  const double *__restrict kap = prm[kDKappa], *__restrict ut = prm[kDUt];
+  for (size_t i = 0; i < n; ++i) {
+    const double inv_ut = kap[i] / ut[i];
+    const DpiConst c{itau[i] * inv_ut / cm[i], itahp[i] * inv_ut / cahp[i], 1.0 / itau[i], ith[i] / itau[i], ith[i],
+                     iag[i], iath[i], 1.0 / ian[i], i0[i]};
     const double iin = std::max(in[i], c.i0), sh = ishunt[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
     double x = imem[i], y = iahp[i];
-    rk4_step2(x, y, p.dt_s, [&](double xv, double yv, double& dx, double& dy) {
+    rk4_step2(x, y, h, [&](double xv, double yv, double& dx, double& dy) {
       dx = gate * dpi_dimem(c, std::max(xv, c.i0), yv, iin, sh);
       dy = -yv * c.inv_tau_ahp;
     });
     imem[i] = std::max(x, c.i0);
     iahp[i] = y;
   }
+}
+
+void dpi_integrate(PopulationView& p) {
+  dpi_rk4(p.n, p.dt_s, p.state[kDImem], p.state[kDIahp], p.state[kDIshunt], p.input_a, p.refractory_steps, p.param);
 }
 
 void dpi_step(PopulationView& p) {

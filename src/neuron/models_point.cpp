@@ -136,15 +136,12 @@ void adex_init(PopulationView& p) {
 // RK4 over every neuron in one branch-free pass (auto-vectorises: vexp, no calls, refractory
 // neurons get dv = 0 through a 0/1 gate), then threshold, reset and refractory countdown in a
 // second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
-void adex_integrate(PopulationView& p) {
-  double* __restrict v = p.state[0];
-  double* __restrict w = p.state[1];
-  const double *__restrict c = p.param[kAxC], *__restrict gl_ = p.param[kAxGL], *__restrict el_ = p.param[kAxEL];
-  const double *__restrict vt_ = p.param[kAxVT], *__restrict dtv_ = p.param[kAxDT], *__restrict tw = p.param[kAxTauW];
-  const double *__restrict a_ = p.param[kAxA], *__restrict in_ = p.input_a;
-  const int32_t* __restrict refr = p.refractory_steps;
-  const double h = p.dt_s;
-  for (size_t i = 0; i < p.n; ++i) {
+// GCC honours __restrict only on function parameters, hence the long parameter list.
+ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w, const double* __restrict c,
+              const double* __restrict gl_, const double* __restrict el_, const double* __restrict vt_,
+              const double* __restrict dtv_, const double* __restrict tw, const double* __restrict a_,
+              const double* __restrict in_, const int32_t* __restrict refr) {
+  for (size_t i = 0; i < n; ++i) {
     const double inv_c = 1.0 / c[i], gl = gl_[i], el = el_[i], vt = vt_[i], dt_v = dtv_[i];
     const double inv_dt_v = 1.0 / dt_v, inv_tau_w = 1.0 / tw[i], a = a_[i], in = in_[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
@@ -156,6 +153,11 @@ void adex_integrate(PopulationView& p) {
     v[i] = x;
     w[i] = y;
   }
+}
+
+void adex_integrate(PopulationView& p) {
+  adex_rk4(p.n, p.dt_s, p.state[0], p.state[1], p.param[kAxC], p.param[kAxGL], p.param[kAxEL], p.param[kAxVT],
+           p.param[kAxDT], p.param[kAxTauW], p.param[kAxA], p.input_a, p.refractory_steps);
 }
 
 void adex_step(PopulationView& p) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace ion::report {
 
@@ -149,13 +150,24 @@ PhaseSummary phase_summary(const record::MergedRecording& m, const experiment::E
 void add_warnings(Summary& s, const record::MergedRecording& m, const experiment::Experiment& e,
                   const std::map<NeuronAddr, std::vector<Time>>& trains) {
   if (s.pacemaker.empty()) s.warnings.push_back("no neuron has a schedule drive: one phase spans the experiment");
+  // Unnamed sources (e.g. culture electrodes without a named neuron) in one line, not one each.
+  std::vector<std::string> unknown;
   for (const auto& [a, ts] : trains) {
     bool known = false;
     for (const auto& n : e.neurons) known = known || n.addr == a;
-    if (!known) s.warnings.push_back("spikes of " + to_string(a) + " (not a neuron of the experiment)");
+    if (!known) unknown.push_back(to_string(a));
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (size_t i = 0; i < unknown.size() && i < 5; ++i) list += (i ? ", " : "") + unknown[i];
+    if (unknown.size() > 5) list += ", ... (+" + std::to_string(unknown.size() - 5) + " more)";
+    s.warnings.push_back("spikes of " + std::to_string(unknown.size()) +
+                         " address(es) that are not neurons of the experiment (e.g. unnamed electrodes): " + list);
   }
   for (const auto& [id, rows] : m.synapses) {
-    if (id >= e.synapses.size()) s.warnings.push_back("weights of synapse id " + std::to_string(id) + " (not in the experiment)");
+    if (id >= e.synapses.size()) {
+      s.warnings.push_back("weights of synapse id " + std::to_string(id) + " (not in the experiment)");
+    }
   }
   if (!s.phases.empty() && !m.spikes.empty() && m.spikes.back().t >= s.phases.back().end_ns) {
     s.warnings.push_back("spikes recorded after the last phase ended (at " +
@@ -222,6 +234,21 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
   for (const auto& [id, rows] : m.synapses) s.weight_updates += rows.size();
   add_warnings(s, m, e, trains);
   return s;
+}
+
+std::string format_latency(Duration d) {
+  char buf[48];
+  const double a = std::fabs(static_cast<double>(d));
+  if (a >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.3fs", to_seconds(d));
+  } else if (a >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.2fms", to_ms(d));
+  } else if (a >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.1fus", static_cast<double>(d) / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldns", static_cast<long long>(d));
+  }
+  return buf;
 }
 
 std::optional<Duration> recorded_duration(const record::MergedRecording& m) {

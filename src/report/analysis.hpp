@@ -23,8 +23,8 @@ struct AnalysisOptions {
   // A presynaptic spike at t counts as "responded" if its post neuron spikes in
   // [t + response_min_ns, t + response_max_ns] (inclusive). Default 5–40 ms: longer than one
   // link hop plus synaptic delay in the reference set-up, shorter than a 10 Hz period.
-  Duration response_min_ns = 5 * kMillisecond;
-  Duration response_max_ns = 40 * kMillisecond;
+  Duration response_min_ns = 1 * kMillisecond;
+  Duration response_max_ns = 50 * kMillisecond;
 };
 
 struct SynapsePhase {
@@ -103,6 +103,9 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
 // The printed summary: one table of phases, one of links, then warnings. At most
 // `max_synapses` synapses are listed per phase (large networks: the rest are counted).
 std::string format_summary(const Summary& s, size_t max_synapses = 8);
+
+// A latency or offset for people: "14.92ms", "149.0us", "850ns" (3–4 significant digits).
+std::string format_latency(Duration d);
 
 // The neuron's display name: the recording's neuron_names, else the experiment's, else "site:index".
 std::string neuron_label(const record::MergedRecording& m, const experiment::Experiment& e, NeuronAddr a);

@@ -25,7 +25,7 @@ std::string opt(const std::optional<double>& v, const char* f = "%.2f") { return
 std::string optf(const std::optional<float>& v, const char* f = "%.3f") {
   return v ? fmt(f, static_cast<double>(*v)) : "&ndash;";
 }
-std::string optd(const std::optional<Duration>& d) { return d ? html_escape(format_duration(*d)) : "&ndash;"; }
+std::string optd(const std::optional<Duration>& d) { return d ? html_escape(format_latency(*d)) : "&ndash;"; }
 std::string td(const std::string& s) { return "<td>" + s + "</td>"; }
 std::string tdl(const std::string& s) { return "<td class=\"l\">" + html_escape(s) + "</td>"; }
 std::string u(uint64_t v) { return std::to_string(v); }
@@ -96,7 +96,7 @@ std::string notes_section(const record::MergedRecording& m, const Summary& s) {
   for (const auto& n : m.notes) {
     const auto k = static_cast<record::NoteKind>(n.kind);
     if (k != record::NoteKind::text && k != record::NoteKind::gap) continue;
-    h += "<li>" + html_escape(m.site_name(n.site)) + " @ " + html_escape(format_duration(n.t)) + ": " +
+    h += "<li>" + html_escape(m.site_name(n.site)) + " @ " + html_escape(format_latency(n.t)) + ": " +
          (k == record::NoteKind::gap ? "<b>gap</b> " : "") + html_escape(n.text) + "</li>\n";
   }
   h += "</ul>\n<details><summary>Experiment file</summary><pre>" + html_escape(m.experiment_file) +

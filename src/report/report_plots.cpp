@@ -18,6 +18,16 @@ double end_s(const Summary& s, const record::MergedRecording& m) {
   return to_seconds(end);
 }
 
+// Earliest spike or weight time, or 0 (events before 0 happen during the clock warm-up).
+double start_s(const record::MergedRecording& m) {
+  Time start = 0;
+  if (!m.spikes.empty()) start = std::min(start, m.spikes.front().t);
+  for (const auto& [id, rows] : m.synapses) {
+    if (!rows.empty()) start = std::min(start, rows.front().t);
+  }
+  return to_seconds(start);
+}
+
 void phase_lines(SvgPlot& p, const Summary& s) {
   for (const auto& ph : s.phases) {
     if (ph.start_ns > 0) p.vline(to_seconds(ph.start_ns), "#999");
@@ -67,8 +77,8 @@ std::string raster_plot(const record::MergedRecording& m, const experiment::Expe
   if (rows.size() > lim.max_raster_neurons) rows.resize(lim.max_raster_neurons);
   if (rows.empty()) return nothing("no neurons to plot");
   const double n = static_cast<double>(rows.size());
-  const int height = static_cast<int>(std::min(2400.0, 70 + 18 * n));
-  SvgPlot p("Spike raster", {0, end_s(s, m)}, {-0.5, n - 0.5}, "experiment time (s)", "neuron", 960, height);
+  const int height = static_cast<int>(std::clamp(70 + 22 * n, 150.0, 2400.0));
+  SvgPlot p("Spike raster", {start_s(m), end_s(s, m)}, {-0.5, n - 0.5}, "experiment time (s)", "", 960, height);
   std::vector<std::pair<double, std::string>> labels;
   for (size_t i = 0; i < rows.size(); ++i) {
     const double y = n - 1 - static_cast<double>(i);  // first neuron on top
@@ -145,6 +155,7 @@ std::string trace_plot(const record::MergedRecording& m, const experiment::Exper
                        bool resistance, const ReportLimits& lim) {
   if (m.synapses.empty()) return nothing("no weight records");
   double lo = resistance ? INFINITY : 0, hi = resistance ? -INFINITY : 1;
+  const double t_end = end_s(s, m);
   std::vector<std::pair<std::string, std::string>> legend;
   std::vector<std::vector<std::pair<double, double>>> lines;
   for (const auto& [id, rows] : m.synapses) {
@@ -155,6 +166,7 @@ std::string trace_plot(const record::MergedRecording& m, const experiment::Exper
       pts.emplace_back(to_seconds(r.t), v);
       if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     }
+    if (!pts.empty() && pts.back().first < t_end) pts.emplace_back(t_end, pts.back().second);  // value holds
     auto it = m.synapse_names.find(id);
     const std::string nm = it != m.synapse_names.end() ? it->second
                            : id < e.synapses.size()     ? e.synapses[id].name
@@ -163,7 +175,7 @@ std::string trace_plot(const record::MergedRecording& m, const experiment::Exper
     lines.push_back(std::move(pts));
   }
   const double pad = (hi - lo) * 0.1;
-  SvgPlot p(resistance ? "Device resistance per synapse" : "Weight per synapse", {0, end_s(s, m)},
+  SvgPlot p(resistance ? "Device resistance per synapse" : "Weight per synapse", {start_s(m), t_end},
             {lo - pad, hi + pad}, "experiment time (s)", resistance ? "resistance (kohm)" : "weight (0..1)");
   for (size_t i = 0; i < lines.size(); ++i) p.line(lines[i], palette(i), true);
   phase_lines(p, s);
@@ -185,7 +197,14 @@ std::string rtt_histogram(const record::MergedRecording& m) {
   }
   if (sets.empty()) return nothing("no round-trip times recorded");
   constexpr int kBins = 30;
-  if (hi - lo < 1) hi = lo + 1;
+  const bool ms = hi >= 1000;  // show milliseconds once RTTs reach 1 ms
+  if (ms) {
+    for (auto& [name, v] : sets) {
+      for (double& x : v) x /= 1000.0;
+    }
+    lo /= 1000.0, hi /= 1000.0;
+  }
+  if (hi - lo < (ms ? 0.001 : 1)) hi = lo + (ms ? 0.001 : 1);
   const double bw = (hi - lo) / kBins;
   std::vector<std::vector<int>> counts(sets.size(), std::vector<int>(kBins, 0));
   int top = 1;
@@ -196,7 +215,7 @@ std::string rtt_histogram(const record::MergedRecording& m) {
     }
   }
   SvgPlot p("Link round-trip time (min-RTT estimate per statistics snapshot)", {lo, hi}, {0, top * 1.1},
-            "RTT (us)", "snapshots");
+            ms ? "RTT (ms)" : "RTT (us)", "snapshots");
   std::vector<std::pair<std::string, std::string>> legend;
   const double k = static_cast<double>(sets.size());
   for (size_t i = 0; i < sets.size(); ++i) {
@@ -214,19 +233,20 @@ std::string rtt_histogram(const record::MergedRecording& m) {
 
 std::string loss_plot(const record::MergedRecording& m) {
   if (m.links.empty()) return nothing("no link statistics recorded");
-  double hi = 1, t_end = 0;
+  double hi = 1, t_start = 0, t_end = 0;
   std::vector<std::pair<std::string, std::string>> legend;
   std::vector<std::vector<std::pair<double, double>>> lines;
   for (const auto& [key, rows] : m.links) {
     std::vector<std::pair<double, double>> pts;
     for (const auto& r : rows) {
       pts.emplace_back(to_seconds(r.t), static_cast<double>(r.lost));
-      hi = std::max(hi, static_cast<double>(r.lost)), t_end = std::max(t_end, to_seconds(r.t));
+      hi = std::max(hi, static_cast<double>(r.lost));
+      t_start = std::min(t_start, to_seconds(r.t)), t_end = std::max(t_end, to_seconds(r.t));
     }
     legend.emplace_back(m.site_name(key.first) + "->" + m.site_name(key.second), palette(lines.size()));
     lines.push_back(std::move(pts));
   }
-  SvgPlot p("Datagrams lost per link (cumulative)", {0, t_end}, {0, hi * 1.1}, "experiment time (s)",
+  SvgPlot p("Datagrams lost per link (cumulative)", {t_start, t_end}, {0, hi * 1.1}, "experiment time (s)",
             "lost datagrams");
   for (size_t i = 0; i < lines.size(); ++i) p.line(lines[i], palette(i), true);
   p.legend(legend);
@@ -234,7 +254,7 @@ std::string loss_plot(const record::MergedRecording& m) {
 }
 
 std::string clock_plot(const record::MergedRecording& m) {
-  double lo = INFINITY, hi = -INFINITY, t_end = 0;
+  double lo = INFINITY, hi = -INFINITY, t_start = 0, t_end = 0;
   std::vector<std::pair<std::string, std::string>> legend;
   std::vector<std::vector<std::pair<double, double>>> lines;
   for (const auto& [site, rows] : m.clocks) {
@@ -242,14 +262,15 @@ std::string clock_plot(const record::MergedRecording& m) {
     for (const auto& c : rows) {
       const double us = static_cast<double>(c.offset_ns) / 1000.0;
       pts.emplace_back(to_seconds(c.experiment_ns), us);
-      lo = std::min(lo, us), hi = std::max(hi, us), t_end = std::max(t_end, to_seconds(c.experiment_ns));
+      lo = std::min(lo, us), hi = std::max(hi, us);
+      t_start = std::min(t_start, to_seconds(c.experiment_ns)), t_end = std::max(t_end, to_seconds(c.experiment_ns));
     }
     legend.emplace_back(m.site_name(site), palette(lines.size()));
     lines.push_back(std::move(pts));
   }
   if (lines.empty()) return nothing("no clock samples recorded");
   const double pad = std::max(1.0, (hi - lo) * 0.1);
-  SvgPlot p("Clock offset of each site (local - master)", {0, t_end}, {lo - pad, hi + pad}, "experiment time (s)",
+  SvgPlot p("Clock offset of each site (local - master)", {t_start, t_end}, {lo - pad, hi + pad}, "experiment time (s)",
             "offset (us)");
   for (size_t i = 0; i < lines.size(); ++i) p.line(lines[i], palette(i));
   p.legend(legend);

@@ -29,7 +29,7 @@ std::string weight(const std::optional<float>& v) {
   return v ? num(static_cast<double>(*v), "%.3f") : std::string("-");
 }
 
-std::string dur(const std::optional<Duration>& d) { return d ? format_duration(*d) : std::string("-"); }
+std::string dur(const std::optional<Duration>& d) { return d ? format_latency(*d) : std::string("-"); }
 
 void phases_table(std::string& out, const Summary& s, size_t max_synapses) {
   const std::string pm = s.pacemaker.empty() ? "pacemaker" : s.pacemaker;
@@ -39,6 +39,11 @@ void phases_table(std::string& out, const Summary& s, size_t max_synapses) {
     appendf(out, "  phase %zu  %s..%s  set %s Hz  %s measured %s Hz\n", p.index + 1,
             format_duration(p.start_ns).c_str(), format_duration(p.end_ns).c_str(), num(p.set_rate_hz, "%g").c_str(),
             pm.c_str(), num(p.pacemaker_rate_hz).c_str());
+    if (!p.rate_hz.empty() && p.rate_hz.size() <= max_synapses) {
+      std::string rates = "    rates (Hz):";
+      for (const auto& [name, r] : p.rate_hz) rates += " " + name + " " + num(r);
+      appendf(out, "%s\n", rates.c_str());
+    }
     for (size_t i = 0; i < p.synapses.size(); ++i) {
       if (i == max_synapses) {
         appendf(out, "    ... and %zu more synapses (see report.html)\n", p.synapses.size() - i);

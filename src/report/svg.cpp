@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "report/svg.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -32,6 +33,15 @@ Range sane(Range r) {
 }
 
 bool finite(double a, double b) { return std::isfinite(a) && std::isfinite(b); }
+
+constexpr double kLegendRow_px = 14;
+
+// An XML id from a title: letters and digits kept, the rest as '-'.
+std::string slug(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return out;
+}
 
 }  // namespace
 
@@ -129,20 +139,26 @@ void SvgPlot::vline(double x, const std::string& color) {
            f1(h_ - kBottom) + "\" stroke=\"" + html_escape(color) + "\" stroke-dasharray=\"4 3\"/>\n";
 }
 
-void SvgPlot::label(double x, double y, const std::string& text) {
-  if (!finite(x, y)) return;
-  body_ += "<text x=\"" + f1(px(x)) + "\" y=\"" + f1(py(y)) + "\" font-size=\"10\" text-anchor=\"middle\">" +
-           html_escape(text) + "</text>\n";
+void SvgPlot::legend(const std::vector<std::pair<std::string, std::string>>& entries) {
+  legend_entries_ = entries;
 }
 
-void SvgPlot::legend(const std::vector<std::pair<std::string, std::string>>& entries) {
+// Legend entries flow after the title and wrap onto extra rows above the plot; returns the
+// markup and the number of extra rows (the plot is moved down by that many rows).
+std::pair<std::string, int> SvgPlot::legend_markup() const {
+  std::string out;
   double x = kLeft + 20 + 7.5 * static_cast<double>(title_.size());
-  for (const auto& [text, color] : entries) {
-    legend_ += "<rect x=\"" + f1(x) + "\" y=\"7.0\" width=\"10\" height=\"10\" fill=\"" +
-               html_escape(color) + "\"/><text x=\"" + f1(x + 14) + "\" y=\"16.0\" font-size=\"11\">" +
-               html_escape(text) + "</text>\n";
-    x += 24 + 7.0 * static_cast<double>(text.size());
+  int row = 0;
+  for (const auto& [text, color] : legend_entries_) {
+    const double w = 24 + 6.5 * static_cast<double>(text.size());
+    if (x + w > w_ - kRight && x > kLeft) x = kLeft, ++row;
+    const double y = 7.0 + kLegendRow_px * row;
+    out += "<rect x=\"" + f1(x) + "\" y=\"" + f1(y) + "\" width=\"10\" height=\"10\" fill=\"" + html_escape(color) +
+           "\"/><text x=\"" + f1(x + 14) + "\" y=\"" + f1(y + 9) + "\" font-size=\"11\">" + html_escape(text) +
+           "</text>\n";
+    x += w;
   }
+  return {out, row};
 }
 
 std::string SvgPlot::axes() const {
@@ -169,16 +185,25 @@ std::string SvgPlot::axes() const {
   }
   s += "<text x=\"" + f1((x0 + x1) / 2) + "\" y=\"" + f1(h_ - 6.0) + "\" font-size=\"11\" text-anchor=\"middle\">" +
        html_escape(x_label_) + "</text>\n";
-  s += "<text x=\"12\" y=\"" + f1((y0 + y1) / 2) + "\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
-       f1((y0 + y1) / 2) + ")\">" + html_escape(y_label_) + "</text>\n";
-  s += "<text x=\"" + f1(x0) + "\" y=\"16\" font-size=\"13\" font-weight=\"bold\">" + html_escape(title_) + "</text>\n";
+  const std::string ym = f1((y0 + y1) / 2);
+  s += "<text x=\"12\" y=\"" + ym + "\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 " + ym +
+       ")\">" + html_escape(y_label_) + "</text>\n";
   return s;
 }
 
 std::string SvgPlot::str() const {
+  const auto [legend, rows] = legend_markup();
+  const int shift = static_cast<int>(kLegendRow_px) * rows, h = h_ + shift;
+  // Everything drawn in data coordinates is clipped to the plot area.
+  const std::string clip = "clip-" + slug(title_);
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(w_) + "\" height=\"" +
-         std::to_string(h_) + "\" viewBox=\"0 0 " + std::to_string(w_) + " " + std::to_string(h_) +
-         "\" font-family=\"sans-serif\">\n" + axes() + body_ + legend_ + "</svg>\n";
+         std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w_) + " " + std::to_string(h) +
+         "\" font-family=\"sans-serif\">\n<text x=\"" + f1(kLeft) +
+         "\" y=\"16\" font-size=\"13\" font-weight=\"bold\">" + html_escape(title_) + "</text>\n" + legend +
+         "<g transform=\"translate(0 " + std::to_string(shift) + ")\">\n<clipPath id=\"" + clip + "\"><rect x=\"" +
+         f1(kLeft) + "\" y=\"" + f1(kTop) + "\" width=\"" + f1(w_ - kLeft - kRight) + "\" height=\"" +
+         f1(h_ - kTop - kBottom) + "\"/></clipPath>\n" + axes() + "<g clip-path=\"url(#" + clip + ")\">\n" + body_ +
+         "</g>\n</g>\n</svg>\n";
 }
 
 }  // namespace ion::report

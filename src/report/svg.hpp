@@ -2,7 +2,8 @@
 #pragma once
 // A tiny SVG plot writer for the report: one plot area with axes, ticks, lines, tick rasters,
 // rectangles and a legend, in data coordinates. Output is a complete, standalone <svg> element
-// (no scripts, no external resources). Non-finite data points are skipped (they break a line),
+// (no scripts, no external resources); its clip-path id derives from the title, so titles must be
+// unique within one HTML page. Non-finite data points are skipped (they break a line),
 // so the output never contains NaN or inf.
 #include <string>
 #include <utility>
@@ -38,8 +39,6 @@ class SvgPlot {
   void rect(double x0, double y0, double x1, double y1, const std::string& color, const std::string& title);
   // A dashed vertical line across the plot (phase boundaries).
   void vline(double x, const std::string& color);
-  // Text at a data position (small, centred).
-  void label(double x, double y, const std::string& text);
   // (label, color) pairs, drawn in the title row after the title.
   void legend(const std::vector<std::pair<std::string, std::string>>& entries);
 
@@ -49,6 +48,7 @@ class SvgPlot {
   double px(double x) const;
   double py(double y) const;
   std::string axes() const;
+  std::pair<std::string, int> legend_markup() const;
 
   std::string title_, x_label_, y_label_;
   Range x_, y_;
@@ -57,7 +57,7 @@ class SvgPlot {
   std::vector<std::pair<double, std::string>> x_labels_;
   bool custom_y_ = false, custom_x_ = false;
   std::string body_;
-  std::string legend_;
+  std::vector<std::pair<std::string, std::string>> legend_entries_;
 };
 
 }  // namespace ion::report

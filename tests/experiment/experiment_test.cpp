@@ -101,15 +101,15 @@ TEST(Builtin, SynapsesLinksRecording) {
   EXPECT_EQ(ab.bit, 7);
   EXPECT_EQ(ab.device.model, "data-driven");
   EXPECT_EQ(ab.device.preset, "tiox-dut1");
-  EXPECT_DOUBLE_EQ(ab.device.r0_ohm, 5000.0);
+  EXPECT_DOUBLE_EQ(ab.device.r0_ohm, 8000.0);
   EXPECT_DOUBLE_EQ(ab.weight.r_min_ohm, 4000.0);
   EXPECT_DOUBLE_EQ(ab.weight.r_max_ohm, 9000.0);
   EXPECT_EQ(ab.plasticity.rule, PlasticityRule::srdp);
   EXPECT_EQ(ab.plasticity.window, 1_s);
   EXPECT_EQ(ab.plasticity.ltp_above, 20);
   EXPECT_EQ(ab.plasticity.ltd_below, 5);
-  EXPECT_DOUBLE_EQ(ab.plasticity.ltp_pulse.amplitude_v, 4.0);
-  EXPECT_DOUBLE_EQ(ab.plasticity.ltd_pulse.amplitude_v, -4.0);
+  EXPECT_DOUBLE_EQ(ab.plasticity.ltp_pulse.amplitude_v, -4.0);  // TiOx DUT1: negative pulses lower R
+  EXPECT_DOUBLE_EQ(ab.plasticity.ltd_pulse.amplitude_v, 4.0);
   EXPECT_EQ(ab.plasticity.ltd_pulse.width, 100_us);
   EXPECT_EQ(e.synapses[1].id, 1u);
   EXPECT_EQ(e.link_between("padova", "southampton").latency, 12_ms);

@@ -63,11 +63,6 @@ neurons = { "1" = "ANpre", "2" = "BN" }
 )";
 }
 
-std::string run_capture_start(const std::string& cmd, FILE** f) {
-  *f = ::popen(cmd.c_str(), "r");
-  return cmd;
-}
-
 std::string read_all(FILE* f) {
   std::string out;
   char buf[4096];
@@ -98,10 +93,9 @@ TEST(LegacyBridgeRealtime, PythonLegacyPeerExchangesSpikesWithAHubNode) {
   ASSERT_TRUE(node.is_ok()) << node.status().message();
   const site::LegacyBridge* bridge = (*node)->legacy_bridge();
   ASSERT_NE(bridge, nullptr);
-  FILE* py = nullptr;
-  run_capture_start("/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/legacy/legacy_peer.py --hub " +
-                        bridge->local_address().to_string() + " --seconds 2.0 --rate 100",
-                    &py);
+  const std::string cmd = "/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/legacy/legacy_peer.py --hub " +
+                          bridge->local_address().to_string() + " --seconds 2.0 --rate 100";
+  FILE* py = ::popen(cmd.c_str(), "r");  // runs while the node's loop runs below
   ASSERT_NE(py, nullptr);
   env.schedule_after(8 * kSecond, [&env] { env.stop(); });  // bound, should the node hang
   ASSERT_TRUE(env.run().is_ok());

@@ -130,3 +130,23 @@ TEST(LegacyBridgeSim, UnlistedAddressIsRefusedAndCountersAreNoted) {
   ASSERT_GE(h.notes.size(), 2u);  // "listening on", then the counters once they changed
   EXPECT_NE(h.notes.back().find("refused_address=1 malformed=1"), std::string::npos) << h.notes.back();
 }
+
+TEST(LegacyBridgeSim, PortInUseIsAClearError) {
+  experiment::Experiment e = example();
+  SimWorld world{SimWorldOptions{1, "", {}}};
+  SimEnv& hub = world.add_node("southampton");
+  ASSERT_TRUE(hub.open_socket(SockAddr::parse("127.0.0.1:5005").value(), [](const Datagram&) {}).is_ok());
+  auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), hub, {});
+  ASSERT_FALSE(b.is_ok());
+  EXPECT_NE(b.status().message().find("legacy bridge on southampton"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("5005"), std::string::npos) << b.status().message();
+}
+
+TEST(LegacyBridgeSim, UnknownNeuronInTheTableIsAClearError) {
+  experiment::Experiment e = example();
+  e.legacy.neurons[9] = "nobody";  // a hand-built Experiment (the loader refuses this earlier)
+  SimWorld world{SimWorldOptions{1, "", {}}};
+  auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), world.add_node("southampton"), {});
+  ASSERT_FALSE(b.is_ok());
+  EXPECT_NE(b.status().message().find("'nobody' (legacy id 9)"), std::string::npos) << b.status().message();
+}

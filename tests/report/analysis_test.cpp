@@ -9,6 +9,14 @@ using namespace ion;
 using namespace ion::literals;
 using namespace ion::report;
 
+// The tests' synthetic recordings were written for a 5..40 ms response window.
+static AnalysisOptions window_5_40() {
+  AnalysisOptions o;
+  o.response_min_ns = 5 * kMillisecond;
+  o.response_max_ns = 40 * kMillisecond;
+  return o;
+}
+
 TEST(Percentile, NearestRank) {
   EXPECT_EQ(percentile({}, 50), std::nullopt);
   EXPECT_EQ(percentile({5}, 50), 5);
@@ -27,7 +35,7 @@ TEST(Percentile, NearestRank) {
 }
 
 TEST(CountResponses, WindowIsInclusiveAndHalfOpenPhases) {
-  AnalysisOptions o;  // 5..40 ms
+  AnalysisOptions o = window_5_40();
   const std::vector<Time> pre = {0, 100_ms, 200_ms, 300_ms, 400_ms};
   const std::vector<Time> post = {5_ms, 140_ms, 200_ms + 4_ms, 300_ms + 41_ms, 1_s};
   auto [n, hit] = count_responses(pre, post, 0, 1_s, o);
@@ -61,7 +69,7 @@ TEST(PhaseWindows, FromScheduleElseWholeExperiment) {
 }
 
 TEST(Summarize, RatesPerPhase) {
-  const auto s = summarize(testdata::recording(), testdata::experiment());
+  const auto s = summarize(testdata::recording(), testdata::experiment(), window_5_40());
   EXPECT_EQ(s.pacemaker, "ANpre");
   ASSERT_EQ(s.phases.size(), 3u);
   EXPECT_DOUBLE_EQ(*s.phases[0].pacemaker_rate_hz, 10.0);
@@ -74,7 +82,7 @@ TEST(Summarize, RatesPerPhase) {
 }
 
 TEST(Summarize, ResponseProbabilityPerPhase) {
-  const auto s = summarize(testdata::recording(), testdata::experiment());
+  const auto s = summarize(testdata::recording(), testdata::experiment(), window_5_40());
   const auto& ab = [&](size_t i) { return s.phases[i].synapses.at(0); };
   EXPECT_EQ(ab(0).name, "ABsyn");
   EXPECT_EQ(ab(0).pre_spikes, 10u);
@@ -95,7 +103,7 @@ TEST(Summarize, ResponseProbabilityPerPhase) {
 }
 
 TEST(Summarize, WeightsAtPhaseEnds) {
-  const auto s = summarize(testdata::recording(), testdata::experiment());
+  const auto s = summarize(testdata::recording(), testdata::experiment(), window_5_40());
   const auto& p = s.phases;
   EXPECT_FLOAT_EQ(*p[0].synapses[0].weight_start, 0.5f);  // first reading inside the phase
   EXPECT_FLOAT_EQ(*p[0].synapses[0].weight_end, 0.5f);
@@ -111,7 +119,7 @@ TEST(Summarize, WeightsAtPhaseEnds) {
 }
 
 TEST(Summarize, Links) {
-  const auto s = summarize(testdata::recording(), testdata::experiment());
+  const auto s = summarize(testdata::recording(), testdata::experiment(), window_5_40());
   ASSERT_EQ(s.links.size(), 2u);
   const auto& l = s.links[0];
   EXPECT_EQ(l.site_name, "hub");
@@ -142,7 +150,7 @@ TEST(Summarize, WarnsAboutUnknownNeuronsAndLateSpikes) {
   }
   EXPECT_TRUE(unknown);
   EXPECT_TRUE(late);
-  EXPECT_TRUE(summarize(testdata::recording(), testdata::experiment()).warnings.empty());
+  EXPECT_TRUE(summarize(testdata::recording(), testdata::experiment(), window_5_40()).warnings.empty());
 }
 
 TEST(Summarize, EmptyRecordingHasNoValues) {
@@ -155,9 +163,9 @@ TEST(Summarize, EmptyRecordingHasNoValues) {
 }
 
 TEST(FormatSummary, NamesPhasesSynapsesAndLinks) {
-  const auto text = format_summary(summarize(testdata::recording(), testdata::experiment()));
+  const auto text = format_summary(summarize(testdata::recording(), testdata::experiment(), window_5_40()));
   for (const char* want : {"phase 1", "phase 3", "set 30 Hz", "ANpre measured 30.00 Hz", "P(response) 0.500 (15/30)",
-                           "weight 0.900 -> 0.400", "hub->bio", "lost 9", "RTT p50 149us p99 198us", "5ms..40ms"}) {
+                           "weight 0.900 -> 0.400", "rates (Hz): ANpost 0.00 ANpre 30.00 BN 15.00", "hub->bio", "lost 9", "RTT p50 149.0us p99 198.0us", "5ms..40ms"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
 }
@@ -171,9 +179,17 @@ TEST(RecordedDuration, FromSiteDoneNotes) {
 }
 
 TEST(FormatSummary, CapsSynapsesPerPhase) {
-  const auto s = summarize(testdata::recording(), testdata::experiment());
+  const auto s = summarize(testdata::recording(), testdata::experiment(), window_5_40());
   const auto text = format_summary(s, 1);
   EXPECT_NE(text.find("... and 1 more synapses"), std::string::npos) << text;
   EXPECT_EQ(text.find("BAsyn"), std::string::npos) << text;
   EXPECT_NE(format_summary(s).find("BAsyn"), std::string::npos);
+}
+
+TEST(FormatLatency, ReadableUnits) {
+  EXPECT_EQ(format_latency(14'920'344), "14.92ms");
+  EXPECT_EQ(format_latency(149_us), "149.0us");
+  EXPECT_EQ(format_latency(-1500), "-1.5us");
+  EXPECT_EQ(format_latency(850), "850ns");
+  EXPECT_EQ(format_latency(2_s), "2.000s");
 }

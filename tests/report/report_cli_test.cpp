@@ -140,3 +140,22 @@ TEST(ReportCli, PreciseErrors) {
   EXPECT_EQ(o.code, 1);
   EXPECT_NE(o.text.find("no experiment_file note"), std::string::npos) << o.text;
 }
+
+// The built-in experiment on simulated time: `ion run` writes the report, and `ion report`
+// regenerates the same file from the logs alone.
+TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
+  const auto dir = fresh_dir("run") + "/out";
+  auto o = sh(kIon + " run --sim --duration 4s --quiet --out " + dir);
+  ASSERT_EQ(o.code, 0) << o.text;
+  for (const char* want : {"phase 4  3s..4s  set 2 Hz  ANpre measured 2.00 Hz", "ABsyn        ANpre->BN",
+                           "southampton->padova", "report: " }) {
+    EXPECT_NE(o.text.find(want), std::string::npos) << want << "\n" << o.text;
+  }
+  const auto first = read_text(dir + "/report.html");
+  ASSERT_NE(first.find("</html>"), std::string::npos);
+  std::filesystem::remove(dir + "/report.html");
+  o = sh(kIon + " report " + dir);
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("the sites ran for 4s"), std::string::npos) << o.text;
+  EXPECT_EQ(read_text(dir + "/report.html"), first);
+}

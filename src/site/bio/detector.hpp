@@ -52,7 +52,7 @@ struct DetectedSpike {
   int64_t sample = 0;        // sample index of the peak (0 = first sample processed)
   float amplitude_v = 0;     // filtered peak value × gain
   float threshold_v = 0;     // threshold in force at the crossing × gain (signed)
-  uint32_t snippet = 0;      // index into Detector::snippets() / snippet_length() (if enabled)
+  uint32_t snippet = 0;      // index into Detector::snippets() in snippet_length() units (if enabled; restarts after clear_snippets())
 };
 
 class Detector {

@@ -50,7 +50,14 @@ void HubCore::apply_rule(const Spike& s, std::vector<WeightUpdate>& updates) {
   if (auto it = by_pre_.find(key); it != by_pre_.end())
     for (uint32_t i : it->second) act(i, state_[i].rule.on_pre(s.t), s.t, updates);
   if (auto it = by_post_.find(key); it != by_post_.end())
-    for (uint32_t i : it->second) act(i, state_[i].rule.on_post(s.t), s.t, updates);
+    for (uint32_t i : it->second) {
+      if (!state_[i].rule.history_complete(s.t)) ++counters_.withheld;
+      act(i, state_[i].rule.on_post(s.t), s.t, updates);
+    }
+}
+
+void HubCore::history_starts(Time t) {
+  for (auto& st : state_) st.rule.history_starts(t);
 }
 
 // A plasticity decision becomes one pulse-then-read on the synapse's cell; "read" (no decision)

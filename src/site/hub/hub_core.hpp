@@ -41,6 +41,7 @@ struct HubCounters {
   uint64_t potentiations = 0;   // LTP pulses applied
   uint64_t depressions = 0;     // LTD pulses applied
   uint64_t device_errors = 0;   // failed instrument operations
+  uint64_t withheld = 0;        // decisions withheld after a resume (window not fully observed)
 };
 
 class HubCore {
@@ -56,6 +57,8 @@ class HubCore {
   void advance(Time now_exp, std::vector<WeightUpdate>& updates);
   // End of experiment: runs the rules over every pending spike.
   void drain(std::vector<WeightUpdate>& updates);
+  // A resumed hub: the rules' history starts at t (see PlasticityRule::history_starts).
+  void history_starts(Time t);
 
   const HubCounters& counters() const { return counters_; }
   float weight(SynapseId id) const;

@@ -24,12 +24,13 @@ RuleParams rule_params(const experiment::Plasticity& p) {
 class HubRole final : public site::Role {
  public:
   HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon,
-          site::RoleHost& host)
-      : xb_(std::move(xb)), core_(std::move(syn), *xb_, horizon), host_(host) {}
+          site::RoleHost& host, bool resumed)
+      : xb_(std::move(xb)), core_(std::move(syn), *xb_, horizon), host_(host), resumed_(resumed) {}
 
   void advance(Time now) override {
     if (!started_) {
       started_ = true;
+      if (resumed_) core_.history_starts(now);  // plasticity history restarts empty (see plasticity.hpp)
       core_.read_all(now, updates_);
     }
     core_.advance(now, updates_);
@@ -47,10 +48,11 @@ class HubRole final : public site::Role {
     const HubCounters& c = core_.counters();
     char buf[256];
     std::snprintf(buf, sizeof buf,
-                  "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu",
+                  "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu withheld=%llu",
                   (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
                   (unsigned long long)c.late, (unsigned long long)c.potentiations,
-                  (unsigned long long)c.depressions, (unsigned long long)c.device_errors);
+                  (unsigned long long)c.depressions, (unsigned long long)c.device_errors,
+                  (unsigned long long)c.withheld);
     host_.record_note(buf);
   }
   std::string status_line() const override {
@@ -74,6 +76,7 @@ class HubRole final : public site::Role {
   std::vector<WeightUpdate> updates_;
   std::vector<SynapticInput> forward_;
   bool started_ = false;
+  bool resumed_ = false;
 };
 
 }  // namespace
@@ -106,7 +109,8 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   for (const auto& s : e.synapses)
     if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
   return std::unique_ptr<site::Role>(
-      std::make_unique<HubRole>(std::move(xb).value(), hub_synapses(e, hub), horizon, host));
+      std::make_unique<HubRole>(std::move(xb).value(), hub_synapses(e, hub), horizon, host,
+                                opt.resume));
 }
 
 }  // namespace ion::hub

@@ -28,7 +28,7 @@ PlasticityAction PlasticityRule::on_pre(Time t) {
 
 PlasticityAction PlasticityRule::on_post(Time t) {
   PlasticityAction a = PlasticityAction::read;
-  if (p_.kind == RuleKind::srdp) {
+  if (p_.kind == RuleKind::srdp && history_complete(t)) {
     const int n = pre_count(t);
     if (n > p_.ltp_above) a = PlasticityAction::potentiate;
     else if (n < p_.ltd_below) a = PlasticityAction::depress;

@@ -37,6 +37,12 @@ class PlasticityRule {
   PlasticityAction on_post(Time t);
   // Presynaptic spikes currently inside the SRDP window ending at t (for tests and reports).
   int pre_count(Time t);
+  // The rule saw no events before t (a hub resumed after a crash: spikes of the outage and the
+  // pre spikes held in memory are gone). SRDP decisions whose window starts before t are withheld
+  // (no pulse on incomplete evidence); STDP needs no change (its pairs restart empty).
+  void history_starts(Time t) { history_from_ = t; }
+  // False when an SRDP decision at t would rest on a window reaching before history_starts().
+  bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window >= history_from_; }
 
  private:
   void forget_before(Time t);
@@ -44,6 +50,7 @@ class PlasticityRule {
   std::deque<Time> pre_times_;  // srdp: ascending, within the window
   Time last_pre_ = INT64_MIN;
   Time last_post_ = INT64_MIN;
+  Time history_from_ = INT64_MIN;
 };
 
 }  // namespace ion::hub

@@ -35,6 +35,9 @@ bool LegacyCore::allowed(const SockAddr& from) const {
 
 // 'A': ticks since the partner's previous packet; 'D': the partner's wrapping tick counter.
 Time LegacyCore::rebuild_time(const SockAddr& from, const lg::Packet& p, Time arrival_exp) {
+  // Bounded state: an allowed host spraying source ports cannot grow it without limit (every
+  // partner then re-anchors at its next packet).
+  if (partners_.size() >= kMaxPartners && !partners_.contains({from, static_cast<uint8_t>(p.sender)})) partners_.clear();
   auto [it, first] = partners_.try_emplace({from, static_cast<uint8_t>(p.sender)});
   PartnerClock& c = it->second;
   Time t = arrival_exp;

@@ -82,6 +82,7 @@ class LegacyCore {
     uint32_t last_ticks = 0;
   };
   Time rebuild_time(const SockAddr& from, const wire::legacy::Packet& p, Time arrival_exp);
+  static constexpr size_t kMaxPartners = 4096;  // (address, sender code) time chains kept
 
   LegacyCoreConfig cfg_;
   std::unordered_map<uint64_t, uint32_t> ids_;      // ion neuron key → legacy id

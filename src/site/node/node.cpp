@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "site/node/clock_origin.hpp"
 #include "site/node/roles.hpp"
 
 namespace ion::site {
@@ -12,6 +13,25 @@ namespace {
 
 // Inbound events further than this from our experiment clock are refused as absurd.
 constexpr Duration kMaxEventSkew = 30 * kSecond;
+
+// "class=count" for the non-zero refusal counters (wire error classes), space separated.
+std::string error_classes(const std::array<uint64_t, wire::kWireErrorCount>& counts) {
+  std::string out;
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i]) out += std::string(" ") + wire::wire_error_name(static_cast<wire::WireError>(i)) + "=" +
+                          std::to_string(counts[i]);
+  return out;
+}
+
+// One line with every refusal counter of the link: datagrams from unknown senders by class, and
+// per peer (tests/hostile reconciles them with what a flooder sent).
+std::string describe_refusals(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
+  std::string s = "link refusals: unknown_peer=" + std::to_string(l.counters().unknown_peer) +
+                  " unattributed:" + error_classes(l.counters().unattributed);
+  for (SiteId id : r.peers)
+    if (const link::Peer* p = l.peer(id)) s += "; peer " + e.sites[id].name + ":" + error_classes(p->counters().errors);
+  return s;
+}
 
 }  // namespace
 
@@ -48,6 +68,7 @@ Status Node::init() {
   epoch_ = opt_.epoch ? opt_.epoch : wire::random_epoch();
   std::error_code ec;
   std::filesystem::create_directories(opt_.out_dir, ec);
+  ION_TRY(restore_clock());
   ION_TRY(open_log());
   ION_TRY(open_link());
   ION_TRY(make_role());
@@ -66,6 +87,23 @@ Status Node::init() {
   return Status::ok();
 }
 
+// A resumed site reuses its persisted clock origin so that its node clock (on the time master:
+// experiment time) continues across the crash; a fresh start persists the new origin.
+Status Node::restore_clock() {
+  const std::string path = opt_.out_dir + "/" + site_.name + ".origin";
+  const std::string boot = current_boot_id();
+  if (opt_.resume && std::filesystem::exists(path)) {
+    auto o = load_clock_origin(path, boot);
+    if (!o) return error(o.status().code(), "site " + site_.name + ": " + o.status().message());
+    env_.set_origin(o->origin_ns);
+    resumed_ = true;
+  } else {
+    ION_TRY(save_clock_origin(path, ClockOrigin{env_.origin(), boot}));
+  }
+  start_local_ = env_.now();
+  return Status::ok();
+}
+
 Status Node::open_log() {
   record::LogHeader h;
   h.site_id = site_.id;
@@ -81,6 +119,8 @@ Status Node::open_log() {
   if (!opened) return error(opened.status().code(), "site " + site_.name + ": " + opened.status().message());
   log_ = std::move(opened->writer);
   for (const auto& note : describe_experiment(exp_)) record(note);
+  // The raw clock this node's local time counts from (lets tests on one kernel know the truth).
+  record(record::Note{0, record::NoteKind::text, "clock origin " + std::to_string(env_.origin()) + " ns"});
   return Status::ok();
 }
 
@@ -149,6 +189,8 @@ void Node::on_event(SiteId from, const wire::Event& ev) {
           role_->on_spike(e);
         } else if constexpr (std::is_same_v<T, SynapticInput>) {
           if (e.post.site != site_.id) return refuse_event(from, "input for another site");
+          // Not synchronised or not started yet: a role that has not started cannot place it in time.
+          if (state_ == NodeState::waiting) return refuse_event(from, "input before the site is running");
           if (!std::isfinite(e.weight)) return refuse_event(from, "non-finite weight");
           if (std::llabs(e.t - experiment_now()) > kMaxEventSkew) return refuse_event(from, "input time out of range");
           ++inputs_;
@@ -176,14 +218,23 @@ void Node::tick() {
   }
   if (log_) (void)log_->maybe_flush(env_.now());
   if (!link_->synced()) {
-    if (env_.now() > opt_.sync_timeout)
+    if (state_ == NodeState::waiting && env_.now() - start_local_ > opt_.sync_timeout)
       fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
                                     exp_.sites[routing_.time_master].name + "' after " +
                                     format_duration(opt_.sync_timeout) + " (is it running and reachable?)"));
     return;
   }
   const Time t = experiment_now();
-  if (state_ == NodeState::waiting && t >= 0) state_ = NodeState::running;
+  if (state_ == NodeState::waiting && t >= 0) {
+    state_ = NodeState::running;
+    if (resumed_) {
+      // Experiment already running: no warm-up; the role starts at the current time.
+      last_advance_ = std::min(t, exp_.duration);
+      record(record::Note{t, record::NoteKind::gap,
+                          "site " + site_.name + " restarted (--resume) at experiment time " + format_duration(t) +
+                              "; events while it was down were not recorded by this site"});
+    }
+  }
   if (state_ != NodeState::running) return;
   const Time until = std::min(t, exp_.duration);
   if (until > last_advance_) {
@@ -215,6 +266,7 @@ void Node::begin_finish() {
 void Node::shutdown() {
   record_stats();
   if (legacy_) legacy_->report_now();
+  record(record::Note{exp_.duration, record::NoteKind::text, describe_refusals(*link_, exp_, routing_)});
   record(record::Note{exp_.duration, record::NoteKind::text,
                       "site " + site_.name + " done: spikes=" + std::to_string(spikes_) +
                           " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_)});
@@ -260,7 +312,12 @@ void Node::emit_input(const SynapticInput& in) {
 }
 
 void Node::record_stimulus(const Stimulus& s) { record(s); }
-void Node::record_weight(const WeightUpdate& w) { record(w); }
+// Flushed at once: a device change must reach the log before a crash can lose it (the crossbar's
+// write-ahead log already holds it), so that a replay of the logged pulses matches the device.
+void Node::record_weight(const WeightUpdate& w) {
+  record(w);
+  if (log_) (void)log_->flush();
+}
 void Node::record_note(std::string_view text) {
   record(record::Note{experiment_now(), record::NoteKind::text, std::string(text)});
 }

@@ -71,6 +71,7 @@ class Node final : public RoleHost {
  private:
   Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt);
   Status init();
+  Status restore_clock();  // <out>/<site>.origin: persisted on a fresh start, reused on --resume
   Status open_log();
   Status open_link();
   Status make_role();
@@ -96,6 +97,8 @@ class Node final : public RoleHost {
   NodeState state_ = NodeState::waiting;
   Status failure_;
   Time last_advance_ = 0;
+  bool resumed_ = false;   // restarted with --resume on a persisted clock origin
+  Time start_local_ = 0;   // node clock when this process started (sync timeout base)
   Time next_stats_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;
 };

@@ -43,6 +43,9 @@ class ShiftedEnv final : public Env {
   const std::string& name() const override { return inner_.name(); }
 
   Time origin() const { return origin_; }
+  // Re-bases the clock on a persisted origin (a resumed site; see clock_origin.hpp).
+  // REQUIRES: called before anything is scheduled on this Env.
+  void set_origin(Time origin) { origin_ = origin; }
 
  private:
   Env& inner_;

@@ -56,7 +56,6 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   SimWorldOptions wo;
   wo.seed = e.seed;
   SimWorld world(wo);
-  configure_links(world, e);
   std::vector<std::unique_ptr<Node>> nodes;
   SimRunReport report;
   for (const auto& s : e.sites) {
@@ -73,6 +72,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
     nodes.push_back(std::move(node).value());
     report.logs.push_back(opt.out_dir + "/" + s.name + ".ionlog");
   }
+  configure_links(world, e);  // after the nodes: links are named by node
   const Time limit = opt.warmup + e.duration + 60 * kSecond;
   while (!all_ended(nodes) && world.now() < limit) {
     world.run_for(kSecond);

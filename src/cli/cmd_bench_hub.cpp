@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion bench hub`: plastic synaptic events/s through one HubCore (in-process and between
+// authenticated Links) and bio → hub → silicon latency, each against a baseline from the same run.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "site/hub/bench_hub.hpp"
+
+namespace ion::cli {
+namespace {
+
+struct BenchHubOptions {
+  double core_seconds = 1.0;
+  double seconds = 2.0;
+  double latency_seconds = 2.0;
+  double rate_hz = 5000;
+  size_t burst = 1024;
+  uint32_t synapses = 1024;
+  bool json = false;
+};
+
+constexpr double kReferenceHubEventsPerS = 100;  // SPEC.md §4: serial read + pulse + re-read, 5 ms pauses
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+unsigned long long ull(uint64_t v) { return static_cast<unsigned long long>(v); }
+
+void print_rate(const char* name, const hub::bench::Rate& r) {
+  std::printf("  %-26s %14.0f %16.0f %12llu %12llu %12llu\n", name, r.per_s(), r.per_cpu_s(), ull(r.events),
+              ull(r.sent), ull(r.pulses));
+}
+
+void print_lat(const char* name, const hub::bench::Lat& l) {
+  std::printf("  %-34s %9.1f %9.1f %9.1f %9.1f %9llu\n", name, l.p50_us, l.p99_us, l.p999_us, l.max_us, ull(l.samples));
+}
+
+void print_table(const hub::bench::BenchHubResult& r, const BenchHubOptions& o) {
+  std::printf("ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
+              "rule + pulse_read; load average %.2f before, %.2f after\n",
+              o.synapses, r.load_avg_1m, r.load_avg_after_1m);
+  std::printf("\nthroughput (%s):\n  %-26s %14s %16s %12s %12s %12s\n", "events = plastic events or inputs at silicon",
+              "", "events/s", "events/hub-CPU-s", "events", "spikes sent", "pulse_reads");
+  print_rate("HubCore in-process", r.core);
+  print_rate("device only (baseline)", r.device);
+  print_rate("hub over 3 links", r.hub);
+  print_rate("forward-only hub (baseline)", r.forward);
+  std::printf("  HubCore/device-only: %.3f; hub/forward-only over links: events/s %.3f, per hub-CPU-s %.3f\n",
+              ratio(r.core.per_s(), r.device.per_s()), ratio(r.hub.per_s(), r.forward.per_s()),
+              ratio(r.hub.per_cpu_s(), r.forward.per_cpu_s()));
+  std::printf("  vs reference hub (~%.0f plastic events/s): in-process x%.0f, over links x%.0f\n", kReferenceHubEventsPerS,
+              ratio(r.core.per_s(), kReferenceHubEventsPerS), ratio(r.hub.per_s(), kReferenceHubEventsPerS));
+  std::printf("  authentication failures %llu, device errors %llu\n", ull(r.auth_failures), ull(r.device_errors));
+  std::printf("\nbio spike -> silicon input latency at %.0f spikes/s for %.1f s:\n  %-34s %9s %9s %9s %9s %9s\n", o.rate_hz,
+              o.latency_seconds, "", "p50 us", "p99 us", "p99.9 us", "max us", "samples");
+  print_lat("raw UDP two hops (baseline)", r.raw_lat);
+  print_lat("ion, forward-only hub", r.forward_lat);
+  print_lat("ion, HubCore (plastic)", r.hub_lat);
+  std::printf("  added by ion+hub over raw UDP: p50 %+.1f us, p99 %+.1f us, p99.9 %+.1f us; by the hub logic alone: "
+              "p50 %+.1f us, p99 %+.1f us\n",
+              r.hub_lat.p50_us - r.raw_lat.p50_us, r.hub_lat.p99_us - r.raw_lat.p99_us,
+              r.hub_lat.p999_us - r.raw_lat.p999_us, r.hub_lat.p50_us - r.forward_lat.p50_us,
+              r.hub_lat.p99_us - r.forward_lat.p99_us);
+  std::printf("\ntargets: >= 1 M plastic events/s: in-process %s, over links %s; added p99 < 100 us: %s\n",
+              r.core.per_s() >= 1e6 ? "met" : "NOT met", r.hub.per_s() >= 1e6 ? "met" : "NOT met",
+              r.hub_lat.p99_us - r.raw_lat.p99_us < 100.0 ? "met" : "NOT met");
+}
+
+void print_json(const hub::bench::BenchHubResult& r) {
+  std::printf("{\"load_avg_1m\": %.2f, \"events_per_s\": {\"core\": %.0f, \"device\": %.0f, \"hub\": %.0f, "
+              "\"forward\": %.0f}, \"events_per_hub_cpu_s\": {\"hub\": %.0f, \"forward\": %.0f}, "
+              "\"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], \"hub\": [%.2f, %.2f, %.2f]}, "
+              "\"auth_failures\": %llu, \"device_errors\": %llu}\n",
+              r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
+              r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
+              r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
+              ull(r.auth_failures), ull(r.device_errors));
+}
+
+void run_bench_hub_cmd(const BenchHubOptions& o) {
+  hub::bench::BenchHubConfig cfg;
+  cfg.core_ns = static_cast<Duration>(o.core_seconds * 1e9);
+  cfg.throughput_ns = static_cast<Duration>(o.seconds * 1e9);
+  cfg.latency_ns = static_cast<Duration>(o.latency_seconds * 1e9);
+  cfg.rate_hz = o.rate_hz;
+  cfg.burst_events = o.burst;
+  cfg.synapses = o.synapses;
+  auto r = hub::bench::run_bench_hub(cfg);
+  if (!r.is_ok()) throw CliError("bench hub: " + r.status().message());
+  if (o.json) print_json(*r);
+  else print_table(*r, o);
+}
+
+}  // namespace
+
+void add_bench_hub_command(CLI::App& app) {
+  CLI::App* bench = nullptr;
+  try {
+    bench = app.get_subcommand("bench");  // shared with other benchmarks if already registered
+  } catch (const std::exception&) {
+    bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
+    bench->require_subcommand(1);
+  }
+  auto o = std::make_shared<BenchHubOptions>();
+  auto* c = bench->add_subcommand("hub", "plastic synaptic events/s through one hub core and bio->hub->silicon latency");
+  c->add_option("--core-seconds", o->core_seconds, "time of each in-process phase, s (0..60]")->capture_default_str();
+  c->add_option("--seconds", o->seconds, "sending time of each networked throughput phase, s (0..60]")
+      ->capture_default_str();
+  c->add_option("--latency-seconds", o->latency_seconds, "sending time of each latency phase, s (0..60]")
+      ->capture_default_str();
+  c->add_option("--rate", o->rate_hz, "offered spike rate of the latency phases, events/s")->capture_default_str();
+  c->add_option("--burst", o->burst, "networked throughput: spikes pushed per loop iteration")->capture_default_str();
+  c->add_option("--synapses", o->synapses, "synapses in the ring (2..1024)")->capture_default_str();
+  c->add_flag("--json", o->json, "one JSON object instead of the table");
+  c->callback([o] { run_bench_hub_cmd(*o); });
+}
+
+}  // namespace ion::cli

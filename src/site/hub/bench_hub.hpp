@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// `ion bench hub`: plastic synaptic events through one HubCore, and bio → hub → silicon latency.
+//
+// A "plastic event" is one spike at the hub that (1) is forwarded as a SynapticInput (it is the
+// presynaptic neuron of one synapse) and (2) triggers an SRDP evaluation and one pulse_read on an
+// in-memory SimulatedCrossbar (it is the postsynaptic neuron of another synapse; thresholds
+// ltp_above = 0, ltd_below = 1 make every post spike potentiate or depress). The synapses form a
+// ring over `synapses` bio neurons: synapse j connects neuron j → neuron (j+1) mod n.
+//
+// Phases (all bounded in count and time; three RealEnvs on three threads of this process, which
+// share CLOCK_MONOTONIC, so latency = silicon's now() − the bio spike time carried in the events):
+//   core      HubCore alone, in-process: on_spike + advance (horizon 0) per spike.
+//   device    baseline of `core`: the same number of pulse_read calls on the crossbar, no hub logic.
+//   hub       bio Link → hub Link (HubCore) → silicon Link, authenticated, saturating sender.
+//   forward   baseline of `hub`: the same three Links, the hub only re-sends each spike as an input.
+//   latency   paced bio spikes (stamped at the bio Link::send) through hub, through forward-only,
+//             and through a raw-UDP two-hop relay (poll + timerfd, no Link); the three paths run
+//             interleaved in 3 rounds and their samples are pooled (first 100 per round dropped).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/status.hpp"
+#include "core/time.hpp"
+
+namespace ion::hub::bench {
+
+struct BenchHubConfig {
+  Duration core_ns = 1 * kSecond;        // in-process phases (each)
+  Duration throughput_ns = 2 * kSecond;  // sending time of each networked throughput phase
+  Duration latency_ns = 2 * kSecond;     // sending time of each latency phase
+  double rate_hz = 5000;                 // offered spike rate of the latency phases
+  size_t burst_events = 1024;            // networked throughput: spikes pushed per loop iteration
+  uint32_t synapses = 1024;              // ring size (cells of a 32 × 32 crossbar at most 1024)
+  std::string host = "127.0.0.1";
+};
+
+struct Rate {
+  uint64_t events = 0;   // plastic events (core) / inputs received at silicon (networked)
+  uint64_t sent = 0;     // spikes offered
+  uint64_t pulses = 0;   // pulse_read calls (core, device; hub: hub counters)
+  double span_s = 0;     // wall time of the measured span
+  double cpu_s = 0;      // CPU time of the thread doing the work (the hub thread when networked)
+  double per_s() const { return span_s > 0 ? events / span_s : 0; }
+  double per_cpu_s() const { return cpu_s > 0 ? events / cpu_s : 0; }
+};
+
+struct Lat {
+  uint64_t samples = 0, sent = 0;
+  double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
+};
+
+struct BenchHubResult {
+  Rate core, device, hub, forward;
+  Lat hub_lat, forward_lat, raw_lat;
+  uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
+  uint64_t device_errors = 0;
+  double load_avg_1m = 0, load_avg_after_1m = 0;
+};
+
+// Validates the configuration (the message names the CLI option), then runs every phase.
+Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg);
+
+}  // namespace ion::hub::bench

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Pieces of `ion bench hub` shared by its source files.
+#include <memory>
+#include <vector>
+
+#include "device/sim_crossbar.hpp"
+#include "site/hub/bench_hub.hpp"
+#include "site/hub/hub_core.hpp"
+
+namespace ion::hub::bench::detail {
+
+inline constexpr SiteId kBio = 0, kHub = 1, kSilicon = 2;
+
+// The ring of SRDP synapses over n bio neurons (see bench_hub.hpp), cells row-major on 32 × 32.
+std::vector<HubSynapse> ring_synapses(uint32_t n);
+Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar();
+Time mono_now();
+// A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure (errno set).
+int udp_socket(const std::string& host, uint16_t port);
+uint16_t port_of(int fd);
+Time thread_cpu_now();
+// Sorts samples (ns) and fills the percentiles (µs); warm-up samples must already be dropped.
+Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
+
+enum class HubMode { hub, forward };
+
+// Latency samples of one phase (ns, warm-up dropped) and the spikes offered after warm-up.
+struct Samples {
+  std::vector<int64_t> ns;
+  uint64_t sent = 0;
+};
+
+struct NetOutcome {
+  Rate rate;
+  Samples lat;
+  uint64_t auth_failures = 0;
+  uint64_t device_errors = 0;
+};
+
+// Three Links on three threads (bio → hub → silicon). latency: paced at cfg.rate_hz, else
+// saturating. Errors: handshake timeout, socket failures.
+Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool latency);
+// Raw UDP relay: sender → hop → receiver, one timestamped 64-byte datagram per spike.
+Result<Samples> run_raw_two_hop(const BenchHubConfig& cfg);
+
+}  // namespace ion::hub::bench::detail

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+// Crash and restart of the hub (issue 8 item 2): three `ion node` processes on loopback in real
+// time; the hub (southampton, time master) is killed with SIGKILL in the middle of the LTP phase
+// and restarted with --resume about 1 s later. After the run: every device equals a replay of the
+// pulses the hub logged as applied; the merged recording (and HDF5) covers the whole run with the
+// restart marked; the other sites ran through and saw the hub go down and come back.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "device/sim_crossbar.hpp"
+#include "experiment/builtin.hpp"
+#include "experiment/load.hpp"
+#include "record/hdf5_export.hpp"
+#include "record/merge.hpp"
+#include "site/hub/hub_role.hpp"
+
+extern char** environ;
+using namespace ion;
+
+namespace {
+
+const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
+constexpr const char* kLoopback = "127.0.81.1";
+constexpr const char* kDuration = "20s";  // phases of 5 s: LTP (30 Hz) from 5 s to 10 s
+constexpr int kWarmupMs = 1000;
+constexpr int kKillAtExperimentMs = 6500;  // mid-LTP
+constexpr int kDownMs = 1000;
+
+std::string sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+std::string write_experiment(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::string text(experiment::builtin_experiment_text());
+  const std::string lo = kLoopback;
+  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size())
+    text.replace(at, 9, lo);
+  const std::string path = dir + "/experiment.toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+// One `ion node` process; output to <dir>/<site>.<n>.out.
+pid_t spawn_node(const std::string& file, const std::string& dir, const std::string& site, bool resume, int n) {
+  std::vector<std::string> args = {kIon, "node", file, "--site", site, "--out", dir, "--keys", dir + "/keys",
+                                   "--duration", kDuration, "--warmup", std::to_string(kWarmupMs) + "ms"};
+  if (resume) args.push_back("--resume");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  const std::string out = dir + "/" + site + "." + std::to_string(n) + ".out";
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, kIon.c_str(), &fa, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+// Waits for `pid` up to `limit`; kills it (SIGKILL) on timeout. Returns the exit code, -1 if killed.
+int wait_bounded(pid_t pid, std::chrono::steady_clock::time_point limit) {
+  int st = 0;
+  while (waitpid(pid, &st, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > limit) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool has_note(const record::MergedRecording& m, SiteId site, const std::string& text) {
+  for (const auto& n : m.notes)
+    if (n.site == site && n.text.find(text) != std::string::npos) return true;
+  return false;
+}
+
+std::string outputs(const std::string& dir) {
+  std::string all;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    if (f.path().extension() == ".out") all += "--- " + f.path().filename().string() + "\n" + sh("tail -5 " + f.path().string());
+  return all;
+}
+
+}  // namespace
+
+class HubCrash : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::string(ION_BINARY_DIR) + "/test-runs/crash-hub";
+    std::filesystem::remove_all(dir_);
+    file_ = write_experiment(dir_ + "-cfg");
+    std::filesystem::create_directories(dir_);
+    sh(kIon + " keygen --sites zurich,southampton,padova --out " + dir_ + "/keys");
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    const pid_t hub = spawn_node(file_, dir_, "southampton", false, 1);
+    const pid_t bio = spawn_node(file_, dir_, "zurich", false, 1);
+    const pid_t si = spawn_node(file_, dir_, "padova", false, 1);
+    std::this_thread::sleep_until(t0 + std::chrono::milliseconds(kWarmupMs + kKillAtExperimentMs));
+    kill(hub, SIGKILL);
+    waitpid(hub, nullptr, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kDownMs));
+    const pid_t hub2 = spawn_node(file_, dir_, "southampton", true, 2);
+    const auto limit = t0 + std::chrono::seconds(45);
+    codes_ = {wait_bounded(hub2, limit), wait_bounded(bio, limit), wait_bounded(si, limit)};
+    out_ = outputs(dir_);
+    std::vector<std::string> logs;
+    for (const char* s : {"zurich", "southampton", "padova"}) logs.push_back(dir_ + "/" + s + ".ionlog");
+    auto m = record::merge_logs(logs);
+    if (m) merged_ = std::move(*m);
+    merge_error_ = m ? "" : m.status().message();
+  }
+  static SiteId id_of(const std::string& name) {
+    for (const auto& [id, n] : merged_.site_names)
+      if (n == name) return id;
+    return kNoSite;
+  }
+  static inline std::string dir_, file_, out_, merge_error_;
+  static inline std::vector<int> codes_;
+  static inline record::MergedRecording merged_;
+};
+
+TEST_F(HubCrash, EverySiteFinishesWithoutManualRestartBesidesTheHub) {
+  ASSERT_EQ(codes_.size(), 3u);
+  EXPECT_EQ(codes_[0], 0) << "resumed hub\n" << out_;
+  EXPECT_EQ(codes_[1], 0) << "zurich\n" << out_;
+  EXPECT_EQ(codes_[2], 0) << "padova\n" << out_;
+  ASSERT_EQ(merge_error_, "");
+}
+
+TEST_F(HubCrash, OtherSitesSawTheHubGoDownAndComeBack) {
+  ASSERT_EQ(merge_error_, "");
+  for (const char* s : {"zurich", "padova"}) {
+    EXPECT_TRUE(has_note(merged_, id_of(s), "peer southampton: down")) << s << "\n" << out_;
+    EXPECT_TRUE(has_note(merged_, id_of(s), "peer southampton: restarted")) << s << "\n" << out_;
+  }
+}
+
+TEST_F(HubCrash, RecordingCoversTheWholeRunWithTheRestartMarked) {
+  ASSERT_EQ(merge_error_, "");
+  const SiteId hub = id_of("southampton");
+  int hub_sessions = 0, resumed = 0;
+  for (const auto& s : merged_.sessions)
+    if (s.site == hub) ++hub_sessions, resumed += s.resumed;
+  EXPECT_EQ(hub_sessions, 2);
+  EXPECT_EQ(resumed, 1);
+  bool gap = false;
+  for (const auto& g : merged_.gaps) gap |= g.site == hub && g.text.find("restarted (--resume)") != std::string::npos;
+  EXPECT_TRUE(gap);
+  // The other sites kept recording during the outage: spikes logged by them in every second.
+  const Time kill_t = kKillAtExperimentMs * kMillisecond;
+  for (const char* s : {"zurich", "padova"}) {
+    std::map<int64_t, int> per_second;
+    for (const auto& sp : merged_.spikes)
+      if (sp.log_site == id_of(s)) ++per_second[sp.t / kSecond];
+    for (int64_t sec = 0; sec < 20; ++sec) EXPECT_GT(per_second[sec], 0) << s << " second " << sec;
+  }
+  // The hub's record continues after the restart up to the end of the experiment.
+  Time last_weight = 0, first_after = 0;
+  for (const auto& [syn, rows] : merged_.synapses)
+    for (const auto& r : rows) {
+      last_weight = std::max(last_weight, r.t);
+      if (r.t > kill_t && (first_after == 0 || r.t < first_after)) first_after = r.t;
+    }
+  EXPECT_GE(last_weight, 19 * kSecond);
+  EXPECT_GT(first_after, kill_t);
+  // The HDF5 export carries the sessions and the gap note.
+  const std::string h5 = dir_ + "/recording.h5";
+  ASSERT_TRUE(record::write_hdf5(merged_, h5, {}).is_ok());
+  const std::string py = sh(
+      "/usr/bin/python3 -c \"import h5py; f=h5py.File('" + h5 +
+      "'); s=f['sessions'][:]; print('sessions', len(s), int(s['resumed'].sum())); "
+      "print('gaps', sum(b'restarted (--resume)' in g['text'] if isinstance(g['text'], bytes) else "
+      "'restarted (--resume)' in g['text'] for g in f['gaps'][:]))\"");
+  EXPECT_NE(py.find("sessions 4 1"), std::string::npos) << py;
+  EXPECT_NE(py.find("gaps 1"), std::string::npos) << py;
+}
+
+TEST_F(HubCrash, EveryDeviceEqualsAReplayOfTheLoggedPulses) {
+  ASSERT_EQ(merge_error_, "");
+  auto e = experiment::load_experiment(file_);
+  ASSERT_TRUE(e.is_ok()) << e.status().message();
+  const experiment::Site* hub = e->find_site("southampton");
+  ASSERT_NE(hub, nullptr);
+  auto fresh = hub::make_instrument(*e, *hub, {});  // same model, same seed, r0; in memory
+  ASSERT_TRUE(fresh.is_ok()) << fresh.status().message();
+  auto persisted = device::SimulatedCrossbar::open(dir_ + "/southampton.xbar");
+  ASSERT_TRUE(persisted.is_ok()) << persisted.status().message();
+  int pulses = 0, after_restart = 0;
+  for (const auto& syn : hub::hub_synapses(*e, *hub)) {
+    const auto it = merged_.synapses.find(syn.id);
+    ASSERT_NE(it, merged_.synapses.end()) << "synapse " << syn.id;
+    for (const auto& r : it->second) {
+      if (r.action == 0) continue;
+      const auto& p = r.action > 0 ? syn.ltp : syn.ltd;
+      auto got = (*fresh)->pulse_read(syn.word, syn.bit, p.amplitude_v, p.width);
+      ASSERT_TRUE(got.is_ok());
+      EXPECT_NEAR(*got, r.resistance_ohm, 1e-3 * r.resistance_ohm) << "synapse " << syn.id << " t=" << r.t;
+      ++pulses;
+      after_restart += r.t > kKillAtExperimentMs * kMillisecond;
+    }
+    auto want = (*fresh)->read(syn.word, syn.bit);
+    auto have = (*persisted)->read(syn.word, syn.bit);
+    ASSERT_TRUE(want.is_ok() && have.is_ok());
+    EXPECT_NEAR(*have, *want, 1e-9 * *want) << "synapse " << syn.id;
+  }
+  EXPECT_GT(pulses, 10);
+  EXPECT_GT(after_restart, 0);  // plasticity resumed after the restart
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion run` with one process per site over loopback UDP in real time (short durations), and the
+// runtime errors users meet: a port already in use, a time master that never answers.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "experiment/builtin.hpp"
+#include "experiment/load.hpp"
+#include "record/merge.hpp"
+#include "report/analysis.hpp"
+
+using namespace ion;
+
+namespace {
+
+const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
+
+struct Output {
+  int code = -1;
+  std::string text;
+};
+
+Output sh(const std::string& cmd) {
+  Output o;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) o.text.append(buf, n);
+  int st = pclose(p);
+  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return o;
+}
+
+// The built-in experiment on its own loopback address (no clash with other tests' ports).
+std::string write_experiment(const std::string& dir, const std::string& loopback) {
+  std::filesystem::create_directories(dir);
+  std::string text(experiment::builtin_experiment_text());
+  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += loopback.size())
+    text.replace(at, 9, loopback);
+  const std::string path = dir + "/experiment.toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// Number of live `ion node` processes whose command line mentions `tag` (read from /proc).
+int node_processes_with(const std::string& tag) {
+  int n = 0;
+  for (const auto& d : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(d.path() / "cmdline");
+    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (char& c : cmd)
+      if (c == '\0') c = ' ';
+    n += cmd.find(" node ") != std::string::npos && cmd.find(tag) != std::string::npos;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST(RunRealtime, ThreeProcessesShowThePlasticityDirections) {
+  const std::string dir = fresh_dir("realtime-three");
+  const std::string file = write_experiment(dir + "-cfg", "127.0.77.1");
+  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 8s --warmup 1s --out " + dir);
+  ASSERT_EQ(o.code, 0) << o.text;
+  std::vector<std::string> logs;
+  for (const char* s : {"zurich", "southampton", "padova"}) logs.push_back(dir + "/" + s + ".ionlog");
+  auto m = record::merge_logs(logs);
+  ASSERT_TRUE(m.is_ok()) << m.status().message();
+  auto e = experiment::load_experiment(file);
+  ASSERT_TRUE(e.is_ok());
+  experiment::scale_duration(*e, 8 * kSecond);
+  const auto s = report::summarize(*m, *e);
+  ASSERT_EQ(s.phases.size(), 4u);
+  const auto& ltp = s.phases[1].synapses.at(0);
+  const auto& ltd = s.phases[3].synapses.at(0);
+  EXPECT_GT(*ltp.weight_end, *ltp.weight_start) << o.text;
+  EXPECT_LT(*ltd.weight_end, *ltd.weight_start) << o.text;
+  ASSERT_FALSE(s.links.empty());
+  for (const auto& l : s.links) EXPECT_EQ(l.rejected, 0u) << l.site << "->" << l.peer;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/recording.h5"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/report.html"));
+}
+
+TEST(RunRealtime, PortInUseNamesTheSiteAndLeavesNoOrphans) {
+  const std::string dir = fresh_dir("realtime-port-in-use");
+  const std::string file = write_experiment(dir + "-cfg", "127.0.78.1");
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(7201);
+  inet_pton(AF_INET, "127.0.78.1", &a.sin_addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 4s --out " + dir);
+  close(fd);
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.text.find("site southampton failed"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("127.0.78.1:7201 already in use"), std::string::npos) << o.text;
+  EXPECT_EQ(node_processes_with(dir + " "), 0) << sh("ps aux | grep 'ion node'").text;
+}
+
+TEST(RunRealtime, SilentTimeMasterIsReportedByName) {
+  const std::string dir = fresh_dir("realtime-silent-master");
+  const std::string file = write_experiment(dir + "-cfg", "127.0.79.1");
+  Output keys = sh(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
+  ASSERT_EQ(keys.code, 0) << keys.text;
+  Output o = sh(kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir +
+                "/keys --sync-timeout 1500ms");
+  EXPECT_EQ(o.code, 1) << o.text;
+  EXPECT_NE(o.text.find("no clock synchronisation with the time master 'southampton'"), std::string::npos) << o.text;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/padova.ionlog"));
+}
