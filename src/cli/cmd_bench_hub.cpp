@@ -93,13 +93,7 @@ void run_bench_hub_cmd(const BenchHubOptions& o) {
 }  // namespace
 
 void add_bench_hub_command(CLI::App& app) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");  // shared with other benchmarks if already registered
-  } catch (const std::exception&) {
-    bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto o = std::make_shared<BenchHubOptions>();
   auto* c = bench->add_subcommand("hub", "plastic synaptic events/s through one hub core and bio->hub->silicon latency");
   c->add_option("--core-seconds", o->core_seconds, "time of each in-process phase, s (0..60]")->capture_default_str();

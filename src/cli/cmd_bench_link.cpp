@@ -81,13 +81,7 @@ void run_bench_link_cmd(const BenchLinkOptions& o) {
 }  // namespace
 
 void add_bench_link_command(CLI::App& app) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");  // shared with other benchmarks if already registered
-  } catch (const std::exception&) {
-    bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto o = std::make_shared<BenchLinkOptions>();
   auto* c = bench->add_subcommand("link", "spike events/s and one-way latency through one authenticated link vs raw UDP");
   c->add_option("--seconds", o->seconds, "sending time of each throughput phase, s (0..60]")->capture_default_str();

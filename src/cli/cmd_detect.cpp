@@ -182,13 +182,7 @@ void run_bench(const bio::DetectBenchConfig& cfg, double table_seconds) {
 }
 
 void add_bench_subcommand(CLI::App& app) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");  // shared with other benchmarks if already registered
-  } catch (const std::exception&) {
-    bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto cfg = std::make_shared<bio::DetectBenchConfig>();
   auto table_s = std::make_shared<double>(10.0);
   auto* c = bench->add_subcommand("detect", "spike-detection throughput, latency and quality vs SNR");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
 // resistance after every pulse; `ion device sweep` for I–V loops; `ion device list`;
-// `ion device bench` for pulse-update throughput.
+// `ion bench device` for pulse-update throughput.
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -187,7 +187,7 @@ void add_device_command(CLI::App& app) {
 
   dev->add_subcommand("list", "models, presets and parameters")->callback(list_models);
 
-  auto* bench = dev->add_subcommand("bench", "pulse updates/s per core for each model (with a memory baseline)");
+  auto* bench = bench_group(app)->add_subcommand("device", "pulse updates/s per core for each model (with a memory baseline)");
   auto size = std::make_shared<uint32_t>(1024);
   auto secs = std::make_shared<double>(0.5);
   auto seed = std::make_shared<uint64_t>(1);

@@ -89,13 +89,7 @@ void run_neuron_bench(const NeuronBenchOptions& o) {
 }  // namespace
 
 void add_neuron_bench_command(CLI::App& app) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");  // shared with other benchmarks if already registered
-  } catch (const std::exception&) {
-    bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto o = std::make_shared<NeuronBenchOptions>();
   auto* c = bench->add_subcommand("neurons", "CUBA network and AdEx/DPI real-time capacity vs Brian2 cpp_standalone");
   c->add_option("--cuba-seconds", o->cuba_s, "biological seconds of the CUBA network")->capture_default_str();

@@ -27,6 +27,14 @@ void add_node_command(CLI::App& app);
 void add_bench_link_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_bench_hub_command(CLI::App& app);
+// The shared `ion bench` group (created by the first benchmark that registers).
+inline CLI::App* bench_group(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands([](CLI::App* a) { return a->get_name() == "bench"; })) return sub;
+  CLI::App* bench = app.add_subcommand("bench", "benchmarks (each measures its baseline in the same run)");
+  bench->require_subcommand(1);
+  return bench;
+}
+
 // ION_COMMAND_DECLARATIONS (keep this marker: commands are declared above it, one line each)
 
 inline void add_all_commands(CLI::App& app) {

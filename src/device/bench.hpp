@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// `ion device bench`: pulse updates per second per core for each model on an n×n
+// `ion bench device`: pulse updates per second per core for each model on an n×n
 // SimulatedCrossbar whose cells start in random states, pulsing cells in a random order
 // (alternating polarity each pass). The baseline, measured in the same run over the same
 // random cell order, is a plain read-modify-write of one double per cell. Time is the

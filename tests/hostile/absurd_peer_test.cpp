@@ -91,7 +91,7 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   ASSERT_TRUE(l.is_ok()) << l.status().message();
   link::Link& link = **l;
 
-  const Time t0 = 2500 * kMillisecond;  // experiment time 1.5 s (warm-up 1 s): padova is running
+  const Time t0 = 4 * kSecond;  // experiment time 3 s (warm-up 1 s): padova is running
   env.schedule_at(t0, [&] {
     const Time now = link.experiment_now() - kSecond;  // padova's experiment time
     auto input = [&](Time t, SiteId site, uint32_t index, uint32_t synapse, float w) {
