@@ -24,7 +24,7 @@ struct NodeArgs {
   std::string site;
   std::string out = ".";
   std::string keys;
-  std::string warmup = "2s";
+  std::string warmup = "3s";
   std::string sync_timeout = "15s";
   bool resume = false;
 };

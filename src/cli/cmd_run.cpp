@@ -30,7 +30,7 @@ struct RunArgs {
   ExperimentArgs exp;
   std::string out;
   bool sim = false, realtime = false, quiet = false;
-  std::string warmup = "2s";
+  std::string warmup = "3s";
 };
 
 void progress(bool quiet, Time t, Duration total, const std::vector<std::string>& lines) {

@@ -73,7 +73,7 @@ int node_processes_with(const std::string& tag) {
 TEST(RunRealtime, ThreeProcessesShowThePlasticityDirections) {
   const std::string dir = fresh_dir("realtime-three");
   const std::string file = write_experiment(dir + "-cfg", "127.0.77.1");
-  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 8s --warmup 1s --out " + dir);
+  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 8s --warmup 3s --out " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   std::vector<std::string> logs;
   for (const char* s : {"zurich", "southampton", "padova"}) logs.push_back(dir + "/" + s + ".ionlog");

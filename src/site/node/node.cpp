@@ -70,8 +70,10 @@ Status Node::init() {
   std::filesystem::create_directories(opt_.out_dir, ec);
   ION_TRY(restore_clock());
   ION_TRY(open_log());
-  ION_TRY(open_link());
+  // The role first: building it can take seconds (the culture calibrates its background drive),
+  // and a link opened before that would leave its peers unanswered meanwhile.
   ION_TRY(make_role());
+  ION_TRY(open_link());
   auto legacy = LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
       [this](Time local) { return link_->to_experiment(local) - opt_.warmup; },
       [this](const Spike& s) {

@@ -32,7 +32,7 @@ using KeyProvider = std::function<Result<wire::Psk>(const std::string& a, const 
 struct NodeOptions {
   std::string out_dir = ".";      // <out_dir>/<site>.ionlog, hub state <out_dir>/<site>.xbar
   bool resume = false;            // continue the log and the hub's crossbar state
-  Duration warmup = 2 * kSecond;  // time for clock sync before experiment time 0
+  Duration warmup = 3 * kSecond;  // time for clock sync before experiment time 0
   Duration tick = kMillisecond;   // role pacing step
   Duration grace = 500 * kMillisecond;
   Duration sync_timeout = 15 * kSecond;  // non-master without clock sync by then → failure

@@ -14,7 +14,7 @@ namespace ion::site {
 
 struct SimRunOptions {
   std::string out_dir;              // site logs go here
-  Duration warmup = 2 * kSecond;
+  Duration warmup = 3 * kSecond;
   // Called about once per simulated second with (experiment time, per-site status lines).
   std::function<void(Time, const std::vector<std::string>&)> progress;
 };
