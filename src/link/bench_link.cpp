@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "link/bench_link_internal.hpp"
+#include "link/bench_udp.hpp"
 
 namespace ion::link::bench::detail {
 
@@ -39,59 +40,17 @@ std::optional<Words> read_words(int fd, int timeout_ms) {
   return w;
 }
 
-Time mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
-}
-
 Time cpu_now() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
 }
 
-namespace {
+using udp::bound_socket;
+using udp::make_addr;
+using udp::port_of;
 
-sockaddr_in make_addr(const std::string& host, uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  ::inet_pton(AF_INET, host.c_str(), &a.sin_addr);
-  return a;
-}
-
-// A UDP socket bound to host:port with 4 MiB buffers (as RealEnv requests). -1 on failure.
-int bound_socket(const std::string& host, uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int buf = 4 << 20;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-  sockaddr_in a = make_addr(host, port);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-uint16_t port_of(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
-}
-
-}  // namespace
-
-Result<uint16_t> free_port(const std::string& host) {
-  const int fd = bound_socket(host, 0);
-  if (fd < 0) return error(Errc::io_error, "bench link: cannot bind a UDP socket on " + host + ": " + std::strerror(errno));
-  const uint16_t p = port_of(fd);
-  ::close(fd);
-  return p;
-}
+Result<uint16_t> free_port(const std::string& host) { return udp::free_port(host, "bench link"); }
 
 Percentiles percentiles(std::vector<int64_t>& s) {
   Percentiles p;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "link/bench_link.hpp"
+#include "link/bench_udp.hpp"
 #include "wire/crypto.hpp"
 
 // Early return on error, else binds the value: BENCH_TRY_ASSIGN(x, expr_returning_Result).
@@ -26,7 +27,7 @@ enum Phase : uint64_t { quit = 0, ion_throughput = 1, raw_throughput = 2, ion_la
 bool write_words(int fd, const Words& w);
 // Waits at most timeout_ms; nullopt on timeout, EOF or error.
 std::optional<Words> read_words(int fd, int timeout_ms);
-Time mono_now();
+using udp::mono_now;
 // CPU time of this process (all threads), ns.
 Time cpu_now();
 // A currently free UDP port on host (bound, read back, closed).

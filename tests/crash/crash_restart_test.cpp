@@ -142,6 +142,10 @@ class HubCrash : public ::testing::Test {
     if (m) merged_ = std::move(*m);
     merge_error_ = m ? "" : m.status().message();
   }
+  void EverySiteFinishesWithoutManualRestartBesidesTheHub();
+  void OtherSitesSawTheHubGoDownAndComeBack();
+  void RecordingCoversTheWholeRunWithTheRestartMarked();
+  void EveryDeviceEqualsAReplayOfTheLoggedPulses();
   static SiteId id_of(const std::string& name) {
     for (const auto& [id, n] : merged_.site_names)
       if (n == name) return id;
@@ -153,7 +157,7 @@ class HubCrash : public ::testing::Test {
   static inline record::MergedRecording merged_;
 };
 
-TEST_F(HubCrash, EverySiteFinishesWithoutManualRestartBesidesTheHub) {
+void HubCrash::EverySiteFinishesWithoutManualRestartBesidesTheHub() {
   ASSERT_EQ(codes_.size(), 3u);
   EXPECT_EQ(codes_[0], 0) << "resumed hub\n" << out_;
   EXPECT_EQ(codes_[1], 0) << "zurich\n" << out_;
@@ -161,7 +165,7 @@ TEST_F(HubCrash, EverySiteFinishesWithoutManualRestartBesidesTheHub) {
   ASSERT_EQ(merge_error_, "");
 }
 
-TEST_F(HubCrash, OtherSitesSawTheHubGoDownAndComeBack) {
+void HubCrash::OtherSitesSawTheHubGoDownAndComeBack() {
   ASSERT_EQ(merge_error_, "");
   ASSERT_GT(kill_exp_ns_, 0);
   for (const char* s : {"zurich", "padova"}) {
@@ -175,7 +179,7 @@ TEST_F(HubCrash, OtherSitesSawTheHubGoDownAndComeBack) {
   }
 }
 
-TEST_F(HubCrash, RecordingCoversTheWholeRunWithTheRestartMarked) {
+void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
   ASSERT_EQ(merge_error_, "");
   const SiteId hub = id_of("southampton");
   int hub_sessions = 0, resumed = 0;
@@ -215,7 +219,7 @@ TEST_F(HubCrash, RecordingCoversTheWholeRunWithTheRestartMarked) {
   EXPECT_NE(py.find("gaps 1"), std::string::npos) << py;
 }
 
-TEST_F(HubCrash, EveryDeviceEqualsAReplayOfTheLoggedPulses) {
+void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
   ASSERT_EQ(merge_error_, "");
   auto e = experiment::load_experiment(file_);
   ASSERT_TRUE(e.is_ok()) << e.status().message();
@@ -252,4 +256,24 @@ TEST_F(HubCrash, EveryDeviceEqualsAReplayOfTheLoggedPulses) {
   }
   EXPECT_GT(pulses, 10);
   EXPECT_GT(after_restart, 0);  // plasticity resumed after the restart
+}
+
+// One ctest case (the scenario runs once, ~22 s); each check reports its own failures.
+TEST_F(HubCrash, HubKilledMidLtpAndResumed) {
+  {
+    SCOPED_TRACE("EverySiteFinishesWithoutManualRestartBesidesTheHub");
+    EverySiteFinishesWithoutManualRestartBesidesTheHub();
+  }
+  {
+    SCOPED_TRACE("OtherSitesSawTheHubGoDownAndComeBack");
+    OtherSitesSawTheHubGoDownAndComeBack();
+  }
+  {
+    SCOPED_TRACE("RecordingCoversTheWholeRunWithTheRestartMarked");
+    RecordingCoversTheWholeRunWithTheRestartMarked();
+  }
+  {
+    SCOPED_TRACE("EveryDeviceEqualsAReplayOfTheLoggedPulses");
+    EveryDeviceEqualsAReplayOfTheLoggedPulses();
+  }
 }

@@ -11,23 +11,14 @@
 #include <vector>
 
 #include "arc_emulator.hpp"
+#include "../common/run_command.hpp"
 
 namespace {
 
-struct IonRun {
-  int code;
-  std::string out;
-};
+using IonRun = ::ion::testing::CommandOutput;
 
 IonRun ion(const std::string& args) {
-  const std::string cmd = std::string(ION_BINARY_DIR) + "/ion device " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {-1, ""};
-  std::string out;
-  char buf[4096];
-  while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+  return ::ion::testing::run_command(std::string(ION_BINARY_DIR) + "/ion device " + args);
 }
 
 std::vector<std::vector<double>> csv_rows(const std::string& out) {
@@ -48,9 +39,9 @@ std::vector<std::vector<double>> csv_rows(const std::string& out) {
 TEST(DeviceCli, PulseProgramPrintsResistanceAfterEveryPulse) {
   const IonRun r = ion("--model data-driven --preset tiox-dut2 --r0 12kohm --read 0.5V "
                     "--pulses \"+0.8V,100us*20;-0.8V,100us*20\"");
-  ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_EQ(r.out.rfind("pulse,voltage_v,width_s,state_R_ohm,resistance_ohm\n", 0), 0u) << r.out;
-  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(r.code, 0) << r.text;
+  EXPECT_EQ(r.text.rfind("pulse,voltage_v,width_s,state_R_ohm,resistance_ohm\n", 0), 0u) << r.text;
+  const auto rows = csv_rows(r.text);
   ASSERT_EQ(rows.size(), 41u);
   EXPECT_NEAR(rows[0][4], 12000, 1e-3);
   for (size_t i = 1; i <= 20; ++i) EXPECT_GT(rows[i][4], rows[i - 1][4]) << i;   // +0.8 V raises R
@@ -61,8 +52,8 @@ TEST(DeviceCli, SweepCsvAndSvg) {
   const std::string svg = std::string(ION_BINARY_DIR) + "/device_cli_test.svg";
   std::remove(svg.c_str());
   const IonRun r = ion("sweep --model vteam --wave \"sine,1V,1kHz,3cycles\" --csv --svg " + svg);
-  ASSERT_EQ(r.code, 0) << r.out;
-  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(r.code, 0) << r.text;
+  const auto rows = csv_rows(r.text);
   ASSERT_EQ(rows.size(), 600u);
   for (const auto& row : rows) EXPECT_NEAR(row[2], row[1] / row[4], 1e-7 * std::fabs(row[2]) + 1e-15);  // i = v / R (9 digits)
   std::ifstream f(svg);
@@ -87,8 +78,8 @@ TEST(DeviceCli, BadInputGivesPreciseErrorAndUsageExitCode) {
   };
   for (const auto& c : cases) {
     const IonRun r = ion(c.args);
-    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out;
-    EXPECT_NE(r.out.find(c.needle), std::string::npos) << c.args << "\n" << r.out;
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.text;
+    EXPECT_NE(r.text.find(c.needle), std::string::npos) << c.args << "\n" << r.text;
   }
 }
 
@@ -96,8 +87,8 @@ TEST(DeviceCli, ListShowsEveryModel) {
   const IonRun r = ion("list");
   ASSERT_EQ(r.code, 0);
   for (const char* m : {"linear-drift", "joglekar", "biolek", "prodromakis", "vteam", "yakopcic", "compact", "data-driven"})
-    EXPECT_NE(r.out.find(std::string(m) + " — "), std::string::npos) << m;
-  EXPECT_NE(r.out.find("tiox-dut2"), std::string::npos);
+    EXPECT_NE(r.text.find(std::string(m) + " — "), std::string::npos) << m;
+  EXPECT_NE(r.text.find("tiox-dut2"), std::string::npos);
 }
 
 TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
@@ -105,8 +96,8 @@ TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
   board.model = "compact";
   ion::device::testing::ArcEmulator e(board);
   const IonRun r = ion("--arc " + e.slave_path() + " --word 2 --bit 3 --pulses \"+1V,100us*3;-1V,100us*2\"");
-  ASSERT_EQ(r.code, 0) << r.out;
-  const auto rows = csv_rows(r.out);
+  ASSERT_EQ(r.code, 0) << r.text;
+  const auto rows = csv_rows(r.text);
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_NEAR(rows[0][3], 7000, 1e-2);
   EXPECT_GT(rows[3][3], rows[2][3]);
@@ -114,7 +105,7 @@ TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
   EXPECT_NEAR(rows[5][3], e.state_ohm(2, 3), 1e-2);
   const IonRun bad = ion("--arc /dev/nonexistent-arc --pulses +1V,1us");
   EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.out.find("cannot open serial port '/dev/nonexistent-arc'"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.text.find("cannot open serial port '/dev/nonexistent-arc'"), std::string::npos) << bad.text;
 }
 
 }  // namespace

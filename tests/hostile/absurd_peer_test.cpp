@@ -21,6 +21,7 @@
 #include "record/merge.hpp"
 #include "site/node/shifted_env.hpp"
 #include "wire/keyfile.hpp"
+#include "../common/run_command.hpp"
 
 using namespace ion;
 
@@ -28,14 +29,6 @@ namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 const std::string kHost = "127.0.94.1";
-
-int sh(const std::string& cmd, std::string* out) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out->append(buf, n);
-  int st = pclose(p);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 std::string setup_dir() {
   const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/hostile-absurd-peer";
@@ -59,9 +52,8 @@ size_t count_notes(const record::MergedRecording& m, const std::string& needle) 
 
 TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded) {
   const std::string dir = setup_dir();
-  std::string keygen_out;
-  ASSERT_EQ(sh(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys", &keygen_out), 0)
-      << keygen_out;
+  const auto keygen = ion::testing::run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
+  ASSERT_EQ(keygen.code, 0) << keygen.text;
   auto e = experiment::load_experiment(dir + "/experiment.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
   const SiteId hub = e->find_site("southampton")->id, bio = e->find_site("padova")->id,
@@ -69,12 +61,10 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   auto psk = wire::load_pair_key(dir + "/keys", "southampton", "padova");
   ASSERT_TRUE(psk.is_ok()) << psk.status().message();
 
-  std::string node_out;
-  int node_rc = -1;
+  ion::testing::CommandOutput node_run;  // code stays -1 until the node process exits
   std::thread node([&] {
-    node_rc = sh(kIon + " node " + dir + "/experiment.toml --site padova --out " + dir + " --keys " + dir +
-                     "/keys --warmup 1s --duration 5s --sync-timeout 5s",
-                 &node_out);
+    node_run = ion::testing::run_command(kIon + " node " + dir + "/experiment.toml --site padova --out " + dir +
+                                         " --keys " + dir + "/keys --warmup 1s --duration 5s --sync-timeout 5s");
   });
 
   RealEnv real;
@@ -112,7 +102,7 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   const uint64_t invalid = link.peer(bio)->counters().events_invalid;
   link.close();
   node.join();
-  ASSERT_EQ(node_rc, 0) << node_out;
+  ASSERT_EQ(node_run.code, 0) << node_run.text;
 
   auto m = record::merge_logs({dir + "/padova.ionlog"});
   ASSERT_TRUE(m.is_ok()) << m.status().message();

@@ -16,6 +16,7 @@
 #include "experiment/load.hpp"
 #include "record/merge.hpp"
 #include "report/analysis.hpp"
+#include "../common/run_command.hpp"
 
 using namespace ion;
 
@@ -23,20 +24,8 @@ namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 
-struct Output {
-  int code = -1;
-  std::string text;
-};
-
-Output sh(const std::string& cmd) {
-  Output o;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) o.text.append(buf, n);
-  int st = pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return o;
-}
+using ion::testing::CommandOutput;
+using ion::testing::run_command;
 
 // The built-in experiment on its own loopback address (no clash with other tests' ports).
 std::string write_experiment(const std::string& dir, const std::string& loopback) {
@@ -73,7 +62,7 @@ int node_processes_with(const std::string& tag) {
 TEST(RunRealtime, ThreeProcessesShowThePlasticityDirections) {
   const std::string dir = fresh_dir("realtime-three");
   const std::string file = write_experiment(dir + "-cfg", "127.0.77.1");
-  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 8s --warmup 3s --out " + dir);
+  CommandOutput o = run_command(kIon + " run " + file + " --realtime --quiet --duration 8s --warmup 3s --out " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   std::vector<std::string> logs;
   for (const char* s : {"zurich", "southampton", "padova"}) logs.push_back(dir + "/" + s + ".ionlog");
@@ -103,20 +92,20 @@ TEST(RunRealtime, PortInUseNamesTheSiteAndLeavesNoOrphans) {
   a.sin_port = htons(7201);
   inet_pton(AF_INET, "127.0.78.1", &a.sin_addr);
   ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  Output o = sh(kIon + " run " + file + " --realtime --quiet --duration 4s --out " + dir);
+  CommandOutput o = run_command(kIon + " run " + file + " --realtime --quiet --duration 4s --out " + dir);
   close(fd);
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.text.find("site southampton failed"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("127.0.78.1:7201 already in use"), std::string::npos) << o.text;
-  EXPECT_EQ(node_processes_with(dir + " "), 0) << sh("ps aux | grep 'ion node'").text;
+  EXPECT_EQ(node_processes_with(dir + " "), 0) << run_command("ps aux | grep 'ion node'").text;
 }
 
 TEST(RunRealtime, SilentTimeMasterIsReportedByName) {
   const std::string dir = fresh_dir("realtime-silent-master");
   const std::string file = write_experiment(dir + "-cfg", "127.0.79.1");
-  Output keys = sh(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
+  CommandOutput keys = run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
   ASSERT_EQ(keys.code, 0) << keys.text;
-  Output o = sh(kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir +
+  CommandOutput o = run_command(kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir +
                 "/keys --sync-timeout 1500ms");
   EXPECT_EQ(o.code, 1) << o.text;
   EXPECT_NE(o.text.find("no clock synchronisation with the time master 'southampton'"), std::string::npos) << o.text;

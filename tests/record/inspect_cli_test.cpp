@@ -10,25 +10,11 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include "../common/run_command.hpp"
 
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string text;
-};
-
-Output sh(const std::string& cmd) {
-  Output o;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  const int status = ::pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using ion::testing::run_command;
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 const std::string kFixture = std::string(ION_BINARY_DIR) + "/src/record/ion_record_fixture";
@@ -37,7 +23,7 @@ std::string fixture_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("ion_inspect_test_" + std::to_string(::getpid())) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  EXPECT_EQ(sh(kFixture + " " + dir.string() + " 3").code, 0);
+  EXPECT_EQ(run_command(kFixture + " " + dir.string() + " 3").code, 0);
   return dir.string();
 }
 
@@ -45,7 +31,7 @@ std::string fixture_dir(const std::string& name) {
 
 TEST(InspectCli, TextSummaryOfEveryLog) {
   const auto dir = fixture_dir("text");
-  auto o = sh(kIon + " inspect " + dir + "/bio.ionlog " + dir + "/silicon.ionlog " + dir + "/hub.ionlog");
+  auto o = run_command(kIon + " inspect " + dir + "/bio.ionlog " + dir + "/silicon.ionlog " + dir + "/hub.ionlog");
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("site 'bio' (id 0)"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("spike=60"), std::string::npos) << o.text;
@@ -61,7 +47,7 @@ TEST(InspectCli, JsonReportsTornTailAndRepairTruncates) {
   const std::string log = dir + "/bio.ionlog";
   const auto good = std::filesystem::file_size(log);
   std::ofstream(log, std::ios::binary | std::ios::app).write("\x10\x00\x00", 3);
-  auto o = sh(kIon + " inspect --json " + log);
+  auto o = run_command(kIon + " inspect --json " + log);
   ASSERT_EQ(o.code, 0) << o.text;
   auto j = nlohmann::json::parse(o.text);
   const auto& tail = j["logs"][0]["tail"];
@@ -70,7 +56,7 @@ TEST(InspectCli, JsonReportsTornTailAndRepairTruncates) {
   EXPECT_EQ(j["logs"][0]["records_by_kind"]["spike"], 60);
   EXPECT_EQ(j["logs"][0]["tail"]["unknown_records"], 1);
   EXPECT_EQ(std::filesystem::file_size(log), good + 3) << "inspect alone must not modify the log";
-  auto r = sh(kIon + " inspect --repair " + log);
+  auto r = run_command(kIon + " inspect --repair " + log);
   ASSERT_EQ(r.code, 0) << r.text;
   EXPECT_NE(r.text.find("repaired"), std::string::npos) << r.text;
   EXPECT_EQ(std::filesystem::file_size(log), good);
@@ -78,12 +64,12 @@ TEST(InspectCli, JsonReportsTornTailAndRepairTruncates) {
 
 TEST(InspectCli, BadInputGivesAClearMessage) {
   const auto dir = fixture_dir("bad");
-  auto missing = sh(kIon + " inspect " + dir + "/nope.ionlog");
+  auto missing = run_command(kIon + " inspect " + dir + "/nope.ionlog");
   EXPECT_NE(missing.code, 0);
   EXPECT_NE(missing.text.find("nope.ionlog"), std::string::npos) << missing.text;
   const std::string junk = dir + "/junk.ionlog";
   std::ofstream(junk) << "this is not a log at all";
-  auto bad = sh(kIon + " inspect " + junk);
+  auto bad = run_command(kIon + " inspect " + junk);
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.text.find("not an ion event log"), std::string::npos) << bad.text;
   EXPECT_NE(bad.text.find(junk), std::string::npos) << bad.text;
@@ -93,7 +79,7 @@ TEST(InspectCli, BadInputGivesAClearMessage) {
   f.seekp(100);
   f.put('\xAA');
   f.close();
-  auto refused = sh(kIon + " inspect --repair " + log);
+  auto refused = run_command(kIon + " inspect --repair " + log);
   EXPECT_EQ(refused.code, 1);
   EXPECT_NE(refused.text.find("--force"), std::string::npos) << refused.text;
 }

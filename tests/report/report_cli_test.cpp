@@ -11,6 +11,7 @@
 #include <string>
 
 #include "record/event_log.hpp"
+#include "../common/run_command.hpp"
 
 using namespace ion;
 using namespace ion::literals;
@@ -18,22 +19,7 @@ using namespace ion::record;
 
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string text;
-};
-
-Output sh(const std::string& cmd) {
-  Output o;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  const int status = ::pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using ion::testing::run_command;
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 
@@ -98,7 +84,7 @@ void write_run(const std::string& dir, bool with_file = true) {
 TEST(ReportCli, RegeneratesReportAndScalesToTheRecordedDuration) {
   const auto dir = fresh_dir("ok");
   write_run(dir);
-  auto o = sh(kIon + " report " + dir);
+  auto o = run_command(kIon + " report " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("the sites ran for 8s (the experiment file says 40s)"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("phase 4  6s..8s  set 2 Hz  ANpre measured 10.00 Hz"), std::string::npos) << o.text;
@@ -113,30 +99,30 @@ TEST(ReportCli, RegeneratesReportAndScalesToTheRecordedDuration) {
 TEST(ReportCli, DurationAndWindowOptions) {
   const auto dir = fresh_dir("opts");
   write_run(dir);
-  auto o = sh(kIon + " report " + dir + " --duration 4s --response-min 11ms");
+  auto o = run_command(kIon + " report " + dir + " --duration 4s --response-min 11ms");
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("phase 4  3s..4s"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("ABsyn        ANpre->BN: P(response) 0.000 (0/10)"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("warning: spikes recorded after the last phase ended (at 4s)"), std::string::npos) << o.text;
-  o = sh(kIon + " report " + dir + " --response-min 50ms --response-max 40ms");
+  o = run_command(kIon + " report " + dir + " --response-min 50ms --response-max 40ms");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("--response-max (40ms) is less than --response-min (50ms)"), std::string::npos) << o.text;
-  o = sh(kIon + " report " + dir + " --duration soon");
+  o = run_command(kIon + " report " + dir + " --duration soon");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("--duration"), std::string::npos) << o.text;
 }
 
 TEST(ReportCli, PreciseErrors) {
-  auto o = sh(kIon + " report /nonexistent/ion-run");
+  auto o = run_command(kIon + " report /nonexistent/ion-run");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("/nonexistent/ion-run is not a directory"), std::string::npos) << o.text;
   const auto empty = fresh_dir("empty");
-  o = sh(kIon + " report " + empty);
+  o = run_command(kIon + " report " + empty);
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("no event logs (*.ionlog) in " + empty), std::string::npos) << o.text;
   const auto nofile = fresh_dir("nofile");
   write_run(nofile, false);
-  o = sh(kIon + " report " + nofile);
+  o = run_command(kIon + " report " + nofile);
   EXPECT_EQ(o.code, 1);
   EXPECT_NE(o.text.find("no experiment_file note"), std::string::npos) << o.text;
 }
@@ -145,7 +131,7 @@ TEST(ReportCli, PreciseErrors) {
 // regenerates the same file from the logs alone.
 TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
   const auto dir = fresh_dir("run") + "/out";
-  auto o = sh(kIon + " run --sim --duration 4s --quiet --out " + dir);
+  auto o = run_command(kIon + " run --sim --duration 4s --quiet --out " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   for (const char* want : {"phase 4  3s..4s  set 2 Hz  ANpre measured 2.00 Hz", "ABsyn        ANpre->BN",
                            "southampton->padova", "report: " }) {
@@ -154,7 +140,7 @@ TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
   const auto first = read_text(dir + "/report.html");
   ASSERT_NE(first.find("</html>"), std::string::npos);
   std::filesystem::remove(dir + "/report.html");
-  o = sh(kIon + " report " + dir);
+  o = run_command(kIon + " report " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("the sites ran for 4s"), std::string::npos) << o.text;
   EXPECT_EQ(read_text(dir + "/report.html"), first);

@@ -39,12 +39,6 @@ Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
   return device::SimulatedCrossbar::create(c);
 }
 
-Time mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
-}
-
 Time thread_cpu_now() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);

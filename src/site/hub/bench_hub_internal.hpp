@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "device/sim_crossbar.hpp"
+#include "link/bench_udp.hpp"
 #include "site/hub/bench_hub.hpp"
 #include "site/hub/hub_core.hpp"
 
@@ -15,10 +16,10 @@ inline constexpr SiteId kBio = 0, kHub = 1, kSilicon = 2;
 // The ring of SRDP synapses over n bio neurons (see bench_hub.hpp), cells row-major on 32 × 32.
 std::vector<HubSynapse> ring_synapses(uint32_t n);
 Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar();
-Time mono_now();
-// A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure (errno set).
-int udp_socket(const std::string& host, uint16_t port);
-uint16_t port_of(int fd);
+using ::ion::link::bench::udp::mono_now;
+// A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure.
+using ::ion::link::bench::udp::bound_socket;
+using ::ion::link::bench::udp::port_of;
 Time thread_cpu_now();
 // Sorts samples (ns) and fills the percentiles (µs); warm-up samples must already be dropped.
 Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);

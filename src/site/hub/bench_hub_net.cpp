@@ -26,29 +26,6 @@ using link::LinkHandlers;
 using link::PeerSpec;
 using wire::Event;
 
-int udp_socket(const std::string& host, uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int buf = 4 << 20;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-uint16_t port_of(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
-}
-
 namespace {
 
 constexpr uint64_t kWarmup = 100;          // first events of a latency phase are not sampled
@@ -63,18 +40,10 @@ SockAddr addr(const std::string& host, uint16_t port) {
   return SockAddr::parse(host + ":" + std::to_string(port)).value();
 }
 
-Result<uint16_t> free_port(const std::string& host) {
-  const int fd = udp_socket(host, 0);
-  if (fd < 0) return error(Errc::io_error, "bench hub: cannot bind a UDP socket on " + host + ": " + std::strerror(errno));
-  const uint16_t p = port_of(fd);
-  ::close(fd);
-  return p;
-}
-
 Result<Ports> free_ports(const std::string& host) {
   Ports p;
   for (uint16_t* q : {&p.bio, &p.hub, &p.sil}) {
-    auto r = free_port(host);
+    auto r = link::bench::udp::free_port(host, "bench hub");
     if (!r.is_ok()) return r.status();
     *q = *r;
   }

@@ -98,9 +98,9 @@ void sleep_until(int tfd, Time t) {
 
 Result<Samples> run_raw_two_hop(const BenchHubConfig& cfg) {
   Fds f;
-  f.tx = udp_socket(cfg.host, 0);
-  f.hop = udp_socket(cfg.host, 0);
-  f.rx = udp_socket(cfg.host, 0);
+  f.tx = bound_socket(cfg.host, 0);
+  f.hop = bound_socket(cfg.host, 0);
+  f.rx = bound_socket(cfg.host, 0);
   if (f.tx < 0 || f.hop < 0 || f.rx < 0)
     return error(Errc::io_error, "bench hub: cannot bind UDP sockets on " + cfg.host + ": " + std::strerror(errno));
   if (!connect_to(f.tx, f.hop) || !connect_to(f.rx, f.hop))
