@@ -18,10 +18,14 @@ import time
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33  # Linux; root may exceed rmem_max/wmem_max
+BRIDGE_BUFFER_BYTES = 16 << 20  # so a briefly starved bridge queues frames instead of dropping them
 
 
 def open_if(name):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, BRIDGE_BUFFER_BYTES)
+    s.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, BRIDGE_BUFFER_BYTES)
     s.bind((name, 0))
     s.setblocking(False)
     return s
@@ -51,7 +55,7 @@ def main():
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     heap, n = [], 0
-    counts = {"frames": 0, "dropped": 0, "sent": 0}
+    counts = {"frames": 0, "dropped": 0, "sent": 0, "send_errors": 0}
     while not stop:
         now = time.monotonic_ns()
         while heap and heap[0][0] <= now:
@@ -60,7 +64,7 @@ def main():
                 out.send(frame)
                 counts["sent"] += 1
             except OSError:
-                pass
+                counts["send_errors"] += 1
         wait = max(0.0, (heap[0][0] - now) / 1e9) if heap else 0.2
         try:
             ready, _, _ = select.select(socks, [], [], wait)

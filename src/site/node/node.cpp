@@ -70,10 +70,11 @@ Status Node::init() {
   std::filesystem::create_directories(opt_.out_dir, ec);
   ION_TRY(restore_clock());
   ION_TRY(open_log());
-  // The role first: building it can take seconds (the culture calibrates its background drive),
-  // and a link opened before that would leave its peers unanswered meanwhile.
-  ION_TRY(make_role());
+  // The link before the role: building a role can take seconds (the culture calibrates its
+  // background drive); meanwhile the peers' datagrams wait in the open socket instead of being
+  // sent to a closed port (where the sequence accounting would count them as lost).
   ION_TRY(open_link());
+  ION_TRY(make_role());
   auto legacy = LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
       [this](Time local) { return link_->to_experiment(local) - opt_.warmup; },
       [this](const Spike& s) {
