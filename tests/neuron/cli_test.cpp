@@ -32,13 +32,18 @@ std::vector<std::string> lines(const std::string& path) {
   return out;
 }
 
-const std::string kOut = std::string(ION_BINARY_DIR) + "/neuron_cli_test.csv";
+// One output file per test: ctest runs the tests of this binary as parallel processes.
+std::string out_path() {
+  return std::string(ION_BINARY_DIR) + "/neuron_cli_test_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".csv";
+}
 
 TEST(NeuronCli, AdexExampleWritesSpikeCsv) {
+  const std::string out = out_path();
   ASSERT_EQ(run({"neuron", "--model", "adex", "--param", "a=4nS", "--param", "b=80.5pA", "--input",
-                 "step,0.8nA,100ms,600ms", "--duration", "1s", "--dt", "0.1ms", "--spikes", kOut}),
+                 "step,0.8nA,100ms,600ms", "--duration", "1s", "--dt", "0.1ms", "--spikes", out}),
             "");
-  auto l = lines(kOut);
+  auto l = lines(out);
   ASSERT_GE(l.size(), 5u);
   EXPECT_EQ(l[0], "t_s,neuron");
   double t = std::stod(l[1]);
@@ -47,20 +52,22 @@ TEST(NeuronCli, AdexExampleWritesSpikeCsv) {
 }
 
 TEST(NeuronCli, TraceHasOneRowPerStepPlusInitial) {
-  ASSERT_EQ(run({"neuron", "--model", "lif", "--duration", "10ms", "--trace", "v", "--trace-out", kOut}), "");
-  auto l = lines(kOut);
+  const std::string out = out_path();
+  ASSERT_EQ(run({"neuron", "--model", "lif", "--duration", "10ms", "--trace", "v", "--trace-out", out}), "");
+  auto l = lines(out);
   ASSERT_EQ(l.size(), 1u + 101u);
   EXPECT_EQ(l[0], "t_s,v");
   EXPECT_EQ(l[1], "0.000000000,-0.07");
 }
 
 TEST(NeuronCli, BadInputGivesPreciseErrors) {
+  const std::string out = out_path();
   EXPECT_NE(run({"neuron", "--model", "nope"}).find("unknown neuron model \"nope\""), std::string::npos);
   EXPECT_NE(run({"neuron", "--model", "adex", "--param", "zz=1nS"}).find("unknown parameter \"zz\""), std::string::npos);
   EXPECT_NE(run({"neuron", "--model", "adex", "--param", "a=4nA"}).find("conductance"), std::string::npos);
   EXPECT_NE(run({"neuron", "--model", "hh", "--dt", "0.1ms"}).find("too large for neuron model \"hh\""), std::string::npos);
   EXPECT_NE(run({"neuron", "--input", "step,1nA"}).find("--input"), std::string::npos);
-  EXPECT_NE(run({"neuron", "--trace", "q", "--trace-out", kOut}).find("no state variable \"q\""), std::string::npos);
+  EXPECT_NE(run({"neuron", "--trace", "q", "--trace-out", out}).find("no state variable \"q\""), std::string::npos);
   EXPECT_NE(run({"neuron", "--duration", "-1s"}).find("--duration"), std::string::npos);
 }
 
