@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "neuron/lif_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -10,21 +11,36 @@
 namespace ion::neuron {
 namespace {
 
-// One exact step of every neuron, fused with the refractory countdown, threshold and reset.
+// One exact step of every neuron, fused with refractoriness, threshold and reset. The stored
+// conductances are read only (ke_now, ki_now carry the decay factors); a neuron spiking in this
+// step gets free_at = mark, the first step after its refractory period.
 // Branch-free (selects only) so it auto-vectorises; GCC honours __restrict only on parameters.
-ION_SIMD_CLONES void cuba_pass(size_t n, double* __restrict v, double* __restrict ge, double* __restrict gi,
-               int32_t* __restrict refr, double el, double am, double ke, double ki,
-               double ee, double ei, double vth, double vr, int32_t ref_after_spike) {
+ION_SIMD_CLONES void cuba_pass(size_t n, double* __restrict v, const double* __restrict ge,
+                               const double* __restrict gi, int32_t* __restrict free_at, int32_t step,
+                               int32_t mark, double el, double am, double ke_now, double ki_now, double vth,
+                               double vr) {
   for (size_t i = 0; i < n; ++i) {
-    const bool free_now = refr[i] <= 0;
-    const double x = el + (v[i] - el) * am + ge[i] * ke + gi[i] * ki;
+    const bool free_now = free_at[i] <= step;
+    const double x = el + (v[i] - el) * am + ge[i] * ke_now + gi[i] * ki_now;
     const double vn = free_now ? x : v[i];
-    ge[i] *= ee;
-    gi[i] *= ei;
     const bool spike = free_now && vn > vth;
     v[i] = spike ? vr : vn;
-    // Free neurons hold 0, so after this pass refr[i] == ref_after_spike exactly when i spiked.
-    refr[i] = spike ? ref_after_spike : (free_now ? 0 : refr[i] - 1);
+    if (spike) free_at[i] = mark;  // a masked store: most steps write nothing here
+  }
+}
+
+// Spikes are rare: flags each block of kBlock neurons that holds a free_at == mark (a vectorised
+// test), so that only flagged blocks are scanned for the neurons themselves.
+constexpr size_t kBlock = 64;
+
+ION_SIMD_CLONES void flag_spiking_blocks(size_t n, const int32_t* __restrict free_at, int32_t mark,
+                                         uint8_t* __restrict block_spiked) {
+  for (size_t b = 0; b * kBlock < n; ++b) {
+    const int32_t* f = free_at + b * kBlock;
+    const size_t len = std::min(kBlock, n - b * kBlock);
+    int32_t any = 0;
+    for (size_t k = 0; k < len; ++k) any |= static_cast<int32_t>(f[k] == mark);
+    block_spiked[b] = static_cast<uint8_t>(any != 0);
   }
 }
 
@@ -41,10 +57,12 @@ LifCubaNetwork::LifCubaNetwork(const LifCubaParams& p, size_t n, double dt_s)
       v_(n, p.e_l_v),
       ge_(n, 0.0),
       gi_(n, 0.0),
-      refr_(n, 0) {
+      free_at_(n, -1),
+      block_spiked_((n + kBlock - 1) / kBlock, 0) {
   spiked_.reserve(n);
   syn_.start.assign(n + 1, 0);
   syn_.inhibitory.assign(n, 0);
+  one_weight_.assign(n, 1);
 }
 
 Result<LifCubaNetwork> LifCubaNetwork::create(const LifCubaParams& p, size_t n, double dt_s) {
@@ -72,35 +90,67 @@ Status LifCubaNetwork::set_synapses(CsrSynapses syn) {
     if (post >= n) return error(Errc::invalid_argument, "lif network synapses: post index " + std::to_string(post) +
                                                             " out of range (n = " + std::to_string(n) + ")");
   syn_ = std::move(syn);
+  one_weight_.assign(n, 1);
+  for (size_t j = 0; j < n; ++j)
+    for (uint32_t e = syn_.start[j]; e < syn_.start[j + 1]; ++e)
+      if (syn_.weight_v[e] != syn_.weight_v[syn_.start[j]]) one_weight_[j] = 0;
   return Status::ok();
 }
 
 void LifCubaNetwork::step() {
-  const int32_t mark = ref_steps_ - 1;  // refr value of a neuron that spiked in this step
-  cuba_pass(size(), v_.data(), ge_.data(), gi_.data(), refr_.data(), p_.e_l_v, am_, ke_, ki_, ee_, ei_, p_.v_th_v,
-            p_.v_reset_v, mark);
+  if (step_ == kRebaseSteps) rebase();
+  // A neuron spiking now is refractory in the steps before step_ + ref_steps_; no other neuron can
+  // hold that value (earlier spikes set smaller ones, and -1 is the initial/rebased floor).
+  const int32_t mark = step_ + ref_steps_;
+  cuba_pass(size(), v_.data(), ge_.data(), gi_.data(), free_at_.data(), step_, mark, p_.e_l_v, am_,
+            ke_ * scale_e_, ki_ * scale_i_, p_.v_th_v, p_.v_reset_v);
+  scale_e_ *= ee_;
+  scale_i_ *= ei_;
+  ++step_;
   spiked_.clear();
-  const int32_t* f = refr_.data();
-  const size_t n = size();
-  constexpr size_t kBlock = 64;  // spikes are rare: a vectorised "any" test per block, then a scan
-  size_t i = 0;
-  for (; i + kBlock <= n; i += kBlock) {
-    int32_t any = 0;
-    for (size_t k = i; k < i + kBlock; ++k) any |= (f[k] == mark);
-    if (!any) continue;
-    for (size_t k = i; k < i + kBlock; ++k)
+  const int32_t* f = free_at_.data();
+  flag_spiking_blocks(size(), f, mark, block_spiked_.data());
+  for (size_t b = 0; b < block_spiked_.size(); ++b) {
+    if (!block_spiked_[b]) continue;
+    for (size_t k = b * kBlock; k < std::min((b + 1) * kBlock, size()); ++k)
       if (f[k] == mark) spiked_.push_back(static_cast<uint32_t>(k));
   }
-  for (; i < n; ++i)
-    if (f[i] == mark) spiked_.push_back(static_cast<uint32_t>(i));
   propagate();
 }
 
+// Adds w to the true conductance of the next step: stored += w / (that step's decay factor).
+// A presynaptic neuron whose synapses share one weight (as in CUBA) reads only its post indices.
 void LifCubaNetwork::propagate() {
+  if (spiked_.empty()) return;
+  const double inv_e = 1.0 / scale_e_, inv_i = 1.0 / scale_i_;
+  const uint32_t* post = syn_.post.data();
+  const double* w = syn_.weight_v.data();
   for (uint32_t pre : spiked_) {
-    double* g = syn_.inhibitory[pre] ? gi_.data() : ge_.data();
-    for (uint32_t e = syn_.start[pre]; e < syn_.start[pre + 1]; ++e) g[syn_.post[e]] += syn_.weight_v[e];
+    const bool inh = syn_.inhibitory[pre] != 0;
+    double* g = inh ? gi_.data() : ge_.data();
+    const double inv = inh ? inv_i : inv_e;
+    const uint32_t begin = syn_.start[pre], end = syn_.start[pre + 1];
+    if (begin == end) continue;
+    if (one_weight_[pre]) {
+      const double dw = w[begin] * inv;
+      for (uint32_t e = begin; e < end; ++e) g[post[e]] += dw;
+    } else {
+      for (uint32_t e = begin; e < end; ++e) g[post[e]] += w[e] * inv;
+    }
   }
+}
+
+void LifCubaNetwork::fold_decay() {
+  if (scale_e_ == 1.0 && scale_i_ == 1.0) return;
+  for (double& g : ge_) g *= scale_e_;
+  for (double& g : gi_) g *= scale_i_;
+  scale_e_ = scale_i_ = 1.0;
+}
+
+void LifCubaNetwork::rebase() {
+  fold_decay();
+  for (int32_t& f : free_at_) f = std::max(f - step_, -1);
+  step_ = 0;
 }
 
 }  // namespace ion::neuron

@@ -5,11 +5,16 @@
 //   dv/dt = (ge + gi − (v − E_L))/tau_m   (unless refractory),  dge/dt = −ge/tau_e,  dgi/dt = −gi/tau_i
 //   threshold v > V_th, reset v = V_reset, refractory t_ref (counted as Population counts it).
 // Integration is exact for the joint linear system (Brian2's method="exact"): one fused,
-// branch-free pass per step does state update + refractory countdown + threshold + reset and
+// branch-free pass per step does state update + refractoriness + threshold + reset and
 // auto-vectorises; spikes then propagate without delay through a compressed sparse row
 // connectivity (pre → posts, per-synapse weight in volts) into ge (excitatory pre) or gi
 // (inhibitory pre), taking effect from the next step — Brian2's order (groups, thresholds,
 // synapses, resets) for on_pre without delay.
+// Memory traffic is what bounds the pass, so it writes only v (and, on a spike, the neuron's end
+// of refractoriness): every neuron shares tau_e and tau_i, so the decay of ge and gi is one
+// running factor per network (true ge = stored ge × scale_e) instead of a store per neuron per
+// step; a spike adds w / scale to the stored value. Every kRebaseSteps steps the factors are
+// folded into the stored values (so they stay near 1) and the refractory step numbers shifted.
 // Usage: auto net = LifCubaNetwork::create(p, 4000, 1e-4).value(); net.set_synapses(...);
 //        net.step(); for (uint32_t i : net.spikes()) ...
 // Thread-safety: none. Cost per step: O(n) + O(synapses of the neurons that spiked).
@@ -42,23 +47,38 @@ class LifCubaNetwork {
   Status set_synapses(CsrSynapses syn);
 
   size_t size() const { return v_.size(); }
+  // The true state before the next step; writes take effect in it. ge()/gi() first fold the
+  // running decay factors into the stored values (O(n)), so use them for set-up and inspection.
   std::span<double> v() { return v_; }
-  std::span<double> ge() { return ge_; }
-  std::span<double> gi() { return gi_; }
+  std::span<double> ge() {
+    fold_decay();
+    return ge_;
+  }
+  std::span<double> gi() {
+    fold_decay();
+    return gi_;
+  }
   void step();
   std::span<const uint32_t> spikes() const { return spiked_; }
 
  private:
   LifCubaNetwork(const LifCubaParams& p, size_t n, double dt_s);
   void propagate();
+  void fold_decay();  // stored ge/gi ×= their factors, factors = 1
+  void rebase();      // fold_decay, and step numbers shifted back by kRebaseSteps
 
+  static constexpr int32_t kRebaseSteps = 256;  // decay factors stay >= e^(−256 dt/tau)
   LifCubaParams p_;
   double am_, ee_, ei_, ke_, ki_;  // exact propagator entries
   int32_t ref_steps_;
-  std::vector<double> v_, ge_, gi_;
-  std::vector<int32_t> refr_;  // steps left in the refractory period; 0 when free
+  std::vector<double> v_, ge_, gi_;  // ge_, gi_ are stored: true value = stored × scale
+  double scale_e_ = 1, scale_i_ = 1;
+  int32_t step_ = 0;  // steps since the last rebase
+  std::vector<int32_t> free_at_;  // first step (since the last rebase) in which the neuron is not refractory
+  std::vector<uint8_t> block_spiked_;  // per block of the pass: did any neuron spike in this step
   std::vector<uint32_t> spiked_;
   CsrSynapses syn_;
+  std::vector<uint8_t> one_weight_;  // per pre: all its synapses have the same weight
 };
 
 }  // namespace ion::neuron

@@ -51,10 +51,14 @@ struct PopulationView {
   const double* input_a = nullptr;        // input current per neuron for this step (A)
   int32_t* refractory_steps = nullptr;    // steps left in the refractory period, per neuron
   std::vector<uint32_t>* spiked = nullptr;  // step(): append indices of neurons that spiked
+  const double* const* derived = nullptr;  // derived[k][i]: ModelDef::derive's columns, current for param
 };
 
 using InitFn = void (*)(PopulationView& pop);
 using StepFn = void (*)(PopulationView& pop);
+// Fills the model's derived per-neuron constants (reciprocals, products of parameters) from the
+// parameter columns, so that step kernels do no per-step divisions that depend only on parameters.
+using DeriveFn = void (*)(const PopulationView& pop, double* const* derived);
 
 struct ModelDef {
   std::string name;
@@ -69,6 +73,8 @@ struct ModelDef {
   std::string reset;      // text, for docs
   InitFn init = nullptr;
   StepFn step = nullptr;
+  size_t derived_count = 0;  // columns filled by derive (none when derive is null)
+  DeriveFn derive = nullptr;
 
   std::optional<size_t> param_index(std::string_view name) const;
   std::optional<size_t> state_index(std::string_view name) const;

@@ -30,7 +30,7 @@ void dpi_init(PopulationView& p) {
   }
 }
 
-// Per-neuron constants of one step, with the divisions done once (not in every RK4 stage).
+// Per-neuron constants of one step (the quotients come from dpi_derive, not from every step).
 struct DpiConst {
   double inv_tau, inv_tau_ahp, inv_i_tau, gain, i_th, i_again, i_ath, inv_anorm, i0;
 };
@@ -45,19 +45,33 @@ struct DpiConst {
   return (p * e + c.i_again * q) * c.inv_tau * s / (e * (c.i_th + s));
 }
 
+// Derived columns: DpiConst's quotients, computed once per parameter change (not per step).
+enum DpiD { kDInvTau, kDInvTauAhp, kDInvItau, kDGain, kDInvAnorm, kDDerivedCount };
+
+void dpi_derive(const PopulationView& p, double* const* d) {
+  const double* const* prm = p.param;
+  for (size_t i = 0; i < p.n; ++i) {
+    const double inv_ut = prm[kDKappa][i] / prm[kDUt][i];
+    d[kDInvTau][i] = prm[kDItau][i] * inv_ut / prm[kDC][i];
+    d[kDInvTauAhp][i] = prm[kDItauahp][i] * inv_ut / prm[kDCahp][i];
+    d[kDInvItau][i] = 1.0 / prm[kDItau][i];
+    d[kDGain][i] = prm[kDIth][i] / prm[kDItau][i];
+    d[kDInvAnorm][i] = 1.0 / prm[kDIanorm][i];
+  }
+}
+
 // RK4 of every neuron in one branch-free pass (auto-vectorises; refractory neurons get dI_mem = 0
 // through a 0/1 gate). GCC honours __restrict only on function parameters, hence the parameter list.
 ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double* __restrict iahp,
                              const double* __restrict ishunt, const double* __restrict in,
-                             const int32_t* __restrict refr, const double* const* __restrict prm) {
-  const double *__restrict cm = prm[kDC], *__restrict itau = prm[kDItau], *__restrict ith = prm[kDIth];
-  const double *__restrict iag = prm[kDIagain], *__restrict iath = prm[kDIath], *__restrict ian = prm[kDIanorm];
-  const double *__restrict cahp = prm[kDCahp], *__restrict itahp = prm[kDItauahp], *__restrict i0 = prm[kDI0];
-  const double *__restrict kap = prm[kDKappa], *__restrict ut = prm[kDUt];
+                             const int32_t* __restrict refr, const double* const* __restrict prm,
+                             const double* const* __restrict der) {
+  const double *__restrict ith = prm[kDIth], *__restrict iag = prm[kDIagain], *__restrict iath = prm[kDIath];
+  const double *__restrict i0 = prm[kDI0], *__restrict inv_tau = der[kDInvTau];
+  const double *__restrict inv_tau_ahp = der[kDInvTauAhp], *__restrict inv_itau = der[kDInvItau];
+  const double *__restrict gain = der[kDGain], *__restrict inv_anorm = der[kDInvAnorm];
   for (size_t i = 0; i < n; ++i) {
-    const double inv_ut = kap[i] / ut[i];
-    const DpiConst c{itau[i] * inv_ut / cm[i], itahp[i] * inv_ut / cahp[i], 1.0 / itau[i], ith[i] / itau[i], ith[i],
-                     iag[i], iath[i], 1.0 / ian[i], i0[i]};
+    const DpiConst c{inv_tau[i], inv_tau_ahp[i], inv_itau[i], gain[i], ith[i], iag[i], iath[i], inv_anorm[i], i0[i]};
     const double iin = std::max(in[i], c.i0), sh = ishunt[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
     double x = imem[i], y = iahp[i];
@@ -71,7 +85,8 @@ ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double
 }
 
 void dpi_integrate(PopulationView& p) {
-  dpi_rk4(p.n, p.dt_s, p.state[kDImem], p.state[kDIahp], p.state[kDIshunt], p.input_a, p.refractory_steps, p.param);
+  dpi_rk4(p.n, p.dt_s, p.state[kDImem], p.state[kDIahp], p.state[kDIshunt], p.input_a, p.refractory_steps, p.param,
+          p.derived);
 }
 
 void dpi_step(PopulationView& p) {
@@ -117,7 +132,7 @@ const ModelDef& dpi_model() {
       {{"I_mem", "A", "membrane current"}, {"I_ahp", "A", "adaptation current"},
        {"I_shunt", "A", "shunting inhibition input (set by the owner)"}},
       Integrator::rk4, 100'000, 500'000, "I_mem > I_spkthr", "I_mem = I_reset; I_ahp += I_ahp_jump; refractory t_ref",
-      dpi_init, dpi_step};
+      dpi_init, dpi_step, kDDerivedCount, dpi_derive};
   return m;
 }
 

@@ -133,17 +133,30 @@ void adex_init(PopulationView& p) {
   }
 }
 
+// Derived columns: 1/C, 1/Delta_T, 1/tau_w (the kernel then has no division).
+enum AdexD { kAxInvC, kAxInvDT, kAxInvTauW, kAxDerivedCount };
+
+void adex_derive(const PopulationView& p, double* const* d) {
+  for (size_t i = 0; i < p.n; ++i) {
+    d[kAxInvC][i] = 1.0 / p.param[kAxC][i];
+    d[kAxInvDT][i] = 1.0 / p.param[kAxDT][i];
+    d[kAxInvTauW][i] = 1.0 / p.param[kAxTauW][i];
+  }
+}
+
 // RK4 over every neuron in one branch-free pass (auto-vectorises: vexp, no calls, refractory
 // neurons get dv = 0 through a 0/1 gate), then threshold, reset and refractory countdown in a
 // second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
 // GCC honours __restrict only on function parameters, hence the long parameter list.
-ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w, const double* __restrict c,
-              const double* __restrict gl_, const double* __restrict el_, const double* __restrict vt_,
-              const double* __restrict dtv_, const double* __restrict tw, const double* __restrict a_,
-              const double* __restrict in_, const int32_t* __restrict refr) {
+ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w,
+                              const double* __restrict inv_c_, const double* __restrict gl_,
+                              const double* __restrict el_, const double* __restrict vt_,
+                              const double* __restrict dtv_, const double* __restrict inv_dtv_,
+                              const double* __restrict inv_tw_, const double* __restrict a_,
+                              const double* __restrict in_, const int32_t* __restrict refr) {
   for (size_t i = 0; i < n; ++i) {
-    const double inv_c = 1.0 / c[i], gl = gl_[i], el = el_[i], vt = vt_[i], dt_v = dtv_[i];
-    const double inv_dt_v = 1.0 / dt_v, inv_tau_w = 1.0 / tw[i], a = a_[i], in = in_[i];
+    const double inv_c = inv_c_[i], gl = gl_[i], el = el_[i], vt = vt_[i], dt_v = dtv_[i];
+    const double inv_dt_v = inv_dtv_[i], inv_tau_w = inv_tw_[i], a = a_[i], in = in_[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
     double x = v[i], y = w[i];
     rk4_step2(x, y, h, [&](double xv, double yv, double& dx, double& dy) {
@@ -156,8 +169,8 @@ ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* 
 }
 
 void adex_integrate(PopulationView& p) {
-  adex_rk4(p.n, p.dt_s, p.state[0], p.state[1], p.param[kAxC], p.param[kAxGL], p.param[kAxEL], p.param[kAxVT],
-           p.param[kAxDT], p.param[kAxTauW], p.param[kAxA], p.input_a, p.refractory_steps);
+  adex_rk4(p.n, p.dt_s, p.state[0], p.state[1], p.derived[kAxInvC], p.param[kAxGL], p.param[kAxEL], p.param[kAxVT],
+           p.param[kAxDT], p.derived[kAxInvDT], p.derived[kAxInvTauW], p.param[kAxA], p.input_a, p.refractory_steps);
 }
 
 void adex_step(PopulationView& p) {
@@ -259,7 +272,7 @@ const ModelDef& adex_model() {
        {"t_ref", Dim::time, 0.0, "refractory period (v clamped)", false}},
       {{"v", "V", "membrane potential"}, {"w", "A", "adaptation current"}},
       Integrator::rk4, 100'000, 500'000, "v > V_peak", "v = V_reset; w += b",
-      adex_init, adex_step};
+      adex_init, adex_step, kAxDerivedCount, adex_derive};
   return m;
 }
 

@@ -16,6 +16,8 @@ Population::Population(const ModelDef& model, size_t n, Duration dt_ns, Time t0)
   states_.assign(model.states.size(), std::vector<double>(n));
   param_ptrs_.resize(params_.size());
   state_ptrs_.resize(states_.size());
+  derived_.assign(model.derive ? model.derived_count : 0, std::vector<double>(n));
+  derived_ptrs_.resize(derived_.size());
   input_a_.assign(n, 0.0);
   refractory_steps_.assign(n, 0);
   spiked_.reserve(n);
@@ -35,7 +37,7 @@ Result<Population> Population::create(const ModelDef& model, size_t n, Duration 
 Result<std::span<double>> Population::param(std::string_view name) {
   auto k = model_->param_index(name);
   if (!k) return error(Errc::not_found, "neuron model \"" + model_->name + "\" has no parameter \"" + std::string(name) + "\"");
-  return std::span<double>(params_[*k]);
+  return param_column(*k);
 }
 
 Result<std::span<double>> Population::state(std::string_view name) {
@@ -52,6 +54,7 @@ Result<std::span<double>> Population::state(std::string_view name) {
 PopulationView Population::view() {
   for (size_t k = 0; k < params_.size(); ++k) param_ptrs_[k] = params_[k].data();
   for (size_t k = 0; k < states_.size(); ++k) state_ptrs_[k] = states_[k].data();
+  for (size_t k = 0; k < derived_.size(); ++k) derived_ptrs_[k] = derived_[k].data();
   PopulationView v;
   v.n = n_;
   v.dt_s = to_seconds(dt_ns_);
@@ -60,7 +63,13 @@ PopulationView Population::view() {
   v.input_a = input_a_.data();
   v.refractory_steps = refractory_steps_.data();
   v.spiked = &spiked_;
+  v.derived = derived_ptrs_.data();
   return v;
+}
+
+void Population::refresh_derived() {
+  if (model_->derive) model_->derive(view(), derived_ptrs_.data());
+  params_changed_ = false;
 }
 
 void Population::reset_state() {
@@ -71,6 +80,7 @@ void Population::reset_state() {
 }
 
 void Population::step() {
+  if (params_changed_) refresh_derived();
   spiked_.clear();
   PopulationView v = view();
   model_->step(v);

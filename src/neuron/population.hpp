@@ -12,6 +12,9 @@
 //   auto v = pop.state("v").value();            // std::span<double>, V
 //   pop.input_current()[3] = 0.8e-9;             // A
 //   pop.step();  for (uint32_t i : pop.spikes()) emit(i, pop.last_step_time());
+// Parameter edits: write through the spans of param()/param_column() before the next step();
+// fetching a column marks the parameters changed, and step() then recomputes the model's derived
+// constants once. (Keeping a span and writing through it after a later step() is not supported.)
 // Thread-safety: none (one owner). Cost: O(n) per step, no allocation after creation.
 #include <cstdint>
 #include <span>
@@ -43,7 +46,10 @@ class Population {
   // Per-neuron columns (SI units). Unknown name → not_found listing the known names.
   Result<std::span<double>> param(std::string_view name);
   Result<std::span<double>> state(std::string_view name);
-  std::span<double> param_column(size_t k) { return params_[k]; }
+  std::span<double> param_column(size_t k) {
+    params_changed_ = true;
+    return params_[k];
+  }
   std::span<double> state_column(size_t k) { return states_[k]; }
   std::span<const double> state_column(size_t k) const { return states_[k]; }
 
@@ -60,6 +66,7 @@ class Population {
  private:
   Population(const ModelDef& model, size_t n, Duration dt_ns, Time t0);
   PopulationView view();
+  void refresh_derived();
 
   const ModelDef* model_;
   size_t n_;
@@ -70,6 +77,9 @@ class Population {
   std::vector<std::vector<double>> states_;
   std::vector<const double*> param_ptrs_;
   std::vector<double*> state_ptrs_;
+  std::vector<std::vector<double>> derived_;
+  std::vector<double*> derived_ptrs_;
+  bool params_changed_ = true;  // derived_ must be recomputed before the next step
   std::vector<double> input_a_;
   std::vector<int32_t> refractory_steps_;
   std::vector<uint32_t> spiked_;

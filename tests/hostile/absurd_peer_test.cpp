@@ -64,7 +64,7 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   ion::testing::CommandOutput node_run;  // code stays -1 until the node process exits
   std::thread node([&] {
     node_run = ion::testing::run_command(kIon + " node " + dir + "/experiment.toml --site padova --out " + dir +
-                                         " --keys " + dir + "/keys --warmup 1s --duration 5s --sync-timeout 5s");
+                                         " --keys " + dir + "/keys --warmup 1s --duration 8s --sync-timeout 5s");
   });
 
   RealEnv real;
@@ -77,12 +77,9 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   p.site = bio;
   p.addr = SockAddr::parse(kHost + ":7101").value();
   p.psk = *psk;
-  auto l = link::Link::create(env, cfg, {p}, {});
-  ASSERT_TRUE(l.is_ok()) << l.status().message();
-  link::Link& link = **l;
-
-  const Time t0 = 4 * kSecond;  // experiment time 3 s (warm-up 1 s): padova is running
-  env.schedule_at(t0, [&] {
+  link::Link* link_ptr = nullptr;
+  auto send_absurd_content = [&] {
+    link::Link& link = *link_ptr;
     const Time now = link.experiment_now() - kSecond;  // padova's experiment time
     auto input = [&](Time t, SiteId site, uint32_t index, uint32_t synapse, float w) {
       return SynapticInput{NeuronAddr{site, index}, synapse, w, t};
@@ -97,8 +94,22 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
     (void)link.send(bio, input(now, bio, 0, 0, std::nanf("")));  // never leaves: the encoder refuses it
     (void)link.send(bio, input(now, bio, 0, 0, INFINITY));
     link.flush_all();
-  });
-  (void)real.run_for(8 * kSecond);
+  };
+  // Padova is running once its culture's spikes reach us (the hub); a loaded machine may take
+  // seconds to start the node, so the absurd content is sent only then, not at a fixed time.
+  bool padova_running = false;
+  link::LinkHandlers handlers;
+  handlers.on_event = [&](SiteId from, const wire::Event& ev) {
+    if (padova_running || from != bio || !std::holds_alternative<Spike>(ev)) return;
+    padova_running = true;
+    env.schedule_after(200 * kMillisecond, send_absurd_content);
+  };
+  auto l = link::Link::create(env, cfg, {p}, std::move(handlers));
+  ASSERT_TRUE(l.is_ok()) << l.status().message();
+  link::Link& link = **l;
+  link_ptr = &link;
+  (void)real.run_for(10 * kSecond);  // padova stops at experiment time 8 s (our clock: 9 s)
+  EXPECT_TRUE(padova_running) << "padova never sent a spike: it did not start within its 8 s";
   const uint64_t invalid = link.peer(bio)->counters().events_invalid;
   link.close();
   node.join();

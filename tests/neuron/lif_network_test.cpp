@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/prng.hpp"
 #include "neuron/lif_network.hpp"
 
 namespace ion::neuron {
@@ -73,6 +74,74 @@ TEST(LifCubaNetwork, SpikesReachGeOrGiWithoutDelay) {
     EXPECT_DOUBLE_EQ(inhibitory ? net.gi()[1] : net.ge()[1], inhibitory ? -0.9e-3 : 1.62e-3);
     EXPECT_EQ(inhibitory ? net.ge()[1] : net.gi()[1], 0.0);
   }
+}
+
+// The textbook form of the same network: every neuron's ge and gi decayed and stored every step,
+// a refractory countdown per neuron, one weight load per synapse.
+struct ReferenceCuba {
+  LifCubaParams p;
+  double dt;
+  std::vector<double> v, ge, gi;
+  std::vector<int> refr;
+  std::vector<uint32_t> step(const CsrSynapses& syn) {
+    const double am = std::exp(-dt / p.tau_m_s), ee = std::exp(-dt / p.tau_e_s), ei = std::exp(-dt / p.tau_i_s);
+    const double ke = p.tau_e_s / (p.tau_e_s - p.tau_m_s) * (ee - am), ki = p.tau_i_s / (p.tau_i_s - p.tau_m_s) * (ei - am);
+    const int ref_steps = static_cast<int>(std::floor((p.t_ref_s + 1e-3 * dt) / dt));
+    std::vector<uint32_t> spikes;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (refr[i] > 0) {
+        --refr[i];
+      } else {
+        v[i] = p.e_l_v + (v[i] - p.e_l_v) * am + ge[i] * ke + gi[i] * ki;
+        if (v[i] > p.v_th_v) v[i] = p.v_reset_v, refr[i] = ref_steps - 1, spikes.push_back(static_cast<uint32_t>(i));
+      }
+      ge[i] *= ee, gi[i] *= ei;
+    }
+    for (uint32_t pre : spikes)
+      for (uint32_t e = syn.start[pre]; e < syn.start[pre + 1]; ++e)
+        (syn.inhibitory[pre] ? gi : ge)[syn.post[e]] += syn.weight_v[e];
+    return spikes;
+  }
+};
+
+// Over 3000 steps (11 rebases of the running decay factors), a recurrent network with mixed
+// weights spikes in the same steps as the reference, and v, ge, gi stay within rounding of it.
+TEST(LifCubaNetwork, MatchesTheTextbookFormAcrossRebases) {
+  const size_t n = 200;
+  const double dt = 1e-4;
+  LifCubaParams p;
+  Rng rng = Rng::stream(3, "test.cuba");
+  CsrSynapses syn;
+  syn.start.push_back(0);
+  for (size_t j = 0; j < n; ++j) {
+    for (size_t i = 0; i < n; ++i)
+      if (rng.bernoulli(0.05)) {
+        syn.post.push_back(static_cast<uint32_t>(i));
+        // Most pres have one weight (the fast path); every 7th has weights varying per synapse.
+        syn.weight_v.push_back(j % 7 == 0 ? rng.uniform(0.5e-3, 2e-3) : (j < 160 ? 1.62e-3 : -9e-3));
+      }
+    syn.start.push_back(static_cast<uint32_t>(syn.post.size()));
+    syn.inhibitory.push_back(j >= 160);
+  }
+  auto net = LifCubaNetwork::create(p, n, dt).value();
+  ASSERT_TRUE(net.set_synapses(syn).is_ok());
+  ReferenceCuba ref{p, dt, std::vector<double>(n), std::vector<double>(n, 0.0), std::vector<double>(n, 0.0),
+                    std::vector<int>(n, 0)};
+  for (size_t i = 0; i < n; ++i) ref.v[i] = net.v()[i] = p.v_reset_v + rng.uniform() * (p.v_th_v - p.v_reset_v);
+  size_t total = 0;
+  for (int k = 0; k < 3000; ++k) {
+    net.step();
+    const auto want = ref.step(syn);
+    ASSERT_EQ(std::vector<uint32_t>(net.spikes().begin(), net.spikes().end()), want) << "step " << k;
+    total += want.size();
+    if (k % 97 == 0)
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_NEAR(net.v()[i], ref.v[i], 1e-12) << "step " << k << " neuron " << i;
+        ASSERT_NEAR(net.ge()[i], ref.ge[i], 1e-14) << "step " << k << " neuron " << i;
+        ASSERT_NEAR(net.gi()[i], ref.gi[i], 1e-14) << "step " << k << " neuron " << i;
+      }
+  }
+  EXPECT_GT(total, 500u);  // the comparison covered plenty of spikes, resets and refractory periods
 }
 
 TEST(LifCubaNetwork, RejectsBadInput) {

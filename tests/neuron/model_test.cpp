@@ -178,6 +178,39 @@ TEST(Population, HeterogeneousParametersActPerNeuron) {
   EXPECT_GT(t1.size(), t0.size());
 }
 
+// Models with derived constants (adex: 1/C, 1/Delta_T, 1/tau_w; dpi: its quotients) must see a
+// parameter edited between steps: after the edit, the population evolves exactly like one that
+// was created with the new value and given the same state.
+TEST(Population, ParameterEditsBetweenStepsReachDerivedConstants) {
+  struct Case {
+    const char* model;
+    const char* param;
+    double value;
+    std::string override_text;
+    double input_a;
+  };
+  for (const Case& c : {Case{"adex", "C", 200e-12, "C=200pF", 0.8e-9}, Case{"adex", "tau_w", 50e-3, "tau_w=50ms", 0.8e-9},
+                        Case{"dpi", "I_tau", 5e-12, "I_tau=5pA", 200e-12},
+                        Case{"dpi", "C_ahp", 1e-12, "C_ahp=1pF", 200e-12}}) {
+    auto edited = make(c.model, 100'000);
+    auto fresh = make(c.model, 100'000, {c.override_text});
+    edited.input_current()[0] = fresh.input_current()[0] = c.input_a;
+    for (int k = 0; k < 2000; ++k) edited.step();
+    edited.param(c.param).value()[0] = c.value;
+    for (size_t s = 0; s < edited.model().states.size(); ++s) fresh.state_column(s)[0] = edited.state_column(s)[0];
+    size_t spikes = 0;
+    for (int k = 0; k < 3000; ++k) {
+      edited.step();
+      fresh.step();
+      ASSERT_EQ(edited.spikes().size(), fresh.spikes().size()) << c.model << " " << c.param << " step " << k;
+      spikes += edited.spikes().size();
+      for (size_t s = 0; s < edited.model().states.size(); ++s)
+        ASSERT_EQ(edited.state_column(s)[0], fresh.state_column(s)[0]) << c.model << " " << c.param << " step " << k;
+    }
+    EXPECT_GT(spikes, 0u) << c.model << ": the comparison should cover spikes";
+  }
+}
+
 TEST(Registry, ListsEveryModelWithDocumentedDefaults) {
   std::vector<std::string> names;
   for (const ModelDef* m : all_models()) {
