@@ -70,18 +70,19 @@ ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double
   const double *__restrict i0 = prm[kDI0], *__restrict inv_tau = der[kDInvTau];
   const double *__restrict inv_tau_ahp = der[kDInvTauAhp], *__restrict inv_itau = der[kDInvItau];
   const double *__restrict gain = der[kDGain], *__restrict inv_anorm = der[kDInvAnorm];
-  for (size_t i = 0; i < n; ++i) {
+  auto derivative = [&](size_t i) {
     const DpiConst c{inv_tau[i], inv_tau_ahp[i], inv_itau[i], gain[i], ith[i], iag[i], iath[i], inv_anorm[i], i0[i]};
     const double iin = std::max(in[i], c.i0), sh = ishunt[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
-    double x = imem[i], y = iahp[i];
-    rk4_step2(x, y, h, [&](double xv, double yv, double& dx, double& dy) {
+    return [=](double xv, double yv, double& dx, double& dy) {
       dx = gate * dpi_dimem(c, std::max(xv, c.i0), yv, iin, sh);
       dy = -yv * c.inv_tau_ahp;
-    });
-    imem[i] = std::max(x, c.i0);
+    };
+  };
+  rk4_population2(n, h, imem, iahp, derivative, [&](size_t i, double x, double y) {
+    imem[i] = std::max(x, i0[i]);
     iahp[i] = y;
-  }
+  });
 }
 
 void dpi_integrate(PopulationView& p) {

@@ -154,18 +154,19 @@ ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* 
                               const double* __restrict dtv_, const double* __restrict inv_dtv_,
                               const double* __restrict inv_tw_, const double* __restrict a_,
                               const double* __restrict in_, const int32_t* __restrict refr) {
-  for (size_t i = 0; i < n; ++i) {
+  auto derivative = [&](size_t i) {
     const double inv_c = inv_c_[i], gl = gl_[i], el = el_[i], vt = vt_[i], dt_v = dtv_[i];
     const double inv_dt_v = inv_dtv_[i], inv_tau_w = inv_tw_[i], a = a_[i], in = in_[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
-    double x = v[i], y = w[i];
-    rk4_step2(x, y, h, [&](double xv, double yv, double& dx, double& dy) {
+    return [=](double xv, double yv, double& dx, double& dy) {
       dx = gate * ((-gl * (xv - el) + gl * dt_v * vexp((xv - vt) * inv_dt_v) - yv + in) * inv_c);
       dy = (a * (xv - el) - yv) * inv_tau_w;
-    });
+    };
+  };
+  rk4_population2(n, h, v, w, derivative, [&](size_t i, double x, double y) {
     v[i] = x;
     w[i] = y;
-  }
+  });
 }
 
 void adex_integrate(PopulationView& p) {

@@ -211,6 +211,34 @@ TEST(Population, ParameterEditsBetweenStepsReachDerivedConstants) {
   }
 }
 
+// The RK4 kernels advance two neurons per iteration (i and i + n/2) and an odd last one alone:
+// every neuron of a population must follow exactly (same bits) the trajectory it has alone.
+TEST(Population, EveryNeuronEvolvesAsItWouldAlone) {
+  for (const char* model : {"adex", "dpi", "izhikevich", "hh"}) {
+    const ModelDef& m = *find_model(model).value();
+    const Duration dt = m.default_dt_ns;
+    const size_t n = 7;
+    auto pop = Population::create(m, n, dt).value();
+    std::vector<Population> alone;
+    const double unit = std::string(model) == "dpi" ? 100e-12 : 0.3e-9;
+    for (size_t i = 0; i < n; ++i) {
+      alone.push_back(Population::create(m, 1, dt).value());
+      alone[i].input_current()[0] = pop.input_current()[i] = unit * static_cast<double>(i);
+    }
+    size_t spikes = 0;
+    for (int k = 0; k < 4000; ++k) {
+      pop.step();
+      spikes += pop.spikes().size();
+      for (size_t i = 0; i < n; ++i) {
+        alone[i].step();
+        for (size_t s = 0; s < m.states.size(); ++s)
+          ASSERT_EQ(pop.state_column(s)[i], alone[i].state_column(s)[0]) << model << " neuron " << i << " step " << k;
+      }
+    }
+    EXPECT_GT(spikes, 0u) << model;
+  }
+}
+
 TEST(Registry, ListsEveryModelWithDocumentedDefaults) {
   std::vector<std::string> names;
   for (const ModelDef* m : all_models()) {
