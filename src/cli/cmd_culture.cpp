@@ -106,7 +106,7 @@ void add_culture_command(CLI::App& app) {
   c->add_option("--rate", o->rate, "sample rate, 10–30 kHz, e.g. 25kHz")->capture_default_str();
   c->add_option("--out", o->out, "output directory")->required();
   c->add_option("--seed", o->cfg.seed, "seed of every random stream")->capture_default_str();
-  c->add_option("--snr", o->cfg.snr, "band-passed spike peak / noise σ on the own electrode (minimum)")->capture_default_str();
+  c->add_option("--snr", o->cfg.snr, "band-passed spike trough depth / noise σ on the own electrode (minimum)")->capture_default_str();
   c->add_option("--snr-spread", o->cfg.snr_spread, "per-neuron SNR uniform in [snr, snr·spread]")->capture_default_str();
   c->add_option("--noise", o->noise, "noise σ in the 300–3000 Hz band, e.g. 10uV")->capture_default_str();
   c->add_option("--neurons-per-electrode", o->cfg.neurons_per_electrode, "neurons within 20 µm of each electrode")->capture_default_str();

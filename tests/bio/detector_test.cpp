@@ -182,6 +182,11 @@ TEST(Detector, RejectsBadConfigAndRaggedBlocks) {
   cfg = config(4);
   cfg.gain_v = {1.0f};
   EXPECT_FALSE(Detector::create(cfg).is_ok());
+  cfg = config(4);
+  cfg.noise_track_window_s = 0.005;  // shorter than the first estimate's window
+  auto bad = Detector::create(cfg);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("noise tracking window"), std::string::npos);
   auto d = Detector::create(config(4));
   ASSERT_TRUE(d.is_ok());
   std::vector<int16_t> ragged(10);
@@ -198,4 +203,50 @@ TEST(Detector, FlatChannelNeverTriggers) {
   for (size_t r = 0; r < x.size() / C; ++r) x[r * C + 1] = 0;
   auto s = run(config(C), to_i16(x), 50);
   for (auto& sp : s) EXPECT_EQ(sp.channel, 0u);
+}
+
+// A dropped after-lobe re-arms the channel at once: a genuine spike right after it is not blanked
+// by a dead time started at the lobe.
+TEST(Detector, DroppedLobeDoesNotBlankTheNextSpike) {
+  const uint32_t C = 1;
+  auto x = noise(C, 40000, 10, 12);
+  const int64_t t = 20000;
+  add_spike(x, C, 0, t, 120);       // ≈ 12σ after the band-pass
+  add_spike(x, C, 0, t + 30, 50);   // 1.2 ms later, < 0.8 × the first: taken as its after-lobe
+  add_spike(x, C, 0, t + 50, 150);  // 2.0 ms after the first (0.8 ms after the lobe): a new spike
+  auto d = Detector::create(config(C));
+  ASSERT_TRUE(d.is_ok());
+  std::vector<DetectedSpike> out;
+  auto xi = to_i16(x);
+  ASSERT_TRUE(d->process(xi, out).is_ok());
+  d->flush(out);
+  bool first = false, lobe = false, second = false;
+  for (auto& s : out) {
+    first |= std::abs(s.sample - t) <= 3;
+    lobe |= std::abs(s.sample - (t + 30)) <= 3;
+    second |= std::abs(s.sample - (t + 50)) <= 3;
+  }
+  EXPECT_TRUE(first);
+  EXPECT_FALSE(lobe);
+  EXPECT_TRUE(second);
+  EXPECT_GE(d->lobes_rejected(), 1u);
+}
+
+// The first noise estimate comes after noise_window_s (10 ms by default): a spike 16 ms into the
+// recording is found.
+TEST(Detector, ShortWarmUp) {
+  const uint32_t C = 2;
+  auto x = noise(C, 5000, 10, 13);
+  add_spike(x, C, 1, 400, 60);
+  auto d = Detector::create(config(C));
+  ASSERT_TRUE(d.is_ok());
+  std::vector<DetectedSpike> out;
+  auto xi = to_i16(x);
+  ASSERT_TRUE(d->process({xi.data(), 249 * C}, out).is_ok());
+  EXPECT_FALSE(d->noise_ready());
+  ASSERT_TRUE(d->process({xi.data() + 249 * C, xi.size() - 249 * C}, out).is_ok());
+  EXPECT_TRUE(d->noise_ready());
+  bool found = false;
+  for (auto& s : out) found |= s.channel == 1 && std::abs(s.sample - 400) <= 3;
+  EXPECT_TRUE(found);
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <vector>
 
@@ -112,4 +113,94 @@ TEST(Mad, OnlineEstimatorTracksEachChannelAndIsBlockIndependent) {
   }
   // The noise doubled; 6 smoothed updates (alpha 0.25) later the estimate is at 2 − 0.75^6.
   for (uint32_t c = 0; c < C; ++c) EXPECT_NEAR(a.sigma(c), (2 - std::pow(0.75, 6)) * sd[c], 0.1 * sd[c]);
+}
+
+namespace {
+// Band-passed (300–3000 Hz at 25 kHz) Gaussian noise on C channels: successive samples are
+// strongly correlated, as on an electrode.
+std::vector<float> band_noise(uint32_t C, int rows, uint64_t seed) {
+  Rng rng(seed);
+  FilterBank bank(*butterworth_bandpass(2, 300, 3000, 25000), C);
+  std::vector<float> in(C), out(static_cast<size_t>(rows) * C);
+  for (int r = 0; r < rows; ++r) {
+    for (auto& v : in) v = static_cast<float>(rng.normal(0, 10.0));
+    bank.process_row(in.data(), &out[static_cast<size_t>(r) * C]);
+  }
+  return out;
+}
+
+double rms_rel_error(const MadNoise& m, const std::vector<double>& truth) {
+  double e = 0;
+  for (uint32_t c = 0; c < m.channels(); ++c) e += std::pow(m.sigma(c) / truth[c] - 1, 2);
+  return std::sqrt(e / m.channels());
+}
+}  // namespace
+
+TEST(Mad, GrowingFillsScheduleFirstEstimateEarlyAndTrackingLater) {
+  const uint32_t C = 2;
+  MadNoise m(C, 1024, 1, 1000, 0.25f, /*track_decimation=*/16, /*first_count=*/256);
+  Rng rng(3);
+  std::vector<float> row(C);
+  int ready_at = -1, tracking_at = -1;
+  for (int r = 0; r < 30000; ++r) {
+    for (auto& v : row) v = static_cast<float>(rng.normal(0, 2.0));
+    m.push_row(row.data());
+    if (m.ready() && ready_at < 0) {
+      ready_at = r;
+      EXPECT_EQ(m.changed.size(), 1u);  // first estimates spread: one channel per row
+    }
+    if (m.tracking() && tracking_at < 0) tracking_at = r;
+    m.changed.clear();
+  }
+  EXPECT_EQ(ready_at, 255);  // first_count values at decimation 1
+  // Ring full at 1024 rows, refilled at decimation 4 (4096 rows) and 16 (16384 rows), then tracking.
+  EXPECT_GT(tracking_at, 1024 + 4096 + 16384 - 100);
+  EXPECT_LT(tracking_at, 1024 + 4096 + 16384 + 100);
+  for (uint32_t c = 0; c < C; ++c) EXPECT_NEAR(m.sigma(c), 2.0, 0.1);
+}
+
+TEST(Mad, LaterFillsShrinkTheErrorOfTheFastFirstEstimate) {
+  const uint32_t C = 64;
+  const auto x = band_noise(C, 75000, 21);
+  std::vector<double> truth(C);
+  for (uint32_t c = 0; c < C; ++c) {  // the exact σ of each channel's whole signal
+    double s = 0;
+    for (size_t r = 5000; r < x.size() / C; ++r) s += static_cast<double>(x[r * C + c]) * x[r * C + c];
+    truth[c] = std::sqrt(s / static_cast<double>(x.size() / C - 5000));
+  }
+  MadNoise m(C, 1024, 1, 25000, 0.25f, /*track_decimation=*/25, /*first_count=*/250);
+  double first = -1, later = -1;
+  for (size_t r = 0; r < x.size() / C; ++r) {
+    m.push_row(&x[r * C]);
+    m.changed.clear();
+    if (r == 1100) first = rms_rel_error(m, truth);  // after the full first ring (41 ms)
+    if (r == 74999) later = rms_rel_error(m, truth);
+  }
+  std::printf("σ rms relative error: %.4f at 44 ms, %.4f at 3 s\n", first, later);
+  EXPECT_GT(first, 0.03);  // 1024 correlated samples: a few % error
+  EXPECT_LT(later, 0.6 * first);  // measured 0.023 vs 0.051
+}
+
+TEST(Mad, SkippedRowsDoNotRaiseSigma) {
+  const uint32_t C = 2;  // channel 0 = channel 1 + large bursts on 10 % of the rows
+  auto run = [&](bool use_skip) {
+    MadNoise m(C, 1024, 1, 5000, 0.25f, /*track_decimation=*/8);
+    Rng r2(8);
+    std::vector<float> row(C);
+    std::vector<uint8_t> skip(C, 0);
+    for (int r = 0; r < 60000; ++r) {
+      const float v = static_cast<float>(r2.normal(0, 1.0));
+      const bool burst = r > 2000 && r % 100 < 10;
+      row[0] = burst ? 40.0f : v;
+      row[1] = v;
+      skip[0] = burst ? 1 : 0;
+      m.push_row(row.data(), use_skip ? skip.data() : nullptr);
+      m.changed.clear();
+    }
+    return std::pair{m.sigma(0), m.sigma(1)};
+  };
+  auto [with0, with1] = run(true);
+  auto [without0, without1] = run(false);
+  EXPECT_NEAR(with0 / with1, 1.0, 0.03);
+  EXPECT_GT(without0 / without1, 1.08);  // 10 % outliers move the median by ≈ 12 %
 }

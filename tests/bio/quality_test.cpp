@@ -2,10 +2,13 @@
 // Detection quality against the emulated culture's ground truth (seeded, deterministic).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
+#include "site/bio/bench.hpp"
 #include "site/bio/culture.hpp"
 #include "site/bio/detector.hpp"
+#include "site/bio/filter.hpp"
 #include "site/bio/metrics.hpp"
 
 using namespace ion;
@@ -45,23 +48,49 @@ Run detect_culture(const CultureConfig& cc, double seconds, size_t block_rows) {
 }
 }  // namespace
 
-// Units with SNR >= 6 (uniform in [6, 9]): the acceptance level of the detection pipeline.
+static void print_run(const char* what, uint64_t seed, const Run& run) {
+  std::printf("%s seed %llu: tp %llu fp %llu fn %llu  P %.4f R %.4f A %.4f\n", what,
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(run.m.tp),
+              static_cast<unsigned long long>(run.m.fp), static_cast<unsigned long long>(run.m.fn),
+              run.m.precision(), run.m.recall(), run.m.accuracy());
+}
+
+// 16 electrodes, units at SNR 6 × uniform(1, spread).
+static CultureConfig snr6_config(uint64_t seed, double spread) {
+  CultureConfig cc;
+  cc.channels = 16;
+  cc.snr = 6;
+  cc.snr_spread = spread;
+  cc.seed = seed;
+  return cc;
+}
+
+// Every unit at exactly SNR 6 (the acceptance level): a unit at SNR 6 must be found >= 95 % of
+// the time, with >= 95 % of the detections true, on each of four seeded 8 s recordings.
 TEST(CultureDetection, RecallAndPrecisionAtLeast95PercentAtSnr6) {
-  for (uint64_t seed : {1, 2, 3}) {
-    CultureConfig cc;
-    cc.channels = 16;
-    cc.snr = 6;
-    cc.snr_spread = 1.5;
-    cc.seed = seed;
+  MatchResult pooled;
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    const CultureConfig cc = snr6_config(seed, 1.0);
     auto run = detect_culture(cc, 8.0, 25);
+    print_run("SNR 6", seed, run);
     const double rate = static_cast<double>(run.neuron_spikes) / run.seconds / (cc.channels * cc.neurons_per_electrode);
-    std::printf("seed %llu: tp %llu fp %llu fn %llu  P %.4f R %.4f A %.4f  mean rate %.2f Hz\n",
-                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(run.m.tp),
-                static_cast<unsigned long long>(run.m.fp), static_cast<unsigned long long>(run.m.fn),
-                run.m.precision(), run.m.recall(), run.m.accuracy(), rate);
     EXPECT_GT(rate, 0.5);
     EXPECT_LT(rate, 30);
     EXPECT_GT(run.m.tp, 500u);
+    EXPECT_GE(run.m.recall(), 0.95) << "seed " << seed;
+    EXPECT_GE(run.m.precision(), 0.95) << "seed " << seed;
+    pooled.tp += run.m.tp, pooled.fp += run.m.fp, pooled.fn += run.m.fn;
+  }
+  std::printf("SNR 6 pooled: P %.4f R %.4f\n", pooled.precision(), pooled.recall());
+  EXPECT_GE(pooled.recall(), 0.95);
+  EXPECT_GE(pooled.precision(), 0.95);
+}
+
+// Units with SNR >= 6 (uniform in [6, 9]) do at least as well.
+TEST(CultureDetection, RecallAndPrecisionAtLeast95PercentAboveSnr6) {
+  for (uint64_t seed : {1, 2, 3}) {
+    auto run = detect_culture(snr6_config(seed, 1.5), 8.0, 25);
+    print_run("SNR 6-9", seed, run);
     EXPECT_GE(run.m.recall(), 0.95) << "seed " << seed;
     EXPECT_GE(run.m.precision(), 0.95) << "seed " << seed;
   }
@@ -74,5 +103,65 @@ TEST(CultureDetection, LowSnrIsWorse) {
   cc.snr_spread = 1.0;
   cc.truth_min_snr = 2;
   auto run = detect_culture(cc, 4.0, 100);
-  EXPECT_LT(run.m.recall(), 0.9);  // at 3σ peaks a 4.3σ threshold misses most spikes
+  EXPECT_LT(run.m.recall(), 0.9);  // at 3σ peaks a 4.35σ threshold misses most spikes
+}
+
+// The emulator's SNR is the depth of the band-passed trough (what a negative-polarity detector
+// sees) over the band noise σ, not max |band-passed waveform| (the rebound can be larger).
+// Measured on the spike component alone: the same seed with (almost) no spikes gives the very
+// same noise, so the difference of the two recordings is the spikes.
+TEST(CultureSnr, IsTheBandPassedTroughOverTheBandNoiseSigma) {
+  const CultureConfig cc = snr6_config(5, 1.0);
+  CultureConfig quiet = cc;
+  quiet.snr = 1e-6;  // waveforms below the emulator's 0.02 cut-off: noise only
+  auto a = Culture::create(cc);
+  auto b = Culture::create(quiet);
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  const uint32_t C = cc.channels;
+  const auto rows = static_cast<size_t>(4 * cc.sample_rate_hz);
+  std::vector<int16_t> xa(rows * C), xb(rows * C);
+  a->generate(xa);
+  b->generate(xb);
+  auto sec = butterworth_bandpass(2, 300, 3000, cc.sample_rate_hz);
+  FilterBank fa(*sec, C), fb(*sec, C);
+  std::vector<float> ya(rows * C), yb(rows * C);
+  for (size_t r = 0; r < rows; ++r) fa.process_row(&xa[r * C], &ya[r * C]), fb.process_row(&xb[r * C], &yb[r * C]);
+  std::vector<double> sd(C, 0);
+  for (uint32_t c = 0; c < C; ++c) {
+    for (size_t r = 1000; r < rows; ++r) sd[c] += static_cast<double>(yb[r * C + c]) * yb[r * C + c];
+    sd[c] = std::sqrt(sd[c] / static_cast<double>(rows - 1000));
+  }
+  const auto& truth = a->truth();
+  size_t checked = 0;
+  for (const auto& t : truth) {
+    bool isolated = t.sample > 100 && t.sample + 100 < static_cast<int64_t>(rows);
+    for (const auto& o : truth)
+      if (&o != &t && o.channel == t.channel && std::llabs(o.sample - t.sample) < 100) isolated = false;
+    if (!isolated) continue;
+    double trough = 0;
+    for (int64_t r = t.sample - 10; r <= t.sample + 10; ++r)
+      trough = std::min(trough, static_cast<double>(ya[r * C + t.channel] - yb[r * C + t.channel]));
+    EXPECT_NEAR(-trough / sd[t.channel], 6.0, 0.25) << "channel " << t.channel << " sample " << t.sample;
+    ++checked;
+  }
+  EXPECT_GT(checked, 200u);
+}
+
+// The diagnosis behind docs/benchmarks.md (detect): its twin noise-only recording recovers the
+// SNR and the true σ, and its miss causes follow the SNR (no sub-threshold misses at SNR 20).
+TEST(CultureDiagnosis, ClassifiesMissesAndMeasuresSnrAndSigma) {
+  auto low = diagnose_snr(6, 8, 4.0, 2, 4.35);
+  auto high = diagnose_snr(20, 8, 4.0, 2, 4.35);
+  ASSERT_TRUE(low.is_ok() && high.is_ok());
+  EXPECT_GT(low->troughs, 100u);
+  EXPECT_NEAR(low->trough_mean, 6.0, 0.1);
+  EXPECT_NEAR(high->trough_mean, 20.0, 0.3);
+  EXPECT_NEAR(low->sigma_ratio_mean, 1.0, 0.04);
+  EXPECT_GT(low->sigma_ratio_sd, 0.0);
+  const uint64_t low_misses = low->miss_warmup + low->miss_below + low->miss_sigma + low->miss_overlap +
+                              low->miss_misaligned + low->miss_other;
+  EXPECT_LE(low_misses, low->m.fn);
+  EXPECT_GT(low->miss_below, 0u);  // at SNR 6 some troughs stay above 4.35σ
+  EXPECT_EQ(high->miss_below + high->miss_sigma, 0u);
+  EXPECT_EQ(low->fp_near_spike + low->fp_noise, low->m.fp);
 }

@@ -43,4 +43,28 @@ Result<std::vector<SnrRow>> run_snr_table(const std::vector<double>& snrs, uint3
                                           double seconds, uint64_t seed, double threshold_k,
                                           double snr_spread = 1.0);
 
+// Why spikes are missed or falsely detected at one SNR (every unit at exactly `snr`): the same
+// seed is generated twice, once with spikes too small to render (so the very same noise), which
+// gives each channel's true band noise σ and, by difference, the band-passed spikes alone.
+struct SnrDiagnosis {
+  MatchResult m;                 // greedy one-to-one matching, as in the SNR tables
+  // Truth spikes with no detection within ±0.4 ms, by cause (first that applies):
+  uint64_t miss_warmup = 0;      // before the channel's first σ estimate
+  uint64_t miss_below = 0;       // band-passed trough above k·σ_true and k·σ_detector
+  uint64_t miss_sigma = 0;       // crossed k·σ_true but not k·σ_detector (σ read high)
+  uint64_t miss_overlap = 0;     // another truth spike on the channel within 2.5 ms
+  uint64_t miss_misaligned = 0;  // a detection within 1.6 ms but outside ±0.4 ms
+  uint64_t miss_other = 0;
+  // Detections with no truth spike within ±0.4 ms:
+  uint64_t fp_near_spike = 0;    // a truth spike within 5 ms, or spike component > 1σ there
+  uint64_t fp_noise = 0;
+  // σ_detector / σ_true, sampled every 0.1 s from 3 s on (all channels), and its relative SD.
+  double sigma_ratio_mean = 0, sigma_ratio_sd = 0;
+  // Noise-free band-passed trough / σ_true of isolated truth spikes (none other within 4 ms).
+  double trough_mean = 0, trough_min = 0, trough_max = 0;
+  uint64_t troughs = 0;
+};
+Result<SnrDiagnosis> diagnose_snr(double snr, uint32_t channels, double seconds, uint64_t seed,
+                                  double threshold_k);
+
 }  // namespace ion::bio

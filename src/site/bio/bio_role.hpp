@@ -28,7 +28,7 @@ struct BioRoleConfig {
   std::optional<CultureConfig> culture;
   // … or an opened recording (played once; the site falls silent at its end).
   std::unique_ptr<SignalSource> recording;
-  double threshold_k = 4.3;
+  double threshold_k = 4.35;
   Polarity polarity = Polarity::negative;
   double block_s = 1e-3;          // detector block
   StimLimits limits;              // electrode_count is set to the channel count

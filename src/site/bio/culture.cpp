@@ -38,17 +38,21 @@ Template make_template(Rng& rng, double fs) {
   return t;
 }
 
-// Peak |value| of the waveform after the detection band-pass (order 2, 300–3000 Hz).
-double filtered_peak(const std::vector<float>& w, double fs) {
+// Depth of the trough of the waveform after the detection band-pass (order 2, 300–3000 Hz), as
+// sampled: the amplitude a negative-polarity detector sees (SpikeInterface's SNR with
+// peak_sign "neg"). Not max |y|: after the band-pass the rebound of a wide spike can exceed its
+// trough (by up to 1.3× for these templates), and defining SNR by it would label a unit "SNR 6"
+// whose trough is only 4.5σ deep.
+double filtered_trough(const std::vector<float>& w, double fs) {
   FilterBank bank(*butterworth_bandpass(2, 300, 3000, fs), 1);
-  double peak = 0;
+  double trough = 0;
   for (size_t i = 0; i < w.size() + static_cast<size_t>(fs * 5e-3); ++i) {
     const float x = i < w.size() ? w[i] : 0.0f;
     float y;
     bank.process_row(&x, &y);
-    peak = std::max(peak, std::fabs(static_cast<double>(y)));
+    trough = std::max(trough, -static_cast<double>(y));
   }
-  return peak;
+  return trough;
 }
 }  // namespace
 
@@ -136,7 +140,7 @@ void Culture::State::make_taps(Rng& r) {
   for (uint32_t i = 0; i < n; ++i) {
     tmpl.push_back(make_template(r, fs));
     const double snr_i = cfg.snr * r.uniform(1.0, cfg.snr_spread);
-    const double unit_peak = filtered_peak(tmpl.back().w, fs);
+    const double unit_peak = filtered_trough(tmpl.back().w, fs);
     for (uint32_t e = 0; e < cfg.channels; ++e) {
       const double d = std::hypot(x[i] - ex(e), y[i] - ey(e));
       const double f = std::pow(cfg.r0_m / std::max(d, cfg.r0_m), 2);

@@ -7,9 +7,9 @@
 // current-based synapses. Each neuron sits in 2-D over a square electrode grid; its spikes appear
 // on every electrode as a biphasic extracellular waveform scaled by distance ((r0/d)², flat within
 // r0). Each electrode adds noise shaped so its σ in the 300–3000 Hz detection band equals
-// noise_uv, plus optional slow drift and stimulus artefacts. Amplitudes are set so a neuron's
-// band-passed peak on its own electrode is snr..snr·snr_spread times that σ (the SNR definition
-// used by the detection benchmark). A delivered stimulus injects an EPSC-like current into nearby
+// noise_uv, plus optional slow drift and stimulus artefacts. Amplitudes are set so the depth of a
+// neuron's band-passed trough on its own electrode is snr..snr·snr_spread times that σ (the SNR
+// definition used by the detection benchmark: what a negative-polarity detector sees). A delivered stimulus injects an EPSC-like current into nearby
 // neurons, proportional to its charge. One step of the neurons per sample; all randomness from
 // ion::Rng streams of `seed`; deterministic.
 #include <cstdint>
@@ -31,7 +31,7 @@ struct CultureConfig {
   uint32_t background_neurons = 0;     // placed uniformly over the array
   double r0_m = 20e-6;                 // amplitude is flat within r0, ∝ (r0/d)² beyond
   std::string model = "adex";          // any ion::neuron model name ("adex", "hh", …)
-  double snr = 8;                      // band-passed peak / band noise σ on the own electrode
+  double snr = 8;                      // band-passed trough depth / band noise σ on the own electrode
   double snr_spread = 1.5;             // per-neuron SNR uniform in [snr, snr·snr_spread]
   double truth_min_snr = 4;            // a (spike, channel) pair is ground truth above this SNR
   double noise_uv = 10;                // noise σ in the detection band, µV
@@ -58,7 +58,7 @@ struct TruthSpike {
   uint32_t neuron = 0;
   uint32_t channel = 0;
   int64_t sample = 0;  // sample of the waveform trough on that channel
-  float snr = 0;       // band-passed peak / noise σ on that channel
+  float snr = 0;       // band-passed trough depth / noise σ on that channel
 };
 
 class Culture {

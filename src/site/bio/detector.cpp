@@ -47,6 +47,10 @@ Status DetectorConfig::validate() const {
   if (!std::isfinite(noise_window_s) || noise_window_s <= 0 || noise_window_s > 60 ||
       !std::isfinite(noise_update_s) || noise_update_s <= 0 || noise_update_s > 3600)
     return error(Errc::out_of_range, "noise window must be in (0, 60] s and noise update in (0, 3600] s");
+  if (!(noise_track_window_s >= noise_window_s && noise_track_window_s <= 60))
+    return error(Errc::out_of_range,
+                 fmt::format("noise tracking window {} s must be in [noise window {} s, 60 s]",
+                             noise_track_window_s, noise_window_s));
   if (!span_ok(lobe_window_s) || !(lobe_ratio >= 0 && lobe_ratio <= 1))
     return error(Errc::out_of_range, "lobe window must be 0..1 s and lobe ratio 0..1");
   if (!(noise_alpha > 0 && noise_alpha <= 1))
@@ -78,8 +82,9 @@ struct Detector::State {
   std::vector<float> snippets;
 
   State(const DetectorConfig& c, const std::vector<Biquad>& sections, uint32_t win, uint32_t dec,
-        uint64_t upd)
-      : cfg(c), bank(sections, c.channels), noise(c.channels, win, dec, upd, c.noise_alpha), n(c.channels) {}
+        uint64_t upd, uint32_t track, uint32_t first)
+      : cfg(c), bank(sections, c.channels), noise(c.channels, win, dec, upd, c.noise_alpha, track, first),
+        n(c.channels) {}
 
   enum Mode : uint8_t { idle = 0, searching = 1, dead = 2, waiting = 3 };
   void refresh(uint32_t c);
@@ -125,10 +130,12 @@ void Detector::State::emit(uint32_t c, std::vector<DetectedSpike>& out) {
 
 void Detector::State::finish_search(uint32_t c, std::vector<DetectedSpike>& out, bool final) {
   if (best_row[c] - last_row[c] <= lobe_rows && std::fabs(best[c]) < lobe_ratio * last_amp[c]) {
-    ++lobes;  // ringing of the previous spike: drop it, keep the dead time from this peak
-    const int64_t dead_left = dead_rows - (row - best_row[c]);
-    mode[c] = dead_left > 0 ? dead : idle;
-    left[c] = static_cast<int32_t>(std::max<int64_t>(dead_left, 0));
+    // Ringing of the previous spike: drop it and re-arm at once. No dead time from a dropped
+    // lobe: it would blank a genuine spike right after the lobe (a later crossing within the
+    // same lobe is searched and dropped again).
+    ++lobes;
+    mode[c] = idle;
+    left[c] = 0;
     return;
   }
   last_row[c] = best_row[c];
@@ -171,7 +178,7 @@ void Detector::State::handle(uint32_t c, float v, std::vector<DetectedSpike>& ou
 void Detector::State::do_row(const int16_t* in, std::vector<DetectedSpike>& out) {
   float* __restrict yv = y.data();
   bank.process_row(in, yv);
-  noise.push_row(yv);
+  noise.push_row(yv, mode.data());  // rows inside a detected spike (search, dead time) are not noise
   for (uint32_t c : noise.changed) refresh(c);
   noise.changed.clear();
   if (cfg.snippets) {
@@ -202,8 +209,10 @@ Result<Detector> Detector::create(const DetectorConfig& cfg) {
   const double fs = cfg.sample_rate_hz;
   constexpr uint32_t kWindow = 1024;
   const auto dec = static_cast<uint32_t>(std::max(1.0, std::ceil(cfg.noise_window_s * fs / kWindow)));
+  const auto first = static_cast<uint32_t>(std::clamp(std::ceil(cfg.noise_window_s * fs / dec), 16.0, 1024.0));
+  const auto track = std::max(dec, static_cast<uint32_t>(std::ceil(cfg.noise_track_window_s * fs / kWindow)));
   const auto upd = static_cast<uint64_t>(std::max(1.0, std::round(cfg.noise_update_s * fs)));
-  auto st = std::make_unique<State>(cfg, *sections, kWindow, dec, upd);
+  auto st = std::make_unique<State>(cfg, *sections, kWindow, dec, upd, track, first);
   const uint32_t n = cfg.channels;
   auto rows = [&](double s) { return static_cast<int32_t>(std::lround(s * fs)); };
   st->align_rows = std::max(1, rows(cfg.align_window_s));

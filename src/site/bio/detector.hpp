@@ -26,7 +26,10 @@ struct DetectorConfig {
   double sample_rate_hz = 0;
   double band_lo_hz = 300, band_hi_hz = 3000;
   int order = 2;                    // per edge: order-n high-pass + order-n low-pass
-  double threshold_k = 4.3;         // threshold = k·σ (4.3: best P/R balance at SNR 6, docs/benchmarks.md)
+  // threshold = k·σ. 4.35: best precision/recall balance at SNR 6 on the emulated cultures
+  // (docs/benchmarks.md, detect); with noise rows inside spikes left out of σ this is about the
+  // operating point 4.3 had when σ still read 1–3 % high from the channel's own spikes.
+  double threshold_k = 4.35;
   Polarity polarity = Polarity::negative;
   double dead_time_s = 1e-3;        // after a peak, no new detection on that channel
   double align_window_s = 0.5e-3;   // peak search after the crossing (also the added latency)
@@ -35,7 +38,15 @@ struct DetectorConfig {
   // new spike (0 disables). Counted in Detector::lobes_rejected().
   double lobe_window_s = 2.5e-3;
   double lobe_ratio = 0.8;
-  double noise_window_s = 0.04;     // MAD ring covers this much signal (decimated)
+  // MAD noise estimate (MadNoise, 1024-value ring per channel): the first estimate (end of the
+  // warm-up, no detection before) from noise_window_s of signal, replaced when the ring is full;
+  // then refills spanning 4×, 16×, … more signal, up to noise_track_window_s, each weighted by
+  // its span; then steady re-estimates from a ring spanning noise_track_window_s. Band-passed
+  // samples 40 µs apart are strongly correlated, so the early estimates are the noisiest (σ's
+  // relative SD ≈ 5 % at 41 ms); a 1 s ring holds nearly independent values (≈ 2 % after
+  // smoothing; measured, docs/benchmarks.md). Rows inside a detected spike are left out.
+  double noise_window_s = 0.01;
+  double noise_track_window_s = 1.0;
   double noise_update_s = 1.0;      // each channel re-estimated this often
   float noise_alpha = 0.25f;        // smoothing of successive estimates
   bool snippets = false;            // keep the filtered waveform around each peak
