@@ -63,6 +63,13 @@ RealEnv::~RealEnv() {
 
 Time RealEnv::now() const { return monotonic_now_ns(); }
 
+Time RealEnv::probe_cpu_now() const {
+  if (!probe_.thread_cpu) return 0;
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
 TimerId RealEnv::schedule_at(Time t, std::function<void()> fn) {
   uint32_t slot;
   if (free_slots_.empty()) {
@@ -165,6 +172,10 @@ Status RealEnv::wait(Time deadline) {
   if (!poll_only) arm_timerfd(wake);
   epoll_event events[64];
   int n = epoll_wait(epoll_fd_, events, 64, poll_only ? 0 : -1);
+  if (probe_.on_rx) {
+    woke_cpu_ns_ = probe_cpu_now();
+    woke_ns_ = now();
+  }
   if (n < 0 && errno == EINTR) return {};
   if (n < 0) return os_error("epoll_wait");
   for (int i = 0; i < n; ++i) {

@@ -9,7 +9,9 @@
 // which does not wait). Threading: single-threaded, except stop(), which any thread or a signal
 // handler may call.
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -33,6 +35,33 @@ struct RealEnvStats {
   uint64_t datagrams_truncated = 0; // larger than the receive buffer: dropped
   uint64_t kernel_timestamps = 0;   // datagrams whose rx_time came from SO_TIMESTAMPNS
   uint64_t send_errors = 0;
+};
+
+// Optional observers of the datagram path, for latency benchmarks (`ion bench hub` splits each
+// spike's trip into software, wake-up and kernel/network time with them). Empty by default: the
+// loop then pays one branch per wake-up, received datagram and send call. When set, the loop
+// also reads the clock once per wake-up and once per send call (with thread_cpu, also the
+// thread's CPU clock, a system call). Callbacks run on the loop thread and must not call back
+// into the RealEnv's socket functions.
+struct RealEnvProbe {
+  struct Rx {
+    SocketId socket = 0;
+    std::span<const uint8_t> data;  // valid only during the callback
+    Time kernel_rx_ns = 0;   // Datagram::rx_time (the SO_TIMESTAMPNS stamp when kernel_stamped)
+    bool kernel_stamped = false;
+    Time woke_ns = 0;        // when the loop's last epoll_wait returned (before this recvmmsg)
+    Time user_rx_ns = 0;     // when the recvmmsg that returned the datagram came back
+    Time woke_cpu_ns = 0;    // thread CPU clock just before woke_ns was read (thread_cpu only)
+  };
+  struct Tx {
+    SocketId socket = 0;
+    std::span<const uint8_t> data;  // valid only during the callback
+    Time handoff_ns = 0;     // clock read just before the sendto/sendmmsg that accepted it
+    Time handoff_cpu_ns = 0; // thread CPU clock just after handoff_ns was read (thread_cpu only)
+  };
+  bool thread_cpu = false;  // also read CLOCK_THREAD_CPUTIME_ID (outside the woke → handoff span)
+  std::function<void(const Rx&)> on_rx;  // before the datagram's handler
+  std::function<void(const Tx&)> on_tx;  // after the kernel accepted the datagram
 };
 
 class RealEnv final : public Env {
@@ -73,6 +102,8 @@ class RealEnv final : public Env {
   void unwatch_fd(uint32_t watch);
 
   const RealEnvStats& stats() const { return stats_; }
+  // Installs (or, with an empty probe, removes) the observers above. Bench instrumentation.
+  void set_probe(RealEnvProbe probe) { probe_ = std::move(probe); }
   size_t pending_timers() const { return live_timers_; }
   size_t timer_heap_size() const { return heap_.size(); }  // pending + not yet dropped cancelled ones
 
@@ -114,6 +145,10 @@ class RealEnv final : public Env {
   Status init_status_;
   std::atomic<bool> stop_{false};
   Time armed_at_ = kTimeNever;
+  RealEnvProbe probe_;
+  Time woke_ns_ = 0;  // last epoll_wait return, read only while probe_.on_rx is set
+  Time woke_cpu_ns_ = 0;
+  Time probe_cpu_now() const;  // thread CPU clock if probe_.thread_cpu, else 0
 
   std::vector<HeapEntry> heap_;  // min-heap on (t, seq); may hold stale (cancelled) entries
   std::vector<TimerSlot> slots_;

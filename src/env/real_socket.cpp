@@ -147,8 +147,13 @@ Status RealEnv::send_to(SocketId s, const SockAddr& to, std::span<const uint8_t>
   }
   sockaddr_storage ss{};
   socklen_t len = to_native(to, ss);
+  const Time handoff = probe_.on_tx ? now() : 0;
+  const Time handoff_cpu = probe_.on_tx ? probe_cpu_now() : 0;
   ssize_t n = ::sendto(sock->fd, bytes.data(), bytes.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss), len);
-  if (n >= 0) return {};
+  if (n >= 0) {
+    if (probe_.on_tx) probe_.on_tx(RealEnvProbe::Tx{s, bytes, handoff, handoff_cpu});
+    return {};
+  }
   ++stats_.send_errors;
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
     return error(Errc::unavailable, "send buffer of " + sock->local.to_string() + " is full");
@@ -175,8 +180,14 @@ Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batc
       msgs[i].msg_hdr.msg_name = &to[i];
       msgs[i].msg_hdr.msg_namelen = to_native(d.to, to[i]);
     }
+    const Time handoff = probe_.on_tx ? now() : 0;
+    const Time handoff_cpu = probe_.on_tx ? probe_cpu_now() : 0;
     int r = ::sendmmsg(sock->fd, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
     if (r <= 0) return sent > 0 ? Result<size_t>(sent) : send_to(s, batch[0].to, batch[0].data);
+    if (probe_.on_tx) {
+      for (size_t i = 0; i < static_cast<size_t>(r); ++i)
+        probe_.on_tx(RealEnvProbe::Tx{s, batch[sent + i].data, handoff, handoff_cpu});
+    }
     sent += static_cast<size_t>(r);
     if (static_cast<size_t>(r) < n) break;
   }
@@ -188,19 +199,10 @@ void RealEnv::drain_socket(SocketId id) {
   for (int round = 0; round < kMaxRecvRounds; ++round) {
     const Socket* sock = find(id);
     if (sock == nullptr || stopped()) return;
-    for (size_t i = 0; i < RecvBuffers::kBatch; ++i) {
-      b.iov[i] = iovec{b.data.get() + i * RecvBuffers::kBytes, RecvBuffers::kBytes};
-      msghdr& h = b.msgs[i].msg_hdr;
-      h = msghdr{};
-      h.msg_iov = &b.iov[i];
-      h.msg_iovlen = 1;
-      h.msg_name = &b.from[i];
-      h.msg_namelen = sizeof(sockaddr_storage);
-      h.msg_control = b.control[i].bytes;
-      h.msg_controllen = sizeof b.control[i].bytes;
-    }
+    b.reset_dirty();
     int n = ::recvmmsg(sock->fd, b.msgs.data(), RecvBuffers::kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
+    b.dirty = static_cast<size_t>(n);
     ++stats_.recv_batches;
     const Time t_now = now();
     const Time offset = realtime_minus_monotonic_ns();
@@ -212,8 +214,13 @@ void RealEnv::drain_socket(SocketId id) {
         continue;
       }
       ++stats_.datagrams_received;
+      const uint64_t stamped_before = stats_.kernel_timestamps;
       Datagram d{from_native(b.from[i]), {b.data.get() + i * RecvBuffers::kBytes, b.msgs[i].msg_len},
                  rx_time_of(h, t_now, offset, stats_.kernel_timestamps)};
+      if (probe_.on_rx) {
+        const bool stamped = stats_.kernel_timestamps != stamped_before;
+        probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time, stamped, woke_ns_, t_now, woke_cpu_ns_});
+      }
       (*handler)(d);
       if (find(id) == nullptr || stopped()) return;  // closed by a handler, or stopping
     }

@@ -76,6 +76,66 @@ TEST(RealEnvUdp, LoopbackBurstIsDeliveredExactly) {
   EXPECT_LT(env.stats().recv_batches, 400u);  // recvmmsg really batched
 }
 
+// The bench probe (RealEnvProbe) sees every accepted send with the clock read before the send
+// call, and every received datagram before its handler, with a kernel stamp between handoff and
+// the read, and the loop's wake-up no later than the read. Removing it stops the reports.
+TEST(RealEnvProbe, ReportsHandoffKernelStampWakeAndRead) {
+  RealEnv env;
+  std::vector<RealEnvProbe::Tx> txs;
+  std::vector<RealEnvProbe::Rx> rxs;
+  std::vector<uint32_t> tx_seqs, rx_seqs;
+  size_t handled = 0, rx_before_handler = 0;
+  auto rx = env.open_socket(loopback_any(), [&](const Datagram& d) {
+    ++handled;
+    if (rxs.size() != handled) return;  // the probe was removed
+    ++rx_before_handler;
+    EXPECT_EQ(rxs.back().kernel_rx_ns, d.rx_time);
+  });
+  auto tx = env.open_socket(loopback_any(), [](const Datagram&) {});
+  ASSERT_TRUE(rx.is_ok() && tx.is_ok());
+  const SockAddr to = *env.local_address(*rx);
+  RealEnvProbe probe;
+  probe.on_tx = [&](const RealEnvProbe::Tx& t) {
+    txs.push_back(t);
+    uint32_t seq;
+    std::memcpy(&seq, t.data.data(), 4);
+    tx_seqs.push_back(seq);
+  };
+  probe.on_rx = [&](const RealEnvProbe::Rx& r) {
+    rxs.push_back(r);
+    uint32_t seq;
+    std::memcpy(&seq, r.data.data(), 4);
+    rx_seqs.push_back(seq);
+  };
+  env.set_probe(probe);
+  const Time before = env.now();
+  ASSERT_TRUE(env.send_to(*tx, to, payload(0)).is_ok());
+  std::vector<std::vector<uint8_t>> bufs{payload(1), payload(2), payload(3)};
+  std::vector<OutDatagram> batch;
+  for (auto& b : bufs) batch.push_back(OutDatagram{to, b});
+  ASSERT_EQ(env.send_batch(*tx, batch).value_or(0), 3u);
+  run_until(env, [&] { return handled >= 4; });
+  ASSERT_EQ(tx_seqs, (std::vector<uint32_t>{0, 1, 2, 3}));
+  ASSERT_EQ(rx_seqs, (std::vector<uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(rx_before_handler, 4u);
+  EXPECT_EQ(txs[1].handoff_ns, txs[3].handoff_ns);  // one sendmmsg, one clock read
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(txs[i].socket, *tx);
+    EXPECT_EQ(rxs[i].socket, *rx);
+    EXPECT_GE(txs[i].handoff_ns, before);
+    EXPECT_TRUE(rxs[i].kernel_stamped);
+    EXPECT_GE(rxs[i].kernel_rx_ns, txs[i].handoff_ns);  // stamped inside the send call
+    EXPECT_LE(rxs[i].kernel_rx_ns, rxs[i].user_rx_ns);
+    EXPECT_GT(rxs[i].woke_ns, 0);
+    EXPECT_LE(rxs[i].woke_ns, rxs[i].user_rx_ns);
+  }
+  env.set_probe({});
+  ASSERT_TRUE(env.send_to(*tx, to, payload(4)).is_ok());
+  run_until(env, [&] { return handled >= 5; });
+  EXPECT_EQ(txs.size(), 4u);
+  EXPECT_EQ(rxs.size(), 4u);
+}
+
 TEST(RealEnvTimers, FireInOrderAndNeverEarly) {
   RealEnv env;
   Rng rng(3);

@@ -48,6 +48,29 @@ TEST(BenchHub, ShortRunMeasuresEveryPath) {
     EXPECT_LE(l->p99_us, l->p999_us);
     EXPECT_LE(l->p999_us, l->max_us);
   }
+  // The paired split: every sampled spike traced at every hop, with kernel receive stamps.
+  for (const Breakdown* b : {&r->hub_split, &r->forward_split, &r->raw_split}) {
+    EXPECT_GT(b->traced, 300u);
+    EXPECT_LE(b->traced, b->e2e.sent);
+    EXPECT_EQ(b->e2e.samples, b->traced);
+    EXPECT_EQ(b->kernel_rx_missing, 0u);
+    EXPECT_GT(b->software.p50_us, 0.0);
+    EXPECT_GE(b->wakeup.p50_us, 0.0);
+    EXPECT_LE(b->software.p50_us, b->software_wakeup.p50_us);
+    EXPECT_LE(b->software_wakeup.max_us, b->e2e.max_us);
+    EXPECT_GT(b->sw_hub.samples, 0u);
+    EXPECT_GT(b->software_cpu.p50_us, 0.0);
+  }
+  for (const WakeWork* w : {&r->wake_work, &r->wake_work_mem}) {
+    EXPECT_GT(w->iters, 0u);
+    EXPECT_GT(w->wall.samples, 300u);
+    EXPECT_EQ(w->cpu.samples, w->wall.samples);
+    EXPECT_EQ(w->warm.samples, 3000u);  // 1000 back-to-back runs per round
+    EXPECT_GT(w->warm.p50_us, 0.0);
+  }
+  EXPECT_GT(r->stalls.span_s, 0.0);
+  EXPECT_LE(r->stalls.cpu_charged, r->stalls.count);
+  EXPECT_LE(r->stalls.max_ns, r->stalls.stalled_ns);
 }
 
 TEST(BenchHub, RefusesBadSettings) {

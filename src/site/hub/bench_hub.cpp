@@ -65,6 +65,15 @@ Lat latency_of(std::vector<int64_t>& s, uint64_t sent) {
 }  // namespace ion::hub::bench::detail
 
 namespace ion::hub::bench {
+
+void Stalls::add(Duration wall_ns, Duration cpu_ns) {
+  if (wall_ns <= kStallGapNs) return;
+  ++count;
+  stalled_ns += wall_ns;
+  max_ns = std::max(max_ns, wall_ns);
+  if (cpu_ns * 10 >= wall_ns * 8) ++cpu_charged;  // at least 80 % of the gap billed to this thread
+}
+
 namespace {
 using namespace detail;
 
@@ -150,14 +159,52 @@ void add_net(BenchHubResult& r, const NetOutcome& o) {
 
 void pool(Samples& into, Samples&& from) {
   into.ns.insert(into.ns.end(), from.ns.begin(), from.ns.end());
+  into.traces.insert(into.traces.end(), from.traces.begin(), from.traces.end());
   into.sent += from.sent;
+  into.kernel_rx_missing += from.kernel_rx_missing;
+}
+
+Breakdown split_of_path(const Samples& s) {
+  Breakdown b = breakdown_of(s.traces, s.sent);
+  b.kernel_rx_missing = s.kernel_rx_missing;
+  return b;
+}
+
+constexpr Duration kStallSpinNs = 500 * kMillisecond;
+
+// Spins for `span` reading both clocks (see Stalls).
+Stalls spin_for_stalls(Duration span) {
+  Stalls s;
+  Time w = mono_now(), c = thread_cpu_now();
+  const Time t0 = w, end = t0 + span;
+  while (w < end) {
+    const Time w2 = mono_now(), c2 = thread_cpu_now();
+    s.add(w2 - w, c2 - c);
+    w = w2;
+    c = c2;
+  }
+  s.span_s = static_cast<double>(w - t0) / 1e9;
+  return s;
+}
+
+WakeWork wake_work_of(WakeWorkSamples& s) {
+  WakeWork w;
+  w.iters = s.iters;
+  w.wall = latency_of(s.wall_ns, s.wall_ns.size());
+  w.cpu = latency_of(s.cpu_ns, s.cpu_ns.size());
+  w.warm = latency_of(s.warm_ns, s.warm_ns.size());
+  return w;
 }
 
 Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
+  r.stalls = spin_for_stalls(kStallSpinNs);
   BenchHubConfig round = cfg;
   round.latency_ns = cfg.latency_ns / kLatencyRounds;
   Samples raw, fwd, hub;
+  WakeWorkSamples ww, wm;
   for (int k = 0; k < kLatencyRounds; ++k) {
+    ION_TRY(run_wake_work(round, kWakeWorkNs, false, ww));
+    ION_TRY(run_wake_work(round, kWakeWorkNs, true, wm));
     auto rw = run_raw_two_hop(round);
     if (!rw.is_ok()) return rw.status();
     pool(raw, std::move(*rw));
@@ -168,6 +215,11 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
       pool(mode == HubMode::hub ? hub : fwd, std::move(o->lat));
     }
   }
+  r.wake_work = wake_work_of(ww);
+  r.wake_work_mem = wake_work_of(wm);
+  r.raw_split = split_of_path(raw);
+  r.forward_split = split_of_path(fwd);
+  r.hub_split = split_of_path(hub);
   r.raw_lat = latency_of(raw.ns, raw.sent);
   r.forward_lat = latency_of(fwd.ns, fwd.sent);
   r.hub_lat = latency_of(hub.ns, hub.sent);

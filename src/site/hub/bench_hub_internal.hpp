@@ -7,6 +7,7 @@
 #include "device/sim_crossbar.hpp"
 #include "link/bench_udp.hpp"
 #include "site/hub/bench_hub.hpp"
+#include "site/hub/bench_hub_trace.hpp"
 #include "site/hub/hub_core.hpp"
 
 namespace ion::hub::bench::detail {
@@ -30,6 +31,8 @@ enum class HubMode { hub, forward };
 struct Samples {
   std::vector<int64_t> ns;
   uint64_t sent = 0;
+  std::vector<PathTrace> traces;  // the paired split's timestamps, warm-up dropped
+  uint64_t kernel_rx_missing = 0;
 };
 
 struct NetOutcome {
@@ -44,5 +47,15 @@ struct NetOutcome {
 Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool latency);
 // Raw UDP relay: sender → hop → receiver, one timestamped 64-byte datagram per spike.
 Result<Samples> run_raw_two_hop(const BenchHubConfig& cfg);
+
+// The wake-up + fixed-work platform baseline (bench_hub_wake.cpp), appended to across rounds.
+struct WakeWorkSamples {
+  uint64_t iters = 0;                          // work size, calibrated to target_ns warm
+  std::vector<int64_t> wall_ns, cpu_ns;        // right after each timerfd wake-up
+  std::vector<int64_t> warm_ns;                // the same work back to back
+  uint64_t sink = 0;                           // keeps the work observable
+};
+// memory: the work reads a 512 KiB working set (else registers only).
+Status run_wake_work(const BenchHubConfig& cfg, Duration target_ns, bool memory, WakeWorkSamples& into);
 
 }  // namespace ion::hub::bench::detail
