@@ -9,6 +9,7 @@
 
 #include "env/real_env.hpp"
 #include "link/bench_link_internal.hpp"
+#include "link/bench_saturate.hpp"
 #include "link/link.hpp"
 
 namespace ion::link::bench::detail {
@@ -126,20 +127,6 @@ Status handshake(RealEnv& env, Link& link) {
   return error(Errc::timeout, "bench link: no handshake with the receiver process within 5 s");
 }
 
-// Saturating sender: bursts of cfg.burst_events spikes per loop iteration.
-Status saturate(const BenchLinkConfig& cfg, RealEnv& env, Link& link) {
-  const Time end = env.now() + cfg.throughput_ns;
-  uint32_t idx = 0;
-  while (env.now() < end) {
-    const Time t = env.now();
-    for (size_t k = 0; k < cfg.burst_events; ++k)
-      (void)link.send(1, Spike{NeuronAddr{0, idx++ & 4095u}, t, SpikeKind::spike});
-    ION_TRY(env.run_once(t));
-  }
-  link.flush_all();
-  return Status::ok();
-}
-
 // Paced sender: one spike every 1/rate, stamped with the send time.
 struct Pacer {
   RealEnv& env;
@@ -174,7 +161,8 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
     ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
   } else {
     const Time cpu0 = cpu_now();
-    ION_TRY(saturate(cfg, env, **link));
+    ION_TRY(saturate(env, **link, 1, cfg.throughput_ns, cfg.burst_events,
+                     [](uint64_t k) { return NeuronAddr{0, static_cast<uint32_t>(k & 4095u)}; }));
     sender_cpu_ns = cpu_now() - cpu0;
   }
   ION_TRY(env.run_for(300 * kMillisecond));  // drain; heartbeats settle the receiver's gaps

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "env/real_env.hpp"
+#include "link/bench_saturate.hpp"
 #include "link/link.hpp"
 #include "site/hub/bench_hub_internal.hpp"
 #include "wire/codec.hpp"
@@ -280,21 +281,6 @@ Status bio_handshake(RealEnv& env, const Link& l, const HubSide& hub) {
   return error(Errc::timeout, "bench hub: no handshake between bio, hub and silicon within 6 s");
 }
 
-Status saturate(const BenchHubConfig& cfg, RealEnv& env, Link& link) {
-  const Time end = env.now() + cfg.throughput_ns;
-  uint32_t j = 0;
-  while (env.now() < end) {
-    const Time t = env.now();
-    for (size_t k = 0; k < cfg.burst_events; ++k) {
-      (void)link.send(kHub, Spike{NeuronAddr{kBio, j}, t, SpikeKind::spike});
-      j = j + 1 == cfg.synapses ? 0 : j + 1;
-    }
-    ION_TRY(env.run_once(t));
-  }
-  link.flush_all();
-  return Status::ok();
-}
-
 struct Pacer {
   RealEnv& env;
   Link& link;
@@ -328,7 +314,9 @@ Result<uint64_t> bio_main(const BenchHubConfig& cfg, const Ports& p, const wire:
     env.schedule_at(pc.next, [&pc] { pc.tick(); });
     ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
   } else {
-    ION_TRY(saturate(cfg, env, **link));
+    ION_TRY(link::bench::saturate(env, **link, kHub, cfg.throughput_ns, cfg.burst_events, [&cfg](uint64_t k) {
+      return NeuronAddr{kBio, static_cast<uint32_t>(k % cfg.synapses)};
+    }));
   }
   ION_TRY(env.run_for(300 * kMillisecond));  // drain through the hub
   auto st = (*link)->stats(kHub);
