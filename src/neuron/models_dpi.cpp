@@ -60,8 +60,8 @@ void dpi_derive(const PopulationView& p, double* const* d) {
   }
 }
 
-// RK4 of every neuron in one branch-free pass (auto-vectorises; refractory neurons get dI_mem = 0
-// through a 0/1 gate). GCC honours __restrict only on function parameters, hence the parameter list.
+// RK4 of every neuron in one branch-free pass (rk4_population2: two neurons per iteration;
+// auto-vectorises; refractory neurons get dI_mem = 0 through a 0/1 gate). GCC honours __restrict only on function parameters, hence the parameter list.
 ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double* __restrict iahp,
                              const double* __restrict ishunt, const double* __restrict in,
                              const int32_t* __restrict refr, const double* const* __restrict prm,

@@ -144,9 +144,9 @@ void adex_derive(const PopulationView& p, double* const* d) {
   }
 }
 
-// RK4 over every neuron in one branch-free pass (auto-vectorises: vexp, no calls, refractory
-// neurons get dv = 0 through a 0/1 gate), then threshold, reset and refractory countdown in a
-// second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
+// RK4 over every neuron in one branch-free pass (rk4_population2: two neurons per iteration;
+// auto-vectorises: vexp, no calls, refractory neurons get dv = 0 through a 0/1 gate), then
+// threshold, reset and refractory countdown in a second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
 // GCC honours __restrict only on function parameters, hence the long parameter list.
 ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w,
                               const double* __restrict inv_c_, const double* __restrict gl_,
