@@ -22,8 +22,8 @@ namespace ion::neuron {
 // variants, no -ffast-math; std::fma is exactly rounded on every path, see ION_SIMD_CLONES).
 // Relative error below 2 ulp on [-708, 709] (tests/neuron/kernels_test.cpp); x is clamped to that
 // range (no inf/denormal results: e^709 ≈ 8e307 still makes every model cross its threshold,
-// e^-708 ≈ 3e-308 is ~0 for them). The FMAs halve the polynomial's operations; on the baseline
-// SSE2 path (pre-2013 CPUs without FMA) they are software calls: correct, but slow.
+// e^-708 ≈ 3e-308 is ~0 for them). On the baseline SSE2 path (pre-2013 CPUs without FMA) the
+// FMAs are software calls: correct, but slow.
 [[gnu::always_inline]] inline double vexp(double x) {
   x = std::max(x, -708.0);
   x = std::min(x, 709.0);

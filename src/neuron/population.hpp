@@ -46,10 +46,11 @@ class Population {
   // Per-neuron columns (SI units). Unknown name → not_found listing the known names.
   Result<std::span<double>> param(std::string_view name);
   Result<std::span<double>> state(std::string_view name);
-  std::span<double> param_column(size_t k) {
+  std::span<double> param_column(size_t k) {  // for writing: marks the parameters changed
     params_changed_ = true;
     return params_[k];
   }
+  std::span<const double> param_column(size_t k) const { return params_[k]; }
   std::span<double> state_column(size_t k) { return states_[k]; }
   std::span<const double> state_column(size_t k) const { return states_[k]; }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace ion::silicon {
 
@@ -170,7 +171,7 @@ void Chip::step_once() {
 
 void Chip::fire_pacemakers(Time step_end) {
   double* i_mem = pop_.state_column(0).data();
-  const double i_reset = pop_.param_column(*pop_.model().param_index("I_reset"))[0];
+  const double i_reset = std::as_const(pop_).param_column(*pop_.model().param_index("I_reset"))[0];  // read only
   for (auto& p : pacemakers_) {
     bool fired = false;
     while (p.next < p.times.size() && p.times[p.next] < step_end) ++p.next, fired = true;
