@@ -20,6 +20,7 @@ SynapseBank::SynapseBank(const SynapseParams& params, size_t n, double dt_s)
     : params_(params),
       decay_(std::exp(-dt_s / params.tau())),
       alpha_gain_(dt_s / params.tau() * std::exp(1.0)),
+      jump_per_weight_(params.jump_a(1.0)),
       current_(n, 0.0),
       aux_(params.kind == SynapseKind::alpha ? n : 0, 0.0) {}
 
@@ -38,7 +39,7 @@ void SynapseBank::on_spike(size_t i, double weight) {
   if (params_.kind == SynapseKind::alpha)
     aux_[i] += weight;
   else
-    current_[i] += params_.jump_a(weight);
+    current_[i] += jump_per_weight_ * weight;  // jump_a is linear in the weight
 }
 
 void SynapseBank::step() {

@@ -51,6 +51,7 @@ class SynapseBank {
   SynapseParams params_;
   double decay_;
   double alpha_gain_;  // dt/tau·e for the alpha kernel's x → I transfer
+  double jump_per_weight_;  // params_.jump_a(1): the current added per unit weight
   std::vector<double> current_;
   std::vector<double> aux_;  // alpha: the pre-kernel state x
 };

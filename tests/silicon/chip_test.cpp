@@ -112,6 +112,30 @@ TEST(SiliconChip, FanInIsBoundedAndInputsValidated) {
   EXPECT_NE(Chip::create(bad, [](const Spike&) {}).status().message().find("too large"), std::string::npos);
 }
 
+// A pacemaker neuron spikes in the step that contains each of its times, and its I_mem is reset
+// to its own I_reset (parameters may differ per neuron).
+TEST(SiliconChip, PacemakersFireOnTimeAndResetToTheirOwnIReset) {
+  ChipConfig cfg = ChipConfig::defaults();
+  cfg.cores = 1;
+  std::vector<Spike> spikes;
+  auto chip = Chip::create(cfg, [&](const Spike& s) { spikes.push_back(s); }).value();
+  auto i_reset = chip.population().param("I_reset").value();
+  i_reset[3] = 2e-12;
+  i_reset[7] = 7e-12;
+  ASSERT_TRUE(chip.add_pacemaker(3, {1 * kMillisecond + 50 * kMicrosecond, 5 * kMillisecond}).is_ok());
+  ASSERT_TRUE(chip.add_pacemaker(7, {2 * kMillisecond}).is_ok());
+  const double* i_mem = chip.population().state_column(0).data();
+  chip.advance(1 * kMillisecond + 100 * kMicrosecond);  // through the step [1.0, 1.1) ms
+  EXPECT_EQ(i_mem[3], 2e-12);
+  chip.advance(2 * kMillisecond + 100 * kMicrosecond);
+  EXPECT_EQ(i_mem[7], 7e-12);
+  chip.advance(6 * kMillisecond);
+  std::vector<std::pair<uint32_t, Time>> got;
+  for (const Spike& s : spikes) got.emplace_back(s.source.index, s.t);
+  EXPECT_EQ(got, (std::vector<std::pair<uint32_t, Time>>{
+                     {3, 1 * kMillisecond}, {7, 2 * kMillisecond}, {3, 5 * kMillisecond}}));
+}
+
 TEST(SiliconChip, InhibitionLowersTheRate) {
   auto rate = [](SynType type) {
     ChipConfig cfg = ChipConfig::defaults();
@@ -119,7 +143,6 @@ TEST(SiliconChip, InhibitionLowersTheRate) {
     size_t spikes = 0;
     auto chip = Chip::create(cfg, [&](const Spike& s) { spikes += s.source.index == 1; }).value();
     EXPECT_TRUE(chip.connect(0, 1, type, 1.0f).is_ok());
-    chip.population().input_current();  // inputs come only from synapses
     for (int k = 0; k < 2000; ++k) {  // 200 Hz to both neurons for 1 s
       Time t = k * 500 * kMicrosecond;
       EXPECT_TRUE(chip.on_input(SynapticInput{NeuronAddr{0, 0}, 0, 1.0f, t}).is_ok());

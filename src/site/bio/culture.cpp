@@ -82,6 +82,7 @@ struct Culture::State {
   uint32_t n = 0, cols = 1, substeps = 1;
   std::vector<uint8_t> fired;  // per neuron: spiked in this sample
   double dt_s = 0, fs = 0;
+  double ou_decay = 0, ou_kick = 0, syn_decay = 0, stim_decay = 0;  // per row, from cfg (init_dynamics)
   Rng rng;
   std::vector<double> x, y;                 // neuron positions, m
   std::vector<double> drive, ou, syn, stim;  // per-neuron currents, A
@@ -240,6 +241,10 @@ void Culture::State::init_dynamics() {
   fired.assign(n, 0);
   syn.assign(n, 0.0);
   stim.assign(n, 0.0);
+  ou_decay = std::exp(-dt_s / cfg.drive_tau_s);
+  ou_kick = cfg.drive_sd_a * std::sqrt(1 - ou_decay * ou_decay);
+  syn_decay = std::exp(-dt_s / cfg.syn_tau_s);
+  stim_decay = std::exp(-dt_s / cfg.stim_tau_s);
   syn_delay_rows = static_cast<size_t>(std::max(1.0, std::round(1.5e-3 * fs)));
   syn_ring.assign(syn_delay_rows, std::vector<double>(n, 0.0));
   for (uint32_t e = 0; e < cfg.channels; ++e) {
@@ -265,9 +270,6 @@ void Culture::State::burn_in() {
 }
 
 void Culture::State::step_neurons() {
-  const double ou_decay = std::exp(-dt_s / cfg.drive_tau_s);
-  const double ou_kick = cfg.drive_sd_a * std::sqrt(1 - ou_decay * ou_decay);
-  const double syn_decay = std::exp(-dt_s / cfg.syn_tau_s), stim_decay = std::exp(-dt_s / cfg.stim_tau_s);
   while (!pending.empty() && pending.front().row <= row) {
     const auto p = pending.front();
     pending.erase(pending.begin());

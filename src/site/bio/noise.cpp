@@ -30,7 +30,6 @@ MadNoise::MadNoise(uint32_t channels, uint32_t window, uint32_t decimation, uint
       decimation_(std::max<uint32_t>(decimation, 1)),
       track_decimation_(std::max(decimation_, track_decimation)), fill_decimation_(decimation_),
       fill_target_(first_count == 0 ? window_ : std::min(first_count, window_)),
-      first_count_(fill_target_),
       update_rows_(std::max<uint64_t>(update_rows, 1)), alpha_(alpha),
       ring_(static_cast<size_t>(window_) * channels, 0.0f), sigma_(channels, 0.0f),
       scratch_(window_) {

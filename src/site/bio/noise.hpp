@@ -41,7 +41,6 @@ class MadNoise {
   // thresholds and clears it.
   std::vector<uint32_t> changed;
   uint32_t channels() const { return channels_; }
-  uint64_t warmup_rows() const { return static_cast<uint64_t>(first_count_) * decimation_; }
   bool tracking() const { return tracking_; }  // all fills done, steady updates
 
  private:
@@ -53,7 +52,6 @@ class MadNoise {
 
   uint32_t channels_, window_, decimation_, track_decimation_, fill_decimation_;
   uint32_t fill_target_;  // values the current fill needs
-  uint32_t first_count_;  // values in the first estimate
   uint64_t update_rows_;
   float alpha_;
   std::vector<float> ring_;  // [slot][channel]

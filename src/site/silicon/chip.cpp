@@ -65,6 +65,7 @@ Chip::Chip(const ChipConfig& config, SpikeSink sink, neuron::Population pop,
   fan_in_.assign(pop_.size(), 0);
   has_external_slot_.assign(pop_.size(), 0);
   last_spikes_.reserve(pop_.size());
+  i_reset_col_ = *pop_.model().param_index("I_reset");  // the chip's model is always "dpi"
   const double base = config_.synapse[static_cast<size_t>(config_.external_type)].i_w_a;
   if (config_.external_i_w_a > 0 && base > 0) external_scale_ = config_.external_i_w_a / base;
 }
@@ -170,14 +171,15 @@ void Chip::step_once() {
 }
 
 void Chip::fire_pacemakers(Time step_end) {
+  if (pacemakers_.empty()) return;
   double* i_mem = pop_.state_column(0).data();
-  const double i_reset = std::as_const(pop_).param_column(*pop_.model().param_index("I_reset"))[0];  // read only
+  const double* i_reset = std::as_const(pop_).param_column(i_reset_col_).data();  // read only
   for (auto& p : pacemakers_) {
     bool fired = false;
     while (p.next < p.times.size() && p.times[p.next] < step_end) ++p.next, fired = true;
     if (!fired || std::find(last_spikes_.begin(), last_spikes_.end(), p.neuron) != last_spikes_.end()) continue;
     last_spikes_.push_back(p.neuron);
-    i_mem[p.neuron] = i_reset;
+    i_mem[p.neuron] = i_reset[p.neuron];
   }
 }
 

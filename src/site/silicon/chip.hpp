@@ -126,8 +126,7 @@ class Chip {
   std::vector<Pacemaker> pacemakers_;
   std::vector<CurrentDrive> current_drives_;
   double external_scale_ = 1.0;  // external_i_w_a / I_w of the external type
-  double* i_mem_ = nullptr;
-  double* i_shunt_ = nullptr;
+  size_t i_reset_col_ = 0;  // the I_reset parameter column (a paced neuron resets to its own value)
   ChipStats stats_;
 };
 
