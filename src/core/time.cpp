@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/time.hpp"
 
+#include <time.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +31,17 @@ Result<Duration> parse_duration(std::string_view text) {
   if (!s) return s.status();
   if (std::fabs(*s) > 9.2e9) return error(Errc::out_of_range, "\"" + std::string(text) + "\" is too long a duration");
   return from_seconds(*s);
+}
+
+Time thread_cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
+double load_average_1m() {
+  double l[1] = {0};
+  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
 }
 
 }  // namespace ion

@@ -40,4 +40,10 @@ std::string format_duration(Duration d);
 // No unit, unknown unit, trailing text or overflow → error naming the problem.
 Result<Duration> parse_duration(std::string_view text);
 
+// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), ns: what the benchmarks
+// report as "per core", which other load on the machine cannot dilute.
+Time thread_cpu_now();
+// The 1-minute load average (getloadavg), or -1 when it cannot be read. For benchmark reports.
+double load_average_1m();
+
 }  // namespace ion

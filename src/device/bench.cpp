@@ -11,12 +11,6 @@ namespace {
 
 constexpr size_t kChunk = 1 << 14;
 
-// CPU time of this thread: "per core" throughput that other load on the machine cannot dilute.
-double thread_cpu_s() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 struct Drive {
   double v_pos, v_neg, width_s;
@@ -34,7 +28,7 @@ template <class F>
 BenchRow timed(const std::string& name, bool closed, size_t n_cells, double min_seconds, F&& fn) {
   uint64_t updates = 0;
   size_t pos = 0, pass = 0;
-  const double t0 = thread_cpu_s();
+  const double t0 = to_seconds(thread_cpu_now());
   double secs = 0;
   do {
     const size_t k = std::min(kChunk, n_cells - pos);
@@ -42,7 +36,7 @@ BenchRow timed(const std::string& name, bool closed, size_t n_cells, double min_
     updates += k;
     pos += k;
     if (pos == n_cells) pos = 0, ++pass;
-    secs = thread_cpu_s() - t0;
+    secs = to_seconds(thread_cpu_now()) - t0;
   } while (secs < min_seconds);
   return {name, closed, updates, secs, double(updates) / secs, 0};
 }

@@ -64,10 +64,7 @@ RealEnv::~RealEnv() {
 Time RealEnv::now() const { return monotonic_now_ns(); }
 
 Time RealEnv::probe_cpu_now() const {
-  if (!probe_.thread_cpu) return 0;
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
+  return probe_.thread_cpu ? thread_cpu_now() : 0;
 }
 
 TimerId RealEnv::schedule_at(Time t, std::function<void()> fn) {

@@ -137,6 +137,7 @@ class RealEnv final : public Env {
   void run_deferred();
   void drain_socket(SocketId id);
   const Socket* find(SocketId id) const;
+  Status send_error(const Socket& sock, const SockAddr& to);  // after a failed send call
 
   RealEnvOptions options_;
   int epoll_fd_ = -1;

@@ -154,11 +154,16 @@ Status RealEnv::send_to(SocketId s, const SockAddr& to, std::span<const uint8_t>
     if (probe_.on_tx) probe_.on_tx(RealEnvProbe::Tx{s, bytes, handoff, handoff_cpu});
     return {};
   }
+  return send_error(*sock, to);
+}
+
+// The error of the send call that just failed (errno is still its), counted.
+Status RealEnv::send_error(const Socket& sock, const SockAddr& to) {
+  const int err = errno;
   ++stats_.send_errors;
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-    return error(Errc::unavailable, "send buffer of " + sock->local.to_string() + " is full");
-  }
-  return error(Errc::io_error, "sendto " + to.to_string() + ": " + std::strerror(errno));
+  if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS)
+    return error(Errc::unavailable, "send buffer of " + sock.local.to_string() + " is full");
+  return error(Errc::io_error, "sendto " + to.to_string() + ": " + std::strerror(err));
 }
 
 Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batch) {
@@ -183,7 +188,7 @@ Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batc
     const Time handoff = probe_.on_tx ? now() : 0;
     const Time handoff_cpu = probe_.on_tx ? probe_cpu_now() : 0;
     int r = ::sendmmsg(sock->fd, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
-    if (r <= 0) return sent > 0 ? Result<size_t>(sent) : send_to(s, batch[0].to, batch[0].data);
+    if (r <= 0) return sent > 0 ? Result<size_t>(sent) : Result<size_t>(send_error(*sock, batch[sent].to));
     if (probe_.on_tx) {
       for (size_t i = 0; i < static_cast<size_t>(r); ++i)
         probe_.on_tx(RealEnvProbe::Tx{s, batch[sent + i].data, handoff, handoff_cpu});

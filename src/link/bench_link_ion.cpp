@@ -11,6 +11,7 @@
 #include "link/bench_link_internal.hpp"
 #include "link/bench_saturate.hpp"
 #include "link/link.hpp"
+#include "wire/codec.hpp"
 
 namespace ion::link::bench::detail {
 namespace {
@@ -30,12 +31,6 @@ struct IonSink {
   std::vector<int64_t> queue_ns, wire_ns, deliver_ns;  // t→send_time, send_time→rx stamp, rx stamp→handler
 };
 
-int64_t le_i64(std::span<const uint8_t> b, size_t at) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
-  return static_cast<int64_t>(v);
-}
-
 LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
   LinkHandlers h;
   h.on_event = [&s, &env](SiteId, const Event& e) {
@@ -50,8 +45,9 @@ LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
     s.deliver_ns.push_back(now - s.rx_kernel);
   };
   h.on_raw = [&s, &env](const Datagram& d) {
-    if (d.data.size() < 44 || d.data[3] != 1) return;  // events datagrams only (type 1)
-    s.hdr_send = le_i64(d.data, 36);  // header send_time (the sender is the time master)
+    const auto h = wire::peek_header(d.data);
+    if (!h || h->type != wire::MsgType::events) return;  // events datagrams only
+    s.hdr_send = h->send_time_ns;  // the sender is the time master: its clock is experiment time
     s.rx_kernel = d.rx_time;
     const Time now = env.now();
     if (s.datagrams++ == 0) s.first = now;

@@ -145,11 +145,6 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
   return Status::ok();
 }
 
-double load_1m() {
-  double l[1] = {0};
-  return getloadavg(l, 1) == 1 ? l[0] : 0;
-}
-
 }  // namespace
 }  // namespace detail
 
@@ -161,13 +156,13 @@ Result<BenchLinkResult> run_bench_link(const BenchLinkConfig& cfg) {
   if (cfg.burst_events == 0 || cfg.burst_events > 1000000)
     return error(Errc::out_of_range, "bench link: --burst must be in [1, 1000000] events");
   BenchLinkResult out;
-  out.load_avg_1m = load_1m();
+  out.load_avg_1m = load_average_1m();
   const wire::Psk psk = wire::random_psk();
   BENCH_TRY_ASSIGN(child, spawn(cfg, psk));
   const Status st = run_phases(child, cfg, psk, out);
   child.finish();
   ION_TRY(st);
-  out.load_avg_after_1m = load_1m();
+  out.load_avg_after_1m = load_average_1m();
   return out;
 }
 

@@ -166,6 +166,11 @@ class Hasher {
     crypto_generichash_update(&st_, buf_.data(), buf_.size());
     buf_.clear();
   }
+  // After each row: hashes in 64 KiB pieces instead of buffering whole tables (the hash of a
+  // stream does not depend on where it is cut).
+  void row_done() {
+    if (buf_.size() >= 64 * 1024) drain();
+  }
   std::string hex() {
     drain();
     unsigned char out[32];
@@ -190,18 +195,19 @@ void hash_tables(Hasher& h, const MergedRecording& m) {
   h.section("spikes", m.spikes.size());
   for (const auto& r : m.spikes) {
     w.i64(r.t), w.u16(r.site), w.u32(r.index), w.u8(r.kind);
+    h.row_done();
   }
   h.section("inputs", m.inputs.size());
   for (const auto& r : m.inputs) {
     w.i64(r.t), w.u16(r.post_site), w.u32(r.post_index), w.u32(r.synapse), w.f32(r.weight), w.u16(r.log_site);
+    h.row_done();
   }
-  h.drain();
   h.section("stimuli", m.stimuli.size());
   for (const auto& r : m.stimuli) {
     w.i64(r.t), w.u16(r.log_site), w.u16(r.electrode), w.f32(r.amplitude), w.f32(r.width_s), w.f32(r.charge_c);
     w.u32(r.synapse), w.u8(r.outcome), w.u8(r.cathodic_first);
+    h.row_done();
   }
-  h.drain();
 }
 
 void hash_groups(Hasher& h, const MergedRecording& m) {
@@ -209,8 +215,10 @@ void hash_groups(Hasher& h, const MergedRecording& m) {
   h.section("synapses", m.synapses.size());
   for (const auto& [id, rows] : m.synapses) {
     w.u32(id), w.u64(rows.size());
-    for (const auto& r : rows) w.i64(r.t), w.f32(r.resistance_ohm), w.f32(r.weight), w.i8(r.action), w.u16(r.log_site);
-    h.drain();
+    for (const auto& r : rows) {
+      w.i64(r.t), w.f32(r.resistance_ohm), w.f32(r.weight), w.i8(r.action), w.u16(r.log_site);
+      h.row_done();
+    }
   }
   h.section("links", m.links.size());
   for (const auto& [k, rows] : m.links) {
@@ -222,14 +230,16 @@ void hash_groups(Hasher& h, const MergedRecording& m) {
         w.u64(c);
       }
       w.i64(r.rtt_ns), w.i64(r.clock_offset_ns), w.i64(r.clock_uncertainty_ns), w.u8(r.peer_up ? 1 : 0);
+      h.row_done();
     }
-    h.drain();
   }
   h.section("clock", m.clocks.size());
   for (const auto& [site, rows] : m.clocks) {
     w.u16(site), w.u64(rows.size());
-    for (const auto& r : rows) w.i64(r.local_ns), w.i64(r.experiment_ns), w.i64(r.offset_ns), w.i64(r.uncertainty_ns);
-    h.drain();
+    for (const auto& r : rows) {
+      w.i64(r.local_ns), w.i64(r.experiment_ns), w.i64(r.offset_ns), w.i64(r.uncertainty_ns);
+      h.row_done();
+    }
   }
 }
 

@@ -21,8 +21,8 @@ namespace ion::report {
 
 struct AnalysisOptions {
   // A presynaptic spike at t counts as "responded" if its post neuron spikes in
-  // [t + response_min_ns, t + response_max_ns] (inclusive). Default 5–40 ms: longer than one
-  // link hop plus synaptic delay in the reference set-up, shorter than a 10 Hz period.
+  // [t + response_min_ns, t + response_max_ns] (inclusive). Default 1–50 ms: longer than one
+  // link hop plus synaptic delay in the reference set-up, shorter than half a 10 Hz period.
   Duration response_min_ns = 1 * kMillisecond;
   Duration response_max_ns = 50 * kMillisecond;
 };

@@ -109,13 +109,14 @@ TEST(HubCore, LowPreRateDepresses) {
 }
 
 TEST(HubCore, OutOfOrderArrivalsSeenInTrueOrder) {
-  // The post spike arrives BEFORE the late pre spikes that preceded it (a slower link):
-  // within the horizon the rule still counts them.
+  // The post spike arrives BEFORE a late pre spike that preceded it (a slower link): within the
+  // horizon the rule still counts it. 20 pre spikes in the 1 s window are not "more than
+  // ltp_above = 20"; only with the late one (21) does the rule potentiate.
   FakeCrossbar xb;
   HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 100_ms);
   std::vector<WeightUpdate> up;
   std::vector<SynapticInput> fwd;
-  for (int i = 0; i < 25; ++i) hub.on_spike(Spike{kPre, 1_s + i * 30_ms}, fwd);
+  for (int i = 0; i < 20; ++i) hub.on_spike(Spike{kPre, 1_s + i * 45_ms}, fwd);
   hub.on_spike(Spike{kBio, 2_s}, fwd);
   hub.on_spike(Spike{kPre, 1990_ms}, fwd);  // arrives after the post spike
   hub.advance(2100_ms, up);

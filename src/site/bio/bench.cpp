@@ -19,12 +19,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// CPU time of this thread: throughput per core stays meaningful on a shared, loaded machine.
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Noise (σ 20 units) with ~5 Hz of 12σ spikes per channel, written straight to int16.
 std::vector<int16_t> make_signal(uint32_t C, int64_t rows, double fs, uint64_t seed) {
@@ -47,13 +41,13 @@ std::vector<int16_t> make_signal(uint32_t C, int64_t rows, double fs, uint64_t s
 }
 
 double baseline_pass(const std::vector<int16_t>& data, double& sink) {
-  const double t0 = thread_cpu_s();
+  const double t0 = to_seconds(thread_cpu_now());
   float acc[8] = {};
   const size_t n = data.size() / 8 * 8;
   for (size_t i = 0; i < n; i += 8)
     for (int j = 0; j < 8; ++j) acc[j] += static_cast<float>(data[i + static_cast<size_t>(j)]);
   volatile float result = acc[0] + acc[1] + acc[2] + acc[3] + acc[4] + acc[5] + acc[6] + acc[7];
-  const double dt = thread_cpu_s() - t0;
+  const double dt = to_seconds(thread_cpu_now()) - t0;
   sink += result;
   return dt;
 }
@@ -87,7 +81,7 @@ Result<DetectBenchResult> run_detect_bench(const DetectBenchConfig& cfg) {
     block_ms.clear();
     latency_ms.clear();
     r.spikes = 0;
-    const double t0 = thread_cpu_s();
+    const double t0 = to_seconds(thread_cpu_now());
     for (int64_t b = 0; b < rows; b += block_rows) {
       const int64_t n = std::min(block_rows, rows - b);
       out.clear();
@@ -100,7 +94,7 @@ Result<DetectBenchResult> run_detect_bench(const DetectBenchConfig& cfg) {
       for (const auto& s : out)
         latency_ms.push_back(static_cast<double>(b + n - s.sample) / cfg.rate_hz * 1e3 + proc_ms);
     }
-    best = std::min(best, thread_cpu_s() - t0);
+    best = std::min(best, to_seconds(thread_cpu_now()) - t0);
   }
   r.pipeline_sps = static_cast<double>(data.size()) / best;
   r.baseline_sps = static_cast<double>(data.size()) / best_base;

@@ -39,11 +39,6 @@ Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
   return device::SimulatedCrossbar::create(c);
 }
 
-Time thread_cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
-}
 
 Lat latency_of(std::vector<int64_t>& s, uint64_t sent) {
   Lat l;
@@ -134,23 +129,20 @@ Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
   if (!xb.is_ok()) return xb.status();
   Rate r;
   double sink = 0;
+  uint64_t ok = 0;
   uint32_t j = 0;
   const Time t0 = mono_now(), c0 = thread_cpu_now();
   for (; r.sent < count; ++r.sent) {
     auto v = (*xb)->pulse_read(j / 32, j % 32, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
-    if (v.is_ok()) sink += *v;
+    if (v.is_ok()) sink += *v, ++ok;
     j = j + 1 == cfg.synapses ? 0 : j + 1;
   }
   r.span_s = static_cast<double>(mono_now() - t0) / 1e9;
   r.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
-  r.events = r.pulses = std::isfinite(sink) ? count : 0;
+  r.events = r.pulses = std::isfinite(sink) ? ok : 0;  // pulse_reads that returned a resistance
   return r;
 }
 
-double load_1m() {
-  double l[1] = {0};
-  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
-}
 
 void add_net(BenchHubResult& r, const NetOutcome& o) {
   r.auth_failures += o.auth_failures;
@@ -231,7 +223,7 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
 Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   ION_TRY(validate(cfg));
   BenchHubResult r;
-  r.load_avg_1m = load_1m();
+  r.load_avg_1m = load_average_1m();
   auto core = core_phase(cfg, r.device_errors);
   if (!core.is_ok()) return core.status();
   r.core = *core;
@@ -245,7 +237,7 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
     (mode == HubMode::hub ? r.hub : r.forward) = o->rate;
   }
   ION_TRY(latency_rounds(cfg, r));
-  r.load_avg_after_1m = load_1m();
+  r.load_avg_after_1m = load_average_1m();
   return r;
 }
 

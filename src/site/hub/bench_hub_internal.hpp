@@ -21,7 +21,6 @@ using ::ion::link::bench::udp::mono_now;
 // A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure.
 using ::ion::link::bench::udp::bound_socket;
 using ::ion::link::bench::udp::port_of;
-Time thread_cpu_now();
 // Sorts samples (ns) and fills the percentiles (µs); warm-up samples must already be dropped.
 Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
 

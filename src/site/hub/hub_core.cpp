@@ -88,10 +88,4 @@ float HubCore::weight(SynapseId id) const {
   return 0;
 }
 
-double HubCore::resistance(SynapseId id) const {
-  for (size_t i = 0; i < synapses_.size(); ++i)
-    if (synapses_[i].id == id) return state_[i].resistance_ohm;
-  return 0;
-}
-
 }  // namespace ion::hub

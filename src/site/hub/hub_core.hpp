@@ -62,7 +62,6 @@ class HubCore {
 
   const HubCounters& counters() const { return counters_; }
   float weight(SynapseId id) const;
-  double resistance(SynapseId id) const;
   const std::vector<HubSynapse>& synapses() const { return synapses_; }
 
  private:

@@ -22,21 +22,16 @@
 namespace ion::silicon {
 namespace {
 
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 double wall_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 struct Timer {
-  double w0 = wall_s(), c0 = thread_cpu_s();
+  double w0 = wall_s(), c0 = to_seconds(thread_cpu_now());
   void stop(BenchRun& r) const {
     r.wall_s = wall_s() - w0;
-    r.cpu_s = thread_cpu_s() - c0;
+    r.cpu_s = to_seconds(thread_cpu_now()) - c0;
   }
 };
 
