@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "wire/records.hpp"
+
 namespace ion::link {
 
 namespace {
@@ -23,7 +25,7 @@ wire::ChannelConfig channel_config(const PeerSpec& spec, const LinkConfig& cfg, 
 // full datagram plus a ~40 % remainder (measured with `ion bench link`: 114 instead of ~160
 // spikes per datagram).
 size_t estimate_record(const Event& e) {
-  return std::visit([&](const auto& v) { return wire::record_size(e, v.t + kMillisecond); }, e);
+  return std::visit([](const auto& v) { return wire::records::size(v, v.t + kMillisecond); }, e);
 }
 }  // namespace
 

@@ -116,8 +116,7 @@ WireResult<bool> decode_plain(std::span<const uint8_t> datagram, Datagram& out) 
 }
 
 size_t record_size(const Event& e, Time base_ns) {
-  uint8_t tmp[records::kMaxRecordBytes];
-  return std::visit([&](const auto& ev) { return records::encode(ev, base_ns, tmp); }, e);
+  return std::visit([&](const auto& ev) { return records::size(ev, base_ns); }, e);
 }
 
 // ---------------- builder ----------------

@@ -34,6 +34,14 @@ struct Writer {
   void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
 };
 
+// Counts the bytes a Writer would write (the record size estimate of the link's batcher).
+struct Sizer {
+  size_t n = 0;
+  void u8(uint8_t) { ++n; }
+  void var(uint64_t v) { n += varint_size(v); }
+  void f32(float) { n += 4; }
+};
+
 // Field reader that maps reader failures onto error classes.
 struct Fields {
   Reader r;
@@ -138,28 +146,29 @@ bool valid(const WeightUpdate& w) {
   return a >= -1 && a <= 1 && finite(w.resistance_ohm) && finite(w.weight);
 }
 
-size_t encode(const Spike& s, Time base, uint8_t* out) {
-  Writer w{out};
+namespace {
+
+// The event records' layouts, written to a Writer (encode) or counted by a Sizer (size).
+template <class W>
+void put(W& w, const Spike& s, Time base) {
   w.u8(static_cast<uint8_t>(kTagSpike | static_cast<uint8_t>(s.kind)));
   w.var(s.source.site);
   w.var(s.source.index);
   w.var(dt_code(s.t, base));
-  return w.n;
 }
 
-size_t encode(const SynapticInput& s, Time base, uint8_t* out) {
-  Writer w{out};
+template <class W>
+void put(W& w, const SynapticInput& s, Time base) {
   w.u8(kTagInput);
   w.var(s.post.site);
   w.var(s.post.index);
   w.var(s.synapse);
   w.f32(s.weight);
   w.var(dt_code(s.t, base));
-  return w.n;
 }
 
-size_t encode(const Stimulus& s, Time base, uint8_t* out) {
-  Writer w{out};
+template <class W>
+void put(W& w, const Stimulus& s, Time base) {
   const uint8_t low = static_cast<uint8_t>(static_cast<uint8_t>(s.outcome) | (s.cathodic_first ? 4 : 0));
   w.u8(static_cast<uint8_t>(kTagStimulus | low));
   w.var(s.electrode);
@@ -168,18 +177,41 @@ size_t encode(const Stimulus& s, Time base, uint8_t* out) {
   w.f32(s.width_s);
   w.f32(s.charge_c);
   w.var(dt_code(s.t, base));
-  return w.n;
 }
 
-size_t encode(const WeightUpdate& u, Time base, uint8_t* out) {
-  Writer w{out};
+template <class W>
+void put(W& w, const WeightUpdate& u, Time base) {
   w.u8(static_cast<uint8_t>(kTagWeight | (static_cast<int>(u.action) + 1)));
   w.var(u.synapse);
   w.f32(u.resistance_ohm);
   w.f32(u.weight);
   w.var(dt_code(u.t, base));
+}
+
+template <class T>
+size_t encode_record(const T& e, Time base, uint8_t* out) {
+  Writer w{out};
+  put(w, e, base);
   return w.n;
 }
+
+template <class T>
+size_t record_bytes(const T& e, Time base) {
+  Sizer z;
+  put(z, e, base);
+  return z.n;
+}
+
+}  // namespace
+
+size_t encode(const Spike& s, Time base, uint8_t* out) { return encode_record(s, base, out); }
+size_t encode(const SynapticInput& s, Time base, uint8_t* out) { return encode_record(s, base, out); }
+size_t encode(const Stimulus& s, Time base, uint8_t* out) { return encode_record(s, base, out); }
+size_t encode(const WeightUpdate& u, Time base, uint8_t* out) { return encode_record(u, base, out); }
+size_t size(const Spike& s, Time base) { return record_bytes(s, base); }
+size_t size(const SynapticInput& s, Time base) { return record_bytes(s, base); }
+size_t size(const Stimulus& s, Time base) { return record_bytes(s, base); }
+size_t size(const WeightUpdate& u, Time base) { return record_bytes(u, base); }
 
 // ---------------- events decode ----------------
 

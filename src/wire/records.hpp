@@ -35,6 +35,11 @@ size_t encode(const Spike& s, Time base_ns, uint8_t* out);
 size_t encode(const SynapticInput& s, Time base_ns, uint8_t* out);
 size_t encode(const Stimulus& s, Time base_ns, uint8_t* out);
 size_t encode(const WeightUpdate& w, Time base_ns, uint8_t* out);
+// The size encode() would return, without writing.
+size_t size(const Spike& s, Time base_ns);
+size_t size(const SynapticInput& s, Time base_ns);
+size_t size(const Stimulus& s, Time base_ns);
+size_t size(const WeightUpdate& w, Time base_ns);
 // Writes a control payload; returns its size (<= kHeartbeatBytes). REQUIRES: c not monostate.
 size_t encode_control(const Control& c, uint8_t* out);
 
