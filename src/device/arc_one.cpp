@@ -1,43 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
+// ArC ONE driver. Protocol rules and their sources: docs/models.md, "ArC ONE host protocol".
 #include "device/arc_one.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 
 namespace ion::device {
 namespace {
 
-std::string itok(long v) { return std::to_string(v); }
-std::string ftok(double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.9f", v);
-  return buf;
-}
+using arc::float_token;
+using arc::int_token;
+
 std::string cell_name(const char* op, uint32_t w, uint32_t b) {
   return std::string(op) + " w=" + std::to_string(w) + " b=" + std::to_string(b);
 }
-bool plausible_ohm(float r) { return std::isfinite(r) && r > 0 && r <= 1e12f; }
+
+std::string joined(const std::vector<std::string>& tokens) {
+  std::string s;
+  for (const auto& t : tokens) s += (s.empty() ? "" : " ") + t;
+  return s;
+}
+
+Status check_options(const ArcOneOptions& o) {
+  auto bad = [](const std::string& m) { return error(Errc::out_of_range, "ArC ONE options: " + m); };
+  if (o.words < 1 || o.words > arc::kMaxLines || o.bits < 1 || o.bits > arc::kMaxLines)
+    return bad("words and bits must be in 1..32 (the board's array is 32 x 32)");
+  if (o.read_cycles < 1) return bad("read cycles must be >= 1");
+  if (o.read_mode < 0 || o.read_mode > 2) return bad("read mode must be 0 (classic), 1 (TIA) or 2 (TIA4P)");
+  if (o.session < 0 || o.session > 3) return bad("session mode must be in 0..3");
+  if (o.sneak_path < 0 || o.sneak_path > 1) return bad("sneak-path scheme must be 0 (V/3) or 1 (V/2)");
+  if (!std::isfinite(o.v_read) || std::fabs(o.v_read) > 12) return bad("read voltage must be within [-12, 12] V");
+  return Status::ok();
+}
 
 }  // namespace
 
 Result<std::unique_ptr<ArcOne>> ArcOne::connect(const std::string& port, const ArcOneOptions& opt) {
-  auto p = SerialPort::open(port, 921600);
+  ION_TRY(check_options(opt));
+  auto p = SerialPort::open(port, arc::kBaud);
   if (!p) return p.status();
   std::unique_ptr<ArcOne> a(new ArcOne(std::move(*p), opt));
-  ION_TRY(a->send({"0", itok(opt.read_cycles), itok(opt.words), itok(opt.bits), itok(opt.read_mode),
-                   itok(opt.session), itok(opt.sneak_path), ftok(opt.v_read)}));
-  auto line = a->port_.read_line(opt.reply_timeout * 5, 200);
-  if (!line) return a->fail(line.status(), "init (command 0)");
-  for (char c : *line)
-    if (!(c >= 0x20 && c < 0x7f) && c != '\r')
-      return error(Errc::corrupt, "ArC ONE on " + port + ": garbled init reply (non-text bytes): is this an ArC ONE?");
-  a->banner_ = *line;
+  ION_TRY(a->resync());
   return a;
 }
 
 Status ArcOne::send(std::initializer_list<std::string> tokens) {
-  for (const std::string& t : tokens) {
+  const std::vector<std::string> list(tokens);
+  sent_ = joined(list);
+  for (const std::string& t : list) {
     sleep_for(last_token_ + opt_.token_gap - monotonic_now());
     Status s = port_.write_all(t + "\n");
     last_token_ = monotonic_now();
@@ -49,47 +59,103 @@ Status ArcOne::send(std::initializer_list<std::string> tokens) {
 Status ArcOne::fail(Status s, const std::string& what) {
   if (s.code() == Errc::unavailable) dead_ = true;
   else need_resync_ = true;
-  const char* kind = s.code() == Errc::timeout ? "no complete reply" : s.code() == Errc::unavailable ? "board disconnected" : "error";
-  return error(s.code(), "ArC ONE on " + port_.path() + ": " + kind + " during " + what + ": " + s.message());
+  const char* kind = s.code() == Errc::timeout       ? "no complete reply"
+                     : s.code() == Errc::unavailable ? "board disconnected"
+                     : s.code() == Errc::corrupt     ? "garbled reply"
+                                                     : "error";
+  return error(s.code(), "ArC ONE on " + port_.path() + ": " + kind + " during " + what + " (sent '" + sent_ +
+                             "'): " + s.message());
 }
 
-Result<float> ArcOne::reply_float(const std::string& what, Duration timeout) {
+Duration ArcOne::busy_left() const { return std::max<Duration>(0, busy_until_ - monotonic_now()); }
+
+Result<float> ArcOne::reply_value(const std::string& what, Duration wait) {
   char b[4];
-  Status s = port_.read_exact(b, 4, timeout);
-  if (!s) return fail(s, what);
-  float v;
-  std::memcpy(&v, b, 4);  // little-endian on the wire and on every host ion supports
-  return v;
+  auto got = port_.read_upto(b, 4, wait);
+  if (!got) return fail(got.status(), what);
+  if (*got < 4)
+    return fail(error(Errc::timeout, "got " + std::to_string(*got) + " of 4 bytes within " + format_duration(wait)), what);
+  return arc::decode_float(b);
 }
 
-Status ArcOne::resync() {
-  auto dropped = port_.drain(20 * kMillisecond, 500 * kMillisecond);
-  if (!dropped) return fail(dropped.status(), "resynchronisation");
-  need_resync_ = false;
-  auto v = firmware_version();
-  if (!v) return error(v.status().code(), "resynchronisation failed: " + v.status().message());
-  return Status::ok();
+Result<double> ArcOne::reply_ohm(const std::string& what, Duration wait) {
+  auto r = reply_value(what, wait);
+  if (!r) return r.status();
+  if (!arc::plausible_ohm(*r))
+    return fail(error(Errc::corrupt, std::to_string(*r) + " is not a resistance"), what);
+  return double(*r);
 }
 
 Status ArcOne::begin(const std::string& what) {
   if (dead_) return error(Errc::unavailable, "ArC ONE on " + port_.path() + " is disconnected; cannot " + what);
-  if (need_resync_) return resync();
+  if (!need_resync_) return Status::ok();
+  if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ < opt_.resync_backoff)
+    return error(last_resync_.code(), "cannot " + what + ": the last resynchronisation, " +
+                                          format_duration(monotonic_now() - last_resync_at_) +
+                                          " ago, failed (next attempt " + format_duration(opt_.resync_backoff) +
+                                          " after it): " + last_resync_.message());
+  last_resync_ = resync();
+  last_resync_at_ = monotonic_now();
+  if (!last_resync_) return error(last_resync_.code(), "cannot " + what + ": resynchronisation failed: " + last_resync_.message());
   return Status::ok();
 }
 
-Result<double> ArcOne::firmware_version() {
+// Waits until the last command can have finished, then until the board has stopped talking.
+Status ArcOne::settle() {
+  sleep_for(busy_left());
+  auto dropped = port_.drain(opt_.quiet, opt_.drain_limit);
+  if (!dropped) return fail(dropped.status(), "resynchronisation (waiting for the board to go quiet)");
+  return Status::ok();
+}
+
+// `0` with the session configuration, its confirmation line (must read as 1), then `01`.
+Status ArcOne::initialise() {
+  ION_TRY(send({"0", int_token(opt_.read_cycles), int_token(opt_.words), int_token(opt_.bits),
+                int_token(opt_.read_mode), int_token(opt_.session), int_token(opt_.sneak_path),
+                float_token(opt_.v_read)}));
+  auto line = port_.read_line(opt_.confirm_timeout, 64);
+  if (!line) return fail(line.status(), "initialisation (waiting for the confirmation line)");
+  auto v = arc::parse_confirmation(*line);
+  if (!v) return fail(error(Errc::corrupt, v.status().message() + "; is this an ArC ONE?"), "initialisation");
+  if (*v != 1)
+    return fail(error(Errc::corrupt, "confirmation is " + std::to_string(*v) + ", expected 1"), "initialisation");
+  return send({"01", int_token(opt_.read_mode), float_token(opt_.v_read)});
+}
+
+Status ArcOne::resync() {
   if (dead_) return error(Errc::unavailable, "ArC ONE on " + port_.path() + " is disconnected");
+  need_resync_ = true;  // until every step below has succeeded
+  firmware_.reset();
+  ION_TRY(settle());
+  for (int i = 0; i < arc::kFillerCount; ++i) ION_TRY(send({std::string(arc::kFiller)}));
+  ION_TRY(send({"00"}));
+  sleep_for(opt_.reset_wait);
+  ION_TRY(settle());
+  ION_TRY(initialise());
+  need_resync_ = false;
+  return Status::ok();
+}
+
+Result<arc::FirmwareVersion> ArcOne::firmware_version(bool force) {
+  if (firmware_ && !force) return *firmware_;
+  ION_TRY(begin("read the firmware version"));
+  sleep_for(opt_.version_settle);
+  const Duration wait = busy_left() + opt_.version_timeout;
   ION_TRY(send({"999"}));
-  auto v = reply_float("firmware version (999)", opt_.reply_timeout);
-  if (!v) return v.status();
-  if (!std::isfinite(*v) || *v <= 0) return fail(error(Errc::corrupt, "not a version number"), "firmware version (999)");
-  return double(*v);
+  char b[4];
+  auto got = port_.read_upto(b, 4, wait);
+  if (!got) return fail(got.status(), "firmware version");
+  if (*got > 0 && *got < 4)
+    return fail(error(Errc::corrupt, "partial reply: " + std::to_string(*got) + " of 4 bytes"), "firmware version");
+  firmware_ = *got == 0 ? arc::FirmwareVersion{} : arc::decode_version(b);  // silence: no `999`
+  return *firmware_;
 }
 
 Status ArcOne::set_read(int read_mode, double v_read) {
-  ION_TRY(begin("set read mode"));
-  if (!std::isfinite(v_read) || std::fabs(v_read) > 5) return error(Errc::out_of_range, "read voltage must be within [-5, 5] V");
-  ION_TRY(send({"01", itok(read_mode), ftok(v_read)}));
+  if (read_mode < 0 || read_mode > 2) return error(Errc::out_of_range, "read mode must be 0, 1 or 2");
+  if (!std::isfinite(v_read) || std::fabs(v_read) > 12) return error(Errc::out_of_range, "read voltage must be within [-12, 12] V");
+  ION_TRY(begin("set the read mode"));
+  ION_TRY(send({"01", int_token(arc::update_read_mode(read_mode, v_read)), float_token(v_read)}));
   opt_.v_read = v_read, opt_.read_mode = read_mode;
   return Status::ok();
 }
@@ -98,19 +164,19 @@ Result<double> ArcOne::read(uint32_t w, uint32_t b) {
   ION_TRY(check_cell(w, b, opt_.words, opt_.bits));
   const std::string what = cell_name("read", w, b);
   ION_TRY(begin(what));
-  ION_TRY(send({"1", itok(w + 1), itok(b + 1)}));
-  auto r = reply_float(what, opt_.reply_timeout);
-  if (!r) return r.status();
-  if (!plausible_ohm(*r)) return fail(error(Errc::corrupt, "garbled reply " + std::to_string(*r) + " is not a resistance"), what);
-  return double(*r);
+  const Duration wait = busy_left() + opt_.reply_timeout;
+  ION_TRY(send({"1", int_token(w + 1), int_token(b + 1)}));
+  return reply_ohm(what, wait);
 }
 
 Status ArcOne::pulse(uint32_t w, uint32_t b, double v, Duration width) {
   ION_TRY(check_cell(w, b, opt_.words, opt_.bits));
   ION_TRY(check_pulse(v, width));
   ION_TRY(begin(cell_name("pulse", w, b)));
-  ION_TRY(send({"02", itok(w + 1), itok(b + 1)}));
-  return send({"04", ftok(v), ftok(to_seconds(width))});
+  ION_TRY(send({"02", int_token(w + 1), int_token(b + 1)}));
+  ION_TRY(send({"04", float_token(v), arc::width_token(width)}));
+  busy_until_ = std::max(busy_until_, monotonic_now()) + width;
+  return Status::ok();
 }
 
 Result<double> ArcOne::pulse_read(uint32_t w, uint32_t b, double v, Duration width) {
@@ -118,28 +184,23 @@ Result<double> ArcOne::pulse_read(uint32_t w, uint32_t b, double v, Duration wid
   ION_TRY(check_pulse(v, width));
   const std::string what = cell_name("pulse-read", w, b);
   ION_TRY(begin(what));
-  ION_TRY(send({"3", itok(w + 1), itok(b + 1), ftok(v), ftok(to_seconds(width))}));
-  auto r = reply_float(what, opt_.reply_timeout);
-  if (!r) return r.status();
-  if (!plausible_ohm(*r)) return fail(error(Errc::corrupt, "garbled reply " + std::to_string(*r) + " is not a resistance"), what);
-  return double(*r);
+  const Duration wait = busy_left() + width + opt_.reply_timeout;
+  ION_TRY(send({"3", int_token(w + 1), int_token(b + 1), float_token(v), arc::width_token(width)}));
+  return reply_ohm(what, wait);
 }
 
 Result<std::vector<double>> ArcOne::read_all() {
   ION_TRY(begin("read all"));
-  ION_TRY(send({"2"}));
-  const size_t n = size_t(opt_.words) * opt_.bits;
-  std::string raw(n * 4, '\0');
-  Status s = port_.read_exact(raw.data(), raw.size(), opt_.read_all_timeout);
-  if (!s) return fail(s, "read all (" + std::to_string(n) + " values)");
-  std::vector<double> out(n);
-  for (size_t i = 0; i < n; ++i) {
-    float v;
-    std::memcpy(&v, raw.data() + 4 * i, 4);
-    if (!plausible_ohm(v))
-      return fail(error(Errc::corrupt, "value " + std::to_string(i) + " = " + std::to_string(v) + " is not a resistance"),
-                  "read all");
-    out[i] = v;
+  Duration wait = busy_left() + opt_.reply_timeout;
+  ION_TRY(send({"2", "1", int_token(opt_.words), int_token(opt_.bits)}));
+  std::vector<double> out(size_t(opt_.words) * opt_.bits);
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto r = reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) + " (" +
+                           cell_name("", uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)).substr(1) + ")",
+                       wait);
+    if (!r) return r.status();
+    out[i] = *r;
+    wait = opt_.reply_timeout;  // each further value within reply_timeout of the one before
   }
   return out;
 }

@@ -2,6 +2,8 @@
 #include "device/serial.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <poll.h>
 #include <termios.h>
 #include <unistd.h>
@@ -21,6 +23,21 @@ speed_t baud_constant(int baud) {
     case 921600: return B921600;
     default: return B0;
   }
+}
+
+// A Unix98 pseudo-terminal slave (the test boards): Linux keeps no parity bit on those.
+bool pseudo_terminal(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143;
+}
+
+// The port now runs raw at `sp`, 8 data bits, 1 stop bit, even parity (none on a pty).
+bool applied(int fd, speed_t sp) {
+  termios got{};
+  if (tcgetattr(fd, &got) != 0) return false;
+  const bool even = (got.c_cflag & PARENB) && !(got.c_cflag & PARODD);
+  return cfgetispeed(&got) == sp && cfgetospeed(&got) == sp && (got.c_cflag & CSIZE) == CS8 &&
+         !(got.c_cflag & CSTOPB) && !(got.c_lflag & ICANON) && (even || pseudo_terminal(fd));
 }
 
 }  // namespace
@@ -56,10 +73,14 @@ Result<SerialPort> SerialPort::open(const std::string& path, int baud) {
   t.c_cc[VTIME] = 0;
   cfsetispeed(&t, sp);
   cfsetospeed(&t, sp);
-  if (tcsetattr(fd, TCSANOW, &t) != 0) {
-    const std::string why = std::strerror(errno);
+  // tcsetattr succeeds when any of the changes was applied and fails when none was (POSIX), so
+  // what counts is the read-back state.
+  const int set = tcsetattr(fd, TCSANOW, &t);
+  const int set_errno = errno;
+  if (!applied(fd, sp)) {
     ::close(fd);
-    return error(Errc::io_error, "cannot configure '" + path + "' as 8E1: " + why);
+    return error(Errc::io_error, "cannot configure '" + path + "' as 8E1 at " + std::to_string(baud) +
+                                     " baud" + (set != 0 ? std::string(": ") + std::strerror(set_errno) : ""));
   }
   tcflush(fd, TCIOFLUSH);
   return SerialPort(fd, path);
@@ -91,22 +112,27 @@ Status SerialPort::write_all(std::string_view bytes) {
   return Status::ok();
 }
 
-Status SerialPort::read_exact(char* out, size_t n, Duration timeout) {
+Result<size_t> SerialPort::read_upto(char* out, size_t n, Duration timeout) {
   const Time deadline = monotonic_now() + timeout;
   size_t got = 0;
   while (got < n) {
     const Duration left = deadline - monotonic_now();
-    if (left <= 0)
-      return error(Errc::timeout, "got " + std::to_string(got) + " of " + std::to_string(n) + " bytes");
+    if (left <= 0) return got;
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, int((left + kMillisecond - 1) / kMillisecond));
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) continue;
+    if (r <= 0) continue;  // timeout: re-check the deadline; EINTR: retry
     const ssize_t k = ::read(fd_, out + got, n - got);
     if (k > 0) { got += size_t(k); continue; }
     if (k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     return error(Errc::unavailable, std::string("disconnected (") + (k == 0 ? "end of file" : std::strerror(errno)) + ")");
   }
+  return got;
+}
+
+Status SerialPort::read_exact(char* out, size_t n, Duration timeout) {
+  auto got = read_upto(out, n, timeout);
+  if (!got) return got.status();
+  if (*got < n) return error(Errc::timeout, "got " + std::to_string(*got) + " of " + std::to_string(n) + " bytes");
   return Status::ok();
 }
 
@@ -115,7 +141,11 @@ Result<std::string> SerialPort::read_line(Duration timeout, size_t max_len) {
   std::string line;
   char c = 0;
   while (line.size() <= max_len) {
-    ION_TRY(read_exact(&c, 1, deadline - monotonic_now()));
+    auto got = read_upto(&c, 1, deadline - monotonic_now());
+    if (!got) return got.status();
+    if (*got == 0)
+      return error(Errc::timeout, "no complete line within " + format_duration(timeout) + " (" +
+                                      std::to_string(line.size()) + " bytes received)");
     if (c == '\n') return line;
     line += c;
   }
@@ -136,7 +166,8 @@ Result<size_t> SerialPort::drain(Duration quiet, Duration limit) {
     if (k < 0 && errno == EAGAIN) continue;
     return error(Errc::unavailable, "serial port '" + path_ + "' disconnected");
   }
-  return dropped;
+  return error(Errc::timeout, "line still busy after " + format_duration(limit) + " (" + std::to_string(dropped) +
+                                  " bytes discarded)");
 }
 
 }  // namespace ion::device

@@ -21,12 +21,15 @@ class SerialPort {
   ~SerialPort();
 
   Status write_all(std::string_view bytes);
-  // Exactly n bytes before `timeout` elapses.
+  // Up to n bytes: returns as soon as n have arrived, or how many arrived when `timeout` elapsed.
+  Result<size_t> read_upto(char* out, size_t n, Duration timeout);
+  // Exactly n bytes before `timeout` elapses (Errc::timeout names how many arrived).
   Status read_exact(char* out, size_t n, Duration timeout);
   // One '\n'-terminated line (without the newline), at most max_len bytes.
   Result<std::string> read_line(Duration timeout, size_t max_len);
-  // Discards input until the line has been quiet for `quiet` (bounded by `limit`).
-  // Returns the number of bytes discarded, or an error if the port hung up.
+  // Discards input until the line has been quiet for `quiet`. Returns the number of bytes
+  // discarded; Errc::timeout if the line was still busy after `limit`, Errc::unavailable if the
+  // port hung up.
   Result<size_t> drain(Duration quiet, Duration limit);
   const std::string& path() const { return path_; }
 
