@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
-// resistance after every pulse; `ion device sweep` for I–V loops; `ion device list`;
+// resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops; `ion device list`;
 // `ion bench device` for pulse-update throughput.
 #include <cstdio>
 #include <fstream>
@@ -86,23 +86,40 @@ void run_pulses_model(const ModelOpts& o, const std::vector<device::PulseStep>& 
   if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + ": resistance after each pulse", "pulse", "resistance (ohm)");
 }
 
-void run_pulses_arc(const std::string& port, uint32_t w, uint32_t b, const ModelOpts& o,
-                    const std::vector<device::PulseStep>& prog) {
+std::unique_ptr<device::ArcOne> connect_arc(const std::string& port, const ModelOpts& o) {
   device::ArcOneOptions opt;
   opt.v_read = read_voltage(o);
-  auto arc = value_or_throw(device::ArcOne::connect(port, opt), "--arc");
+  return value_or_throw(device::ArcOne::connect(port, opt), "--arc");
+}
+
+// The initial read of the cell (row 0), then one pulse-then-read per pulse of the program.
+void run_pulses_arc(device::ArcOne& arc, uint32_t w, uint32_t b, const ModelOpts& o,
+                    const std::vector<device::PulseStep>& prog) {
   device::SvgSeries svg;
   std::printf("pulse,voltage_v,width_s,resistance_ohm\n");
-  const double r0 = value_or_throw(arc->read(w, b), "read");
+  const double r0 = value_or_throw(arc.read(w, b), "read");
   std::printf("0,0,0,%.10g\n", r0);
   size_t n = 0;
   for (const auto& s : prog)
     for (uint32_t k = 0; k < s.count; ++k) {
-      const double r = value_or_throw(arc->pulse_read(w, b, s.v, s.width), "pulse " + std::to_string(n + 1));
+      const double r = value_or_throw(arc.pulse_read(w, b, s.v, s.width), "pulse " + std::to_string(n + 1));
       std::printf("%zu,%g,%g,%.10g\n", ++n, s.v, to_seconds(s.width), r);
       svg.x.push_back(double(n)), svg.y.push_back(r);
     }
   if (!o.svg.empty()) write_svg(o.svg, svg, "ArC ONE: resistance after each pulse", "pulse", "resistance (ohm)");
+}
+
+// Every cell, word-major, 0-based like --word/--bit.
+void run_read_all_arc(device::ArcOne& arc) {
+  const auto all = value_or_throw(arc.read_all(), "read all");
+  std::printf("word,bit,resistance_ohm\n");
+  for (size_t i = 0; i < all.size(); ++i) std::printf("%zu,%zu,%.10g\n", i / arc.bits(), i % arc.bits(), all[i]);
+}
+
+void print_firmware(device::ArcOne& arc) {
+  const auto v = value_or_throw(arc.firmware_version(), "firmware version");
+  if (v.reported()) std::printf("ArC ONE firmware %d.%d\n", v.major, v.minor);
+  else std::printf("ArC ONE firmware does not report its version (it does not answer 999; firmware before 9.3)\n");
 }
 
 void run_sweep(const ModelOpts& o, const std::string& wave_text, int points, bool csv) {
@@ -152,26 +169,48 @@ void run_bench(uint32_t size, double seconds, uint64_t seed) {
                 static_cast<unsigned long long>(r.updates), r.seconds, r.updates_per_s, r.ratio_to_baseline);
 }
 
+struct DeviceArgs {
+  ModelOpts o;
+  std::string pulses, arc;
+  uint32_t word = 0, bit = 0;
+  bool read_all = false, firmware = false;
+};
+
+void check_device_args(const DeviceArgs& d) {
+  if (d.arc.empty() && (d.read_all || d.firmware)) throw CliError("--read-all and --firmware need --arc PORT", 2);
+  if ((d.read_all || d.firmware) && !d.pulses.empty()) throw CliError("--read-all and --firmware do not take --pulses", 2);
+  if (d.read_all && d.firmware) throw CliError("--read-all and --firmware are separate actions; give one", 2);
+  if (d.arc.empty() && d.pulses.empty()) throw CliError("ion device: --pulses is required (e.g. --pulses \"+0.8V,100us*20\")", 2);
+  if (!d.arc.empty() && (!d.o.r0.empty() || !d.o.params.empty())) throw CliError("--r0/--param apply to models, not to --arc", 2);
+}
+
+// A model with a pulse program; or an ArC ONE: the cell's read and a pulse program (both
+// optional), its whole array, or its firmware version.
+void run_device(const DeviceArgs& d) {
+  check_device_args(d);
+  const auto prog = d.pulses.empty() ? std::vector<device::PulseStep>{}
+                                     : value_or_throw(device::parse_pulse_program(d.pulses), "--pulses");
+  if (d.arc.empty()) return run_pulses_model(d.o, prog);
+  auto board = connect_arc(d.arc, d.o);
+  if (d.firmware) return print_firmware(*board);
+  if (d.read_all) return run_read_all_arc(*board);
+  run_pulses_arc(*board, d.word, d.bit, d.o, prog);
+}
+
 }  // namespace
 
 void add_device_command(CLI::App& app) {
   auto* dev = app.add_subcommand("device", "memristor models and instruments: apply a pulse program, print CSV");
-  auto o = std::make_shared<ModelOpts>();
-  auto pulses = std::make_shared<std::string>();
-  auto arc = std::make_shared<std::string>();
-  auto cell = std::make_shared<std::vector<uint32_t>>(std::vector<uint32_t>{0, 0});
-  add_model_options(dev, *o);
-  dev->add_option("--pulses", *pulses, "pulse program, e.g. \"+0.8V,100us*20;-0.8V,100us*20\"");
-  dev->add_option("--arc", *arc, "use a real ArC ONE on this serial port instead of a model");
-  dev->add_option("--word", (*cell)[0], "word line for --arc (0-based)");
-  dev->add_option("--bit", (*cell)[1], "bit line for --arc (0-based)");
-  dev->callback([dev, o, pulses, arc, cell] {
-    if (!dev->get_subcommands().empty()) return;
-    if (pulses->empty()) throw CliError("ion device: --pulses is required (e.g. --pulses \"+0.8V,100us*20\")", 2);
-    const auto prog = value_or_throw(device::parse_pulse_program(*pulses), "--pulses");
-    if (arc->empty()) return run_pulses_model(*o, prog);
-    if (!o->r0.empty() || !o->params.empty()) throw CliError("--r0/--param apply to models, not to --arc", 2);
-    run_pulses_arc(*arc, (*cell)[0], (*cell)[1], *o, prog);
+  auto d = std::make_shared<DeviceArgs>();
+  add_model_options(dev, d->o);
+  dev->add_option("--pulses", d->pulses, "pulse program, e.g. \"+0.8V,100us*20;-0.8V,100us*20\"");
+  dev->add_option("--arc", d->arc, "use a real ArC ONE on this serial port instead of a model");
+  dev->add_option("--word", d->word, "word line for --arc (0-based)");
+  dev->add_option("--bit", d->bit, "bit line for --arc (0-based)");
+  dev->add_flag("--read-all", d->read_all, "with --arc: read every cell, print word,bit,resistance_ohm");
+  dev->add_flag("--firmware", d->firmware, "with --arc: print the board's firmware version (only)");
+  dev->callback([dev, d] {
+    if (dev->get_subcommands().empty()) run_device(*d);
   });
 
   auto* sweep = dev->add_subcommand("sweep", "I-V loop of a model under a periodic voltage");

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "arc_emulator.hpp"
+#include "arc_fixture.hpp"
 #include "../common/run_command.hpp"
 
 namespace {
@@ -91,10 +91,10 @@ TEST(DeviceCli, ListShowsEveryModel) {
   EXPECT_NE(r.text.find("tiox-dut2"), std::string::npos);
 }
 
+// `ion device --arc` with its real defaults (1 s reset wait, 7 s confirmation timeout) against the
+// strict emulated board (its default 300 ms boot time): read and pulse-then-read.
 TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
-  ion::device::CrossbarConfig board;
-  board.model = "compact";
-  ion::device::testing::ArcEmulator e(board);
+  ion::device::testing::ArcEmulator e(ion::device::testing::compact_array());
   const IonRun r = ion("--arc " + e.slave_path() + " --word 2 --bit 3 --pulses \"+1V,100us*3;-1V,100us*2\"");
   ASSERT_EQ(r.code, 0) << r.text;
   const auto rows = csv_rows(r.text);
@@ -103,9 +103,63 @@ TEST(DeviceCli, ArcOneOverAPseudoTerminal) {
   EXPECT_GT(rows[3][3], rows[2][3]);
   EXPECT_LT(rows[5][3], rows[4][3]);
   EXPECT_NEAR(rows[5][3], e.state_ohm(2, 3), 1e-2);
+  const IonRun read_only = ion("--arc " + e.slave_path() + " --word 2 --bit 3");  // the same board, reconnected
+  ASSERT_EQ(read_only.code, 0) << read_only.text;
+  const auto one = csv_rows(read_only.text);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_NEAR(one[0][3], e.state_ohm(2, 3), 1e-2);
   const IonRun bad = ion("--arc /dev/nonexistent-arc --pulses +1V,1us");
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.text.find("cannot open serial port '/dev/nonexistent-arc'"), std::string::npos) << bad.text;
+}
+
+// `--read-all` prints the board's whole array, word-major, one CSV row per cell.
+TEST(DeviceCli, ArcReadAllPrintsTheArrayAsCsv) {
+  ion::device::testing::ArcEmulator e(ion::device::testing::distinct_array());
+  const IonRun r = ion("--arc " + e.slave_path() + " --read-all");
+  ASSERT_EQ(r.code, 0) << r.text;
+  EXPECT_EQ(r.text.rfind("word,bit,resistance_ohm\n", 0), 0u) << r.text.substr(0, 200);
+  const auto rows = csv_rows(r.text);
+  ASSERT_EQ(rows.size(), 1024u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 3u);
+    EXPECT_EQ(rows[i][0], double(i / 32));
+    EXPECT_EQ(rows[i][1], double(i % 32));
+    EXPECT_NEAR(rows[i][2], e.state_ohm(uint32_t(i / 32), uint32_t(i % 32)), 1e-3 * rows[i][2]);
+  }
+  for (const char* args : {"--read-all", "--arc X --read-all --pulses +1V,1us", "--arc X --read-all --firmware"}) {
+    const IonRun bad = ion(args);
+    EXPECT_EQ(bad.code, 2) << args << "\n" << bad.text;
+  }
+}
+
+// A board left mid-command by an earlier program, with a firmware that has no `999`: the CLI
+// brings it up, reads, pulses, reads the array and reports the missing version.
+TEST(DeviceCli, ArcSurvivesABoardLeftMidCommandWithoutVersionCommand) {
+  ion::device::testing::ArcBoardOptions bo;
+  bo.array = ion::device::testing::compact_array();
+  bo.firmware.reset();
+  bo.left_mid_command = {"2", "1"};  // a read-all waiting for its word and bit counts
+  ion::device::testing::ArcEmulator e(bo);
+  const IonRun fw = ion("--arc " + e.slave_path() + " --firmware");
+  ASSERT_EQ(fw.code, 0) << fw.text;
+  EXPECT_NE(fw.text.find("does not report its version"), std::string::npos) << fw.text;
+  const IonRun r = ion("--arc " + e.slave_path() + " --word 4 --bit 5 --pulses \"+1V,1ms*2\"");
+  ASSERT_EQ(r.code, 0) << r.text;
+  const auto rows = csv_rows(r.text);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_GT(rows[2][3], rows[0][3]);
+  EXPECT_NEAR(rows[2][3], e.state_ohm(4, 5), 1e-2);
+  const IonRun all = ion("--arc " + e.slave_path() + " --read-all");
+  ASSERT_EQ(all.code, 0) << all.text;
+  EXPECT_NEAR(csv_rows(all.text)[4 * 32 + 5][2], e.state_ohm(4, 5), 1e-2);
+}
+
+TEST(DeviceCli, ArcFirmwareVersion) {
+  ion::device::testing::ArcEmulator e(ion::device::testing::compact_array());
+  const IonRun fw = ion("--arc " + e.slave_path() + " --firmware");
+  ASSERT_EQ(fw.code, 0) << fw.text;
+  EXPECT_EQ(fw.text, "ArC ONE firmware 9.3\n");
 }
 
 }  // namespace
