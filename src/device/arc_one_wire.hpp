@@ -15,9 +15,10 @@ namespace ion::device::arc {
 inline constexpr int kBaud = 921600;
 inline constexpr uint32_t kMaxLines = 32;   // the board's array is 32 x 32
 // Resynchronisation filler: an unknown command when the board is idle (ignored), the number 0
-// when the board is waiting for an argument. 16 of them complete any argument list of up to 15
-// tokens (the host protocol's longest, `0`, has 7). See docs/models.md "Resynchronisation".
-inline constexpr std::string_view kFiller = "0.0";
+// when the board is waiting for an argument, whichever way it reads numbers (C atoi/atof/strtol,
+// Python int()/float()). 16 of them complete any argument list of up to 15 tokens (the host
+// protocol's longest, `0`, has 7). See docs/models.md "Resynchronisation".
+inline constexpr std::string_view kFiller = "+0";
 inline constexpr int kFillerCount = 16;
 
 std::string int_token(long v);         // "%d"

@@ -58,7 +58,7 @@ inline std::vector<std::string> commands(const ArcEmulator& e) {
   e.quiesce();
   std::vector<std::string> out;
   for (const auto& l : e.log())
-    if (l != "? 0.0") out.push_back(l);
+    if (l != "? " + std::string(arc::kFiller)) out.push_back(l);
   return out;
 }
 
