@@ -11,9 +11,8 @@ namespace {
 using arc::float_token;
 using arc::int_token;
 
-std::string cell_name(const char* op, uint32_t w, uint32_t b) {
-  return std::string(op) + " w=" + std::to_string(w) + " b=" + std::to_string(b);
-}
+std::string cell_text(uint32_t w, uint32_t b) { return "w=" + std::to_string(w) + " b=" + std::to_string(b); }
+std::string cell_name(const char* op, uint32_t w, uint32_t b) { return std::string(op) + " " + cell_text(w, b); }
 
 std::string joined(const std::vector<std::string>& tokens) {
   std::string s;
@@ -196,7 +195,7 @@ Result<std::vector<double>> ArcOne::read_all() {
   std::vector<double> out(size_t(opt_.words) * opt_.bits);
   for (size_t i = 0; i < out.size(); ++i) {
     auto r = reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) + " (" +
-                           cell_name("", uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)).substr(1) + ")",
+                           cell_text(uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)) + ")",
                        wait);
     if (!r) return r.status();
     out[i] = *r;

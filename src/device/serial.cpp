@@ -120,20 +120,13 @@ Result<size_t> SerialPort::read_upto(char* out, size_t n, Duration timeout) {
     if (left <= 0) return got;
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, int((left + kMillisecond - 1) / kMillisecond));
-    if (r <= 0) continue;  // timeout: re-check the deadline; EINTR: retry
+    if (r == 0 || (r < 0 && errno == EINTR)) continue;  // re-check the deadline
     const ssize_t k = ::read(fd_, out + got, n - got);
     if (k > 0) { got += size_t(k); continue; }
     if (k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     return error(Errc::unavailable, std::string("disconnected (") + (k == 0 ? "end of file" : std::strerror(errno)) + ")");
   }
   return got;
-}
-
-Status SerialPort::read_exact(char* out, size_t n, Duration timeout) {
-  auto got = read_upto(out, n, timeout);
-  if (!got) return got.status();
-  if (*got < n) return error(Errc::timeout, "got " + std::to_string(*got) + " of " + std::to_string(n) + " bytes");
-  return Status::ok();
 }
 
 Result<std::string> SerialPort::read_line(Duration timeout, size_t max_len) {

@@ -2,7 +2,8 @@
 #pragma once
 // A raw serial port (termios): 8 data bits, even parity, 1 stop bit, no flow control.
 // Reads are bounded by deadlines (poll); a hang-up, EOF or EIO is reported as Errc::unavailable,
-// a missed deadline as Errc::timeout. Owns its file descriptor; movable, not copyable.
+// a missed deadline as Errc::timeout (read_upto: as a short count). Owns its file descriptor;
+// movable, not copyable.
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,6 @@ class SerialPort {
   Status write_all(std::string_view bytes);
   // Up to n bytes: returns as soon as n have arrived, or how many arrived when `timeout` elapsed.
   Result<size_t> read_upto(char* out, size_t n, Duration timeout);
-  // Exactly n bytes before `timeout` elapses (Errc::timeout names how many arrived).
-  Status read_exact(char* out, size_t n, Duration timeout);
   // One '\n'-terminated line (without the newline), at most max_len bytes.
   Result<std::string> read_line(Duration timeout, size_t max_len);
   // Discards input until the line has been quiet for `quiet`. Returns the number of bytes

@@ -267,7 +267,7 @@ void ArcEmulator::reply_bytes(std::string out) {
     case Fault::silent: return;
     case Fault::hangup: return hangup();
     case Fault::garbage: out = std::string("\xff\xff\xff\x7f", 4) + "junk"; break;
-    case Fault::late: nap(400 * kMillisecond); break;
+    case Fault::late: nap(kSecond); break;
     case Fault::partial_then_hangup:
       send_raw(out.substr(0, 2));
       nap(20 * kMillisecond);

@@ -48,7 +48,7 @@ class ArcEmulator {
     none,
     silent,               // the next reply (or confirmation line) is never sent
     garbage,              // the next reply decodes to NaN and is followed by stray bytes
-    late,                 // the next reply is sent 400 ms late (the board is busy meanwhile)
+    late,                 // the next reply is sent 1 s late (the board is busy meanwhile)
     partial_then_hangup,  // 2 of 4 bytes, then the master closes (board unplugged)
     hangup,               // the master closes when the next reply is due
     drop_token,           // the next token is lost on the line: the board is left mid-command

@@ -29,14 +29,14 @@ inline CrossbarConfig distinct_array() {
 inline ArcBoardOptions fast_board(const CrossbarConfig& array = compact_array()) {
   ArcBoardOptions o;
   o.array = array;
-  o.boot_time = 50 * kMillisecond;
+  o.boot_time = 20 * kMillisecond;
   return o;
 }
 
 inline ArcOneOptions fast() {
   ArcOneOptions o;
-  o.reply_timeout = 100 * kMillisecond;
-  o.reset_wait = 100 * kMillisecond;  // > fast_board().boot_time
+  o.reply_timeout = 300 * kMillisecond;  // generous: the machine running the tests may be loaded
+  o.reset_wait = 150 * kMillisecond;  // > fast_board().boot_time, with room for a slow emulator thread
   o.confirm_timeout = 500 * kMillisecond;
   o.version_settle = 10 * kMillisecond;
   o.version_timeout = 300 * kMillisecond;

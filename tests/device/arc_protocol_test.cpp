@@ -158,7 +158,7 @@ TEST(ArcProtocol, InitialisationWaitsForTheBoardToReboot) {
   ASSERT_FALSE(early.is_ok());
   EXPECT_EQ(early.status().code(), Errc::timeout) << early.status().message();
   EXPECT_NE(commands(e).back().find("lost"), std::string::npos);
-  o.reset_wait = 400_ms;
+  o.reset_wait = 700_ms;
   auto a = connect(e, o);
   ASSERT_TRUE(a);
   EXPECT_TRUE(a->read(0, 0).is_ok());
@@ -216,12 +216,12 @@ TEST(ArcProtocol, PulseReadWaitsForThePulseWidth) {
   auto a = connect(e);
   ASSERT_TRUE(a);
   const Time t0 = monotonic_now();
-  auto r = a->pulse_read(2, 2, 0.8, 500_ms);  // 5x the reply timeout
+  auto r = a->pulse_read(2, 2, 0.8, 1_s);  // longer than the reply timeout (300 ms)
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
-  EXPECT_GE(monotonic_now() - t0, 500_ms);
+  EXPECT_GE(monotonic_now() - t0, 1_s);
   EXPECT_FLOAT_EQ(float(*r), float(e.state_ohm(2, 2)));
   EXPECT_NE(*r, 7000.0);
-  EXPECT_EQ(commands(e).back(), "3 3 3 0.800000 0.500000");
+  EXPECT_EQ(commands(e).back(), "3 3 3 0.800000 1.000000");
 }
 
 // A pulse (`02` + `04`) keeps the board busy for its width: the next reply comes after it.
@@ -229,7 +229,7 @@ TEST(ArcProtocol, ReadAfterAPulseWaitsForThePulseToEnd) {
   ArcEmulator e(fast_board());
   auto a = connect(e);
   ASSERT_TRUE(a);
-  ASSERT_TRUE(a->pulse(5, 6, -0.8, 400_ms).is_ok());
+  ASSERT_TRUE(a->pulse(5, 6, -0.8, 1_s).is_ok());  // longer than the reply timeout (300 ms)
   auto r = a->read(5, 6);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_FLOAT_EQ(float(*r), float(e.state_ohm(5, 6)));
@@ -237,7 +237,7 @@ TEST(ArcProtocol, ReadAfterAPulseWaitsForThePulseToEnd) {
   const auto c = commands(e);
   ASSERT_GE(c.size(), 3u);
   EXPECT_EQ(c[c.size() - 3], "02 6 7");
-  EXPECT_EQ(c[c.size() - 2], "04 -0.800000 0.400000");
+  EXPECT_EQ(c[c.size() - 2], "04 -0.800000 1.000000");
 }
 
 // A token lost on the line leaves the board mid-command (here the lost `1` turns the cell
@@ -291,13 +291,11 @@ TEST(ArcProtocol, FailedResynchronisationBacksOff) {
   EXPECT_NE(failed.status().message().find("cannot read w=0 b=0: resynchronisation failed"), std::string::npos)
       << failed.status().message();
   const size_t tokens = e.tokens();
-  const Time t0 = monotonic_now();
   auto fast_fail = a->read_all();
   ASSERT_FALSE(fast_fail.is_ok());
-  EXPECT_LT(monotonic_now() - t0, 100_ms);  // an upper bound: no resynchronisation was tried
   EXPECT_NE(fast_fail.status().message().find("the last resynchronisation"), std::string::npos)
       << fast_fail.status().message();
-  EXPECT_EQ(e.tokens(), tokens);
+  EXPECT_EQ(e.tokens(), tokens);  // no resynchronisation was tried during the back-off
   e.mute(false);
   sleep_for(400_ms);
   auto r = a->read(0, 0);

@@ -72,7 +72,7 @@ TEST(ArcOne, LateReplyIsDiscardedNotMisattributed) {
   ASSERT_TRUE(a->pulse(1, 1, 1.5, 1_ms).is_ok());
   e.inject(ArcEmulator::Fault::late);
   EXPECT_EQ(a->read(1, 1).status().code(), Errc::timeout);
-  sleep_for(800_ms);  // the stale reply (sent 400 ms after the command) has arrived by now
+  sleep_for(1300_ms);  // the stale reply (sent 1 s after the command) has arrived by now
   auto r = a->read(0, 0);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_FLOAT_EQ(float(*r), 7000.f);  // cell (0,0), not the stale (1,1) value
