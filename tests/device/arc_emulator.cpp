@@ -124,11 +124,11 @@ void ArcEmulator::run() {
   while (!stop_.load() && master_.load() >= 0) {
     pollfd p{master_.load(), POLLIN, 0};
     if (::poll(&p, 1, 10) <= 0) continue;
+    working_.store(true);  // before read(): quiesce() must never see the bytes neither unread nor taken
     const ssize_t k = ::read(p.fd, buf, sizeof buf);
-    if (k <= 0) { sleep_for(kMillisecond); continue; }  // no slave open yet: EIO
-    working_.store(true);
-    take_bytes(buf, size_t(k));
+    if (k > 0) take_bytes(buf, size_t(k));
     working_.store(false);
+    if (k <= 0) sleep_for(kMillisecond);  // no slave open yet: EIO
   }
 }
 
