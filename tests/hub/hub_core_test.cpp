@@ -89,6 +89,7 @@ TEST(HubCore, HighPreRateAtPostEventPotentiates) {
   EXPECT_EQ(hub.counters().potentiations, 1u);
   ASSERT_EQ(up.size(), 2u);
   EXPECT_EQ(up[1].action, PlasticityAction::potentiate);
+  EXPECT_EQ(up[1].t, 2_s + 50_ms);  // stamped when the device was pulsed, after the 2 s post spike
   EXPECT_NEAR(up[1].resistance_ohm, 5400.0, 1e-3);
   EXPECT_GT(up[1].weight, up[0].weight);
   hub.on_spike(Spike{kPre, 3_s}, fwd);
@@ -102,9 +103,10 @@ TEST(HubCore, LowPreRateDepresses) {
   std::vector<SynapticInput> fwd;
   hub.on_spike(Spike{kPre, 1_s}, fwd);
   hub.on_spike(Spike{kBio, 1500_ms}, fwd);
-  hub.drain(up);
+  hub.drain(1502_ms, up);
   EXPECT_EQ(hub.counters().depressions, 1u);
   ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].t, 1502_ms);
   EXPECT_NEAR(up[0].resistance_ohm, 6600.0, 1e-3);
 }
 
@@ -135,8 +137,25 @@ TEST(HubCore, DeviceErrorsAreCountedAndKeepTheWeight) {
   hub.read_all(0, up);
   xb.fail = true;
   hub.on_spike(Spike{kBio, 1_s}, fwd);
-  hub.drain(up);
+  hub.drain(1_s, up);
   EXPECT_EQ(hub.counters().device_errors, 1u);
   EXPECT_EQ(up.size(), 1u);
   EXPECT_FLOAT_EQ(hub.weight(0), 0.6f);
+}
+
+TEST(HubCore, NoRateDecisionBeforeTheFirstWindowHasFilled) {
+  // A post spike 300 ms into the run sees an SRDP window that reaches before experiment time 0:
+  // the rule must not call that a low rate (the BAsyn fault: LTD on a half-observed window).
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 10_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  hub.on_spike(Spike{kBio, 300_ms}, fwd);
+  hub.on_spike(Spike{kBio, 1_s}, fwd);  // the first post spike with a whole window behind it
+  hub.drain(1100_ms, up);
+  EXPECT_EQ(hub.counters().withheld, 1u);
+  EXPECT_EQ(hub.counters().depressions, 1u);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].t, 1100_ms);
+  EXPECT_EQ(xb.pulses, 1);
 }

@@ -67,6 +67,18 @@ TEST(Srdp, WindowForgetsOldSpikes) {
   EXPECT_EQ(r.on_post(2_s), PlasticityAction::depress);
 }
 
+TEST(Srdp, NoDecisionWhileTheFirstWindowIsFilling) {
+  // Experiment time starts at 0: a window [t - 1 s, t) with t < 1 s was not fully observed.
+  PlasticityRule fresh(srdp());
+  EXPECT_FALSE(fresh.history_complete(999_ms));
+  EXPECT_EQ(fresh.on_post(200_ms), PlasticityAction::read);  // 0 pre spikes, but only 200 ms seen
+  PlasticityRule r(srdp());
+  for (int i = 0; i < 25; ++i) r.on_pre(i * 20_ms);  // 25 spikes in [0, 480 ms]: a 50 Hz burst
+  EXPECT_EQ(r.on_post(900_ms), PlasticityAction::read);
+  EXPECT_TRUE(r.history_complete(1_s));
+  EXPECT_EQ(r.on_post(1_s), PlasticityAction::potentiate);
+}
+
 TEST(Srdp, PreSpikeAtPostTimeIsNotCounted) {
   PlasticityRule r(srdp());
   r.on_pre(1_s);

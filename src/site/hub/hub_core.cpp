@@ -38,21 +38,22 @@ void HubCore::on_spike(const Spike& s, std::vector<SynapticInput>& forward) {
 }
 
 void HubCore::advance(Time now_exp, std::vector<WeightUpdate>& updates) {
-  orderer_.release(now_exp, [&](const Spike& s) { apply_rule(s, updates); });
+  orderer_.release(now_exp, [&](const Spike& s) { apply_rule(s, now_exp, updates); });
 }
 
-void HubCore::drain(std::vector<WeightUpdate>& updates) {
-  orderer_.drain([&](const Spike& s) { apply_rule(s, updates); });
+void HubCore::drain(Time now_exp, std::vector<WeightUpdate>& updates) {
+  orderer_.drain([&](const Spike& s) { apply_rule(s, now_exp, updates); });
 }
 
-void HubCore::apply_rule(const Spike& s, std::vector<WeightUpdate>& updates) {
+// The rules judge the spike at its own time s.t; the pulse happens now (now_exp >= s.t).
+void HubCore::apply_rule(const Spike& s, Time now_exp, std::vector<WeightUpdate>& updates) {
   const uint64_t key = s.source.key();
   if (auto it = by_pre_.find(key); it != by_pre_.end())
-    for (uint32_t i : it->second) act(i, state_[i].rule.on_pre(s.t), s.t, updates);
+    for (uint32_t i : it->second) act(i, state_[i].rule.on_pre(s.t), now_exp, updates);
   if (auto it = by_post_.find(key); it != by_post_.end())
     for (uint32_t i : it->second) {
       if (!state_[i].rule.history_complete(s.t)) ++counters_.withheld;
-      act(i, state_[i].rule.on_post(s.t), s.t, updates);
+      act(i, state_[i].rule.on_post(s.t), now_exp, updates);
     }
 }
 

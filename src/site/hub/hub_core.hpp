@@ -6,7 +6,9 @@
 // Forwarding never waits: a presynaptic spike becomes SynapticInput{post, weight} at once, with
 // the synapse's latest read-back weight. Plasticity waits `horizon` of experiment time so that
 // spikes from different sites reach the rules in true order (EventOrderer); each decision is
-// one pulse_read on the synapse's cell, and the new resistance becomes the weight.
+// one pulse_read on the synapse's cell, and the new resistance becomes the weight. A
+// WeightUpdate is stamped with the experiment time at which the hub pulsed and read the device
+// (at least `horizon` after the postsynaptic spike that triggered it), never with the spike's.
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -41,7 +43,7 @@ struct HubCounters {
   uint64_t potentiations = 0;   // LTP pulses applied
   uint64_t depressions = 0;     // LTD pulses applied
   uint64_t device_errors = 0;   // failed instrument operations
-  uint64_t withheld = 0;        // decisions withheld after a resume (window not fully observed)
+  uint64_t withheld = 0;        // decisions withheld: window not fully observed (run start, resume)
 };
 
 class HubCore {
@@ -53,10 +55,10 @@ class HubCore {
   void read_all(Time t, std::vector<WeightUpdate>& updates);
   // A spike from any site. Appends the inputs to forward now.
   void on_spike(const Spike& s, std::vector<SynapticInput>& forward);
-  // Runs the rules over spikes up to now_exp − horizon; appends device changes.
+  // Runs the rules over spikes up to now_exp − horizon; appends device changes stamped now_exp.
   void advance(Time now_exp, std::vector<WeightUpdate>& updates);
-  // End of experiment: runs the rules over every pending spike.
-  void drain(std::vector<WeightUpdate>& updates);
+  // End of experiment at now_exp: runs the rules over every pending spike.
+  void drain(Time now_exp, std::vector<WeightUpdate>& updates);
   // A resumed hub: the rules' history starts at t (see PlasticityRule::history_starts).
   void history_starts(Time t);
 
@@ -70,7 +72,7 @@ class HubCore {
     double resistance_ohm = 0;
     float weight = 0;
   };
-  void apply_rule(const Spike& s, std::vector<WeightUpdate>& updates);
+  void apply_rule(const Spike& s, Time now_exp, std::vector<WeightUpdate>& updates);
   void act(size_t i, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
   void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
 

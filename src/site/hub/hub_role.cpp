@@ -43,7 +43,7 @@ class HubRole final : public site::Role {
   }
   void finish(Time end) override {
     advance(end);
-    core_.drain(updates_);
+    core_.drain(end, updates_);
     publish();
     const HubCounters& c = core_.counters();
     char buf[256];

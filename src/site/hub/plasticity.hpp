@@ -6,7 +6,9 @@
 //
 // SRDP (the reference hub): evaluated when the postsynaptic neuron fires — count presynaptic
 // spikes in [t_post − window, t_post); count > ltp_above → potentiate; count < ltd_below →
-// depress; otherwise nothing.
+// depress; otherwise nothing. A rate needs a full window of observation: no decision is taken
+// while the window still reaches before the start of the rule's history (experiment time 0,
+// or the restart of a resumed hub), so the first `window` of a run never pulses.
 // STDP (pair based, nearest neighbour): a post spike within tau_plus after the last pre spike →
 // potentiate; a pre spike within tau_minus after the last post spike → depress.
 #include <cstdint>
@@ -37,9 +39,10 @@ class PlasticityRule {
   PlasticityAction on_post(Time t);
   // Presynaptic spikes currently inside the SRDP window ending at t (for tests and reports).
   int pre_count(Time t);
-  // The rule saw no events before t (a hub resumed after a crash: spikes of the outage and the
-  // pre spikes held in memory are gone). SRDP decisions whose window starts before t are withheld
-  // (no pulse on incomplete evidence); STDP needs no change (its pairs restart empty).
+  // The rule saw no events before t (default 0, the start of the experiment; a hub resumed after
+  // a crash: spikes of the outage and the pre spikes held in memory are gone). SRDP decisions
+  // whose window starts before t are withheld (no pulse on incomplete evidence); STDP needs no
+  // change (its pairs restart empty).
   void history_starts(Time t) { history_from_ = t; }
   // False when an SRDP decision at t would rest on a window reaching before history_starts().
   bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window >= history_from_; }
@@ -50,7 +53,7 @@ class PlasticityRule {
   std::deque<Time> pre_times_;  // srdp: ascending, within the window
   Time last_pre_ = INT64_MIN;
   Time last_post_ = INT64_MIN;
-  Time history_from_ = INT64_MIN;
+  Time history_from_ = 0;  // experiment time starts at 0: nothing was missed before it
 };
 
 }  // namespace ion::hub
