@@ -17,13 +17,14 @@ struct Preset {
   std::string_view name;
   std::string_view model;
 };
-// Parameter sets of SPEC.md §3: TiOx fits (TCAD 2018), the ArC emulator's compact-model set,
-// the Oblea set for Yakopcic, Strukov's HP set and a common VTEAM set.
+// The device layer's presets (device/models_*.cpp; docs/models.md): TiOx fits (TCAD 2018), the
+// ArC emulator's compact-model set, the Oblea set for Yakopcic, Strukov's HP set and a common
+// VTEAM set. The names must be the device layer's (tests/hub/device_ranges_test.cpp checks).
 constexpr std::array kPresets{Preset{"tiox-dut1", "data-driven"}, Preset{"tiox-dut2", "data-driven"},
                               Preset{"arc-emulator", "compact"},   Preset{"oblea", "yakopcic"},
-                              Preset{"hp-strukov", "linear-drift"}, Preset{"vteam-default", "vteam"}};
-constexpr std::array kPresetNames{"tiox-dut1"sv, "tiox-dut2"sv,  "arc-emulator"sv,
-                                  "oblea"sv,     "hp-strukov"sv, "vteam-default"sv};
+                              Preset{"strukov2008", "linear-drift"}, Preset{"kvatinsky2015", "vteam"}};
+constexpr std::array kPresetNames{"tiox-dut1"sv, "tiox-dut2"sv,   "arc-emulator"sv,
+                                  "oblea"sv,     "strukov2008"sv, "kvatinsky2015"sv};
 
 constexpr std::array kRoles{"bio"sv, "hub"sv, "silicon"sv};
 constexpr std::array kModes{"realtime"sv, "sim"sv};

@@ -146,7 +146,7 @@ const std::vector<BadCase>& cases() {
       {"unknown device model", "", "", syn("\"vteam\"", "\"vteem\""),
        {"27:20: synapses[0].device.model: found \"vteem\", expected one of \"linear-drift\", \"vteam\", \"yakopcic\", \"compact\", \"data-driven\" (did you mean \"vteam\"?)"}},
       {"preset of another model", "", "", syn("\"vteam\" }", "\"vteam\", preset = \"oblea\" }"),
-       {"27:38: synapses[0].device.preset: found \"oblea\" (a 'yakopcic' preset), expected a preset of model 'vteam' (\"vteam-default\")"}},
+       {"27:38: synapses[0].device.preset: found \"oblea\" (a 'yakopcic' preset), expected a preset of model 'vteam' (\"kvatinsky2015\")"}},
       {"window on a non-drift model", "", "", syn("\"vteam\" }", "\"vteam\", window = \"biolek\" }"),
        {"27:29: synapses[0].device.window: key 'window' does not apply to device model 'vteam' (only linear-drift has a window)"}},
       {"r0 with wrong unit", "", "", syn("\"vteam\" }", "\"vteam\", r0 = \"5kV\" }"),
