@@ -39,7 +39,9 @@ class Role {
   virtual void advance(Time now) = 0;
   // Any site's spike addressed to this site (hubs receive the spikes of their synapses' neurons).
   virtual void on_spike(const Spike&) {}
-  // A weighted input for one of this site's neurons (bio, silicon).
+  // A weighted input for one of this site's neurons (bio, silicon). The runtime has just
+  // advanced the role to the input's arrival (experiment time), so a role stamps what the input
+  // causes (a stimulus, a neuron's response) with its current time: never before the arrival.
   virtual void on_input(const SynapticInput&) {}
   // End of the experiment at `end`: flush pending work (e.g. the hub drains its plasticity queue).
   virtual void finish(Time end) { advance(end); }

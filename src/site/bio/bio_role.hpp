@@ -6,8 +6,10 @@
 //     spike as Spike{ {site, channel}, t_peak } — kind `evoked` when it follows a delivered
 //     stimulus on that electrode within evoked_window, else `spontaneous`.
 //   on_input(in): the SynapticInput for bio neuron `in.post.index` (= electrode) goes through the
-//     safety interlock; every decision is recorded (host.record_stimulus); approved pulses go to
-//     the stimulator (emulated: into the culture).
+//     safety interlock; every decision is recorded (host.record_stimulus) and stamped with the
+//     role's current time, which the runtime has advanced to the input's arrival (site/role.hpp):
+//     a stimulus is never stamped before the spike that caused it; approved pulses go to the
+//     stimulator (emulated: into the culture, from the next sample on).
 // Convention: bio neuron index i of the experiment ⇔ electrode / channel i.
 #include <memory>
 #include <optional>

@@ -86,7 +86,7 @@ Status Node::init() {
       [this](std::string_view text) { record_note(text); }});
   if (!legacy.is_ok()) return legacy.status();
   legacy_ = std::move(legacy).value();
-  env_.schedule_after(opt_.tick, [this] { tick(); });
+  env_.schedule_after(opt_.tick + opt_.tick_phase, [this] { tick(); });
   return Status::ok();
 }
 
@@ -194,16 +194,30 @@ void Node::on_event(SiteId from, const wire::Event& ev) {
           if (e.post.site != site_.id) return refuse_event(from, "input for another site");
           // Not synchronised or not started yet: a role that has not started cannot place it in time.
           if (state_ == NodeState::waiting) return refuse_event(from, "input before the site is running");
+          // After the end the role no longer runs: the input could take no effect at its arrival.
+          if (state_ != NodeState::running) return refuse_event(from, "input after the end of the experiment");
           if (!std::isfinite(e.weight)) return refuse_event(from, "non-finite weight");
           if (std::llabs(e.t - experiment_now()) > kMaxEventSkew) return refuse_event(from, "input time out of range");
-          ++inputs_;
-          record(e);
-          role_->on_input(e);
+          deliver_input(e);
         } else {
           refuse_event(from, "unexpected event kind");
         }
       },
       ev);
+}
+
+// An input takes effect when it arrives: the role is first brought to the arrival instant, so
+// that what the input causes (a stimulus, a chip spike) is stamped at or after its arrival and
+// never at the earlier tick the role last ran to.
+void Node::deliver_input(const SynapticInput& in) {
+  const Time now = std::min(experiment_now(), exp_.duration);
+  if (now > last_advance_) {
+    role_->advance(now);
+    last_advance_ = now;
+  }
+  ++inputs_;
+  record(in);
+  role_->on_input(in);
 }
 
 void Node::refuse_event(SiteId from, const char* why) {

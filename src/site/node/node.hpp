@@ -34,6 +34,7 @@ struct NodeOptions {
   bool resume = false;            // continue the log and the hub's crossbar state
   Duration warmup = 3 * kSecond;  // time for clock sync before experiment time 0
   Duration tick = kMillisecond;   // role pacing step
+  Duration tick_phase = 0;        // delay of the first tick: sites' ticks need not be in phase
   Duration grace = 500 * kMillisecond;
   Duration sync_timeout = 15 * kSecond;  // non-master without clock sync by then → failure
   Duration stats_interval = kSecond;     // link statistics and clock samples into the log
@@ -77,6 +78,7 @@ class Node final : public RoleHost {
   Status make_role();
   void record(const record::Record& r);
   void on_event(SiteId from, const wire::Event& ev);
+  void deliver_input(const SynapticInput& in);
   void refuse_event(SiteId from, const char* why);
   void tick();
   void record_stats();

@@ -64,6 +64,9 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
     no.out_dir = opt.out_dir;
     no.warmup = opt.warmup;
     no.epoch = sim_epoch(e.seed, s.name);
+    // Separate processes do not tick in phase; neither do simulated sites (so that a role
+    // stamping an event with its last tick instead of the event's time shows in simulation too).
+    no.tick_phase = (Duration(s.id) * 600 * kMicrosecond) % no.tick;
     no.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
       return simulation_psk(seed, a, b);
     };
