@@ -85,6 +85,7 @@ TEST(Builtin, NeuronsAndThePacemakerProtocol) {
     EXPECT_EQ(an_pre->drive.phases[i].duration, 10_s);
   }
   EXPECT_DOUBLE_EQ(e.find_neuron("BN")->spontaneous_hz, 1.0);
+  EXPECT_DOUBLE_EQ(e.find_neuron("ANpost")->spontaneous_hz, 2.0);  // background: BAsyn's rule gets evaluated
   EXPECT_EQ(e.find_neuron("ANpost")->addr, (NeuronAddr{0, 1}));  // second neuron on zurich
   EXPECT_EQ(e.find_neuron("BN")->addr, (NeuronAddr{2, 0}));
 }
@@ -100,17 +101,18 @@ TEST(Builtin, SynapsesLinksRecording) {
   EXPECT_EQ(ab.word, 3);
   EXPECT_EQ(ab.bit, 7);
   EXPECT_EQ(ab.device.model, "data-driven");
-  EXPECT_EQ(ab.device.preset, "tiox-dut1");
-  EXPECT_DOUBLE_EQ(ab.device.r0_ohm, 8000.0);
-  EXPECT_DOUBLE_EQ(ab.weight.r_min_ohm, 4000.0);
-  EXPECT_DOUBLE_EQ(ab.weight.r_max_ohm, 9000.0);
+  EXPECT_EQ(ab.device.preset, "tiox-dut2");
+  EXPECT_DOUBLE_EQ(ab.device.r0_ohm, 14800.0);
+  EXPECT_DOUBLE_EQ(ab.weight.r_min_ohm, 12000.0);
+  EXPECT_DOUBLE_EQ(ab.weight.r_max_ohm, 15500.0);
   EXPECT_EQ(ab.plasticity.rule, PlasticityRule::srdp);
   EXPECT_EQ(ab.plasticity.window, 1_s);
   EXPECT_EQ(ab.plasticity.ltp_above, 20);
   EXPECT_EQ(ab.plasticity.ltd_below, 5);
-  EXPECT_DOUBLE_EQ(ab.plasticity.ltp_pulse.amplitude_v, -4.0);  // TiOx DUT1: negative pulses lower R
-  EXPECT_DOUBLE_EQ(ab.plasticity.ltd_pulse.amplitude_v, 4.0);
+  EXPECT_DOUBLE_EQ(ab.plasticity.ltp_pulse.amplitude_v, -0.8);  // TiOx DUT2: negative pulses lower R
+  EXPECT_DOUBLE_EQ(ab.plasticity.ltd_pulse.amplitude_v, 0.8);
   EXPECT_EQ(ab.plasticity.ltd_pulse.width, 100_us);
+  EXPECT_EQ(ab.plasticity.ltp_pulse.loc.line, 60);  // where the file sets it, for range warnings
   EXPECT_EQ(e.synapses[1].id, 1u);
   EXPECT_EQ(e.link_between("padova", "southampton").latency, 12_ms);
   EXPECT_DOUBLE_EQ(e.links.defaults.loss, 0.005);
