@@ -2,6 +2,7 @@
 // `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
 // resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops; `ion device list`;
 // `ion bench device` for pulse-update throughput.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "core/units.hpp"
 #include "device/arc_one.hpp"
 #include "device/bench.hpp"
+#include "device/fitted_range.hpp"
 #include "device/memristor.hpp"
 #include "device/program.hpp"
 #include "device/svg_plot.hpp"
@@ -69,8 +71,33 @@ void write_svg(const std::string& path, const device::SvgSeries& s, const std::s
   if (!f) throw CliError("--svg: cannot write '" + path + "'", 1);
 }
 
+// Warns on stderr, once per distinct reason, when the program (or --r0) drives the preset
+// outside the range it was fitted on; the CSV on stdout is unchanged.
+void warn_outside_fit(const ModelOpts& o, const device::Model& model, const std::vector<device::PulseStep>& prog) {
+  const device::Preset* p = device::find_preset(model, o.preset);
+  if (!p) return;
+  auto warn = [&](const std::string& what, const std::string& why) {
+    if (!why.empty())
+      std::fprintf(stderr, "ion device: warning: %s\n", device::extrapolation_warning(what, model, *p, why).c_str());
+  };
+  if (!o.r0.empty())
+    if (auto r = parse_quantity(o.r0, Dim::resistance)) warn("--r0", device::resistance_outside(p->fitted, *r));
+  std::vector<std::string> said;
+  size_t first = 1;
+  for (const auto& s : prog) {
+    const std::string why = device::pulse_outside(p->fitted, s.v, to_seconds(s.width));
+    if (!why.empty() && std::find(said.begin(), said.end(), why) == said.end()) {
+      said.push_back(why);
+      warn("--pulses (pulse " + std::to_string(first) + (s.count > 1 ? "-" + std::to_string(first + s.count - 1) : "") + ")",
+           why);
+    }
+    first += s.count;
+  }
+}
+
 void run_pulses_model(const ModelOpts& o, const std::vector<device::PulseStep>& prog) {
   Memristor m = build_device(o);
+  warn_outside_fit(o, m.model(), prog);
   const double vr = read_voltage(o);
   device::SvgSeries svg;
   std::printf("pulse,voltage_v,width_s,state_%s,resistance_ohm\n", m.model().state_name());
@@ -149,7 +176,10 @@ void list_models() {
   for (const device::Model* m : device::all_models()) {
     std::printf("%s — %s\n  presets:", m->name(), m->summary());
     for (const auto& p : m->presets()) std::printf(" %s", p.name);
-    std::printf("\n  parameters (preset %s):\n", m->presets()[0].name);
+    std::printf("\n");
+    for (const auto& p : m->presets())
+      std::printf("  fitted range of %s: %s\n", p.name, device::describe_fitted_range(p.fitted).c_str());
+    std::printf("  parameters (preset %s):\n", m->presets()[0].name);
     for (size_t i = 0; i < m->params().size(); ++i) {
       const auto& s = m->params()[i];
       std::printf("    %-7s = %-10g %-10s [%g, %g]  %s\n", s.name, m->presets()[0].values[i], s.unit, s.lo, s.hi, s.doc);

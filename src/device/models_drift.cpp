@@ -32,7 +32,9 @@ class Drift final : public PulseModel<Drift> {
     std::vector<double> v = {100, 16e3, 10e-9, 1e-14, 0.1};
     if (w != Window::none) v.push_back(1);
     if (w == Window::prodromakis) v.push_back(1);
-    presets_.push_back({"strukov2008", "Strukov et al., Nature 453:80 (2008); SPEC.md §3", v});
+    presets_.push_back({"strukov2008", "Strukov et al., Nature 453:80 (2008); docs/models.md", v,
+                        no_fitted_range("an illustrative parameter set (the paper simulates the model; it reports no "
+                                        "pulse measurements it was fitted on)")});
   }
   const char* name() const override {
     constexpr const char* n[] = {"linear-drift", "joglekar", "biolek", "prodromakis"};

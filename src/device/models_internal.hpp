@@ -19,4 +19,11 @@ const Model& data_driven_model();
 // Shared helpers for the Status messages of validate().
 Status sign_must_be_unit(const char* model, const char* param, double v);
 
+// A preset whose source reports no fitted pulse range; `why` says so in the docs and CLI.
+inline FittedRange no_fitted_range(const char* why) {
+  FittedRange f;
+  f.note = why;
+  return f;
+}
+
 }  // namespace ion::device

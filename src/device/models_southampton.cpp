@@ -92,11 +92,24 @@ class Compact final : public PulseModel<Compact> {
   }
 
  private:
-  std::vector<Preset> presets_ = {{"arc-emulator", "ArC ONE emulator / ParameterFit set; SPEC.md §3",
-                                   {11.483, -11.483, 1.731, 1.731, 9000, 500, 5000, 500, 1, 7000, 100, 1e7}}};
+  std::vector<Preset> presets_ = {{"arc-emulator", "ArC ONE emulator (arc1_pyqt VirtualArC) set; docs/models.md",
+                                   {11.483, -11.483, 1.731, 1.731, 9000, 500, 5000, 500, 1, 7000, 100, 1e7},
+                                   no_fitted_range("the parameter set of an instrument emulator, not a fit to a "
+                                                   "measured device (the compact model's paper fitted another TiOx "
+                                                   "device at +-0.6..0.8 V, 100 us)")}};
 };
 
 // ---------------------------------------------------------------- data-driven
+// The characterisation the TiOx fits were made on (Messaris et al. 2018: trains of identical
+// pulses whose amplitude rises by 0.1 V every two trains from V_start to V_stop in each polarity,
+// with |V_stop,p − V_start,p| = |V_stop,n − V_start,n| (Methods B); every read at 0.5 V).
+// DUT1: Fig. 5 caption, 100 us pulses, -1.2..-1.5 V and from +1.7 V; Table III: 4.5..6.0 kohm.
+constexpr FittedRange kDut1Range{true, -1.5, -1.2, 1.7, 2.0, 100e-6, 100e-6, 4500, 6000, 0.5,
+                                 "Messaris et al. 2018, Fig. 5 caption, Methods B and Table III"};
+// DUT2: Fig. 6 caption, +0.6..+0.8 V and from -0.6 V (its width is stated for the Fig. 7 test
+// on the same device: 100 us); Table III: 10..17 kohm.
+constexpr FittedRange kDut2Range{true, -0.8, -0.6, 0.6, 0.8, 100e-6, 100e-6, 10000, 17000, 0.5,
+                                 "Messaris et al. 2018, Figs. 6-7 captions, Methods B and Table III"};
 enum D { dA, dB, dAp, dAn, dTp, dTn, dKp, dKn, dA0p, dA1p, dA0n, dA1n, dEta, dR0, dRmin, dRmax };
 constexpr ParamSpec kDataSpecs[] = {
     {"a", "1", 1e-9, 1e6, "I–V amplitude: i = a·sinh(b·v)/R"},
@@ -170,10 +183,12 @@ class DataDriven final : public PulseModel<DataDriven> {
 
  private:
   std::vector<Preset> presets_ = {
-      {"tiox-dut1", "Messaris et al., IEEE TCAD 2018, TiOx DUT1; SPEC.md §3",
-       {0.24, 2.81, 0.12, -79.03, 0.59, 1.12, 8.10e-3, 9.43e-3, 3085, 1862, 5193, 378, 1, 4500, 100, 1e7}},
-      {"tiox-dut2", "Messaris et al., IEEE TCAD 2018, TiOx DUT2; SPEC.md §3",
-       {0.24, 2.81, 743.47, -6.80e4, 6.51, 0.31, 5.11e-4, 1.17e-3, 16710, 0, 29300, 23690, 1, 12000, 100, 1e7}},
+      {"tiox-dut1", "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT1; docs/models.md",
+       {0.24, 2.81, 0.12, -79.03, 0.59, 1.12, 8.10e-3, 9.43e-3, 3085, 1862, 5193, 378, 1, 4500, 100, 1e7},
+       kDut1Range},
+      {"tiox-dut2", "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT2; docs/models.md",
+       {0.24, 2.81, 743.47, -6.80e4, 6.51, 0.31, 5.11e-4, 1.17e-3, 16710, 0, 29300, 23690, 1, 12000, 100, 1e7},
+       kDut2Range},
   };
 };
 

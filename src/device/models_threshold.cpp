@@ -74,8 +74,9 @@ class Vteam final : public PulseModel<Vteam> {
 
  private:
   std::vector<Preset> presets_ = {
-      {"kvatinsky2015", "Kvatinsky et al., IEEE TCAS-II 62:786 (2015); SPEC.md §3",
-       {50, 1000, 3e-9, -10, 5e-4, 3, 1, -0.2, 0.02, 1.5e-9}}};
+      {"kvatinsky2015", "Kvatinsky et al., IEEE TCAS-II 62:786 (2015); docs/models.md",
+       {50, 1000, 3e-9, -10, 5e-4, 3, 1, -0.2, 0.02, 1.5e-9},
+       no_fitted_range("a commonly used illustrative VTEAM set, not a fit to pulses on one measured device")}};
 };
 
 // ---------------------------------------------------------------- Yakopcic
@@ -148,8 +149,10 @@ class Yakopcic final : public PulseModel<Yakopcic> {
   }
 
  private:
-  std::vector<Preset> presets_ = {{"oblea", "Yakopcic et al., IEEE EDL 32:1436 (2011), Oblea device; SPEC.md §3",
-                                   {0.17, 0.17, 0.05, 0.16, 0.15, 4000, 4000, 0.3, 0.5, 1, 5, 1, 0.11}}};
+  std::vector<Preset> presets_ = {{"oblea", "Yakopcic et al., IEEE EDL 32:1436 (2011), Oblea device; docs/models.md",
+                                   {0.17, 0.17, 0.05, 0.16, 0.15, 4000, 4000, 0.3, 0.5, 1, 5, 1, 0.11},
+                                   no_fitted_range("fitted to current-voltage sweeps of the Oblea device, not to "
+                                                   "pulse trains: ion records no pulse range for it")}};
 };
 
 }  // namespace

@@ -66,7 +66,7 @@ std::optional<Pulse> parse_pulse(const std::string& text, std::string& problem) 
   auto v = parse_quantity_checked(volts, Dim::voltage, Sign::any, why);
   auto w = parse_quantity_checked(width, Dim::time, Sign::positive, why);
   if (!v || *v == 0 || !w || from_seconds(*w) <= 0) return std::nullopt;
-  return Pulse{*v, from_seconds(*w)};
+  return Pulse{*v, from_seconds(*w), {}};
 }
 
 void load_pulse(TableReader& r, std::string_view key, Pulse& out) {
@@ -75,7 +75,7 @@ void load_pulse(TableReader& r, std::string_view key, Pulse& out) {
   std::string problem = kPulseExpect;
   auto s = n->as_string();
   std::optional<Pulse> p = s ? parse_pulse(s->get(), problem) : std::nullopt;
-  if (p) out = *p;
+  if (p) out = Pulse{p->amplitude_v, p->width, r.loc(key)};
   else r.error_at(key, "found " + describe(*n) + ", expected " + problem);
 }
 

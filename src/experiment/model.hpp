@@ -144,6 +144,7 @@ struct Neuron {
 struct Pulse {
   double amplitude_v = 0;
   Duration width = 0;
+  SourceLoc loc;  // where the file sets it (empty for the default)
 };
 
 struct DeviceConfig {
@@ -167,8 +168,8 @@ struct Plasticity {
   int ltd_below = 5;                // srdp: pre count < this → LTD pulse
   Duration tau_plus = 20 * kMillisecond;   // stdp
   Duration tau_minus = 20 * kMillisecond;  // stdp
-  Pulse ltp_pulse{4.0, 100 * kMicrosecond};
-  Pulse ltd_pulse{-4.0, 100 * kMicrosecond};
+  Pulse ltp_pulse{4.0, 100 * kMicrosecond, {}};
+  Pulse ltd_pulse{-4.0, 100 * kMicrosecond, {}};
   Duration horizon = 50 * kMillisecond;   // how long the hub waits for out-of-order events
 };
 

@@ -5,6 +5,7 @@
 
 #include "device/arc_one.hpp"
 #include "device/sim_crossbar.hpp"
+#include "site/hub/device_ranges.hpp"
 #include "site/hub/hub_role.hpp"
 
 namespace ion::hub {
@@ -48,11 +49,6 @@ Status check_same_device(const std::vector<const Synapse*>& syn, const std::stri
   return Status::ok();
 }
 
-std::string model_name(const experiment::DeviceConfig& d) {
-  if (d.model == "linear-drift" && !d.window.empty() && d.window != "none") return d.window;
-  return d.model;
-}
-
 Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Experiment& e,
                                                          const experiment::Site& hub, const HubRoleOptions& opt) {
   const auto& ic = *hub.instrument;
@@ -74,7 +70,7 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
   if (!syn.empty()) {
     ION_TRY(check_same_device(syn, hub.name));
     const auto& d = syn.front()->device;
-    cfg.model = model_name(d);
+    cfg.model = device_model_name(d);
     cfg.preset = d.preset;
     auto model = device::model_named(cfg.model);
     if (!model) return error(model.status().code(), "hub " + hub.name + ": " + model.status().message());

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "site/hub/device_ranges.hpp"
+
 namespace ion::hub {
 namespace {
 
@@ -108,6 +110,9 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   Duration horizon = 0;
   for (const auto& s : e.synapses)
     if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
+  // The recording says when its device numbers are an extrapolation (docs/models.md).
+  for (const auto& w : device_range_warnings(e))
+    if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);
   return std::unique_ptr<site::Role>(
       std::make_unique<HubRole>(std::move(xb).value(), hub_synapses(e, hub), horizon, host,
                                 opt.resume));
