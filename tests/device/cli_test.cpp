@@ -83,12 +83,35 @@ TEST(DeviceCli, BadInputGivesPreciseErrorAndUsageExitCode) {
   }
 }
 
+TEST(DeviceCli, ProgramsOutsideThePresetsFittedRangeAreWarnedOnStderr) {
+  const std::string err = testing::TempDir() + "ion_device_warnings.txt";
+  const IonRun in = ion("--model data-driven --preset tiox-dut2 --r0 12kohm --pulses \"+0.8V,100us*2;-0.6V,100us\"");
+  ASSERT_EQ(in.code, 0) << in.text;
+  EXPECT_EQ(in.text.find("warning"), std::string::npos) << in.text;  // inside DUT2's fit: silent
+  // The reference GUI's -4 V on DUT1 (fitted on -1.5..-1.2 V), from a resistance it never had.
+  const IonRun out = ::ion::testing::run_command("{ " + std::string(ION_BINARY_DIR) + "/ion device --model data-driven "
+                                                 "--preset tiox-dut1 --r0 8kohm --pulses \"-4V,100us*3;+1.8V,100us\" 2>" +
+                                                 err + "; }");
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_EQ(csv_rows(out.text).size(), 5u) << out.text;  // the CSV on stdout is unchanged
+  std::ifstream f(err);
+  const std::string w((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string range = "data-driven preset 'tiox-dut1' outside the range it was fitted on (pulses -1.5 V..-1.2 V "
+                            "and +1.7 V..+2 V of 100 us; 4.5 kohm..6 kohm read at 0.5 V)";
+  EXPECT_NE(w.find("ion device: warning: --r0 drives " + range + ": 8 kohm is outside 4.5 kohm..6 kohm"), std::string::npos) << w;
+  EXPECT_NE(w.find("ion device: warning: --pulses (pulse 1-3) drives " + range + ": -4 V is beyond -1.5 V"), std::string::npos) << w;
+  EXPECT_EQ(w.find("pulse 4"), std::string::npos) << w;  // +1.8 V lies inside the fit
+}
+
 TEST(DeviceCli, ListShowsEveryModel) {
   const IonRun r = ion("list");
   ASSERT_EQ(r.code, 0);
   for (const char* m : {"linear-drift", "joglekar", "biolek", "prodromakis", "vteam", "yakopcic", "compact", "data-driven"})
     EXPECT_NE(r.text.find(std::string(m) + " — "), std::string::npos) << m;
   EXPECT_NE(r.text.find("tiox-dut2"), std::string::npos);
+  EXPECT_NE(r.text.find("fitted range of tiox-dut2: pulses -0.8 V..-0.6 V and +0.6 V..+0.8 V of 100 us; 10 kohm..17 kohm "
+                        "read at 0.5 V"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("fitted range of arc-emulator: not published: "), std::string::npos) << r.text;
 }
 
 // `ion device --arc` with its real defaults (1 s reset wait, 7 s confirmation timeout) against the
