@@ -43,12 +43,16 @@ struct RunData {
   std::map<std::string, std::vector<WeightUpdate>> weights;  // by synapse name, in log order
 };
 
-RunData run(const experiment::Experiment& e, const std::string& name) {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
-  std::filesystem::remove_all(dir);
+// Runs `e` on SimEnv into a fresh <build>/test-runs/<name>.
+Result<site::SimRunReport> sim_run(const experiment::Experiment& e, const std::string& name) {
   site::SimRunOptions o;
-  o.out_dir = dir;
-  auto r = site::run_sim(e, o);
+  o.out_dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
+  std::filesystem::remove_all(o.out_dir);
+  return site::run_sim(e, o);
+}
+
+RunData run(const experiment::Experiment& e, const std::string& name) {
+  auto r = sim_run(e, name);
   EXPECT_TRUE(r.is_ok()) << r.status().message();
   RunData out;
   if (!r.is_ok()) return out;
@@ -154,13 +158,9 @@ TEST(ThreeNeuronSim, SameSeedSameRecordingOtherSeedDifferent) {
     auto e = experiment::builtin_experiment().value();
     experiment::scale_duration(e, 8_s);
     e.seed = seed;
-    const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
-    std::filesystem::remove_all(dir);
-    site::SimRunOptions o;
-    o.out_dir = dir;
-    auto r = site::run_sim(e, o);
+    auto r = sim_run(e, name);
     EXPECT_TRUE(r.is_ok()) << r.status().message();
-    auto h5 = record::export_logs_to_hdf5(r->logs, dir + "/recording.h5");
+    auto h5 = record::export_logs_to_hdf5(r->logs, std::string(ION_BINARY_DIR) + "/test-runs/" + name + "/recording.h5");
     EXPECT_TRUE(h5.is_ok()) << h5.status().message();
     return h5->digest;
   };
@@ -177,11 +177,7 @@ TEST(ThreeNeuronSim, NoEffectPrecedesItsCauseOverInstantLinks) {
   experiment::scale_duration(e, 8_s);
   e.links.defaults.latency = e.links.defaults.jitter = 0;
   for (auto& p : e.links.pairs) p.config.latency = p.config.jitter = 0;
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/three-neuron-instant-links";
-  std::filesystem::remove_all(dir);
-  site::SimRunOptions o;
-  o.out_dir = dir;
-  auto r = site::run_sim(e, o);
+  auto r = sim_run(e, "three-neuron-instant-links");
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const auto c = ion::testing::check_causality(e, r->logs, kMillisecond);
   EXPECT_GT(c.stimuli, 50u);
@@ -193,11 +189,7 @@ TEST(LargeNetworkSim, NoEffectPrecedesItsCause) {
   auto e = experiment::load_experiment(std::string(ION_SOURCE_DIR) + "/examples/large_network.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
   experiment::scale_duration(*e, 6_s);  // every phase, shortened: thousands of events still
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/large-network-causality";
-  std::filesystem::remove_all(dir);
-  site::SimRunOptions o;
-  o.out_dir = dir;
-  auto r = site::run_sim(*e, o);
+  auto r = sim_run(*e, "large-network-causality");
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const auto c = ion::testing::check_causality(*e, r->logs, kMillisecond);
   EXPECT_GT(c.stimuli, 1000u);
