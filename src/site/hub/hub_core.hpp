@@ -10,6 +10,7 @@
 // WeightUpdate is stamped with the experiment time at which the hub pulsed and read the device
 // (at least `horizon` after the postsynaptic spike that triggered it), never with the spike's.
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct PulseSpec {
 
 struct HubSynapse {
   SynapseId id = 0;
+  std::string name;  // the experiment's name, for progress lines ("" → "syn<id>")
   NeuronAddr pre, post;
   uint32_t word = 0, bit = 0;
   WeightMap map;

@@ -61,7 +61,8 @@ class HubRole final : public site::Role {
     std::string out;
     char buf[96];
     for (const auto& s : core_.synapses()) {
-      std::snprintf(buf, sizeof buf, "%ssyn%u w=%.2f", out.empty() ? "" : " ", s.id, core_.weight(s.id));
+      const std::string name = s.name.empty() ? "syn" + std::to_string(s.id) : s.name;
+      std::snprintf(buf, sizeof buf, "%s%s w=%.2f", out.empty() ? "" : " ", name.c_str(), core_.weight(s.id));
       out += buf;
     }
     return out;
@@ -89,6 +90,7 @@ std::vector<HubSynapse> hub_synapses(const experiment::Experiment& e, const expe
     if (s.hub != hub.name) continue;
     HubSynapse h;
     h.id = s.id;
+    h.name = s.name;
     h.pre = e.find_neuron(s.pre)->addr;
     h.post = e.find_neuron(s.post)->addr;
     h.word = static_cast<uint32_t>(s.word);
