@@ -24,7 +24,7 @@ std::vector<HubSynapse> ring_synapses(uint32_t n) {
     s.word = j / 32;
     s.bit = j % 32;
     s.rule.kind = RuleKind::srdp;
-    s.rule.window = 10 * kMillisecond;
+    s.rule.window = kRingWindow;
     s.rule.ltp_above = 0;  // any pre spike in the window: potentiate
     s.rule.ltd_below = 1;  // none: depress — every post spike pulses
     s.ltp = {4.0, 100 * kMicrosecond};
@@ -101,7 +101,7 @@ Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
   fwd.reserve(kCoreBatch);
   upd.reserve(kCoreBatch);
   Rate r;
-  Time t_exp = 0;
+  Time t_exp = kRingWindow;  // the rules decide only with a whole window behind them (plasticity.hpp)
   uint32_t j = 0;
   const Time t0 = mono_now(), c0 = thread_cpu_now(), end = t0 + cfg.core_ns;
   while (mono_now() < end && r.sent < kMaxCoreSpikes) {

@@ -14,7 +14,9 @@ namespace ion::hub::bench::detail {
 
 inline constexpr SiteId kBio = 0, kHub = 1, kSilicon = 2;
 
-// The ring of SRDP synapses over n bio neurons (see bench_hub.hpp), cells row-major on 32 × 32.
+// The ring of SRDP synapses over n bio neurons (see bench_hub.hpp), cells row-major on 32 × 32;
+// their counting window is kRingWindow.
+inline constexpr Duration kRingWindow = 10 * kMillisecond;
 std::vector<HubSynapse> ring_synapses(uint32_t n);
 Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar();
 using ::ion::link::bench::udp::mono_now;
