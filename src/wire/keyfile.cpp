@@ -67,21 +67,47 @@ Result<std::string> read_small(const std::filesystem::path& path) {
   return text;
 }
 
-Status check_permissions(const std::filesystem::path& path) {
+std::string uid_text(uid_t u) { return "uid " + std::to_string(u); }
+
+}  // namespace
+
+Status check_secret_dir(const std::filesystem::path& dir, std::string_view what) {
+  const std::filesystem::path d = dir.empty() ? std::filesystem::path(".") : dir;
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return error(Errc::io_error, "cannot stat key file " + path.string() + ": " + errno_text());
-  if (!S_ISREG(st.st_mode))
-    return error(Errc::invalid_argument, "key file " + path.string() + " is not a regular file");
-  if ((st.st_mode & 077) != 0)
+  if (::stat(d.c_str(), &st) != 0)
+    return error(Errc::io_error, "cannot stat " + std::string(what) + " directory " + d.string() + ": " + errno_text());
+  const uid_t me = ::geteuid();
+  if (st.st_uid != me && st.st_uid != 0)
     return error(Errc::invalid_argument,
-                 "key file " + path.string() + " has mode " + mode_text(st.st_mode) +
-                     " (accessible by group or others); expected 0600 — run: chmod 600 " +
-                     path.string());
+                 std::string(what) + " directory " + d.string() + " is owned by " + uid_text(st.st_uid) +
+                     ", who could replace its files; expected a directory of this user (" + uid_text(me) +
+                     ") or root");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return error(Errc::invalid_argument,
+                 std::string(what) + " directory " + d.string() + " has mode " + mode_text(st.st_mode) +
+                     " (group or others may write, and so replace its files); expected no group/other write "
+                     "— run: chmod go-w " + d.string());
   return Status::ok();
 }
 
-}  // namespace
+Status check_secret_file(const std::filesystem::path& path, std::string_view what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return error(Errc::io_error, "cannot stat " + std::string(what) + " " + path.string() + ": " + errno_text());
+  if (!S_ISREG(st.st_mode))
+    return error(Errc::invalid_argument, std::string(what) + " " + path.string() + " is not a regular file");
+  const uid_t me = ::geteuid();
+  if (st.st_uid != me)
+    return error(Errc::invalid_argument,
+                 std::string(what) + " " + path.string() + " is owned by " + uid_text(st.st_uid) +
+                     ", but ion runs as " + uid_text(me) + "; expected a file of this user (copy it as this "
+                     "user, then chmod 600 it)");
+  if ((st.st_mode & 077) != 0)
+    return error(Errc::invalid_argument,
+                 std::string(what) + " " + path.string() + " has mode " + mode_text(st.st_mode) +
+                     " (accessible by group or others); expected 0600 — run: chmod 600 " + path.string());
+  return check_secret_dir(path.parent_path(), what);
+}
 
 bool valid_site_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
@@ -125,7 +151,7 @@ Status write_key_file(const std::filesystem::path& path, std::string_view a, std
 }
 
 Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b) {
-  ION_TRY(check_permissions(path));
+  ION_TRY(check_secret_file(path, "key file"));
   auto text = read_small(path);
   if (!text) return text.status();
   std::vector<std::string> parts = split_line(*text);

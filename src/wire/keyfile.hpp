@@ -2,8 +2,9 @@
 #pragma once
 // Pre-shared key files, one per site pair: "<lo>.<hi>.key" (site names sorted bytewise), mode 0600.
 // Content (text, one line): "ion-psk-v1 <lo> <hi> <64 lowercase hex digits>\n".
-// Loading refuses files readable or writable by group/others, with a message naming the file and
-// the fix (chmod 600). Key bytes never appear in any message.
+// Loading refuses a file not owned by the user running ion, readable or writable by group/others,
+// or in a directory that group/others may write (or that belongs to another user than this one
+// or root), with a message naming the file and the fix. Key bytes never appear in any message.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -12,6 +13,12 @@
 #include "wire/crypto.hpp"
 
 namespace ion::wire {
+
+// A secret file (`what`: "key file", "epoch state"): a regular file owned by this user with no
+// group/other access, whose directory passes check_secret_dir. Errors name the file and the fix.
+Status check_secret_file(const std::filesystem::path& path, std::string_view what);
+// The directory of secret files: owned by this user or root, not writable by group/others.
+Status check_secret_dir(const std::filesystem::path& dir, std::string_view what);
 
 // Site names allowed in key files: 1..64 of [A-Za-z0-9_-].
 bool valid_site_name(std::string_view name);

@@ -94,6 +94,53 @@ TEST_F(KeyFile, RejectsWrongSitesAndBadContent) {
   EXPECT_FALSE(write_key_file(dir / "x.key", "a/b", "c", k, false).is_ok());
 }
 
+// A key file of another user (as root: a file chowned to nobody; otherwise a root-owned file) is
+// refused with a message naming the file and both uids.
+TEST_F(KeyFile, RejectsAFileOwnedByAnotherUser) {
+  const fs::path p = dir / "a.b.key";
+  ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
+  const uid_t other = ::geteuid() == 0 ? 65534 : 0;
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(p.c_str(), other, static_cast<gid_t>(-1)), 0);
+  }
+  const fs::path file = ::geteuid() == 0 ? p : fs::path("/etc/hostname");
+  auto r = load_key_file(file, "a", "b");
+  ASSERT_FALSE(r.is_ok());
+  const std::string msg = r.status().message();
+  EXPECT_NE(msg.find("key file " + file.string() + " is owned by uid " + std::to_string(other)), std::string::npos) << msg;
+  EXPECT_NE(msg.find("ion runs as uid " + std::to_string(::geteuid())), std::string::npos) << msg;
+}
+
+TEST_F(KeyFile, RejectsAKeyDirectoryOthersMayWrite) {
+  const fs::path p = dir / "a.b.key";
+  ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
+  for (mode_t m : {0777, 01777, 0775, 0757}) {
+    ASSERT_EQ(::chmod(dir.c_str(), m), 0);
+    auto r = load_pair_key(dir, "a", "b");
+    ASSERT_FALSE(r.is_ok()) << std::oct << m;
+    const std::string msg = r.status().message();
+    EXPECT_NE(msg.find("key file directory " + dir.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("chmod go-w " + dir.string()), std::string::npos) << msg;
+  }
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);  // readable by others is fine: the key file is 0600
+  EXPECT_TRUE(load_pair_key(dir, "a", "b").is_ok());
+}
+
+TEST_F(KeyFile, RejectsAKeyDirectoryOfAnotherUser) {
+  if (::geteuid() != 0) {  // only root can give a directory away; as a user, a root-owned one is allowed
+    EXPECT_TRUE(check_secret_dir("/etc", "key file").is_ok());
+    return;
+  }
+  const fs::path p = dir / "a.b.key";
+  ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
+  ASSERT_EQ(::chown(dir.c_str(), 65534, static_cast<gid_t>(-1)), 0);
+  auto r = load_pair_key(dir, "a", "b");
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("key file directory " + dir.string() + " is owned by uid 65534"),
+            std::string::npos)
+      << r.status().message();
+}
+
 TEST(KeyFileNames, SortedAndValidated) {
   EXPECT_EQ(key_file_name("b", "a"), "a.b.key");
   EXPECT_EQ(key_file_name("a", "b"), "a.b.key");
