@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ion/1 plaintext decoder. Property: any input either fails with a named error class, or
+// The ion wire format's plaintext decoder. Property: any input either fails with a named error class, or
 // decodes to a message whose re-encoding is byte-identical to the input (the encoding is
 // canonical: minimal varints, finite floats, zero reserved bits).
 #include <cstddef>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// ion/1 with AEAD, through Channel::open (the receive path link/ uses). Two properties:
+// The ion wire format with AEAD, through Channel::open (the receive path link/ uses). Two properties:
 //  1. raw input fed to a bound receiver never crashes and is delivered only if authentic —
 //     the fuzzer cannot forge a tag, so any acceptance is a bug;
 //  2. if the input parses as a plaintext datagram, sealing its content with the sender channel
@@ -34,7 +34,7 @@ struct Link {
   Datagram out;
   Link() {  // handshake so that b accepts bound traffic from a
     (void)b.open(a.encode_control(builder, Hello{}, 0), out);
-    (void)a.open(b.encode_control(builder, Hello{true, 1200}, 0), out);
+    (void)a.open(b.encode_reply(builder, 0xA1, 0), out);
     (void)b.open(a.encode_control(builder, Hello{true, 1200}, 0), out);
     ION_FUZZ_CHECK(b.peer_epoch() == 0xA1 && a.peer_epoch() == 0xB1);
   }

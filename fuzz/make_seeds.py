@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes the committed seed corpus for the fuzz targets, encoding ion/1 from docs/protocol.md
+"""Writes the committed seed corpus for the fuzz targets, encoding the ion wire format from docs/protocol.md
 independently of the C++ code (tests/wire decode these seeds as a cross-check).
 Usage: /usr/bin/python3 fuzz/make_seeds.py   (rewrites fuzz/corpus/)"""
 import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+VERSION = 2  # header byte 2 (docs/protocol.md §2)
 
 
 def varint(v):
@@ -23,7 +24,7 @@ def zz(v):
 
 
 def header(mtype, count, flags=1, sender=1, receiver=2, se=0x1111, re=0x2222, seq=7, t=10**9):
-    return struct.pack('<2sBBBBHHHQQQq', b'io', 1, mtype, flags, 0, sender, receiver, count,
+    return struct.pack('<2sBBBBHHHQQQq', b'io', VERSION, mtype, flags, 0, sender, receiver, count,
                        se, re, seq, t)
 
 

@@ -3,16 +3,23 @@
 // machine (the form used across labs; `ion run` launches one of these per site on loopback).
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
 #include "env/real_env.hpp"
 #include "site/node/node.hpp"
+#include "wire/epoch_state.hpp"
 #include "wire/keyfile.hpp"
 
 namespace ion::cli {
 namespace {
+
+// The site ran to its end, but a required peer never authenticated or stopped answering: its
+// recording is complete for this site and incomplete for the experiment (docs/reliability.md).
+constexpr int kExitPeerProblem = 3;
 
 RealEnv* g_env = nullptr;
 extern "C" void on_stop_signal(int) {
@@ -56,6 +63,16 @@ int run_node(const NodeArgs& a) {
   no.sync_timeout = *sync_timeout;
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
+  no.key_dir = key_dir;
+  // The forward-only epoch state lives beside the keys (docs/protocol.md §4.3). Without a key
+  // directory there is no key to protect (insecure links), and a missing key fails on its own.
+  std::unique_ptr<wire::DirEpochStore> epochs;
+  std::error_code ec;
+  if (std::filesystem::is_directory(key_dir, ec)) epochs = std::make_unique<wire::DirEpochStore>(key_dir);
+  no.epochs = epochs.get();
+  no.on_warning = [site = a.site](const std::string& text) {
+    std::fprintf(stderr, "ion node: site %s: %s\n", site.c_str(), text.c_str());
+  };
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
   start_status_file(env, **node, a.out + "/" + a.site + ".status");
@@ -70,6 +87,8 @@ int run_node(const NodeArgs& a) {
     std::fprintf(stderr, "ion node: site %s stopped by signal; its log is closed and intact\n", a.site.c_str());
     return 130;
   }
+  // Each problem was printed as a warning when the run ended; the exit status says it again.
+  if (!(*node)->peer_problems().empty()) return kExitPeerProblem;
   return 0;
 }
 
@@ -88,6 +107,8 @@ void add_node_command(CLI::App& app) {
   c->add_option("--sync-timeout", a->sync_timeout, "Give up if the time master has not answered by then")
       ->capture_default_str();
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
+  c->footer("Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
+            "authenticated or stopped answering (named on stderr); 130 stopped by a signal.");
   c->callback([a] {
     int rc = run_node(*a);
     if (rc != 0) throw CliError("", rc);

@@ -6,10 +6,16 @@
 #include <utility>
 
 #include "wire/crypto.hpp"
+#include "wire/epoch_state.hpp"
 
 namespace ion::link {
 
 namespace {
+bool is_power_of_ten(uint64_t n) {
+  while (n >= 10 && n % 10 == 0) n /= 10;
+  return n == 1;
+}
+
 std::string peer_name(size_t i, const PeerSpec& p) {
   return "peer " + std::to_string(i) + " (site " + std::to_string(p.site) + ")";
 }
@@ -75,7 +81,7 @@ Result<std::unique_ptr<Link>> Link::create(Env& env, LinkConfig cfg, std::vector
 }
 
 Status Link::init(std::vector<PeerSpec> peers) {
-  epoch_ = cfg_.epoch != 0 ? cfg_.epoch : wire::random_epoch();
+  epoch_ = cfg_.epoch != 0 ? cfg_.epoch : wire::clock_epoch();
   std::weak_ptr<Link*> weak = token_;
   auto sock = env_.open_socket(cfg_.bind, [weak](const Datagram& d) {
     if (auto t = weak.lock()) (*t)->on_datagram(d);
@@ -112,6 +118,12 @@ PeerContext Link::context_for(size_t index) {
   };
   c.deliver = [this](SiteId from, const Event& e) {
     if (handlers_.on_event) handlers_.on_event(from, e);
+  };
+  c.refused = [this, index](wire::WireError e, uint64_t count) {
+    if (handlers_.on_refused && is_power_of_ten(count)) handlers_.on_refused(peers_[index]->site(), e, count);
+  };
+  c.floor_raised = [this, index](uint64_t epoch) {
+    if (handlers_.on_peer_epoch) handlers_.on_peer_epoch(peers_[index]->site(), epoch);
   };
   return c;
 }

@@ -29,6 +29,12 @@ struct LinkHandlers {
   std::function<void(SiteId peer, PeerTransition t)> on_peer;       // up/down/recovered/restarted
   // Capture tap (diagnostics, tests): every datagram the socket receives, before any check.
   std::function<void(const Datagram& d)> on_raw;
+  // A peer's datagrams refused by class, reported when that class's count reaches 1, 10, 100, …
+  // (count = the total so far), so that a refusal is never silent and a flood is not a log flood.
+  std::function<void(SiteId peer, wire::WireError e, uint64_t count)> on_refused;
+  // The newest authenticated epoch of a peer moved up: the owner persists it (the epoch floor of
+  // PeerSpec in the next run).
+  std::function<void(SiteId peer, uint64_t epoch)> on_peer_epoch;
 };
 
 // Datagrams that could not be attributed to a configured peer.

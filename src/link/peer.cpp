@@ -16,6 +16,7 @@ wire::ChannelConfig channel_config(const PeerSpec& spec, const LinkConfig& cfg, 
   c.self_epoch = epoch;
   c.psk = spec.psk;
   c.insecure_allowed = spec.insecure;
+  c.peer_epoch_floor = spec.epoch_floor;
   return c;
 }
 
@@ -142,7 +143,8 @@ void Peer::goodbye() {
 // ---------------------------------------------------------------- inbound
 
 void Peer::count_error(wire::WireError e) {
-  ++counters_.errors[static_cast<size_t>(e)];
+  const uint64_t n = ++counters_.errors[static_cast<size_t>(e)];
+  if (ctx_.refused) ctx_.refused(e, n);
   if (wire::is_malformed(e)) {
     ++malformed_;
   } else if (e == wire::WireError::duplicate) {
@@ -154,12 +156,17 @@ void Peer::count_error(wire::WireError e) {
 
 PeerTransition Peer::on_datagram(std::span<const uint8_t> bytes, Time rx_local) {
   auto r = channel_.open(bytes, rx_);
-  if (r) return accept(rx_.header, r->bound, rx_local);
+  if (r) {
+    if (r->floor_raised && ctx_.floor_raised) ctx_.floor_raised(channel_.floor());
+    if (r->previous) return accept_previous(rx_.header, rx_local);
+    if (!r->bound) return accept_hello(rx_.header, r->needs_reply, rx_local);
+    return accept(rx_.header, rx_local);
+  }
   wire::WireError e = r.error();
   if (e == wire::WireError::too_old) {
     if (recover_too_old(bytes)) {
       ++counters_.too_old_recovered;
-      return accept(rx_.header, true, rx_local);
+      return accept(rx_.header, rx_local);
     }
     // A copy of one we accepted that way: a duplicate, as the replay window would have said.
     auto h = wire::peek_header(bytes);
@@ -169,13 +176,55 @@ PeerTransition Peer::on_datagram(std::span<const uint8_t> bytes, Time rx_local) 
   return PeerTransition::none;
 }
 
-PeerTransition Peer::accept(const wire::Header& h, bool bound, Time rx_local) {
+// A bound datagram of the adopted epoch (or the one adopting it): counted, heard, dispatched.
+PeerTransition Peer::accept(const wire::Header& h, Time rx_local) {
   if (!track(h, rx_local)) return PeerTransition::none;
-  PeerTransition t = PeerTransition::none;
-  if (bound) t = on_session(liveness_.on_heard(rx_local, h.sender_epoch, h.type == wire::MsgType::heartbeat), rx_local);
+  const PeerTransition t =
+      on_session(liveness_.on_heard(rx_local, h.sender_epoch, h.type == wire::MsgType::heartbeat), rx_local);
   const PeerTransition d = dispatch(h, rx_local);
   drain_unbound();
   return d != PeerTransition::none ? d : t;
+}
+
+// An unbound hello the Channel accepted. From the adopted session it is a late copy (counted by
+// the tracker, nothing to answer); from any other epoch it only earns a reply, and its sequence
+// number is kept for the accounting of that epoch's stream if it is ever adopted. Nothing else
+// changes: a replayed hello can never move our stream accounting or liveness (issue 12).
+PeerTransition Peer::accept_hello(const wire::Header& h, bool needs_reply, Time rx_local) {
+  if (h.sender_epoch == tracked_epoch_ && h.sender_epoch == channel_.peer_epoch()) {
+    (void)track(h, rx_local);  // duplicate/stale verdicts are counted inside the tracker
+    return PeerTransition::none;
+  }
+  remember_hello(h);
+  if (needs_reply) {
+    const Time exp_now = ctx_.to_experiment(ctx_.local_now());
+    if (emit(channel_.encode_reply(builder_, h.sender_epoch, exp_now))) ++counters_.hello_replies;
+  }
+  return PeerTransition::none;
+}
+
+// A straggler of the epoch adopted before the current one (sent before that incarnation died,
+// addressed to us): it fills its stream's gap and its events are delivered; it is not "heard".
+PeerTransition Peer::accept_previous(const wire::Header& h, Time rx_local) {
+  if (!track(h, rx_local) || h.type != wire::MsgType::events) return PeerTransition::none;
+  events_received_ += rx_.events.size();
+  for (const Event& e : rx_.events) ctx_.deliver(spec_.site, e);
+  return PeerTransition::none;
+}
+
+void Peer::remember_hello(const wire::Header& h) {
+  if (hello_epoch_ != h.sender_epoch) {
+    hello_epoch_ = h.sender_epoch;
+    hello_seqs_.clear();
+  }
+  if (hello_seqs_.size() < kMaxRememberedHellos) hello_seqs_.push_back(h.seq);
+}
+
+// At the adoption of an epoch whose hellos we accepted: they are the start of its stream.
+void Peer::count_remembered_hellos(const wire::Header& adopting, Time rx_local) {
+  if (hello_epoch_ != adopting.sender_epoch) return;
+  for (uint64_t seq : hello_seqs_) (void)tracker_.on_packet(seq, rx_local);  // verdict counted inside
+  hello_seqs_.clear();
 }
 
 // The Channel's replay window starts at the datagram that adopted the peer's epoch, so a datagram
@@ -198,7 +247,7 @@ bool Peer::recover_too_old(std::span<const uint8_t> bytes) {
 bool Peer::track(const wire::Header& h, Time rx_local) {
   if (h.sender_epoch != tracked_epoch_) {
     if (h.sender_epoch == left_epoch_) return track_left(h, rx_local);
-    switch_epoch(h);
+    switch_epoch(h, rx_local);
   }
   Time deliver_by = kTimeNever;
   if (cfg_.late_after_ns > 0 && h.type == wire::MsgType::events && ctx_.synced()) {
@@ -212,13 +261,17 @@ bool Peer::track(const wire::Header& h, Time rx_local) {
 // A new sender epoch (first contact or restart): a fresh tracker counting from 0, unless we joined
 // a running stream. The previous epoch's tracker stays until its open gaps settle, so datagrams
 // of the old incarnation still in flight fill them instead of counting as lost.
-void Peer::switch_epoch(const wire::Header& h) {
+void Peer::switch_epoch(const wire::Header& h, Time rx_local) {
   retire_left();
   if (tracked_epoch_ != 0) left_tracker_.emplace(std::move(tracker_));
   tracker_ = SequenceTracker(cfg_.seq);
-  tracker_.reset(h.seq < kHandshakeAnchorSeq ? 0 : h.seq);
+  uint64_t first = h.seq;  // the first datagram of this stream we saw: a hello, or this one
+  if (hello_epoch_ == h.sender_epoch)
+    for (uint64_t seq : hello_seqs_) first = std::min(first, seq);
+  tracker_.reset(first < kHandshakeAnchorSeq ? 0 : first);
   left_epoch_ = tracked_epoch_;
   tracked_epoch_ = h.sender_epoch;
+  count_remembered_hellos(h, rx_local);
 }
 
 bool Peer::track_left(const wire::Header& h, Time rx_local) {
@@ -272,8 +325,7 @@ PeerTransition Peer::dispatch(const wire::Header& h, Time rx_local) {
       for (const Event& e : rx_.events) ctx_.deliver(spec_.site, e);
       break;
     case wire::MsgType::hello:
-      if (!std::get<wire::Hello>(rx_.control).reply) send_control(wire::Hello{true, wire::kMaxDatagramBytes});
-      break;
+      break;  // bound: the adoption (if any) happened in the Channel; unbound ones: accept_hello
     case wire::MsgType::clock_probe:
       on_clock_probe(std::get<wire::ClockProbe>(rx_.control), rx_local);
       break;

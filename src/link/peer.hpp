@@ -5,10 +5,13 @@
 // toward the time master, ClockSync. Pure state machine: it never touches an Env; the owner
 // (Link) gives it a PeerContext with the clock, the send function and the event sink.
 //
-// Handshake: until the peer's epoch is adopted we send Hello{reply=false} every
-// hello_interval_ns; an unbound hello from the peer is answered at once with Hello{reply=true}
-// (addressed to its epoch), which binds the peer to us, and its bound traffic binds us to it.
-// Events pushed before we know the peer's epoch wait in a bounded queue (max_unbound_events).
+// Handshake (docs/protocol.md §4.3): until the peer's epoch is adopted we send Hello{reply=false}
+// every hello_interval_ns. An unbound hello the Channel accepts (a newer epoch than any known, or
+// the one whose hellos we follow) is answered at once with Hello{reply=true} addressed to its
+// epoch, which binds the peer to us; its bound traffic then binds us to it. An unbound hello
+// changes nothing else: no stream accounting, no liveness, nothing we address. Its sequence number
+// is remembered and counted once that epoch is adopted. Events pushed before we know the peer's
+// epoch wait in a bounded queue (max_unbound_events).
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -34,14 +37,18 @@ struct PeerSpec {
   std::optional<wire::Psk> psk;  // absent: insecure link (only with insecure = true on loopback)
   bool insecure = false;
   bool time_master = false;      // this peer is our time master: we run ClockSync against it
+  // Newest epoch of this peer authenticated under this key in an earlier run (persisted by the
+  // owner, wire/epoch_state.hpp); 0 = none. Older epochs are refused as replays.
+  uint64_t epoch_floor = 0;
 };
 
 struct LinkConfig {
   SiteId self = kNoSite;
   SockAddr bind;                  // local socket address (port 0: any)
-  // Session epoch. 0: a fresh wire::random_epoch() (REQUIRED on RealEnv: a repeated epoch under
-  // the same PSK would reuse nonces). Simulated runs that must be byte-reproducible pass a fixed
-  // non-zero value (e.g. drawn from Env::rng).
+  // Session epoch; epochs of one site only move forward (docs/protocol.md §4.1). 0: a fresh
+  // wire::clock_epoch() (a repeated epoch under the same PSK would reuse nonces, and an older one
+  // is refused by peers that saw a newer one). site::Node passes wire::next_epoch() over its saved
+  // state; simulated runs that must be byte-reproducible pass a fixed non-zero value.
   uint64_t epoch = 0;
   bool time_master = false;       // we are the master: answer clock probes
   Duration late_after_ns = 0;     // events datagram older than this on arrival (experiment time)
@@ -57,6 +64,8 @@ struct LinkConfig {
 // Sequence numbers at or above this on first sight of a sender epoch mean we joined a running
 // stream (we restarted): accounting starts there. Below it, the stream is counted from 0.
 inline constexpr uint64_t kHandshakeAnchorSeq = 64;
+// Unbound hellos of one not yet adopted epoch whose sequence numbers are remembered.
+inline constexpr size_t kMaxRememberedHellos = 64;
 
 // Counters beyond LinkStats (diagnostics; all cumulative).
 struct PeerCounters {
@@ -65,6 +74,7 @@ struct PeerCounters {
   uint64_t events_invalid = 0;   // refused by the encoder (non-finite float, bad enum, site)
   uint64_t send_errors = 0;      // Env::send_to failures
   uint64_t hellos_sent = 0;
+  uint64_t hello_replies = 0;    // Hello{reply=true} sent to unbound hellos
   uint64_t probes_answered = 0;
   uint64_t too_old_recovered = 0;  // reordered across the adoption point, authenticated here
 };
@@ -79,6 +89,10 @@ struct PeerContext {
   // Optional: without it, send() is called for each.
   std::function<size_t(std::span<const std::span<const uint8_t>>)> send_many;
   std::function<void(SiteId, const Event&)> deliver;   // accepted inbound event
+  // Optional: a refused datagram of class e; count = this peer's total for that class so far.
+  std::function<void(wire::WireError e, uint64_t count)> refused;
+  // Optional: the newest authenticated epoch of the peer moved up (persist it).
+  std::function<void(uint64_t epoch)> floor_raised;
 };
 
 class Peer {
@@ -139,12 +153,16 @@ class Peer {
   void send_control(const wire::Control& c);
   bool emit(std::span<const uint8_t> bytes);
   void drain_unbound();
+  PeerTransition accept_hello(const wire::Header& h, bool needs_reply, Time rx_local);
+  PeerTransition accept_previous(const wire::Header& h, Time rx_local);
+  void remember_hello(const wire::Header& h);
+  void count_remembered_hellos(const wire::Header& adopting, Time rx_local);
   bool track(const wire::Header& h, Time rx_local);
   bool track_left(const wire::Header& h, Time rx_local);
-  void switch_epoch(const wire::Header& h);
+  void switch_epoch(const wire::Header& h, Time rx_local);
   void retire_left();
   bool recover_too_old(std::span<const uint8_t> bytes);
-  PeerTransition accept(const wire::Header& h, bool bound, Time rx_local);
+  PeerTransition accept(const wire::Header& h, Time rx_local);
   PeerTransition on_session(PeerTransition t, Time rx_local);
   PeerTransition dispatch(const wire::Header& h, Time rx_local);
   void on_clock_probe(const wire::ClockProbe& p, Time rx_local);
@@ -170,6 +188,10 @@ class Peer {
   size_t staged_n_ = 0;
   uint64_t tracked_epoch_ = 0;  // sender epoch the tracker counts
   uint64_t left_epoch_ = 0;     // the one it counted before
+  // Sequence numbers of the unbound hellos accepted from hello_epoch_ before it was adopted, in
+  // arrival order (at most kMaxRememberedHellos): counted as received when it is adopted.
+  std::vector<uint64_t> hello_seqs_;
+  uint64_t hello_epoch_ = 0;
   Time next_hello_ns_ = 0;
   PeerCounters counters_;
   uint64_t sent_ = 0, events_sent_ = 0, events_received_ = 0;

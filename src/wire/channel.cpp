@@ -1,104 +1,107 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire/channel.hpp"
 
-#include <algorithm>
 #include <cassert>
 #include <utility>
 
 namespace ion::wire {
 
-Channel::Channel(ChannelConfig cfg) : cfg_(std::move(cfg)) {
+Channel::Channel(ChannelConfig cfg) : cfg_(std::move(cfg)), floor_(cfg_.peer_epoch_floor) {
   assert(cfg_.self_epoch != 0);
   assert(cfg_.psk.has_value() || cfg_.insecure_allowed);
   [[maybe_unused]] const bool ok = crypto_init();
   assert(ok);
 }
 
+const LinkKey& Channel::key(CachedKey& c, SiteId sender, SiteId receiver, uint64_t sender_epoch,
+                            uint64_t receiver_epoch) {
+  if (!c.valid || c.sender_epoch != sender_epoch || c.receiver_epoch != receiver_epoch) {
+    c.key = derive_link_key(*cfg_.psk, sender, receiver, sender_epoch, receiver_epoch);
+    c.sender_epoch = sender_epoch;
+    c.receiver_epoch = receiver_epoch;
+    c.valid = true;
+  }
+  return c.key;
+}
+
 // ---------------- send ----------------
 
-const Header& Channel::begin(DatagramBuilder& b, MsgType type, Time send_time_ns) {
+const Header& Channel::begin_to(DatagramBuilder& b, MsgType type, uint64_t receiver_epoch, Time send_time_ns) {
   Header h;
   h.type = type;
   h.flags = secure() ? 0 : kFlagInsecure;
   h.sender = cfg_.self;
   h.receiver = cfg_.peer;
   h.sender_epoch = cfg_.self_epoch;
-  h.receiver_epoch = tx_peer_epoch_;
+  h.receiver_epoch = receiver_epoch;
   h.seq = send_seq_++;
   h.send_time_ns = send_time_ns;
   b.begin(h);
   return b.header();
 }
 
-const LinkKey& Channel::tx_key(uint64_t receiver_epoch) {
-  if (!tx_key_valid_ || tx_key_peer_epoch_ != receiver_epoch) {
-    tx_key_ = derive_link_key(*cfg_.psk, cfg_.self, cfg_.peer, cfg_.self_epoch, receiver_epoch);
-    tx_key_peer_epoch_ = receiver_epoch;
-    tx_key_valid_ = true;
-  }
-  return tx_key_;
+const Header& Channel::begin(DatagramBuilder& b, MsgType type, Time send_time_ns) {
+  return begin_to(b, type, peer_epoch_, send_time_ns);
 }
 
 std::span<const uint8_t> Channel::finish(DatagramBuilder& b) {
-  if (b.header().insecure()) return b.finish_plain();
-  return seal(b, tx_key(b.header().receiver_epoch));
+  const Header& h = b.header();
+  if (h.insecure()) return b.finish_plain();
+  return seal(b, key(tx_key_, cfg_.self, cfg_.peer, cfg_.self_epoch, h.receiver_epoch));
 }
 
-std::span<const uint8_t> Channel::encode_control(DatagramBuilder& b, const Control& c,
-                                                 Time send_time_ns) {
+std::span<const uint8_t> Channel::encode_control(DatagramBuilder& b, const Control& c, Time send_time_ns) {
   begin(b, control_type(c), send_time_ns);
   b.set_control(c);
   return finish(b);
 }
 
+std::span<const uint8_t> Channel::encode_reply(DatagramBuilder& b, uint64_t peer_epoch, Time send_time_ns) {
+  begin_to(b, MsgType::hello, peer_epoch, send_time_ns);
+  b.set_control(Hello{true, kMaxDatagramBytes});
+  return finish(b);
+}
+
 // ---------------- receive ----------------
 
-bool Channel::retired(uint64_t epoch) const {
-  return std::find(retired_.begin(), retired_.end(), epoch) != retired_.end();
-}
-
-void Channel::adopt(uint64_t epoch, uint64_t first_seq) {
-  if (peer_epoch_ != 0) {
-    if (retired_.size() == kMaxRetiredEpochs) retired_.erase(retired_.begin());
-    retired_.push_back(peer_epoch_);
-  }
-  peer_epoch_ = epoch;
-  tx_peer_epoch_ = epoch;
-  window_.reset(first_seq);
-}
-
-const LinkKey& Channel::rx_key(uint64_t sender_epoch) {
-  if (!rx_key_valid_ || rx_key_sender_epoch_ != sender_epoch) {
-    rx_key_ = derive_link_key(*cfg_.psk, cfg_.peer, cfg_.self, sender_epoch, cfg_.self_epoch);
-    rx_key_sender_epoch_ = sender_epoch;
-    rx_key_valid_ = true;
-  }
-  return rx_key_;
-}
-
-// Site, flag and epoch rules that need no key.
+// Site and flag rules that need no key.
 WireResult<bool> Channel::check_policy(const Header& h) const {
   if (h.sender != cfg_.peer || h.receiver != cfg_.self) return WireError::wrong_site;
   if (h.insecure() && !cfg_.insecure_allowed) return WireError::insecure_refused;
   if (!h.insecure() && !secure()) return WireError::auth_failed;  // no key to verify with
-  if (h.sender_epoch == 0 || retired(h.sender_epoch)) return WireError::stale_epoch;
-  if (h.receiver_epoch == 0) {
-    if (h.type != MsgType::hello) return WireError::unbound;
-  } else if (h.receiver_epoch != cfg_.self_epoch) {
-    return WireError::stale_epoch;
-  }
+  if (h.sender_epoch == 0) return WireError::stale_epoch;
+  if (h.receiver_epoch != 0 && h.receiver_epoch != cfg_.self_epoch) return WireError::stale_epoch;
+  if (h.receiver_epoch == 0 && h.type != MsgType::hello) return WireError::unbound;
   return true;
 }
 
 WireResult<bool> Channel::authenticate(std::span<const uint8_t> d, const Header& h, Datagram& out) {
   if (h.insecure()) return decode_payload(h, d.subspan(kHeaderBytes), out);
-  if (h.receiver_epoch != 0) return wire::open(d, rx_key(h.sender_epoch), out);
-  if (!rx_unbound_valid_ || rx_unbound_sender_epoch_ != h.sender_epoch) {
-    rx_unbound_key_ = derive_link_key(*cfg_.psk, cfg_.peer, cfg_.self, h.sender_epoch, 0);
-    rx_unbound_sender_epoch_ = h.sender_epoch;
-    rx_unbound_valid_ = true;
+  CachedKey& c = h.receiver_epoch == 0 ? rx_hello_key_ : rx_key_;
+  return wire::open(d, key(c, cfg_.peer, cfg_.self, h.sender_epoch, h.receiver_epoch), out);
+}
+
+bool Channel::raise_floor(uint64_t epoch) {
+  if (epoch <= floor_) return false;
+  floor_ = epoch;
+  return true;
+}
+
+// From now on the unbound hellos of `epoch` are the ones accepted (each seq once).
+void Channel::follow_hellos(uint64_t epoch) {
+  if (hello_epoch_ == epoch) return;
+  hello_epoch_ = epoch;
+  hello_window_.reset(0);
+}
+
+void Channel::adopt(uint64_t epoch, uint64_t first_seq) {
+  if (peer_epoch_ != 0) {
+    prev_epoch_ = peer_epoch_;
+    prev_window_ = window_;
   }
-  return wire::open(d, rx_unbound_key_, out);
+  peer_epoch_ = epoch;
+  window_.reset(first_seq);
+  follow_hellos(epoch);
 }
 
 WireResult<Received> Channel::open(std::span<const uint8_t> d, Datagram& out) {
@@ -106,30 +109,59 @@ WireResult<Received> Channel::open(std::span<const uint8_t> d, Datagram& out) {
   if (!hr) return hr.error();
   const Header& h = *hr;
   if (auto p = check_policy(h); !p) return p.error();
-  Received r;
-  if (h.receiver_epoch == 0) {  // unbound hello: deliver, address its sender, adopt nothing
-    if (auto a = authenticate(d, h, out); !a) return a.error();
-    r.addressed_changed = h.sender_epoch != tx_peer_epoch_;
-    tx_peer_epoch_ = h.sender_epoch;
-    return r;
-  }
-  const bool same_epoch = h.sender_epoch == peer_epoch_;
-  if (same_epoch) {
-    const auto v = window_.check(h.seq);
+  return h.receiver_epoch == 0 ? open_hello(d, h, out) : open_bound(d, h, out);
+}
+
+// An unbound hello: from the epoch we already follow (each seq once), or from a newer epoch than
+// any known, which then becomes the one we follow. Anything else is a replay of an older epoch.
+WireResult<Received> Channel::open_hello(std::span<const uint8_t> d, const Header& h, Datagram& out) {
+  const bool followed = h.sender_epoch == hello_epoch_;
+  if (!followed && h.sender_epoch <= floor_) return WireError::old_epoch;
+  if (followed) {
+    const auto v = hello_window_.check(h.seq);
     if (v == ReplayWindow::Verdict::duplicate) return WireError::duplicate;
     if (v == ReplayWindow::Verdict::too_old) return WireError::too_old;
   } else if (h.seq == UINT64_MAX) {
     return WireError::too_old;
   }
   if (auto a = authenticate(d, h, out); !a) return a.error();
-  if (!same_epoch) {
-    adopt(h.sender_epoch, h.seq);
-    r.peer_epoch_changed = true;
+  Received r;
+  r.floor_raised = raise_floor(h.sender_epoch);
+  follow_hellos(h.sender_epoch);
+  (void)hello_window_.accept(h.seq);  // window state only; a hello's gaps are not loss here
+  r.needs_reply = h.sender_epoch != peer_epoch_;
+  return r;
+}
+
+WireResult<Received> Channel::open_in(ReplayWindow& w, std::span<const uint8_t> d, const Header& h, Datagram& out) {
+  const auto v = w.check(h.seq);
+  if (v == ReplayWindow::Verdict::duplicate) return WireError::duplicate;
+  if (v == ReplayWindow::Verdict::too_old) return WireError::too_old;
+  if (auto a = authenticate(d, h, out); !a) return a.error();
+  Received r;
+  r.window = w.accept(h.seq);
+  return r;
+}
+
+WireResult<Received> Channel::open_bound(std::span<const uint8_t> d, const Header& h, Datagram& out) {
+  const uint64_t e = h.sender_epoch;
+  if (e == peer_epoch_) {
+    auto r = open_in(window_, d, h, out);
+    if (r) r->bound = true;
+    return r;
   }
-  // A bound datagram proves the adopted epoch is alive now; an unbound hello (possibly replayed)
-  // must not keep us addressing some other epoch.
-  r.addressed_changed = tx_peer_epoch_ != peer_epoch_;
-  tx_peer_epoch_ = peer_epoch_;
+  if (e == prev_epoch_) {
+    auto r = open_in(prev_window_, d, h, out);
+    if (r) r->previous = true;
+    return r;
+  }
+  if (e < floor_) return WireError::old_epoch;
+  if (h.seq == UINT64_MAX) return WireError::too_old;
+  if (auto a = authenticate(d, h, out); !a) return a.error();
+  Received r;
+  r.floor_raised = raise_floor(e);
+  adopt(e, h.seq);
+  r.peer_epoch_changed = true;
   r.bound = true;
   r.window = window_.accept(h.seq);
   return r;

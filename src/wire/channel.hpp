@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Channel: the per-peer security state of one link, as a pure state machine (no I/O, no clock).
-// Owns: our epoch, the peer's adopted epoch, the send sequence, cached link keys, the replay
-// window, and a list of retired peer epochs. link/ owns one Channel per peer.
+// Owns: our epoch, the peer's adopted epoch, the newest peer epoch known (the "floor"), the send
+// sequence, cached link keys, the replay windows. link/ owns one Channel per peer.
 //
-// Epoch rules (docs/protocol.md §4):
+// Epoch rules (docs/protocol.md §4.3). Session epochs only move forward (wire/epoch_state.hpp),
+// so a peer's live epoch is the newest one it ever had, and anything older is a replay.
 //  - Our send sequence is one counter per (our epoch, peer), starting at 0, never reset: every
 //    datagram to this peer (any type, any receiver epoch) takes the next number, so a nonce is
 //    never reused under any key.
-//  - A datagram with receiver_epoch == 0 is accepted only if it is a hello (unbound otherwise);
-//    it does not pass the replay window (it proves nothing fresh) and adopts nothing, but we
-//    start addressing its sender epoch (addressed_epoch) so our reply proves our freshness.
-//  - A datagram with receiver_epoch == our epoch and an authentic, non-retired sender epoch
-//    different from the adopted one adopts it: the old one is retired, the window restarts at
-//    that datagram's sequence (earlier numbers of the new stream are too old).
-//  - receiver_epoch != 0 and != ours → stale_epoch (meant for a previous incarnation of us).
-//  - Any accepted bound datagram sets the addressed epoch back to the adopted one (a replayed
-//    unbound hello of a dead incarnation can divert our sends only until the peer is heard).
+//  - An unbound hello (receiver_epoch 0) proves nothing about freshness. It is accepted only from
+//    an epoch newer than every epoch known for the peer (which raises the floor), or again from
+//    the epoch whose hellos we already accept (then deduplicated by seq). It adopts nothing and
+//    changes nothing we address; the caller answers it with encode_reply() (a datagram bound to
+//    that epoch, which only the live holder of it can use).
+//  - A bound datagram (receiver_epoch == our epoch) was created during our lifetime. From the
+//    adopted epoch it passes the replay window; from the epoch adopted before (stragglers of a
+//    restart) it passes that epoch's window; from an epoch >= the floor it adopts it.
+//  - Refused, changing nothing: receiver_epoch != 0 and != ours or sender epoch 0 → stale_epoch;
+//    a sender epoch older than the floor (or equal to a floor learned before this process heard
+//    its hellos) → old_epoch; receiver_epoch 0 on a non-hello → unbound.
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -33,17 +35,22 @@ namespace ion::wire {
 struct ChannelConfig {
   SiteId self = kNoSite;
   SiteId peer = kNoSite;
-  uint64_t self_epoch = 0;  // from random_epoch() (tests may pass fixed values); never 0
+  uint64_t self_epoch = 0;  // from next_epoch() (tests may pass fixed values); never 0
   std::optional<Psk> psk;   // absent ⇒ the link is insecure (then insecure_allowed must be true)
   // Caller's decision: link configured insecure AND both socket addresses are loopback.
   bool insecure_allowed = false;
+  // The newest epoch of this peer authenticated under this key before this process started
+  // (persisted, wire/epoch_state.hpp); 0 = none known.
+  uint64_t peer_epoch_floor = 0;
 };
 
 // What open() tells the link layer besides the datagram itself.
 struct Received {
   bool peer_epoch_changed = false;  // adopted a new peer epoch (peer restarted / first contact)
-  bool addressed_changed = false;   // the epoch we address (addressed_epoch()) changed
-  bool bound = false;               // receiver_epoch == ours (went through the replay window)
+  bool floor_raised = false;        // floor() moved up: persist it (wire/epoch_state.hpp)
+  bool bound = false;               // receiver_epoch == ours, adopted epoch (replay window)
+  bool previous = false;            // bound, from the epoch adopted before the current one
+  bool needs_reply = false;         // unbound hello from an epoch not adopted: encode_reply()
   ReplayWindow::Accepted window;    // reordered / gap / lost for bound datagrams
 };
 
@@ -53,55 +60,64 @@ class Channel {
   explicit Channel(ChannelConfig cfg);
 
   // ---- send side ----
-  // Starts a datagram to the peer in b with the next sequence number. Returns its header.
+  // Starts a datagram to the peer in b with the next sequence number, addressed to the adopted
+  // peer epoch (0 before one is adopted: only a hello may be sent then). Returns its header.
   const Header& begin(DatagramBuilder& b, MsgType type, Time send_time_ns);
   // Seals (or, on an insecure link without a PSK, finishes plain) b's datagram. Valid until b.begin().
   std::span<const uint8_t> finish(DatagramBuilder& b);
   // begin + set_control + finish for a control message.
   std::span<const uint8_t> encode_control(DatagramBuilder& b, const Control& c, Time send_time_ns);
+  // Hello{reply=1} addressed to `peer_epoch` (the sender epoch of an unbound hello that open()
+  // marked needs_reply), without changing what the other datagrams address.
+  std::span<const uint8_t> encode_reply(DatagramBuilder& b, uint64_t peer_epoch, Time send_time_ns);
 
   // ---- receive side ----
   // Full check of one datagram from this peer: header, policy, epochs, replay window, AEAD,
-  // payload. On success out holds the message and the window/epoch state is updated.
-  // On any error no state changes (except nothing) and out is unspecified.
+  // payload. On success out holds the message and the epoch/window state is updated.
+  // On any error no state changes and out is unspecified.
   WireResult<Received> open(std::span<const uint8_t> datagram, Datagram& out);
 
   SiteId self() const { return cfg_.self; }
   SiteId peer() const { return cfg_.peer; }
   uint64_t self_epoch() const { return cfg_.self_epoch; }
-  uint64_t peer_epoch() const { return peer_epoch_; }  // 0 = none adopted yet
-  // The peer epoch our datagrams carry as receiver_epoch (adopted, or claimed by a hello).
-  uint64_t addressed_epoch() const { return tx_peer_epoch_; }
+  uint64_t peer_epoch() const { return peer_epoch_; }  // adopted; 0 = none yet
+  // The peer epoch our datagrams carry as receiver_epoch (the adopted one; 0 before).
+  uint64_t addressed_epoch() const { return peer_epoch_; }
+  // The newest peer epoch authenticated so far (here or, via the config, in an earlier run).
+  uint64_t floor() const { return floor_; }
+  uint64_t previous_epoch() const { return prev_epoch_; }
   uint64_t next_send_seq() const { return send_seq_; }
   const ReplayWindow& window() const { return window_; }
   bool secure() const { return cfg_.psk.has_value(); }
 
-  static constexpr size_t kMaxRetiredEpochs = 64;
-
  private:
+  const Header& begin_to(DatagramBuilder& b, MsgType type, uint64_t receiver_epoch, Time send_time_ns);
   WireResult<bool> check_policy(const Header& h) const;
   WireResult<bool> authenticate(std::span<const uint8_t> datagram, const Header& h, Datagram& out);
-  const LinkKey& rx_key(uint64_t sender_epoch);
-  const LinkKey& tx_key(uint64_t receiver_epoch);
-  bool retired(uint64_t epoch) const;
+  WireResult<Received> open_hello(std::span<const uint8_t> d, const Header& h, Datagram& out);
+  WireResult<Received> open_bound(std::span<const uint8_t> d, const Header& h, Datagram& out);
+  WireResult<Received> open_in(ReplayWindow& w, std::span<const uint8_t> d, const Header& h, Datagram& out);
+  struct CachedKey {
+    LinkKey key;
+    uint64_t sender_epoch = 0, receiver_epoch = 0;
+    bool valid = false;
+  };
+  const LinkKey& key(CachedKey& c, SiteId sender, SiteId receiver, uint64_t sender_epoch, uint64_t receiver_epoch);
+  bool raise_floor(uint64_t epoch);
+  void follow_hellos(uint64_t epoch);
   void adopt(uint64_t epoch, uint64_t first_seq);
 
   ChannelConfig cfg_;
-  uint64_t peer_epoch_ = 0;
-  uint64_t tx_peer_epoch_ = 0;
+  uint64_t peer_epoch_ = 0;  // adopted
+  uint64_t floor_ = 0;       // newest known; peer_epoch_ <= floor_
   uint64_t send_seq_ = 0;
-  ReplayWindow window_;
-  std::vector<uint64_t> retired_;
-  // Cached derived keys: tx for (self, peer_epoch_), rx for the last sender epoch seen.
-  LinkKey tx_key_;
-  uint64_t tx_key_peer_epoch_ = 0;
-  bool tx_key_valid_ = false;
-  LinkKey rx_key_;
-  uint64_t rx_key_sender_epoch_ = 0;
-  bool rx_key_valid_ = false;
-  LinkKey rx_unbound_key_;  // for hellos with receiver_epoch 0
-  uint64_t rx_unbound_sender_epoch_ = 0;
-  bool rx_unbound_valid_ = false;
+  ReplayWindow window_;      // adopted epoch
+  uint64_t prev_epoch_ = 0;  // adopted before peer_epoch_ (its stragglers are still accepted)
+  ReplayWindow prev_window_;
+  uint64_t hello_epoch_ = 0;   // the epoch whose unbound hellos we accept (newest heard, or adopted)
+  ReplayWindow hello_window_;  // its hellos' sequence numbers (a replayed hello is a duplicate)
+  // Derived keys, each cached for its last epoch pair: sending, receiving bound, receiving hellos.
+  CachedKey tx_key_, rx_key_, rx_hello_key_;
 };
 
 }  // namespace ion::wire

@@ -23,7 +23,8 @@ inline constexpr size_t kHeaderBytes = 44;
 inline constexpr size_t kTagBytes = 16;  // Poly1305 tag, absent on insecure datagrams
 inline constexpr uint8_t kMagic0 = 0x69;  // 'i'
 inline constexpr uint8_t kMagic1 = 0x6F;  // 'o'
-inline constexpr uint8_t kVersion = 1;
+// 2: forward-only epochs and the handshake rules of docs/protocol.md §4.3 (1 had random epochs).
+inline constexpr uint8_t kVersion = 2;
 inline constexpr uint8_t kFlagInsecure = 0x01;  // no tag, payload in clear; all other bits reserved (0)
 
 enum class MsgType : uint8_t {
@@ -55,10 +56,11 @@ enum class WireError : uint8_t {
   insecure_refused,  // insecure flag on a link not allowed to be insecure
   auth_failed,       // AEAD verification failed (bit flip, wrong key, forged)
   wrong_site,        // sender/receiver site ids are not this link's
-  stale_epoch,       // addressed to another incarnation of us, or from a retired peer epoch
+  stale_epoch,       // addressed to another incarnation of us (receiver epoch not ours), or epoch 0
   unbound,           // non-hello datagram with receiver epoch 0 (not bound to our epoch)
   duplicate,         // sequence number already accepted (replay or network duplicate)
   too_old,           // sequence number below the replay window
+  old_epoch,         // sender epoch older than the newest one known for the peer (earlier run)
   count_
 };
 inline constexpr size_t kWireErrorCount = static_cast<size_t>(WireError::count_);

@@ -19,12 +19,13 @@ Psk fixed_psk(uint8_t fill) {
   return k;
 }
 
-ChannelConfig cfg(SiteId self, SiteId peer, uint64_t epoch, uint8_t psk_fill = 7) {
+ChannelConfig cfg(SiteId self, SiteId peer, uint64_t epoch, uint8_t psk_fill = 7, uint64_t floor = 0) {
   ChannelConfig c;
   c.self = self;
   c.peer = peer;
   c.self_epoch = epoch;
   c.psk = fixed_psk(psk_fill);
+  c.peer_epoch_floor = floor;
   return c;
 }
 
@@ -40,6 +41,8 @@ struct Pair {
       : a(cfg(1, 2, ea, fa)), b(cfg(2, 1, eb, fb)) {}
 
   Bytes hello(Channel& from, bool reply) { return copy(from.encode_control(builder, Hello{reply, 1200}, 0)); }
+  // from's answer to an unbound hello of `to_epoch`.
+  Bytes reply(Channel& from, uint64_t to_epoch) { return copy(from.encode_reply(builder, to_epoch, 0)); }
   Bytes spikes(Channel& from, int n, Time t = 1000) {
     from.begin(builder, MsgType::events, t);
     for (int i = 0; i < n; ++i) EXPECT_EQ(builder.add(Spike{{from.self(), uint32_t(i)}, t - i, SpikeKind::spike}), Append::added);
@@ -47,9 +50,11 @@ struct Pair {
   }
   // a → b hello (unbound), b → a hello reply (bound to a), a → b anything bound.
   void handshake() {
-    ASSERT_TRUE(b.open(hello(a, false), out).is_ok());
-    EXPECT_EQ(b.addressed_epoch(), a.self_epoch());
-    auto r = a.open(hello(b, true), out);
+    auto r0 = b.open(hello(a, false), out);
+    ASSERT_TRUE(r0.is_ok());
+    EXPECT_TRUE(r0->needs_reply);
+    EXPECT_EQ(b.addressed_epoch(), 0u);  // a hello binds nothing on its own
+    auto r = a.open(reply(b, a.self_epoch()), out);
     ASSERT_TRUE(r.is_ok());
     EXPECT_TRUE(r->peer_epoch_changed);
     auto r2 = b.open(hello(a, true), out);
@@ -138,25 +143,41 @@ TEST(WireChannel, ReplayedDatagramIsRejected) {
   EXPECT_EQ(err(p.b.open(d2, p.out)), WireError::duplicate);
 }
 
-TEST(WireChannel, OldEpochIsRejectedAfterPeerRestart) {
+TEST(WireChannel, PeerRestartIsAdoptedAndItsOldIncarnationCannotComeBack) {
   Pair p;
+  const Bytes old_hello = p.hello(p.a, false);  // A's first incarnation (0xA1)
   p.handshake();
-  const Bytes old_data = p.spikes(p.a, 3);  // captured from A's first incarnation
+  const Bytes old_data = p.spikes(p.a, 3);
+  const Bytes straggler = p.spikes(p.a, 2);  // sent before the crash, still in flight
   ASSERT_TRUE(p.b.open(old_data, p.out).is_ok());
-  // A restarts with a new epoch; same PSK.
+  // A restarts with a newer epoch; same PSK.
   Channel a2(cfg(1, 2, 0xA2));
   DatagramBuilder bb;
-  ASSERT_TRUE(p.b.open(copy(a2.encode_control(bb, Hello{}, 0)), p.out).is_ok());  // unbound hello
-  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);  // an unbound hello adopts nothing
-  ASSERT_TRUE(a2.open(copy(p.b.encode_control(bb, Hello{true, 1200}, 0)), p.out).is_ok());
+  auto h = p.b.open(copy(a2.encode_control(bb, Hello{}, 0)), p.out);  // unbound hello
+  ASSERT_TRUE(h.is_ok());
+  EXPECT_TRUE(h->needs_reply);
+  EXPECT_TRUE(h->floor_raised);
+  EXPECT_EQ(p.b.floor(), 0xA2u);
+  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);        // an unbound hello adopts nothing
+  EXPECT_EQ(p.b.addressed_epoch(), 0xA1u);   // and changes nothing we address
+  ASSERT_TRUE(a2.open(p.reply(p.b, 0xA2), p.out).is_ok());
   a2.begin(bb, MsgType::events, 0);
   ASSERT_EQ(bb.add(Spike{{1, 1}, 0, SpikeKind::spike}), Append::added);
   auto r = p.b.open(copy(a2.finish(bb)), p.out);
   ASSERT_TRUE(r.is_ok());
   EXPECT_TRUE(r->peer_epoch_changed);
   EXPECT_EQ(p.b.peer_epoch(), 0xA2u);
-  // Replays of the first incarnation's datagrams, new or old, are refused.
-  EXPECT_EQ(err(p.b.open(old_data, p.out)), WireError::stale_epoch);
+  EXPECT_EQ(p.b.previous_epoch(), 0xA1u);
+  // A straggler of the dead incarnation, addressed to us, fills its stream once.
+  auto s = p.b.open(straggler, p.out);
+  ASSERT_TRUE(s.is_ok());
+  EXPECT_TRUE(s->previous);
+  EXPECT_FALSE(s->bound);
+  EXPECT_EQ(err(p.b.open(straggler, p.out)), WireError::duplicate);
+  // Replays of the first incarnation's datagrams are refused and change nothing.
+  EXPECT_EQ(err(p.b.open(old_data, p.out)), WireError::duplicate);
+  EXPECT_EQ(err(p.b.open(old_hello, p.out)), WireError::old_epoch);
+  EXPECT_EQ(p.b.peer_epoch(), 0xA2u);
 }
 
 TEST(WireChannel, DatagramForOurPreviousIncarnationIsRejected) {
@@ -265,21 +286,122 @@ TEST(WireCrypto, RandomEpochsDiffer) {
 namespace ion::wire {
 namespace {
 
-TEST(WireChannel, ReplayedOldUnboundHelloCannotWedgeOurSends) {
-  Pair p;
-  // A's very first incarnation 0xA0 said hello but died before the handshake completed.
-  Channel a0(cfg(1, 2, 0xA0));
-  DatagramBuilder bb;
-  const Bytes old_hello = copy(a0.encode_control(bb, Hello{}, 0));
+// Everything B's channel shows: any change after a refused datagram is a bug.
+struct Snapshot {
+  uint64_t peer_epoch, addressed, floor, previous, next_seq, window_next;
+  explicit Snapshot(const Channel& c)
+      : peer_epoch(c.peer_epoch()), addressed(c.addressed_epoch()), floor(c.floor()),
+        previous(c.previous_epoch()), next_seq(c.next_send_seq()), window_next(c.window().next()) {}
+  bool operator==(const Snapshot&) const = default;
+};
+
+// An earlier run of A (epoch 0xA0, same key) said hello and sent data to B's earlier incarnation.
+struct EarlierRun {
+  Bytes hello, reply_to_it, data;
+  EarlierRun() {
+    Pair old(0xA0, 0xB0);
+    hello = old.hello(old.a, false);
+    reply_to_it = old.reply(old.b, 0xA0);
+    old.handshake();
+    data = old.spikes(old.a, 4);
+  }
+};
+
+TEST(WireChannel, ReplayedOldUnboundHelloIsRefusedAndChangesNothing) {
+  const EarlierRun earlier;
+  Pair p;  // the live run: A 0xA1, B 0xB1
   p.handshake();
-  ASSERT_TRUE(p.b.open(old_hello, p.out).is_ok());  // authentic, so accepted (cannot be told apart)
-  EXPECT_EQ(p.b.addressed_epoch(), 0xA0u);
-  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);                 // but nothing adopted
-  auto r = p.b.open(p.spikes(p.a, 1), p.out);         // the live peer is heard again
-  ASSERT_TRUE(r.is_ok());
-  EXPECT_TRUE(r->addressed_changed);
-  EXPECT_EQ(p.b.addressed_epoch(), 0xA1u);
+  const Snapshot before(p.b);
+  EXPECT_EQ(err(p.b.open(earlier.hello, p.out)), WireError::old_epoch);
+  EXPECT_EQ(Snapshot(p.b), before);
+  // The live peer is unaffected: its traffic flows both ways.
+  EXPECT_TRUE(p.b.open(p.spikes(p.a, 1), p.out).is_ok());
   EXPECT_TRUE(p.a.open(p.spikes(p.b, 1), p.out).is_ok());
+}
+
+TEST(WireChannel, EveryDatagramOfAnEarlierRunIsRefused) {
+  const EarlierRun earlier;
+  Pair p;
+  p.handshake();
+  const Snapshot before(p.b);
+  EXPECT_EQ(err(p.b.open(earlier.hello, p.out)), WireError::old_epoch);
+  EXPECT_EQ(err(p.b.open(earlier.data, p.out)), WireError::stale_epoch);  // addressed to B's 0xB0
+  EXPECT_EQ(err(p.a.open(earlier.reply_to_it, p.out)), WireError::stale_epoch);  // to A's 0xA0
+  EXPECT_EQ(Snapshot(p.b), before);
+}
+
+TEST(WireChannel, PersistedFloorRefusesOldHellosBeforeTheLivePeerIsHeard) {
+  const EarlierRun earlier;
+  // B restarted; its epoch state says A's newest epoch was 0xA0 (the earlier run's).
+  Channel b(cfg(2, 1, 0xB1, 7, /*floor=*/0xA0));
+  Datagram out;
+  EXPECT_EQ(err(b.open(earlier.hello, out)), WireError::old_epoch);  // equal to the floor: a replay
+  EXPECT_EQ(b.floor(), 0xA0u);
+  // A's live, newer incarnation is answered.
+  Pair p(0xA1, 0xB1);
+  auto r = b.open(p.hello(p.a, false), out);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_TRUE(r->needs_reply && r->floor_raised);
+}
+
+TEST(WireChannel, WithoutAFloorAnOldHelloIsAnsweredButCannotBindAndIsRefusedOnceANewerOneIsHeard) {
+  const EarlierRun earlier;
+  Pair p;  // fresh key state: nothing known about A
+  auto r = p.b.open(earlier.hello, p.out);
+  ASSERT_TRUE(r.is_ok());  // indistinguishable from a live first hello
+  EXPECT_TRUE(r->needs_reply);
+  const Bytes answer = p.reply(p.b, 0xA0);  // addressed to the dead epoch: the live A refuses it
+  EXPECT_EQ(err(p.a.open(answer, p.out)), WireError::stale_epoch);
+  EXPECT_EQ(p.b.addressed_epoch(), 0u);
+  p.handshake();  // the live, newer A is answered and adopted
+  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);
+  EXPECT_EQ(err(p.b.open(earlier.hello, p.out)), WireError::old_epoch);
+}
+
+TEST(WireChannel, ReplayedHelloOfTheFollowedEpochIsADuplicate) {
+  Pair p;
+  const Bytes h0 = p.hello(p.a, false);
+  const Bytes h1 = p.hello(p.a, false);
+  ASSERT_TRUE(p.b.open(h1, p.out).is_ok());  // reordered hellos: each accepted once
+  ASSERT_TRUE(p.b.open(h0, p.out).is_ok());
+  EXPECT_EQ(err(p.b.open(h0, p.out)), WireError::duplicate);
+  EXPECT_EQ(err(p.b.open(h1, p.out)), WireError::duplicate);
+}
+
+TEST(WireChannel, ForgedNewerHelloRaisesNothing) {
+  Pair p;
+  p.handshake();
+  Channel a9(cfg(1, 2, 0xA9, /*psk_fill=*/8));  // a newer epoch under a wrong key
+  DatagramBuilder bb;
+  const Snapshot before(p.b);
+  EXPECT_EQ(err(p.b.open(copy(a9.encode_control(bb, Hello{}, 0)), p.out)), WireError::auth_failed);
+  EXPECT_EQ(Snapshot(p.b), before);
+}
+
+TEST(WireChannel, OurRestartIsJoinedByTheLivePeerAtTheFloor) {
+  Pair p;
+  p.handshake();
+  // B restarts (0xB2); its state says A's newest epoch is 0xA1, which is still alive.
+  Channel b2(cfg(2, 1, 0xB2, 7, /*floor=*/0xA1));
+  Datagram out;
+  EXPECT_EQ(err(b2.open(p.spikes(p.a, 1), out)), WireError::stale_epoch);  // to B's old incarnation
+  auto h = p.a.open(p.hello(b2, false), out);
+  ASSERT_TRUE(h.is_ok());
+  EXPECT_TRUE(h->needs_reply);
+  auto r = b2.open(p.reply(p.a, 0xB2), out);  // A's answer, bound to 0xB2
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_TRUE(r->peer_epoch_changed);
+  EXPECT_FALSE(r->floor_raised);
+  EXPECT_EQ(b2.peer_epoch(), 0xA1u);
+}
+
+TEST(WireChannel, ReplyDoesNotChangeWhatWeAddress) {
+  Pair p;
+  p.handshake();
+  const Bytes r = p.reply(p.b, 0xA7);
+  EXPECT_EQ(peek_header(r)->receiver_epoch, 0xA7u);
+  EXPECT_EQ(p.b.addressed_epoch(), 0xA1u);
+  EXPECT_EQ(peek_header(p.spikes(p.b, 1))->receiver_epoch, 0xA1u);
 }
 
 }  // namespace

@@ -168,7 +168,7 @@ TEST(WireCodec, HeaderLayoutIsLittleEndianAtDocumentedOffsets) {
   ASSERT_EQ(d.size(), kHeaderBytes);
   EXPECT_EQ(d[0], 'i');
   EXPECT_EQ(d[1], 'o');
-  EXPECT_EQ(d[2], 1);
+  EXPECT_EQ(d[2], 2);  // header version (docs/protocol.md §2)
   EXPECT_EQ(d[3], 1);
   EXPECT_EQ(d[4], kFlagInsecure);
   EXPECT_EQ(d[6], 0x02);
@@ -226,9 +226,11 @@ TEST_F(WireMalformed, BadMagicVersionTypeFlags) {
   auto d = good;
   d[1] = 'x';
   EXPECT_EQ(decode_error(d), WireError::bad_magic);
-  d = good;
-  d[2] = 2;
-  EXPECT_EQ(decode_error(d), WireError::bad_version);
+  for (uint8_t v : {0, 1, 3}) {  // 1: the wave-1 format with random epochs
+    d = good;
+    d[2] = v;
+    EXPECT_EQ(decode_error(d), WireError::bad_version);
+  }
   for (uint8_t t : {0, 7, 255}) {
     d = good;
     d[3] = t;

@@ -7,6 +7,7 @@
 
 #include "site/node/clock_origin.hpp"
 #include "site/node/roles.hpp"
+#include "wire/keyfile.hpp"
 
 namespace ion::site {
 namespace {
@@ -30,6 +31,14 @@ std::string describe_refusals(const link::Link& l, const experiment::Experiment&
                   " unattributed:" + error_classes(l.counters().unattributed);
   for (SiteId id : r.peers)
     if (const link::Peer* p = l.peer(id)) s += "; peer " + e.sites[id].name + ":" + error_classes(p->counters().errors);
+  return s;
+}
+
+// Datagrams that authenticated but arrived after their gap had been counted lost (not delivered).
+std::string describe_stale(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
+  std::string s = "link stale (arrived after being counted lost, not delivered):";
+  for (SiteId id : r.peers)
+    if (const link::Peer* p = l.peer(id)) s += " " + e.sites[id].name + "=" + std::to_string(p->seq_counters().stale);
   return s;
 }
 
@@ -65,7 +74,7 @@ Result<std::unique_ptr<Node>> Node::create(const experiment::Experiment& e, cons
 
 Status Node::init() {
   routing_ = compute_routing(exp_, site_.id);
-  epoch_ = opt_.epoch ? opt_.epoch : wire::random_epoch();
+  ION_TRY(choose_epoch());
   std::error_code ec;
   std::filesystem::create_directories(opt_.out_dir, ec);
   ION_TRY(restore_clock());
@@ -87,6 +96,21 @@ Status Node::init() {
   if (!legacy.is_ok()) return legacy.status();
   legacy_ = std::move(legacy).value();
   env_.schedule_after(opt_.tick + opt_.tick_phase, [this] { tick(); });
+  return Status::ok();
+}
+
+// Session epochs only move forward (docs/protocol.md §4.1): after every epoch this site saved,
+// and on real runs after the wall clock, so that a replay of an earlier run is always older.
+Status Node::choose_epoch() {
+  if (opt_.epochs) {
+    auto st = opt_.epochs->load(site_.name);
+    if (!st) return error(st.status().code(), "site " + site_.name + ": " + st.status().message());
+    epoch_state_ = std::move(st).value();
+  }
+  auto e = wire::next_epoch(opt_.epoch ? opt_.epoch : wire::clock_epoch(), epoch_state_.self);
+  if (!e) return error(e.status().code(), "site " + site_.name + ": " + e.status().message());
+  epoch_ = *e;
+  epoch_state_.self = epoch_;
   return Status::ok();
 }
 
@@ -127,6 +151,31 @@ Status Node::open_log() {
   return Status::ok();
 }
 
+// One peer's link settings: address, key (and its id for the epoch state), epoch floor, label.
+Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
+  const experiment::Site& other = exp_.sites[id];
+  p.site = id;
+  auto addr = SockAddr::parse(other.address.text);
+  if (!addr) return error(Errc::invalid_argument, "site " + other.name + ": " + addr.status().message());
+  p.addr = *addr;
+  p.insecure = exp_.link_between(site_.name, other.name).insecure;
+  p.time_master = id == routing_.time_master;
+  PeerLabel label{other.name, "insecure link (no key)", other.address.text};
+  if (!p.insecure) {
+    if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other.name);
+    auto psk = opt_.keys(site_.name, other.name);
+    if (!psk) return psk.status();
+    p.psk = *psk;
+    key_ids_[id] = wire::key_id(*psk);
+    p.epoch_floor = epoch_state_.peer_floor(other.name, key_ids_[id]);
+    label.key = opt_.key_dir.empty()
+                    ? "simulated key of seed " + std::to_string(exp_.seed)
+                    : "key file " + (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other.name)).string();
+  }
+  peer_labels_.push_back(std::move(label));
+  return Status::ok();
+}
+
 Status Node::open_link() {
   link::LinkConfig cfg;
   cfg.self = site_.id;
@@ -137,21 +186,14 @@ Status Node::open_link() {
   cfg.time_master = site_.id == routing_.time_master;
   std::vector<link::PeerSpec> peers;
   for (SiteId id : routing_.peers) {
-    const experiment::Site& other = exp_.sites[id];
     link::PeerSpec p;
-    p.site = id;
-    auto addr = SockAddr::parse(other.address.text);
-    if (!addr) return error(Errc::invalid_argument, "site " + other.name + ": " + addr.status().message());
-    p.addr = *addr;
-    p.insecure = exp_.link_between(site_.name, other.name).insecure;
-    p.time_master = id == routing_.time_master;
-    if (!p.insecure) {
-      if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other.name);
-      auto psk = opt_.keys(site_.name, other.name);
-      if (!psk) return psk.status();
-      p.psk = *psk;
-    }
+    ION_TRY(peer_spec(id, p));
     peers.push_back(std::move(p));
+  }
+  // The new epoch is durable before any datagram carries it.
+  if (opt_.epochs) {
+    Status saved = opt_.epochs->save(site_.name, epoch_state_);
+    if (!saved) return error(saved.code(), "site " + site_.name + ": cannot save the epoch state: " + saved.message());
   }
   link::LinkHandlers h;
   h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
@@ -160,10 +202,41 @@ Status Node::open_link() {
     record(record::Note{experiment_now(), record::NoteKind::text,
                         "peer " + exp_.sites[peer].name + ": " + link::transition_name(t)});
   };
+  h.on_refused = [this](SiteId peer, wire::WireError e, uint64_t count) { on_refused(peer, e, count); };
+  h.on_peer_epoch = [this](SiteId peer, uint64_t epoch) { on_peer_epoch(peer, epoch); };
+  h.on_raw = opt_.on_raw;
   auto link = link::Link::create(env_, cfg, std::move(peers), std::move(h));
   if (!link) return error(link.status().code(), "site " + site_.name + ": " + link.status().message());
   link_ = std::move(link).value();
   return Status::ok();
+}
+
+void Node::warn(const std::string& text) {
+  record(record::Note{experiment_now(), record::NoteKind::text, text});
+  if (opt_.on_warning) opt_.on_warning(text);
+}
+
+// Every class of refusal is noted when its count reaches 1, 10, 100, … (never silent, never a
+// flood of notes); the ones that stop a peer from ever authenticating are also warnings.
+void Node::on_refused(SiteId peer, wire::WireError e, uint64_t count) {
+  for (size_t i = 0; i < routing_.peers.size(); ++i) {
+    if (routing_.peers[i] != peer) continue;
+    const std::string text = describe_refusal(peer_labels_[i], e, count);
+    const bool loud = e == wire::WireError::auth_failed || e == wire::WireError::old_epoch ||
+                      e == wire::WireError::bad_version;
+    if (loud) warn(text);
+    else record(record::Note{experiment_now(), record::NoteKind::text, text});
+  }
+}
+
+// A newer epoch of a peer was authenticated: keep it, so that the next run refuses older ones.
+void Node::on_peer_epoch(SiteId peer, uint64_t epoch) {
+  auto key = key_ids_.find(peer);
+  if (!opt_.epochs || key == key_ids_.end()) return;
+  if (!epoch_state_.raise_peer(exp_.sites[peer].name, key->second, epoch)) return;
+  Status s = opt_.epochs->save(site_.name, epoch_state_);
+  if (!s) warn("cannot save the epoch state (" + s.message() + "): the next run will not know peer " +
+               exp_.sites[peer].name + "'s current epoch");
 }
 
 Status Node::make_role() {
@@ -238,7 +311,7 @@ void Node::tick() {
     if (state_ == NodeState::waiting && env_.now() - start_local_ > opt_.sync_timeout)
       fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
                                     exp_.sites[routing_.time_master].name + "' after " +
-                                    format_duration(opt_.sync_timeout) + " (is it running and reachable?)"));
+                                    format_duration(opt_.sync_timeout) + ": " + sync_failure_reason()));
     return;
   }
   const Time t = experiment_now();
@@ -259,6 +332,18 @@ void Node::tick() {
     last_advance_ = until;
   }
   if (t >= exp_.duration) begin_finish();
+}
+
+std::string Node::sync_failure_reason() const {
+  for (size_t i = 0; i < routing_.peers.size(); ++i) {
+    if (routing_.peers[i] != routing_.time_master) continue;
+    const link::Peer* p = link_->peer(routing_.time_master);
+    if (!p->liveness().ever_heard()) return never_heard_reason(*p, peer_labels_[i]);
+    return p->liveness().up() ? "it answers, but no wave of clock replies completed"
+                              : "it stopped answering (last heard at local time " +
+                                    format_duration(p->liveness().last_heard_ns()) + ")";
+  }
+  return "it is not a peer of this site";
 }
 
 void Node::record_stats() {
@@ -284,6 +369,10 @@ void Node::shutdown() {
   record_stats();
   if (legacy_) legacy_->report_now();
   record(record::Note{exp_.duration, record::NoteKind::text, describe_refusals(*link_, exp_, routing_)});
+  record(record::Note{exp_.duration, record::NoteKind::text, describe_stale(*link_, exp_, routing_)});
+  peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, exp_.duration,
+                                       [this](Time local) { return link_->to_experiment(local) - opt_.warmup; });
+  for (const auto& p : peer_problems_) warn("incomplete: " + p);
   record(record::Note{exp_.duration, record::NoteKind::text,
                       "site " + site_.name + " done: spikes=" + std::to_string(spikes_) +
                           " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_)});

@@ -9,9 +9,11 @@
 // synchronised), stop at the experiment's duration, wait `grace` for the last datagrams, then
 // record final link statistics, close the log and stop their Env.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.hpp"
 #include "env/env.hpp"
@@ -19,10 +21,12 @@
 #include "link/link.hpp"
 #include "record/event_log.hpp"
 #include "site/node/legacy_bridge.hpp"
+#include "site/node/peer_report.hpp"
 #include "site/node/routing.hpp"
 #include "site/node/shifted_env.hpp"
 #include "site/role.hpp"
 #include "wire/crypto.hpp"
+#include "wire/epoch_state.hpp"
 
 namespace ion::site {
 
@@ -38,8 +42,18 @@ struct NodeOptions {
   Duration grace = 500 * kMillisecond;
   Duration sync_timeout = 15 * kSecond;  // non-master without clock sync by then → failure
   Duration stats_interval = kSecond;     // link statistics and clock samples into the log
-  uint64_t epoch = 0;             // session epoch; 0 = random (real runs)
+  // Session epoch candidate; 0 = wire::clock_epoch() (real runs). The epoch used is
+  // wire::next_epoch(candidate, the last one saved in `epochs`): it only moves forward.
+  uint64_t epoch = 0;
   KeyProvider keys;               // required unless every link is insecure
+  std::string key_dir;            // where `keys` reads key files (for messages); "" = derived keys
+  // Forward-only epoch state (own last epoch, newest peer epochs per key); not owned, may be null
+  // (then nothing persists across runs: docs/protocol.md §4.3). Real nodes keep it in key_dir.
+  wire::EpochStore* epochs = nullptr;
+  // Optional: warnings worth a line on the terminal (refused peers, state that cannot be saved).
+  std::function<void(const std::string&)> on_warning;
+  // Optional capture tap: every datagram the link's socket receives (tests, diagnostics).
+  std::function<void(const Datagram&)> on_raw;
 };
 
 enum class NodeState { waiting, running, finishing, done, failed };
@@ -54,6 +68,9 @@ class Node final : public RoleHost {
 
   NodeState state() const { return state_; }
   const Status& failure() const { return failure_; }
+  // After a finished run (state done): the peers that never authenticated or stopped answering
+  // for good, one message each (site/node/peer_report.hpp). Non-empty ⇒ the run is incomplete.
+  const std::vector<std::string>& peer_problems() const { return peer_problems_; }
   const experiment::Site& site() const { return site_; }
   // Experiment time now (meaningful once synchronised).
   Time experiment_now() const;
@@ -72,6 +89,12 @@ class Node final : public RoleHost {
  private:
   Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt);
   Status init();
+  Status choose_epoch();  // forward-only: after the last epoch saved in opt_.epochs
+  Status peer_spec(SiteId id, link::PeerSpec& p);
+  void on_refused(SiteId peer, wire::WireError e, uint64_t count);
+  void on_peer_epoch(SiteId peer, uint64_t epoch);
+  void warn(const std::string& text);
+  std::string sync_failure_reason() const;
   Status restore_clock();  // <out>/<site>.origin: persisted on a fresh start, reused on --resume
   Status open_log();
   Status open_link();
@@ -92,6 +115,10 @@ class Node final : public RoleHost {
   NodeOptions opt_;
   Routing routing_;
   uint64_t epoch_ = 0;
+  wire::EpochState epoch_state_;               // what opt_.epochs holds for this site
+  std::map<SiteId, uint64_t> key_ids_;         // wire::key_id of each secure peer's key
+  std::vector<PeerLabel> peer_labels_;         // by routing_.peers order
+  std::vector<std::string> peer_problems_;
   std::unique_ptr<record::LogWriter> log_;
   std::unique_ptr<link::Link> link_;
   std::unique_ptr<Role> role_;

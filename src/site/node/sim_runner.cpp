@@ -70,12 +70,15 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
     no.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
       return simulation_psk(seed, a, b);
     };
+    no.epochs = opt.epochs;
+    if (opt.on_raw) no.on_raw = [tap = opt.on_raw, site = s.name](const Datagram& d) { tap(site, d); };
     auto node = Node::create(e, s.name, env, no);
     if (!node) return node.status();
     nodes.push_back(std::move(node).value());
     report.logs.push_back(opt.out_dir + "/" + s.name + ".ionlog");
   }
   configure_links(world, e);  // after the nodes: links are named by node
+  if (opt.on_world) opt.on_world(world);
   const Time limit = opt.warmup + e.duration + 60 * kSecond;
   while (!all_ended(nodes) && world.now() < limit) {
     world.run_for(kSecond);
@@ -87,6 +90,9 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   }
   for (const auto& n : nodes)
     if (n->state() == NodeState::failed) return n->failure();
+  for (const auto& n : nodes)
+    if (!n->peer_problems().empty())
+      return error(Errc::unavailable, "site " + n->site().name + " ran to its end, but " + n->peer_problems().front());
   if (!all_ended(nodes)) return error(Errc::timeout, "simulation did not finish within " + format_duration(limit));
   report.simulated_ns = world.now();
   report.events = world.events_processed();

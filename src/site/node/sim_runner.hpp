@@ -8,7 +8,13 @@
 
 #include "core/status.hpp"
 #include "experiment/model.hpp"
+#include "env/env.hpp"
 #include "wire/crypto.hpp"
+#include "wire/epoch_state.hpp"
+
+namespace ion {
+class SimWorld;
+}
 
 namespace ion::site {
 
@@ -17,6 +23,15 @@ struct SimRunOptions {
   Duration warmup = 3 * kSecond;
   // Called about once per simulated second with (experiment time, per-site status lines).
   std::function<void(Time, const std::vector<std::string>&)> progress;
+  // Forward-only epoch state shared by the simulated sites (not owned). Null: every run of a seed
+  // uses the same epochs (and keys), so runs are byte-identical but cannot be told apart on the
+  // wire; a store shared by several runs makes each later run's epochs newer, like real sites'
+  // key directories do (docs/protocol.md §4.3). Used by the replay tests.
+  wire::EpochStore* epochs = nullptr;
+  // Tests: every datagram a site's link receives, before any check.
+  std::function<void(const std::string& site, const Datagram&)> on_raw;
+  // Tests: called once the nodes exist, before the world runs (to add attackers, partitions).
+  std::function<void(SimWorld&)> on_world;
 };
 
 struct SimRunReport {
@@ -26,7 +41,8 @@ struct SimRunReport {
   uint64_t digest = 0;              // trace digest of the world (same seed → same digest)
 };
 
-// Errors: a site that failed (message names it), or a world that did not finish in time.
+// Errors: a site that failed (message names it), a site whose peer never authenticated or
+// stopped answering (Node::peer_problems), or a world that did not finish in time.
 Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOptions& opt);
 
 // Pre-shared keys derived from the experiment seed and the site pair: for simulations only (the
