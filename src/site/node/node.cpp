@@ -199,8 +199,11 @@ Status Node::open_link() {
   h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
   h.on_stats = [this](const LinkStats& s) { record(s); };
   h.on_peer = [this](SiteId peer, link::PeerTransition t) {
-    record(record::Note{experiment_now(), record::NoteKind::text,
-                        "peer " + exp_.sites[peer].name + ": " + link::transition_name(t)});
+    const std::string text = "peer " + exp_.sites[peer].name + ": " + link::transition_name(t);
+    record(record::Note{experiment_now(), record::NoteKind::text, text});
+    // Down while the experiment runs is news for the terminal too; at the end peers say goodbye.
+    if (t == link::PeerTransition::down && state_ == NodeState::running && opt_.on_warning)
+      opt_.on_warning(text + " (stopped answering at experiment time " + format_duration(experiment_now()) + ")");
   };
   h.on_refused = [this](SiteId peer, wire::WireError e, uint64_t count) { on_refused(peer, e, count); };
   h.on_peer_epoch = [this](SiteId peer, uint64_t epoch) { on_peer_epoch(peer, epoch); };
