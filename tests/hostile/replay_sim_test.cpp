@@ -69,6 +69,13 @@ uint64_t refusals(const record::MergedRecording& m, const std::string& site) {
   return 0;
 }
 
+// A site's "link stale" note (authentic datagrams dropped after being counted lost).
+std::string stale_note(const record::MergedRecording& m, const std::string& site) {
+  for (const auto& n : m.notes)
+    if (m.site_name(n.site) == site && n.text.rfind("link stale", 0) == 0) return n.text;
+  return "(none)";
+}
+
 // The recorded values without what a refused datagram legitimately adds: notes, log record counts,
 // and the links' `rejected` counter.
 std::string values_digest(record::MergedRecording m) {
@@ -145,6 +152,8 @@ class ReplaySim : public ::testing::Test {
                   (unsigned long long)refusals(c.rec, s.name), (unsigned long long)refusals(b.rec, s.name));
       EXPECT_EQ(refusals(c.rec, s.name) - refusals(b.rec, s.name), sent) << s.name;
       EXPECT_LE(final_rejected(c.rec, s.name) - final_rejected(b.rec, s.name), sent) << s.name;
+      EXPECT_NE(stale_note(b.rec, s.name), "(none)");
+      EXPECT_EQ(stale_note(c.rec, s.name), stale_note(b.rec, s.name));  // recorded, and unchanged
     }
     EXPECT_EQ(total, expected_total);
   }

@@ -63,6 +63,9 @@ TEST(EpochState, FloorsArePerPeerAndPerKeyAndNeverLowered) {
   EXPECT_EQ(s.peer_floor("padova", k1), 50u);
   EXPECT_EQ(s.peer_floor("padova", k2), 0u);  // a new key starts afresh
   EXPECT_EQ(s.peer_floor("zurich", k1), 0u);
+  // docs/protocol.md §4.1, computed independently: Python hashlib.blake2b(b"ion key id v1",
+  // digest_size=8, key=bytes([1]*32)), read little-endian.
+  EXPECT_EQ(k1, 0xd5c8c15707356155u);
 }
 
 TEST(EpochState, TextRoundTripAndPreciseErrors) {
