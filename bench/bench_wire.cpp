@@ -169,7 +169,7 @@ void BM_ChannelOpen(benchmark::State& state) {
   DatagramBuilder builder;
   Datagram out;
   (void)b.open(a.encode_control(builder, Hello{}, 0), out);
-  (void)a.open(b.encode_control(builder, Hello{true, 1200}, 0), out);
+  (void)a.open(b.encode_reply(builder, 0xA1, 0), out);  // b answers a's hello; a adopts b
   std::vector<std::vector<uint8_t>> ring;
   size_t events = 0, i = 0;
   for (auto _ : state) {
