@@ -15,6 +15,7 @@
 #include "record/merge.hpp"
 #include "site/node/node.hpp"
 #include "site/node/sim_runner.hpp"
+#include "wire/channel.hpp"
 
 using namespace ion;
 using namespace ion::literals;
@@ -28,7 +29,7 @@ struct Sites {
   std::map<std::string, std::vector<std::string>> warnings;
   std::string dir;
 
-  Sites(const std::string& name, const std::string& wrong_key_site) {
+  Sites(const std::string& name, const std::string& wrong_key_site, const std::string& absent_site = "") {
     auto b = experiment::builtin_experiment();
     EXPECT_TRUE(b.is_ok());
     e = std::move(b).value();
@@ -37,6 +38,7 @@ struct Sites {
     std::filesystem::remove_all(dir);
     for (const auto& s : e.sites) {
       SimEnv& env = world.add_node(s.name);
+      if (s.name == absent_site) continue;
       site::NodeOptions no;
       no.out_dir = dir;
       no.warmup = 1_s;
@@ -136,4 +138,32 @@ TEST(PeerDiagnosisSim, ANormalRunHasNoPeerProblems) {
     EXPECT_TRUE(n->peer_problems().empty()) << n->site().name << ": " << n->peer_problems().front();
     EXPECT_TRUE(s.warnings[n->site().name].empty()) << n->site().name << ": " << s.warnings[n->site().name].front();
   }
+}
+
+TEST(PeerDiagnosisSim, APeerOfAnotherWireVersionIsNamed) {
+  Sites s("other-version", "", "padova");  // padova's address is held by a version-1 peer
+  SimEnv& old_padova = *s.world.find_node("padova");
+  const experiment::Site& p = *s.e.find_site("padova");
+  const experiment::Site& hub = *s.e.find_site("southampton");
+  const SocketId sock = old_padova.open_socket(SockAddr::parse(p.address.text).value(), [](const Datagram&) {}).value();
+  wire::ChannelConfig cc;
+  cc.self = p.id;
+  cc.peer = hub.id;
+  cc.self_epoch = 7;
+  cc.psk = site::simulation_psk(s.e.seed, "padova", "southampton");
+  wire::Channel ch(cc);
+  wire::DatagramBuilder b;
+  for (Time t = 0; t < 3_s; t += 100_ms) {
+    s.world.schedule_at(t, [&] {
+      auto d = ch.encode_control(b, wire::Hello{false, wire::kMaxDatagramBytes}, 0);
+      std::vector<uint8_t> v1(d.begin(), d.end());
+      v1[2] = 1;  // header version 1 (wave 1)
+      ASSERT_TRUE(old_padova.send_to(sock, SockAddr::parse(hub.address.text).value(), v1).is_ok());
+    });
+  }
+  s.run_until_ended({"zurich", "southampton"});
+  EXPECT_TRUE(s.warned("southampton", "peer padova: 1 datagram carried another version of the wire protocol"));
+  ASSERT_EQ(s.node("southampton").peer_problems().size(), 1u);
+  const std::string problem = s.node("southampton").peer_problems()[0];
+  EXPECT_TRUE(contains(problem, "peer padova never authenticated: 30 datagrams from it carried another version")) << problem;
 }

@@ -18,13 +18,13 @@ std::string meaning(const PeerLabel& p, wire::WireError e) {
       return "carried an older epoch of " + p.name + " than one seen before: replays of an earlier run (or " +
              p.name + "'s clock and epoch state went back)";
     case W::stale_epoch:
-      return "were addressed to an earlier incarnation of this site";
+      return "carried the epoch of an earlier incarnation of this site";
     case W::bad_version:
-      return "speak another version of the wire protocol";
+      return "carried another version of the wire protocol";
     case W::duplicate:
-      return "were copies of datagrams already accepted (network duplicates or replays)";
+      return "repeated datagrams already accepted (network duplicates or replays)";
     default:
-      return std::string("were refused as ") + wire::wire_error_name(e);
+      return std::string("refused as ") + wire::wire_error_name(e);
   }
 }
 
@@ -44,7 +44,7 @@ std::string never_heard_reason(const link::Peer& peer, const PeerLabel& label) {
   if (!out.empty()) return out;
   uint64_t refused = 0;
   for (uint64_t n : errors) refused += n;
-  if (refused) return plural(refused, "datagram") + " from it were refused (see the 'link refusals' note)";
+  if (refused) return plural(refused, "datagram") + " from it refused (see the 'link refusals' note)";
   return "nothing received from it at " + label.addr + " (is it running and reachable?)";
 }
 
