@@ -10,10 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -59,10 +59,10 @@ struct Outcome {
 uint64_t refusals(const record::MergedRecording& m, const std::string& site) {
   for (const auto& n : m.notes) {
     if (m.site_name(n.site) != site || n.text.rfind("link refusals:", 0) != 0) continue;
-    uint64_t total = 0;
-    static const std::regex count_re("=([0-9]+)");
-    for (std::sregex_iterator it(n.text.begin(), n.text.end(), count_re), end; it != end; ++it)
-      total += std::stoull((*it)[1]);
+    uint64_t total = 0;  // every "=<digits>" of the note
+    for (size_t at = n.text.find('='); at != std::string::npos; at = n.text.find('=', at + 1))
+      if (at + 1 < n.text.size() && std::isdigit(static_cast<unsigned char>(n.text[at + 1])))
+        total += std::stoull(n.text.substr(at + 1));
     return total;
   }
   ADD_FAILURE() << "no 'link refusals' note for " << site;
