@@ -64,7 +64,7 @@ int run_node(const NodeArgs& a) {
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   no.key_dir = key_dir;
-  // The forward-only epoch state lives beside the keys (docs/protocol.md §4.3). Without a key
+  // The forward-only epoch state lives beside the keys (docs/protocol.md §4.1). Without a key
   // directory there is no key to protect (insecure links), and a missing key fails on its own.
   std::unique_ptr<wire::DirEpochStore> epochs;
   std::error_code ec;
