@@ -159,3 +159,37 @@ TEST(HubCore, NoRateDecisionBeforeTheFirstWindowHasFilled) {
   EXPECT_EQ(up[0].t, 1100_ms);
   EXPECT_EQ(xb.pulses, 1);
 }
+
+// A PSP (a legacy 'D' partner's aux 0) takes part in plasticity as a postsynaptic event but is no
+// action potential: never forwarded, never a presynaptic spike of the neuron's own synapses
+// (arc1_pyqt UDPmod.py at 63b6fb3 l.481–483, 597–600, 646–648; docs/protocol.md §8.1).
+TEST(HubCore, PspTakesPartInPlasticityButNeverPropagates) {
+  FakeCrossbar xb;
+  HubCore hub({srdp_synapse(0, kPre, kBio, 0), srdp_synapse(1, kBio, kPost, 1)}, xb, 10_ms);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  hub.read_all(0, up);
+  up.clear();
+  for (int i = 0; i < 30; ++i) hub.on_spike(Spike{kPre, 1_s + i * 33_ms}, fwd);  // 30 Hz onto bio
+  fwd.clear();
+  hub.on_spike(Spike{kBio, 2_s, SpikeKind::psp}, fwd);
+  EXPECT_TRUE(fwd.empty());  // no input for kPost
+  hub.drain(2100_ms, up);
+  ASSERT_EQ(up.size(), 1u);  // the PSP evaluated synapse 0 (bio is its post) ...
+  EXPECT_EQ(up[0].synapse, 0u);
+  EXPECT_EQ(up[0].action, PlasticityAction::potentiate);
+  // ... and did not count as a presynaptic spike of synapse 1: with it kPost's window would
+  // hold one spike; without it none. Both give LTD here, so count directly.
+  HubCore only_psps({srdp_synapse(1, kBio, kPost, 1)}, xb, 10_ms);
+  std::vector<WeightUpdate> up2;
+  for (int i = 0; i < 30; ++i) only_psps.on_spike(Spike{kBio, 1_s + i * 33_ms, SpikeKind::psp}, fwd);
+  EXPECT_TRUE(fwd.empty());
+  EXPECT_EQ(only_psps.counters().forwarded, 0u);
+  only_psps.on_spike(Spike{kPost, 2_s}, fwd);
+  only_psps.drain(2100_ms, up2);
+  ASSERT_EQ(up2.size(), 1u);
+  EXPECT_EQ(up2[0].action, PlasticityAction::depress);  // 0 presynaptic spikes, not 30
+  // An evoked AP of the same neuron does propagate.
+  only_psps.on_spike(Spike{kBio, 3_s, SpikeKind::evoked}, fwd);
+  EXPECT_EQ(fwd.size(), 1u);
+}

@@ -36,9 +36,6 @@ TEST(WeightMap, LinearClippedLowResistanceStrong) {
   EXPECT_FLOAT_EQ(m.weight(6500), 0.5f);
   EXPECT_FLOAT_EQ(m.weight(100), 1.0f);
   EXPECT_FLOAT_EQ(m.weight(1e9), 0.0f);
-  EXPECT_EQ(m.legacy_byte(4000), 255);
-  EXPECT_EQ(m.legacy_byte(9000), 0);
-  EXPECT_EQ(m.legacy_byte(6500), 128);
 }
 
 TEST(WeightMap, PolarityAndFailedReads) {

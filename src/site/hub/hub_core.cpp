@@ -28,7 +28,7 @@ void HubCore::on_spike(const Spike& s, std::vector<SynapticInput>& forward) {
     ++counters_.unrouted;
     return;
   }
-  if (pre != by_pre_.end()) {
+  if (pre != by_pre_.end() && s.kind != SpikeKind::psp) {  // a PSP never propagates
     for (uint32_t i : pre->second) {
       forward.push_back(SynapticInput{synapses_[i].post, synapses_[i].id, state_[i].weight, s.t});
       ++counters_.forwarded;
@@ -48,7 +48,7 @@ void HubCore::drain(Time now_exp, std::vector<WeightUpdate>& updates) {
 // The rules judge the spike at its own time s.t; the pulse happens now (now_exp >= s.t).
 void HubCore::apply_rule(const Spike& s, Time now_exp, std::vector<WeightUpdate>& updates) {
   const uint64_t key = s.source.key();
-  if (auto it = by_pre_.find(key); it != by_pre_.end())
+  if (auto it = by_pre_.find(key); it != by_pre_.end() && s.kind != SpikeKind::psp)
     for (uint32_t i : it->second) act(i, state_[i].rule.on_pre(s.t), now_exp, updates);
   if (auto it = by_post_.find(key); it != by_post_.end())
     for (uint32_t i : it->second) {

@@ -9,6 +9,10 @@
 // one pulse_read on the synapse's cell, and the new resistance becomes the weight. A
 // WeightUpdate is stamped with the experiment time at which the hub pulsed and read the device
 // (at least `horizon` after the postsynaptic spike that triggered it), never with the spike's.
+//
+// A spike of kind `psp` (a legacy 'D' partner's postsynaptic potential) is no action potential:
+// it takes part in plasticity as a postsynaptic event only, is never forwarded and never counts
+// as a presynaptic spike (docs/protocol.md §8.1; arc1_pyqt UDPmod.py at 63b6fb3 l.481–483, 597–600).
 #include <cstdint>
 #include <string>
 #include <unordered_map>
