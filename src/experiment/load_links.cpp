@@ -141,6 +141,34 @@ void check_legacy_hub(TableReader& r, LoadState& s) {
   }
 }
 
+// pre_partner / post_partner: where 'S' datagrams go (UDPmod.py's "Presynaptic/Postsynaptic
+// partner IP/port"); binding: "configured" (those addresses) or "learned" (ion's: the address that
+// last sent a packet for the id). Default: configured when an address is given, else learned.
+void load_legacy_partners(TableReader& r, LegacyBridge& lb) {
+  static constexpr const char* kExpect = "a partner address like \"127.0.0.1:25003\" or \"[::1]:25003\"";
+  for (auto [key, field] : {std::pair{"pre_partner", &lb.pre_partner}, std::pair{"post_partner", &lb.post_partner}}) {
+    const toml::node* n = r.node(key, Need::optional, kExpect);
+    if (!n) continue;
+    auto text = n->value<std::string>();
+    if (!text) {
+      r.error_at(key, "found " + describe(*n) + ", expected " + kExpect);
+      continue;
+    }
+    Result<Endpoint> ep = parse_endpoint(*text);
+    if (ep) *field = *text;
+    else r.error_at(key, "found \"" + *text + "\", expected " + kExpect + " (" + ep.status().message() + ")");
+  }
+  static constexpr std::string_view kBindings[] = {"configured", "learned"};
+  const bool any_partner = !lb.pre_partner.empty() || !lb.post_partner.empty();
+  const std::string binding = r.choice("binding", kBindings, Need::optional).value_or(any_partner ? "configured" : "learned");
+  lb.learned_binding = binding == "learned";
+  if (!lb.learned_binding && !any_partner)
+    r.error_at("binding", "found binding = \"configured\" without pre_partner or post_partner, expected at least one partner address");
+  if (lb.learned_binding && any_partner)
+    r.error_at(lb.pre_partner.empty() ? "post_partner" : "pre_partner",
+               "found a partner address with binding = \"learned\", expected none (learned binding answers the address that last sent a packet for the id)");
+}
+
 }  // namespace
 
 void load_links(TableReader& root, LoadState& s) {
@@ -170,6 +198,7 @@ void load_legacy(TableReader& root, LoadState& s) {
   check_legacy_hub(r, s);
   load_allowed_peers(r, lb, s.ctx);
   load_legacy_neurons(r, s);
+  load_legacy_partners(r, lb);
   r.finish();
 }
 

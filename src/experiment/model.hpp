@@ -209,6 +209,11 @@ struct LegacyBridge {
   uint16_t port = 5005;
   std::vector<std::string> allowed_peers;  // IP addresses allowed to send legacy datagrams
   std::map<uint32_t, std::string> neurons; // legacy 24-bit id → neuron name
+  // Where 'S' datagrams go (docs/protocol.md §8.2): "IP:port" of the partner that gets the
+  // inputs caused by 'D' spikes (pre_partner) and by 'A' spikes (post_partner); "" = none.
+  std::string pre_partner;
+  std::string post_partner;
+  bool learned_binding = false;  // binding = "learned": to the address that last spoke for the id
 };
 
 struct Recording {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The 2017–2020 8-byte datagram (SPEC.md §1 "Legacy datagram format"): two big-endian u32 words.
+// The 2017–2020 8-byte datagram (docs/protocol.md §8): two big-endian u32 words.
 //   word 0: bits 31..24 sender code ('A' 65, 'D' 68, 'S' 83, 'R' 82), bits 23..0 neuron id
 //   word 1: bits 31..24 aux byte, bits 23..0 time in 50 µs ticks
-// Old senders masked id and time to 20 bits; a 24-bit parse accepts both (see tick_delta).
+// The reference hub parsed 24-bit fields but masked what it sent to 20 bits (arc1_pyqt
+// ProgPanels/UDPmod.py at 63b6fb3, l.179/185 against l.325–326); both are accepted here. What
+// the fields MEAN per sender is the bridge's business (site/node/legacy_bridge.hpp).
 #include <array>
 #include <cstdint>
 #include <span>
@@ -17,13 +19,14 @@ inline constexpr size_t kBytes = 8;
 inline constexpr Duration kTickNs = 50 * kMicrosecond;
 inline constexpr uint32_t kMask24 = 0xFFFFFF;
 inline constexpr uint32_t kMask20 = 0xFFFFF;
-inline constexpr uint16_t kHubPort = 5005;
+// One turn of a 20-bit tick field: 2^20 ticks = 52.4288 s.
+inline constexpr Duration kPeriod20Ns = Duration{1} * (1 << 20) * kTickNs;
 
 enum class Sender : uint8_t {
-  presynaptic = 65,   // 'A': aux = 0 PSP, 1 evoked AP, 2 spontaneous AP; time = delta ticks
-  postsynaptic = 68,  // 'D'
-  hub = 83,           // 'S': aux = weight 0..255
-  ready = 82,         // 'R'
+  presynaptic = 65,   // 'A' partner → hub: an action potential (aux unused); time = ticks since the previous 'A'
+  postsynaptic = 68,  // 'D' partner → hub: aux 0 PSP, 1 stimulated AP, 2 spontaneous AP; time relative to a reference spike
+  hub = 83,           // 'S' hub → partner: aux = weight byte of the device read; time = the presynaptic spike's ticks
+  ready = 82,         // 'R' hub → partner "ready" (id 0, aux 255, time 0); the reference never sent it
 };
 
 struct Packet {
@@ -42,11 +45,6 @@ Expected<std::array<uint8_t, kBytes>, LegacyError> encode(const Packet& p);
 // wrong_length unless exactly 8 bytes; unknown_sender unless the code is A/D/S/R.
 Expected<Packet, LegacyError> decode(std::span<const uint8_t> bytes);
 
-// Ticks elapsed from prev to cur for a counter that wraps at 2^bits (bits = 20 or 24).
-constexpr uint32_t tick_delta(uint32_t prev, uint32_t cur, unsigned bits) {
-  const uint32_t mask = bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u);
-  return (cur - prev) & mask;
-}
-constexpr Duration ticks_to_ns(uint32_t ticks) { return static_cast<Duration>(ticks) * kTickNs; }
+constexpr Duration ticks_to_ns(uint64_t ticks) { return static_cast<Duration>(ticks) * kTickNs; }
 
 }  // namespace ion::wire::legacy

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// LegacyBridge on SimWorld with examples/legacy_bridge.toml: a legacy partner node sends 'A'
-// packets over a link with 2 ms ± 1 ms latency; the hub-side bridge rebuilds the partner's spike
-// times exactly (the first packet sets the anchor), binds ids, answers inputs with 'S' datagrams,
-// refuses an unlisted address, and records its counters as notes.
+// LegacyBridge on SimWorld with examples/legacy_bridge.toml: the two old partners of the
+// reference hub ('A' at pre_partner, 'D' at post_partner) over links of 2 ms ± 1 ms. The hooks
+// stand in for the hub role (an input per spike, emitted synchronously, as HubCore does). The
+// bridge rebuilds the partners' times as the reference did, answers each side at its configured
+// address with the reference byte and tick count, refuses an unlisted address, and records its
+// counters as notes.
 #include <gtest/gtest.h>
 
 #include "env/sim_world.hpp"
@@ -23,41 +25,59 @@ experiment::Experiment example() {
   return std::move(e).value();
 }
 
+struct Received {
+  Time t;
+  lg::Packet p;
+};
+
 struct Harness {
   experiment::Experiment e = example();
   SimWorld world{SimWorldOptions{7, "", {}}};
   SimEnv& hub = world.add_node("southampton");
-  SimEnv& lab = world.add_node("lab");
+  SimEnv& a_lab = world.add_node("a-lab");
+  SimEnv& d_lab = world.add_node("d-lab");
   SimEnv& rogue = world.add_node("rogue");
+  const NeuronAddr anpre = e.find_neuron("ANpre")->addr, bn = e.find_neuron("BN")->addr,
+                   anpost = e.find_neuron("ANpost")->addr;
   std::vector<Spike> spikes;
   std::vector<std::string> notes;
-  std::vector<lg::Packet> lab_rx;
+  std::vector<Received> a_rx, d_rx;
   std::unique_ptr<LegacyBridge> bridge;
-  SocketId lab_sock = 0, rogue_sock = 0;
+  SocketId a_sock = 0, d_sock = 0, rogue_sock = 0;
 
   Harness() {
     LinkImpairments imp;
     imp.latency_ns = 2 * kMillisecond;
     imp.jitter_ns = kMillisecond;
-    world.set_link_both("lab", "southampton", imp);
+    world.set_link_both("a-lab", "southampton", imp);
+    world.set_link_both("d-lab", "southampton", imp);
     LegacyHooks h;
     h.to_experiment = [](Time local) { return local; };
-    h.on_spike = [this](const Spike& s) {
-      spikes.push_back(s);
-      return true;
-    };
+    h.on_spike = [this](const Spike& s) { return take(s); };
     h.note = [this](std::string_view n) { notes.emplace_back(n); };
     auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), hub, h);
     EXPECT_TRUE(b.is_ok()) << b.status().message();
     bridge = std::move(b).value();
-    lab_sock = lab.open_socket(SockAddr::parse("127.0.0.1:6000").value(), [this](const Datagram& d) {
-                    if (auto p = lg::decode(d.data)) lab_rx.push_back(*p);
-                  }).value();
+    a_sock = open(a_lab, "127.0.0.1:10000", a_rx);
+    d_sock = open(d_lab, "127.0.0.1:25003", d_rx);
     rogue_sock = rogue.open_socket(SockAddr::parse("127.0.0.2:6000").value(), [](const Datagram&) {}).value();
   }
-  void lab_send(lg::Sender s, uint32_t id, uint32_t ticks) {
-    auto b = lg::encode(lg::Packet{s, id, 1, ticks}).value();
-    ASSERT_TRUE(lab.send_to(lab_sock, bridge->local_address(), b).is_ok());
+  SocketId open(SimEnv& env, const char* at, std::vector<Received>& rx) {
+    return env.open_socket(SockAddr::parse(at).value(), [&rx, &env](const Datagram& d) {
+                if (auto p = lg::decode(d.data)) rx.push_back(Received{env.now(), *p});
+              }).value();
+  }
+  // The hub role's part: ANpre → BN (ABsyn), BN → ANpost (BAsyn); PSPs do not propagate.
+  bool take(const Spike& s) {
+    spikes.push_back(s);
+    if (s.kind == SpikeKind::psp) return true;
+    if (s.source == anpre) bridge->forward(SynapticInput{bn, e.find_synapse("ABsyn")->id, 0.4f, s.t});
+    if (s.source == bn) bridge->forward(SynapticInput{anpost, e.find_synapse("BAsyn")->id, 0.4f, s.t});
+    return true;
+  }
+  void send(SimEnv& env, SocketId sock, lg::Sender s, uint32_t id, uint8_t aux, uint32_t ticks) {
+    auto b = lg::encode(lg::Packet{s, id, aux, ticks}).value();
+    ASSERT_TRUE(env.send_to(sock, bridge->local_address(), b).is_ok());
   }
 };
 
@@ -75,44 +95,65 @@ TEST(LegacyBridgeSim, OffOrOnAnotherSiteGivesNoBridge) {
   EXPECT_EQ(none->get(), nullptr);
 }
 
-TEST(LegacyBridgeSim, RebuildsPartnerTimesAndAnswersWithWeights) {
+// Partner 'A' sends ANpre every 20 ms (field 400 ticks; its first field 7). Partner 'D' answers
+// every 'S' for BN: 1 ms after it arrived a PSP (field 60 = ticks since that presynaptic spike)
+// and then a stimulated AP (field 160).
+TEST(LegacyBridgeSim, TwoPartnersAsTheReferenceHubSawThem) {
   Harness h;
   EXPECT_EQ(h.bridge->local_address().to_string(), "127.0.0.1:5005");
-  const NeuronAddr anpre = h.e.find_neuron("ANpre")->addr, bn = h.e.find_neuron("BN")->addr;
-  // Partner 'A' (ANpre, legacy id 1): packets every 20 ms of partner time, each carrying the
-  // 400-tick delta. The first one sets the anchor at its arrival.
-  for (int i = 0; i < 50; ++i) {
-    h.world.schedule_at(kSecond + i * 20 * kMillisecond, [&h, i] { h.lab_send(lg::Sender::presynaptic, 1, i == 0 ? 0 : 400); });
-  }
-  h.world.schedule_at(900 * kMillisecond, [&h] { h.lab_send(lg::Sender::ready, 2, 0); });  // BN lives on the lab
+  h.bridge->on_weight(WeightUpdate{h.e.find_synapse("ABsyn")->id, 0, 7049.0f, 0.39f, PlasticityAction::read});
+  for (int i = 0; i < 50; ++i)
+    h.world.schedule_at(kSecond + i * 20 * kMillisecond,
+                        [&h, i] { h.send(h.a_lab, h.a_sock, lg::Sender::presynaptic, 1, 0, i == 0 ? 7 : 400); });
+  size_t answered = 0;
+  std::function<void()> answer = [&] {
+    for (; answered < h.d_rx.size(); ++answered) {
+      h.d_lab.schedule_after(kMillisecond, [&h] { h.send(h.d_lab, h.d_sock, lg::Sender::postsynaptic, 2, 0, 60); });
+      h.d_lab.schedule_after(6 * kMillisecond, [&h] { h.send(h.d_lab, h.d_sock, lg::Sender::postsynaptic, 2, 1, 160); });
+    }
+    h.d_lab.schedule_after(100 * kMicrosecond, answer);
+  };
+  h.d_lab.schedule_after(0, answer);
   h.world.run_until(3 * kSecond);
-  ASSERT_EQ(h.spikes.size(), 50u);
-  const Time anchor = h.spikes[0].t;
-  EXPECT_GE(anchor, kSecond + kMillisecond);  // 2 ms ± 1 ms after the first send
+  std::vector<Spike> pre, bio;
+  for (const Spike& s : h.spikes) (s.source == h.anpre ? pre : bio).push_back(s);
+  ASSERT_EQ(pre.size(), 50u);
+  ASSERT_EQ(bio.size(), 100u);
+  const Time anchor = pre[0].t;  // the first 'A' anchors the hub clock at its arrival
+  EXPECT_GE(anchor, kSecond + kMillisecond);
   EXPECT_LE(anchor, kSecond + 3 * kMillisecond);
-  for (size_t i = 0; i < h.spikes.size(); ++i) {
-    EXPECT_EQ(h.spikes[i].source, anpre);
-    EXPECT_EQ(h.spikes[i].kind, SpikeKind::evoked);
-    // Rebuilt = min(anchor + i·20 ms, arrival): never later than the arrival, so within the
-    // jitter of the true partner time.
-    EXPECT_LE(h.spikes[i].t, anchor + static_cast<Time>(i) * 400 * kTick);
-    EXPECT_GE(h.spikes[i].t, kSecond + static_cast<Time>(i) * 20 * kMillisecond + kMillisecond);
+  for (size_t i = 0; i < pre.size(); ++i) {
+    EXPECT_EQ(pre[i].kind, SpikeKind::spike);  // aux 0 on 'A' is an action potential
+    // anchor + i·20 ms, or earlier where a faster packet moved the clock (never after arrival).
+    EXPECT_LE(pre[i].t, anchor + static_cast<Time>(i) * 400 * kTick);
+    EXPECT_GE(pre[i].t, kSecond + static_cast<Time>(i) * 20 * kMillisecond + kMillisecond);
   }
-  // The hub answers BN with an 'S' datagram carrying the weight byte and the time in ticks.
-  ASSERT_TRUE(h.bridge->forward(SynapticInput{bn, 0, 0.25f, 3 * kSecond}));
-  // ANpost (legacy id 3) is mapped but no legacy peer has spoken for it: it stays on ion.
-  EXPECT_FALSE(h.bridge->forward(SynapticInput{h.e.find_neuron("ANpost")->addr, 1, 0.25f, 3 * kSecond}));
-  h.world.run_for(100 * kMillisecond);
-  ASSERT_GE(h.lab_rx.size(), 1u);
-  EXPECT_EQ(h.lab_rx[0].sender, lg::Sender::hub);
-  EXPECT_EQ(h.lab_rx[0].neuron_id, 2u);
-  EXPECT_EQ(h.lab_rx[0].aux, 64);  // round(255 · 0.25)
-  EXPECT_EQ(h.lab_rx[0].ticks, static_cast<uint32_t>(3 * kSecond / kTick));
+  // Each BN packet is timed from the latest ANpre spike the hub had: its PSP 3 ms and its AP 8 ms
+  // after it, exactly, whatever the jitter of either link.
+  size_t k = 0;
+  for (size_t i = 0; i < bio.size(); i += 2) {
+    while (k + 1 < pre.size() && pre[k + 1].t < bio[i].t) ++k;
+    EXPECT_EQ(bio[i].kind, SpikeKind::psp);
+    EXPECT_EQ(bio[i + 1].kind, SpikeKind::evoked);
+    EXPECT_EQ(bio[i].t, pre[k].t + 60 * kTick) << i;
+    EXPECT_EQ(bio[i + 1].t, pre[k].t + 160 * kTick) << i;
+  }
+  // 'S' for BN went to post_partner with the reference byte and partner 'A''s own tick count.
+  ASSERT_EQ(h.d_rx.size(), 50u);
+  for (size_t i = 0; i < h.d_rx.size(); ++i) {
+    EXPECT_EQ(h.d_rx[i].p.sender, lg::Sender::hub);
+    EXPECT_EQ(h.d_rx[i].p.neuron_id, 2u);
+    EXPECT_EQ(h.d_rx[i].p.aux, 155);  // 7049 Ω
+    EXPECT_EQ(h.d_rx[i].p.ticks, 7 + 400 * i);
+  }
+  // 'S' for ANpost (one per BN AP, none per PSP) went to pre_partner.
+  ASSERT_EQ(h.a_rx.size(), 50u);
+  EXPECT_EQ(h.a_rx[0].p.neuron_id, 3u);
   const LegacyCounters& c = h.bridge->counters();
-  EXPECT_EQ(c.received, 51u);
-  EXPECT_EQ(c.forwarded, 50u);
-  EXPECT_GE(c.sent, 1u);
-  EXPECT_EQ(c.refused_address + c.malformed + c.unmapped, 0u);
+  EXPECT_EQ(c.received, 150u);
+  EXPECT_EQ(c.forwarded, 150u);
+  EXPECT_EQ(c.sent, 100u);
+  EXPECT_EQ(c.refused_address + c.malformed + c.unmapped + c.no_reference + c.reanchored, 0u);
 }
 
 TEST(LegacyBridgeSim, UnlistedAddressIsRefusedAndCountersAreNoted) {
@@ -121,7 +162,7 @@ TEST(LegacyBridgeSim, UnlistedAddressIsRefusedAndCountersAreNoted) {
   h.world.schedule_at(100 * kMillisecond, [&h, b] {
     ASSERT_TRUE(h.rogue.send_to(h.rogue_sock, h.bridge->local_address(), b).is_ok());
     const uint8_t junk[3] = {1, 2, 3};
-    ASSERT_TRUE(h.lab.send_to(h.lab_sock, h.bridge->local_address(), junk).is_ok());
+    ASSERT_TRUE(h.a_lab.send_to(h.a_sock, h.bridge->local_address(), junk).is_ok());
   });
   h.world.run_until(2500 * kMillisecond);
   EXPECT_TRUE(h.spikes.empty());
@@ -142,11 +183,16 @@ TEST(LegacyBridgeSim, PortInUseIsAClearError) {
   EXPECT_NE(b.status().message().find("5005"), std::string::npos) << b.status().message();
 }
 
-TEST(LegacyBridgeSim, UnknownNeuronInTheTableIsAClearError) {
+TEST(LegacyBridgeSim, UnknownNeuronOrBadPartnerInAHandBuiltExperimentIsAClearError) {
   experiment::Experiment e = example();
   e.legacy.neurons[9] = "nobody";  // a hand-built Experiment (the loader refuses this earlier)
   SimWorld world{SimWorldOptions{1, "", {}}};
   auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), world.add_node("southampton"), {});
   ASSERT_FALSE(b.is_ok());
   EXPECT_NE(b.status().message().find("'nobody' (legacy id 9)"), std::string::npos) << b.status().message();
+  experiment::Experiment f = example();
+  f.legacy.post_partner = "127.0.0.1";
+  auto c = LegacyBridge::create_for(f, *f.find_site("southampton"), world.add_node("s2"), {});
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("bad post_partner '127.0.0.1'"), std::string::npos) << c.status().message();
 }

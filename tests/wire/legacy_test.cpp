@@ -46,10 +46,11 @@ TEST(Legacy, TwentyBitSendersAreAccepted) {
   EXPECT_EQ(p->neuron_id, kMask20);
   EXPECT_EQ(p->ticks, kMask20);
   EXPECT_EQ(p->aux, 200);
-  // A 20-bit clock wrapping from 0xFFFFF to 3 advanced 4 ticks; a 24-bit parse would not know.
-  EXPECT_EQ(tick_delta(kMask20, 3, 20), 4u);
-  EXPECT_EQ(tick_delta(kMask24, 3, 24), 4u);
-  EXPECT_EQ(tick_delta(10, 25, 24), 15u);
+  // A 24-bit sender's fields above 20 bits come through whole.
+  const std::vector<uint8_t> wide = {'D', 0xAB, 0xCD, 0xEF, 2, 0xFE, 0xDC, 0xBA};
+  EXPECT_EQ(decode(wide)->neuron_id, 0xABCDEFu);
+  EXPECT_EQ(decode(wide)->ticks, 0xFEDCBAu);
+  EXPECT_EQ(kPeriod20Ns, 52'428'800'000);  // 2^20 ticks of 50 µs
 }
 
 TEST(Legacy, Errors) {

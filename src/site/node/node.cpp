@@ -265,6 +265,7 @@ void Node::on_event(SiteId from, const wire::Event& ev) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, Spike>) {
           if (std::llabs(e.t - experiment_now()) > kMaxEventSkew) return refuse_event(from, "spike time out of range");
+          if (legacy_) legacy_->saw_spike(e);  // a reference for legacy 'D' times
           role_->on_spike(e);
         } else if constexpr (std::is_same_v<T, SynapticInput>) {
           if (e.post.site != site_.id) return refuse_event(from, "input for another site");
@@ -425,6 +426,7 @@ void Node::record_stimulus(const Stimulus& s) { record(s); }
 // write-ahead log already holds it), so that a replay of the logged pulses matches the device.
 void Node::record_weight(const WeightUpdate& w) {
   record(w);
+  if (legacy_) legacy_->on_weight(w);  // the resistance of the next legacy 'S' bytes
   if (log_) (void)log_->flush();
 }
 void Node::record_note(std::string_view text) {
