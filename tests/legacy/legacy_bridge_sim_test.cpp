@@ -96,8 +96,8 @@ TEST(LegacyBridgeSim, OffOrOnAnotherSiteGivesNoBridge) {
 }
 
 // Partner 'A' sends ANpre every 20 ms (field 400 ticks; its first field 7). Partner 'D' answers
-// every 'S' for BN: 1 ms after it arrived a PSP (field 60 = ticks since that presynaptic spike)
-// and then a stimulated AP (field 160).
+// every 'S' for BN with a PSP 1 ms after it arrived and a stimulated AP 5 ms later, whose fields
+// say 3 ms and 8 ms after the presynaptic spike (60 and 160 ticks).
 TEST(LegacyBridgeSim, TwoPartnersAsTheReferenceHubSawThem) {
   Harness h;
   EXPECT_EQ(h.bridge->local_address().to_string(), "127.0.0.1:5005");
