@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +14,7 @@
 #include "env/real_env.hpp"
 #include "experiment/load.hpp"
 #include "site/node/node.hpp"
+#include "legacy_peer_process.hpp"
 
 using namespace ion;
 using nlohmann::json;
@@ -65,15 +65,6 @@ neurons = { "1" = "ANpre", "2" = "BN" }
 )";
 }
 
-std::string read_all(FILE* f) {
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
-  ::pclose(f);
-  return out;
-}
-
 }  // namespace
 
 TEST(LegacyBridgeRealtime, LearnedBindingAnswersTheAddressThatSpokeForTheNeuron) {
@@ -90,16 +81,16 @@ TEST(LegacyBridgeRealtime, LearnedBindingAnswersTheAddressThatSpokeForTheNeuron)
   ASSERT_TRUE(node.is_ok()) << node.status().message();
   const site::LegacyBridge* bridge = (*node)->legacy_bridge();
   ASSERT_NE(bridge, nullptr);
-  const std::string peer = "/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/legacy/legacy_peer.py --hub " +
-                           bridge->local_address().to_string() + " --start 0.4 --seconds 1.8 --linger 0.4 ";
+  const std::string peer = "--hub " + bridge->local_address().to_string() + " --start 0.4 --seconds 1.8 --linger 0.4 ";
   // The 'D' partner's spontaneous APs (the first is only 0.1 s in) bind BN to its address.
-  FILE* a_peer = ::popen((peer + "--role A --rate 50 --rogue 127.0.0.2 --malformed").c_str(), "r");
-  FILE* d_peer = ::popen((peer + "--role D --spont 10 --evoke 0").c_str(), "r");
+  FILE* a_peer = legacy_test::start_peer(peer + "--role A --rate 50 --rogue 127.0.0.2 --malformed");
+  FILE* d_peer = legacy_test::start_peer(peer + "--role D --spont 10 --evoke 0");
   ASSERT_TRUE(a_peer && d_peer);
   env.schedule_after(8 * kSecond, [&env] { env.stop(); });  // bound, should the node hang
   ASSERT_TRUE(env.run().is_ok());
   EXPECT_EQ((*node)->state(), site::NodeState::done) << (*node)->failure().message();
-  const json a = json::parse(read_all(a_peer)), d = json::parse(read_all(d_peer));
+  const json a = legacy_test::finish_peer(a_peer), d = legacy_test::finish_peer(d_peer);
+  ASSERT_FALSE(a.is_discarded() || d.is_discarded());
   std::filesystem::remove_all(out);
   const size_t sent_a = a["sent"].size(), sent_d = d["sent"].size();
   ASSERT_GE(sent_a, 60u);

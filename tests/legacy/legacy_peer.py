@@ -136,6 +136,7 @@ class Partner:
             now = time.monotonic()
             if now >= t_end + self.a.linger:
                 break
+            self.receive()  # what has arrived is known before anything fires
             while self.queue and self.queue[0][0] <= now:
                 t, _, what, args = heapq.heappop(self.queue)
                 if t < t_end:
