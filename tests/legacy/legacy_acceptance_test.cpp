@@ -36,7 +36,7 @@ namespace {
 
 constexpr Duration kTick = 50 * kMicrosecond;
 constexpr Duration kTolerance = 1500 * kMicrosecond;
-constexpr int64_t kNeverFired = -2001;  // Neurdt's initial entry, −LTPwin − 1 ticks (UDPmod.py l.57, l.89)
+constexpr int64_t kNeverFired = -2001;  // Neurdt's initial entry, −LTPwin − 1 ticks (UDPmod.py l.58, l.89)
 
 // UDPmod.py's own bookkeeping, in ticks: tabs += field for 'A' (l.204) and every 'A' registers
 // (l.211); a 'D' is max(latest spike of its presynaptic neurons) + field (l.443–465), or its own

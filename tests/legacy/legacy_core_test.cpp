@@ -95,7 +95,7 @@ TEST(LegacyCore, CountsMalformedUnmappedAndIgnored) {
   EXPECT_EQ(c.counters().received, 5u);
 }
 
-// UDPmod.py l.200–211: an 'A' packet is registered as a spike whatever its aux.
+// UDPmod.py l.200–211: an 'A' packet is registered as a spike; its branch (l.200–435) never reads aux.
 TEST(LegacyCore, EveryPresynapticPacketIsAnActionPotential) {
   LegacyCore c(config());
   for (uint8_t aux : {0, 1, 2, 9, 255}) {

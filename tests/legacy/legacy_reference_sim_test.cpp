@@ -111,7 +111,7 @@ constexpr auto D = lg::Sender::postsynaptic;
 
 }  // namespace
 
-// UDPmod.py l.200–211: aux of an 'A' packet is never read; every one is an action potential.
+// UDPmod.py l.200–435: aux of an 'A' packet is never read; every one is an action potential (l.211).
 TEST(LegacyReference, EveryPresynapticPacketIsAnActionPotential) {
   Harness h;
   for (uint8_t aux = 0; aux < 3; ++aux) h.at(kSecond + aux * kMillisecond, 0, A, 1, aux, 20);

@@ -85,7 +85,7 @@ const NeuronAddr* LegacyCore::mapped(uint32_t id) {
 }
 
 // Every 'A' packet is an action potential and advances the hub clock, before its id is even
-// looked up (UDPmod.py l.200–211: aux is never read).
+// looked up (UDPmod.py l.200–211; the whole 'A' branch, l.200–435, never reads aux).
 std::optional<LegacySpike> LegacyCore::on_presynaptic(const SockAddr& from, const lg::Packet& p, Time arrival) {
   const Time t = advance_clock(p.ticks, arrival);
   const NeuronAddr* n = mapped(p.neuron_id);
