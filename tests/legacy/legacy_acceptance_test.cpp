@@ -66,9 +66,11 @@ struct ReferenceHub {
   }
 };
 
-// The reference's 'S' byte (l.321), in its operation order; np.round rounds half to even.
-int reference_byte(double r_ohm) {
-  return static_cast<int>(std::nearbyint(std::clamp((255.0 / (9000.0 - 4000.0)) * (r_ohm - 4000.0), 0.0, 255.0)));
+// The reference's 'S' byte (l.321) with the synapse's Rmin/Rmax, in its operation order;
+// np.round rounds half to even.
+int reference_byte(double r_ohm, const experiment::Synapse& s) {
+  const double r_min = s.weight.r_min_ohm, r_max = s.weight.r_max_ohm;
+  return static_cast<int>(std::nearbyint(std::clamp((255.0 / (r_max - r_min)) * (r_ohm - r_min), 0.0, 255.0)));
 }
 
 struct LogEvents {
@@ -225,8 +227,9 @@ TEST(LegacyAcceptance, ExampleWithTwoOldPartnersFollowsTheReferenceHub) {
   ASSERT_EQ(s_anpost.size(), to_anpost.size());
   EXPECT_EQ(c.sent, to_bn.size() + to_anpost.size());
   for (size_t i = 0; i < s_bn.size(); ++i) {
-    EXPECT_EQ(s_bn[i][3].get<int>(), reference_byte(to_bn[i].second)) << i;
+    EXPECT_EQ(s_bn[i][3].get<int>(), reference_byte(to_bn[i].second, *e.find_synapse("ABsyn"))) << i;
     EXPECT_EQ(s_bn[i][4].get<int64_t>(), packets[1][i][5].get<int64_t>() & 0xFFFFF) << i;  // tabs, l.323
   }
-  for (size_t i = 0; i < s_anpost.size(); ++i) EXPECT_EQ(s_anpost[i][3].get<int>(), reference_byte(to_anpost[i].second)) << i;
+  for (size_t i = 0; i < s_anpost.size(); ++i)
+    EXPECT_EQ(s_anpost[i][3].get<int>(), reference_byte(to_anpost[i].second, *e.find_synapse("BAsyn"))) << i;
 }
