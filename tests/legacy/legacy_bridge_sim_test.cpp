@@ -101,7 +101,7 @@ TEST(LegacyBridgeSim, OffOrOnAnotherSiteGivesNoBridge) {
 TEST(LegacyBridgeSim, TwoPartnersAsTheReferenceHubSawThem) {
   Harness h;
   EXPECT_EQ(h.bridge->local_address().to_string(), "127.0.0.1:5005");
-  h.bridge->on_weight(WeightUpdate{h.e.find_synapse("ABsyn")->id, 0, 7049.0f, 0.39f, PlasticityAction::read});
+  h.bridge->on_weight(WeightUpdate{h.e.find_synapse("ABsyn")->id, 0, 13500.0f, 0.43f, PlasticityAction::read});
   for (int i = 0; i < 50; ++i)
     h.world.schedule_at(kSecond + i * 20 * kMillisecond,
                         [&h, i] { h.send(h.a_lab, h.a_sock, lg::Sender::presynaptic, 1, 0, i == 0 ? 7 : 400); });
@@ -143,7 +143,7 @@ TEST(LegacyBridgeSim, TwoPartnersAsTheReferenceHubSawThem) {
   for (size_t i = 0; i < h.d_rx.size(); ++i) {
     EXPECT_EQ(h.d_rx[i].p.sender, lg::Sender::hub);
     EXPECT_EQ(h.d_rx[i].p.neuron_id, 2u);
-    EXPECT_EQ(h.d_rx[i].p.aux, 155);  // 7049 Ω
+    EXPECT_EQ(h.d_rx[i].p.aux, 109);  // 13.5 kΩ in ABsyn's 12–15.5 kΩ: round(255·1500/3500)
     EXPECT_EQ(h.d_rx[i].p.ticks, 7 + 400 * i);
   }
   // 'S' for ANpost (one per BN AP, none per PSP) went to pre_partner.
