@@ -18,12 +18,18 @@ struct Spike {
   SpikeKind kind = SpikeKind::spike;
 };
 
+inline constexpr Time kNoArrival = INT64_MIN;
+
 // A weighted input delivered to a postsynaptic neuron (hub → post site).
 struct SynapticInput {
   NeuronAddr post;
   SynapseId synapse = 0;
   float weight = 0;  // 0..1 normalised efficacy (hub's weight map); validated by receivers
   Time t = 0;        // time of the presynaptic spike that caused it
+  // Recordings only, never sent on the wire: the experiment time at which the post site received
+  // the input, so that a recording gives each spike's delivery latency (arrival - t). kNoArrival
+  // when not known (an input a hub records for a legacy partner, a log written before the field).
+  Time arrival = kNoArrival;
 };
 
 enum class StimulusOutcome : uint8_t { delivered = 0, clamped = 1, refused = 2 };

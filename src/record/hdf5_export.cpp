@@ -116,7 +116,8 @@ Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& 
   in.add("post_index", offsetof(InputRow, post_index), H5T_NATIVE_UINT32)
       .add("synapse", offsetof(InputRow, synapse), H5T_NATIVE_UINT32)
       .add("weight", offsetof(InputRow, weight), H5T_NATIVE_FLOAT)
-      .add("log_site", offsetof(InputRow, log_site), H5T_NATIVE_UINT16);
+      .add("log_site", offsetof(InputRow, log_site), H5T_NATIVE_UINT16)
+      .add("arrival_ns", offsetof(InputRow, arrival), H5T_NATIVE_INT64);
   ION_TRY(h5::write_dataset(file, "inputs", in.get(), m.inputs.size(), m.inputs.data(), o));
   Compound st(sizeof(StimulusRow));
   st.add("t_ns", offsetof(StimulusRow, t), H5T_NATIVE_INT64)

@@ -59,7 +59,7 @@ def expected(truth):
             if k == "spike":
                 e["spikes"].append((r[1], r[2], r[3], r[4], s))
             elif k == "synaptic_input":
-                e["inputs"].append((r[1], r[2], r[3], r[4], np.float32(r[5]), s))
+                e["inputs"].append((r[1], r[2], r[3], r[4], np.float32(r[5]), s, r[6]))
             elif k == "stimulus":
                 e["stimuli"].append((r[1], s, r[2], np.float32(r[3]), np.float32(r[4]), np.float32(r[5]),
                                      r[6], r[7], r[8]))
@@ -79,7 +79,7 @@ def expected(truth):
         if not dedup or dedup[-1][:4] != row[:4]:
             dedup.append(row)
     e["spikes"] = dedup
-    e["inputs"].sort(key=lambda r: (r[0], r[1], r[2], r[3], r[5]))
+    e["inputs"].sort(key=lambda r: (r[0], r[1], r[2], r[3], r[5], r[6]))
     e["stimuli"].sort(key=lambda r: (r[0], r[1], r[2], r[6]))
     for rows in e["synapses"].values():
         rows.sort(key=lambda r: (r[0], r[4]))
@@ -116,8 +116,8 @@ def check_layout(f):
 
 def check_values(f, truth, e):
     check(rows_of(f["spikes"], ("t_ns", "site", "index", "kind", "log_site")) == e["spikes"], "/spikes values")
-    check(rows_of(f["inputs"], ("t_ns", "post_site", "post_index", "synapse", "weight", "log_site")) == e["inputs"],
-          "/inputs values")
+    check(rows_of(f["inputs"], ("t_ns", "post_site", "post_index", "synapse", "weight", "log_site",
+                                "arrival_ns")) == e["inputs"], "/inputs values")
     check(rows_of(f["stimuli"], ("t_ns", "log_site", "electrode", "amplitude", "width_s", "charge_c", "synapse",
                                  "outcome", "cathodic_first")) == e["stimuli"], "/stimuli values")
     check(sorted(int(k) for k in f["synapses"]) == sorted(e["synapses"]), "synapse groups")
@@ -216,7 +216,8 @@ def recompute_digest(f):
         d.p("qHIB", r["t_ns"], r["site"], r["index"], r["kind"])
     d.section("inputs", len(f["inputs"]))
     for r in f["inputs"][()]:
-        d.p("qHIIfH", r["t_ns"], r["post_site"], r["post_index"], r["synapse"], r["weight"], r["log_site"])
+        d.p("qHIIfHq", r["t_ns"], r["post_site"], r["post_index"], r["synapse"], r["weight"], r["log_site"],
+            r["arrival_ns"])
     d.section("stimuli", len(f["stimuli"]))
     for r in f["stimuli"][()]:
         d.p("qHHfffIBB", *(r[c] for c in f["stimuli"].dtype.names))

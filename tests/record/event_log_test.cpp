@@ -439,13 +439,32 @@ const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new TempCleanup
 
 TEST(EventLogFormat, PayloadSizesMatchTheDocumentedLayout) {
   const std::vector<std::pair<Record, size_t>> cases = {
-      {Spike{}, 15}, {SynapticInput{}, 22}, {Stimulus{}, 28}, {WeightUpdate{}, 21},
+      {Spike{}, 15}, {SynapticInput{}, 30}, {Stimulus{}, 28}, {WeightUpdate{}, 21},
       {LinkStats{}, 115}, {ClockSample{}, 32}, {SessionStart{}, 25}, {Note{0, NoteKind::text, "abc"}, 13}};
   for (const auto& [rec, size] : cases) {
     std::vector<uint8_t> payload;
     encode_payload(rec, payload);
     EXPECT_EQ(payload.size(), size) << kind_name(static_cast<uint16_t>(kind_of(rec)));
   }
+}
+
+// The arrival time was appended to synaptic_input: a 22-byte payload of an older writer still
+// decodes (arrival not known), a 30-byte one keeps it.
+TEST(EventLogFormat, SynapticInputArrivalIsOptional) {
+  std::vector<uint8_t> payload;
+  encode_payload(SynapticInput{{2, 1}, 1, 0.5f, 1000, 1700}, payload);
+  ASSERT_EQ(payload.size(), 30u);
+  auto full = decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload);
+  ASSERT_TRUE(full.is_ok());
+  EXPECT_EQ(std::get<SynapticInput>(*full).t, 1000);
+  EXPECT_EQ(std::get<SynapticInput>(*full).arrival, 1700);
+  payload.resize(22);
+  auto old = decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload);
+  ASSERT_TRUE(old.is_ok());
+  EXPECT_EQ(std::get<SynapticInput>(*old).t, 1000);
+  EXPECT_EQ(std::get<SynapticInput>(*old).arrival, kNoArrival);
+  payload.resize(21);
+  EXPECT_FALSE(decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload).is_ok());
 }
 
 TEST(EventLogFormat, GoldenBytesOfASpikeRecordAndAHeader) {

@@ -26,7 +26,7 @@ json to_json(const Record& r) {
   struct V {
     json operator()(const Spike& e) const { return {"spike", e.t, e.source.site, e.source.index, int(e.kind)}; }
     json operator()(const SynapticInput& e) const {
-      return {"synaptic_input", e.t, e.post.site, e.post.index, e.synapse, e.weight};
+      return {"synaptic_input", e.t, e.post.site, e.post.index, e.synapse, e.weight, e.arrival};
     }
     json operator()(const Stimulus& e) const {
       return {"stimulus", e.t, e.electrode, e.amplitude, e.width_s, e.charge_c, e.synapse, int(e.outcome),
@@ -168,7 +168,11 @@ void write_silicon_session(SiteLog& s, Rng& rng, Time from, int spikes) {
     t += 100 * kMillisecond + static_cast<Time>(rng.below(1000));
     s.add(Spike{{2, 0}, t, SpikeKind::spike});
     if (i % 3 == 0) s.add(Spike{{2, 1}, t + 3 * kMillisecond, SpikeKind::spike});
-    if (i % 5 == 0) s.add(SynapticInput{{2, 1}, 1, static_cast<float>(rng.uniform()), t + 2 * kMillisecond});
+    if (i % 5 == 0) {
+      const Time spike_t = t + 2 * kMillisecond;
+      s.add(SynapticInput{{2, 1}, 1, static_cast<float>(rng.uniform()), spike_t,
+                          spike_t + 10 * kMillisecond + static_cast<Time>(rng.below(1000))});
+    }
   }
   s.add(link(rng, 1, t, static_cast<uint64_t>(spikes)));
   s.add(ClockSample{t + 1000, t, 1000, 200});

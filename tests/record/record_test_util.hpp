@@ -52,7 +52,7 @@ inline Record random_record(Rng& r, size_t k) {
     case 0: return Spike{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())}, rand_i64(r),
                          static_cast<SpikeKind>(r.below(4))};
     case 1: return SynapticInput{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())},
-                                 static_cast<SynapseId>(r.next_u64()), rand_f32(r), rand_i64(r)};
+                                 static_cast<SynapseId>(r.next_u64()), rand_f32(r), rand_i64(r), rand_i64(r)};
     case 2: return Stimulus{static_cast<ElectrodeId>(r.below(65536)), rand_i64(r), rand_f32(r), rand_f32(r),
                             rand_f32(r), static_cast<SynapseId>(r.next_u64()),
                             static_cast<StimulusOutcome>(r.below(3)), r.bernoulli(0.5)};
@@ -95,6 +95,7 @@ inline ::testing::AssertionResult same_record(const Record& a, const Record& b) 
     if (x->synapse != y.synapse) return fail("synapse");
     if (!same_f32(x->weight, y.weight)) return fail("weight");
     if (x->t != y.t) return fail("t");
+    if (x->arrival != y.arrival) return fail("arrival");
   } else if (auto* x = std::get_if<Stimulus>(&a)) {
     auto& y = std::get<Stimulus>(b);
     if (x->electrode != y.electrode || x->t != y.t) return fail("electrode/t");

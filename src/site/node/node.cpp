@@ -293,8 +293,10 @@ void Node::deliver_input(const SynapticInput& in) {
     last_advance_ = now;
   }
   ++inputs_;
-  record(in);
-  role_->on_input(in);
+  SynapticInput received = in;
+  received.arrival = now;  // recorded, so the report gives each spike's delivery latency
+  record(received);
+  role_->on_input(received);
 }
 
 void Node::refuse_event(SiteId from, const char* why) {
