@@ -32,8 +32,8 @@ std::vector<PhaseWindow> phase_windows(const experiment::Experiment& e, std::str
   return {{std::nullopt, 0, e.duration}};
 }
 
-std::map<NeuronAddr, std::vector<Time>> spike_trains(const record::MergedRecording& m) {
-  std::map<NeuronAddr, std::vector<Time>> out;
+SpikeTrains spike_trains(const record::MergedRecording& m) {
+  SpikeTrains out;
   for (const auto& s : m.spikes) {
     if (s.kind == static_cast<uint8_t>(SpikeKind::psp)) continue;
     out[NeuronAddr{s.site, s.index}].push_back(s.t);
@@ -50,13 +50,13 @@ uint64_t count_in(const std::vector<Time>& ts, Time from, Time to) {
   return static_cast<uint64_t>(hi - lo);
 }
 
-const std::vector<Time>& train_of(const std::map<NeuronAddr, std::vector<Time>>& trains, NeuronAddr a) {
+}  // namespace
+
+const std::vector<Time>& train_of(const SpikeTrains& trains, NeuronAddr a) {
   static const std::vector<Time> kEmpty;
   auto it = trains.find(a);
   return it == trains.end() ? kEmpty : it->second;
 }
-
-}  // namespace
 
 std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post,
                                               Time from, Time to, const AnalysisOptions& o) {
@@ -73,14 +73,6 @@ const record::WeightRow* weight_at(const std::vector<record::WeightRow>& rows, T
   auto it = std::upper_bound(rows.begin(), rows.end(), t,
                              [](Time v, const record::WeightRow& r) { return v < r.t; });
   return it == rows.begin() ? nullptr : &*(it - 1);
-}
-
-std::string neuron_label(const record::MergedRecording& m, const experiment::Experiment& e, NeuronAddr a) {
-  if (auto it = m.neuron_names.find(a); it != m.neuron_names.end()) return it->second;
-  for (const auto& n : e.neurons) {
-    if (n.addr == a) return n.name;
-  }
-  return to_string(a);
 }
 
 namespace {
@@ -105,9 +97,17 @@ void fill_weights(SynapsePhase& sp, const std::vector<record::WeightRow>& rows, 
   }
 }
 
-SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::Experiment& e,
-                           const experiment::Synapse& syn, const std::map<NeuronAddr, std::vector<Time>>& trains,
-                           const PhaseWindow& w, const AnalysisOptions& o) {
+// The part of [from, to) that both the pre and the post neuron's sites recorded.
+std::optional<std::pair<Time, Time>> both_covered(const Summary& s, NeuronAddr pre, NeuronAddr post, Time from,
+                                                  Time to) {
+  const auto a = covered(find_coverage(s.coverage, pre.site), from, to);
+  const auto b = covered(find_coverage(s.coverage, post.site), from, to);
+  if (!a || !b || std::min(a->second, b->second) <= from) return std::nullopt;
+  return std::make_pair(from, std::min(a->second, b->second));
+}
+
+SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
+                           const experiment::Synapse& syn, const SpikeTrains& trains, const PhaseWindow& w) {
   SynapsePhase sp;
   sp.id = syn.id;
   sp.name = syn.name;
@@ -115,9 +115,10 @@ SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::E
   sp.post = syn.post;
   const auto* pre = e.find_neuron(syn.pre);
   const auto* post = e.find_neuron(syn.post);
-  if (pre && post) {
-    auto [n, hit] = count_responses(train_of(trains, pre->addr), train_of(trains, post->addr), w.start_ns,
-                                    w.end_ns, o);
+  const auto span = pre && post ? both_covered(s, pre->addr, post->addr, w.start_ns, w.end_ns) : std::nullopt;
+  if (span) {  // else no data: P(response) stays unknown rather than 0
+    auto [n, hit] = count_responses(train_of(trains, pre->addr), train_of(trains, post->addr), span->first,
+                                    span->second, s.options);
     sp.pre_spikes = n;
     sp.responded = hit;
     if (n > 0) sp.response_probability = static_cast<double>(hit) / static_cast<double>(n);
@@ -126,36 +127,50 @@ SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::E
   return sp;
 }
 
-PhaseSummary phase_summary(const record::MergedRecording& m, const experiment::Experiment& e,
-                           const std::map<NeuronAddr, std::vector<Time>>& trains, const PhaseWindow& w,
-                           const std::string& pacemaker, const AnalysisOptions& o) {
+// Rates of every neuron of the circuit in one phase (rate_hz / partial: see PhaseSummary).
+void phase_rates(PhaseSummary& ps, const Summary& s, const SpikeTrains& trains) {
+  for (const auto& row : s.circuit.neurons) {
+    const auto span = covered(find_coverage(s.coverage, row.addr.site), ps.start_ns, ps.end_ns);
+    if (!span) continue;  // no data: the neuron's site recorded nothing of this phase
+    const double len_s = to_seconds(span->second - span->first);
+    if (len_s <= 0) continue;
+    const auto& train = train_of(trains, row.addr);
+    ps.rate_hz[row.name] = static_cast<double>(count_in(train, span->first, span->second)) / len_s;
+    if (span->second < ps.end_ns) ps.partial.insert(row.name);
+  }
+}
+
+PhaseSummary phase_summary(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
+                           const SpikeTrains& trains, const PhaseWindow& w) {
   PhaseSummary ps;
   ps.set_rate_hz = w.set_rate_hz;
   ps.start_ns = w.start_ns;
   ps.end_ns = w.end_ns;
-  const double len_s = to_seconds(w.end_ns - w.start_ns);
-  std::map<NeuronAddr, bool> addrs;
-  for (const auto& n : e.neurons) addrs[n.addr] = true;
-  for (const auto& [a, ts] : trains) addrs[a] = true;
-  for (const auto& [a, listed] : addrs) {
-    if (len_s <= 0) break;  // an empty phase has no rate
-    const double r = static_cast<double>(count_in(train_of(trains, a), w.start_ns, w.end_ns)) / len_s;
-    ps.rate_hz[neuron_label(m, e, a)] = r;
-  }
-  if (const auto* pm = e.find_neuron(pacemaker); pm && len_s > 0) ps.pacemaker_rate_hz = ps.rate_hz[pm->name];
-  for (const auto& syn : e.synapses) ps.synapses.push_back(synapse_phase(m, e, syn, trains, w, o));
+  phase_rates(ps, s, trains);
+  if (auto it = ps.rate_hz.find(s.pacemaker); it != ps.rate_hz.end()) ps.pacemaker_rate_hz = it->second;
+  for (const auto& syn : e.synapses) ps.synapses.push_back(synapse_phase(m, e, s, syn, trains, w));
   return ps;
 }
 
-void add_warnings(Summary& s, const record::MergedRecording& m, const experiment::Experiment& e,
-                  const std::map<NeuronAddr, std::vector<Time>>& trains) {
+void coverage_warnings(Summary& s) {
+  for (const auto& c : s.coverage) {
+    if (!c.logged) {
+      s.warnings.push_back("site " + c.name + " has no log in the recording: its neurons, inputs and stimuli "
+                           "are shown as no data");
+    } else if (!c.finished) {
+      s.warnings.push_back("site " + c.name + " wrote no end-of-run note; its log ends at " +
+                           format_duration(c.until_ns) + " (interrupted or failed): later values are no data");
+    }
+  }
+}
+
+void add_warnings(Summary& s, const record::MergedRecording& m, const experiment::Experiment& e) {
   if (s.pacemaker.empty()) s.warnings.push_back("no neuron has a schedule drive: one phase spans the experiment");
+  coverage_warnings(s);
   // Unnamed sources (e.g. culture electrodes without a named neuron) in one line, not one each.
   std::vector<std::string> unknown;
-  for (const auto& [a, ts] : trains) {
-    bool known = false;
-    for (const auto& n : e.neurons) known = known || n.addr == a;
-    if (!known) unknown.push_back(to_string(a));
+  for (const auto& g : s.circuit.groups) {
+    for (size_t i = g.first; !g.in_experiment && i < g.first + g.count; ++i) unknown.push_back(s.circuit.neurons[i].name);
   }
   if (!unknown.empty()) {
     std::string list;
@@ -165,9 +180,7 @@ void add_warnings(Summary& s, const record::MergedRecording& m, const experiment
                          " address(es) that are not neurons of the experiment (e.g. unnamed electrodes): " + list);
   }
   for (const auto& [id, rows] : m.synapses) {
-    if (id >= e.synapses.size()) {
-      s.warnings.push_back("weights of synapse id " + std::to_string(id) + " (not in the experiment)");
-    }
+    if (id >= e.synapses.size()) s.warnings.push_back("weights of " + synapse_label(m, e, id) + " (not in the experiment)");
   }
   if (!s.phases.empty() && !m.spikes.empty() && m.spikes.back().t >= s.phases.back().end_ns) {
     s.warnings.push_back("spikes recorded after the last phase ended (at " +
@@ -223,16 +236,22 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
   s.experiment_name = m.experiment_name.empty() ? e.name : m.experiment_name;
   s.seed = m.seed.empty() ? std::to_string(e.seed) : m.seed;
   s.options = o;
+  s.duration_ns = e.duration;
+  s.circuit = circuit_order(m, e);
+  s.coverage = site_coverage(m, e);
+  for (const auto& c : s.coverage) s.complete = s.complete && c.logged && c.finished;
   const auto trains = spike_trains(m);
   const auto windows = phase_windows(e, &s.pacemaker);
   for (size_t i = 0; i < windows.size(); ++i) {
-    s.phases.push_back(phase_summary(m, e, trains, windows[i], s.pacemaker, o));
+    s.phases.push_back(phase_summary(m, e, s, trains, windows[i]));
     s.phases.back().index = i;
   }
+  s.delivery = summarize_delivery(m, e, trains, s.coverage);
+  s.routes = summarize_routes(m, s.delivery);
   s.links = summarize_links(m);
   s.spikes = m.spikes.size();
   for (const auto& [id, rows] : m.synapses) s.weight_updates += rows.size();
-  add_warnings(s, m, e, trains);
+  add_warnings(s, m, e);
   return s;
 }
 

@@ -1,25 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The self-contained HTML report of a run: summary tables and inline SVG plots (spike raster,
-// rates per phase, response probability, weight and resistance traces, link RTT histogram and
-// loss, clock offsets), plus the notes and the experiment file. No scripts, no external CSS or
-// fonts: it works offline and from a file:// URL. Pure: builds a string.
+// The self-contained HTML report of a run: one page holding the report model (model.hpp) as
+// JSON and the renderer that draws it (src/report/web/, compiled into the binary): no external
+// scripts, styles or fonts, so it works offline and from a file:// URL. Without JavaScript the
+// page shows the printed summary instead of the figures. Pure: builds a string.
 #include <string>
 
 #include "experiment/model.hpp"
 #include "record/merge.hpp"
 #include "report/analysis.hpp"
+#include "report/model.hpp"
 
 namespace ion::report {
 
-struct ReportLimits {
-  size_t max_raster_neurons = 200;  // rows in the raster (in neuron address order)
-  size_t max_traced_synapses = 16;  // lines in the weight/resistance plots
-  size_t max_rate_bars = 10;        // neurons in the rate-per-phase bar chart
-  size_t max_table_synapses = 64;   // synapse rows per phase in the phase table
-};
-
 std::string render_report_html(const record::MergedRecording& m, const experiment::Experiment& e,
                                const Summary& s, const ReportLimits& limits = {});
+
+// The page around a model: the same renderer can be served with a model that a live view
+// updates (IonReport.render(model, element) in the page's script).
+std::string report_page(const Json& model, const std::string& title, const std::string& fallback_text);
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(const std::string& s);
+// JSON text that is safe inside a <script> element: every '<' is written as \u003c.
+std::string script_safe_json(const Json& j);
 
 }  // namespace ion::report

@@ -156,7 +156,9 @@ TEST(Summarize, WarnsAboutUnknownNeuronsAndLateSpikes) {
 TEST(Summarize, EmptyRecordingHasNoValues) {
   const auto s = summarize(record::MergedRecording{}, testdata::experiment());
   ASSERT_EQ(s.phases.size(), 3u);
-  EXPECT_DOUBLE_EQ(*s.phases[0].pacemaker_rate_hz, 0.0);
+  EXPECT_FALSE(s.phases[0].pacemaker_rate_hz);  // no site logged anything: no data, not 0 Hz
+  EXPECT_TRUE(s.phases[0].rate_hz.empty());
+  EXPECT_FALSE(s.complete);
   EXPECT_FALSE(s.phases[0].synapses[0].response_probability);
   EXPECT_FALSE(s.phases[0].synapses[0].weight_end);
   EXPECT_TRUE(s.links.empty());
@@ -165,7 +167,7 @@ TEST(Summarize, EmptyRecordingHasNoValues) {
 TEST(FormatSummary, NamesPhasesSynapsesAndLinks) {
   const auto text = format_summary(summarize(testdata::recording(), testdata::experiment(), window_5_40()));
   for (const char* want : {"phase 1", "phase 3", "set 30 Hz", "ANpre measured 30.00 Hz", "P(response) 0.500 (15/30)",
-                           "weight 0.900 -> 0.400", "rates (Hz): ANpost 0.00 ANpre 30.00 BN 15.00", "hub->bio", "lost 9", "RTT p50 149.0us p99 198.0us", "5ms..40ms"}) {
+                           "weight 0.900 -> 0.400", "rates (Hz): ANpre 30.00  BN 15.00  ANpost 0.00", "hub->bio", "lost 9", "RTT p50 149.0us p99 198.0us", "5ms..40ms"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
 }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Well-formedness of the HTML report and its SVG plots.
+// The HTML page around the report model: self-contained, the model embedded once and readable
+// back, nothing that could close the script early, the summary as a no-script fallback.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <regex>
-#include <set>
 
 #include "report/report_html.hpp"
-#include "report/svg.hpp"
 #include "test_data.hpp"
 
 using namespace ion;
@@ -22,118 +21,83 @@ size_t count(const std::string& s, const std::string& what) {
   return n;
 }
 
-// Every non-void element is closed in order; returns "" or what is wrong.
-std::string check_tags(const std::string& html) {
-  static const std::set<std::string> kVoid = {"meta", "br", "hr", "img", "input", "link"};
-  // A tag with well-formed attributes (name="value", or a bare name as in <!DOCTYPE html>).
-  static const std::regex kTag(R"#(<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<>]*")?)*\s*(/?)>)#");
-  static const std::regex kOpen(R"(<[/a-zA-Z])");
-  std::vector<std::string> stack;
-  size_t tags = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), kTag); it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    ++tags;
-    const std::string name = m[2];
-    if (kVoid.count(name) || m[3] == "/") continue;
-    if (m[1] == "/") {
-      if (stack.empty() || stack.back() != name) return "unexpected </" + name + "> at " + std::to_string(m.position());
-      stack.pop_back();
-    } else {
-      stack.push_back(name);
-    }
-  }
-  const auto opens = static_cast<size_t>(std::distance(std::sregex_iterator(html.begin(), html.end(), kOpen),
-                                                       std::sregex_iterator()));
-  if (opens != tags) return "malformed tag: " + std::to_string(opens) + " '<' but " + std::to_string(tags) + " tags";
-  return stack.empty() ? "" : "unclosed <" + stack.back() + ">";
-}
-
-// Every numeric attribute and path is made of numbers (no NaN, no inf).
-std::string check_coordinates(const std::string& html) {
-  static const std::regex kAttr(R"#(\s(x|y|x1|x2|y1|y2|width|height|d)="([^"]*)")#");
-  static const std::regex kNumeric(R"(^[-0-9.MLvh, ]*$)");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), kAttr); it != std::sregex_iterator(); ++it) {
-    if (!std::regex_match((*it)[2].str(), kNumeric)) return (*it)[0].str();
-  }
-  return "";
-}
-
 std::string render(const record::MergedRecording& m, const experiment::Experiment& e) {
   return render_report_html(m, e, summarize(m, e));
 }
 
+// The embedded model, parsed back.
+Json embedded_model(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"ion-report-model\">";
+  const size_t a = html.find(open);
+  const size_t b = html.find("</script>", a);
+  if (a == std::string::npos || b == std::string::npos) return nullptr;
+  return Json::parse(html.substr(a + open.size(), b - a - open.size()));
+}
+
 }  // namespace
 
-TEST(ReportHtml, WellFormedWithOneRasterRowPerNeuron) {
-  const auto html = render(testdata::recording(), testdata::experiment());
-  EXPECT_EQ(check_tags(html), "");
-  EXPECT_EQ(check_coordinates(html), "");
-  EXPECT_EQ(count(html, "<svg"), count(html, "</svg>"));
-  EXPECT_GE(count(html, "<svg"), 7u);  // raster, rates, response, weight, resistance, RTT, loss, clocks
-  EXPECT_EQ(count(html, "class=\"raster-row\""), 3u);
-  for (const char* name : {">BN<", ">ANpre<", ">ANpost<", ">ABsyn<", "hub -&gt; bio"}) {
-    EXPECT_NE(html.find(name), std::string::npos) << name;
-  }
-  EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+TEST(ReportHtml, SelfContainedPageWithTheModelAndTheRenderer) {
+  const auto m = testdata::recording();
+  const auto e = testdata::experiment();
+  const auto s = summarize(m, e);
+  const auto html = render_report_html(m, e, s);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(count(html, "<script"), 2u);  // the model and the renderer
+  EXPECT_EQ(count(html, "</script>"), 2u);
+  EXPECT_EQ(count(html, "<style>"), 1u);
+  EXPECT_NE(html.find("IonReport.renderPage(\"ion-report-model\", \"ion-report\")"), std::string::npos);
+  EXPECT_EQ(embedded_model(html), report_model(m, e, s));
+  // Nothing is fetched: no src/href attributes, no URL other than the SVG namespace.
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find(" href="), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
+  std::regex url(R"(http://(?!www\.w3\.org/2000/svg))");
+  EXPECT_FALSE(std::regex_search(html, url));
+  // Without JavaScript the printed summary is shown.
+  const size_t ns = html.find("<noscript>");
+  ASSERT_NE(ns, std::string::npos);
+  EXPECT_NE(html.find("phases (response window", ns), std::string::npos);
 }
 
-TEST(ReportHtml, EscapesNamesAndNotes) {
+TEST(ReportHtml, NamesCannotCloseTheScriptOrInjectMarkup) {
   auto m = testdata::recording();
-  m.neuron_names[{0, 0}] = "B<i>N&";
-  m.notes.push_back({0, 1_s, static_cast<uint16_t>(record::NoteKind::text), "</ul><script>x</script>"});
-  m.experiment_file = "name = \"<b>\"";
+  m.neuron_names[{0, 0}] = "B</script><script>alert(1)</script>N";
+  m.notes.push_back({0, 1_s, static_cast<uint16_t>(record::NoteKind::text), "</ul><!-- <script>x</script>"});
+  m.experiment_file = "name = \"</script>\"";
   const auto html = render(m, testdata::experiment());
-  EXPECT_EQ(check_tags(html), "");
-  EXPECT_NE(html.find("B&lt;i&gt;N&amp;"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_EQ(count(html, "</script>"), 2u);
+  EXPECT_EQ(count(html, "<script"), 2u);
+  EXPECT_EQ(html.find("<!--"), std::string::npos);
+  const auto model = embedded_model(html);
+  EXPECT_EQ(model["neurons"][1]["name"], "B</script><script>alert(1)</script>N");  // round trip intact
+  EXPECT_NE(html.find("B&lt;/script&gt;"), std::string::npos);  // the no-script summary is escaped
 }
 
-TEST(ReportHtml, NoNanFromBadOrMissingValues) {
+TEST(ReportHtml, InvalidUtf8AndNonFiniteValuesStillGiveAValidModel) {
   auto m = testdata::recording();
-  m.synapses[0].push_back({3500_ms, NAN, NAN, 0, 1});
-  m.synapses[1] = {{1_s, INFINITY, 0.3f, 0, 1}};
-  auto html = render(m, testdata::experiment());
-  EXPECT_EQ(check_coordinates(html), "");
-  EXPECT_EQ(check_tags(html), "");
-  // Nothing recorded and an experiment without neurons: still a valid page.
-  html = render(record::MergedRecording{}, experiment::Experiment{});
-  EXPECT_EQ(check_tags(html), "");
-  EXPECT_EQ(check_coordinates(html), "");
-  EXPECT_EQ(count(html, "class=\"raster-row\""), 0u);
+  m.neuron_names[{0, 0}] = std::string("B\xff\xfeN");
+  m.synapses[0].push_back({3500_ms, NAN, INFINITY, 0, 1});
+  const auto html = render(m, testdata::experiment());
+  const auto model = embedded_model(html);
+  ASSERT_TRUE(model.is_object());
+  const auto& tr = model["synapses"][0]["trace"];
+  EXPECT_TRUE(tr["r_ohm"].back().is_null());
+  EXPECT_TRUE(tr["w"].back().is_null());
+  const std::string text = script_safe_json(model);
+  EXPECT_EQ(text.find("NaN"), std::string::npos);
+  EXPECT_EQ(text.find("Infinity"), std::string::npos);
+  EXPECT_EQ(format_summary(summarize(m, testdata::experiment())).find("nan"), std::string::npos);
 }
 
-TEST(ReportHtml, RasterRowsCappedForLargeNetworks) {
-  auto e = testdata::experiment();
-  auto m = testdata::recording();
-  for (uint32_t i = 1; i <= 300; ++i) testdata::add_spike(m, {0, i}, i * 1_ms);
-  ReportLimits lim;
-  lim.max_raster_neurons = 50;
-  const auto html = render_report_html(m, e, summarize(m, e), lim);
-  EXPECT_EQ(count(html, "class=\"raster-row\""), 50u);
-  EXPECT_EQ(check_tags(html), "");
+TEST(ReportHtml, EmptyRecordingAndEmptyExperimentGiveAPage) {
+  const auto html = render(record::MergedRecording{}, experiment::Experiment{});
+  const auto model = embedded_model(html);
+  ASSERT_TRUE(model.is_object());
+  EXPECT_TRUE(model["neurons"].empty());
+  EXPECT_TRUE(model["synapses"].empty());
 }
 
-TEST(HtmlChecker, CatchesBrokenMarkup) {
-  EXPECT_EQ(check_tags("<svg><rect x=\"1\"/></svg>"), "");
-  EXPECT_NE(check_tags("<svg><rect x=\"1\"\" y=\"2\"/></svg>"), "");
-  EXPECT_NE(check_tags("<svg><g></svg>"), "");
-  EXPECT_NE(check_tags("<p>"), "");
-  EXPECT_NE(check_coordinates("<path d=\"M1,nan\"/>"), "");
-}
-
-TEST(Svg, TicksAndEscapes) {
-  const auto t = nice_ticks({0, 10}, 5);
-  ASSERT_FALSE(t.empty());
-  EXPECT_DOUBLE_EQ(t.front(), 0);
-  EXPECT_DOUBLE_EQ(t.back(), 10);
-  EXPECT_DOUBLE_EQ(t[1] - t[0], 2);
-  EXPECT_FALSE(nice_ticks({NAN, 1}, 5).empty());
+TEST(HtmlEscape, Characters) {
   EXPECT_EQ(html_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
-  SvgPlot p("t", {0, 0}, {NAN, INFINITY}, "x", "y");  // degenerate ranges are widened
-  p.line({{0, 1}, {NAN, 2}, {1, 3}}, "#000");
-  EXPECT_EQ(check_coordinates(p.str()), "");
-  EXPECT_EQ(check_tags(p.str()), "");
+  EXPECT_EQ(script_safe_json(Json("</script>")), "\"\\u003c/script>\"");
 }

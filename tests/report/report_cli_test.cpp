@@ -74,6 +74,7 @@ void write_run(const std::string& dir, bool with_file = true) {
   hub.push_back(LinkStats{2, 1_s, 10, 9, 20, 18, 1, 0, 0, 0, 0, 0, 150_us, 0, 0, true});
   zurich.push_back(Note{8_s, NoteKind::text, "site zurich done: spikes=80 inputs=0 refused=0"});
   hub.push_back(Note{8_s, NoteKind::text, "site southampton done: spikes=0 inputs=0 refused=0"});
+  padova.push_back(Note{8_s, NoteKind::text, "site padova done: spikes=80 inputs=0 refused=0"});
   write_log(dir, 0, "zurich", zurich);
   write_log(dir, 1, "southampton", hub);
   write_log(dir, 2, "padova", padova);
@@ -90,10 +91,29 @@ TEST(ReportCli, RegeneratesReportAndScalesToTheRecordedDuration) {
   EXPECT_NE(o.text.find("phase 4  6s..8s  set 2 Hz  ANpre measured 10.00 Hz"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("ABsyn        ANpre->BN: P(response) 1.000 (20/20)"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("southampton->padova"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("ABsyn        ANpre->BN: delivered 0/80 (100.00% lost)"), std::string::npos) << o.text;
+  EXPECT_EQ(o.text.find("INCOMPLETE"), std::string::npos) << o.text;
   const auto html = read_text(dir + "/report.html");
-  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("<script type=\"application/json\" id=\"ion-report-model\">{\"model\":\"ion-report\""),
+            std::string::npos);
+  EXPECT_NE(html.find("IonReport.renderPage("), std::string::npos);
   EXPECT_NE(html.find("</html>"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir + "/report.html.tmp"));
+}
+
+// A site whose log is missing: the report is still written, says so, and shows its values as no
+// data (not as zeros).
+TEST(ReportCli, MissingSiteLogIsNamedAndShownAsNoData) {
+  const auto dir = fresh_dir("missing");
+  write_run(dir);
+  std::filesystem::remove(dir + "/padova.ionlog");
+  auto o = run_command(kIon + " report " + dir);
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("[INCOMPLETE recording]"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("warning: site padova has no log in the recording"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("rates (Hz): ANpre 10.00  BN no data  ANpost 0.00"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("ABsyn        ANpre->BN: no data (the post site has no log)"), std::string::npos) << o.text;
+  EXPECT_NE(read_text(dir + "/report.html").find("\"complete\":false"), std::string::npos);
 }
 
 TEST(ReportCli, DurationAndWindowOptions) {
