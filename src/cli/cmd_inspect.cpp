@@ -32,8 +32,9 @@ std::string export_h5(const InspectOptions& o) {
 
 void repair_one(const std::string& path, bool force) {
   auto rep = record::repair_log(path, force);
-  if (!rep) throw CliError("cannot repair " + path + ": " + rep.status().message() +
-                           (rep.status().code() == Errc::corrupt ? " (use --force to truncate anyway)" : ""));
+  // Mid-log damage: the message already names the file, what follows and what --force would do.
+  if (!rep && rep.status().code() == Errc::corrupt) throw CliError(rep.status().message());
+  if (!rep) throw CliError("cannot repair " + path + ": " + rep.status().message());
   if (rep->lost_data()) {
     std::fprintf(stderr, "ion inspect: repaired %s: truncated to %llu bytes (%s)\n", path.c_str(),
                  static_cast<unsigned long long>(rep->good_bytes), rep->describe().c_str());

@@ -84,6 +84,8 @@ int run_node(const NodeArgs& a) {
   if (!s) throw CliError("site " + a.site + ": " + s.message(), 1);
   if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);
   if ((*node)->state() != site::NodeState::done) {
+    Status closed = (*node)->close_log();
+    if (!closed) throw CliError(closed.message(), 1);
     std::fprintf(stderr, "ion node: site %s stopped by signal; its log is closed and intact\n", a.site.c_str());
     return 130;
   }

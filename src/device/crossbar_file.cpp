@@ -2,15 +2,11 @@
 // Persistence of SimulatedCrossbar: snapshot file + write-ahead log (<path>.wal).
 // Snapshot (native little-endian): "IONXBAR1", config, seq, per-cell state, faults, optional
 // per-cell parameters, then a 64-bit FNV-1a of all preceding bytes. Written to <path>.tmp,
-// fsync'd, renamed over <path>, directory fsync'd.
+// synced, renamed over <path>, directory synced (Storage::write_file_atomic).
 // WAL record (40 bytes): u64 seq, u32 w, u32 b, f64 v, i64 width_ns, u64 FNV-1a of the first 32.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+// All file access goes through the array's Storage; the WAL is locked before anything is touched.
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 #include "device/sim_crossbar.hpp"
@@ -20,10 +16,6 @@ namespace {
 
 constexpr char kMagic[8] = {'I', 'O', 'N', 'X', 'B', 'A', 'R', '1'};
 constexpr size_t kRecordBytes = 40;
-
-Status os_error(const std::string& what, const std::string& path) {
-  return error(Errc::io_error, what + " '" + path + "': " + std::strerror(errno));
-}
 
 uint64_t fnv(const char* p, size_t n) {
   uint64_t h = 0xCBF29CE484222325ULL;
@@ -68,46 +60,12 @@ struct Reader {
   }
 };
 
-Status write_all(int fd, const char* p, size_t n, const std::string& path) {
-  while (n > 0) {
-    const ssize_t k = ::write(fd, p, n);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return os_error("cannot write", path);
-    p += k, n -= size_t(k);
-  }
-  return Status::ok();
-}
+// Both files are bounded by their own content checks (cell counts ≤ 4096 × 4096; the WAL is
+// emptied at every checkpoint), not by a read limit.
+constexpr uint64_t kNoReadLimit = std::numeric_limits<uint64_t>::max();
 
-Status write_file_durably(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return os_error("cannot create", tmp);
-  Status st = write_all(fd, data.data(), data.size(), tmp);
-  if (st && ::fsync(fd) != 0) st = os_error("cannot fsync", tmp);
-  ::close(fd);
-  if (!st) return st;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return os_error("cannot rename onto", path);
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
-  return Status::ok();
-}
-
-Result<std::string> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return os_error("cannot open", path);
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t k = ::read(fd, buf, sizeof buf);
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0) { Status s = os_error("cannot read", path); ::close(fd); return s; }
-    if (k == 0) break;
-    out.append(buf, size_t(k));
-  }
-  ::close(fd);
-  return out;
+std::span<const uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 }  // namespace
@@ -127,11 +85,11 @@ Status SimulatedCrossbar::write_snapshot() const {
   w.put(uint8_t(!dparams_.empty()));
   w.arr(state_), w.arr(fault_), w.arr(dparams_);
   w.put(fnv(w.buf.data(), w.buf.size()));
-  return write_file_durably(path_, w.buf);
+  return storage_->write_file_atomic(path_, bytes_of(w.buf));
 }
 
 Status SimulatedCrossbar::load_snapshot(const std::string& path) {
-  auto data = read_file(path);
+  auto data = storage_->read_file(path, kNoReadLimit);
   if (!data) return data.status();
   const std::string& d = *data;
   auto corrupt = [&](const char* what) { return error(Errc::corrupt, "crossbar snapshot '" + path + "': " + what); };
@@ -166,14 +124,23 @@ Status SimulatedCrossbar::load_snapshot(const std::string& path) {
   return Status::ok();
 }
 
-Status SimulatedCrossbar::open_wal(bool replay) {
-  const std::string wal = path_ + ".wal";
-  wal_fd_ = ::open(wal.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (replay ? 0 : O_TRUNC), 0644);
-  if (wal_fd_ < 0) return os_error("cannot open write-ahead log", wal);
-  if (::flock(wal_fd_, LOCK_EX | LOCK_NB) != 0)  // one writer per array; released on process death
-    return error(Errc::unavailable, "crossbar '" + path_ + "' is already open in another process or object");
-  if (!replay) return ::fsync(wal_fd_) == 0 ? Status::ok() : os_error("cannot fsync", wal);
-  auto data = read_file(wal);
+// Opens (creating) and locks <path>.wal; nothing is read or written before the lock is held.
+Status SimulatedCrossbar::lock_wal() {
+  AppendOptions o;
+  o.lock = true;  // one writer per array; released when the object goes or its process dies
+  auto wal = storage_->open_append(path_ + ".wal", o);
+  if (!wal && wal.status().code() == Errc::unavailable)
+    return error(Errc::unavailable, "crossbar '" + path_ + "' is already open in another process or object (" +
+                                        wal.status().message() + ")");
+  if (!wal) return error(wal.status().code(), "cannot open the write-ahead log: " + wal.status().message());
+  wal_ = std::move(*wal);
+  return Status::ok();
+}
+
+// Applies the logged pulses past the snapshot; a torn tail record (never acknowledged) is cut off.
+Status SimulatedCrossbar::replay_wal() {
+  const std::string wal = wal_->path();
+  auto data = storage_->read_file(wal, kNoReadLimit);
   if (!data) return data.status();
   size_t off = 0;
   for (; off + kRecordBytes <= data->size(); off += kRecordBytes) {
@@ -191,52 +158,64 @@ Status SimulatedCrossbar::open_wal(bool replay) {
     ++seq_;
     apply_pulse(w, b, v, to_seconds(width));
   }
-  if (off != data->size() && (::ftruncate(wal_fd_, off_t(off)) != 0 || ::fsync(wal_fd_) != 0))
-    return os_error("cannot truncate torn tail of", wal);
-  return Status::ok();
+  if (off == data->size()) return Status::ok();
+  ION_TRY(wal_->truncate(off));
+  return wal_->sync();
 }
 
+// Logged and synced before the pulse is applied; on failure the log is cut back to its previous
+// end (no half record left behind) and the pulse is not applied.
 Status SimulatedCrossbar::log_pulse(uint32_t w, uint32_t b, double v, Duration width) {
-  char rec[kRecordBytes];
+  uint8_t rec[kRecordBytes];
   const uint64_t seq = seq_ + 1;
   std::memcpy(rec, &seq, 8), std::memcpy(rec + 8, &w, 4), std::memcpy(rec + 12, &b, 4);
   std::memcpy(rec + 16, &v, 8), std::memcpy(rec + 24, &width, 8);
-  const uint64_t sum = fnv(rec, 32);
+  const uint64_t sum = fnv(reinterpret_cast<const char*>(rec), 32);
   std::memcpy(rec + 32, &sum, 8);
-  const off_t end = ::lseek(wal_fd_, 0, SEEK_END);
-  const std::string wal = path_ + ".wal";
-  Status st = write_all(wal_fd_, rec, sizeof rec, wal);
-  if (st && ::fdatasync(wal_fd_) != 0) st = os_error("cannot fdatasync", wal);
-  if (!st && end >= 0) (void)!::ftruncate(wal_fd_, end);  // leave no half record behind
-  return st;
+  const uint64_t end = wal_->size();
+  Status st = wal_->append(rec);
+  if (st) st = wal_->sync();
+  if (st) return st;
+  Status cut = wal_->truncate(end);
+  return cut ? st : error(st.code(), st.message() + "; and " + cut.message());
 }
 
 Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::create_file(const CrossbarConfig& cfg,
-                                                                          const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0)
+                                                                          const std::string& path,
+                                                                          Storage& storage) {
+  auto info = storage.stat(path);
+  if (!info) return info.status();
+  if (info->exists)
     return error(Errc::already_exists, "crossbar file '" + path + "' already exists (use open to load it)");
   auto x = create(cfg);
   if (!x) return x.status();
   (*x)->path_ = path;
+  (*x)->storage_ = &storage;
+  ION_TRY((*x)->lock_wal());
+  ION_TRY((*x)->wal_->truncate(0));  // a log left by an earlier array of that name
+  ION_TRY((*x)->wal_->sync());
   ION_TRY((*x)->write_snapshot());
-  ION_TRY((*x)->open_wal(false));
   return x;
 }
 
-Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::open(const std::string& path) {
+Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::open(const std::string& path, Storage& storage) {
+  auto info = storage.stat(path);
+  if (!info) return info.status();
+  if (!info->exists) return error(Errc::not_found, "crossbar file '" + path + "' does not exist");
   std::unique_ptr<SimulatedCrossbar> x(new SimulatedCrossbar());
   x->path_ = path;
+  x->storage_ = &storage;
+  ION_TRY(x->lock_wal());
   ION_TRY(x->load_snapshot(path));
-  ION_TRY(x->open_wal(true));
+  ION_TRY(x->replay_wal());
   return x;
 }
 
 Status SimulatedCrossbar::checkpoint() {
-  if (wal_fd_ < 0) return Status::ok();
+  if (!wal_) return Status::ok();
   ION_TRY(write_snapshot());
-  if (::ftruncate(wal_fd_, 0) != 0 || ::fsync(wal_fd_) != 0) return os_error("cannot truncate", path_ + ".wal");
-  return Status::ok();
+  ION_TRY(wal_->truncate(0));
+  return wal_->sync();
 }
 
 }  // namespace ion::device

@@ -88,9 +88,7 @@ Status SimulatedCrossbar::set_initial(const InitialResistance& ir) {
   return set_cell_state(c, *s);
 }
 
-SimulatedCrossbar::~SimulatedCrossbar() {
-  if (wal_fd_ >= 0) ::close(wal_fd_);
-}
+SimulatedCrossbar::~SimulatedCrossbar() = default;
 
 void SimulatedCrossbar::apply_cell(size_t c, double v, double width_s) {
   if (fault_[c] != kHealthy) return;
@@ -130,7 +128,7 @@ Result<double> SimulatedCrossbar::read(uint32_t w, uint32_t b) {
 Status SimulatedCrossbar::pulse(uint32_t w, uint32_t b, double v, Duration width) {
   ION_TRY(check_cell(w, b, words_, bits_));
   ION_TRY(check_pulse(v, width));
-  if (wal_fd_ >= 0) ION_TRY(log_pulse(w, b, v, width));
+  if (wal_) ION_TRY(log_pulse(w, b, v, width));
   ++seq_;
   apply_pulse(w, b, v, to_seconds(width));
   return Status::ok();

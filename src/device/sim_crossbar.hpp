@@ -7,13 +7,17 @@
 // returning (acknowledging) it; open() replays logged pulses past the snapshot, so an
 // acknowledged pulse is never lost nor applied twice across a crash. A pulse in flight when the
 // process died (logged, not yet acknowledged) may be applied on recovery; nothing else is.
-// One writer per file: the log is flock()ed while an object has it open.
+// A pulse whose log write or sync fails is not applied (the error names the file), so the array
+// never runs ahead of its log. Files go through a Storage (env/storage.hpp).
+// One writer per file: the log is locked (flock) before the snapshot or the log is written or
+// read, and stays locked while an object has it open; a second writer is refused untouched.
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/prng.hpp"
+#include "env/storage.hpp"
 #include "device/crossbar.hpp"
 #include "device/model.hpp"
 #include "device/variability.hpp"
@@ -43,9 +47,11 @@ class SimulatedCrossbar final : public Crossbar {
   // In-memory array. Errors: unknown model/preset/parameter, bad sizes, bad variability.
   static Result<std::unique_ptr<SimulatedCrossbar>> create(const CrossbarConfig& cfg);
   // New persistent array at `path` (fails if the file exists), snapshot written immediately.
-  static Result<std::unique_ptr<SimulatedCrossbar>> create_file(const CrossbarConfig& cfg, const std::string& path);
+  // `storage` must outlive the array.
+  static Result<std::unique_ptr<SimulatedCrossbar>> create_file(const CrossbarConfig& cfg, const std::string& path,
+                                                                Storage& storage = real_storage());
   // Loads the snapshot and replays the write-ahead log; a torn tail record is discarded.
-  static Result<std::unique_ptr<SimulatedCrossbar>> open(const std::string& path);
+  static Result<std::unique_ptr<SimulatedCrossbar>> open(const std::string& path, Storage& storage = real_storage());
   ~SimulatedCrossbar() override;
 
   uint32_t words() const override { return words_; }
@@ -89,7 +95,8 @@ class SimulatedCrossbar final : public Crossbar {
   // Persistence (crossbar_file.cpp).
   Status write_snapshot() const;
   Status load_snapshot(const std::string& path);
-  Status open_wal(bool replay);
+  Status lock_wal();
+  Status replay_wal();
   Status log_pulse(uint32_t w, uint32_t b, double v, Duration width);
 
   const Model* model_ = nullptr;
@@ -110,7 +117,8 @@ class SimulatedCrossbar final : public Crossbar {
   Rng read_rng_{0};
 
   std::string path_;
-  int wal_fd_ = -1;
+  Storage* storage_ = nullptr;
+  std::unique_ptr<OutputFile> wal_;  // open and locked while persistent
 };
 
 }  // namespace ion::device

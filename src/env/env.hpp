@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The Env: every node's only door to time, timers, randomness, datagrams and files.
-// The same node code runs on RealEnv (monotonic clock, UDP sockets, real-time pacing) and on a
-// SimEnv node (virtual integer-ns clock, simulated network) — see ARCHITECTURE.md.
+// The same node code runs on RealEnv (monotonic clock, UDP sockets, real-time pacing, the real
+// file system) and on a SimEnv node (virtual integer-ns clock, simulated network, files with
+// injectable failures) — see docs/architecture.md, section env/.
 //
 // Threading: an Env and everything driven by it is single-threaded. Callbacks (timers, receivers,
 // deferred work) run on the loop, one at a time, never re-entrantly.
@@ -17,6 +18,7 @@
 #include "core/status.hpp"
 #include "core/time.hpp"
 #include "env/sockaddr.hpp"
+#include "env/storage.hpp"
 
 namespace ion {
 
@@ -35,16 +37,6 @@ using DatagramHandler = std::function<void(const Datagram&)>;
 struct OutDatagram {
   SockAddr to;
   std::span<const uint8_t> data;
-};
-
-// An output file opened through the Env (append-only, as the event log needs).
-class OutputFile {
- public:
-  virtual ~OutputFile() = default;
-  virtual Status append(std::span<const uint8_t> bytes) = 0;
-  virtual Status flush() = 0;  // to the OS
-  virtual Status sync() = 0;   // to stable storage (fdatasync)
-  virtual uint64_t size() const = 0;
 };
 
 class Env {
@@ -89,8 +81,11 @@ class Env {
   // A reproducible random stream for a named subsystem of this node (same seed → same numbers).
   virtual Rng rng(std::string_view stream) const = 0;
 
-  // Opens `path` for appending (created with its parent directories if missing).
-  virtual Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) = 0;
+  // The storage facet: every file the node persists (event log, crossbar state and write-ahead
+  // log, clock origin, keys) is opened, written, synced, renamed, read and removed through it.
+  // Contract (errors, short writes, failed syncs, locks) in env/storage.hpp. RealEnv: the real
+  // file system; SimEnv: the world's SimStorage (real files, injectable ENOSPC/EIO/fsync faults).
+  virtual Storage& storage() = 0;
 
   // Asks the loop driving this node to stop (RealEnv: run() returns; SimEnv: the node's timers
   // and sockets are dropped). Idempotent.

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <ctime>
 
-#include "env/output_file.hpp"
 #include "env/real_env.hpp"
 #include "env/real_env_internal.hpp"
 
@@ -37,7 +36,7 @@ Time monotonic_now_ns() {
   return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
 }
 
-RealEnv::RealEnv(RealEnvOptions options) : options_(std::move(options)) {
+RealEnv::RealEnv(RealEnvOptions options) : options_(std::move(options)), storage_(options_.output_dir) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -116,9 +115,6 @@ Rng RealEnv::rng(std::string_view stream) const {
   return Rng::stream(options_.seed, options_.name + "." + std::string(stream));
 }
 
-Result<std::unique_ptr<OutputFile>> RealEnv::open_output(const std::string& path) {
-  return open_append_file(resolve_output_path(options_.output_dir, path));
-}
 
 void RealEnv::stop() {
   stop_.store(true, std::memory_order_relaxed);

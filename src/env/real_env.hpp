@@ -17,13 +17,14 @@
 #include <vector>
 
 #include "env/env.hpp"
+#include "env/posix_storage.hpp"
 
 namespace ion {
 
 struct RealEnvOptions {
   std::string name = "node";
   uint64_t seed = 0;       // for rng(stream)
-  std::string output_dir;  // relative open_output paths go under it (empty: the working directory)
+  std::string output_dir;  // relative storage() paths go under it (empty: the working directory)
 };
 
 // Counters of the loop, for diagnostics and tests.
@@ -90,7 +91,7 @@ class RealEnv final : public Env {
   void close_socket(SocketId s) override;
 
   Rng rng(std::string_view stream) const override;
-  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override;
+  Storage& storage() override { return storage_; }
 
   void stop() override;
   bool stopped() const override { return stop_.load(std::memory_order_relaxed); }
@@ -140,6 +141,7 @@ class RealEnv final : public Env {
   Status send_error(const Socket& sock, const SockAddr& to);  // after a failed send call
 
   RealEnvOptions options_;
+  PosixStorage storage_;
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int wake_fd_ = -1;  // eventfd written by stop()

@@ -2,7 +2,6 @@
 // SimEnv: one node's Env view of a SimWorld (clock mapping and forwarding to the world).
 #include <cmath>
 
-#include "env/output_file.hpp"
 #include "env/sim_world.hpp"
 
 namespace ion {
@@ -55,9 +54,7 @@ Rng SimEnv::rng(std::string_view stream) const {
   return Rng::stream(world_->options_.seed, name_ + "." + std::string(stream));
 }
 
-Result<std::unique_ptr<OutputFile>> SimEnv::open_output(const std::string& path) {
-  return open_append_file(resolve_output_path(world_->options_.output_dir, path));
-}
+Storage& SimEnv::storage() { return world_->storage_; }
 
 void SimEnv::stop() {
   if (stopped_) return;

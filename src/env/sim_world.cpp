@@ -21,7 +21,7 @@ TimerId make_timer_id(uint32_t slot, uint32_t gen) { return (static_cast<uint64_
 
 }  // namespace
 
-SimWorld::SimWorld(SimWorldOptions options) : options_(std::move(options)) {
+SimWorld::SimWorld(SimWorldOptions options) : options_(std::move(options)), storage_(options_.output_dir) {
   Status s = options_.default_link.validate();
   if (!s.is_ok()) throw std::invalid_argument("SimWorld default link: " + s.message());
 }

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "env/env.hpp"
+#include "env/sim_storage.hpp"
 
 namespace ion {
 
@@ -75,7 +76,7 @@ struct LinkTruth {
 
 struct SimWorldOptions {
   uint64_t seed = 1;
-  std::string output_dir;        // relative open_output paths go under it
+  std::string output_dir;        // relative storage() paths go under it
   LinkImpairments default_link;  // for node pairs without set_link (no impairments by default)
 };
 
@@ -95,7 +96,8 @@ class SimEnv final : public Env {
   void close_socket(SocketId s) override;
 
   Rng rng(std::string_view stream) const override;
-  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override;
+  // The world's SimStorage (one disk shared by every node; faults via SimWorld::storage()).
+  Storage& storage() override;
 
   // Drops this node's timers, deferred work and sockets; later calls schedule/send nothing.
   void stop() override;
@@ -168,6 +170,10 @@ class SimWorld {
   // Datagrams sent to an address that no socket had bound (UDP drops those silently).
   uint64_t unroutable() const { return unroutable_; }
 
+  // The files of every node of this world: real files under SimWorldOptions::output_dir, with
+  // the failures injected here (SimStorage::inject) — a full disk, an I/O error, a failed sync.
+  SimStorage& storage() { return storage_; }
+
  private:
   friend class SimEnv;
   static constexpr uint32_t kWorldNode = UINT32_MAX;
@@ -233,6 +239,7 @@ class SimWorld {
                    std::span<const uint8_t> bytes);
 
   SimWorldOptions options_;
+  SimStorage storage_;
   Time now_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_processed_ = 0;

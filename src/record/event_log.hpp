@@ -7,5 +7,4 @@
 #include "record/log_open.hpp"
 #include "record/log_reader.hpp"
 #include "record/log_writer.hpp"
-#include "record/posix_file.hpp"
 #include "record/records.hpp"

@@ -6,7 +6,13 @@
 namespace ion::record::h5 {
 namespace {
 
-Status h5_error(const std::string& what) { return error(Errc::io_error, "HDF5: cannot " + what); }
+Status h5_error(const std::string& what) { return error_status(what); }
+
+// H5Ewalk2 callback: keeps the first (innermost, walking upward) description.
+herr_t innermost(unsigned n, const H5E_error2_t* e, void* out) {
+  if (n == 0 && e != nullptr && e->desc != nullptr) *static_cast<std::string*>(out) = e->desc;
+  return 0;
+}
 
 Id creation_props(hid_t cls) {
   Id p(H5Pcreate(cls));
@@ -15,6 +21,18 @@ Id creation_props(hid_t cls) {
 }
 
 }  // namespace
+
+Status error_status(const std::string& what) {
+  std::string detail;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  return error(Errc::io_error, "HDF5: cannot " + what + (detail.empty() ? "" : " (" + detail + ")"));
+}
+
+Status close(Id file, const std::string& name) {
+  if (H5Fclose(file.release()) < 0) return error_status("close " + name);
+  return Status::ok();
+}
 
 Id& Id::operator=(Id&& o) noexcept {
   if (this != &o) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.hpp"
@@ -25,6 +26,7 @@ class Id {
   ~Id();
   hid_t get() const { return id_; }
   bool ok() const { return id_ >= 0; }
+  hid_t release() { return std::exchange(id_, -1); }
 
  private:
   hid_t id_ = -1;
@@ -43,6 +45,11 @@ template <> inline hid_t native_type<uint16_t>() { return H5T_NATIVE_UINT16; }
 template <> inline hid_t native_type<uint8_t>() { return H5T_NATIVE_UINT8; }
 template <> inline hid_t native_type<int8_t>() { return H5T_NATIVE_INT8; }
 template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+
+// io_error "HDF5: cannot <what>", with the most specific message of HDF5's error stack appended.
+Status error_status(const std::string& what);
+// Closes a file id and reports a failed H5Fclose (the destructor of Id cannot).
+Status close(Id file, const std::string& name);
 
 // A variable-length UTF-8 string type (caller owns it).
 Id string_type();

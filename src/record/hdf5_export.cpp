@@ -2,7 +2,6 @@
 #include "record/hdf5_export.hpp"
 
 #include <cstddef>
-#include <cstdio>
 
 #include "record/h5_util.hpp"
 
@@ -239,40 +238,55 @@ Status write_all(hid_t file, const MergedRecording& m, const std::string& dig, c
   return write_sessions(file, m, o);
 }
 
-// Writes to "<out>.tmp" and renames it into place.
-Status write_file(const MergedRecording& m, const std::string& dig, const std::string& out_path,
-                  const ExportOptions& options) {
+// Builds the whole file in memory (HDF5's "core" driver without a backing store) and returns its
+// bytes. HDF5 never touches the disk, so a full disk cannot fail inside the library: with the
+// default driver a failed write made H5Fclose fail, the file stayed in HDF5's id table, and the
+// library's clean-up at exit (H5_term_library → H5F__close_cb) crashed on it (HDF5 1.10.8; see
+// docs/reliability.md, "Storage faults"). The image is written through a Storage instead.
+Result<std::vector<uint8_t>> build_image(const MergedRecording& m, const std::string& dig, const std::string& name,
+                                         const ExportOptions& options) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors come back as Status, not stderr noise
-  const std::string tmp = out_path + ".tmp";
-  Status s;
-  {
-    Id file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-    if (!file.ok()) return error(Errc::io_error, "HDF5: cannot create " + tmp);
-    s = write_all(file.get(), m, dig, options);
-    if (s.is_ok() && H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) s = error(Errc::io_error, "HDF5: cannot flush " + tmp);
-  }
-  if (s.is_ok() && std::rename(tmp.c_str(), out_path.c_str()) != 0) {
-    s = error(Errc::io_error, "cannot rename " + tmp + " to " + out_path);
-  }
-  if (!s.is_ok()) std::remove(tmp.c_str());
-  return s;
+  Id fapl(H5Pcreate(H5P_FILE_ACCESS));
+  if (!fapl.ok() || H5Pset_fapl_core(fapl.get(), 1 << 20, false) < 0 ||
+      H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG) < 0)
+    return h5::error_status("set up the in-memory file for " + name);
+  Id file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  if (!file.ok()) return h5::error_status("create " + name + " in memory");
+  ION_TRY(write_all(file.get(), m, dig, options));
+  if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) return h5::error_status("flush " + name);
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size <= 0) return h5::error_status("get the image of " + name);
+  std::vector<uint8_t> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) return h5::error_status("copy " + name);
+  ION_TRY(h5::close(std::move(file), name));
+  return image;
+}
+
+// Writes "<out>.tmp" through `storage`, syncs it and renames it into place (no temporary file is
+// left behind on failure).
+Status write_file(const MergedRecording& m, const std::string& dig, const std::string& out_path,
+                  const ExportOptions& options, Storage& storage) {
+  auto image = build_image(m, dig, out_path, options);
+  if (!image) return image.status();
+  return storage.write_file_atomic(out_path, *image);
 }
 
 }  // namespace
 
 const char* ion_version() { return ION_VERSION_STRING; }
 
-Status write_hdf5(const MergedRecording& m, const std::string& out_path, const ExportOptions& options) {
-  return write_file(m, digest(m), out_path, options);
+Status write_hdf5(const MergedRecording& m, const std::string& out_path, const ExportOptions& options,
+                  Storage& storage) {
+  return write_file(m, digest(m), out_path, options, storage);
 }
 
 Result<ExportResult> export_logs_to_hdf5(const std::vector<std::string>& logs, const std::string& out_path,
-                                         const ExportOptions& options) {
+                                         const ExportOptions& options, Storage& storage) {
   auto m = merge_logs(logs);
   if (!m) return m.status();
   ExportResult r;
   r.digest = digest(*m);
-  ION_TRY(write_file(*m, r.digest, out_path, options));
+  ION_TRY(write_file(*m, r.digest, out_path, options, storage));
   r.merged = std::move(*m);
   return r;
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Export of a merged recording (several sites' event logs) to ONE HDF5 file; the layout is
-// documented group by group in docs/recording.md. The file is written to "<out>.tmp" and renamed
-// into place, so a crash never leaves a half-written file under the final name.
+// documented group by group in docs/recording.md. The file is built in memory, then written
+// through a Storage to "<out>.tmp", synced and renamed into place: a crash never leaves a
+// half-written file under the final name, and a failure (a full disk) is an error naming the file,
+// with the temporary file removed.
 #include <string>
 #include <vector>
 
 #include "core/status.hpp"
+#include "env/storage.hpp"
 #include "record/merge.hpp"
 
 namespace ion::record {
@@ -20,10 +23,11 @@ struct ExportResult {
   MergedRecording merged;
 };
 
-Status write_hdf5(const MergedRecording& m, const std::string& out_path, const ExportOptions& options);
+Status write_hdf5(const MergedRecording& m, const std::string& out_path, const ExportOptions& options,
+                  Storage& storage = real_storage());
 // merge_logs + write_hdf5.
 Result<ExportResult> export_logs_to_hdf5(const std::vector<std::string>& logs, const std::string& out_path,
-                                         const ExportOptions& options = {});
+                                         const ExportOptions& options = {}, Storage& storage = real_storage());
 
 const char* ion_version();
 

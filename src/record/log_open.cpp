@@ -1,20 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "record/log_open.hpp"
 
-#include "record/posix_file.hpp"
-
 namespace ion::record {
 namespace {
 
-Result<OpenedLog> start_writer(std::unique_ptr<OutputFile> file, const std::optional<ScanReport>& prior,
-                               const LogHeader& header, const WriterOptions& options, Time now) {
+// The existing log in `file` must be one of this site; then its torn tail (if any) goes.
+Result<ScanReport> prepare_resume(Storage& storage, OutputFile& file, const LogHeader& header) {
+  auto reader = LogReader::open(storage, file.path());
+  if (!reader) return reader.status();
+  const LogHeader& old = reader->header();
+  if (old.site_id != header.site_id || old.site_name != header.site_name) {
+    return error(Errc::invalid_argument, file.path() + " is the log of site '" + old.site_name + "' (id " +
+                                             std::to_string(old.site_id) + "), not of site '" + header.site_name +
+                                             "' (id " + std::to_string(header.site_id) + ")");
+  }
+  return repair_open_log(storage, file, false);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OutputFile>> lock_log(Storage& storage, const std::string& path) {
+  AppendOptions o;
+  o.lock = true;
+  return storage.open_append(path, o);
+}
+
+Result<OpenedLog> start_log(Storage& storage, std::unique_ptr<OutputFile> file, const LogHeader& header,
+                            const WriterOptions& options, Time now) {
   OpenedLog out;
-  if (!prior) {
+  if (file->size() == 0) {
     auto w = LogWriter::create(std::move(file), header, options, now);
     if (!w) return w.status();
     out.writer = std::move(*w);
     return out;
   }
+  auto prior = prepare_resume(storage, *file, header);
+  if (!prior) return prior.status();
   auto w = LogWriter::resume(std::move(file), header, options, now);
   if (!w) return w.status();
   out.writer = std::move(*w);
@@ -26,42 +47,11 @@ Result<OpenedLog> start_writer(std::unique_ptr<OutputFile> file, const std::opti
   return out;
 }
 
-}  // namespace
-
-Result<std::optional<ScanReport>> prepare_resume(const std::string& path, const LogHeader& header) {
-  auto size = file_size(path);
-  if (!size && size.status().code() == Errc::not_found) return std::optional<ScanReport>{};
-  if (!size) return size.status();
-  if (*size == 0) return std::optional<ScanReport>{};
-  auto reader = LogReader::open(path);
-  if (!reader) return reader.status();
-  const LogHeader& old = reader->header();
-  if (old.site_id != header.site_id || old.site_name != header.site_name) {
-    return error(Errc::invalid_argument, path + " is the log of site '" + old.site_name + "' (id " +
-                                             std::to_string(old.site_id) + "), not of site '" + header.site_name +
-                                             "' (id " + std::to_string(header.site_id) + ")");
-  }
-  auto rep = repair_log(path);
-  if (!rep) return rep.status();
-  return std::optional<ScanReport>{*rep};
-}
-
-Result<OpenedLog> open_log(const std::string& path, const LogHeader& header, const WriterOptions& options,
-                           Time now) {
-  auto prior = prepare_resume(path, header);
-  if (!prior) return prior.status();
-  auto file = PosixOutputFile::open(path);
+Result<OpenedLog> open_log(Storage& storage, const std::string& path, const LogHeader& header,
+                           const WriterOptions& options, Time now) {
+  auto file = lock_log(storage, path);
   if (!file) return file.status();
-  return start_writer(std::move(*file), *prior, header, options, now);
-}
-
-Result<OpenedLog> open_log(Env& env, const std::string& path, const LogHeader& header,
-                           const WriterOptions& options) {
-  auto prior = prepare_resume(path, header);
-  if (!prior) return prior.status();
-  auto file = env.open_output(path);
-  if (!file) return file.status();
-  return start_writer(std::move(*file), *prior, header, options, env.now());
+  return start_log(storage, std::move(*file), header, options, now);
 }
 
 }  // namespace ion::record

@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "record/log_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "record/crc32c.hpp"
 #include "record/le_bytes.hpp"
-#include "record/posix_file.hpp"
 
 namespace ion::record {
 namespace {
+
 constexpr size_t kReadChunk = 256 * 1024;
+
+// A complete frame (prefix, payload, CRC) whose stored CRC32C matches.
+bool frame_is_valid(std::span<const uint8_t> frame) {
+  const uint32_t stored = ByteReader(frame.last(4)).u32();
+  return stored == crc32c(frame.first(frame.size() - 4));
 }
+
+}  // namespace
 
 const char* tail_state_name(TailState s) {
   switch (s) {
@@ -30,66 +31,66 @@ const char* tail_state_name(TailState s) {
 
 std::string ScanReport::describe() const {
   if (state == TailState::clean) return "clean";
-  std::string where = bad_record_is_last ? "tail" : "middle (more bytes follow, not read)";
+  std::string where = bad_record_is_last
+                          ? "tail (no valid record follows)"
+                          : "middle (a valid record follows at offset " + std::to_string(next_valid_offset) + ")";
   return std::string(tail_state_name(state)) + " record at offset " + std::to_string(problem_offset) + " in the " +
          where + ": " + problem + "; kept " + std::to_string(records) + " records (" + std::to_string(good_bytes) +
          " bytes), dropped " + std::to_string(dropped_bytes) + " bytes";
 }
 
-LogReader::LogReader(int fd, std::string name, std::vector<uint8_t> buf, uint64_t file_bytes)
-    : fd_(fd), name_(std::move(name)), buf_(std::move(buf)) {
-  end_ = fd_ < 0 ? buf_.size() : 0;
-  report_.file_bytes = file_bytes;
+namespace {
+
+// A log held in memory, read through the InputFile interface (LogReader::from_bytes).
+class MemoryInput final : public InputFile {
+ public:
+  MemoryInput(std::vector<uint8_t> bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {
+    info_.exists = info_.regular = true;
+    info_.size = bytes_.size();
+  }
+  Result<size_t> read_at(uint64_t offset, std::span<uint8_t> into) override {
+    if (offset >= bytes_.size()) return size_t{0};
+    const size_t n = std::min<uint64_t>(into.size(), bytes_.size() - offset);
+    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), n, into.begin());
+    return n;
+  }
+  const FileInfo& info() const override { return info_; }
+  const std::string& path() const override { return name_; }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  std::string name_;
+  FileInfo info_;
+};
+
+}  // namespace
+
+LogReader::LogReader(std::unique_ptr<InputFile> file, std::string name)
+    : file_(std::move(file)), name_(std::move(name)) {
+  report_.file_bytes = file_->info().size;
+  // A small log (or one in memory) needs no 256 KiB buffer; fill() grows it when needed.
+  buf_.resize(std::clamp<uint64_t>(report_.file_bytes, 4096, kReadChunk));
 }
 
-LogReader::LogReader(LogReader&& o) noexcept { *this = std::move(o); }
-
-LogReader& LogReader::operator=(LogReader&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(o.fd_, -1);
-    name_ = std::move(o.name_);
-    buf_ = std::move(o.buf_);
-    pos_ = o.pos_;
-    end_ = o.end_;
-    offset_ = o.offset_;
-    read_failed_ = o.read_failed_;
-    done_ = o.done_;
-    header_ = std::move(o.header_);
-    report_ = std::move(o.report_);
-  }
-  return *this;
-}
-
-LogReader::~LogReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-Result<LogReader> LogReader::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const Errc code = errno == ENOENT ? Errc::not_found : Errc::io_error;
-    return error(code, "cannot open log " + path + ": " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    return error(Errc::io_error, "cannot stat log " + path + ": " + std::strerror(errno));
-  }
-  LogReader r(fd, path, std::vector<uint8_t>(kReadChunk), static_cast<uint64_t>(st.st_size));
+Result<LogReader> LogReader::open(Storage& storage, const std::string& path) {
+  auto f = storage.open_read(path);
+  if (!f) return f.status();  // "cannot open PATH: reason"
+  LogReader r(std::move(*f), path);
   ION_TRY(r.read_header());
   return r;
 }
 
 Result<LogReader> LogReader::from_bytes(std::vector<uint8_t> bytes, const std::string& name) {
-  const uint64_t n = bytes.size();
-  LogReader r(-1, name, std::move(bytes), n);
+  LogReader r(std::make_unique<MemoryInput>(std::move(bytes), name), name);
   ION_TRY(r.read_header());
   return r;
 }
 
 Status LogReader::read_header() {
-  if (!fill(12)) return error(Errc::corrupt, name_ + ": file too short for an ion log header");
+  if (!fill(12)) {
+    if (!read_error_.empty()) return error(Errc::io_error, read_error_);
+    return error(Errc::corrupt, name_ + ": file too short for an ion log header");
+  }
   auto n = peek_header_bytes(std::span<const uint8_t>(buf_).subspan(pos_, 12), name_);
   if (!n) return n.status();
   if (!fill(*n)) return error(Errc::corrupt, name_ + ": header truncated");
@@ -105,18 +106,17 @@ Status LogReader::read_header() {
 // Ensures n bytes are buffered at pos_. False at end of data or on a read error.
 bool LogReader::fill(size_t n) {
   if (end_ - pos_ >= n) return true;
-  if (fd_ < 0 || read_failed_) return false;
+  if (!read_error_.empty()) return false;
   std::copy(buf_.begin() + static_cast<std::ptrdiff_t>(pos_), buf_.begin() + static_cast<std::ptrdiff_t>(end_),
             buf_.begin());
   end_ -= pos_;
   pos_ = 0;
   if (buf_.size() < n) buf_.resize(std::max(n, 2 * buf_.size()));
   while (end_ < n) {
-    const ssize_t got = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) read_failed_ = true;
-    if (got <= 0) return false;
-    end_ += static_cast<size_t>(got);
+    auto got = file_->read_at(offset_ + end_, std::span<uint8_t>(buf_).subspan(end_));
+    if (!got) read_error_ = got.status().message();
+    if (!got || *got == 0) return false;
+    end_ += *got;
   }
   return true;
 }
@@ -130,6 +130,10 @@ void LogReader::finish(TailState state, uint64_t offset, std::string problem) {
   report_.problem = std::move(problem);
   report_.dropped_bytes = report_.file_bytes - report_.good_bytes;
   report_.dropped_records = state == TailState::clean ? 0 : 1;
+  if (state == TailState::torn || state == TailState::corrupt) locate_next_valid(offset);
+  // A record that runs past the end is torn only when nothing valid follows; otherwise its
+  // length field is damaged (e.g. one flipped bit) and the file goes on after it.
+  if (!report_.bad_record_is_last && state == TailState::torn) report_.state = TailState::corrupt;
 }
 
 std::optional<RawRecord> LogReader::next_raw() {
@@ -137,7 +141,7 @@ std::optional<RawRecord> LogReader::next_raw() {
   const uint64_t at = offset_;
   if (!fill(kRecordPrefixBytes)) {
     const uint64_t left = end_ - pos_;
-    if (read_failed_) finish(TailState::io_error, at, "read error: " + std::string(std::strerror(errno)));
+    if (!read_error_.empty()) finish(TailState::io_error, at, read_error_);
     else if (left == 0) finish(TailState::clean, at, "");
     else finish(TailState::torn, at, "record prefix truncated (" + std::to_string(left) + " of 8 bytes)");
     return std::nullopt;
@@ -147,23 +151,19 @@ std::optional<RawRecord> LogReader::next_raw() {
   const uint16_t kind = pr.u16();
   const uint16_t flags = pr.u16();
   if (len > kMaxPayloadBytes) {
-    report_.bad_record_is_last = false;
     finish(TailState::corrupt, at, "impossible payload length " + std::to_string(len));
     return std::nullopt;
   }
   const size_t total = kRecordOverheadBytes + len;
   if (!fill(total)) {
     const uint64_t left = end_ - pos_;
-    if (read_failed_) finish(TailState::io_error, at, "read error: " + std::string(std::strerror(errno)));
-    else finish(TailState::torn, at, "record of " + std::to_string(total) + " bytes truncated to " + std::to_string(left));
+    if (!read_error_.empty()) finish(TailState::io_error, at, read_error_);
+    else finish(TailState::torn, at, "record of " + std::to_string(total) + " bytes runs past the end of the file (" +
+                                         std::to_string(left) + " bytes left)");
     return std::nullopt;
   }
   const auto frame = std::span<const uint8_t>(buf_).subspan(pos_, total);
-  ByteReader cr(frame.last(4));
-  const uint32_t stored = cr.u32();
-  const uint32_t computed = crc32c(frame.first(total - 4));
-  if (stored != computed) {
-    report_.bad_record_is_last = at + total >= std::max(report_.file_bytes, offset_ + (end_ - pos_));
+  if (!frame_is_valid(frame)) {
     finish(TailState::corrupt, at, "CRC mismatch (kind " + std::to_string(kind) + ", " + std::to_string(len) +
                                        "-byte payload)");
     return std::nullopt;
@@ -173,6 +173,35 @@ std::optional<RawRecord> LogReader::next_raw() {
   report_.good_bytes = offset_;
   ++report_.records;
   return RawRecord{kind, flags, at, frame.subspan(kRecordPrefixBytes, len)};
+}
+
+// Looks for any valid record starting after `after` (see the header): one is enough to know
+// that the damage is not a tail. Reads the rest of the file in windows of at least kReadChunk.
+void LogReader::locate_next_valid(uint64_t after) {
+  const uint64_t file_end = report_.file_bytes;
+  std::vector<uint8_t> win;
+  uint64_t win_start = 0;
+  // Makes [p, p + n) available in win; false if the file ends earlier or cannot be read.
+  auto load = [&](uint64_t p, size_t n) {
+    if (p >= win_start && p + n <= win_start + win.size()) return true;
+    if (p + n > file_end) return false;
+    win.resize(std::max<size_t>(n, static_cast<size_t>(std::min<uint64_t>(kReadChunk, file_end - p))));
+    auto got = file_->read_at(p, win);
+    win_start = p;
+    if (!got) return false;
+    win.resize(*got);
+    return *got >= n;
+  };
+  for (uint64_t p = after + 1; p + kRecordOverheadBytes <= file_end; ++p) {
+    if (!load(p, kRecordPrefixBytes)) return;
+    const uint32_t len = ByteReader(std::span<const uint8_t>(win).subspan(p - win_start, 4)).u32();
+    if (len > kMaxPayloadBytes || !load(p, kRecordOverheadBytes + len)) continue;
+    if (frame_is_valid(std::span<const uint8_t>(win).subspan(p - win_start, kRecordOverheadBytes + len))) {
+      report_.bad_record_is_last = false;
+      report_.next_valid_offset = p;
+      return;
+    }
+  }
 }
 
 std::optional<Record> LogReader::next() {
@@ -191,24 +220,40 @@ std::optional<Record> LogReader::next() {
   return std::nullopt;
 }
 
-Result<ScanReport> scan_log(const std::string& path) {
-  auto r = LogReader::open(path);
+Result<ScanReport> scan_log(Storage& storage, const std::string& path) {
+  auto r = LogReader::open(storage, path);
   if (!r) return r.status();
   while (r->next()) {
   }
   return r->report();
 }
 
-Result<ScanReport> repair_log(const std::string& path, bool allow_middle_loss) {
-  auto rep = scan_log(path);
+std::string middle_damage_message(const std::string& path, const ScanReport& r) {
+  return path + ": damage in the middle of the log: " + r.describe() + ". Nothing was changed. " +
+         "`ion inspect --repair --force " + path + "` truncates the log at offset " + std::to_string(r.good_bytes) +
+         ", discarding " + std::to_string(r.dropped_bytes) + " bytes including the valid records after the damage";
+}
+
+Result<ScanReport> repair_open_log(Storage& storage, OutputFile& file, bool allow_middle_loss) {
+  auto rep = scan_log(storage, file.path());
   if (!rep) return rep;
   if (rep->state == TailState::clean) return rep;
-  if (rep->state == TailState::io_error) return error(Errc::io_error, path + ": " + rep->describe());
-  if (!rep->bad_record_is_last && !allow_middle_loss) {
-    return error(Errc::corrupt, path + ": " + rep->describe() + "; refusing to discard data after the damage");
-  }
-  ION_TRY(truncate_file(path, rep->good_bytes));
+  if (rep->state == TailState::io_error) return error(Errc::io_error, file.path() + ": " + rep->describe());
+  if (!rep->bad_record_is_last && !allow_middle_loss) return error(Errc::corrupt, middle_damage_message(file.path(), *rep));
+  ION_TRY(file.truncate(rep->good_bytes));
+  ION_TRY(file.sync());
   return rep;
+}
+
+Result<ScanReport> repair_log(Storage& storage, const std::string& path, bool allow_middle_loss) {
+  auto info = storage.stat(path);
+  if (!info) return info.status();
+  if (!info->exists) return error(Errc::not_found, "no such log " + path);
+  AppendOptions locked;
+  locked.lock = true;
+  auto file = storage.open_append(path, locked);
+  if (!file) return file.status();
+  return repair_open_log(storage, **file, allow_middle_loss);
 }
 
 }  // namespace ion::record

@@ -7,6 +7,11 @@
 // has passed since the previous flush check, on flush()/close(), and in the destructor. After a
 // crash at most the unflushed records are lost and the file ends in at most one torn record,
 // which LogReader detects and repair_log()/open_log() truncate.
+//
+// Failure contract: the first failed write or sync stops the writer. The error names the file
+// and the OS reason ("cannot write /out/hub.ionlog: No space left on device; the log keeps …")
+// and every later append/flush/close returns it. A write cut short is trimmed back to the last
+// whole record, so the file stays a clean, readable log of everything written before.
 // Threading: single-threaded (owned by the node loop that drives it).
 #include <cstdint>
 #include <memory>
@@ -35,7 +40,7 @@ struct WriterStats {
   uint64_t records = 0;         // records accepted into the buffer
   uint64_t flushes = 0;         // flushes that wrote bytes
   uint64_t bytes_flushed = 0;   // record bytes handed to the file (header excluded)
-  uint64_t failed_records = 0;  // records refused (after an I/O error or when oversized)
+  uint64_t failed_records = 0;  // records refused (after an I/O error or when oversized) or lost in a failed write
 };
 
 class LogWriter {
@@ -53,7 +58,8 @@ class LogWriter {
   LogWriter& operator=(const LogWriter&) = delete;
 
   // Buffers one record; flushes if the buffer is full. After an I/O error every append fails
-  // with that error (and is counted in failed_records).
+  // with that error (and is counted in failed_records). Oversized notes are refused
+  // (out_of_range) without stopping the writer.
   Status append(const Record& r);
   // Flushes if flush_interval_ns has passed since the previous maybe_flush/flush; call it from
   // the node loop with its Env clock. `now` is local time, ns.
@@ -72,6 +78,8 @@ class LogWriter {
  private:
   LogWriter(std::unique_ptr<OutputFile> file, const WriterOptions& options, Time now);
   Status write_buffer();
+  Status fail_write(Status s, uint64_t size_before);
+  Status sync_file();
   void schedule_next_flush();
 
   std::unique_ptr<OutputFile> file_;
@@ -80,6 +88,7 @@ class LogWriter {
   Time last_flush_check_ = 0;
   Status failed_;
   WriterStats stats_;
+  uint64_t records_flushed_ = 0;  // stats_.records when the buffer last reached the file
   Env* env_ = nullptr;
   TimerId timer_ = 0;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire/keyfile.hpp"
 
+#include "env/storage.hpp"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -37,33 +39,14 @@ std::vector<std::string> split_line(const std::string& text) {
   return parts;
 }
 
-Status write_all(int fd, const std::string& text, const std::string& where) {
-  size_t off = 0;
-  while (off < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return error(Errc::io_error, "writing " + where + ": " + errno_text());
-    off += static_cast<size_t>(n);
-  }
-  return Status::ok();
-}
-
+// Key files are read and written through the process's Storage (env/storage.hpp), like every
+// persisted file of ion.
 Result<std::string> read_small(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return error(Errc::io_error, "cannot open key file " + path.string() + ": " + errno_text());
-  std::string text(kMaxFileBytes + 1, '\0');
-  size_t len = 0;
-  while (len < text.size()) {
-    const ssize_t n = ::read(fd, text.data() + len, text.size() - len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    len += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  if (len > kMaxFileBytes)
+  auto text = real_storage().read_file(path.string(), kMaxFileBytes);
+  if (!text && text.status().code() == Errc::out_of_range)
     return error(Errc::invalid_argument, "key file " + path.string() + " is larger than " +
                                              std::to_string(kMaxFileBytes) + " bytes; expected one line");
-  text.resize(len);
+  if (!text) return error(Errc::io_error, "cannot read key file: " + text.status().message());
   return text;
 }
 
@@ -130,23 +113,19 @@ Status write_key_file(const std::filesystem::path& path, std::string_view a, std
     return error(Errc::invalid_argument, "key file sites must be two different names of 1..64 "
                                          "characters [A-Za-z0-9_-], got '" + std::string(a) + "' and '" +
                                          std::string(b) + "'");
-  if (force && ::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return error(Errc::io_error, "cannot replace " + path.string() + ": " + errno_text());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == EEXIST)
-    return error(Errc::already_exists, "key file " + path.string() + " already exists (use --force to overwrite)");
-  if (fd < 0) return error(Errc::io_error, "cannot create key file " + path.string() + ": " + errno_text());
-  ::fchmod(fd, 0600);  // independent of umask
   const bool swap = b < a;
   char hex[2 * kKeyBytes + 1];
   sodium_bin2hex(hex, sizeof hex, psk.bytes.data(), psk.bytes.size());
   std::string line = std::string(kMagic) + " " + std::string(swap ? b : a) + " " +
                      std::string(swap ? a : b) + " " + hex + "\n";
   sodium_memzero(hex, sizeof hex);
-  Status s = write_all(fd, line, path.string());
+  // Mode 0600 exactly (independent of umask), synced; nothing is left behind on failure.
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(line.data()), line.size());
+  Status s = force ? real_storage().write_file_atomic(path.string(), bytes, 0600)
+                   : real_storage().write_new_file(path.string(), bytes, 0600);
   sodium_memzero(line.data(), line.size());
-  if (s.is_ok() && ::fsync(fd) != 0) s = error(Errc::io_error, "fsync " + path.string() + ": " + errno_text());
-  ::close(fd);
+  if (s.code() == Errc::already_exists)
+    return error(Errc::already_exists, "key file " + path.string() + " already exists (use --force to overwrite)");
   return s;
 }
 

@@ -134,7 +134,7 @@ class HubCrash : public ::testing::Test {
     const auto limit = t0 + std::chrono::seconds(45);
     codes_ = {wait_bounded(hub2, limit), wait_bounded(bio, limit), wait_bounded(si, limit)};
     out_ = outputs(dir_);
-    auto origin = site::load_clock_origin(dir_ + "/southampton.origin", site::current_boot_id());
+    auto origin = site::load_clock_origin(real_storage(), dir_ + "/southampton.origin", site::current_boot_id());
     if (origin) kill_exp_ns_ = kill_mono - origin->origin_ns - kWarmupMs * kMillisecond;
     std::vector<std::string> logs;
     for (const char* s : {"zurich", "southampton", "padova"}) logs.push_back(dir_ + "/" + s + ".ionlog");

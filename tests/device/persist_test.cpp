@@ -141,6 +141,7 @@ TEST(Persistence, TornTailAndCorruptSnapshotAreHandled) {
   ASSERT_FALSE(twice.is_ok());
   EXPECT_NE(twice.status().message().find("already open"), std::string::npos) << twice.status().message();
   EXPECT_EQ(SimulatedCrossbar::create_file(config(), path).status().code(), Errc::already_exists);
+  y->reset();  // releases the lock
   {
     const int fd = ::open(path.c_str(), O_WRONLY);
     ASSERT_EQ(::pwrite(fd, "X", 1, 100), 1);

@@ -286,7 +286,7 @@ TEST(RealEnvMisc, RngMatchesSimEnvAndOutputGoesUnderTheDirectory) {
   SimEnv& hub = world.add_node("hub");
   EXPECT_EQ(env.rng("plasticity").next_u64(), hub.rng("plasticity").next_u64());
   EXPECT_EQ(env.name(), "hub");
-  auto f = env.open_output("x/y.log");
+  auto f = env.storage().open_append("x/y.log");
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
   const uint8_t bytes[] = {1, 2, 3};
   ASSERT_TRUE((*f)->append(bytes).is_ok());

@@ -209,7 +209,7 @@ TEST(SimEnvOutput, WritesRealFilesUnderTheWorldDirectory) {
   SimWorld w(SimWorldOptions{1, dir, {}});
   SimEnv& a = w.add_node("a");
   {
-    auto f = a.open_output("logs/a.bin");
+    auto f = a.storage().open_append("logs/a.bin");
     ASSERT_TRUE(f.is_ok()) << f.status().to_string();
     const std::string text = "hello ";
     ASSERT_TRUE((*f)->append(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())).is_ok());
@@ -217,17 +217,17 @@ TEST(SimEnvOutput, WritesRealFilesUnderTheWorldDirectory) {
     ASSERT_TRUE((*f)->sync().is_ok());
   }
   {
-    auto f = a.open_output("logs/a.bin");  // appends
+    auto f = a.storage().open_append("logs/a.bin");  // appends
     ASSERT_TRUE(f.is_ok());
     EXPECT_EQ((*f)->size(), 6u);
     const uint8_t w8[] = {'w', 'o', 'r', 'l', 'd'};
     ASSERT_TRUE((*f)->append(w8).is_ok());
-  }  // flushed on destruction
+  }
   std::ifstream in(dir + "/logs/a.bin");
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), "hello world");
-  auto bad = a.open_output("logs/a.bin/inside");
+  auto bad = a.storage().open_append("logs/a.bin/inside");
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.status().message().find("logs/a.bin"), std::string::npos) << bad.status().message();
 }

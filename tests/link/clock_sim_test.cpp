@@ -85,7 +85,7 @@ class SteppedEnv final : public Env {
   Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> b) override { return in_.send_to(s, to, b); }
   void close_socket(SocketId s) override { in_.close_socket(s); }
   Rng rng(std::string_view stream) const override { return in_.rng(stream); }
-  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override { return in_.open_output(path); }
+  Storage& storage() override { return in_.storage(); }
   void stop() override { in_.stop(); }
   bool stopped() const override { return in_.stopped(); }
   const std::string& name() const override { return in_.name(); }

@@ -216,7 +216,9 @@ TEST(EventLog, CorruptionInTheMiddleStopsAndRepairRefuses) {
   auto refused = repair_log(path);
   ASSERT_FALSE(refused.is_ok());
   EXPECT_EQ(refused.status().code(), Errc::corrupt);
-  EXPECT_NE(refused.status().message().find("refusing"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("damage in the middle"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("Nothing was changed"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("--force"), std::string::npos);
   EXPECT_EQ(std::filesystem::file_size(path), bad.size());
   auto forced = repair_log(path, true);
   ASSERT_TRUE(forced.is_ok());
@@ -342,7 +344,7 @@ TEST(EventLog, IoErrorIsStickyAndCounted) {
   EXPECT_EQ(s.code(), Errc::io_error);
   raw->fail = false;
   EXPECT_EQ((*w)->append(Spike{}).code(), Errc::io_error);
-  EXPECT_EQ((*w)->stats().failed_records, 1u);
+  EXPECT_EQ((*w)->stats().failed_records, 2u) << "the buffered record that never reached the file, and the refused one";
 }
 
 TEST(EventLog, CreateRefusesANonEmptyFile) {

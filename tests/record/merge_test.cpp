@@ -99,9 +99,10 @@ TEST(Merge, TwoLogsOfOneSiteAreRefused) {
 
 TEST(Merge, ExportErrorsNameTheProblem) {
   auto paths = write_logs(temp_dir("err"));
-  auto bad_out = export_logs_to_hdf5(paths, "/nonexistent-dir/x/out.h5");
+  const std::string not_a_dir = paths[0] + "/x/out.h5";  // a log file where a directory should be
+  auto bad_out = export_logs_to_hdf5(paths, not_a_dir);
   ASSERT_FALSE(bad_out.is_ok());
-  EXPECT_NE(bad_out.status().message().find("/nonexistent-dir/x/out.h5"), std::string::npos);
+  EXPECT_NE(bad_out.status().message().find(paths[0] + "/x"), std::string::npos) << bad_out.status().message();
   auto missing = export_logs_to_hdf5({paths[0], "/nonexistent.ionlog"}, temp_dir("err2") + "/o.h5");
   ASSERT_FALSE(missing.is_ok());
   EXPECT_NE(missing.status().message().find("/nonexistent.ionlog"), std::string::npos);

@@ -2,8 +2,10 @@
 // The writer driven by an Env: periodic flushes on the Env's clock, files opened through the Env.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
+#include "env/sim_storage.hpp"
 #include "record/event_log.hpp"
 #include "record_test_util.hpp"
 
@@ -14,9 +16,10 @@ using namespace ion::literals;
 
 namespace {
 
-// Just enough of an Env: a manual clock, timers, and in-memory output files.
+// Just enough of an Env: a manual clock, timers, and files under a fresh test directory.
 class FakeEnv final : public Env {
  public:
+  explicit FakeEnv(const std::string& dir) : storage_(dir) {}
   Time now() const override { return now_; }
   TimerId schedule_at(Time t, std::function<void()> fn) override {
     timers_.emplace(std::make_pair(t, ++next_id_), std::move(fn));
@@ -37,11 +40,7 @@ class FakeEnv final : public Env {
   Status send_to(SocketId, const SockAddr&, std::span<const uint8_t>) override { return error(Errc::unavailable, "no"); }
   void close_socket(SocketId) override {}
   Rng rng(std::string_view stream) const override { return Rng::stream(1, stream); }
-  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override {
-    auto& bytes = files[path];
-    if (!bytes) bytes = std::make_shared<std::vector<uint8_t>>();
-    return std::unique_ptr<OutputFile>(new MemoryFile(bytes));
-  }
+  Storage& storage() override { return storage_; }
   void stop() override { stopped_ = true; }
   bool stopped() const override { return stopped_; }
   const std::string& name() const override { return name_; }
@@ -57,9 +56,8 @@ class FakeEnv final : public Env {
   }
   size_t pending() const { return timers_.size(); }
 
-  std::map<std::string, std::shared_ptr<std::vector<uint8_t>>> files;
-
  private:
+  SimStorage storage_;
   Time now_ = 0;
   TimerId next_id_ = 0;
   std::map<std::pair<Time, TimerId>, std::function<void()>> timers_;
@@ -70,33 +68,34 @@ class FakeEnv final : public Env {
 }  // namespace
 
 TEST(PeriodicFlush, EnvTimerFlushesEveryIntervalAndStopsOnClose) {
-  FakeEnv env;
+  const std::string dir = std::string(ION_BINARY_DIR) + "/test-out/periodic_flush";
+  std::filesystem::remove_all(dir);
+  FakeEnv env(dir);
   env.advance_to(10_s);
-  const std::string path = "/nonexistent-ion-dir/hub.ionlog";  // not on disk: a new log
-  auto o = open_log(env, path, LogHeader{kLogVersion, 1, "hub", 3, 0}, {});
+  auto o = open_log(env, "logs/hub.ionlog", LogHeader{kLogVersion, 1, "hub", 3, 0}, {});  // a new log
   ASSERT_TRUE(o.is_ok()) << o.status().to_string();
   EXPECT_FALSE(o->resumed);
   LogWriter& w = *o->writer;
   w.start_periodic_flush(env);
-  auto& bytes = *env.files.at(path);
-  const size_t base = bytes.size();
+  const std::string path = dir + "/logs/hub.ionlog";  // relative paths go under the storage's root
+  const auto size = [&] { return std::filesystem::file_size(path); };
+  const size_t base = size();
   ASSERT_TRUE(w.append(Spike{{1, 1}, 10_s + 1_ms, SpikeKind::spike}).is_ok());
   env.advance_to(10_s + 99_ms);
-  EXPECT_EQ(bytes.size(), base) << "no flush before 100 ms";
+  EXPECT_EQ(size(), base) << "no flush before 100 ms";
   env.advance_to(10_s + 100_ms);
-  EXPECT_GT(bytes.size(), base) << "flushed by the 100 ms timer";
-  const size_t after = bytes.size();
+  EXPECT_GT(size(), base) << "flushed by the 100 ms timer";
+  const size_t after = size();
   ASSERT_TRUE(w.append(Spike{{1, 1}, 10_s + 150_ms, SpikeKind::spike}).is_ok());
   env.advance_to(10_s + 200_ms);
-  EXPECT_GT(bytes.size(), after);
+  EXPECT_GT(size(), after);
   EXPECT_EQ(env.pending(), 1u);
   ASSERT_TRUE(w.close().is_ok());
   EXPECT_EQ(env.pending(), 0u) << "close cancels the timer";
-  auto r = LogReader::from_bytes(bytes);
+  auto r = LogReader::open(path);
   ASSERT_TRUE(r.is_ok());
   int n = 0;
   while (r->next()) ++n;
   EXPECT_EQ(n, 3);  // session start + 2 spikes
-  const auto first = LogReader::from_bytes(bytes);
-  EXPECT_EQ(first->header().site_name, "hub");
+  EXPECT_EQ(r->header().site_name, "hub");
 }

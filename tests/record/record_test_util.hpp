@@ -24,18 +24,23 @@ class MemoryFile final : public OutputFile {
     ++appends;
     return Status::ok();
   }
-  Status flush() override { return Status::ok(); }
   Status sync() override {
     ++syncs;
     return Status::ok();
   }
+  Status truncate(uint64_t size) override {
+    bytes_->resize(size);
+    return Status::ok();
+  }
   uint64_t size() const override { return bytes_->size(); }
+  const std::string& path() const override { return path_; }
   bool fail = false;
   int appends = 0;
   int syncs = 0;
 
  private:
   std::shared_ptr<std::vector<uint8_t>> bytes_;
+  std::string path_ = "<memory>";
 };
 
 inline float rand_f32(Rng& r) { return static_cast<float>(r.uniform(-1e6, 1e6)); }

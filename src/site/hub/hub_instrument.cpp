@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hub's crossbar instrument from the experiment file: a simulated array holding the
 // synapses' device model (one model per array, as on a real chip) or an ArC ONE.
-#include <filesystem>
-
 #include "device/arc_one.hpp"
 #include "device/sim_crossbar.hpp"
 #include "site/hub/device_ranges.hpp"
@@ -55,8 +53,11 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
   const std::string path = !ic.state_file.empty() ? ic.state_file
                            : opt.state_dir.empty() ? std::string()
                                                    : opt.state_dir + "/" + hub.name + ".xbar";
-  if (opt.resume && !path.empty() && std::filesystem::exists(path)) {
-    auto xb = device::SimulatedCrossbar::open(path);
+  Storage& storage = opt.storage != nullptr ? *opt.storage : real_storage();
+  auto existing = path.empty() ? Result<FileInfo>(FileInfo{}) : storage.stat(path);
+  if (!existing) return error(existing.status().code(), "hub " + hub.name + ": " + existing.status().message());
+  if (opt.resume && existing->exists) {
+    auto xb = device::SimulatedCrossbar::open(path, storage);
     if (!xb) return error(xb.status().code(), "hub " + hub.name + ": " + xb.status().message());
     return std::unique_ptr<device::Crossbar>(std::move(xb).value());
   }
@@ -79,7 +80,8 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
       if (s->device.r0_ohm > 0)
         cfg.initial.push_back({static_cast<uint32_t>(s->word), static_cast<uint32_t>(s->bit), s->device.r0_ohm});
   }
-  auto xb = path.empty() ? device::SimulatedCrossbar::create(cfg) : device::SimulatedCrossbar::create_file(cfg, path);
+  auto xb = path.empty() ? device::SimulatedCrossbar::create(cfg)
+                         : device::SimulatedCrossbar::create_file(cfg, path, storage);
   if (!xb) return error(xb.status().code(), "hub " + hub.name + ": " + xb.status().message());
   return std::unique_ptr<device::Crossbar>(std::move(xb).value());
 }

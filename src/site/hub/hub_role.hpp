@@ -6,6 +6,7 @@
 #include <string>
 
 #include "device/crossbar.hpp"
+#include "env/storage.hpp"
 #include "experiment/model.hpp"
 #include "site/hub/hub_core.hpp"
 #include "site/role.hpp"
@@ -17,6 +18,7 @@ struct HubRoleOptions {
   // Empty: in-memory array (state lost at exit).
   std::string state_dir;
   bool resume = false;  // reopen the persisted state instead of programming r0 afresh
+  Storage* storage = nullptr;  // where that state lives (a node's Env storage); null: real_storage()
 };
 
 // The synapses of `hub` with their neuron addresses, weight maps, rules and pulses.

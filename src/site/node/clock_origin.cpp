@@ -2,8 +2,8 @@
 #include "site/node/clock_origin.hpp"
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace ion::site {
 
@@ -14,20 +14,14 @@ std::string current_boot_id() {
   return id;
 }
 
-Status save_clock_origin(const std::string& path, const ClockOrigin& o) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "origin_ns=" << o.origin_ns << "\nboot_id=" << o.boot_id << "\n";
-    if (!out.flush()) return error(Errc::io_error, "cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return error(Errc::io_error, "cannot rename " + tmp + " to " + path + ": " + ec.message());
-  return Status::ok();
+Status save_clock_origin(Storage& storage, const std::string& path, const ClockOrigin& o) {
+  const std::string text = "origin_ns=" + std::to_string(o.origin_ns) + "\nboot_id=" + o.boot_id + "\n";
+  return storage.write_file_atomic(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
 namespace {
+
+constexpr uint64_t kMaxOriginBytes = 4096;  // two short lines
 
 Status parse_line(const std::string& path, int n, const std::string& line, ClockOrigin& o, bool& have_origin) {
   const auto bad = [&](const std::string& what) {
@@ -51,9 +45,10 @@ Status parse_line(const std::string& path, int n, const std::string& line, Clock
 
 }  // namespace
 
-Result<ClockOrigin> load_clock_origin(const std::string& path, const std::string& boot_id) {
-  std::ifstream in(path);
-  if (!in) return error(Errc::not_found, "cannot read the clock origin " + path);
+Result<ClockOrigin> load_clock_origin(Storage& storage, const std::string& path, const std::string& boot_id) {
+  auto text = storage.read_file(path, kMaxOriginBytes);
+  if (!text) return error(text.status().code(), "cannot read the clock origin: " + text.status().message());
+  std::istringstream in(*text);
   ClockOrigin o;
   bool have_origin = false;
   std::string line;

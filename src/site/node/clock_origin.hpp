@@ -12,6 +12,7 @@
 
 #include "core/status.hpp"
 #include "core/time.hpp"
+#include "env/storage.hpp"
 
 namespace ion::site {
 
@@ -23,11 +24,12 @@ struct ClockOrigin {
 // The current boot id, or "" when unavailable.
 std::string current_boot_id();
 
-// Writes `o` to `path` (text: "origin_ns=<n>\nboot_id=<id>\n"), replacing the file atomically.
-Status save_clock_origin(const std::string& path, const ClockOrigin& o);
+// Writes `o` to `path` (text: "origin_ns=<n>\nboot_id=<id>\n"), replacing the file atomically
+// (temporary file, sync, rename, directory sync; nothing left behind on failure).
+Status save_clock_origin(Storage& storage, const std::string& path, const ClockOrigin& o);
 
 // Reads `path`. Errors: missing or malformed file (names the path and the bad line), a boot id
 // that differs from `boot_id` (the monotonic clock restarted: experiment time cannot continue).
-Result<ClockOrigin> load_clock_origin(const std::string& path, const std::string& boot_id);
+Result<ClockOrigin> load_clock_origin(Storage& storage, const std::string& path, const std::string& boot_id);
 
 }  // namespace ion::site

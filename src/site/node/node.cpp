@@ -60,6 +60,8 @@ Node::Node(const experiment::Experiment& e, const experiment::Site& site, Env& e
 
 Node::~Node() {
   if (link_) link_->close();
+  // Normally closed already (shutdown, fail, or close_log() by the owner, which reports the
+  // outcome); a destructor cannot report a failure of this last close.
   if (log_) (void)log_->close();
 }
 
@@ -74,11 +76,13 @@ Result<std::unique_ptr<Node>> Node::create(const experiment::Experiment& e, cons
 
 Status Node::init() {
   routing_ = compute_routing(exp_, site_.id);
+  // The log's lock first: a second process for this site (a fresh start or --resume against a
+  // running site) is refused before it has written, truncated or re-based anything.
+  ION_TRY(lock_log());
   ION_TRY(choose_epoch());
-  std::error_code ec;
-  std::filesystem::create_directories(opt_.out_dir, ec);
   ION_TRY(restore_clock());
   ION_TRY(open_log());
+  if (state_ == NodeState::failed) return failure_;  // a write of the first records failed
   // The link before the role: building a role can take seconds (the culture calibrates its
   // background drive); meanwhile the peers' datagrams wait in the open socket instead of being
   // sent to a closed port (where the sequence accounting would count them as lost).
@@ -119,15 +123,33 @@ Status Node::choose_epoch() {
 Status Node::restore_clock() {
   const std::string path = opt_.out_dir + "/" + site_.name + ".origin";
   const std::string boot = current_boot_id();
-  if (opt_.resume && std::filesystem::exists(path)) {
-    auto o = load_clock_origin(path, boot);
+  Storage& storage = env_.storage();
+  auto existing = storage.stat(path);
+  if (!existing) return error(existing.status().code(), "site " + site_.name + ": " + existing.status().message());
+  if (opt_.resume && existing->exists) {
+    auto o = load_clock_origin(storage, path, boot);
     if (!o) return error(o.status().code(), "site " + site_.name + ": " + o.status().message());
     env_.set_origin(o->origin_ns);
     resumed_ = true;
   } else {
-    ION_TRY(save_clock_origin(path, ClockOrigin{env_.origin(), boot}));
+    Status s = save_clock_origin(storage, path, ClockOrigin{env_.origin(), boot});
+    if (!s) return error(s.code(), "site " + site_.name + ": " + s.message());
   }
   start_local_ = env_.now();
+  return Status::ok();
+}
+
+Status Node::lock_log() {
+  const std::string path = opt_.out_dir + "/" + site_.name + ".ionlog";
+  auto file = record::lock_log(env_.storage(), path);
+  if (!file && file.status().code() == Errc::unavailable)
+    return error(Errc::unavailable, "site " + site_.name + ": " + file.status().message() +
+                                        " — is this site already running? Nothing was written");
+  if (!file) return error(file.status().code(), "site " + site_.name + ": " + file.status().message());
+  if (!opt_.resume && (*file)->size() > 0)
+    return error(Errc::already_exists, "site " + site_.name + ": " + path +
+                                           " exists; use --resume to continue it, or another --out directory");
+  log_file_ = std::move(*file);
   return Status::ok();
 }
 
@@ -138,11 +160,7 @@ Status Node::open_log() {
   h.session_epoch = epoch_;
   record::WriterOptions w;
   w.flush_interval_ns = exp_.recording.flush_interval;
-  const std::string path = opt_.out_dir + "/" + site_.name + ".ionlog";
-  if (!opt_.resume && std::filesystem::exists(path))
-    return error(Errc::already_exists, "site " + site_.name + ": " + path +
-                                           " exists; use --resume to continue it, or another --out directory");
-  auto opened = record::open_log(env_, path, h, w);
+  auto opened = record::start_log(env_.storage(), std::move(log_file_), h, w, env_.now());
   if (!opened) return error(opened.status().code(), "site " + site_.name + ": " + opened.status().message());
   log_ = std::move(opened->writer);
   for (const auto& note : describe_experiment(exp_)) record(note);
@@ -255,7 +273,24 @@ Status Node::make_role() {
 Time Node::experiment_now() const { return link_ ? link_->experiment_now() - opt_.warmup : 0; }
 
 void Node::record(const record::Record& r) {
-  if (log_) (void)log_->append(r);
+  if (log_ && !log_done_) check_log(log_->append(r));
+}
+
+// The first failed write or sync of the log stops the node: nothing it does afterwards could be
+// recorded. What was written before stays readable (see LogWriter).
+void Node::check_log(Status s) {
+  if (s || log_done_) return;
+  log_done_ = true;
+  fail(error(s.code(), "site " + site_.name + ": event log failed, site stopped: " + s.message()));
+}
+
+Status Node::close_log() {
+  if (log_ && !log_done_) {
+    Status s = log_->close();
+    check_log(s);
+    log_done_ = true;
+  }
+  return state_ == NodeState::failed ? failure_ : Status::ok();
 }
 
 void Node::on_event(SiteId from, const wire::Event& ev) {
@@ -312,7 +347,8 @@ void Node::tick() {
     next_stats_ = env_.now() + opt_.stats_interval;
     record_stats();
   }
-  if (log_) (void)log_->maybe_flush(env_.now());
+  if (log_ && !log_done_) check_log(log_->maybe_flush(env_.now()));
+  if (state_ == NodeState::failed) return;
   if (!link_->synced()) {
     if (state_ == NodeState::waiting && env_.now() - start_local_ > opt_.sync_timeout)
       fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
@@ -383,17 +419,23 @@ void Node::shutdown() {
                       "site " + site_.name + " done: spikes=" + std::to_string(spikes_) +
                           " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_)});
   link_->close();
-  if (log_) (void)log_->close();
+  if (!close_log().is_ok()) return;  // fail() has stopped the node
   state_ = NodeState::done;
   env_.stop();
 }
 
+// Stops the node with `s` (the first failure is the one reported).
 void Node::fail(Status s) {
+  if (state_ == NodeState::failed) return;
   failure_ = std::move(s);
-  record(record::Note{0, record::NoteKind::text, "failed: " + failure_.message()});
-  link_->close();
-  if (log_) (void)log_->close();
   state_ = NodeState::failed;
+  record(record::Note{0, record::NoteKind::text, "failed: " + failure_.message()});
+  if (link_) link_->close();
+  if (log_ && !log_done_) {
+    Status c = log_->close();
+    log_done_ = true;
+    if (!c) failure_ = error(failure_.code(), failure_.message() + "; and the event log: " + c.message());
+  }
   env_.stop();
 }
 
@@ -429,7 +471,7 @@ void Node::record_stimulus(const Stimulus& s) { record(s); }
 void Node::record_weight(const WeightUpdate& w) {
   record(w);
   if (legacy_) legacy_->on_weight(w);  // the resistance of the next legacy 'S' bytes
-  if (log_) (void)log_->flush();
+  if (log_ && !log_done_) check_log(log_->flush());
 }
 void Node::record_note(std::string_view text) {
   record(record::Note{experiment_now(), record::NoteKind::text, std::string(text)});

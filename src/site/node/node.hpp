@@ -76,6 +76,9 @@ class Node final : public RoleHost {
   Time experiment_now() const;
   std::string status_line() const;
   const link::Link& link() const { return *link_; }
+  // Flushes, syncs and closes the event log now (an owner stopping the node early, e.g. on a
+  // signal). Returns the log's failure, if any, naming the file. Idempotent.
+  Status close_log();
   const LegacyBridge* legacy_bridge() const { return legacy_.get(); }  // null unless hosted here
 
   // RoleHost
@@ -89,6 +92,7 @@ class Node final : public RoleHost {
  private:
   Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt);
   Status init();
+  Status lock_log();       // opens and locks <out>/<site>.ionlog before anything is written
   Status choose_epoch();  // forward-only: after the last epoch saved in opt_.epochs
   Status peer_spec(SiteId id, link::PeerSpec& p);
   void on_refused(SiteId peer, wire::WireError e, uint64_t count);
@@ -100,6 +104,7 @@ class Node final : public RoleHost {
   Status open_link();
   Status make_role();
   void record(const record::Record& r);
+  void check_log(Status s);
   void on_event(SiteId from, const wire::Event& ev);
   void deliver_input(const SynapticInput& in);
   void refuse_event(SiteId from, const char* why);
@@ -115,11 +120,13 @@ class Node final : public RoleHost {
   NodeOptions opt_;
   Routing routing_;
   uint64_t epoch_ = 0;
+  std::unique_ptr<OutputFile> log_file_;  // locked by lock_log, handed to the writer by open_log
   wire::EpochState epoch_state_;               // what opt_.epochs holds for this site
   std::map<SiteId, uint64_t> key_ids_;         // wire::key_id of each secure peer's key
   std::vector<PeerLabel> peer_labels_;         // by routing_.peers order
   std::vector<std::string> peer_problems_;
   std::unique_ptr<record::LogWriter> log_;
+  bool log_done_ = false;  // the log failed or is closed: no more records go to it
   std::unique_ptr<link::Link> link_;
   std::unique_ptr<Role> role_;
   std::unique_ptr<LegacyBridge> legacy_;  // the [legacy] bridge if this site hosts it

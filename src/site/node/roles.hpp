@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "env/storage.hpp"
 #include "experiment/model.hpp"
 #include "record/records.hpp"
 #include "site/role.hpp"
@@ -14,6 +15,7 @@ namespace ion::site {
 struct RoleOptions {
   std::string state_dir;  // persistent device state (hub crossbar)
   bool resume = false;
+  Storage* storage = nullptr;  // where that state lives (the node's Env storage); null: real_storage()
 };
 
 Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site,

@@ -35,9 +35,7 @@ class ShiftedEnv final : public Env {
   }
   void close_socket(SocketId s) override { inner_.close_socket(s); }
   Rng rng(std::string_view stream) const override { return inner_.rng(stream); }
-  Result<std::unique_ptr<OutputFile>> open_output(const std::string& path) override {
-    return inner_.open_output(path);
-  }
+  Storage& storage() override { return inner_.storage(); }
   void stop() override { inner_.stop(); }
   bool stopped() const override { return inner_.stopped(); }
   const std::string& name() const override { return inner_.name(); }

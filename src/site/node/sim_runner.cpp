@@ -56,6 +56,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   SimWorldOptions wo;
   wo.seed = e.seed;
   SimWorld world(wo);
+  for (const StorageFault& f : opt.storage_faults) world.storage().inject(f);
   std::vector<std::unique_ptr<Node>> nodes;
   SimRunReport report;
   for (const auto& s : e.sites) {

@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "core/status.hpp"
-#include "experiment/model.hpp"
 #include "env/env.hpp"
+#include "env/sim_storage.hpp"
+#include "experiment/model.hpp"
 #include "wire/crypto.hpp"
 #include "wire/epoch_state.hpp"
 
@@ -32,6 +33,8 @@ struct SimRunOptions {
   std::function<void(const std::string& site, const Datagram&)> on_raw;
   // Tests: called once the nodes exist, before the world runs (to add attackers, partitions).
   std::function<void(SimWorld&)> on_world;
+  // Storage failures injected into the world's files (a full disk, an I/O error, a failed sync).
+  std::vector<StorageFault> storage_faults;
 };
 
 struct SimRunReport {
