@@ -8,9 +8,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "../common/test_files.hpp"
 #include "device/sim_crossbar.hpp"
 #include "env/sim_storage.hpp"
 
@@ -25,17 +24,8 @@ CrossbarConfig small() {
   return c;
 }
 
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-out/crossbar_faults/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string fresh_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-out/crossbar_faults", name); }
+using ion::testing::file_contents;
 
 TEST(CrossbarOnFailingDisk, APulseThatCannotBeLoggedIsRefusedAndNotApplied) {
   for (const StorageFault& f : {StorageFault{StorageOp::write, "x.xbar.wal", 60, ENOSPC},
@@ -79,7 +69,7 @@ TEST(CrossbarLock, ASecondProcessIsRefusedBeforeTouchingTheFiles) {
   auto live = SimulatedCrossbar::create_file(small(), path);
   ASSERT_TRUE(live.is_ok());
   ASSERT_TRUE((*live)->pulse(0, 0, 1.2, 100'000).is_ok());
-  const std::string snapshot = contents(path), wal = contents(path + ".wal");
+  const std::string snapshot = file_contents(path), wal = file_contents(path + ".wal");
   std::filesystem::remove(path);  // as if the live writer's snapshot had not been written yet
   const pid_t child = ::fork();
   if (child == 0) {
@@ -90,7 +80,7 @@ TEST(CrossbarLock, ASecondProcessIsRefusedBeforeTouchingTheFiles) {
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the second process was not refused";
-  EXPECT_EQ(contents(path + ".wal"), wal) << "the live write-ahead log was changed";
+  EXPECT_EQ(file_contents(path + ".wal"), wal) << "the live write-ahead log was changed";
   EXPECT_FALSE(std::filesystem::exists(path)) << "a snapshot was written over the live array's";
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   EXPECT_FALSE(snapshot.empty());

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <vector>
 
+#include "../common/test_files.hpp"
 #include "env/posix_storage.hpp"
 #include "env/sim_storage.hpp"
 
@@ -18,12 +19,7 @@ using namespace ion;
 
 namespace {
 
-std::string test_dir(const char* name) {
-  std::string dir = std::string(ION_BINARY_DIR) + "/test-out/storage/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::string test_dir(const char* name) { return ion::testing::fresh_test_dir("test-out/storage", name); }
 
 std::vector<uint8_t> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

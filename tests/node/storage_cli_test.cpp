@@ -7,9 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "../common/run_command.hpp"
+#include "../common/test_files.hpp"
 #include "../common/tmpfs.hpp"
 #include "experiment/builtin.hpp"
 #include "record/log_reader.hpp"
@@ -22,17 +22,8 @@ namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/storage-cli/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string fresh_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-runs/storage-cli", name); }
+using ion::testing::file_contents;
 
 // Zero-byte files whose name ends in ".tmp" under `dir` (what a crashed export used to leave).
 std::vector<std::string> empty_temporaries(const std::string& dir) {
@@ -67,7 +58,7 @@ uint64_t flip_mid_length(const std::string& log) {
   if (offsets.size() < 10) ADD_FAILURE() << log << " has only " << offsets.size() << " records";
   if (offsets.empty()) return 0;
   const uint64_t at = offsets[offsets.size() / 2];
-  std::string bytes = contents(log);
+  std::string bytes = file_contents(log);
   bytes[at + 2] = static_cast<char>(bytes[at + 2] ^ 0x01);
   std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
   return at;
@@ -119,13 +110,13 @@ TEST(RepairCli, FlippedMidLogLengthNeedsForce) {
   simulate(dir);
   const std::string log = dir + "/zurich.ionlog";
   const uint64_t at = flip_mid_length(log);
-  const std::string damaged = contents(log);
+  const std::string damaged = file_contents(log);
   auto r = run_command(kIon + " inspect --repair " + log);
   EXPECT_EQ(r.code, 1) << r.text;
   EXPECT_NE(r.text.find("damage in the middle of the log"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("Nothing was changed"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("--repair --force"), std::string::npos) << r.text;
-  EXPECT_TRUE(contents(log) == damaged) << "repair without --force changed the log";
+  EXPECT_TRUE(file_contents(log) == damaged) << "repair without --force changed the log";
   auto forced = run_command(kIon + " inspect --repair --force " + log);
   EXPECT_EQ(forced.code, 0) << forced.text;
   EXPECT_EQ(std::filesystem::file_size(log), at);
@@ -140,11 +131,11 @@ TEST(RepairCli, ResumeRefusesMidLogDamageAndChangesNothing) {
   ASSERT_EQ(run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys").code, 0);
   const std::string log = dir + "/southampton.ionlog";
   flip_mid_length(log);
-  const std::string damaged = contents(log), origin = contents(dir + "/southampton.origin");
+  const std::string damaged = file_contents(log), origin = file_contents(dir + "/southampton.origin");
   auto r = run_command(kIon + " node " + dir + "/experiment.toml --site southampton --out " + dir + " --keys " + dir +
                        "/keys --duration 4s --warmup 0s --resume");
   EXPECT_EQ(r.code, 1) << r.text;
   EXPECT_NE(r.text.find("site southampton: " + log + ": damage in the middle of the log"), std::string::npos) << r.text;
-  EXPECT_TRUE(contents(log) == damaged) << "--resume changed the damaged log";
-  EXPECT_EQ(contents(dir + "/southampton.origin"), origin);
+  EXPECT_TRUE(file_contents(log) == damaged) << "--resume changed the damaged log";
+  EXPECT_EQ(file_contents(dir + "/southampton.origin"), origin);
 }

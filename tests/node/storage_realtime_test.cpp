@@ -15,10 +15,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "../common/run_command.hpp"
+#include "../common/test_files.hpp"
 #include "../common/tmpfs.hpp"
 #include "experiment/builtin.hpp"
 #include "record/log_reader.hpp"
@@ -32,17 +32,8 @@ namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/storage-realtime/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string fresh_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-runs/storage-realtime", name); }
+using ion::testing::file_contents;
 
 // The built-in experiment on `loopback` with keys, in `cfg` (outside any tmpfs).
 std::string prepare(const std::string& cfg, const std::string& loopback) {
@@ -121,7 +112,7 @@ TEST(FullDiskRealtime, SitesOnAFillingTmpfsStopLoudlyNeverSilently) {
   for (size_t i = 0; i < sites.size(); ++i) {
     SCOPED_TRACE(sites[i]);
     const int code = wait_for(procs[i], std::chrono::seconds(40));
-    const std::string out = contents(procs[i].output);
+    const std::string out = file_contents(procs[i].output);
     const std::string log = disk.dir() + "/" + sites[i] + ".ionlog";
     record::ScanReport rep;
     const bool complete = log_has_note(log, "site " + sites[i] + " done", rep);
@@ -148,20 +139,20 @@ TEST(LiveLogRealtime, ResumeAndRepairAgainstALiveSiteWriteNothing) {
   const Proc live = spawn_node(cfg, out, "southampton", "5s", "live");  // the hub runs alone
   for (int i = 0; i < 100 && !std::filesystem::exists(out + "/southampton.status"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(std::filesystem::exists(out + "/southampton.status")) << contents(live.output);
-  const std::string origin = contents(out + "/southampton.origin");
+  ASSERT_TRUE(std::filesystem::exists(out + "/southampton.status")) << file_contents(live.output);
+  const std::string origin = file_contents(out + "/southampton.origin");
 
   const Proc second = spawn_node(cfg, out, "southampton", "5s", "second", /*resume=*/true);
   EXPECT_EQ(wait_for(second, std::chrono::seconds(10)), 1);
-  const std::string msg = contents(second.output);
+  const std::string msg = file_contents(second.output);
   EXPECT_NE(msg.find(log + " is in use"), std::string::npos) << msg;
   EXPECT_NE(msg.find("already running? Nothing was written"), std::string::npos) << msg;
   auto repair = run_command(kIon + " inspect --repair --force " + log);
   EXPECT_EQ(repair.code, 1) << repair.text;
   EXPECT_NE(repair.text.find("is in use"), std::string::npos) << repair.text;
-  EXPECT_EQ(contents(out + "/southampton.origin"), origin) << "the live clock origin was rewritten";
+  EXPECT_EQ(file_contents(out + "/southampton.origin"), origin) << "the live clock origin was rewritten";
 
-  ASSERT_EQ(wait_for(live, std::chrono::seconds(30)), 0) << contents(live.output);
+  ASSERT_EQ(wait_for(live, std::chrono::seconds(30)), 0) << file_contents(live.output);
   auto r = record::LogReader::open(log);
   ASSERT_TRUE(r.is_ok());
   int sessions = 0;

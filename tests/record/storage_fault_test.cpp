@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/test_files.hpp"
 #include "env/sim_storage.hpp"
 #include "record/event_log.hpp"
 #include "record/hdf5_export.hpp"
@@ -19,12 +20,7 @@ using namespace ion::record;
 
 namespace {
 
-std::string test_dir(const std::string& name) {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-out/record_storage/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::string test_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-out/record_storage", name); }
 
 LogHeader header() { return LogHeader{kLogVersion, 1, "hub", 9, 0}; }
 Spike spike(int i) { return Spike{{1, static_cast<uint32_t>(i)}, 1000 * i, SpikeKind::spike}; }
