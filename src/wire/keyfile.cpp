@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire/keyfile.hpp"
 
-#include "env/storage.hpp"
-
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -14,6 +12,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "env/storage.hpp"
 
 namespace ion::wire {
 
@@ -40,13 +40,22 @@ std::vector<std::string> split_line(const std::string& text) {
 }
 
 // Key files are read and written through the process's Storage (env/storage.hpp), like every
-// persisted file of ion.
+// persisted file of ion. One read into one buffer: the caller wipes it, no other copy is made.
 Result<std::string> read_small(const std::filesystem::path& path) {
-  auto text = real_storage().read_file(path.string(), kMaxFileBytes);
-  if (!text && text.status().code() == Errc::out_of_range)
+  auto f = real_storage().open_read(path.string());
+  if (!f) return error(Errc::io_error, "cannot read key file: " + f.status().message());
+  std::string text(kMaxFileBytes + 1, '\0');
+  auto n = (*f)->read_at(0, {reinterpret_cast<uint8_t*>(text.data()), text.size()});
+  if (!n) {
+    sodium_memzero(text.data(), text.size());
+    return error(Errc::io_error, "cannot read key file: " + n.status().message());
+  }
+  if (*n > kMaxFileBytes) {
+    sodium_memzero(text.data(), text.size());
     return error(Errc::invalid_argument, "key file " + path.string() + " is larger than " +
                                              std::to_string(kMaxFileBytes) + " bytes; expected one line");
-  if (!text) return error(Errc::io_error, "cannot read key file: " + text.status().message());
+  }
+  text.resize(*n);
   return text;
 }
 

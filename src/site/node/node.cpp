@@ -281,15 +281,16 @@ void Node::record(const record::Record& r) {
 void Node::check_log(Status s) {
   if (s || log_done_) return;
   log_done_ = true;
+  if (state_ == NodeState::failed) {  // already stopping for another reason: report both
+    failure_ = error(failure_.code(), failure_.message() + "; and the event log: " + s.message());
+    return;
+  }
   fail(error(s.code(), "site " + site_.name + ": event log failed, site stopped: " + s.message()));
 }
 
 Status Node::close_log() {
-  if (log_ && !log_done_) {
-    Status s = log_->close();
-    check_log(s);
-    log_done_ = true;
-  }
+  if (log_ && !log_done_) check_log(log_->close());
+  log_done_ = true;
   return state_ == NodeState::failed ? failure_ : Status::ok();
 }
 
@@ -431,11 +432,7 @@ void Node::fail(Status s) {
   state_ = NodeState::failed;
   record(record::Note{0, record::NoteKind::text, "failed: " + failure_.message()});
   if (link_) link_->close();
-  if (log_ && !log_done_) {
-    Status c = log_->close();
-    log_done_ = true;
-    if (!c) failure_ = error(failure_.code(), failure_.message() + "; and the event log: " + c.message());
-  }
+  (void)close_log();  // returns failure_, which this function has just set
   env_.stop();
 }
 
