@@ -158,6 +158,7 @@ Status PosixStorage::remove(const std::string& rel) {
 
 Status PosixStorage::make_dirs(const std::string& rel) {
   const std::string dir = resolve(rel);
+  if (dir.empty()) return Status::ok();  // the working directory
   for (size_t i = 1; i <= dir.size(); ++i) {
     if (i < dir.size() && dir[i] != '/') continue;
     const std::string part = dir.substr(0, i);

@@ -31,9 +31,10 @@ const char* tail_state_name(TailState s) {
 
 std::string ScanReport::describe() const {
   if (state == TailState::clean) return "clean";
-  std::string where = bad_record_is_last
-                          ? "tail (no valid record follows)"
-                          : "middle (a valid record follows at offset " + std::to_string(next_valid_offset) + ")";
+  std::string where = bad_record_is_last ? "tail (no valid record follows)"
+                      : next_valid_offset != 0
+                          ? "middle (a valid record follows at offset " + std::to_string(next_valid_offset) + ")"
+                          : "middle, as far as known (the rest of the file could not be checked: " + scan_limit + ")";
   return std::string(tail_state_name(state)) + " record at offset " + std::to_string(problem_offset) + " in the " +
          where + ": " + problem + "; kept " + std::to_string(records) + " records (" + std::to_string(good_bytes) +
          " bytes), dropped " + std::to_string(dropped_bytes) + " bytes";
@@ -175,33 +176,58 @@ std::optional<RawRecord> LogReader::next_raw() {
   return RawRecord{kind, flags, at, frame.subspan(kRecordPrefixBytes, len)};
 }
 
-// Looks for any valid record starting after `after` (see the header): one is enough to know
-// that the damage is not a tail. Reads the rest of the file in windows of at least kReadChunk.
+namespace {
+
+// Bytes checked (read and CRC'd) by one scan for a later valid record before it gives up and
+// treats the damage as mid-log: bounds `ion inspect` on a hostile file (~1 s of CRC32C).
+constexpr uint64_t kScanWorkLimit = uint64_t{1} << 30;
+
+// A window over [start, start + bytes.size()) of a file, for the scan below.
+struct ScanWindow {
+  InputFile& file;
+  uint64_t file_end;
+  std::vector<uint8_t> bytes;
+  uint64_t start = 0;
+  uint64_t work = 0;    // bytes read or checked so far
+  std::string failure;  // a read error
+
+  // Makes [p, p + n) available; false if the file ends earlier or cannot be read.
+  bool load(uint64_t p, size_t n) {
+    if (p >= start && p + n <= start + bytes.size()) return true;
+    if (p + n > file_end || !failure.empty()) return false;
+    bytes.resize(std::max<size_t>(n, static_cast<size_t>(std::min<uint64_t>(kReadChunk, file_end - p))));
+    start = p;
+    auto got = file.read_at(p, bytes);
+    if (!got) failure = got.status().message();
+    bytes.resize(got ? *got : 0);
+    work += bytes.size();
+    return bytes.size() >= n;
+  }
+  std::span<const uint8_t> at(uint64_t p, size_t n) const { return std::span<const uint8_t>(bytes).subspan(p - start, n); }
+};
+
+}  // namespace
+
+// Looks for any valid record starting after `after` (see the header): one is enough to know that
+// the damage is not a tail. Only a complete scan that finds none makes it a tail; a read error or
+// the work limit leaves it "not known to be a tail" (scan_limit says why).
 void LogReader::locate_next_valid(uint64_t after) {
-  const uint64_t file_end = report_.file_bytes;
-  std::vector<uint8_t> win;
-  uint64_t win_start = 0;
-  // Makes [p, p + n) available in win; false if the file ends earlier or cannot be read.
-  auto load = [&](uint64_t p, size_t n) {
-    if (p >= win_start && p + n <= win_start + win.size()) return true;
-    if (p + n > file_end) return false;
-    win.resize(std::max<size_t>(n, static_cast<size_t>(std::min<uint64_t>(kReadChunk, file_end - p))));
-    auto got = file_->read_at(p, win);
-    win_start = p;
-    if (!got) return false;
-    win.resize(*got);
-    return *got >= n;
-  };
-  for (uint64_t p = after + 1; p + kRecordOverheadBytes <= file_end; ++p) {
-    if (!load(p, kRecordPrefixBytes)) return;
-    const uint32_t len = ByteReader(std::span<const uint8_t>(win).subspan(p - win_start, 4)).u32();
-    if (len > kMaxPayloadBytes || !load(p, kRecordOverheadBytes + len)) continue;
-    if (frame_is_valid(std::span<const uint8_t>(win).subspan(p - win_start, kRecordOverheadBytes + len))) {
+  ScanWindow w{*file_, report_.file_bytes, {}, 0, 0, {}};
+  for (uint64_t p = after + 1; p + kRecordOverheadBytes <= w.file_end; ++p) {
+    if (w.work > kScanWorkLimit) w.failure = "stopped after checking " + std::to_string(w.work) + " bytes";
+    if (!w.load(p, kRecordPrefixBytes)) break;
+    const uint32_t len = ByteReader(w.at(p, 4)).u32();
+    if (len > kMaxPayloadBytes || !w.load(p, kRecordOverheadBytes + len)) continue;
+    w.work += kRecordOverheadBytes + len;
+    if (frame_is_valid(w.at(p, kRecordOverheadBytes + len))) {
       report_.bad_record_is_last = false;
       report_.next_valid_offset = p;
       return;
     }
   }
+  if (w.failure.empty()) return;
+  report_.bad_record_is_last = false;
+  report_.scan_limit = w.failure;
 }
 
 std::optional<Record> LogReader::next() {

@@ -41,6 +41,10 @@ struct ScanReport {
   // false when one does (damage in the middle: truncating would discard good records).
   bool bad_record_is_last = true;
   uint64_t next_valid_offset = 0;  // where the first valid record after the damage starts (0: none)
+  // Non-empty when the search for a valid record after the damage could not finish (a read
+  // error, or the work limit on a hostile file): the damage is then not known to be a tail and
+  // counts as mid-log (bad_record_is_last false, next_valid_offset 0).
+  std::string scan_limit;
   uint64_t problem_offset = 0;   // file offset of the first untrusted record
   std::string problem;           // human-readable reason, empty when clean
   uint64_t unknown_records = 0;  // good records of kinds this build does not know (skipped)

@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   REC_FUZZ_CHECK(rep.good_bytes + rep.dropped_bytes == size);
   REC_FUZZ_CHECK((rep.state == TailState::clean) == (rep.dropped_bytes == 0));
   // Mid-log damage names a valid record after the damage; a tail (or a clean file) names none.
-  REC_FUZZ_CHECK(rep.bad_record_is_last == (rep.next_valid_offset == 0));
+  REC_FUZZ_CHECK(rep.bad_record_is_last == (rep.next_valid_offset == 0 && rep.scan_limit.empty()));
   REC_FUZZ_CHECK(rep.next_valid_offset == 0 ||
                  (rep.next_valid_offset > rep.problem_offset && rep.next_valid_offset + kRecordOverheadBytes <= size));
   REC_FUZZ_CHECK(rep.state != TailState::torn || rep.bad_record_is_last);

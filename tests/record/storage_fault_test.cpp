@@ -183,6 +183,27 @@ TEST(LogRepair, FlippedLengthBitInTheMiddleIsNeverDiscardedAutomatically) {
   EXPECT_EQ(std::filesystem::file_size(path), offsets[victim]);
 }
 
+// A read error while looking for a valid record after the damage must not make it a "tail".
+TEST(LogRepair, AScanThatCannotReadTheRestNeverCallsItATail) {
+  const std::string dir = test_dir("scan_eio");
+  const std::string path = dir + "/hub.ionlog";
+  const std::vector<uint64_t> offsets = write_spikes(path, 300);
+  std::vector<uint8_t> bytes = file_bytes(path);
+  bytes[offsets[offsets.size() / 2] + 2] ^= 0x01;
+  put_bytes(path, bytes);
+  int limited = 0;
+  for (uint64_t reads = 0; reads < 8; ++reads) {
+    SimStorage disk;
+    disk.inject({StorageOp::read, "hub.ionlog", reads, EIO});
+    auto rep = scan_log(disk, path);
+    if (!rep) continue;  // the header could not be read: an error, no verdict
+    EXPECT_TRUE(rep->state == TailState::io_error || !rep->bad_record_is_last) << reads << ": " << rep->describe();
+    limited += !rep->scan_limit.empty();
+  }
+  EXPECT_GT(limited, 0) << "no read error landed in the scan";
+  EXPECT_FALSE(repair_log(path).is_ok());
+}
+
 TEST(LogRepair, EveryBitOfAMidLogLengthFieldIsMidLogDamage) {
   const std::string dir = test_dir("every_bit");
   const std::string path = dir + "/hub.ionlog";
