@@ -56,15 +56,12 @@ Records records_of(const std::string& path) {
   return out;
 }
 
-// The undisturbed run, once: what every site's log holds without faults (the same seed gives the
-// same records, session epochs and all).
-const std::string& clean_dir() {
-  static const std::string dir = [] {
-    const std::string d = run_dir("clean");
-    auto r = run(d, {});
-    EXPECT_TRUE(r.is_ok()) << r.status().message();
-    return d;
-  }();
+// The undisturbed run: what every site's log holds without faults (the same seed gives the same
+// records, session epochs and all). One directory per test: CTest runs tests in parallel.
+std::string clean_run(const std::string& name) {
+  const std::string dir = run_dir(name + "-clean");
+  auto r = run(dir, {});
+  EXPECT_TRUE(r.is_ok()) << r.status().message();
   return dir;
 }
 
@@ -79,7 +76,7 @@ void expect_site_stops_loudly(const std::string& name, const std::string& site, 
   EXPECT_NE(msg.find("site " + site + ": event log failed, site stopped"), std::string::npos) << msg;
   EXPECT_NE(msg.find(log + ": " + reason), std::string::npos) << msg;
   const Records got = records_of(log);
-  const Records clean = records_of(clean_dir() + "/" + site + ".ionlog");
+  const Records clean = records_of(clean_run(name) + "/" + site + ".ionlog");
   EXPECT_EQ(got.report.state, record::TailState::clean) << got.report.describe();
   ASSERT_GT(got.items.size(), 8u) << "the experiment notes of the start are there";
   ASSERT_LT(got.items.size(), clean.items.size()) << "the fault did not cut the log";
@@ -109,7 +106,7 @@ TEST(StorageFaultSim, FailedSyncAtTheEndIsNotASuccess) {
       << r.status().message();
   // Everything was written (only its durability is in doubt): the same records as the clean run.
   const Records got = records_of(dir + "/zurich.ionlog");
-  const Records clean = records_of(clean_dir() + "/zurich.ionlog");
+  const Records clean = records_of(clean_run("zurich-fsync") + "/zurich.ionlog");
   EXPECT_EQ(got.items, clean.items);
 }
 
