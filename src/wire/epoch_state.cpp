@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wire/epoch_state.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +9,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "wire/bytes.hpp"
@@ -24,8 +20,6 @@ namespace {
 
 constexpr const char* kMagic = "ion-epochs-v1";
 constexpr size_t kMaxStateBytes = 64 * 1024;  // a few hundred peers; anything larger is not ours
-
-std::string errno_text() { return std::strerror(errno); }
 
 std::string hex16(uint64_t v) {
   char buf[17];
@@ -62,27 +56,6 @@ Status parse_peer(const std::vector<std::string_view>& w, EpochState& s, const s
   if (s.peer_floor(p.peer, p.key_id) != 0)
     return error(Errc::invalid_argument, at + ": peer '" + p.peer + "' is listed twice for one key");
   s.peers.push_back(std::move(p));
-  return Status::ok();
-}
-
-Status write_all(int fd, const std::string& text, const std::string& where) {
-  size_t off = 0;
-  while (off < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return error(Errc::io_error, "writing " + where + ": " + errno_text());
-    off += static_cast<size_t>(n);
-  }
-  return Status::ok();
-}
-
-Status sync_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return error(Errc::io_error, "cannot open directory " + dir + ": " + errno_text());
-  const int rc = ::fsync(fd);
-  const int saved = errno;
-  ::close(fd);
-  if (rc != 0) return error(Errc::io_error, "fsync " + dir + ": " + std::strerror(saved));
   return Status::ok();
 }
 
@@ -163,38 +136,33 @@ std::string DirEpochStore::where(const std::string& site) const {
   return (std::filesystem::path(dir_) / (site + ".epochs")).string();
 }
 
+// Read and written through the Storage (env/storage.hpp), like every persisted file of ion.
 Result<EpochState> DirEpochStore::load(const std::string& site) {
   const std::string path = where(site);
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  auto info = storage_.stat(path);
+  if (!info) return info.status();
+  if (!info->exists) {
     ION_TRY(check_secret_dir(dir_, "epoch state"));
     return EpochState{};
   }
   ION_TRY(check_secret_file(path, "epoch state"));
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return error(Errc::io_error, "cannot read epoch state " + path);
-  if (text.size() > kMaxStateBytes)
+  auto text = storage_.read_file(path, kMaxStateBytes);
+  if (!text && text.status().code() == Errc::out_of_range)
     return error(Errc::invalid_argument, "epoch state " + path + " is larger than " + std::to_string(kMaxStateBytes) + " bytes");
-  return parse_epoch_state(text, site, path);
+  if (!text) return error(Errc::io_error, "cannot read epoch state: " + text.status().message());
+  return parse_epoch_state(*text, site, path);
 }
 
+// Mode 0600 exactly, written to "<path>.tmp" (created exclusively: a planted file or symlink there
+// is removed first, never followed), synced, renamed over the old state, directory synced; the
+// temporary file is removed on failure. The directory is not created: it is the key directory.
 Status DirEpochStore::save(const std::string& site, const EpochState& s) {
   const std::string path = where(site);
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return error(Errc::io_error, "cannot write epoch state " + tmp + ": " + errno_text());
-  Status st = ::fchmod(fd, 0600) == 0 ? Status::ok() : error(Errc::io_error, "chmod " + tmp + ": " + errno_text());
-  if (st) st = write_all(fd, format_epoch_state(site, s), tmp);
-  if (st && ::fsync(fd) != 0) st = error(Errc::io_error, "fsync " + tmp + ": " + errno_text());
-  ::close(fd);
-  if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
-    st = error(Errc::io_error, "cannot rename " + tmp + " to " + path + ": " + errno_text());
-  if (!st) {
-    ::unlink(tmp.c_str());  // best effort: a leftover temporary is rewritten by the next save
-    return st;
-  }
-  return sync_dir(dir_.empty() ? "." : dir_);
+  auto dir = storage_.stat(dir_.empty() ? "." : dir_);
+  if (!dir) return dir.status();
+  if (!dir->directory) return storage_error(StorageOp::open, path + ".tmp", ENOENT);
+  const std::string text = format_epoch_state(site, s);
+  return storage_.write_file_atomic(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}, 0600);
 }
 
 // ---------------------------------------------------------------- MemoryEpochStore

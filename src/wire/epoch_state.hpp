@@ -6,7 +6,7 @@
 // carries an older epoch than both, so it is refused even before the live peer is heard.
 //
 // Persistence lives only here, behind EpochStore: DirEpochStore keeps "<dir>/<site>.epochs"
-// beside the key files (POSIX files today; the one class to move onto the Env's storage facet);
+// beside the key files (through a Storage, env/storage.hpp);
 // MemoryEpochStore serves tests and simulations (several simulated runs share one).
 #include <cstdint>
 #include <map>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "env/storage.hpp"
 #include "wire/crypto.hpp"
 
 namespace ion::wire {
@@ -70,13 +71,15 @@ class EpochStore {
 // accessible by group/others, like a key file.
 class DirEpochStore final : public EpochStore {
  public:
-  explicit DirEpochStore(std::string dir) : dir_(std::move(dir)) {}
+  explicit DirEpochStore(std::string dir, Storage& storage = real_storage())
+      : dir_(std::move(dir)), storage_(storage) {}
   Result<EpochState> load(const std::string& site) override;
   Status save(const std::string& site, const EpochState& s) override;
   std::string where(const std::string& site) const override;
 
  private:
   std::string dir_;
+  Storage& storage_;
 };
 
 class MemoryEpochStore final : public EpochStore {
