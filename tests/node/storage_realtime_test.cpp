@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 12, findings 2 and 3 with real `ion node` processes on loopback (label realtime):
-// - three sites on a tmpfs that fills mid-run: a site exits 0 only with a complete log; every
-//   other site exits 1 with "event log failed … cannot write <log>: No space left on device",
-//   and every log stays readable (the old nodes exited 0 with logs ending seconds early);
+// - three sites on a tmpfs that fills mid-run: a site that finishes (exit 0, or 3 when a peer
+//   failed: "incomplete") has a complete log; every other site exits 1 with "event log failed …
+//   cannot write <log>: No space left on device", and every log stays readable (the old nodes
+//   exited 0 with logs ending seconds early);
 // - a second `ion node --resume` and `ion inspect --repair` against a live site are refused
 //   before writing anything (the old one wrote a fake "resumed" session into the live log).
 #include <fcntl.h>
@@ -117,8 +118,8 @@ TEST(FullDiskRealtime, SitesOnAFillingTmpfsStopLoudlyNeverSilently) {
     record::ScanReport rep;
     const bool complete = log_has_note(log, "site " + sites[i] + " done", rep);
     EXPECT_EQ(rep.state, record::TailState::clean) << rep.describe();
-    if (code == 0) {
-      EXPECT_TRUE(complete) << "exit 0 with an incomplete log (silent loss)";
+    if (code == 0 || code == 3) {  // 3: finished, but a peer (one that ran out of disk) went away
+      EXPECT_TRUE(complete) << "exit " << code << " with a log that stops early (silent loss)\n" << out;
       continue;
     }
     ++failed;
@@ -152,16 +153,22 @@ TEST(LiveLogRealtime, ResumeAndRepairAgainstALiveSiteWriteNothing) {
   EXPECT_NE(repair.text.find("is in use"), std::string::npos) << repair.text;
   EXPECT_EQ(file_contents(out + "/southampton.origin"), origin) << "the live clock origin was rewritten";
 
-  ASSERT_EQ(wait_for(live, std::chrono::seconds(30)), 0) << file_contents(live.output);
+  // The hub ran alone: it finishes with 3 ("incomplete": its peers never came), not 1.
+  const int live_code = wait_for(live, std::chrono::seconds(30));
+  EXPECT_TRUE(live_code == 0 || live_code == 3) << live_code << "\n" << file_contents(live.output);
   auto r = record::LogReader::open(log);
   ASSERT_TRUE(r.is_ok());
   int sessions = 0;
-  bool restarted = false;
+  bool restarted = false, done = false;
   while (auto rec = r->next()) {
     sessions += std::holds_alternative<record::SessionStart>(*rec);
-    if (const auto* n = std::get_if<record::Note>(&*rec)) restarted = restarted || n->text.find("restarted (--resume)") != std::string::npos;
+    if (const auto* n = std::get_if<record::Note>(&*rec)) {
+      restarted = restarted || n->text.find("restarted (--resume)") != std::string::npos;
+      done = done || n->text.find("site southampton done") != std::string::npos;
+    }
   }
   EXPECT_EQ(sessions, 1) << "a second session was written into the live log";
   EXPECT_FALSE(restarted);
+  EXPECT_TRUE(done) << "the live site did not finish its log";
   EXPECT_EQ(r->report().state, record::TailState::clean);
 }
