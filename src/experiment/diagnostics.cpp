@@ -5,6 +5,8 @@
 #include <cctype>
 #include <numeric>
 
+#include "experiment/limits.hpp"
+
 namespace ion::experiment {
 
 std::string Diagnostic::to_string() const {
@@ -13,6 +15,11 @@ std::string Diagnostic::to_string() const {
   s += " ";
   if (!key_path.empty()) s += key_path + ": ";
   return s + message;
+}
+
+void Diagnostics::add(Diagnostic d) {
+  if (items_.size() < limits::kMaxDiagnostics) items_.push_back(std::move(d));
+  else ++dropped_;
 }
 
 void Diagnostics::sort() {
@@ -24,6 +31,10 @@ void Diagnostics::sort() {
 std::string Diagnostics::to_string() const {
   std::string s;
   for (const auto& d : items_) s += d.to_string() + "\n";
+  if (dropped_ > 0) {
+    s += items_.front().file + ": ... and " + std::to_string(dropped_) + " more problem" + (dropped_ == 1 ? "" : "s") +
+         " (only the first " + std::to_string(items_.size()) + " are listed)\n";
+  }
   return s;
 }
 
@@ -48,6 +59,8 @@ std::string_view did_you_mean(std::string_view word, NameList candidates) {
   std::string_view best;
   size_t best_d = SIZE_MAX;
   for (auto c : candidates) {
+    // Only distances <= 2 are ever suggested: skip the O(n·m) distance when lengths say it is more.
+    if (c.size() > word.size() + 2 || word.size() > c.size() + 2) continue;
     size_t d = edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }

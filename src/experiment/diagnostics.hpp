@@ -22,21 +22,25 @@ struct Diagnostic {
   std::string to_string() const;
 };
 
+// At most limits::kMaxDiagnostics problems are kept (a damaged or hostile file can produce one
+// per line); the rest are counted and summarised in one last line.
 class Diagnostics {
  public:
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  void add(Diagnostic d);
   bool empty() const { return items_.empty(); }
-  size_t size() const { return items_.size(); }
+  size_t size() const { return items_.size(); }  // kept diagnostics
+  size_t dropped() const { return dropped_; }    // problems beyond the cap
   const std::vector<Diagnostic>& items() const { return items_; }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
   // Sorted by line then column (stable), as an editor would list them.
   void sort();
-  // One diagnostic per line.
+  // One diagnostic per line (and "... and N more problems" if some were dropped).
   std::string to_string() const;
 
  private:
   std::vector<Diagnostic> items_;
+  size_t dropped_ = 0;
 };
 
 // Levenshtein distance (byte-wise, case-insensitive).

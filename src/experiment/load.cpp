@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "experiment/load.hpp"
 
-#include <fstream>
-#include <sstream>
-
+#include "experiment/input_bounds.hpp"
 #include "experiment/load_internal.hpp"
+#include "experiment/resources.hpp"
 
 namespace ion::experiment {
 namespace {
@@ -63,8 +62,19 @@ void load_root(const toml::table& root_table, LoadState& s) {
   root.finish();
 }
 
+// A valid model whose run would exhaust memory or disk: reported at its largest source.
+void check_resources(const Experiment& e, Ctx& ctx) {
+  const ResourceEstimate r = estimate_resources(e);
+  const std::string problem = resource_problem(r);
+  if (problem.empty()) return;
+  const ResourceItem* main = r.main_source();
+  const ResourceItem top = main ? *main : ResourceItem{"experiment.duration", {}, 0, ""};
+  ctx.error(top.loc.line > 0 ? top.loc : SourceLoc{ctx.file(), 1, 1}, top.key_path, problem);
+}
+
 Status failure(const Diagnostics& d) {
-  std::string head = std::to_string(d.size()) + (d.size() == 1 ? " problem" : " problems") + " in the experiment:\n";
+  const size_t n = d.size() + d.dropped();
+  std::string head = std::to_string(n) + (n == 1 ? " problem" : " problems") + " in the experiment:\n";
   std::string body = d.to_string();
   if (!body.empty()) body.pop_back();
   return error(Errc::invalid_argument, head + body);
@@ -108,10 +118,12 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
   e.source_name = std::string(name);
   e.source_text = std::string(text);
   Ctx ctx(std::string(name), diags);
+  if (!check_input_shape(text, ctx.file(), diags)) return failure(diags);
   try {
     toml::table root = toml::parse(text, name);
-    LoadState state{ctx, e, {}, {}, {}, {}};
+    LoadState state{ctx, e, {}, {}, {}, {}, {}};
     load_root(root, state);
+    if (diags.empty()) check_resources(e, ctx);
   } catch (const toml::parse_error& err) {
     ctx.error(err.source(), "", "syntax error: " + std::string(err.description()));
   }
@@ -123,16 +135,14 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
 }
 
 Result<Experiment> load_experiment(const std::string& path, Diagnostics* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = read_experiment_file(path);
+  if (!text) {
     Diagnostics local;
     Diagnostics& diags = out ? *out : local;
-    diags.add({path, 0, 0, "", "cannot open the experiment file"});
-    return error(Errc::io_error, path + ": cannot open the experiment file");
+    diags.add({path, 0, 0, "", text.status().message()});
+    return error(text.status().code(), path + ": " + text.status().message());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_experiment_text(text.str(), path, out);
+  return load_experiment_text(*text, path, out);
 }
 
 }  // namespace ion::experiment

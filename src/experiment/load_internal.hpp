@@ -20,6 +20,8 @@ struct LoadState {
   std::map<std::string, std::vector<std::string>, std::less<>> neuron_groups;
   std::set<std::string, std::less<>> declared_neurons;
   std::map<std::string, SourceLoc, std::less<>> site_address_loc;
+  // The first synapse on each simulated hub: every other synapse there needs the same device.
+  std::map<std::string, Synapse, std::less<>> hub_device;
 
   // The site's instrument if `name` is a hub that loaded one.
   const InstrumentConfig* instrument_of(std::string_view name) const;
@@ -37,6 +39,15 @@ bool check_site_ref(TableReader& r, std::string_view key, const std::string& sit
 // Resolves a neuron reference: an entry name (all its members) or one member "pop[3]". Unknown
 // references are reported and give an empty list.
 std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref, const LoadState& s);
+// load_devices.cpp: the device layer's own checks, as the hub will build the instrument.
+// The synapse's device: model (or linear-drift window), preset, parameter overrides, and r0 at
+// the hub's read voltage.
+void check_device(TableReader& r, const DeviceConfig& d, double v_read);
+// A plasticity pulse within what the instruments apply (device::check_pulse); only if written.
+void check_pulse(TableReader& r, std::string_view key, const Pulse& p);
+// One device type per simulated hub (site/hub/hub_instrument.cpp check_same_device).
+void check_one_device_type(TableReader& r, const Synapse& syn, LoadState& s);
+
 // "first at line L" text for duplicate reports.
 std::string first_at(const SourceLoc& loc);
 

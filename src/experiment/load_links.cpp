@@ -4,10 +4,19 @@
 #include <map>
 
 #include "experiment/endpoint.hpp"
+#include "experiment/limits.hpp"
 #include "experiment/load_internal.hpp"
 
 namespace ion::experiment {
 namespace {
+
+// A simulated probe must be able to come back within clock sync's reply window.
+void check_latency(TableReader& r, const LinkConfig& c) {
+  if (c.latency <= limits::kMaxLinkLatency || !r.raw().contains("latency")) return;  // else inherited: reported there
+  r.error_at("latency", "found " + describe(*r.raw().get("latency")) + ", expected a latency of at most " +
+                            format_duration(limits::kMaxLinkLatency) +
+                            " (clock sync keeps a probe's reply only for 200ms, so no site would ever synchronise)");
+}
 
 LinkConfig load_link(TableReader& r, const LinkConfig& base) {
   LinkConfig c = base;
@@ -18,6 +27,7 @@ LinkConfig load_link(TableReader& r, const LinkConfig& base) {
   c.reorder = r.number("reorder", Need::optional, 0, 1).value_or(c.reorder);
   c.insecure = r.boolean("insecure", Need::optional).value_or(c.insecure);
   c.key_file = r.str("key", Need::optional).value_or(c.key_file);
+  check_latency(r, c);
   r.finish();
   return c;
 }

@@ -2,10 +2,13 @@
 // [[neurons]] and their drives.
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "experiment/limits.hpp"
 #include "experiment/load_internal.hpp"
+#include "neuron/model.hpp"
 
 namespace ion::experiment {
 namespace {
@@ -47,6 +50,7 @@ void load_phases(TableReader& r, Drive& d, Duration experiment_duration) {
     auto s = n.as_string();
     std::optional<RatePhase> p = s ? parse_phase(s->get(), problem) : std::nullopt;
     if (p) d.phases.push_back(*p);
+    if (p) d.phase_locs.push_back(r.ctx().loc(n.source()));
     else r.ctx().error(n.source(), path, "found " + describe(n) + ", expected " + problem);
   }
   Duration total = 0;
@@ -56,16 +60,20 @@ void load_phases(TableReader& r, Drive& d, Duration experiment_duration) {
                              format_duration(experiment_duration) + ")");
 }
 
-void load_window(TableReader& r, Drive& d) {
+void load_window(TableReader& r, Drive& d, Duration experiment_duration) {
   d.start = r.duration("start", Need::optional, Sign::non_negative).value_or(0);
   d.stop = r.duration("stop", Need::optional, Sign::positive).value_or(0);
   if (d.stop != 0 && d.stop <= d.start)
     r.error_at("stop", "found stop " + format_duration(d.stop) + ", expected a time after start (" + format_duration(d.start) + ")");
+  else if (d.stop == 0 && experiment_duration > 0 && d.start >= experiment_duration)
+    r.error_at("start", "found start " + format_duration(d.start) + ", expected a time before the experiment ends (" +
+                            format_duration(experiment_duration) + "; the drive stops there)");
 }
 
 Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
   TableReader r(t, path, s.ctx);
   Drive d;
+  d.loc = r.loc();
   auto kind = r.choice("kind", drive_kind_names(), Need::required);
   if (!kind) {
     for (auto k : kDriveKeys) r.node(k);
@@ -84,19 +92,79 @@ Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
     d.from_a = r.quantity("from", Dim::current, Need::required).value_or(0);
     d.to_a = r.quantity("to", Dim::current, Need::required).value_or(0);
   }
-  if (d.kind == DriveKind::step || d.kind == DriveKind::ramp) load_window(r, d);
+  if (d.kind == DriveKind::step || d.kind == DriveKind::ramp) load_window(r, d, s.e.duration);
   r.finish(kDriveKeys, "drive kind '" + *kind + "'");
   return d;
 }
 
-// The neuron's site: must exist and hold neurons (bio or silicon).
-void check_neuron_site(TableReader& r, Neuron& n, LoadState& s) {
+// The neuron's site: must exist and hold neurons (bio or silicon). Returns the site's role.
+std::optional<Role> check_neuron_site(TableReader& r, Neuron& n, LoadState& s) {
   auto site = r.name("site", Need::required);
-  if (!site || !check_site_ref(r, "site", *site, s)) return;
+  if (!site || !check_site_ref(r, "site", *site, s)) return std::nullopt;
   n.site = *site;
   auto role = s.declared_sites.find(*site)->second;
   if (role == Role::hub)
     r.error_at("site", "found hub site '" + *site + "', expected a bio or silicon site (hubs hold synapses, not neurons)");
+  return role;
+}
+
+// A number as the chip's parameter code writes it before parsing (site/silicon/silicon_role.cpp).
+std::string number_text(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// Silicon neurons run on the emulated chip (site/silicon/silicon_role.cpp): model "dpi" only,
+// each parameter parsed and checked by the neuron layer as the chip will.
+void check_silicon_neuron(TableReader& r, const Neuron& n) {
+  if (n.model != limits::kChipNeuronModel) {
+    if (!n.model.empty())
+      r.error_at("model", "found \"" + n.model + "\", expected \"dpi\" (the emulated chip's neurons are DPI neurons)");
+    return;
+  }
+  auto model = neuron::find_model(n.model);
+  if (!model) return;
+  std::vector<double> values = (*model)->default_params();
+  bool parsed = true;
+  for (const auto& [name, p] : n.params) {
+    std::string text = p.is_number() ? number_text(std::get<double>(p.value)) : std::get<std::string>(p.value);
+    auto v = neuron::parse_param_value(**model, name, text);
+    if (!v) r.ctx().error(p.loc, p.key_path, v.status().message());
+    if (v) values[*(*model)->param_index(name)] = *v;
+    parsed = parsed && v.is_ok();
+  }
+  if (Status st = neuron::validate_params(**model, values); parsed && !st) r.error_at("params", st.message());
+}
+
+// Bio neurons are the culture's (or a recording's): the culture takes one model and one
+// spontaneous rate for all its neurons (site/bio/experiment_config.cpp, culture_from), draws
+// their parameters itself and has no drives; anything else would be silently ignored.
+void check_bio_neuron(TableReader& r, const Neuron& n, const LoadState& s) {
+  const Site* site = s.e.find_site(n.site);
+  const bool culture = site && site->source && site->source->kind == SourceKind::culture;
+  if (!n.params.empty()) r.error_at("params", "found parameters for a neuron on bio site '" + n.site +
+                                                  "', expected none (the emulated culture draws its neurons' parameters)");
+  if (r.raw().contains("drive"))
+    r.error_at("drive", "found a drive for a neuron on bio site '" + n.site +
+                            "', expected none (drives apply to silicon neurons; stimulate bio neurons through synapses)");
+  if (!culture) {
+    if (n.spontaneous_hz > 0)
+      r.error_at("spontaneous", "found a spontaneous rate for a neuron on bio site '" + n.site +
+                                    "', which plays a recording, expected none");
+    return;
+  }
+  if (n.spontaneous_hz >= limits::kCultureMaxSpontaneousHz)
+    r.error_at("spontaneous", "found " + format_quantity(n.spontaneous_hz, Dim::frequency) +
+                                  ", expected a frequency below 200Hz (the emulated culture's calibration range)");
+  for (const auto& other : s.e.neurons) {
+    if (other.site != n.site || n.model.empty()) continue;
+    if (other.model != n.model || other.spontaneous_hz != n.spontaneous_hz)
+      r.error_at(other.model != n.model ? "model" : "spontaneous",
+                 "found a different model or spontaneous rate than neuron '" + other.name + "' on the same culture (" +
+                     first_at(other.loc) + "), expected the same (the culture has one model and one rate)");
+    return;  // the first neuron of the site is the reference
+  }
 }
 
 // One entry, or `count` members "NAME[0]".."NAME[count-1]" sharing its settings.
@@ -125,12 +193,19 @@ void load_neuron(const toml::table& t, size_t index, LoadState& s, std::map<std:
     n.name = *name;
   }
   int64_t count = r.integer("count", Need::optional, 1, 100000).value_or(1);
-  check_neuron_site(r, n, s);
+  auto role = check_neuron_site(r, n, s);
   n.model = r.choice("model", neuron_model_names(), Need::required).value_or("");
   n.params = r.params("params");
   if (const toml::table* d = r.table("drive", Need::optional)) n.drive = load_drive(*d, r.path("drive"), s);
   n.spontaneous_hz = r.quantity("spontaneous", Dim::frequency, Need::optional, Sign::non_negative).value_or(0);
+  n.spontaneous_loc = r.loc("spontaneous");
+  if (role == Role::silicon) check_silicon_neuron(r, n);
+  if (role == Role::bio) check_bio_neuron(r, n, s);
   r.finish();
+  if (int64_t(s.e.neurons.size()) + count > limits::kMaxNeurons)
+    return r.error_at("count", "found " + std::to_string(s.e.neurons.size() + size_t(count)) +
+                                   " neurons so far, expected at most " + std::to_string(limits::kMaxNeurons) +
+                                   " in one experiment");
   add_members(std::move(n), count, s);
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // [experiment] and [sites.NAME] with their role tables (instrument, source, stimulator, chip).
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 
 #include "experiment/endpoint.hpp"
+#include "experiment/limits.hpp"
 #include "experiment/load_internal.hpp"
 
 namespace ion::experiment {
@@ -15,6 +18,23 @@ constexpr std::array kRoleKeys{"instrument"sv, "source"sv, "stimulator"sv, "chip
 constexpr std::array kInstrumentKeys{"port"sv, "state_file"sv, "read_noise"sv};
 constexpr std::array kSourceKeys{"neurons"sv, "electrodes"sv, "rate"sv, "path"sv, "channels"sv, "dataset"sv};
 
+// A path the site will open: if something exists there, it must be of the kind the site reads
+// (a FIFO would block the site forever, a device such as /dev/zero would never end). A missing
+// path is the site's business (it may be created, or exist only on the lab machine).
+void check_path_kind(TableReader& r, std::string_view key, const std::string& path, bool directory) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return;
+  if (directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) return;
+  const char* found = S_ISDIR(st.st_mode)    ? "a directory"
+                      : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                      : S_ISCHR(st.st_mode)  ? "a character device"
+                      : S_ISBLK(st.st_mode)  ? "a block device"
+                      : S_ISSOCK(st.st_mode) ? "a socket"
+                                             : "a regular file";
+  r.error_at(key, "found \"" + path + "\", which is " + found + ", expected " +
+                      (directory ? "a directory" : "a regular file"));
+}
+
 InstrumentConfig load_instrument(const toml::table& t, const std::string& path, Ctx& ctx) {
   TableReader r(t, path, ctx);
   InstrumentConfig c;
@@ -23,15 +43,38 @@ InstrumentConfig load_instrument(const toml::table& t, const std::string& path, 
   int64_t max_lines = c.kind == InstrumentKind::arc1 ? 32 : 1024;  // ArC ONE arrays are 32×32
   c.words = static_cast<int>(r.integer("words", Need::optional, 1, max_lines).value_or(c.words));
   c.bits = static_cast<int>(r.integer("bits", Need::optional, 1, max_lines).value_or(c.bits));
-  c.v_read = r.quantity("v_read", Dim::voltage, Need::optional, Sign::positive).value_or(c.v_read);
+  c.v_read = r.quantity_in("v_read", Dim::voltage, Need::optional, {0, limits::kMaxReadVoltageV, true},
+                           "what the crossbar instruments accept").value_or(c.v_read);
   if (c.kind == InstrumentKind::arc1) {
     c.serial_port = r.str("port", Need::required).value_or("");
   } else {
     c.state_file = r.str("state_file", Need::optional).value_or("");
+    check_path_kind(r, "state_file", c.state_file, false);
     c.read_noise = r.number("read_noise", Need::optional, 0, 0.5).value_or(0);
   }
   r.finish(kInstrumentKeys, "instrument kind '" + kind + "'");
   return c;
+}
+
+// The culture places neurons / electrodes neurons at each electrode (the rest, fewer than one per
+// electrode, are background neurons): at most 16 per electrode.
+void check_culture_density(TableReader& r, const SourceConfig& c) {
+  if (c.neurons / c.electrodes <= limits::kCultureMaxNeuronsPerElectrode) return;
+  const int64_t most = int64_t{limits::kCultureMaxNeuronsPerElectrode + 1} * c.electrodes - 1;
+  r.error_at("neurons", "found " + std::to_string(c.neurons) + " neurons on " + std::to_string(c.electrodes) +
+                            " electrode(s), expected at most " + std::to_string(limits::kCultureMaxNeuronsPerElectrode) +
+                            " per electrode (" + std::to_string(most) + " here; the emulated culture's limit)");
+}
+
+void load_culture(TableReader& r, SourceConfig& c) {
+  auto neurons = r.integer("neurons", Need::optional, 1, 1000000);
+  auto electrodes = r.integer("electrodes", Need::optional, 1, limits::kCultureMaxElectrodes);
+  c.neurons = static_cast<int>(neurons.value_or(c.neurons));
+  c.electrodes = static_cast<int>(electrodes.value_or(c.electrodes));
+  if (neurons || electrodes) check_culture_density(r, c);
+  c.rate_hz = r.quantity_in("rate", Dim::frequency, Need::optional,
+                            {limits::kCultureMinRateHz, limits::kCultureMaxRateHz}, "the emulated culture's range")
+                  .value_or(c.rate_hz);
 }
 
 SourceConfig load_source(const toml::table& t, const std::string& path, Ctx& ctx) {
@@ -40,34 +83,41 @@ SourceConfig load_source(const toml::table& t, const std::string& path, Ctx& ctx
   auto kind = r.choice("kind", source_kind_names(), Need::optional).value_or("culture");
   c.kind = enum_of<SourceKind>(source_kind_names(), kind);
   c.threshold_k = r.number("threshold_k", Need::optional, 1, 50).value_or(c.threshold_k);
-  Need file = c.kind == SourceKind::culture ? Need::optional : Need::required;
-  if (c.kind == SourceKind::culture) {
-    c.neurons = static_cast<int>(r.integer("neurons", Need::optional, 1, 1000000).value_or(c.neurons));
-    c.electrodes = static_cast<int>(r.integer("electrodes", Need::optional, 1, 65535).value_or(c.electrodes));
-  } else {
-    c.path = r.str("path", file).value_or("");
-  }
-  if (c.kind == SourceKind::culture || c.kind == SourceKind::raw)
-    c.rate_hz = r.quantity("rate", Dim::frequency, file, Sign::positive).value_or(c.rate_hz);
-  if (c.kind == SourceKind::raw)
+  if (c.kind == SourceKind::culture) load_culture(r, c);
+  else c.path = r.str("path", Need::required).value_or("");
+  if (c.kind != SourceKind::culture) check_path_kind(r, "path", c.path, c.kind == SourceKind::openephys);
+  if (c.kind == SourceKind::raw) {
+    c.rate_hz = r.quantity_in("rate", Dim::frequency, Need::required,
+                              {limits::kRawMinRateHz, limits::kRawMaxRateHz, true},
+                              "the spike detector's range; its 300-3000 Hz band must lie below half the rate")
+                    .value_or(c.rate_hz);
     c.channels = static_cast<int>(r.integer("channels", Need::required, 1, 65535).value_or(0));
+  }
   if (c.kind == SourceKind::hdf5) c.dataset = r.str("dataset", Need::optional).value_or("");
   r.finish(kSourceKeys, "source kind '" + kind + "'");
   return c;
 }
 
 StimulatorConfig load_stimulator(const toml::table& t, const std::string& path, Ctx& ctx) {
+  using namespace limits;
+  static constexpr const char* kInterlock = "the limit of the stimulator's safety interlock";
   TableReader r(t, path, ctx);
   StimulatorConfig c;
-  c.electrode_area_m2 = r.quantity("electrode_area", Dim::area, Need::optional, Sign::positive).value_or(c.electrode_area_m2);
+  c.electrode_area_m2 = r.quantity_in("electrode_area", Dim::area, Need::optional,
+                                      {kMinElectrodeAreaM2, kMaxElectrodeAreaM2}, kInterlock).value_or(c.electrode_area_m2);
   c.material = r.choice("material", electrode_material_names(), Need::optional).value_or(c.material);
-  c.max_amplitude_v = r.quantity("max_amplitude", Dim::voltage, Need::optional, Sign::positive).value_or(c.max_amplitude_v);
-  c.max_charge_c = r.quantity("max_charge", Dim::charge, Need::optional, Sign::positive).value_or(0);
-  c.max_rate_hz = r.quantity("max_rate", Dim::frequency, Need::optional, Sign::positive).value_or(c.max_rate_hz);
-  c.pulse_width = r.duration("pulse_width", Need::optional, Sign::positive).value_or(c.pulse_width);
+  c.max_amplitude_v = r.quantity_in("max_amplitude", Dim::voltage, Need::optional, {0, kMaxStimAmplitudeV, true},
+                                    kInterlock).value_or(c.max_amplitude_v);
+  c.max_charge_c = r.quantity_in("max_charge", Dim::charge, Need::optional, {0, kMaxStimChargeC, true}, kInterlock)
+                       .value_or(0);
+  c.max_rate_hz = r.quantity_in("max_rate", Dim::frequency, Need::optional, {0, kMaxStimRateHz, true}, kInterlock)
+                      .value_or(c.max_rate_hz);
+  c.pulse_width = r.duration_in("pulse_width", Need::optional, kMinPulseWidth, kMaxPulseWidth, kInterlock)
+                      .value_or(c.pulse_width);
   if (auto k = r.number("shannon_k", Need::optional, 0, 10)) {
-    if (*k >= 1.85) r.error_at("shannon_k", "found " + describe(*t.get("shannon_k")) +
-                                               ", expected a Shannon k below 1.85 (tissue damage is likely at k >= 1.85)");
+    if (*k <= 0 || *k >= kMaxShannonK)
+      r.error_at("shannon_k", "found " + describe(*t.get("shannon_k")) +
+                                  ", expected a Shannon k above 0 and below 1.85 (tissue damage is likely at k >= 1.85)");
     else c.shannon_k = *k;
   }
   auto policy = r.choice("policy", stim_policy_names(), Need::optional).value_or("refuse");
@@ -81,7 +131,10 @@ ChipConfig load_chip(const toml::table& t, const std::string& path, Ctx& ctx) {
   ChipConfig c;
   c.kind = r.choice("kind", chip_kind_names(), Need::optional).value_or(c.kind);
   c.cores = static_cast<int>(r.integer("cores", Need::optional, 1, 1024).value_or(c.cores));
-  c.neurons_per_core = static_cast<int>(r.integer("neurons_per_core", Need::optional, 1, 65536).value_or(c.neurons_per_core));
+  if (auto npc = r.integer("neurons_per_core", Need::optional, 1, 65536); npc && *npc != limits::kChipNeuronsPerCore)
+    r.error_at("neurons_per_core", "found " + std::to_string(*npc) + ", expected " +
+                                       std::to_string(limits::kChipNeuronsPerCore) + " (the emulated chip's cores hold " +
+                                       std::to_string(limits::kChipNeuronsPerCore) + " neurons each)");
   c.synapses_per_neuron = static_cast<int>(r.integer("synapses_per_neuron", Need::optional, 1, 65536).value_or(c.synapses_per_neuron));
   r.finish();
   return c;

@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "experiment/limits.hpp"
 #include "experiment/load_internal.hpp"
 
 namespace ion::experiment {
@@ -23,7 +24,9 @@ std::string presets_of(std::string_view model) {
   return names.empty() ? "none" : quoted_list(names);
 }
 
-DeviceConfig load_device(const toml::table& t, const std::string& path, Ctx& ctx) {
+// `inst`: the hub's instrument if known; an ArC ONE holds real devices, so the model is not
+// simulated there and only its names are checked.
+DeviceConfig load_device(const toml::table& t, const std::string& path, Ctx& ctx, const InstrumentConfig* inst) {
   TableReader r(t, path, ctx);
   DeviceConfig d;
   d.model = r.choice("model", device_model_names(), Need::required).value_or("");
@@ -38,6 +41,7 @@ DeviceConfig load_device(const toml::table& t, const std::string& path, Ctx& ctx
   d.params = r.params("params");
   if (d.model.empty()) r.node("window");
   r.finish(kDeviceKeys, "device model '" + d.model + "' (only linear-drift has a window)");
+  if (!inst || inst->kind == InstrumentKind::simulated) check_device(r, d, (inst ? *inst : InstrumentConfig{}).v_read);
   return d;
 }
 
@@ -108,6 +112,8 @@ Plasticity load_plasticity(const toml::table& t, const std::string& path, Ctx& c
   if (p.rule != PlasticityRule::none) {
     load_pulse(r, "ltp_pulse", p.ltp_pulse);
     load_pulse(r, "ltd_pulse", p.ltd_pulse);
+    check_pulse(r, "ltp_pulse", p.ltp_pulse);
+    check_pulse(r, "ltd_pulse", p.ltd_pulse);
     p.horizon = r.duration("horizon", Need::optional, Sign::non_negative).value_or(p.horizon);
   }
   r.finish(kRuleKeys, "plasticity rule '" + *rule + "'");
@@ -239,11 +245,18 @@ void load_synapse(const toml::table& t, size_t index, LoadState& s, std::map<std
   auto block = read_block(r, s);
   check_hub(r, syn, s);
   auto cell = read_cell(r);
-  sub_table(r, "device", Need::required, syn.device, load_device);
+  const InstrumentConfig* inst = s.instrument_of(syn.hub);
+  sub_table(r, "device", Need::required, syn.device,
+            [inst](const toml::table& t, const std::string& path, Ctx& ctx) { return load_device(t, path, ctx, inst); });
   sub_table(r, "weight", Need::optional, syn.weight, load_weight);
   sub_table(r, "plasticity", Need::optional, syn.plasticity, load_plasticity);
   r.finish();
   if (!block || !cell || !block_fits(r, *block, *cell, syn.hub, s)) return;
+  if (s.e.synapses.size() + block->count() > size_t(limits::kMaxSynapses))
+    return r.error_at("pre", "found " + std::to_string(s.e.synapses.size() + block->count()) +
+                                 " synapses so far, expected at most " + std::to_string(limits::kMaxSynapses) +
+                                 " in one experiment");
+  check_one_device_type(r, syn, s);
   std::vector<Synapse> members = expand(syn, *block, *cell);
   if (!syn.hub.empty()) claim_cells(r, members, cells);
   for (auto& m : members) {

@@ -30,7 +30,10 @@ void scale_drive(Drive& d, Duration new_total, Duration old_total) {
     p.duration = std::max<Duration>(1, scaled(p.duration, new_total, old_total));
     sum_after += p.duration;
   }
-  if (!d.phases.empty() && sum_before == old_total) d.phases.back().duration += new_total - sum_after;
+  // The last phase absorbs the rounding, but never below 1 ns (many phases scaled to a very short
+  // run would otherwise leave it negative).
+  if (!d.phases.empty() && sum_before == old_total)
+    d.phases.back().duration = std::max<Duration>(1, d.phases.back().duration + new_total - sum_after);
   d.start = scaled(d.start, new_total, old_total);
   d.stop = scaled(d.stop, new_total, old_total);
 }

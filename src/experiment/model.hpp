@@ -127,6 +127,8 @@ struct Drive {
   double from_a = 0, to_a = 0;           // ramp
   Duration start = 0;                    // step, ramp
   Duration stop = 0;                     // step, ramp; 0 = end of experiment
+  SourceLoc loc;                         // the drive table in the file
+  std::vector<SourceLoc> phase_locs;     // schedule: where each phase string is written
 };
 
 struct Neuron {
@@ -139,6 +141,7 @@ struct Neuron {
   Drive drive;
   double spontaneous_hz = 0;
   SourceLoc loc;
+  SourceLoc spontaneous_loc;    // where `spontaneous` is written (loc if absent)
 };
 
 struct Pulse {

@@ -38,6 +38,13 @@ bool valid_name(std::string_view s) {
 
 }  // namespace
 
+std::string bounds_text(Dim dim, const Bounds& b) {
+  const std::string name = dim_name(dim);
+  const bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + name + (b.lo_open ? " above " : " of at least ") + format_quantity(b.lo, dim) +
+         (b.hi_open ? " and below " : " and at most ") + format_quantity(b.hi, dim);
+}
+
 SourceLoc Ctx::loc(const toml::source_region& where) const {
   SourceLoc l{file_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column)};
   if (l.line == 0) l.line = l.col = 1;  // implicit tables have no position: point at the file
@@ -219,6 +226,23 @@ std::optional<Duration> TableReader::duration(std::string_view key, Need need, S
     return std::nullopt;
   }
   return d;
+}
+
+std::optional<double> TableReader::quantity_in(std::string_view key, Dim dim, Need need, const Bounds& b,
+                                               std::string_view why) {
+  auto v = quantity(key, dim, need, Sign::any);
+  if (!v || b.contains(*v)) return v;
+  wrong(*t_.get(key), key, bounds_text(dim, b) + (why.empty() ? "" : " (" + std::string(why) + ")"));
+  return std::nullopt;
+}
+
+std::optional<Duration> TableReader::duration_in(std::string_view key, Need need, Duration lo, Duration hi,
+                                                 std::string_view why) {
+  auto d = duration(key, need, Sign::any);
+  if (!d || (*d >= lo && *d <= hi)) return d;
+  wrong(*t_.get(key), key, bounds_text(Dim::time, {to_seconds(lo), to_seconds(hi)}) +
+                               (why.empty() ? "" : " (" + std::string(why) + ")"));
+  return std::nullopt;
 }
 
 const toml::table* TableReader::table(std::string_view key, Need need) {

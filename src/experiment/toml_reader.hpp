@@ -20,6 +20,15 @@ namespace ion::experiment {
 enum class Need { optional, required };
 enum class Sign { any, positive, non_negative };
 
+// A closed or half-open range of a quantity, in SI units.
+struct Bounds {
+  double lo = 0, hi = 0;
+  bool lo_open = false, hi_open = false;
+  bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi); }
+};
+// "a voltage above 0V and at most 10V"
+std::string bounds_text(Dim dim, const Bounds& b);
+
 class Ctx {
  public:
   Ctx(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
@@ -57,6 +66,10 @@ class TableReader {
   std::optional<bool> boolean(std::string_view key, Need need);
   std::optional<double> quantity(std::string_view key, Dim dim, Need need, Sign sign = Sign::any);
   std::optional<Duration> duration(std::string_view key, Need need, Sign sign);
+  // A quantity inside `b`; `why` (e.g. "the limit of the stimulator's interlock") is added to the
+  // message when the value is outside.
+  std::optional<double> quantity_in(std::string_view key, Dim dim, Need need, const Bounds& b, std::string_view why);
+  std::optional<Duration> duration_in(std::string_view key, Need need, Duration lo, Duration hi, std::string_view why);
   const toml::table* table(std::string_view key, Need need);
   const toml::array* array(std::string_view key, Need need);
   // A table of name → number or unit string.

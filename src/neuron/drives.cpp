@@ -14,7 +14,11 @@ std::vector<Time> regular_train(double rate_hz, Time start, Time end, Duration p
   std::vector<Time> out;
   if (!(rate_hz > 0)) return out;
   const double period_s = 1.0 / rate_hz;
+  // Compared in seconds first: for a tiny rate k·period overflows int64 ns (from_seconds would
+  // be undefined and wrap to a time before `end`, looping until memory runs out).
+  const double span_s = to_seconds(end - start - phase_ns);
   for (int64_t k = 0;; ++k) {
+    if (!(static_cast<double>(k) * period_s < span_s)) break;
     Time t = start + phase_ns + from_seconds(static_cast<double>(k) * period_s);
     if (t >= end) break;
     out.push_back(t);

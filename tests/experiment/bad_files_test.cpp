@@ -47,7 +47,10 @@ device = { model = "vteam" }
 )";
 
 // A population of 40 silicon neurons, appended from line 21 (lines 21..25).
-const std::string kPopulation = "[[neurons]]\nname = \"P\"\nsite = \"chip\"\nmodel = \"lif\"\ncount = 40\n";
+const std::string kPopulation = "[[neurons]]\nname = \"P\"\nsite = \"chip\"\nmodel = \"dpi\"\ncount = 40\n";
+
+// A silicon neuron appended from line 21 (lines 21..24); a drive line appended after it is line 25.
+const std::string kSilicon = "[[neurons]]\nname = \"D\"\nsite = \"chip\"\nmodel = \"dpi\"\n";
 
 struct BadCase {
   const char* label;
@@ -119,14 +122,14 @@ const std::vector<BadCase>& cases() {
        {"20:9: neurons[1].model: found \"hhh\", expected one of \"lif\", \"lif-cond\", \"adex\", \"izhikevich\", \"hh\", \"hh-hippocampal\", \"dpi\" (did you mean \"hh\"?)"}},
       {"neuron params of wrong type", "", "", "params = { tau = true }\n",
        {"21:18: neurons[1].params.tau: found boolean true, expected a number or a string with a unit"}},
-      {"drive rate without unit", "", "", "drive = { kind = \"regular\", rate = 10 }\n",
-       {"21:36: neurons[1].drive.rate: found integer 10, expected a frequency like \"20Hz\", \"25kHz\" (a string with its unit)"}},
-      {"drive key of another kind", "", "", "drive = { kind = \"regular\", rate = \"5Hz\", phases = [\"1Hz 1s\"] }\n",
-       {"21:43: neurons[1].drive.phases: key 'phases' does not apply to drive kind 'regular'"}},
-      {"bad phase", "", "", "drive = { kind = \"schedule\", phases = [\"10Hz 1s\", \"10Hz\"] }\n",
-       {"21:51: neurons[1].drive.phases[1]: found \"10Hz\", expected a phase like \"10Hz 10s\" (a rate, a space, a duration)"}},
-      {"phases longer than the experiment", "", "", "drive = { kind = \"schedule\", phases = [\"10Hz 8s\", \"1Hz 8s\"] }\n",
-       {"21:39: neurons[1].drive.phases: found phases lasting 16s in total, expected at most the experiment's duration (10s)"}},
+      {"drive rate without unit", "", "", kSilicon + "drive = { kind = \"regular\", rate = 10 }\n",
+       {"25:36: neurons[2].drive.rate: found integer 10, expected a frequency like \"20Hz\", \"25kHz\" (a string with its unit)"}},
+      {"drive key of another kind", "", "", kSilicon + "drive = { kind = \"regular\", rate = \"5Hz\", phases = [\"1Hz 1s\"] }\n",
+       {"25:43: neurons[2].drive.phases: key 'phases' does not apply to drive kind 'regular'"}},
+      {"bad phase", "", "", kSilicon + "drive = { kind = \"schedule\", phases = [\"10Hz 1s\", \"10Hz\"] }\n",
+       {"25:51: neurons[2].drive.phases[1]: found \"10Hz\", expected a phase like \"10Hz 10s\" (a rate, a space, a duration)"}},
+      {"phases longer than the experiment", "", "", kSilicon + "drive = { kind = \"schedule\", phases = [\"10Hz 8s\", \"1Hz 8s\"] }\n",
+       {"25:39: neurons[2].drive.phases: found phases lasting 16s in total, expected at most the experiment's duration (10s)"}},
       {"synapse pre unknown", "", "", syn("pre = \"A\"", "pre = \"X\""),
        {"23:7: synapses[0].pre: found \"X\", expected a neuron of this experiment"}},
       {"synapse hub not a hub", "", "", syn("hub = \"hub\"", "hub = \"chip\""),
@@ -192,7 +195,7 @@ const std::vector<BadCase>& cases() {
       {"unknown top-level table", "", "", "[linkz]\n",
        {"21:2: linkz: unknown key 'linkz'; did you mean 'links'?"}},
       {"shannon k too high", "role = \"bio\"", "role = \"bio\"\nstimulator = { shannon_k = 2 }", "",
-       {"12:28: sites.bio.stimulator.shannon_k: found integer 2, expected a Shannon k below 1.85 (tissue damage is likely at k >= 1.85)"}},
+       {"12:28: sites.bio.stimulator.shannon_k: found integer 2, expected a Shannon k above 0 and below 1.85 (tissue damage is likely at k >= 1.85)"}},
   };
   return k;
 }

@@ -195,13 +195,13 @@ clock_offset = "-3ms"
 [[neurons]]
 name = "N"
 site = "s-1"
-model = "adex"
-params = { tau_m = "20ms", a = 4, b = 0.08 }
+model = "dpi"
+params = { t_ref = "20ms", I_ahp_jump = "4pA", kappa = 0.75 }
 drive = { kind = "step", amplitude = "0.5nA", start = "100ms", stop = "1s" }
 [[neurons]]
 name = "M"
 site = "s-1"
-model = "lif"
+model = "dpi"
 [[synapses]]
 name = "NM"
 pre = "N"
@@ -238,10 +238,10 @@ TEST(GoodFile, ValuesUnitsAndDefaults) {
   EXPECT_EQ(n.drive.start, 100_ms);
   EXPECT_EQ(n.drive.stop, 1_s);
   ASSERT_EQ(n.params.size(), 3u);
-  EXPECT_EQ(std::get<std::string>(n.params.at("tau_m").value), "20ms");
-  EXPECT_DOUBLE_EQ(std::get<double>(n.params.at("b").value), 0.08);
-  EXPECT_EQ(n.params.at("tau_m").loc.line, 18);
-  EXPECT_EQ(n.params.at("tau_m").key_path, "neurons[0].params.tau_m");
+  EXPECT_EQ(std::get<std::string>(n.params.at("t_ref").value), "20ms");
+  EXPECT_DOUBLE_EQ(std::get<double>(n.params.at("kappa").value), 0.75);
+  EXPECT_EQ(n.params.at("t_ref").loc.line, 18);
+  EXPECT_EQ(n.params.at("t_ref").key_path, "neurons[0].params.t_ref");
   EXPECT_EQ(e.neurons[1].drive.kind, DriveKind::none);
 }
 
@@ -312,7 +312,7 @@ TEST(Collect, UnreadableFile) {
   EXPECT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), Errc::io_error);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d.items()[0].to_string(), "/nonexistent/x.toml: cannot open the experiment file");
+  EXPECT_EQ(d.items()[0].to_string(), "/nonexistent/x.toml: cannot open the experiment file: No such file or directory");
 }
 
 TEST(DidYouMean, SuggestsOnlyPlausibleTypos) {

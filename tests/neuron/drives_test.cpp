@@ -16,6 +16,14 @@ TEST(Drives, RegularTrainIsAPacemaker) {
   EXPECT_TRUE(regular_train(0, 0, kSecond).empty());
 }
 
+// A period longer than int64 nanoseconds hold: the second spike time used to overflow and wrap
+// below `end`, and the loop filled memory until std::bad_alloc ("1e-300Hz 10s" in a schedule).
+TEST(Drives, RegularTrainOfATinyRateEnds) {
+  EXPECT_EQ(regular_train(1e-300, 0, 10 * kSecond), std::vector<Time>{0});
+  EXPECT_EQ(regular_train(1e-10, 5, 10 * kSecond), std::vector<Time>{5});
+  EXPECT_TRUE(regular_train(1e-300, 0, 10 * kSecond, 20 * kSecond).empty());
+}
+
 TEST(Drives, PoissonTrainRateAndSeedDeterminism) {
   Rng a(7), b(7);
   auto t = poisson_train(100, 0, 100 * kSecond, a);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The hub's crossbar instrument from the experiment file: a simulated array holding the
 // synapses' device model (one model per array, as on a real chip) or an ArC ONE.
+#include <cstdio>
+
 #include "device/arc_one.hpp"
 #include "device/sim_crossbar.hpp"
 #include "site/hub/device_ranges.hpp"
@@ -24,8 +26,10 @@ Status apply_params(const experiment::ParamMap& params, std::vector<std::pair<st
   auto base = device::Params::preset(model, "");
   if (!base) return base.status();
   for (const auto& [name, p] : params) {
-    std::string text = name + "=" + (p.is_number() ? std::to_string(std::get<double>(p.value))
-                                                   : std::get<std::string>(p.value));
+    // %.17g: std::to_string would print 1e-14 as "0.000000" and silently set the parameter to 0.
+    char number[40];
+    if (p.is_number()) std::snprintf(number, sizeof number, "%.17g", std::get<double>(p.value));
+    std::string text = name + "=" + (p.is_number() ? std::string(number) : std::get<std::string>(p.value));
     Status s = base->set_from_text(text);
     if (!s) return error(s.code(), p.loc.file + ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.col) +
                                        ": " + p.key_path + ": " + s.message());
