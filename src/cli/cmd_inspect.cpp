@@ -24,7 +24,7 @@ struct InspectOptions {
 
 // Merges every log into one HDF5 file; returns its digest.
 std::string export_h5(const InspectOptions& o) {
-  auto r = record::export_logs_to_hdf5(o.logs, o.h5_path, {o.compress});
+  auto r = record::export_logs_to_hdf5(o.logs, o.h5_path, {o.compress, std::nullopt});
   if (!r) throw CliError("cannot export to " + o.h5_path + ": " + r.status().message());
   if (!o.json) std::printf("wrote %s (digest %s)\n", o.h5_path.c_str(), r->digest.c_str());
   return r->digest;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion node --site NAME EXPERIMENT.toml`: runs one site of an experiment in real time on this
 // machine (the form used across labs; `ion run` launches one of these per site on loopback).
-#include <csignal>
+// SIGINT, SIGTERM and SIGHUP stop the site cleanly (Node::interrupt: final statistics and note,
+// log closed) and exit with 128 + the signal: 130, 143, 129.
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
+#include "cli/interrupts.hpp"
 #include "env/real_env.hpp"
 #include "site/node/node.hpp"
 #include "wire/epoch_state.hpp"
@@ -21,9 +24,10 @@ namespace {
 // recording is complete for this site and incomplete for the experiment (docs/reliability.md).
 constexpr int kExitPeerProblem = 3;
 
-RealEnv* g_env = nullptr;
-extern "C" void on_stop_signal(int) {
-  if (g_env) g_env->stop();
+std::atomic<RealEnv*> g_env{nullptr};
+// Async-signal-safe: RealEnv::stop sets a flag and writes an eventfd.
+void stop_env() {
+  if (RealEnv* env = g_env.load()) env->stop();
 }
 
 struct NodeArgs {
@@ -54,6 +58,13 @@ int run_node(const NodeArgs& a) {
   eo.name = a.site;
   eo.seed = e.seed;
   RealEnv env(eo);
+  // Before the node is built (a culture calibrates for seconds): a signal meanwhile stops the
+  // Env, and the node is interrupted as soon as it exists.
+  g_env = &env;
+  struct Unset {
+    ~Unset() { g_env = nullptr; }  // also when an error unwinds: no signal may reach a dead Env
+  } unset;
+  install_interrupt_handlers(stop_env);
   site::NodeOptions no;
   no.out_dir = a.out;
   no.resume = a.resume;
@@ -75,20 +86,19 @@ int run_node(const NodeArgs& a) {
   };
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
-  start_status_file(env, **node, a.out + "/" + a.site + ".status");
-  g_env = &env;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  Status s = env.run();
-  g_env = nullptr;
+  const std::string status = a.out + "/" + a.site + ".status";
+  start_status_file(env, **node, status);
+  Status s = interrupt_signal() ? Status::ok() : env.run();
+  if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
+    (*node)->interrupt(signal_name(sig));
+    if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);  // its log
+    std::ofstream(status, std::ios::trunc) << (*node)->status_line() << "\n";
+    std::fprintf(stderr, "ion node: site %s interrupted by %s at experiment time %s; its log is closed and intact\n",
+                 a.site.c_str(), signal_name(sig).c_str(), format_duration((*node)->experiment_now()).c_str());
+    return interrupt_exit_code(sig);
+  }
   if (!s) throw CliError("site " + a.site + ": " + s.message(), 1);
   if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);
-  if ((*node)->state() != site::NodeState::done) {
-    Status closed = (*node)->close_log();
-    if (!closed) throw CliError(closed.message(), 1);
-    std::fprintf(stderr, "ion node: site %s stopped by signal; its log is closed and intact\n", a.site.c_str());
-    return 130;
-  }
   // Each problem was printed as a warning when the run ended; the exit status says it again.
   if (!(*node)->peer_problems().empty()) return kExitPeerProblem;
   return 0;
@@ -110,7 +120,8 @@ void add_node_command(CLI::App& app) {
       ->capture_default_str();
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
   c->footer("Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
-            "authenticated or stopped answering (named on stderr); 130 stopped by a signal.");
+            "authenticated or stopped answering (named on stderr); 128 + the signal when stopped cleanly by "
+            "SIGINT (130), SIGTERM (143) or SIGHUP (129).");
   c->callback([a] {
     int rc = run_node(*a);
     if (rc != 0) throw CliError("", rc);

@@ -11,20 +11,32 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <iterator>
 #include <thread>
+
+#include "cli/interrupts.hpp"
 
 namespace ion::cli {
 namespace {
 
-int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+void record_status(Child& c, int status) {
+  c.running = false;
+  c.killed_by = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : c.killed_by ? 128 + c.killed_by : -1;
+}
+
+// The state letter of /proc/PID/stat ("pid (comm) S ..."; comm may hold spaces and parentheses).
+char process_state(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
 }
 
 // In the child: output to the file, die with the parent, exec. Never returns.
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& out, pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  std::signal(SIGPIPE, SIG_DFL);  // the runner ignores it; an ignored signal would survive exec
   if (getppid() != parent) _exit(127);  // the parent died before prctl
   int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {
@@ -49,7 +61,7 @@ Status ProcessGroup::spawn(const std::string& name, const std::vector<std::strin
   pid_t pid = fork();
   if (pid < 0) return error(Errc::io_error, "cannot start site " + name + ": " + strerror(errno));
   if (pid == 0) exec_child(argv, output_path, parent);
-  children_.push_back(Child{name, pid, true, -1, output_path});
+  children_.push_back(Child{name, pid, true, -1, 0, output_path, -1});
   return Status::ok();
 }
 
@@ -59,8 +71,7 @@ const Child* ProcessGroup::poll() {
     if (!c.running) continue;
     int status = 0;
     if (waitpid(c.pid, &status, WNOHANG) != c.pid) continue;
-    c.running = false;
-    c.exit_code = decode_status(status);
+    record_status(c, status);
     if (c.exit_code != 0 && !failed) failed = &c;
   }
   return failed;
@@ -72,9 +83,27 @@ bool ProcessGroup::any_running() const {
   return false;
 }
 
+const Child* ProcessGroup::stopped_for(Duration at_least) {
+  const Time now = steady_now();
+  for (auto& c : children_) {
+    if (!c.running) continue;
+    const char state = process_state(c.pid);
+    if (state != 'T' && state != 't') {
+      c.stopped_since = -1;
+      continue;
+    }
+    if (c.stopped_since < 0) c.stopped_since = now;
+    if (now - c.stopped_since >= at_least) return &c;
+  }
+  return nullptr;
+}
+
 void ProcessGroup::terminate_all(Duration grace) {
-  for (auto& c : children_)
-    if (c.running) kill(c.pid, SIGTERM);
+  for (auto& c : children_) {
+    if (!c.running) continue;
+    kill(c.pid, SIGTERM);
+    kill(c.pid, SIGCONT);
+  }
   const auto step = std::chrono::milliseconds(20);
   for (Duration waited = 0; any_running() && waited < grace; waited += 20 * kMillisecond) {
     poll();
@@ -85,9 +114,18 @@ void ProcessGroup::terminate_all(Duration grace) {
     kill(c.pid, SIGKILL);
     int status = 0;
     waitpid(c.pid, &status, 0);
-    c.running = false;
-    c.exit_code = decode_status(status);
+    record_status(c, status);
   }
+}
+
+std::string describe_exit(const Child& c) {
+  if (c.killed_by) return "killed by " + signal_name(c.killed_by);
+  return "exit " + std::to_string(c.exit_code);
+}
+
+Time steady_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string self_executable() {
@@ -95,6 +133,14 @@ std::string self_executable() {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return "ion";
   return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string last_message(const std::string& path) {
+  std::ifstream in(path);
+  std::string last;
+  for (std::string line; std::getline(in, line);)
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  return last;
 }
 
 std::string tail_lines(const std::string& path, int n) {

@@ -17,8 +17,13 @@ struct Child {
   pid_t pid = -1;
   bool running = false;
   int exit_code = -1;  // 128 + signal when killed by a signal
+  int killed_by = 0;   // the signal that killed it, 0 if it exited
   std::string output_path;
+  Time stopped_since = -1;  // steady_now() when its process was first seen stopped; -1 if not
 };
+
+// "exit 1", "killed by SIGKILL".
+std::string describe_exit(const Child& c);
 
 class ProcessGroup {
  public:
@@ -28,7 +33,12 @@ class ProcessGroup {
   // Reaps children that exited. Returns the first one that failed since the last call, if any.
   const Child* poll();
   bool any_running() const;
-  // SIGTERM to every running child, then SIGKILL after `grace`; waits for all.
+  // A running child whose process has been stopped (SIGSTOP, SIGTSTP, a debugger: state T or t
+  // in /proc/PID/stat) for at least `at_least`, if any. A job-control stop of the whole group
+  // (Ctrl-Z) stops the runner too and ends with SIGCONT before it looks again.
+  const Child* stopped_for(Duration at_least);
+  // SIGTERM, then SIGCONT (a stopped child must run to act on it), to every running child;
+  // SIGKILL to those still running after `grace`; waits for all.
   void terminate_all(Duration grace);
   const std::vector<Child>& children() const { return children_; }
 
@@ -36,9 +46,13 @@ class ProcessGroup {
   std::vector<Child> children_;
 };
 
+// Steady-clock nanoseconds (the clock of Child::stopped_since).
+Time steady_now();
 // The path of the running executable (/proc/self/exe).
 std::string self_executable();
 // The last `n` lines of a text file (for failure reports).
 std::string tail_lines(const std::string& path, int n);
+// The last non-empty line of a text file (a failed site's own last message), "" if none.
+std::string last_message(const std::string& path);
 
 }  // namespace ion::cli

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/run_outputs.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,11 +32,38 @@ void write_report(const record::MergedRecording& m, const experiment::Experiment
   std::printf("report: %s\n", path.c_str());
 }
 
-void write_run_outputs(const experiment::Experiment& e, const std::string& out, const std::vector<std::string>& logs) {
-  auto r = record::export_logs_to_hdf5(logs, out + "/recording.h5");
-  if (!r) throw CliError("merging the site logs: " + r.status().message(), 1);
-  std::printf("recording: %s/recording.h5 (digest %s)\n", out.c_str(), r->digest.c_str());
-  write_report(r->merged, e, out);
+record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std::string& out,
+                                     const std::vector<std::string>& logs, record::RunOutcome outcome) {
+  std::vector<std::string> present;
+  for (const auto& log : logs)
+    if (std::filesystem::exists(log)) present.push_back(log);
+  if (present.empty()) throw CliError("no site recorded anything (no event log in " + out + ")", 1);
+  auto m = record::merge_logs(present);
+  if (!m) throw CliError("merging the site logs: " + m.status().message(), 1);
+  // The sites' stop notes carry exact experiment time; the runner's clock overestimates it a
+  // little (it counts from before the sites started) but sees a failure before the others stop.
+  if (outcome.status != record::RunStatus::complete) {
+    if (auto noted = record::outcome_from_notes(*m).ended_at_ns)
+      outcome.ended_at_ns = std::min(outcome.ended_at_ns.value_or(*noted), *noted);
+  }
+  record::ExportOptions eo;
+  eo.outcome = outcome;
+  const std::string h5 = out + "/recording.h5";
+  if (Status s = record::write_hdf5(*m, h5, eo); !s) throw CliError("writing " + h5 + ": " + s.message(), 1);
+  std::printf("recording: %s (digest %s)\n", h5.c_str(), record::digest(*m).c_str());
+  report::AnalysisOptions ao;
+  ao.outcome = outcome;
+  write_report(*m, e, out, ao);
+  return outcome;
+}
+
+void progress(bool quiet, Time t, Duration total, const std::vector<std::string>& lines) {
+  if (quiet) return;
+  std::string s = "[" + format_duration(std::clamp<Time>(t, 0, total)) + " / " + format_duration(total) + "]";
+  for (const auto& l : lines) s += "  " + l;
+  const bool tty = isatty(STDOUT_FILENO);
+  std::printf(tty ? "\r\033[K%s" : "%s\n", s.c_str());
+  std::fflush(stdout);
 }
 
 }  // namespace ion::cli

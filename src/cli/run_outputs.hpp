@@ -1,21 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // After a run: merge the sites' logs into <out>/recording.h5, write <out>/report.html and print
-// the summary (per phase and per link).
+// the summary (per phase and per link), all marked with how the run ended.
 #include <string>
 #include <vector>
 
 #include "experiment/model.hpp"
 #include "record/merge.hpp"
+#include "record/run_outcome.hpp"
 #include "report/analysis.hpp"
 
 namespace ion::cli {
 
-void write_run_outputs(const experiment::Experiment& e, const std::string& out, const std::vector<std::string>& logs);
+// Merges the logs that exist (a site that failed before it opened its log has none), exports
+// recording.h5 and report.html marked with `outcome` and prints the summary. An interrupted or
+// incomplete outcome ends at the earlier of the runner's estimate and the sites' first stop note
+// (exact experiment time). Returns the outcome as written. Throws
+// CliError if no log exists or a file cannot be written.
+record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std::string& out,
+                                     const std::vector<std::string>& logs, record::RunOutcome outcome);
 
 // Writes <out>/report.html (via a temporary file renamed into place) and prints the summary to
 // stdout. Throws CliError if the file cannot be written.
 void write_report(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& out,
                   const report::AnalysisOptions& options = {});
+
+// The progress line of a run: "[3s / 8s]  zurich running ..." (one line, rewritten on a tty).
+void progress(bool quiet, Time t, Duration total, const std::vector<std::string>& lines);
 
 }  // namespace ion::cli

@@ -51,10 +51,18 @@ Status column(hid_t g, const char* name, const Rows& rows, F get, const DatasetO
   return h5::write_vector(g, name, v, o);
 }
 
-Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig) {
+// How the run ended: /meta attributes run_status, run_detail and (when known) run_ended_at_ns.
+Status write_outcome(hid_t meta, const RunOutcome& o) {
+  ION_TRY(h5::attr_string(meta, "run_status", run_status_name(o.status)));
+  ION_TRY(h5::attr_string(meta, "run_detail", o.detail));
+  return o.ended_at_ns ? h5::attr<int64_t>(meta, "run_ended_at_ns", *o.ended_at_ns) : Status::ok();
+}
+
+Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
   auto g = h5::create_group(file, "meta");
   if (!g) return g.status();
   const hid_t id = g->get();
+  ION_TRY(write_outcome(id, options.outcome ? *options.outcome : outcome_from_notes(m)));
   ION_TRY(h5::attr_string(id, "experiment_name", m.experiment_name));
   ION_TRY(h5::attr_string(id, "seed", m.seed));
   ION_TRY(h5::attr_string(id, "experiment_file", m.experiment_file));
@@ -229,7 +237,7 @@ Status write_sessions(hid_t file, const MergedRecording& m, const DatasetOptions
 
 Status write_all(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
   const DatasetOptions o{options.compress};
-  ION_TRY(write_meta(file, m, dig));
+  ION_TRY(write_meta(file, m, dig, options));
   ION_TRY(write_sites(file, m, o));
   ION_TRY(write_neurons(file, m, o));
   ION_TRY(write_events(file, m, o));

@@ -11,11 +11,15 @@
 #include "core/status.hpp"
 #include "env/storage.hpp"
 #include "record/merge.hpp"
+#include "record/run_outcome.hpp"
 
 namespace ion::record {
 
 struct ExportOptions {
   bool compress = false;  // chunked + deflate datasets (smaller, slower)
+  // How the run ended (/meta run_status, run_ended_at_ns, run_detail); default: derived from the
+  // sites' final notes (record/run_outcome.hpp).
+  std::optional<RunOutcome> outcome;
 };
 
 struct ExportResult {

@@ -240,9 +240,15 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
   s.circuit = circuit_order(m, e);
   s.coverage = site_coverage(m, e);
   for (const auto& c : s.coverage) s.complete = s.complete && c.logged && c.finished;
+  s.outcome = o.outcome ? *o.outcome : record::outcome_from_notes(m);
+  const bool ended_early = s.outcome.status != record::RunStatus::complete && s.outcome.ended_at_ns;
   const auto trains = spike_trains(m);
   const auto windows = phase_windows(e, &s.pacemaker);
   for (size_t i = 0; i < windows.size(); ++i) {
+    if (ended_early && *s.outcome.ended_at_ns <= windows[i].start_ns) {
+      s.phases.push_back({i, windows[i].set_rate_hz, windows[i].start_ns, windows[i].end_ns, {}, {}, {}, {}, false});
+      continue;
+    }
     s.phases.push_back(phase_summary(m, e, s, trains, windows[i]));
     s.phases.back().index = i;
   }

@@ -20,6 +20,7 @@
 #include "core/time.hpp"
 #include "experiment/model.hpp"
 #include "record/merge.hpp"
+#include "record/run_outcome.hpp"
 #include "report/circuit.hpp"
 
 namespace ion::report {
@@ -34,6 +35,8 @@ struct AnalysisOptions {
   // 0 = automatic (series.hpp: auto_response_window, auto_rate_bin).
   Duration response_window_ns = 0;
   Duration rate_bin_ns = 0;
+  // How the run ended (`ion run` knows it); default: from the sites' final notes.
+  std::optional<record::RunOutcome> outcome;
 };
 
 struct SynapsePhase {
@@ -58,6 +61,9 @@ struct PhaseSummary {
   std::map<std::string, double> rate_hz;
   std::set<std::string> partial;
   std::vector<SynapsePhase> synapses;         // in synapse id order
+  // false: the run ended (outcome.ended_at_ns) before this phase started; nothing was measured
+  // and it is shown as "not run", never as 0 Hz or "no data".
+  bool ran = true;
 };
 
 // Per-spike latency, from the inputs the post sites recorded (arrival - presynaptic spike time).
@@ -119,6 +125,7 @@ struct Summary {
   Circuit circuit;
   std::vector<SiteCoverage> coverage;
   bool complete = true;   // every site of the experiment logged and wrote its end-of-run note
+  record::RunOutcome outcome;  // complete, or interrupted / incomplete at a time, and why
   std::vector<PhaseSummary> phases;
   std::vector<SynapseDelivery> delivery;  // in synapse id order
   std::vector<RouteSummary> routes;       // by (from, via, to)

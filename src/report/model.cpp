@@ -14,6 +14,8 @@ Json run_json(const Context& c) {
           {"seed", s.seed},
           {"duration_s", sec(s.duration_ns)},
           {"complete", s.complete},
+          {"status", record::run_status_name(s.outcome.status)},
+          {"status_text", record::describe(s.outcome)},
           {"spikes", s.spikes},
           {"weight_records", s.weight_updates},
           {"response_min_s", sec(s.options.response_min_ns)},
@@ -40,7 +42,8 @@ Json sites_json(const Context& c) {
 Json phases_json(const Context& c) {
   Json a = Json::array();
   for (const auto& p : c.s.phases) {
-    a.push_back({{"start_s", sec(p.start_ns)}, {"end_s", sec(p.end_ns)}, {"set_rate_hz", opt(p.set_rate_hz)}});
+    a.push_back({{"start_s", sec(p.start_ns)}, {"end_s", sec(p.end_ns)}, {"set_rate_hz", opt(p.set_rate_hz)},
+                 {"ran", p.ran}});
   }
   return a;
 }

@@ -79,6 +79,11 @@ void phases_table(std::string& out, const Summary& s, size_t max_synapses, size_
   appendf(out, "phases (response window %s..%s after each presynaptic spike):\n",
           format_duration(s.options.response_min_ns).c_str(), format_duration(s.options.response_max_ns).c_str());
   for (const auto& p : s.phases) {
+    if (!p.ran) {
+      appendf(out, "  phase %zu  %s..%s  set %s Hz  not run\n", p.index + 1, format_duration(p.start_ns).c_str(),
+              format_duration(p.end_ns).c_str(), num(p.set_rate_hz, "%g").c_str());
+      continue;
+    }
     appendf(out, "  phase %zu  %s..%s  set %s Hz  %s measured %s Hz\n", p.index + 1,
             format_duration(p.start_ns).c_str(), format_duration(p.end_ns).c_str(), num(p.set_rate_hz, "%g").c_str(),
             pm.c_str(), num(p.pacemaker_rate_hz).c_str());
@@ -142,6 +147,8 @@ std::string format_summary(const Summary& s, size_t max_synapses, size_t max_neu
   std::string out;
   appendf(out, "summary of %s (seed %s): %llu spikes, %llu weight records%s\n", s.experiment_name.c_str(),
           s.seed.c_str(), ull(s.spikes), ull(s.weight_updates), s.complete ? "" : "  [INCOMPLETE recording]");
+  if (s.outcome.status != record::RunStatus::complete)
+    appendf(out, "run %s; the recording ends there\n", record::describe(s.outcome).c_str());
   phases_table(out, s, max_synapses, max_neurons);
   delivery_table(out, s, max_synapses);
   links_table(out, s);

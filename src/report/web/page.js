@@ -61,6 +61,8 @@ var IonReport = (function (P, F, POP) {
     h("p", {"class": "meta"}, hd, "seed " + r.seed + " \u00b7 " + r.duration_s + " s \u00b7 " + m.sites.length + " sites \u00b7 " +
       m.neurons.length + " neurons \u00b7 " + m.synapses.length + " synapses \u00b7 " + r.spikes + " spikes \u00b7 " +
       r.weight_records + " weight records");
+    if (r.status !== "complete") h("p", {"class": "banner"}, hd, "Run " + r.status_text + ": the recording ends there; " +
+                                   "phases after it did not run.");
     if (!r.complete) {
       h("p", {"class": "banner"}, hd, "Incomplete recording: " + m.sites.filter(function (s) { return !s.logged || !s.finished; })
         .map(function (s) { return s.name + (s.logged ? " stopped at " + s.until_s + " s" : " has no log"); }).join("; ") +
@@ -109,6 +111,7 @@ var IonReport = (function (P, F, POP) {
     });
     var rows = m.phases.map(function (ph, i) {
       var row = [String(i + 1), ph.start_s + "\u2013" + ph.end_s, ph.set_rate_hz === null ? "\u2013" : String(ph.set_rate_hz)];
+      if (!ph.ran) return row.concat(head.slice(3).map(function () { return "not run"; }));
       cols.forEach(function (c) {
         var v = pop ? c.rate_hz.mean[i] : c.rate_hz[i];
         row.push(v === null ? null : f(v, 2) + (!pop && c.partial[i] ? "*" : ""));

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "record/run_outcome.hpp"
 #include "site/node/clock_origin.hpp"
 #include "site/node/roles.hpp"
 #include "wire/keyfile.hpp"
@@ -51,6 +52,7 @@ const char* to_string(NodeState s) {
     case NodeState::finishing: return "finishing";
     case NodeState::done: return "done";
     case NodeState::failed: return "failed";
+    case NodeState::interrupted: return "interrupted";
   }
   return "?";
 }
@@ -295,7 +297,7 @@ Status Node::close_log() {
 }
 
 void Node::on_event(SiteId from, const wire::Event& ev) {
-  if (state_ == NodeState::done || state_ == NodeState::failed) return;
+  if (ended()) return;
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -342,7 +344,7 @@ void Node::refuse_event(SiteId from, const char* why) {
 }
 
 void Node::tick() {
-  if (state_ == NodeState::done || state_ == NodeState::failed) return;
+  if (ended()) return;
   env_.schedule_after(opt_.tick, [this] { tick(); });
   if (env_.now() >= next_stats_) {
     next_stats_ = env_.now() + opt_.stats_interval;
@@ -408,20 +410,34 @@ void Node::begin_finish() {
   env_.schedule_after(opt_.grace, [this] { shutdown(); });
 }
 
-void Node::shutdown() {
+std::string Node::counts() const {
+  return "spikes=" + std::to_string(spikes_) + " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_);
+}
+
+bool Node::close_session(Time t, const std::string& final_note) {
   record_stats();
   if (legacy_) legacy_->report_now();
-  record(record::Note{exp_.duration, record::NoteKind::text, describe_refusals(*link_, exp_, routing_)});
-  record(record::Note{exp_.duration, record::NoteKind::text, describe_stale(*link_, exp_, routing_)});
-  peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, exp_.duration,
+  record(record::Note{t, record::NoteKind::text, describe_refusals(*link_, exp_, routing_)});
+  record(record::Note{t, record::NoteKind::text, describe_stale(*link_, exp_, routing_)});
+  peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, t,
                                        [this](Time local) { return link_->to_experiment(local) - opt_.warmup; });
   for (const auto& p : peer_problems_) warn("incomplete: " + p);
-  record(record::Note{exp_.duration, record::NoteKind::text,
-                      "site " + site_.name + " done: spikes=" + std::to_string(spikes_) +
-                          " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_)});
+  record(record::Note{t, record::NoteKind::text, final_note});
   link_->close();
-  if (!close_log().is_ok()) return;  // fail() has stopped the node
+  return close_log().is_ok();  // else fail() has stopped the node
+}
+
+void Node::shutdown() {
+  if (!close_session(exp_.duration, "site " + site_.name + " done: " + counts())) return;
   state_ = NodeState::done;
+  env_.stop();
+}
+
+void Node::interrupt(const std::string& why) {
+  if (ended()) return;
+  const Time t = experiment_now();
+  if (!close_session(t, record::interrupted_note(site_.name, why, t) + ": " + counts())) return;
+  state_ = NodeState::interrupted;
   env_.stop();
 }
 

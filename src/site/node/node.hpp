@@ -56,7 +56,7 @@ struct NodeOptions {
   std::function<void(const Datagram&)> on_raw;
 };
 
-enum class NodeState { waiting, running, finishing, done, failed };
+enum class NodeState { waiting, running, finishing, done, failed, interrupted };
 const char* to_string(NodeState s);
 
 class Node final : public RoleHost {
@@ -67,6 +67,15 @@ class Node final : public RoleHost {
   ~Node() override;
 
   NodeState state() const { return state_; }
+  // done, failed or interrupted: the session is over and the log closed.
+  bool ended() const {
+    return state_ == NodeState::done || state_ == NodeState::failed || state_ == NodeState::interrupted;
+  }
+  // Stops the site before the end (a signal, or the runner stopping every site): records the
+  // final link statistics and its final note (record::interrupted_note: "site NAME interrupted
+  // by WHY at experiment time T: counts"), closes the link and the log, stops the Env. No-op
+  // once done, failed or interrupted.
+  void interrupt(const std::string& why);
   const Status& failure() const { return failure_; }
   // After a finished run (state done): the peers that never authenticated or stopped answering
   // for good, one message each (site/node/peer_report.hpp). Non-empty ⇒ the run is incomplete.
@@ -112,6 +121,10 @@ class Node final : public RoleHost {
   void record_stats();
   void begin_finish();
   void shutdown();
+  // The end of a session: final statistics, refusal counters and `final_note` at time t, then
+  // the link and the log are closed. False if closing the log failed (the node has failed).
+  bool close_session(Time t, const std::string& final_note);
+  std::string counts() const;
   void fail(Status s);
 
   const experiment::Experiment& exp_;

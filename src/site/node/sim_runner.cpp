@@ -2,6 +2,7 @@
 #include "site/node/sim_runner.hpp"
 
 #include <memory>
+#include <optional>
 
 #include "env/sim_world.hpp"
 #include "site/node/node.hpp"
@@ -34,8 +35,43 @@ uint64_t sim_epoch(uint64_t seed, const std::string& site) {
 
 bool all_ended(const std::vector<std::unique_ptr<Node>>& nodes) {
   for (const auto& n : nodes)
-    if (n->state() != NodeState::done && n->state() != NodeState::failed) return false;
+    if (!n->ended()) return false;
   return true;
+}
+
+const Node* failed_node(const std::vector<std::unique_ptr<Node>>& nodes) {
+  for (const auto& n : nodes)
+    if (n->state() == NodeState::failed) return n.get();
+  return nullptr;
+}
+
+// Experiment time on the time master's clock (the first node's if there is none).
+Time experiment_time(const std::vector<std::unique_ptr<Node>>& nodes, const experiment::Experiment& e) {
+  for (const auto& n : nodes)
+    if (n->site().name == e.time_master) return n->experiment_now();
+  return nodes.front()->experiment_now();
+}
+
+// Stops every site still running; the run ends with `status` now.
+record::RunOutcome stop_all(std::vector<std::unique_ptr<Node>>& nodes, const experiment::Experiment& e,
+                            record::RunStatus status, const std::string& why, const std::string& detail) {
+  const Time t = experiment_time(nodes, e);
+  for (auto& n : nodes) n->interrupt(why);
+  return {status, t, detail};
+}
+
+// One simulated second in steps of 100 ms; stops early when asked to or when a site failed.
+std::optional<record::RunOutcome> run_second(SimWorld& world, std::vector<std::unique_ptr<Node>>& nodes,
+                                             const experiment::Experiment& e, const SimRunOptions& opt) {
+  for (int step = 0; step < 10; ++step) {
+    world.run_for(100 * kMillisecond);
+    if (const Node* f = failed_node(nodes))
+      return stop_all(nodes, e, record::RunStatus::incomplete, "the runner (site " + f->site().name + " failed)",
+                      "site " + f->site().name + " failed: " + f->failure().message());
+    if (std::string why = opt.stop_requested ? opt.stop_requested() : ""; !why.empty())
+      return stop_all(nodes, e, record::RunStatus::interrupted, why, why);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -82,19 +118,24 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   if (opt.on_world) opt.on_world(world);
   const Time limit = opt.warmup + e.duration + 60 * kSecond;
   while (!all_ended(nodes) && world.now() < limit) {
-    world.run_for(kSecond);
+    if (auto stopped = run_second(world, nodes, e, opt)) {
+      report.outcome = *stopped;
+      break;
+    }
     if (opt.progress) {
       std::vector<std::string> lines;
       for (const auto& n : nodes) lines.push_back(n->status_line());
       opt.progress(nodes.front()->experiment_now(), lines);
     }
   }
-  for (const auto& n : nodes)
-    if (n->state() == NodeState::failed) return n->failure();
-  for (const auto& n : nodes)
-    if (!n->peer_problems().empty())
-      return error(Errc::unavailable, "site " + n->site().name + " ran to its end, but " + n->peer_problems().front());
-  if (!all_ended(nodes)) return error(Errc::timeout, "simulation did not finish within " + format_duration(limit));
+  if (!all_ended(nodes))
+    report.outcome = stop_all(nodes, e, record::RunStatus::incomplete, "the runner (time limit)",
+                              "the simulation did not finish within " + format_duration(limit));
+  for (const auto& n : nodes)  // ran to its end, but a peer never authenticated or stopped answering
+    if (report.outcome.status == record::RunStatus::complete && !n->peer_problems().empty())
+      report.outcome = {record::RunStatus::incomplete, e.duration,
+                        "site " + n->site().name + " ran to its end, but " + n->peer_problems().front()};
+  if (report.outcome.status == record::RunStatus::complete) report.outcome.ended_at_ns = e.duration;
   report.simulated_ns = world.now();
   report.events = world.events_processed();
   report.digest = world.digest();

@@ -10,6 +10,7 @@
 #include "env/env.hpp"
 #include "env/sim_storage.hpp"
 #include "experiment/model.hpp"
+#include "record/run_outcome.hpp"
 #include "wire/crypto.hpp"
 #include "wire/epoch_state.hpp"
 
@@ -35,6 +36,9 @@ struct SimRunOptions {
   std::function<void(SimWorld&)> on_world;
   // Storage failures injected into the world's files (a full disk, an I/O error, a failed sync).
   std::vector<StorageFault> storage_faults;
+  // Polled every 100 ms of simulated time: a non-empty reason ("SIGINT") stops every site
+  // cleanly there (Node::interrupt) and ends the run as interrupted.
+  std::function<std::string()> stop_requested;
 };
 
 struct SimRunReport {
@@ -42,10 +46,15 @@ struct SimRunReport {
   Time simulated_ns = 0;            // true time the world ran
   uint64_t events = 0;              // world events processed
   uint64_t digest = 0;              // trace digest of the world (same seed → same digest)
+  // complete; interrupted (stop_requested); incomplete: a site failed (the others were stopped
+  // at once, detail names it), a site's peer never authenticated or stopped answering, or the
+  // world did not finish in time. The logs are closed.
+  record::RunOutcome outcome;
 };
 
-// Errors: a site that failed (message names it), a site whose peer never authenticated or
-// stopped answering (Node::peer_problems), or a world that did not finish in time.
+// Errors: a site that could not be created (message names it). How the run ended — including a
+// site that ran to its end while a peer never authenticated or stopped answering
+// (Node::peer_problems) — is in SimRunReport::outcome.
 Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOptions& opt);
 
 // Pre-shared keys derived from the experiment seed and the site pair: for simulations only (the

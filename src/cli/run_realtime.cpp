@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/run_realtime.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/interrupts.hpp"
+#include "cli/launcher.hpp"
+#include "cli/run_outputs.hpp"
+#include "experiment/builtin.hpp"
+#include "wire/crypto.hpp"
+#include "wire/keyfile.hpp"
+
+namespace ion::cli {
+namespace {
+
+using record::RunOutcome;
+using record::RunStatus;
+namespace fs = std::filesystem;
+
+// Fresh pre-shared keys for every site pair of a loopback run (mode 0600, in <out>/keys).
+std::string make_run_keys(const experiment::Experiment& e, const std::string& out) {
+  const std::string dir = out + "/keys";
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all);
+  for (size_t i = 0; i < e.sites.size(); ++i)
+    for (size_t j = i + 1; j < e.sites.size(); ++j) {
+      const auto& a = e.sites[i].name;
+      const auto& b = e.sites[j].name;
+      Status s = wire::write_key_file(fs::path(dir) / wire::key_file_name(a, b), a, b, wire::random_psk(), false);
+      if (!s) throw CliError("writing keys: " + s.message(), 1);
+    }
+  return dir;
+}
+
+std::vector<std::string> node_argv(const RealtimeRun& r, const std::string& file, const std::string& site,
+                                   const std::string& keys) {
+  std::vector<std::string> v{self_executable(), "node", file, "--site", site, "--out", r.out, "--keys", keys,
+                             "--warmup", r.warmup};
+  if (!r.duration.empty()) v.insert(v.end(), {"--duration", r.duration});
+  if (r.seed) v.insert(v.end(), {"--seed", std::to_string(*r.seed)});
+  return v;
+}
+
+std::string status_path(const std::string& out, const Child& c) { return out + "/" + c.name + ".status"; }
+
+std::vector<std::string> read_status(const ProcessGroup& g, const std::string& out) {
+  std::vector<std::string> lines;
+  for (const auto& c : g.children()) {
+    std::ifstream in(status_path(out, c));
+    std::string line;
+    std::getline(in, line);
+    lines.push_back(line.empty() ? c.name + " starting" : line);
+  }
+  return lines;
+}
+
+// A running site whose status file (rewritten every second by its event loop once the site is
+// built) has not changed for `at_least`: its loop is stuck.
+const Child* silent_child(const ProcessGroup& g, const std::string& out, Duration at_least) {
+  for (const auto& c : g.children()) {
+    std::error_code ec;
+    const auto written = fs::last_write_time(status_path(out, c), ec);
+    if (!c.running || ec) continue;  // not built yet: no status file
+    const auto age = fs::file_time_type::clock::now() - written;
+    if (std::chrono::duration_cast<std::chrono::nanoseconds>(age).count() >= at_least) return &c;
+  }
+  return nullptr;
+}
+
+std::string failure_of(const Child& c, const std::string& out) {
+  std::string why = "site " + c.name + " failed (" + describe_exit(c) + ")";
+  const std::string last = last_message(c.output_path);
+  return why + (last.empty() ? "; it printed nothing (" + out + "/" + c.name + ".out)" : ": " + last);
+}
+
+// Why the run must end now, if it must.
+std::optional<RunOutcome> check(ProcessGroup& g, const RealtimeRun& run, Time t, Duration elapsed, Duration limit) {
+  if (int sig = interrupt_signal()) return RunOutcome{RunStatus::interrupted, t, signal_name(sig)};
+  if (const Child* c = g.poll()) return RunOutcome{RunStatus::incomplete, t, failure_of(*c, run.out)};
+  if (const Child* c = g.stopped_for(kStoppedSiteGrace))
+    return RunOutcome{RunStatus::incomplete, t - (steady_now() - c->stopped_since),
+                      "site " + c->name + " stopped answering: its process (pid " + std::to_string(c->pid) +
+                          ") has been stopped for " + format_duration(kStoppedSiteGrace) +
+                          " or more (SIGSTOP, SIGTSTP or a debugger)"};
+  if (const Child* c = silent_child(g, run.out, kSilentSiteGrace))
+    return RunOutcome{RunStatus::incomplete, t,
+                      "site " + c->name + " stopped answering: its event loop made no progress for " +
+                          format_duration(kSilentSiteGrace) + " (" + run.out + "/" + c->name + ".status unchanged)"};
+  if (elapsed > limit)
+    return RunOutcome{RunStatus::incomplete, t, "the experiment did not finish within " + format_duration(limit)};
+  return std::nullopt;
+}
+
+void announce(const RunOutcome& o, bool tty) {
+  const char* lead = tty ? "\n" : "";
+  if (o.status == RunStatus::interrupted)
+    std::fprintf(stderr, "%sion run: interrupted by %s: stopping every site and keeping what was recorded\n", lead,
+                 o.detail.c_str());
+  else
+    std::fprintf(stderr, "%sion run: %s; stopping the other sites and keeping what was recorded\n", lead,
+                 o.detail.c_str());
+}
+
+std::string experiment_file(const RealtimeRun& run) {
+  if (!run.file.empty()) return run.file;
+  const std::string file = run.out + "/experiment.toml";
+  std::ofstream(file) << experiment::builtin_experiment_text();
+  return file;
+}
+
+Duration since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+RunOutcome run_processes(const RealtimeRun& run, const experiment::Experiment& e) {
+  const std::string file = experiment_file(run);
+  const std::string keys = make_run_keys(e, run.out);
+  const bool tty = isatty(STDOUT_FILENO);
+  ProcessGroup group;
+  for (const auto& s : e.sites) {
+    Status st = group.spawn(s.name, node_argv(run, file, s.name, keys), run.out + "/" + s.name + ".out");
+    if (!st) throw CliError(st.message(), 1);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const Duration limit = run.warmup_ns + e.duration + 60 * kSecond;
+  for (int ticks = 1;; ++ticks) {
+    const Duration elapsed = since(start);
+    const Time t = std::min<Time>(elapsed - run.warmup_ns, e.duration);
+    if (auto ended = check(group, run, t, elapsed, limit)) {
+      announce(*ended, tty && !run.quiet);
+      group.terminate_all(kStopGrace);
+      return *ended;
+    }
+    if (!group.any_running()) break;
+    if (ticks % 5 == 0) progress(run.quiet, t, e.duration, read_status(group, run.out));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (!run.quiet && tty) std::printf("\n");
+  return RunOutcome{RunStatus::complete, e.duration, ""};
+}
+
+}  // namespace ion::cli
