@@ -157,6 +157,24 @@ TEST(RunLifecycle, AStoppedSiteIsNamedPromptlyAndEverySiteClosesItsLog) {
     EXPECT_NE(final_note(m, s).find("interrupted by SIGTERM"), std::string::npos) << s << ": " << final_note(m, s);
 }
 
+TEST(RunLifecycle, ASiteWhoseStatusStopsChangingIsNamedAsNotAnswering) {
+  // A stuck event loop stops rewriting its status file while its process still runs. Simulated
+  // by a directory in place of zurich's status file (its writes then fail): the runner sees no
+  // progress for 10 s, names the site and ends the run before the experiment's 16 s.
+  const std::string status = std::string(ION_BINARY_DIR) + "/test-runs/lifecycle-silent/zurich.status";
+  RunResult r = run_and("lifecycle-silent", "127.0.99.1", [&](pid_t) {
+    std::filesystem::remove(status);
+    std::filesystem::create_directory(status);
+  }, 0s);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("site zurich stopped answering: its event loop made no progress for 10s"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(h5_meta(r.dir + "/recording.h5", "run_status"), "incomplete") << r.output;
+  const auto m = merged(r);
+  for (const char* s : kSites)
+    EXPECT_NE(final_note(m, s).find("interrupted by SIGTERM"), std::string::npos) << s << ": " << final_note(m, s);
+}
+
 TEST(RunLifecycle, ASiteFailingAtStartIsNamedWithItsOwnMessage) {
   const std::string dir = fresh_dir("lifecycle-port-in-use");
   const std::string file =
