@@ -93,8 +93,10 @@ int run_node(const NodeArgs& a) {
     (*node)->interrupt(signal_name(sig));
     if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);  // its log
     std::ofstream(status, std::ios::trunc) << (*node)->status_line() << "\n";
-    std::fprintf(stderr, "ion node: site %s interrupted by %s at experiment time %s; its log is closed and intact\n",
-                 a.site.c_str(), signal_name(sig).c_str(), format_duration((*node)->experiment_now()).c_str());
+    const std::string when = (*node)->link().synced() ? "at experiment time " + format_duration((*node)->experiment_now())
+                                                         : "before clock synchronisation";
+    std::fprintf(stderr, "ion node: site %s interrupted by %s %s; its log is closed and intact\n", a.site.c_str(),
+                 signal_name(sig).c_str(), when.c_str());
     return interrupt_exit_code(sig);
   }
   if (!s) throw CliError("site " + a.site + ": " + s.message(), 1);

@@ -132,15 +132,6 @@ class ShapeScanner {
   int at_line_ = 1, at_col_ = 1;
 };
 
-const char* type_name(mode_t m) {
-  if (S_ISDIR(m)) return "a directory";
-  if (S_ISFIFO(m)) return "a FIFO (named pipe)";
-  if (S_ISCHR(m)) return "a character device";
-  if (S_ISBLK(m)) return "a block device";
-  if (S_ISSOCK(m)) return "a socket";
-  return "not a regular file";
-}
-
 std::string too_big(size_t bytes) {
   return "the file is larger than " + std::to_string(limits::kMaxFileBytes) + " bytes (found " +
          std::to_string(bytes) + (bytes > limits::kMaxFileBytes ? "" : "+") +
@@ -162,6 +153,15 @@ Result<std::string> read_bounded(int fd) {
 }
 
 }  // namespace
+
+const char* file_type_name(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO (named pipe)";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return S_ISREG(m) ? "a regular file" : "not a regular file";
+}
 
 bool check_input_shape(std::string_view text, const std::string& file, Diagnostics& diags) {
   if (text.size() > limits::kMaxFileBytes) {
@@ -185,7 +185,7 @@ Result<std::string> read_experiment_file(const std::string& path) {
   if (::fstat(fd, &st) != 0) {
     r = error(Errc::io_error, std::string("cannot stat the experiment file: ") + std::strerror(errno));
   } else if (!S_ISREG(st.st_mode)) {
-    r = error(Errc::invalid_argument, std::string("found ") + type_name(st.st_mode) +
+    r = error(Errc::invalid_argument, std::string("found ") + file_type_name(st.st_mode) +
                                           ", expected a regular file (an experiment TOML file)");
   } else if (static_cast<uint64_t>(st.st_size) > limits::kMaxFileBytes) {
     r = error(Errc::out_of_range, too_big(static_cast<size_t>(st.st_size)));

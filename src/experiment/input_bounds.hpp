@@ -3,6 +3,8 @@
 // Bounds on an experiment file's raw text, checked before the TOML parser sees it (toml++ nests
 // one table per dotted key part and recurses per nesting level: a 100 KB file with one key of
 // 50 000 parts overflowed the stack). Limits in experiment/limits.hpp.
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -22,5 +24,9 @@ bool check_input_shape(std::string_view text, const std::string& file, Diagnosti
 // (checked on the size and again while reading, for files whose size is not known up front).
 // Error messages do not repeat the path.
 Result<std::string> read_experiment_file(const std::string& path);
+
+// "a directory", "a FIFO (named pipe)", "a character device", "a block device", "a socket",
+// "a regular file" (for messages about a path of the wrong kind).
+const char* file_type_name(mode_t mode);
 
 }  // namespace ion::experiment

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "experiment/endpoint.hpp"
+#include "experiment/input_bounds.hpp"
 #include "experiment/limits.hpp"
 #include "experiment/load_internal.hpp"
 
@@ -25,13 +26,7 @@ void check_path_kind(TableReader& r, std::string_view key, const std::string& pa
   struct stat st {};
   if (path.empty() || ::stat(path.c_str(), &st) != 0) return;
   if (directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) return;
-  const char* found = S_ISDIR(st.st_mode)    ? "a directory"
-                      : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
-                      : S_ISCHR(st.st_mode)  ? "a character device"
-                      : S_ISBLK(st.st_mode)  ? "a block device"
-                      : S_ISSOCK(st.st_mode) ? "a socket"
-                                             : "a regular file";
-  r.error_at(key, "found \"" + path + "\", which is " + found + ", expected " +
+  r.error_at(key, "found \"" + path + "\", which is " + file_type_name(st.st_mode) + ", expected " +
                       (directory ? "a directory" : "a regular file"));
 }
 

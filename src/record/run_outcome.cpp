@@ -8,24 +8,31 @@ namespace {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-// One site's final note: what it says and when.
+constexpr const char* kAtTime = " at experiment time ";
+constexpr const char* kUnsynced = " before clock synchronisation";
+
+// One site's final note: what it says and when (`dated`: t is experiment time).
 struct SiteEnd {
   RunStatus status = RunStatus::incomplete;
   Time t = 0;
   std::string why;
+  bool dated = true;
 };
 
 SiteEnd site_end(const MergedRecording& m, const SiteRow& site) {
-  SiteEnd end{RunStatus::incomplete, 0, "site " + site.name + "'s log ends without a final note (killed or crashed)"};
+  SiteEnd end{RunStatus::incomplete, 0, "site " + site.name + "'s log ends without a final note (killed or crashed)",
+              false};
   const std::string done = "site " + site.name + " done:", stopped = "site " + site.name + " interrupted by ";
   for (const auto& n : m.notes) {
     if (n.site != site.id || n.kind != static_cast<uint16_t>(NoteKind::text)) continue;
-    if (starts_with(n.text, done)) end = {RunStatus::complete, n.t, ""};
+    if (starts_with(n.text, done)) end = {RunStatus::complete, n.t, "", true};
     if (starts_with(n.text, stopped)) {
-      const size_t at = n.text.find(" at experiment time", stopped.size());
-      end = {RunStatus::interrupted, n.t, n.text.substr(stopped.size(), at - stopped.size())};
+      size_t at = n.text.find(kAtTime, stopped.size());
+      end = {RunStatus::interrupted, n.t, "", at != std::string::npos};
+      if (at == std::string::npos) at = n.text.find(kUnsynced, stopped.size());
+      end.why = n.text.substr(stopped.size(), at - stopped.size());
     }
-    if (starts_with(n.text, "failed: ")) end = {RunStatus::incomplete, n.t, "site " + site.name + " " + n.text};
+    if (starts_with(n.text, "failed: ")) end = {RunStatus::incomplete, n.t, "site " + site.name + " " + n.text, false};
   }
   return end;
 }
@@ -66,14 +73,14 @@ RunOutcome outcome_from_notes(const MergedRecording& m) {
     }
     if (end.status > out.status) out.detail = end.why;  // the worst outcome explains the run
     out.status = std::max(out.status, end.status);
-    if (end.status == RunStatus::interrupted) first_stop = std::min(first_stop.value_or(end.t), end.t);
+    if (end.status == RunStatus::interrupted && end.dated) first_stop = std::min(first_stop.value_or(end.t), end.t);
   }
   out.ended_at_ns = out.status == RunStatus::complete ? last_done : first_stop;
   return out;
 }
 
-std::string interrupted_note(const std::string& site, const std::string& why, Time t) {
-  return "site " + site + " interrupted by " + why + " at experiment time " + format_duration(t);
+std::string interrupted_note(const std::string& site, const std::string& why, std::optional<Time> t) {
+  return "site " + site + " interrupted by " + why + (t ? kAtTime + format_duration(*t) : std::string(kUnsynced));
 }
 
 }  // namespace ion::record

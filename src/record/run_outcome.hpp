@@ -5,7 +5,7 @@
 // killed or stopped answering). `ion run` knows it and passes it on (HDF5 attributes in /meta,
 // the report, the printed summary); from the logs alone it is derived from each site's final
 // note (site/node/node.cpp writes exactly one: "site NAME done: ...", "site NAME interrupted by
-// WHY at experiment time T: ..." or "failed: ...").
+// WHY at experiment time T: ..." (interrupted_note) or "failed: ...").
 #include <optional>
 #include <string>
 
@@ -32,8 +32,9 @@ std::string describe(const RunOutcome& o);
 // incomplete if any site failed or has no final note; the earliest stop time).
 RunOutcome outcome_from_notes(const MergedRecording& m);
 
-// The text of a site's interrupt note, so that writer and reader agree:
-// "site NAME interrupted by WHY at experiment time T".
-std::string interrupted_note(const std::string& site, const std::string& why, Time t);
+// The text of a site's interrupt note, so that writer and reader agree: "site NAME interrupted
+// by WHY at experiment time T", or "... before clock synchronisation" when the site never knew
+// experiment time (t = nullopt; such a note does not date the end of the run).
+std::string interrupted_note(const std::string& site, const std::string& why, std::optional<Time> t);
 
 }  // namespace ion::record

@@ -43,6 +43,17 @@ TEST(RunOutcome, FromTheSitesFinalNotes) {
   EXPECT_EQ(k.detail, "site hub's log ends without a final note (killed or crashed)");
   EXPECT_EQ(k.ended_at_ns, 2_s);
 
+  // A site stopped before it ever synchronised does not date the end.
+  auto early = with_sites({{0, record::interrupted_note("bio", "SIGINT", std::nullopt) + ": spikes=0"},
+                           {1, record::interrupted_note("hub", "SIGINT", -500_ms) + ": spikes=0"}});
+  early.notes.back().t = -500_ms;                      // the note's time is the time in its text
+  early.notes[early.notes.size() - 2].t = -5 * 1_s;   // an undated note's time must not count
+  const RunOutcome e = record::outcome_from_notes(early);
+  EXPECT_EQ(e.status, RunStatus::interrupted);
+  EXPECT_EQ(e.detail, "SIGINT");
+  EXPECT_EQ(e.ended_at_ns, -500_ms);
+  EXPECT_EQ(record::interrupted_note("bio", "SIGINT", std::nullopt), "site bio interrupted by SIGINT before clock synchronisation");
+
   auto failed = with_sites({{0, "failed: site bio: disk full"}});
   EXPECT_EQ(record::outcome_from_notes(failed).detail, "site bio failed: site bio: disk full");
 }

@@ -435,8 +435,9 @@ void Node::shutdown() {
 
 void Node::interrupt(const std::string& why) {
   if (ended()) return;
-  const Time t = experiment_now();
-  if (!close_session(t, record::interrupted_note(site_.name, why, t) + ": " + counts())) return;
+  // Before its first clock sync a site does not know experiment time: its note says so.
+  const std::optional<Time> t = link_->synced() ? std::optional<Time>(experiment_now()) : std::nullopt;
+  if (!close_session(t.value_or(0), record::interrupted_note(site_.name, why, t) + ": " + counts())) return;
   state_ = NodeState::interrupted;
   env_.stop();
 }

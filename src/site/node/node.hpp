@@ -73,8 +73,8 @@ class Node final : public RoleHost {
   }
   // Stops the site before the end (a signal, or the runner stopping every site): records the
   // final link statistics and its final note (record::interrupted_note: "site NAME interrupted
-  // by WHY at experiment time T: counts"), closes the link and the log, stops the Env. No-op
-  // once done, failed or interrupted.
+  // by WHY at experiment time T: counts", or "... before clock synchronisation: counts"), closes
+  // the link and the log, stops the Env. No-op once done, failed or interrupted.
   void interrupt(const std::string& why);
   const Status& failure() const { return failure_; }
   // After a finished run (state done): the peers that never authenticated or stopped answering
