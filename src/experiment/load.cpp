@@ -121,7 +121,7 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
   if (!check_input_shape(text, ctx.file(), diags)) return failure(diags);
   try {
     toml::table root = toml::parse(text, name);
-    LoadState state{ctx, e, {}, {}, {}, {}, {}};
+    LoadState state{ctx, e, {}, {}, {}, {}, {}, {}};
     load_root(root, state);
     if (diags.empty()) check_resources(e, ctx);
   } catch (const toml::parse_error& err) {

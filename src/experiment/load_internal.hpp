@@ -19,7 +19,10 @@ struct LoadState {
   // [[neurons]] entries: entry name → member names (one member unless count > 1), and all members.
   std::map<std::string, std::vector<std::string>, std::less<>> neuron_groups;
   std::set<std::string, std::less<>> declared_neurons;
-  std::map<std::string, SourceLoc, std::less<>> site_address_loc;
+  // Indexes that keep loading linear in the size of the file (a 1 MiB file can declare tens of
+  // thousands of sites or neurons): site id by (host, port); first neuron (index) by site name.
+  std::map<std::pair<std::string, uint16_t>, SiteId> site_by_address;
+  std::map<std::string, size_t, std::less<>> first_neuron_of_site;
   // The first synapse on each simulated hub: every other synapse there needs the same device.
   std::map<std::string, Synapse, std::less<>> hub_device;
 

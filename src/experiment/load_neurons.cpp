@@ -157,19 +157,19 @@ void check_bio_neuron(TableReader& r, const Neuron& n, const LoadState& s) {
   if (n.spontaneous_hz >= limits::kCultureMaxSpontaneousHz)
     r.error_at("spontaneous", "found " + format_quantity(n.spontaneous_hz, Dim::frequency) +
                                   ", expected a frequency below 200Hz (the emulated culture's calibration range)");
-  for (const auto& other : s.e.neurons) {
-    if (other.site != n.site || n.model.empty()) continue;
-    if (other.model != n.model || other.spontaneous_hz != n.spontaneous_hz)
-      r.error_at(other.model != n.model ? "model" : "spontaneous",
-                 "found a different model or spontaneous rate than neuron '" + other.name + "' on the same culture (" +
-                     first_at(other.loc) + "), expected the same (the culture has one model and one rate)");
-    return;  // the first neuron of the site is the reference
-  }
+  auto first = s.first_neuron_of_site.find(n.site);  // the site's first neuron is the reference
+  if (first == s.first_neuron_of_site.end() || n.model.empty()) return;
+  const Neuron& other = s.e.neurons[first->second];
+  if (other.model != n.model || other.spontaneous_hz != n.spontaneous_hz)
+    r.error_at(other.model != n.model ? "model" : "spontaneous",
+               "found a different model or spontaneous rate than neuron '" + other.name + "' on the same culture (" +
+                   first_at(other.loc) + "), expected the same (the culture has one model and one rate)");
 }
 
 // One entry, or `count` members "NAME[0]".."NAME[count-1]" sharing its settings.
 void add_members(Neuron n, int64_t count, LoadState& s) {
   n.group = n.name;
+  s.first_neuron_of_site.try_emplace(n.site, s.e.neurons.size());
   std::vector<std::string> members;
   for (int64_t i = 0; i < count; ++i) {
     Neuron m = n;
@@ -212,9 +212,12 @@ void load_neuron(const toml::table& t, size_t index, LoadState& s, std::map<std:
 // Neuron addresses (site id, index within site) and per-site capacity.
 void assign_addresses(LoadState& s) {
   std::map<std::string, uint32_t> count;
+  std::map<std::string_view, const Site*> sites;
+  for (const auto& site : s.e.sites) sites.emplace(site.name, &site);
   for (auto& n : s.e.neurons) {
-    const Site* site = s.e.find_site(n.site);
-    if (!site) continue;
+    auto found = sites.find(n.site);
+    if (found == sites.end()) continue;
+    const Site* site = found->second;
     n.addr = NeuronAddr{site->id, count[n.site]++};
     int64_t capacity = site->chip ? int64_t{site->chip->cores} * site->chip->neurons_per_core
                        : site->source && site->source->kind == SourceKind::culture ? site->source->neurons

@@ -162,11 +162,11 @@ void load_address(TableReader& r, Site& site, LoadState& s) {
   if (!n) return;
   auto text = n->value<std::string>();
   if (!text) return r.error_at("address", "found " + describe(*n) + ", expected " + kExpect);
-  s.site_address_loc[site.name] = r.loc("address");
   Result<Endpoint> ep = parse_endpoint(*text);
   if (!ep) return r.error_at("address", "found \"" + *text + "\", expected " + kExpect + " (" + ep.status().message() + ")");
-  for (const auto& other : s.e.sites) {
-    if (other.address.host != ep->host || other.address.port != ep->port) continue;
+  auto [it, fresh] = s.site_by_address.try_emplace({ep->host, ep->port}, site.id);
+  if (!fresh) {
+    const Site& other = s.e.sites[it->second];
     return r.error_at("address", "found \"" + *text + "\", expected an address no other site uses (site '" + other.name +
                                      "' at " + first_at(other.loc) + " has it)");
   }

@@ -38,6 +38,8 @@ class Estimator {
   explicit Estimator(const Experiment& e) : e_(e) {}
 
   ResourceEstimate run() {
+    for (const auto& s : e_.sites) sites_.emplace(s.name, &s);
+    for (const auto& n : e_.neurons) neurons_.emplace(n.name, &n);
     for (const auto& entry : entries_of(e_.neurons)) neuron_entry(entry);
     for (const auto& entry : entries_of(e_.synapses)) synapse_entry(entry);
     for (const auto& [site, n] : spike_times_)
@@ -94,7 +96,7 @@ class Estimator {
 
   void neuron_entry(const Entry<Neuron>& en) {
     const std::string path = "neurons[" + std::to_string(en.index) + "]";
-    const Site* site = e_.find_site(en.first->site);
+    const Site* site = lookup(sites_, en.first->site);
     if (!site) return;
     if (site->role == Role::silicon) silicon_entry(en, path);
     if (site->role == Role::bio && site->source && site->source->kind == SourceKind::culture)
@@ -116,8 +118,8 @@ class Estimator {
     double inputs = 0, updates = 0;
     for (size_t i = 0; i < en.count; ++i) {
       const Synapse& s = *(en.first + i);
-      const Neuron* post = e_.find_neuron(s.post);
-      const Site* post_site = post ? e_.find_site(post->site) : nullptr;
+      const Neuron* post = lookup(neurons_, s.post);
+      const Site* post_site = post ? lookup(sites_, post->site) : nullptr;
       inputs += spikes_of(s.pre) * (post_site && post_site->role == Role::bio ? 2 : 1);
       if (s.plasticity.rule != PlasticityRule::none) updates += spikes_of(s.post);
     }
@@ -126,7 +128,16 @@ class Estimator {
         "inputs and weight updates of " + std::to_string(en.count) + " synapse(s)");
   }
 
+  // Linear lookups would make a large experiment quadratic (262 144 synapses × 300 000 neurons).
+  template <class T>
+  static const T* lookup(const std::map<std::string_view, const T*>& m, std::string_view name) {
+    auto it = m.find(name);
+    return it == m.end() ? nullptr : it->second;
+  }
+
   const Experiment& e_;
+  std::map<std::string_view, const Site*> sites_;
+  std::map<std::string_view, const Neuron*> neurons_;
   ResourceEstimate out_;
   std::map<std::string, double> spikes_;       // expected spikes per neuron
   std::map<std::string, double> spike_times_;  // pre-computed spike times per silicon site
