@@ -106,13 +106,19 @@ std::optional<std::pair<Time, Time>> both_covered(const Summary& s, NeuronAddr p
   return std::make_pair(from, std::min(a->second, b->second));
 }
 
-SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
-                           const experiment::Synapse& syn, const SpikeTrains& trains, const PhaseWindow& w) {
+// A synapse's row of a phase before anything is measured.
+SynapsePhase synapse_row(const experiment::Synapse& syn) {
   SynapsePhase sp;
   sp.id = syn.id;
   sp.name = syn.name;
   sp.pre = syn.pre;
   sp.post = syn.post;
+  return sp;
+}
+
+SynapsePhase synapse_phase(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
+                           const experiment::Synapse& syn, const SpikeTrains& trains, const PhaseWindow& w) {
+  SynapsePhase sp = synapse_row(syn);
   const auto* pre = e.find_neuron(syn.pre);
   const auto* post = e.find_neuron(syn.post);
   const auto span = pre && post ? both_covered(s, pre->addr, post->addr, w.start_ns, w.end_ns) : std::nullopt;
@@ -149,6 +155,17 @@ PhaseSummary phase_summary(const record::MergedRecording& m, const experiment::E
   phase_rates(ps, s, trains);
   if (auto it = ps.rate_hz.find(s.pacemaker); it != ps.rate_hz.end()) ps.pacemaker_rate_hz = it->second;
   for (const auto& syn : e.synapses) ps.synapses.push_back(synapse_phase(m, e, s, syn, trains, w));
+  return ps;
+}
+
+// A phase the run never reached: its bounds and, per synapse, names only (nothing measured).
+PhaseSummary phase_not_run(const experiment::Experiment& e, const PhaseWindow& w) {
+  PhaseSummary ps;
+  ps.set_rate_hz = w.set_rate_hz;
+  ps.start_ns = w.start_ns;
+  ps.end_ns = w.end_ns;
+  ps.ran = false;
+  for (const auto& syn : e.synapses) ps.synapses.push_back(synapse_row(syn));
   return ps;
 }
 
@@ -245,11 +262,8 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
   const auto trains = spike_trains(m);
   const auto windows = phase_windows(e, &s.pacemaker);
   for (size_t i = 0; i < windows.size(); ++i) {
-    if (ended_early && *s.outcome.ended_at_ns <= windows[i].start_ns) {
-      s.phases.push_back({i, windows[i].set_rate_hz, windows[i].start_ns, windows[i].end_ns, {}, {}, {}, {}, false});
-      continue;
-    }
-    s.phases.push_back(phase_summary(m, e, s, trains, windows[i]));
+    const bool ran = !ended_early || windows[i].start_ns < *s.outcome.ended_at_ns;
+    s.phases.push_back(ran ? phase_summary(m, e, s, trains, windows[i]) : phase_not_run(e, windows[i]));
     s.phases.back().index = i;
   }
   s.delivery = summarize_delivery(m, e, trains, s.coverage);

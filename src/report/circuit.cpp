@@ -137,17 +137,25 @@ std::vector<SiteCoverage> site_coverage(const record::MergedRecording& m, const 
     if (c.name.empty()) c.name = m.site_name(row.id);
     c.logged = true;
   }
+  // A site's final note dates its end exactly: "done" (finished), or an interrupt note with its
+  // experiment time (record/run_outcome.hpp; the site stopped early, not finished). Other records
+  // only bound it from below (LinkStats carry the link's clock, which includes the warm-up).
+  std::set<SiteId> dated;
   auto saw = [&](SiteId site, Time t) {
     auto it = by_id.find(site);
-    if (it != by_id.end() && !it->second.finished) it->second.until_ns = std::max(it->second.until_ns, t);
+    if (it != by_id.end() && !dated.count(site)) it->second.until_ns = std::max(it->second.until_ns, t);
   };
   for (const auto& n : m.notes) {
     auto it = by_id.find(n.site);
     if (it == by_id.end()) continue;
-    if (n.text.rfind("site " + it->second.name + " done:", 0) == 0) {
-      it->second.finished = true;
-      it->second.until_ns = n.t;
-    }
+    const std::string& name = it->second.name;
+    const bool done = n.text.rfind("site " + name + " done:", 0) == 0;
+    const bool stopped = n.text.rfind("site " + name + " interrupted by ", 0) == 0 &&
+                         n.text.find(" at experiment time ") != std::string::npos;
+    if (!done && !stopped) continue;
+    it->second.finished = it->second.finished || done;
+    it->second.until_ns = n.t;
+    dated.insert(n.site);
   }
   for (const auto& n : m.notes) {
     // A gap note written when a log is reopened carries the site's local clock, not experiment time.

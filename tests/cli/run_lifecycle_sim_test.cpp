@@ -34,8 +34,15 @@ TEST(RunLifecycleSim, CtrlCStopsTheSimulationAndKeepsTheResults) {
   const std::string dir = fresh_dir("lifecycle-sim-ctrl-c");
   std::filesystem::create_directories(dir + "-cfg");
   const pid_t pid = spawn_group(kIon + " run --sim --duration 200s --out " + dir, dir + "-cfg/output.txt");
-  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir + "/padova.ionlog"); }, 30s));
-  std::this_thread::sleep_for(1s);  // the 200 s simulation takes ~30 s here: it is still running
+  // Once every site has run for two simulated seconds (two progress lines, one per simulated
+  // second, with padova running; the whole 200 s take ~30 s here, so it is still running).
+  auto running_lines = [&] {
+    const std::string out = slurp(dir + "-cfg/output.txt");
+    size_t n = 0;
+    for (size_t at = out.find("padova running"); at != std::string::npos; at = out.find("padova running", at + 1)) ++n;
+    return n;
+  };
+  ASSERT_TRUE(wait_until([&] { return running_lines() >= 2; }, 60s)) << slurp(dir + "-cfg/output.txt");
   kill(-pid, SIGINT);
   const int code = wait_exit(pid, 60s);
   const std::string out = slurp(dir + "-cfg/output.txt");
@@ -43,8 +50,11 @@ TEST(RunLifecycleSim, CtrlCStopsTheSimulationAndKeepsTheResults) {
   EXPECT_EQ(h5_meta(dir + "/recording.h5", "run_status"), "interrupted") << out;
   EXPECT_EQ(h5_meta(dir + "/recording.h5", "run_detail"), "SIGINT");
   EXPECT_NE(out.find("run interrupted at "), std::string::npos) << out;
+  EXPECT_NE(out.find("phase 1  0s..50s  set 10 Hz  ANpre measured 10."), std::string::npos) << out;
   EXPECT_NE(out.find("phase 4  150s..200s  set 2 Hz  not run"), std::string::npos) << out;
-  EXPECT_NE(slurp(dir + "/report.html").find("<b>Run interrupted at "), std::string::npos);
+  const std::string html = slurp(dir + "/report.html");  // the report model, embedded as JSON
+  EXPECT_NE(html.find("\"status\":\"interrupted\",\"status_text\":\"interrupted at "), std::string::npos);
+  EXPECT_NE(html.find("\"ran\":false"), std::string::npos);
 }
 
 TEST(RunLifecycleSim, AStopRequestEndsEverySiteWithItsNote) {

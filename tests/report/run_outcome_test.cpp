@@ -15,8 +15,10 @@ using namespace ion::literals;
 using record::RunOutcome;
 using record::RunStatus;
 
+// Sites "bio" (0) and "hub" (1) with the given final notes ("" = none), nothing else.
 record::MergedRecording with_sites(std::vector<std::pair<SiteId, std::string>> finals) {
-  record::MergedRecording m = testdata::recording();
+  record::MergedRecording m;
+  m.site_names = {{0, "bio"}, {1, "hub"}};
   for (const auto& [id, note] : finals) {
     m.sites.push_back({id, m.site_name(id), 10, {}});
     if (!note.empty()) m.notes.push_back({id, note.find("interrupted") != std::string::npos ? 2_s : 4_s, 0, note});
@@ -76,7 +78,8 @@ TEST(RunOutcome, PhasesAfterTheEndAreNotRun) {
   EXPECT_EQ(s.phases[2].index, 2u);
   EXPECT_FALSE(s.phases[2].pacemaker_rate_hz);
   EXPECT_TRUE(s.phases[2].rate_hz.empty());
-  EXPECT_TRUE(s.phases[2].synapses.empty());
+  ASSERT_EQ(s.phases[2].synapses.size(), 2u);  // names only
+  for (const auto& sp : s.phases[2].synapses) EXPECT_TRUE(!sp.response_probability && !sp.weight_start && !sp.pre_spikes);
 
   const std::string text = format_summary(s);
   EXPECT_NE(text.find("run interrupted at 1.5s (SIGINT); the recording ends there"), std::string::npos) << text;
@@ -87,6 +90,21 @@ TEST(RunOutcome, PhasesAfterTheEndAreNotRun) {
   EXPECT_EQ(model["run"]["status_text"], "interrupted at 1.5s (SIGINT)");
   EXPECT_EQ(model["phases"][1]["ran"], true);
   EXPECT_EQ(model["phases"][2]["ran"], false);
+}
+
+TEST(RunOutcome, AnInterruptedSiteIsCoveredUntilItsNote) {
+  record::MergedRecording m = testdata::recording();
+  for (auto& n : m.notes)
+    if (n.text.find(" done:") != std::string::npos)
+      n = {n.site, 1500_ms, n.kind, record::interrupted_note(m.site_name(n.site), "SIGINT", 1500_ms) + ": spikes=1"};
+  m.links[{2, 1}].back().t = 4500_ms;  // link statistics carry the link's clock (warm-up included)
+  const Summary s = summarize(m, testdata::experiment());
+  EXPECT_EQ(s.outcome.status, RunStatus::interrupted);
+  EXPECT_EQ(s.outcome.ended_at_ns, 1500_ms);
+  ASSERT_TRUE(s.phases[1].pacemaker_rate_hz);
+  EXPECT_NEAR(*s.phases[1].pacemaker_rate_hz, 30.0, 2.1);  // 15 spikes over the 0.5 s recorded, not 4.5 s
+  EXPECT_TRUE(s.phases[1].partial.count("ANpre"));
+  EXPECT_FALSE(s.phases[2].ran);
 }
 
 TEST(RunOutcome, ACompleteRunIsNotMarked) {
