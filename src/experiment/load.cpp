@@ -82,8 +82,13 @@ Status failure(const Diagnostics& d) {
 
 }  // namespace
 
+const Site* LoadState::site(std::string_view name) const {
+  auto it = site_by_name.find(name);
+  return it == site_by_name.end() ? nullptr : &e.sites[it->second];
+}
+
 const InstrumentConfig* LoadState::instrument_of(std::string_view name) const {
-  const Site* site = e.find_site(name);
+  const Site* site = this->site(name);
   return site && site->instrument ? &*site->instrument : nullptr;
 }
 
@@ -121,7 +126,7 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
   if (!check_input_shape(text, ctx.file(), diags)) return failure(diags);
   try {
     toml::table root = toml::parse(text, name);
-    LoadState state{ctx, e, {}, {}, {}, {}, {}, {}};
+    LoadState state{ctx, e, {}, {}, {}, {}, {}, {}, {}};
     load_root(root, state);
     if (diags.empty()) check_resources(e, ctx);
   } catch (const toml::parse_error& err) {

@@ -20,12 +20,15 @@ struct LoadState {
   std::map<std::string, std::vector<std::string>, std::less<>> neuron_groups;
   std::set<std::string, std::less<>> declared_neurons;
   // Indexes that keep loading linear in the size of the file (a 1 MiB file can declare tens of
-  // thousands of sites or neurons): site id by (host, port); first neuron (index) by site name.
+  // thousands of sites or neurons): site id by (host, port) and by name; first neuron by site.
   std::map<std::pair<std::string, uint16_t>, SiteId> site_by_address;
+  std::map<std::string, SiteId, std::less<>> site_by_name;
   std::map<std::string, size_t, std::less<>> first_neuron_of_site;
   // The first synapse on each simulated hub: every other synapse there needs the same device.
   std::map<std::string, Synapse, std::less<>> hub_device;
 
+  // The loaded site named `name`, or nullptr.
+  const Site* site(std::string_view name) const;
   // The site's instrument if `name` is a hub that loaded one.
   const InstrumentConfig* instrument_of(std::string_view name) const;
 };

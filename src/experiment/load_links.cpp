@@ -141,7 +141,7 @@ void check_legacy_hub(TableReader& r, LoadState& s) {
     lb.hub = s.e.time_master;
     if (lb.hub.empty()) r.error_at("enabled", "found legacy.enabled = true, expected a hub site in the experiment to host the bridge");
   }
-  const Site* hub_site = s.e.find_site(lb.hub);
+  const Site* hub_site = s.site(lb.hub);
   if (!lb.enabled || !hub_site) return;
   for (const auto& site : s.e.sites) {  // the bridge binds the hub's host: no site may use that port there
     if (site.address.host != hub_site->address.host || site.address.port != lb.port) continue;

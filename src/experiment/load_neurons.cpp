@@ -141,7 +141,7 @@ void check_silicon_neuron(TableReader& r, const Neuron& n) {
 // spontaneous rate for all its neurons (site/bio/experiment_config.cpp, culture_from), draws
 // their parameters itself and has no drives; anything else would be silently ignored.
 void check_bio_neuron(TableReader& r, const Neuron& n, const LoadState& s) {
-  const Site* site = s.e.find_site(n.site);
+  const Site* site = s.site(n.site);
   const bool culture = site && site->source && site->source->kind == SourceKind::culture;
   if (!n.params.empty()) r.error_at("params", "found parameters for a neuron on bio site '" + n.site +
                                                   "', expected none (the emulated culture draws its neurons' parameters)");

@@ -187,6 +187,7 @@ void load_site(const std::string& name, const toml::table& t, LoadState& s) {
   site.clock_offset = r.duration("clock_offset", Need::optional, Sign::any).value_or(0);
   site.clock_drift_ppm = r.number("clock_drift_ppm", Need::optional, -1e4, 1e4).value_or(0);
   load_role_tables(r, site, role);
+  s.site_by_name.emplace(site.name, site.id);
   s.e.sites.push_back(std::move(site));
 }
 
