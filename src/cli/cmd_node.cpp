@@ -40,14 +40,19 @@ struct NodeArgs {
   bool resume = false;
 };
 
-// Writes "<state> <status line>" to <out>/<site>.status every second (read by `ion run`).
-void start_status_file(RealEnv& env, site::Node& node, const std::string& path) {
+// Writes "<state> <status line>" to <out>/<site>.status every second (read by `ion run`). The
+// returned writer reschedules itself through a weak reference: it lives as long as the caller
+// keeps it (a self-reference would be a cycle that never frees).
+std::shared_ptr<std::function<void()>> start_status_file(RealEnv& env, site::Node& node, const std::string& path) {
   auto write = std::make_shared<std::function<void()>>();
-  *write = [&env, &node, path, write] {
+  *write = [&env, &node, path, weak = std::weak_ptr<std::function<void()>>(write)] {
     std::ofstream(path, std::ios::trunc) << node.status_line() << "\n";
-    env.schedule_after(kSecond, [write] { (*write)(); });
+    env.schedule_after(kSecond, [weak] {
+      if (auto w = weak.lock()) (*w)();
+    });
   };
   (*write)();
+  return write;
 }
 
 int run_node(const NodeArgs& a) {
@@ -87,7 +92,7 @@ int run_node(const NodeArgs& a) {
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";
-  start_status_file(env, **node, status);
+  const auto status_writer = start_status_file(env, **node, status);
   Status s = interrupt_signal() ? Status::ok() : env.run();
   if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
     (*node)->interrupt(signal_name(sig));
