@@ -43,6 +43,10 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   auto r = site::run_sim(e, o);
   if (!quiet && isatty(STDOUT_FILENO)) std::printf("\n");
   if (!r) throw CliError(r.status().message(), 1);
+  // Said now: writing the outputs may fail too (the disk that stopped a site may be full).
+  if (r->outcome.status != record::RunStatus::complete)
+    std::fprintf(stderr, "ion run: %s; every site was stopped, keeping what was recorded\n",
+                 record::describe(r->outcome).c_str());
   const bool whole = r->outcome.status == record::RunStatus::complete;
   const std::string part = whole ? "" : format_duration(r->outcome.ended_at_ns.value_or(0)) + " of ";
   std::printf("simulated %s%s of experiment time (%llu events, trace digest %016llx)\n", part.c_str(),

@@ -70,9 +70,10 @@ void expect_site_stops_loudly(const std::string& name, const std::string& site, 
                               const std::string& reason) {
   const std::string dir = run_dir(name);
   auto r = run(dir, {fault});
-  ASSERT_FALSE(r.is_ok()) << "the run pretended success";
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(r->outcome.status, record::RunStatus::incomplete) << "the run pretended success";
   const std::string log = dir + "/" + site + ".ionlog";
-  const std::string msg = r.status().message();
+  const std::string msg = r->outcome.detail;
   EXPECT_NE(msg.find("site " + site + ": event log failed, site stopped"), std::string::npos) << msg;
   EXPECT_NE(msg.find(log + ": " + reason), std::string::npos) << msg;
   const Records got = records_of(log);
@@ -100,10 +101,11 @@ TEST(StorageFaultSim, IoErrorStopsABioSite) {
 TEST(StorageFaultSim, FailedSyncAtTheEndIsNotASuccess) {
   const std::string dir = run_dir("zurich-fsync");
   auto r = run(dir, {StorageFault{StorageOp::sync, "zurich.ionlog", 0, EIO}});
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.status().message().find("site zurich: event log failed"), std::string::npos) << r.status().message();
-  EXPECT_NE(r.status().message().find("cannot sync " + dir + "/zurich.ionlog: Input/output error"), std::string::npos)
-      << r.status().message();
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(r->outcome.status, record::RunStatus::incomplete) << "the run pretended success";
+  EXPECT_NE(r->outcome.detail.find("site zurich: event log failed"), std::string::npos) << r->outcome.detail;
+  EXPECT_NE(r->outcome.detail.find("cannot sync " + dir + "/zurich.ionlog: Input/output error"), std::string::npos)
+      << r->outcome.detail;
   // Everything was written (only its durability is in doubt): the same records as the clean run.
   const Records got = records_of(dir + "/zurich.ionlog");
   const Records clean = records_of(clean_run("zurich-fsync") + "/zurich.ionlog");
