@@ -243,6 +243,17 @@ TEST(Bounds, ExperimentPresetsAreTheDeviceLayersPresets) {
   }
 }
 
+// A number in a device's params reaches the hub with all its digits: the hub wrote numbers with
+// std::to_string ("0.000000" for 2e-14), so this file validated and the hub then refused uv = 0.
+TEST(Bounds, SmallNumericDeviceParametersReachTheHub) {
+  const std::string dev = "device     = { model = \"data-driven\", preset = \"tiox-dut2\", r0 = \"14.8kohm\" }";
+  std::string t = base_text();
+  for (size_t at = t.find(dev); at != std::string::npos; at = t.find(dev, at))
+    t.replace(at, dev.size(), "device     = { model = \"linear-drift\", params = { uv = 2e-14 } }");
+  Experiment e = load_ok(t);
+  EXPECT_TRUE(build_site(e, "southampton").is_ok()) << build_site(e, "southampton").message();
+}
+
 TEST(Bounds, DriveStartsBeforeTheExperimentEnds) {
   const std::string sched = "drive = { kind = \"schedule\", phases = [\"10Hz 10s\", \"30Hz 10s\", \"10Hz 10s\", \"2Hz 10s\"] }";
   Experiment ok = load_ok(edit(sched, "drive = { kind = \"step\", amplitude = \"1nA\", start = \"39.999s\" }"));
