@@ -137,7 +137,8 @@ Status SimulatedCrossbar::lock_wal() {
   return Status::ok();
 }
 
-// Applies the logged pulses past the snapshot; a torn tail record (never acknowledged) is cut off.
+// Applies the logged pulses past the snapshot (kept in replayed_); a torn tail record (never
+// acknowledged) is cut off.
 Status SimulatedCrossbar::replay_wal() {
   const std::string wal = wal_->path();
   auto data = storage_->read_file(wal, kNoReadLimit);
@@ -157,6 +158,8 @@ Status SimulatedCrossbar::replay_wal() {
       return error(Errc::corrupt, "write-ahead log '" + wal + "': bad record at byte " + std::to_string(off));
     ++seq_;
     apply_pulse(w, b, v, to_seconds(width));
+    const size_t c = size_t(w) * bits_ + b;
+    replayed_.push_back({seq_, w, b, v, width, model_->read(cell_params(c), state_[c], v_read_).resistance_ohm});
   }
   if (off == data->size()) return Status::ok();
   ION_TRY(wal_->truncate(off));

@@ -30,6 +30,17 @@ struct InitialResistance {
   double r_ohm;
 };
 
+// A pulse that open() re-applied from the write-ahead log, and the cell's resistance right after
+// it (noise-free, at v_read). The owner's own record of these pulses may be missing: a process
+// killed after the log write and before it recorded the pulse elsewhere (site/hub/hub_recovery.hpp).
+struct ReplayedPulse {
+  uint64_t seq = 0;  // the array's pulse number (1 = its first pulse ever)
+  uint32_t w = 0, b = 0;
+  double v = 0;
+  Duration width = 0;
+  double r_ohm = 0;
+};
+
 struct CrossbarConfig {
   std::string model = "compact";
   std::string preset;                                    // "" = the model's first preset
@@ -81,6 +92,8 @@ class SimulatedCrossbar final : public Crossbar {
   const std::vector<double>& states() const { return state_; }
   uint8_t fault(uint32_t w, uint32_t b) const { return fault_[size_t(w) * bits_ + b]; }
   uint64_t pulses_applied() const { return seq_; }
+  // The pulses open() re-applied from the write-ahead log (past the snapshot), in order.
+  const std::vector<ReplayedPulse>& replayed() const { return replayed_; }
   double v_read() const { return v_read_; }
 
   enum : uint8_t { kHealthy = 0, kStuckLow = 1, kStuckHigh = 2 };
@@ -115,6 +128,7 @@ class SimulatedCrossbar final : public Crossbar {
   std::vector<uint8_t> fault_;
   uint64_t seq_ = 0;             // pulses applied so far (the next pulse gets seq_ + 1)
   Rng read_rng_{0};
+  std::vector<ReplayedPulse> replayed_;
 
   std::string path_;
   Storage* storage_ = nullptr;

@@ -100,11 +100,21 @@ TEST(Persistence, KilledWriterLosesNoAcknowledgedPulseAndAppliesNoneTwice) {
     // Every acknowledged pulse survives; at most the one in flight (logged, unacknowledged) too.
     ASSERT_GE(rec, acked) << "round " << round;
     ASSERT_LE(rec, acked + 1) << "round " << round;
+    // replayed(): the pulses after the snapshot (the last checkpoint, or the one before when the
+    // kill came during a checkpoint), each with the resistance right after it.
+    const auto& replayed = (*x)->replayed();
+    ASSERT_GE(replayed.size(), rec % 40) << "round " << round;
+    ASSERT_LE(replayed.size(), 40u) << "round " << round;
     auto ref = SimulatedCrossbar::create(config());
     ASSERT_TRUE(ref.is_ok());
     for (uint64_t i = 0; i < rec; ++i) {
       const Pulse p = program(i);
       ASSERT_TRUE((*ref)->pulse(p.w, p.b, p.v, p.width).is_ok());
+      if (i + 1 <= rec - replayed.size()) continue;
+      const ReplayedPulse& r = replayed[i - (rec - replayed.size())];
+      EXPECT_EQ(r.seq, i + 1);
+      EXPECT_TRUE(r.w == p.w && r.b == p.b && r.v == p.v && r.width == p.width) << "pulse " << i + 1;
+      EXPECT_EQ(r.r_ohm, *(*ref)->read(p.w, p.b)) << "pulse " << i + 1;
     }
     for (uint32_t w = 0; w < 8; ++w)
       for (uint32_t b = 0; b < 8; ++b) ASSERT_EQ((*x)->state(w, b), (*ref)->state(w, b)) << w << "," << b;
