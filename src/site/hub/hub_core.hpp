@@ -14,6 +14,7 @@
 // it takes part in plasticity as a postsynaptic event only, is never forwarded and never counts
 // as a presynaptic spike (docs/protocol.md §8.1; arc1_pyqt UDPmod.py at 63b6fb3 l.481–483, 597–600).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -52,19 +53,27 @@ struct HubCounters {
   uint64_t withheld = 0;        // decisions withheld: window not fully observed (run start, resume)
 };
 
+// Receives each device read-back as soon as the instrument returned it, before the next pulse: a
+// hub that records it there never has more than one pulse on the device that its log lacks.
+using UpdateSink = std::function<void(const WeightUpdate&)>;
+
 class HubCore {
  public:
   // REQUIRES: every synapse's cell lies inside the instrument (validated with the experiment).
   HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument, Duration horizon);
 
   // Reads every synapse's device once; emits one WeightUpdate (action read) per synapse at t.
-  void read_all(Time t, std::vector<WeightUpdate>& updates);
+  void read_all(Time t, const UpdateSink& out);
   // A spike from any site. Appends the inputs to forward now.
   void on_spike(const Spike& s, std::vector<SynapticInput>& forward);
-  // Runs the rules over spikes up to now_exp − horizon; appends device changes stamped now_exp.
-  void advance(Time now_exp, std::vector<WeightUpdate>& updates);
+  // Runs the rules over spikes up to now_exp − horizon; emits device changes stamped now_exp.
+  void advance(Time now_exp, const UpdateSink& out);
   // End of experiment at now_exp: runs the rules over every pending spike.
-  void drain(Time now_exp, std::vector<WeightUpdate>& updates);
+  void drain(Time now_exp, const UpdateSink& out);
+  // The same, appending to a vector (tests, benchmarks).
+  void read_all(Time t, std::vector<WeightUpdate>& updates) { read_all(t, appender(updates)); }
+  void advance(Time now_exp, std::vector<WeightUpdate>& updates) { advance(now_exp, appender(updates)); }
+  void drain(Time now_exp, std::vector<WeightUpdate>& updates) { drain(now_exp, appender(updates)); }
   // A resumed hub: the rules' history starts at t (see PlasticityRule::history_starts).
   void history_starts(Time t);
 
@@ -78,9 +87,12 @@ class HubCore {
     double resistance_ohm = 0;
     float weight = 0;
   };
-  void apply_rule(const Spike& s, Time now_exp, std::vector<WeightUpdate>& updates);
-  void act(size_t i, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
-  void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, std::vector<WeightUpdate>& updates);
+  static UpdateSink appender(std::vector<WeightUpdate>& v) {
+    return [&v](const WeightUpdate& u) { v.push_back(u); };
+  }
+  void apply_rule(const Spike& s, Time now_exp, const UpdateSink& out);
+  void act(size_t i, PlasticityAction a, Time t, const UpdateSink& out);
+  void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, const UpdateSink& out);
 
   std::vector<HubSynapse> synapses_;
   std::vector<State> state_;

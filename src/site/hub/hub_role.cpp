@@ -3,7 +3,9 @@
 
 #include <cstdio>
 
+#include "device/sim_crossbar.hpp"
 #include "site/hub/device_ranges.hpp"
+#include "site/hub/hub_recovery.hpp"
 
 namespace ion::hub {
 namespace {
@@ -26,17 +28,22 @@ RuleParams rule_params(const experiment::Plasticity& p) {
 class HubRole final : public site::Role {
  public:
   HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon,
-          site::RoleHost& host, bool resumed)
-      : xb_(std::move(xb)), core_(std::move(syn), *xb_, horizon), host_(host), resumed_(resumed) {}
+          site::RoleHost& host, bool resumed, Recovery recovery)
+      : xb_(std::move(xb)),
+        core_(std::move(syn), *xb_, horizon),
+        host_(host),
+        record_([this](const WeightUpdate& u) { host_.record_weight(u); }),
+        resumed_(resumed),
+        recovery_(std::move(recovery)) {}
 
   void advance(Time now) override {
     if (!started_) {
       started_ = true;
       if (resumed_) core_.history_starts(now);  // plasticity history restarts empty (see plasticity.hpp)
-      core_.read_all(now, updates_);
+      record_recovered(now);
+      core_.read_all(now, record_);
     }
-    core_.advance(now, updates_);
-    publish();
+    core_.advance(now, record_);
   }
   void on_spike(const Spike& s) override {
     core_.on_spike(s, forward_);
@@ -45,8 +52,7 @@ class HubRole final : public site::Role {
   }
   void finish(Time end) override {
     advance(end);
-    core_.drain(end, updates_);
-    publish();
+    core_.drain(end, record_);
     const HubCounters& c = core_.counters();
     char buf[256];
     std::snprintf(buf, sizeof buf,
@@ -69,18 +75,35 @@ class HubRole final : public site::Role {
   }
 
  private:
-  void publish() {
-    for (const auto& u : updates_) host_.record_weight(u);
-    updates_.clear();
+  // Pulses of the crashed incarnation that its log lacks, stamped at the restart (hub_recovery.hpp).
+  void record_recovered(Time now) {
+    if (!recovery_.note.empty()) host_.record_note(recovery_.note);
+    for (WeightUpdate u : recovery_.updates) {
+      u.t = now;
+      host_.record_weight(u);
+    }
+    recovery_ = {};
   }
   std::unique_ptr<device::Crossbar> xb_;
   HubCore core_;
   site::RoleHost& host_;
-  std::vector<WeightUpdate> updates_;
+  // Every read-back is recorded as soon as the instrument returns it (see UpdateSink).
+  UpdateSink record_;
   std::vector<SynapticInput> forward_;
   bool started_ = false;
   bool resumed_ = false;
+  Recovery recovery_;
 };
+
+// On resume, what the persisted crossbar applied that the hub's log lacks. Only a simulated
+// crossbar keeps a write-ahead log; an ArC ONE's state is read at the restart instead.
+Result<Recovery> recover(const std::vector<HubSynapse>& syn, device::Crossbar& xb, const HubRoleOptions& opt) {
+  const auto* sim = dynamic_cast<const device::SimulatedCrossbar*>(&xb);
+  if (!opt.resume || opt.log_path.empty() || sim == nullptr) return Recovery{};
+  auto logged = read_logged_pulses(opt.storage != nullptr ? *opt.storage : real_storage(), opt.log_path);
+  if (!logged) return logged.status();
+  return unlogged_pulses(syn, *logged, sim->pulses_applied(), sim->replayed());
+}
 
 }  // namespace
 
@@ -109,6 +132,11 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
                                                   site::RoleHost& host, const HubRoleOptions& opt) {
   auto xb = make_instrument(e, hub, opt);
   if (!xb) return xb.status();
+  auto syn = hub_synapses(e, hub);
+  auto recovery = recover(syn, **xb, opt);
+  if (!recovery)
+    return error(recovery.status().code(), "hub " + hub.name + ": cannot read its event log to compare it with the "
+                                                               "crossbar state: " + recovery.status().message());
   Duration horizon = 0;
   for (const auto& s : e.synapses)
     if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
@@ -116,8 +144,8 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   for (const auto& w : device_range_warnings(e))
     if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);
   return std::unique_ptr<site::Role>(
-      std::make_unique<HubRole>(std::move(xb).value(), hub_synapses(e, hub), horizon, host,
-                                opt.resume));
+      std::make_unique<HubRole>(std::move(xb).value(), std::move(syn), horizon, host, opt.resume,
+                                std::move(recovery).value()));
 }
 
 }  // namespace ion::hub

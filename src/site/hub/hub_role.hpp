@@ -19,6 +19,9 @@ struct HubRoleOptions {
   std::string state_dir;
   bool resume = false;  // reopen the persisted state instead of programming r0 afresh
   Storage* storage = nullptr;  // where that state lives (a node's Env storage); null: real_storage()
+  // With resume: the hub's own event log as its earlier sessions left it, to record the pulses
+  // the persisted crossbar applied that it lacks (hub_recovery.hpp). Empty: no such log.
+  std::string log_path;
 };
 
 // The synapses of `hub` with their neuron addresses, weight maps, rules and pulses.

@@ -141,8 +141,10 @@ Status Node::restore_clock() {
   return Status::ok();
 }
 
+std::string Node::log_path() const { return opt_.out_dir + "/" + site_.name + ".ionlog"; }
+
 Status Node::lock_log() {
-  const std::string path = opt_.out_dir + "/" + site_.name + ".ionlog";
+  const std::string path = log_path();
   auto file = record::lock_log(env_.storage(), path);
   if (!file && file.status().code() == Errc::unavailable)
     return error(Errc::unavailable, "site " + site_.name + ": " + file.status().message() +
@@ -165,6 +167,7 @@ Status Node::open_log() {
   auto opened = record::start_log(env_.storage(), std::move(log_file_), h, w, env_.now());
   if (!opened) return error(opened.status().code(), "site " + site_.name + ": " + opened.status().message());
   log_ = std::move(opened->writer);
+  log_continued_ = opened->resumed;
   for (const auto& note : describe_experiment(exp_)) record(note);
   // The raw clock this node's local time counts from (lets tests on one kernel know the truth).
   record(record::Note{0, record::NoteKind::text, "clock origin " + std::to_string(env_.origin()) + " ns"});
@@ -266,6 +269,8 @@ Status Node::make_role() {
   RoleOptions ro;
   ro.state_dir = opt_.out_dir;
   ro.resume = opt_.resume;
+  ro.storage = &env_.storage();
+  if (log_continued_) ro.log_path = log_path();  // what the earlier sessions recorded
   auto role = site::make_role(exp_, site_, *this, ro);
   if (!role) return role.status();
   role_ = std::move(role).value();

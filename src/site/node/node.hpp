@@ -101,6 +101,7 @@ class Node final : public RoleHost {
  private:
   Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt);
   Status init();
+  std::string log_path() const;  // <out>/<site>.ionlog
   Status lock_log();       // opens and locks <out>/<site>.ionlog before anything is written
   Status choose_epoch();  // forward-only: after the last epoch saved in opt_.epochs
   Status peer_spec(SiteId id, link::PeerSpec& p);
@@ -147,6 +148,7 @@ class Node final : public RoleHost {
   Status failure_;
   Time last_advance_ = 0;
   bool resumed_ = false;   // restarted with --resume on a persisted clock origin
+  bool log_continued_ = false;  // the log existed: this session continues it
   Time start_local_ = 0;   // node clock when this process started (sync timeout base)
   Time next_stats_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;

@@ -31,7 +31,8 @@ std::string synapse_lines(const experiment::Experiment& e) {
 Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site,
                                         RoleHost& host, const RoleOptions& opt) {
   switch (site.role) {
-    case experiment::Role::hub: return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume, opt.storage});
+    case experiment::Role::hub:
+      return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume, opt.storage, opt.log_path});
     case experiment::Role::bio: return bio::make_bio_role(e, site, host);
     case experiment::Role::silicon: return silicon::make_silicon_role(e, site, host);
   }
