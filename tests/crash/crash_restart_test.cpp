@@ -21,13 +21,11 @@
 #include <thread>
 #include <vector>
 
-#include "device/sim_crossbar.hpp"
+#include "device_replay.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "record/hdf5_export.hpp"
-#include "record/log_reader.hpp"
 #include "record/merge.hpp"
-#include "site/hub/hub_role.hpp"
 #include "site/node/clock_origin.hpp"
 
 extern char** environ;
@@ -223,39 +221,10 @@ void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
   ASSERT_EQ(merge_error_, "");
   auto e = experiment::load_experiment(file_);
   ASSERT_TRUE(e.is_ok()) << e.status().message();
-  const experiment::Site* hub = e->find_site("southampton");
-  ASSERT_NE(hub, nullptr);
-  auto fresh = hub::make_instrument(*e, *hub, {});  // same model, same seed, r0; in memory
-  ASSERT_TRUE(fresh.is_ok()) << fresh.status().message();
-  auto persisted = device::SimulatedCrossbar::open(dir_ + "/southampton.xbar");
-  ASSERT_TRUE(persisted.is_ok()) << persisted.status().message();
-  // Replay in the hub's log order: pulses on one cell can disturb others (half-select) and the
-  // cycle-to-cycle noise is keyed on the array's pulse count, so the order matters.
-  const auto syns = hub::hub_synapses(*e, *hub);
-  auto reader = record::LogReader::open(dir_ + "/southampton.ionlog");
-  ASSERT_TRUE(reader.is_ok()) << reader.status().message();
-  int pulses = 0, after_restart = 0;
-  while (auto r = reader->next()) {
-    const auto* w = std::get_if<WeightUpdate>(&*r);
-    if (!w || w->action == PlasticityAction::read) continue;
-    const hub::HubSynapse* syn = nullptr;
-    for (const auto& s : syns) syn = s.id == w->synapse ? &s : syn;
-    ASSERT_NE(syn, nullptr) << "synapse " << w->synapse;
-    const auto& p = w->action == PlasticityAction::potentiate ? syn->ltp : syn->ltd;
-    auto got = (*fresh)->pulse_read(syn->word, syn->bit, p.amplitude_v, p.width);
-    ASSERT_TRUE(got.is_ok()) << got.status().message();
-    EXPECT_NEAR(*got, w->resistance_ohm, 1e-3 * w->resistance_ohm) << "synapse " << syn->id << " t=" << w->t;
-    ++pulses;
-    after_restart += w->t > kKillAtExperimentMs * kMillisecond;
-  }
-  for (const auto& syn : syns) {
-    auto want = (*fresh)->read(syn.word, syn.bit);
-    auto have = (*persisted)->read(syn.word, syn.bit);
-    ASSERT_TRUE(want.is_ok() && have.is_ok());
-    EXPECT_NEAR(*have, *want, 1e-9 * *want) << "synapse " << syn.id;
-  }
-  EXPECT_GT(pulses, 10);
-  EXPECT_GT(after_restart, 0);  // plasticity resumed after the restart
+  const Time kill_t = kKillAtExperimentMs * kMillisecond;
+  const auto n = crashtest::expect_device_is_replay_of_log(*e, "southampton", dir_, kill_t);
+  EXPECT_GT(n.pulses, 10);
+  EXPECT_GT(n.pulses_after, 0);  // plasticity resumed after the restart
 }
 
 // One ctest case (the scenario runs once, ~22 s); each check reports its own failures.
