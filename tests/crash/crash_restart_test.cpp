@@ -36,7 +36,9 @@ namespace {
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 constexpr const char* kLoopback = "127.0.81.1";
 constexpr const char* kDuration = "20s";  // phases of 5 s: LTP (30 Hz) from 5 s to 10 s
-constexpr int kWarmupMs = 1000;
+// `ion run`'s default: the bio site needs seconds to start (its culture calibrates first), more
+// on a loaded machine, and inputs that reach it before it runs are refused.
+constexpr int kWarmupMs = 3000;
 constexpr int kKillAtExperimentMs = 6500;  // mid-LTP
 constexpr int kDownMs = 1000;
 
@@ -144,6 +146,7 @@ class HubCrash : public ::testing::Test {
   void OtherSitesSawTheHubGoDownAndComeBack();
   void RecordingCoversTheWholeRunWithTheRestartMarked();
   void EveryDeviceEqualsAReplayOfTheLoggedPulses();
+  void OtherSitesKeptRecording(Time kill_t);
   static SiteId id_of(const std::string& name) {
     for (const auto& [id, n] : merged_.site_names)
       if (n == name) return id;
@@ -188,14 +191,9 @@ void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
   bool gap = false;
   for (const auto& g : merged_.gaps) gap |= g.site == hub && g.text.find("restarted (--resume)") != std::string::npos;
   EXPECT_TRUE(gap);
-  // The other sites kept recording during the outage: spikes logged by them in every second.
   const Time kill_t = kKillAtExperimentMs * kMillisecond;
-  for (const char* s : {"zurich", "padova"}) {
-    std::map<int64_t, int> per_second;
-    for (const auto& sp : merged_.spikes)
-      if (sp.log_site == id_of(s)) ++per_second[sp.t / kSecond];
-    for (int64_t sec = 0; sec < 20; ++sec) EXPECT_GT(per_second[sec], 0) << s << " second " << sec;
-  }
+  ASSERT_GT(kill_exp_ns_, 0);
+  OtherSitesKeptRecording(kill_exp_ns_);
   // The hub's record continues after the restart up to the end of the experiment.
   Time last_weight = 0, first_after = 0;
   for (const auto& [syn, rows] : merged_.synapses)
@@ -217,6 +215,39 @@ void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
   EXPECT_NE(py.find("gaps 1"), std::string::npos) << py;
 }
 
+// The other sites kept running and recording through the outage. zurich's ANpre is a pacemaker
+// (at least 2 Hz in every phase, whatever the load): its spikes fall in every second. padova's BN
+// is no such clock: it fires spontaneously at about 1 Hz plus what the hub's inputs evoke, and a
+// second without a BN spike is an ordinary outcome (in `ion run --sim --duration 20s`, 23 of seeds
+// 1–30 have one), more so before padova runs and receives inputs (docs/reliability.md, "Crash and
+// restart"). For padova: it ran before the kill (inputs recorded), its log kept being written while
+// the hub was down (link statistics at every 200 ms heartbeat, hub or no hub), and after the restart
+// the hub's inputs reached it again and it recorded spikes.
+void HubCrash::OtherSitesKeptRecording(Time kill_t) {
+  std::map<int64_t, int> per_second;
+  for (const auto& sp : merged_.spikes)
+    if (sp.log_site == id_of("zurich")) ++per_second[sp.t / kSecond];
+  for (int64_t sec = 0; sec < 20; ++sec) EXPECT_GT(per_second[sec], 0) << "zurich second " << sec;
+  const SiteId padova = id_of("padova");
+  Time restart_t = 0;
+  for (const auto& g : merged_.gaps)
+    if (g.site == id_of("southampton")) restart_t = g.t;
+  ASSERT_GT(restart_t, kill_t);
+  int inputs_before = 0, inputs_after = 0, stats_down = 0, spikes_after = 0;
+  for (const auto& in : merged_.inputs) {
+    if (in.log_site != padova) continue;
+    inputs_before += in.arrival < kill_t;
+    inputs_after += in.arrival > restart_t;
+  }
+  for (const auto& [pair, rows] : merged_.links)
+    for (const auto& l : rows) stats_down += pair.first == padova && l.t > kill_t && l.t < restart_t;
+  for (const auto& sp : merged_.spikes) spikes_after += sp.log_site == padova && sp.t > restart_t;
+  EXPECT_GT(inputs_before, 0) << "padova received no input before the kill: it was not running yet";
+  EXPECT_GT(stats_down, 0) << "padova recorded nothing while the hub was down";
+  EXPECT_GT(inputs_after, 0) << "no input reached padova after the hub's restart";
+  EXPECT_GT(spikes_after, 0) << "padova recorded no spike after the hub's restart";
+}
+
 void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
   ASSERT_EQ(merge_error_, "");
   auto e = experiment::load_experiment(file_);
@@ -227,7 +258,7 @@ void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
   EXPECT_GT(n.pulses_after, 0);  // plasticity resumed after the restart
 }
 
-// One ctest case (the scenario runs once, ~22 s); each check reports its own failures.
+// One ctest case (the scenario runs once, ~24 s); each check reports its own failures.
 TEST_F(HubCrash, HubKilledMidLtpAndResumed) {
   {
     SCOPED_TRACE("EverySiteFinishesWithoutManualRestartBesidesTheHub");
