@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion detect`: run the online spike detector over a recording (Open Ephys binary, raw int16 or
 // HDF5), block by block as it would run live; write spikes.csv; with --truth print
-// precision / recall / accuracy. `ion bench detect`: throughput, latency and quality vs SNR.
+// precision / recall / accuracy.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +12,6 @@
 
 #include "cli/commands.hpp"
 #include "core/units.hpp"
-#include "site/bio/bench.hpp"
 #include "site/bio/detector.hpp"
 #include "site/bio/metrics.hpp"
 #include "site/bio/sources.hpp"
@@ -154,109 +153,6 @@ void run_detect(const DetectOpts& o) {
   if (!o.truth.empty()) report_truth(o, spikes, info.sample_rate_hz);
 }
 
-struct TableOpts {
-  double seconds = 10.0;  // of emulated culture per row and seed (0: no table)
-  int seeds = 1;          // recordings per row: seeds seed, seed+1, …; counts are summed
-  double k = bio::DetectorConfig{}.threshold_k;
-  double diagnose_snr = 0;  // > 0: print the causes of misses at this SNR instead of the tables
-};
-
-// One SNR table: every row pools `t.seeds` recordings.
-void print_snr_table(const bio::DetectBenchConfig& cfg, const TableOpts& t, double spread) {
-  const std::vector<double> snrs{3, 4, 5, 6, 7, 8, 10, 15, 20};
-  std::vector<bio::MatchResult> sum(snrs.size());
-  for (int i = 0; i < t.seeds; ++i) {
-    auto rows = bio::run_snr_table(snrs, 16, t.seconds, cfg.seed + static_cast<uint64_t>(i), t.k, spread);
-    if (!rows) throw CliError("bench detect: " + rows.status().message(), 2);
-    for (size_t j = 0; j < snrs.size(); ++j) {
-      sum[j].tp += (*rows)[j].m.tp;
-      sum[j].fp += (*rows)[j].m.fp;
-      sum[j].fn += (*rows)[j].m.fn;
-    }
-  }
-  std::printf("quality vs SNR (emulated culture, 16 ch, %.0f s × %d seed(s) from %llu, k %.2f, unit SNR in [snr, %.1f·snr]):\n",
-              t.seconds, t.seeds, static_cast<unsigned long long>(cfg.seed), t.k, spread);
-  std::printf("  snr  precision  recall  accuracy     tp    fp    fn\n");
-  for (size_t j = 0; j < snrs.size(); ++j)
-    std::printf("  %4.0f  %8.4f  %6.4f  %8.4f  %5llu %5llu %5llu\n", snrs[j], sum[j].precision(), sum[j].recall(),
-                sum[j].accuracy(), static_cast<unsigned long long>(sum[j].tp), static_cast<unsigned long long>(sum[j].fp),
-                static_cast<unsigned long long>(sum[j].fn));
-}
-
-// `--diagnose SNR`: causes of misses and false positives, per seed and pooled.
-void print_diagnosis(const bio::DetectBenchConfig& cfg, const TableOpts& t, double snr) {
-  std::printf("diagnosis at SNR %.2f (every unit; 16 ch, %.0f s, k %.2f); misses = truth spikes with no "
-              "detection within ±0.4 ms:\n", snr, t.seconds, t.k);
-  std::printf("  seed  precision recall    tp   fp   fn | miss: warm-up below σ-high overlap misaligned other"
-              " | fp: near-spike noise | σ/σtrue (≥3 s) mean sd | trough/σtrue mean min max (n)\n");
-  bio::SnrDiagnosis sum;
-  for (int i = 0; i < t.seeds; ++i) {
-    const uint64_t seed = cfg.seed + static_cast<uint64_t>(i);
-    auto d = bio::diagnose_snr(snr, 16, t.seconds, seed, t.k);
-    if (!d) throw CliError("bench detect: " + d.status().message(), 2);
-    std::printf("  %4llu  %8.4f %6.4f %5llu %4llu %4llu | %13llu %5llu %7llu %7llu %10llu %5llu | %14llu %5llu |"
-                " %8.4f %6.4f | %6.3f %6.3f %6.3f (%llu)\n",
-                static_cast<unsigned long long>(seed), d->m.precision(), d->m.recall(),
-                static_cast<unsigned long long>(d->m.tp), static_cast<unsigned long long>(d->m.fp),
-                static_cast<unsigned long long>(d->m.fn), static_cast<unsigned long long>(d->miss_warmup),
-                static_cast<unsigned long long>(d->miss_below), static_cast<unsigned long long>(d->miss_sigma),
-                static_cast<unsigned long long>(d->miss_overlap), static_cast<unsigned long long>(d->miss_misaligned),
-                static_cast<unsigned long long>(d->miss_other), static_cast<unsigned long long>(d->fp_near_spike),
-                static_cast<unsigned long long>(d->fp_noise), d->sigma_ratio_mean, d->sigma_ratio_sd,
-                d->trough_mean, d->trough_min, d->trough_max, static_cast<unsigned long long>(d->troughs));
-    sum.m.tp += d->m.tp, sum.m.fp += d->m.fp, sum.m.fn += d->m.fn;
-    sum.miss_warmup += d->miss_warmup, sum.miss_below += d->miss_below, sum.miss_sigma += d->miss_sigma;
-    sum.miss_overlap += d->miss_overlap, sum.miss_misaligned += d->miss_misaligned, sum.miss_other += d->miss_other;
-    sum.fp_near_spike += d->fp_near_spike, sum.fp_noise += d->fp_noise;
-  }
-  std::printf("  all   %8.4f %6.4f %5llu %4llu %4llu | %13llu %5llu %7llu %7llu %10llu %5llu | %14llu %5llu |\n",
-              sum.m.precision(), sum.m.recall(), static_cast<unsigned long long>(sum.m.tp),
-              static_cast<unsigned long long>(sum.m.fp), static_cast<unsigned long long>(sum.m.fn),
-              static_cast<unsigned long long>(sum.miss_warmup), static_cast<unsigned long long>(sum.miss_below),
-              static_cast<unsigned long long>(sum.miss_sigma), static_cast<unsigned long long>(sum.miss_overlap),
-              static_cast<unsigned long long>(sum.miss_misaligned), static_cast<unsigned long long>(sum.miss_other),
-              static_cast<unsigned long long>(sum.fp_near_spike), static_cast<unsigned long long>(sum.fp_noise));
-}
-
-void run_bench(const bio::DetectBenchConfig& cfg, const TableOpts& table) {
-  auto r = bio::run_detect_bench(cfg);
-  if (!r) throw CliError("bench detect: " + r.status().message(), 2);
-  std::printf("detect pipeline (band-pass order %d + MAD + threshold + alignment), %u channels at %.0f Hz, "
-              "%.2f s of signal, best of %d:\n", cfg.order, cfg.channels, cfg.rate_hz, cfg.seconds, cfg.repeats);
-  std::printf("  pipeline   %8.1f M samples/s per core\n", r->pipeline_sps / 1e6);
-  std::printf("  baseline   %8.1f M samples/s (int16→float convert + sum, same samples)\n", r->baseline_sps / 1e6);
-  std::printf("  ratio      %8.3f of baseline; real-time factor %.2f× for %u ch at %.0f Hz\n",
-              r->pipeline_sps / r->baseline_sps, r->pipeline_sps / (cfg.channels * cfg.rate_hz), cfg.channels, cfg.rate_hz);
-  std::printf("  block %.2f ms: processing median %.3f ms, p99 %.3f ms, max %.3f ms; %llu spikes\n", cfg.block_s * 1e3,
-              r->block_ms_median, r->block_ms_p99, r->block_ms_max, static_cast<unsigned long long>(r->spikes));
-  std::printf("  latency peak sample → event out: median %.3f ms, p99 %.3f ms (block buffering + align window + processing)\n",
-              r->latency_ms_median, r->latency_ms_p99);
-  if (table.seconds <= 0) return;
-  if (table.seeds < 1 || table.seeds > 100) throw CliError("--table-seeds must be 1..100", 2);
-  if (table.diagnose_snr > 0) return print_diagnosis(cfg, table, table.diagnose_snr);
-  for (double spread : {1.0, 1.5}) print_snr_table(cfg, table, spread);
-}
-
-void add_bench_subcommand(CLI::App& app) {
-  CLI::App* bench = bench_group(app);
-  auto cfg = std::make_shared<bio::DetectBenchConfig>();
-  auto table = std::make_shared<TableOpts>();
-  auto* c = bench->add_subcommand("detect", "spike-detection throughput, latency and quality vs SNR");
-  c->add_option("--channels", cfg->channels, "channels")->capture_default_str();
-  c->add_option("--rate", cfg->rate_hz, "sample rate, Hz")->capture_default_str();
-  c->add_option("--seconds", cfg->seconds, "seconds of signal per repeat")->capture_default_str();
-  c->add_option("--repeats", cfg->repeats, "repeats (best is reported)")->capture_default_str();
-  c->add_option("--order", cfg->order, "band-pass order per edge")->capture_default_str();
-  c->add_option("--block", cfg->block_s, "block size, s")->capture_default_str();
-  c->add_option("--seed", cfg->seed, "seed")->capture_default_str();
-  c->add_option("--table-seconds", table->seconds, "seconds of emulated culture per SNR row and seed (0: no table)")->capture_default_str();
-  c->add_option("--table-seeds", table->seeds, "recordings pooled per SNR row (seeds seed, seed+1, …)")->capture_default_str();
-  c->add_option("--threshold", table->k, "threshold k of the SNR tables")->capture_default_str();
-  c->add_option("--diagnose", table->diagnose_snr,
-                "instead of the tables: causes of misses and false positives with every unit at this SNR");
-  c->callback([cfg, table] { run_bench(*cfg, *table); });
-}
-
 }  // namespace
 
 void add_detect_command(CLI::App& app) {
@@ -282,7 +178,6 @@ void add_detect_command(CLI::App& app) {
   c->add_option("--tolerance", o->tolerance, "truth matching tolerance")->capture_default_str();
   c->add_flag("--realtime", o->realtime, "pace playback at the recording's sample rate");
   c->callback([o] { run_detect(*o); });
-  add_bench_subcommand(app);
 }
 
 }  // namespace ion::cli

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
-// resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops; `ion device list`;
-// `ion bench device` for pulse-update throughput.
+// resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops; `ion device list`.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -12,7 +11,6 @@
 #include "cli/commands.hpp"
 #include "core/units.hpp"
 #include "device/arc_one.hpp"
-#include "device/bench.hpp"
 #include "device/fitted_range.hpp"
 #include "device/memristor.hpp"
 #include "device/program.hpp"
@@ -187,18 +185,6 @@ void list_models() {
   }
 }
 
-void run_bench(uint32_t size, double seconds, uint64_t seed) {
-  if (size < 1 || size > 4096) throw CliError("--size must be in 1..4096", 2);
-  if (!(seconds > 0 && seconds <= 60)) throw CliError("--seconds must be in (0, 60]", 2);
-  std::printf("# pulse updates per second, one core, %ux%u array, random cells (seed %llu)\n", size, size,
-              static_cast<unsigned long long>(seed));
-  std::printf("%-14s %-11s %12s %9s %14s %9s\n", "model", "solution", "updates", "seconds", "updates/s", "ratio");
-  for (const auto& r : device::bench_device(size, seconds, seed))
-    std::printf("%-14s %-11s %12llu %9.3f %14.4g %9.4f\n", r.name.c_str(),
-                r.name == "baseline" ? "memory" : r.closed_form ? "closed" : "integrated",
-                static_cast<unsigned long long>(r.updates), r.seconds, r.updates_per_s, r.ratio_to_baseline);
-}
-
 struct DeviceArgs {
   ModelOpts o;
   std::string pulses, arc;
@@ -255,15 +241,6 @@ void add_device_command(CLI::App& app) {
   sweep->callback([so, wave, points, csv] { run_sweep(*so, *wave, *points, *csv); });
 
   dev->add_subcommand("list", "models, presets and parameters")->callback(list_models);
-
-  auto* bench = bench_group(app)->add_subcommand("device", "pulse updates/s per core for each model (with a memory baseline)");
-  auto size = std::make_shared<uint32_t>(1024);
-  auto secs = std::make_shared<double>(0.5);
-  auto seed = std::make_shared<uint64_t>(1);
-  bench->add_option("--size", *size, "array is size x size")->capture_default_str();
-  bench->add_option("--seconds", *secs, "minimum time per model")->capture_default_str();
-  bench->add_option("--seed", *seed, "seed of the random cell order and states")->capture_default_str();
-  bench->callback([size, secs, seed] { run_bench(*size, *secs, *seed); });
 }
 
 }  // namespace ion::cli

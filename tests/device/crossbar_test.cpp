@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "device/bench.hpp"
 #include "device/sim_crossbar.hpp"
 
 namespace ion::device {
@@ -208,19 +207,6 @@ TEST(Crossbar, LargestArraySizeIsSupported) {
   auto x = make(c);
   ASSERT_TRUE(x->pulse(1023, 1023, 1.0, 100_us).is_ok());
   EXPECT_NE(x->state(1023, 1023), x->state(0, 0));
-}
-
-TEST(Bench, HarnessMeasuresBaselineAndEveryModel) {  // structure only: no speed assertion
-  const auto rows = bench_device(16, 0.001, 3);
-  ASSERT_EQ(rows.size(), 1 + all_models().size());
-  EXPECT_EQ(rows[0].name, "baseline");
-  EXPECT_DOUBLE_EQ(rows[0].ratio_to_baseline, 1);
-  for (size_t i = 1; i < rows.size(); ++i) {
-    EXPECT_EQ(rows[i].name, all_models()[i - 1]->name());
-    EXPECT_EQ(rows[i].closed_form, all_models()[i - 1]->closed_form());
-    EXPECT_GT(rows[i].updates, 0u);
-    EXPECT_NEAR(rows[i].ratio_to_baseline, rows[i].updates_per_s / rows[0].updates_per_s, 1e-12);
-  }
 }
 
 }  // namespace

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion bench hub`: validation, the in-process phases (HubCore alone and its device baseline) and
+// the order of all phases.
+#include "bench/hub/bench_hub.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "bench/hub/bench_hub_internal.hpp"
+
+namespace ion::hub::bench::detail {
+
+std::vector<HubSynapse> ring_synapses(uint32_t n) {
+  std::vector<HubSynapse> out;
+  out.reserve(n);
+  for (uint32_t j = 0; j < n; ++j) {
+    HubSynapse s;
+    s.id = j + 1;
+    s.pre = NeuronAddr{kBio, j};
+    s.post = NeuronAddr{kBio, (j + 1) % n};
+    s.word = j / 32;
+    s.bit = j % 32;
+    s.rule.kind = RuleKind::srdp;
+    s.rule.window = kRingWindow;
+    s.rule.ltp_above = 0;  // any pre spike in the window: potentiate
+    s.rule.ltd_below = 1;  // none: depress — every post spike pulses
+    s.ltp = {4.0, 100 * kMicrosecond};
+    s.ltd = {-4.0, 100 * kMicrosecond};
+    out.push_back(s);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
+  device::CrossbarConfig c;  // compact model, 32 × 32, in memory (no state file, no fsync)
+  return device::SimulatedCrossbar::create(c);
+}
+
+
+Lat latency_of(std::vector<int64_t>& s, uint64_t sent) {
+  Lat l;
+  l.sent = sent;
+  l.samples = s.size();
+  if (s.empty()) return l;
+  std::sort(s.begin(), s.end());
+  auto at = [&s](double q) {
+    const size_t i = static_cast<size_t>(std::ceil(q * static_cast<double>(s.size())));
+    return static_cast<double>(s[std::min(s.size() - 1, i == 0 ? 0 : i - 1)]) / 1e3;
+  };
+  l.p50_us = at(0.5);
+  l.p99_us = at(0.99);
+  l.p999_us = at(0.999);
+  l.max_us = static_cast<double>(s.back()) / 1e3;
+  return l;
+}
+
+}  // namespace ion::hub::bench::detail
+
+namespace ion::hub::bench {
+
+void Stalls::add(Duration wall_ns, Duration cpu_ns) {
+  if (wall_ns <= kStallGapNs) return;
+  ++count;
+  stalled_ns += wall_ns;
+  max_ns = std::max(max_ns, wall_ns);
+  if (cpu_ns * 10 >= wall_ns * 8) ++cpu_charged;  // at least 80 % of the gap billed to this thread
+}
+
+namespace {
+using namespace detail;
+
+constexpr uint64_t kMaxCoreSpikes = 200'000'000;  // count bound of the in-process phases
+constexpr size_t kCoreBatch = 1024;
+// The latency paths run interleaved (raw, forward-only, hub) in this many rounds, each with a
+// share of --latency-seconds, and their samples are pooled: slow drifts of the machine's load
+// then hit the three paths alike.
+constexpr int kLatencyRounds = 3;
+
+Status validate(const BenchHubConfig& c) {
+  const auto bad_secs = [](Duration d) { return d <= 0 || d > 60 * kSecond; };
+  if (bad_secs(c.core_ns)) return error(Errc::out_of_range, "--core-seconds: expected a duration in (0, 60] s");
+  if (bad_secs(c.throughput_ns)) return error(Errc::out_of_range, "--seconds: expected a duration in (0, 60] s");
+  if (bad_secs(c.latency_ns)) return error(Errc::out_of_range, "--latency-seconds: expected a duration in (0, 60] s");
+  if (!(c.rate_hz > 0 && c.rate_hz <= 1e6)) return error(Errc::out_of_range, "--rate: expected (0, 1000000] events/s");
+  if (c.burst_events == 0 || c.burst_events > 65536) return error(Errc::out_of_range, "--burst: expected 1..65536 events");
+  if (c.synapses < 2 || c.synapses > 1024)
+    return error(Errc::out_of_range, "--synapses: expected 2..1024 (cells of the 32 x 32 bench crossbar)");
+  return Status::ok();
+}
+
+// HubCore alone: every spike is forwarded, ordered (horizon 0) and evaluated, and pulses a cell.
+Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
+  auto xb = bench_crossbar();
+  if (!xb.is_ok()) return xb.status();
+  HubCore core(ring_synapses(cfg.synapses), **xb, 0);
+  std::vector<SynapticInput> fwd;
+  std::vector<WeightUpdate> upd;
+  fwd.reserve(kCoreBatch);
+  upd.reserve(kCoreBatch);
+  Rate r;
+  Time t_exp = kRingWindow;  // the rules decide only with a whole window behind them (plasticity.hpp)
+  uint32_t j = 0;
+  const Time t0 = mono_now(), c0 = thread_cpu_now(), end = t0 + cfg.core_ns;
+  while (mono_now() < end && r.sent < kMaxCoreSpikes) {
+    for (size_t k = 0; k < kCoreBatch; ++k, ++r.sent) {
+      core.on_spike(Spike{NeuronAddr{kBio, j}, t_exp, SpikeKind::spike}, fwd);
+      core.advance(t_exp, upd);
+      t_exp += kMicrosecond;
+      j = j + 1 == cfg.synapses ? 0 : j + 1;
+    }
+    fwd.clear();
+    upd.clear();
+  }
+  r.span_s = static_cast<double>(mono_now() - t0) / 1e9;
+  r.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
+  const HubCounters& hc = core.counters();
+  r.pulses = hc.potentiations + hc.depressions;
+  r.events = std::min(hc.forwarded, r.pulses);  // spikes that were both forwarded and plastic
+  device_errors += hc.device_errors;
+  return r;
+}
+
+// Baseline of core_phase: the device work alone (pulse_read on the same cells, same count).
+Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
+  auto xb = bench_crossbar();
+  if (!xb.is_ok()) return xb.status();
+  Rate r;
+  double sink = 0;
+  uint64_t ok = 0;
+  uint32_t j = 0;
+  const Time t0 = mono_now(), c0 = thread_cpu_now();
+  for (; r.sent < count; ++r.sent) {
+    auto v = (*xb)->pulse_read(j / 32, j % 32, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
+    if (v.is_ok()) sink += *v, ++ok;
+    j = j + 1 == cfg.synapses ? 0 : j + 1;
+  }
+  r.span_s = static_cast<double>(mono_now() - t0) / 1e9;
+  r.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
+  r.events = r.pulses = std::isfinite(sink) ? ok : 0;  // pulse_reads that returned a resistance
+  return r;
+}
+
+
+void add_net(BenchHubResult& r, const NetOutcome& o) {
+  r.auth_failures += o.auth_failures;
+  r.device_errors += o.device_errors;
+}
+
+void pool(Samples& into, Samples&& from) {
+  into.ns.insert(into.ns.end(), from.ns.begin(), from.ns.end());
+  into.traces.insert(into.traces.end(), from.traces.begin(), from.traces.end());
+  into.sent += from.sent;
+  into.kernel_rx_missing += from.kernel_rx_missing;
+}
+
+Breakdown split_of_path(const Samples& s) {
+  Breakdown b = breakdown_of(s.traces, s.sent);
+  b.kernel_rx_missing = s.kernel_rx_missing;
+  return b;
+}
+
+constexpr Duration kStallSpinNs = 500 * kMillisecond;
+
+// Spins for `span` reading both clocks (see Stalls).
+Stalls spin_for_stalls(Duration span) {
+  Stalls s;
+  Time w = mono_now(), c = thread_cpu_now();
+  const Time t0 = w, end = t0 + span;
+  while (w < end) {
+    const Time w2 = mono_now(), c2 = thread_cpu_now();
+    s.add(w2 - w, c2 - c);
+    w = w2;
+    c = c2;
+  }
+  s.span_s = static_cast<double>(w - t0) / 1e9;
+  return s;
+}
+
+WakeWork wake_work_of(WakeWorkSamples& s) {
+  WakeWork w;
+  w.iters = s.iters;
+  w.wall = latency_of(s.wall_ns, s.wall_ns.size());
+  w.cpu = latency_of(s.cpu_ns, s.cpu_ns.size());
+  w.warm = latency_of(s.warm_ns, s.warm_ns.size());
+  return w;
+}
+
+Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
+  r.stalls = spin_for_stalls(kStallSpinNs);
+  BenchHubConfig round = cfg;
+  round.latency_ns = cfg.latency_ns / kLatencyRounds;
+  Samples raw, fwd, hub;
+  WakeWorkSamples ww, wm;
+  for (int k = 0; k < kLatencyRounds; ++k) {
+    ION_TRY(run_wake_work(round, kWakeWorkNs, false, ww));
+    ION_TRY(run_wake_work(round, kWakeWorkNs, true, wm));
+    auto rw = run_raw_two_hop(round);
+    if (!rw.is_ok()) return rw.status();
+    pool(raw, std::move(*rw));
+    for (HubMode mode : {HubMode::forward, HubMode::hub}) {
+      auto o = run_net_phase(round, mode, true);
+      if (!o.is_ok()) return o.status();
+      add_net(r, *o);
+      pool(mode == HubMode::hub ? hub : fwd, std::move(o->lat));
+    }
+  }
+  r.wake_work = wake_work_of(ww);
+  r.wake_work_mem = wake_work_of(wm);
+  r.raw_split = split_of_path(raw);
+  r.forward_split = split_of_path(fwd);
+  r.hub_split = split_of_path(hub);
+  r.raw_lat = latency_of(raw.ns, raw.sent);
+  r.forward_lat = latency_of(fwd.ns, fwd.sent);
+  r.hub_lat = latency_of(hub.ns, hub.sent);
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
+  ION_TRY(validate(cfg));
+  BenchHubResult r;
+  r.load_avg_1m = load_average_1m();
+  auto core = core_phase(cfg, r.device_errors);
+  if (!core.is_ok()) return core.status();
+  r.core = *core;
+  auto dev = device_phase(cfg, r.core.sent);
+  if (!dev.is_ok()) return dev.status();
+  r.device = *dev;
+  for (HubMode mode : {HubMode::hub, HubMode::forward}) {
+    auto o = run_net_phase(cfg, mode, false);
+    if (!o.is_ok()) return o.status();
+    add_net(r, *o);
+    (mode == HubMode::hub ? r.hub : r.forward) = o->rate;
+  }
+  ION_TRY(latency_rounds(cfg, r));
+  r.load_avg_after_1m = load_average_1m();
+  return r;
+}
+
+}  // namespace ion::hub::bench

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ion bench hub`: the networked phases. Three RealEnvs on three threads of this process:
+// bio (site 0, time master, the calling thread) → hub (site 1) → silicon (site 2), each pair on
+// its own authenticated (XChaCha20-Poly1305) Link with a fresh random PSK, linger 0.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <span>
+#include <thread>
+
+#include "env/real_env.hpp"
+#include "bench/link/bench_saturate.hpp"
+#include "link/link.hpp"
+#include "bench/hub/bench_hub_internal.hpp"
+#include "wire/codec.hpp"
+#include "wire/crypto.hpp"
+
+namespace ion::hub::bench::detail {
+
+using link::Link;
+using link::LinkConfig;
+using link::LinkHandlers;
+using link::PeerSpec;
+using wire::Event;
+
+namespace {
+
+constexpr uint64_t kWarmup = 100;          // first events of a latency phase are not sampled
+constexpr size_t kMaxSamples = 2'000'000;  // memory bound of a latency phase
+constexpr Duration kHandshakeBound = 5 * kSecond;
+
+struct Ports {
+  uint16_t bio = 0, hub = 0, sil = 0;
+};
+
+SockAddr addr(const std::string& host, uint16_t port) {
+  return SockAddr::parse(host + ":" + std::to_string(port)).value();
+}
+
+Result<Ports> free_ports(const std::string& host) {
+  Ports p;
+  for (uint16_t* q : {&p.bio, &p.hub, &p.sil}) {
+    auto r = link::bench::udp::free_port(host, "bench hub");
+    if (!r.is_ok()) return r.status();
+    *q = *r;
+  }
+  return p;
+}
+
+uint64_t auth_failures(const Link& l, SiteId peer) {
+  auto st = l.stats(peer);
+  return st.is_ok() ? st->rejected + st->malformed : 0;
+}
+
+// ---- per-spike traces of the latency phases (bench_hub_trace.hpp) ----
+// Capacity is reserved before the phase, so recording never allocates on the path; records past
+// it are dropped. Every callback runs on its own site's loop thread.
+size_t trace_capacity(const BenchHubConfig& cfg) {
+  const double n = cfg.rate_hz * static_cast<double>(cfg.latency_ns) / 1e9 + 2.0 * kWarmup;
+  return std::min(kMaxSamples, static_cast<size_t>(n));
+}
+
+bool is_events(std::span<const uint8_t> datagram) {
+  auto h = wire::peek_header(datagram);
+  return h && h->type == wire::MsgType::events;
+}
+
+template <class T>
+void push_bounded(std::vector<T>& v, const T& x) {
+  if (v.size() < v.capacity()) v.push_back(x);
+}
+
+// Reserves n elements and writes them once, so recording later causes no page faults.
+template <class T>
+void reserve_touched(std::vector<T>& v, size_t n) {
+  v.resize(n);
+  v.clear();
+}
+
+// bio: spikes stamped since the last events datagram left (stamp, thread CPU clock just before
+// it), then (stamp, handoff, CPU time between) records.
+struct BioTracer {
+  std::vector<BioRecord> pending;  // cpu: the CPU clock reading, until the handoff
+  std::vector<BioRecord> done;
+  void reserve(size_t n) {
+    reserve_touched(pending, 1024);
+    reserve_touched(done, n);
+  }
+  void on_tx(const RealEnvProbe::Tx& t) {
+    if (!is_events(t.data)) return;
+    for (const BioRecord& p : pending) push_bounded(done, BioRecord{p.stamp, t.handoff_ns, t.handoff_cpu_ns - p.cpu});
+    pending.clear();
+  }
+};
+
+// hub / silicon: the receive times of the events datagram being handled (cur.cpu holds the CPU
+// clock at wake-up until `done` is known); the hub's forwarded spikes wait in `pending` for the
+// handoff of the datagram that carries them on.
+struct HopTracer {
+  HopTrace cur;
+  std::vector<HopRecord> pending, done;
+  uint64_t missing = 0;  // events datagrams without a kernel receive stamp
+  void reserve(size_t n) {
+    reserve_touched(pending, 1024);
+    reserve_touched(done, n);
+  }
+  void on_rx(const RealEnvProbe::Rx& r) {
+    if (!is_events(r.data)) return;
+    cur = HopTrace{r.kernel_rx_ns, r.woke_ns, 0, r.woke_cpu_ns};
+    if (!r.kernel_stamped) ++missing;
+  }
+  void on_tx(const RealEnvProbe::Tx& t) {
+    if (!is_events(t.data)) return;
+    for (HopRecord& r : pending) {
+      r.hop.done = t.handoff_ns;
+      r.hop.cpu = t.handoff_cpu_ns - r.hop.cpu;
+      push_bounded(done, r);
+    }
+    pending.clear();
+  }
+};
+
+// ---- silicon: counts SynapticInputs, samples now − t ----
+struct SiliconSink {
+  bool latency = false;
+  uint64_t events = 0;
+  Time first = 0, last = 0;
+  std::vector<int64_t> lat_ns;  // reserved before a latency phase
+  HopTracer trace;
+  uint64_t auth_failures = 0;
+  Status status;
+};
+
+void silicon_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk, RealEnv& env, SiliconSink& s) {
+  LinkHandlers h;
+  h.on_event = [&s, &env](SiteId, const Event& e) {
+    if (!std::holds_alternative<SynapticInput>(e)) return;
+    const Time now = env.now();
+    if (s.events++ == 0) s.first = now;
+    s.last = now;
+    if (!s.latency) return;
+    const Time t = std::get<SynapticInput>(e).t;
+    if (s.events > kWarmup) push_bounded(s.lat_ns, now - t);
+    const Time cpu = thread_cpu_now();  // after `now`: outside the measured span
+    const HopTrace& cur = s.trace.cur;
+    push_bounded(s.trace.done, HopRecord{t, HopTrace{cur.kernel_rx, cur.woke, now, cpu - cur.cpu}});
+  };
+  LinkConfig lc;
+  lc.self = kSilicon;
+  lc.bind = addr(cfg.host, p.sil);
+  auto link = Link::create(env, lc, {PeerSpec{kHub, addr(cfg.host, p.hub), psk, false, false}}, h);
+  if (!link.is_ok()) {
+    s.status = link.status();
+    return;
+  }
+  env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
+  s.status = env.run();
+  s.auth_failures = auth_failures(**link, kHub);
+  (*link)->close();
+}
+
+// ---- hub: HubCore (or plain forwarding) between the two links ----
+struct HubSide {
+  HubMode mode = HubMode::hub;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> failed{false};  // set after status holds the error (status is read after join)
+  double cpu_s = 0;
+  uint64_t pulses = 0, device_errors = 0, auth_failures = 0;
+  Status status;
+  bool latency = false;
+  HopTracer trace;
+};
+
+bool hub_links_up(const Link& l) {
+  auto a = l.stats(kBio), b = l.stats(kSilicon);
+  return a.is_ok() && b.is_ok() && a->peer_up && b->peer_up && l.peer(kSilicon)->channel().addressed_epoch() != 0;
+}
+
+Status hub_handshake(RealEnv& env, const Link& l) {
+  const Time end = env.now() + kHandshakeBound;
+  while (env.now() < end && !env.stopped()) {
+    ION_TRY(env.run_once(env.now() + 5 * kMillisecond));
+    if (hub_links_up(l)) return env.run_for(50 * kMillisecond);
+  }
+  return error(Errc::timeout, "bench hub: the hub saw no handshake from both peers within 5 s");
+}
+
+// The rules (horizon 0) run once per loop pass, deferred after the Link's flush of the forwarded
+// inputs (deferred work runs in order): rule + pulse_read stay off the forwarding latency, and
+// every spike is still evaluated before the hub next waits. The closure is one pointer, so
+// std::function stores it without allocating.
+struct DeferredRules {
+  HubCore& core;
+  std::vector<WeightUpdate> upd;
+  Time up_to = 0;
+  bool armed = false;
+  void after_forward(Env& env, Time t) {
+    up_to = t;
+    if (armed) return;
+    armed = true;
+    env.defer([this] { run(); });
+  }
+  void run() {
+    armed = false;
+    core.advance(up_to, upd);
+    upd.clear();
+  }
+};
+
+void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
+              RealEnv& env, HubSide& side) {
+  auto xb = bench_crossbar();
+  if (!xb.is_ok()) {
+    side.status = xb.status();
+    side.failed = true;
+    return;
+  }
+  HubCore core(ring_synapses(cfg.synapses), **xb, 0);
+  std::vector<SynapticInput> fwd;
+  fwd.reserve(64);
+  DeferredRules rules{core, {}, 0, false};
+  rules.upd.reserve(1024);
+  Link* out = nullptr;
+  LinkHandlers h;
+  h.on_event = [&](SiteId, const Event& e) {
+    const Spike* s = std::get_if<Spike>(&e);
+    if (!s || !out) return;
+    if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
+    if (side.mode == HubMode::forward) {
+      (void)out->send(kSilicon, SynapticInput{s->source, 0, 0.5f, s->t});
+      return;
+    }
+    core.on_spike(*s, fwd);  // forwarding never waits for plasticity (as HubRole)
+    for (const SynapticInput& in : fwd) (void)out->send(kSilicon, in);
+    fwd.clear();
+    rules.after_forward(env, s->t);
+  };
+  LinkConfig lc;
+  lc.self = kHub;
+  lc.bind = addr(cfg.host, p.hub);
+  auto link = Link::create(env, lc,
+                           {PeerSpec{kBio, addr(cfg.host, p.bio), psk_bio, false, false},
+                            PeerSpec{kSilicon, addr(cfg.host, p.sil), psk_sil, false, false}},
+                           h);
+  if (!link.is_ok()) {
+    side.status = link.status();
+    side.failed = true;
+    return;
+  }
+  out = link->get();
+  side.status = hub_handshake(env, **link);
+  side.failed = !side.status.is_ok();
+  if (side.status.is_ok()) {
+    side.ready = true;
+    env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
+    const Time c0 = thread_cpu_now();
+    side.status = env.run();
+    side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
+  }
+  side.pulses = core.counters().potentiations + core.counters().depressions;
+  side.device_errors = core.counters().device_errors;
+  side.auth_failures = auth_failures(**link, kBio) + auth_failures(**link, kSilicon);
+  (*link)->close();
+}
+
+// ---- bio (calling thread): saturating or paced spikes to the hub ----
+Status bio_handshake(RealEnv& env, const Link& l, const HubSide& hub) {
+  const Time end = env.now() + kHandshakeBound + kSecond;
+  while (env.now() < end) {
+    ION_TRY(env.run_once(env.now() + 5 * kMillisecond));
+    auto st = l.stats(kHub);
+    if (st.is_ok() && st->peer_up && l.peer(kHub)->channel().addressed_epoch() != 0 && hub.ready) return env.run_for(100 * kMillisecond);
+    if (hub.failed) return error(Errc::unavailable, "bench hub: the hub thread failed to start");
+  }
+  return error(Errc::timeout, "bench hub: no handshake between bio, hub and silicon within 6 s");
+}
+
+struct Pacer {
+  RealEnv& env;
+  Link& link;
+  BioTracer& trace;
+  uint32_t synapses;
+  Duration period;
+  Time next, end;
+  uint32_t n = 0;
+  void tick() {
+    const Time cpu = thread_cpu_now();  // before the stamp: outside the measured span
+    const Time t = env.now();
+    (void)link.send(kHub, Spike{NeuronAddr{kBio, n++ % synapses}, t, SpikeKind::spike});
+    if (n > kWarmup) push_bounded(trace.pending, BioRecord{t, 0, cpu});
+    next += period;
+    if (next < end) env.schedule_at(next, [this] { tick(); });
+  }
+};
+
+Result<uint64_t> bio_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk, RealEnv& env,
+                          const HubSide& hub, bool latency, BioTracer& trace, uint64_t& auth) {
+  LinkConfig lc;
+  lc.self = kBio;
+  lc.bind = addr(cfg.host, p.bio);
+  lc.time_master = true;
+  auto link = Link::create(env, lc, {PeerSpec{kHub, addr(cfg.host, p.hub), psk, false, false}}, {});
+  if (!link.is_ok()) return link.status();
+  ION_TRY(bio_handshake(env, **link, hub));
+  if (latency) {
+    const Duration period = static_cast<Duration>(1e9 / cfg.rate_hz);
+    Pacer pc{env, **link, trace, cfg.synapses, period, env.now(), env.now() + cfg.latency_ns};
+    env.schedule_at(pc.next, [&pc] { pc.tick(); });
+    ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
+  } else {
+    ION_TRY(link::bench::saturate(env, **link, kHub, cfg.throughput_ns, cfg.burst_events, [&cfg](uint64_t k) {
+      return NeuronAddr{kBio, static_cast<uint32_t>(k % cfg.synapses)};
+    }));
+  }
+  ION_TRY(env.run_for(300 * kMillisecond));  // drain through the hub
+  auto st = (*link)->stats(kHub);
+  auth = auth_failures(**link, kHub);
+  (*link)->close();
+  return st.is_ok() ? st->events_sent : 0;
+}
+
+// Reserves every trace buffer and sets each site's RealEnv probe (before the threads start).
+void install_probes(const BenchHubConfig& cfg, RealEnv& bio, RealEnv& hub, RealEnv& sil, BioTracer& bt,
+                    HubSide& side, SiliconSink& sink) {
+  const size_t n = trace_capacity(cfg);
+  bt.reserve(n);
+  side.trace.reserve(n);
+  sink.trace.reserve(n);
+  reserve_touched(sink.lat_ns, n);
+  RealEnvProbe pb, ph, ps;
+  pb.thread_cpu = ph.thread_cpu = ps.thread_cpu = true;
+  pb.on_tx = [&bt](const RealEnvProbe::Tx& t) { bt.on_tx(t); };
+  ph.on_rx = [&side](const RealEnvProbe::Rx& r) { side.trace.on_rx(r); };
+  ph.on_tx = [&side](const RealEnvProbe::Tx& t) { side.trace.on_tx(t); };
+  ps.on_rx = [&sink](const RealEnvProbe::Rx& r) { sink.trace.on_rx(r); };
+  bio.set_probe(std::move(pb));
+  hub.set_probe(std::move(ph));
+  sil.set_probe(std::move(ps));
+}
+
+}  // namespace
+
+Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool latency) {
+  auto ports = free_ports(cfg.host);
+  if (!ports.is_ok()) return ports.status();
+  const wire::Psk psk_bio = wire::random_psk(), psk_sil = wire::random_psk();
+  RealEnv env_bio(RealEnvOptions{"bench-bio", 1, ""}), env_hub(RealEnvOptions{"bench-hub", 2, ""}),
+      env_sil(RealEnvOptions{"bench-silicon", 3, ""});
+  SiliconSink sink;
+  sink.latency = latency;
+  HubSide side;
+  side.mode = mode;
+  side.latency = latency;
+  BioTracer bio_trace;
+  if (latency) install_probes(cfg, env_bio, env_hub, env_sil, bio_trace, side, sink);
+  std::thread sil([&] { silicon_main(cfg, *ports, psk_sil, env_sil, sink); });
+  std::thread hub([&] { hub_main(cfg, *ports, psk_bio, psk_sil, env_hub, side); });
+  uint64_t bio_auth = 0;
+  auto sent = bio_main(cfg, *ports, psk_bio, env_bio, side, latency, bio_trace, bio_auth);
+  env_hub.stop();
+  env_sil.stop();
+  hub.join();
+  sil.join();
+  if (!side.status.is_ok()) return side.status;
+  if (!sent.is_ok()) return sent.status();
+  if (!sink.status.is_ok()) return sink.status;
+  NetOutcome o;
+  o.rate.events = sink.events;
+  o.rate.sent = *sent;
+  o.rate.pulses = side.pulses;
+  o.rate.span_s = static_cast<double>(sink.last - sink.first) / 1e9;
+  o.rate.cpu_s = side.cpu_s;
+  o.lat.ns = std::move(sink.lat_ns);
+  o.lat.sent = *sent > kWarmup ? *sent - kWarmup : 0;
+  o.lat.traces = join_traces(bio_trace.done, side.trace.done, sink.trace.done);
+  o.lat.kernel_rx_missing = side.trace.missing + sink.trace.missing;
+  o.auth_failures = bio_auth + side.auth_failures + sink.auth_failures;
+  o.device_errors = side.device_errors;
+  return o;
+}
+
+}  // namespace ion::hub::bench::detail
