@@ -11,14 +11,18 @@
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
-#include "cli/interrupts.hpp"
 #include "env/real_env.hpp"
-#include "site/node/node.hpp"
+#include "node/launch/interrupts.hpp"
+#include "node/node.hpp"
 #include "wire/epoch_state.hpp"
 #include "wire/keyfile.hpp"
 
 namespace ion::cli {
 namespace {
+
+using site::interrupt_exit_code;
+using site::interrupt_signal;
+using site::signal_name;
 
 // The site ran to its end, but a required peer never authenticated or stopped answering: its
 // recording is complete for this site and incomplete for the experiment (docs/reliability.md).
@@ -69,7 +73,7 @@ int run_node(const NodeArgs& a) {
   struct Unset {
     ~Unset() { g_env = nullptr; }  // also when an error unwinds: no signal may reach a dead Env
   } unset;
-  install_interrupt_handlers(stop_env);
+  site::install_interrupt_handlers(stop_env);
   site::NodeOptions no;
   no.out_dir = a.out;
   no.resume = a.resume;

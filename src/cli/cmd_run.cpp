@@ -13,13 +13,17 @@
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
-#include "cli/interrupts.hpp"
 #include "cli/run_outputs.hpp"
-#include "cli/run_realtime.hpp"
-#include "site/node/sim_runner.hpp"
+#include "node/launch/interrupts.hpp"
+#include "node/launch/run_realtime.hpp"
+#include "node/launch/sim_runner.hpp"
 
 namespace ion::cli {
 namespace {
+
+using site::interrupt_exit_code;
+using site::interrupt_signal;
+using site::signal_name;
 
 struct RunArgs {
   ExperimentArgs exp;
@@ -54,6 +58,28 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   return r->outcome;
 }
 
+void announce(const record::RunOutcome& o, bool tty) {
+  const char* lead = tty ? "\n" : "";
+  if (o.status == record::RunStatus::interrupted)
+    std::fprintf(stderr, "%sion run: interrupted by %s: stopping every site and keeping what was recorded\n", lead,
+                 o.detail.c_str());
+  else
+    std::fprintf(stderr, "%sion run: %s; stopping the other sites and keeping what was recorded\n", lead,
+                 o.detail.c_str());
+}
+
+record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
+                                Duration warmup) {
+  site::RealtimeRun run{a.exp.file, out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
+  const bool tty = isatty(STDOUT_FILENO);
+  run.progress = [&](Time t, const std::vector<std::string>& lines) { progress(a.quiet, t, e.duration, lines); };
+  run.on_ending = [&](const record::RunOutcome& o) { announce(o, tty && !a.quiet); };
+  auto r = site::run_processes(run, e);
+  if (!r) throw CliError(r.status().message(), 1);
+  if (!a.quiet && tty && r->status == record::RunStatus::complete) std::printf("\n");
+  return *r;
+}
+
 // 0 complete, 1 incomplete, 128 + the signal when interrupted.
 int exit_code(const record::RunOutcome& o) {
   if (o.status == record::RunStatus::complete) return 0;
@@ -86,8 +112,8 @@ int finish(const experiment::Experiment& e, const std::string& out, record::RunO
 }
 
 int run(const RunArgs& a) {
-  install_interrupt_handlers();
-  ignore_sigpipe();
+  site::install_interrupt_handlers();
+  site::ignore_sigpipe();
   experiment::Experiment e = load_experiment_args(a.exp);
   if (a.sim && a.realtime) throw CliError("--sim and --realtime exclude each other", 2);
   const bool sim = a.sim || (!a.realtime && e.mode == experiment::Mode::sim);
@@ -103,7 +129,7 @@ int run(const RunArgs& a) {
   std::fflush(stdout);
   record::RunOutcome outcome;
   if (sim) outcome = run_simulated(e, out, *warmup, a.quiet);
-  else outcome = run_processes({a.exp.file, out, a.warmup, a.exp.duration, a.exp.seed, *warmup, a.quiet}, e);
+  else outcome = run_realtime(a, e, out, *warmup);
   return finish(e, out, outcome);
 }
 

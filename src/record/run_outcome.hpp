@@ -4,7 +4,7 @@
 // SIGTERM, SIGHUP: every site stopped cleanly before the end) or incomplete (a site failed, was
 // killed or stopped answering). `ion run` knows it and passes it on (HDF5 attributes in /meta,
 // the report, the printed summary); from the logs alone it is derived from each site's final
-// note (site/node/node.cpp writes exactly one: "site NAME done: ...", "site NAME interrupted by
+// note (node/node.cpp writes exactly one: "site NAME done: ...", "site NAME interrupted by
 // WHY at experiment time T: ..." (interrupted_note) or "failed: ...").
 #include <optional>
 #include <string>

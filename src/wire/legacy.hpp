@@ -5,7 +5,7 @@
 //   word 1: bits 31..24 aux byte, bits 23..0 time in 50 µs ticks
 // The reference hub parsed 24-bit fields but masked what it sent to 20 bits (arc1_pyqt
 // ProgPanels/UDPmod.py at 63b6fb3, l.179/185 against l.325–326); both are accepted here. What
-// the fields MEAN per sender is the bridge's business (site/node/legacy_bridge.hpp).
+// the fields MEAN per sender is the bridge's business (node/legacy_bridge.hpp).
 #include <array>
 #include <cstdint>
 #include <span>

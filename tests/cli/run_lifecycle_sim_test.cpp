@@ -6,10 +6,10 @@
 
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
+#include "node/launch/sim_runner.hpp"
 #include "process_helpers.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
-#include "site/node/sim_runner.hpp"
 
 using namespace ion;
 using namespace ion::testing;

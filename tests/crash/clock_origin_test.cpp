@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The persisted clock origin of a resumable site: round trip and every kind of bad file.
-#include "site/node/clock_origin.hpp"
+#include "node/clock_origin.hpp"
 
 #include <gtest/gtest.h>
 

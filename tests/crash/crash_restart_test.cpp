@@ -24,9 +24,9 @@
 #include "device_replay.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
+#include "node/clock_origin.hpp"
 #include "record/hdf5_export.hpp"
 #include "record/merge.hpp"
-#include "site/node/clock_origin.hpp"
 
 extern char** environ;
 using namespace ion;

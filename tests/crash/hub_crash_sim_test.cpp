@@ -16,10 +16,10 @@
 #include "device_replay.hpp"
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "node/launch/sim_runner.hpp"
+#include "node/node.hpp"
 #include "record/log_reader.hpp"
 #include "record/merge.hpp"
-#include "site/node/node.hpp"
-#include "site/node/sim_runner.hpp"
 
 using namespace ion;
 using namespace ion::literals;

@@ -15,13 +15,13 @@
 #include <string>
 #include <thread>
 
+#include "../common/run_command.hpp"
 #include "env/real_env.hpp"
 #include "experiment/load.hpp"
 #include "link/link.hpp"
+#include "node/shifted_env.hpp"
 #include "record/merge.hpp"
-#include "site/node/shifted_env.hpp"
 #include "wire/keyfile.hpp"
-#include "../common/run_command.hpp"
 
 using namespace ion;
 

@@ -19,8 +19,8 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "node/launch/sim_runner.hpp"
 #include "record/merge.hpp"
-#include "site/node/sim_runner.hpp"
 #include "wire/epoch_state.hpp"
 
 using namespace ion;

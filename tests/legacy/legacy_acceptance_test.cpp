@@ -23,9 +23,9 @@
 
 #include "env/real_env.hpp"
 #include "experiment/load.hpp"
-#include "record/log_reader.hpp"
-#include "site/node/node.hpp"
 #include "legacy_peer_process.hpp"
+#include "node/node.hpp"
+#include "record/log_reader.hpp"
 
 using namespace ion;
 using nlohmann::json;

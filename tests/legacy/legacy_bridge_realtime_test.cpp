@@ -13,8 +13,8 @@
 
 #include "env/real_env.hpp"
 #include "experiment/load.hpp"
-#include "site/node/node.hpp"
 #include "legacy_peer_process.hpp"
+#include "node/node.hpp"
 
 using namespace ion;
 using nlohmann::json;

@@ -9,7 +9,7 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/load.hpp"
-#include "site/node/legacy_bridge.hpp"
+#include "node/legacy_bridge.hpp"
 
 using namespace ion;
 using namespace ion::site;

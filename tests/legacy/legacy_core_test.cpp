@@ -8,7 +8,7 @@
 
 #include <limits>
 
-#include "site/node/legacy_bridge.hpp"
+#include "node/legacy_bridge.hpp"
 
 using namespace ion;
 using namespace ion::site;

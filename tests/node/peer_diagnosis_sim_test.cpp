@@ -12,9 +12,9 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "node/launch/sim_runner.hpp"
+#include "node/node.hpp"
 #include "record/merge.hpp"
-#include "site/node/node.hpp"
-#include "site/node/sim_runner.hpp"
 #include "wire/channel.hpp"
 
 using namespace ion;

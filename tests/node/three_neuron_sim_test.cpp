@@ -14,9 +14,9 @@
 #include "causality.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
+#include "node/launch/sim_runner.hpp"
 #include "record/hdf5_export.hpp"
 #include "record/log_reader.hpp"
-#include "site/node/sim_runner.hpp"
 
 using namespace ion;
 using namespace ion::literals;

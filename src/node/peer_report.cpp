@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/peer_report.hpp"
+#include "node/peer_report.hpp"
 
 namespace ion::site {
 namespace {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/interrupts.hpp"
+#include "node/launch/interrupts.hpp"
 
 #include <atomic>
 #include <csignal>
 #include <cstring>
 
-namespace ion::cli {
+namespace ion::site {
 namespace {
 
 std::atomic<int> g_signal{0};
@@ -48,4 +48,4 @@ std::string signal_name(int sig) {
 
 void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
 
-}  // namespace ion::cli
+}  // namespace ion::site

@@ -5,13 +5,16 @@
 // SIGTERM, SIGHUP), a site fails (non-zero exit, killed), or a site stops answering (its process
 // stopped, or no progress in its status file). In every case the other sites are stopped cleanly
 // (they close their logs with a final note) and the outcome says which site and why.
+// Printing is the caller's: progress lines and the reason a run ends come through callbacks.
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiment/model.hpp"
 #include "record/run_outcome.hpp"
 
-namespace ion::cli {
+namespace ion::site {
 
 struct RealtimeRun {
   std::string file;      // experiment file the nodes load ("" = the built-in, written to <out>)
@@ -20,7 +23,11 @@ struct RealtimeRun {
   std::string duration;  // "" or --duration, passed on to the nodes
   std::optional<uint64_t> seed;
   Duration warmup_ns = 0;
-  bool quiet = false;
+  // Called about once a second with (experiment time, per-site status lines).
+  std::function<void(Time, const std::vector<std::string>&)> progress;
+  // Called once when the run must end early (interrupted or incomplete), before the sites are
+  // stopped (which may take up to kStopGrace).
+  std::function<void(const record::RunOutcome&)> on_ending;
 };
 
 // A site whose process has been stopped this long is declared not answering.
@@ -32,7 +39,8 @@ inline constexpr Duration kSilentSiteGrace = 10 * kSecond;
 inline constexpr Duration kStopGrace = 10 * kSecond;
 
 // Runs every site; returns how the run ended (ended_at_ns: the runner's estimate of experiment
-// time, refined from the logs by write_run_outputs).
-record::RunOutcome run_processes(const RealtimeRun& run, const experiment::Experiment& e);
+// time, to be refined from the logs' stop notes). Errors: the keys or a site's process could not
+// be created (nothing ran).
+Result<record::RunOutcome> run_processes(const RealtimeRun& run, const experiment::Experiment& e);
 
-}  // namespace ion::cli
+}  // namespace ion::site

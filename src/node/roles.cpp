@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/roles.hpp"
+#include "node/roles.hpp"
 
 #include "site/bio/experiment_config.hpp"
 #include "site/hub/hub_role.hpp"

@@ -7,7 +7,7 @@
 // A second signal while stopping changes nothing (SIGKILL or SIGQUIT still end the process).
 #include <string>
 
-namespace ion::cli {
+namespace ion::site {
 
 // `wake` must be async-signal-safe (RealEnv::stop is).
 void install_interrupt_handlers(void (*wake)() = nullptr);
@@ -21,4 +21,4 @@ inline int interrupt_exit_code(int sig) { return 128 + sig; }
 // run before its recording and report are written: SIGPIPE is ignored; writes fail instead.
 void ignore_sigpipe();
 
-}  // namespace ion::cli
+}  // namespace ion::site

@@ -1,23 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/run_realtime.hpp"
-
-#include <unistd.h>
+#include "node/launch/run_realtime.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "cli/commands.hpp"
-#include "cli/interrupts.hpp"
-#include "cli/launcher.hpp"
-#include "cli/run_outputs.hpp"
 #include "experiment/builtin.hpp"
+#include "node/launch/interrupts.hpp"
+#include "node/launch/launcher.hpp"
 #include "wire/crypto.hpp"
 #include "wire/keyfile.hpp"
 
-namespace ion::cli {
+namespace ion::site {
 namespace {
 
 using record::RunOutcome;
@@ -25,7 +20,7 @@ using record::RunStatus;
 namespace fs = std::filesystem;
 
 // Fresh pre-shared keys for every site pair of a loopback run (mode 0600, in <out>/keys).
-std::string make_run_keys(const experiment::Experiment& e, const std::string& out) {
+Result<std::string> make_run_keys(const experiment::Experiment& e, const std::string& out) {
   const std::string dir = out + "/keys";
   fs::create_directories(dir);
   fs::permissions(dir, fs::perms::owner_all);
@@ -34,7 +29,7 @@ std::string make_run_keys(const experiment::Experiment& e, const std::string& ou
       const auto& a = e.sites[i].name;
       const auto& b = e.sites[j].name;
       Status s = wire::write_key_file(fs::path(dir) / wire::key_file_name(a, b), a, b, wire::random_psk(), false);
-      if (!s) throw CliError("writing keys: " + s.message(), 1);
+      if (!s) return error(s.code(), "writing keys: " + s.message());
     }
   return dir;
 }
@@ -98,16 +93,6 @@ std::optional<RunOutcome> check(ProcessGroup& g, const RealtimeRun& run, Time t,
   return std::nullopt;
 }
 
-void announce(const RunOutcome& o, bool tty) {
-  const char* lead = tty ? "\n" : "";
-  if (o.status == RunStatus::interrupted)
-    std::fprintf(stderr, "%sion run: interrupted by %s: stopping every site and keeping what was recorded\n", lead,
-                 o.detail.c_str());
-  else
-    std::fprintf(stderr, "%sion run: %s; stopping the other sites and keeping what was recorded\n", lead,
-                 o.detail.c_str());
-}
-
 std::string experiment_file(const RealtimeRun& run) {
   if (!run.file.empty()) return run.file;
   const std::string file = run.out + "/experiment.toml";
@@ -121,14 +106,14 @@ Duration since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-RunOutcome run_processes(const RealtimeRun& run, const experiment::Experiment& e) {
+Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Experiment& e) {
   const std::string file = experiment_file(run);
-  const std::string keys = make_run_keys(e, run.out);
-  const bool tty = isatty(STDOUT_FILENO);
+  auto keys = make_run_keys(e, run.out);
+  if (!keys) return keys.status();
   ProcessGroup group;
   for (const auto& s : e.sites) {
-    Status st = group.spawn(s.name, node_argv(run, file, s.name, keys), run.out + "/" + s.name + ".out");
-    if (!st) throw CliError(st.message(), 1);
+    Status st = group.spawn(s.name, node_argv(run, file, s.name, *keys), run.out + "/" + s.name + ".out");
+    if (!st) return st;
   }
   const auto start = std::chrono::steady_clock::now();
   const Duration limit = run.warmup_ns + e.duration + 60 * kSecond;
@@ -136,16 +121,15 @@ RunOutcome run_processes(const RealtimeRun& run, const experiment::Experiment& e
     const Duration elapsed = since(start);
     const Time t = std::min<Time>(elapsed - run.warmup_ns, e.duration);
     if (auto ended = check(group, run, t, elapsed, limit)) {
-      announce(*ended, tty && !run.quiet);
+      if (run.on_ending) run.on_ending(*ended);
       group.terminate_all(kStopGrace);
       return *ended;
     }
     if (!group.any_running()) break;
-    if (ticks % 5 == 0) progress(run.quiet, t, e.duration, read_status(group, run.out));
+    if (ticks % 5 == 0 && run.progress) run.progress(t, read_status(group, run.out));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  if (!run.quiet && tty) std::printf("\n");
   return RunOutcome{RunStatus::complete, e.duration, ""};
 }
 
-}  // namespace ion::cli
+}  // namespace ion::site

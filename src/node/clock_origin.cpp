@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/clock_origin.hpp"
+#include "node/clock_origin.hpp"
 
 #include <cstdio>
 #include <fstream>

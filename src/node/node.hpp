@@ -19,11 +19,11 @@
 #include "env/env.hpp"
 #include "experiment/model.hpp"
 #include "link/link.hpp"
+#include "node/legacy_bridge.hpp"
+#include "node/peer_report.hpp"
+#include "node/routing.hpp"
+#include "node/shifted_env.hpp"
 #include "record/event_log.hpp"
-#include "site/node/legacy_bridge.hpp"
-#include "site/node/peer_report.hpp"
-#include "site/node/routing.hpp"
-#include "site/node/shifted_env.hpp"
 #include "site/role.hpp"
 #include "wire/crypto.hpp"
 #include "wire/epoch_state.hpp"
@@ -78,7 +78,7 @@ class Node final : public RoleHost {
   void interrupt(const std::string& why);
   const Status& failure() const { return failure_; }
   // After a finished run (state done): the peers that never authenticated or stopped answering
-  // for good, one message each (site/node/peer_report.hpp). Non-empty ⇒ the run is incomplete.
+  // for good, one message each (node/peer_report.hpp). Non-empty ⇒ the run is incomplete.
   const std::vector<std::string>& peer_problems() const { return peer_problems_; }
   const experiment::Site& site() const { return site_; }
   // Experiment time now (meaningful once synchronised).

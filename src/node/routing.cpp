@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/routing.hpp"
+#include "node/routing.hpp"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/sim_runner.hpp"
+#include "node/launch/sim_runner.hpp"
 
 #include <memory>
 #include <optional>
 
 #include "env/sim_world.hpp"
-#include "site/node/node.hpp"
+#include "node/node.hpp"
 
 namespace ion::site {
 namespace {

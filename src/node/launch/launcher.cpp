@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/launcher.hpp"
+#include "node/launch/launcher.hpp"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -14,9 +14,9 @@
 #include <iterator>
 #include <thread>
 
-#include "cli/interrupts.hpp"
+#include "node/launch/interrupts.hpp"
 
-namespace ion::cli {
+namespace ion::site {
 namespace {
 
 void record_status(Child& c, int status) {
@@ -155,4 +155,4 @@ std::string tail_lines(const std::string& path, int n) {
   return out;
 }
 
-}  // namespace ion::cli
+}  // namespace ion::site

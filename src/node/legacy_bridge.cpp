@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/legacy_bridge.hpp"
+#include "node/legacy_bridge.hpp"
 
 #include <algorithm>
 

@@ -10,7 +10,7 @@
 #include "core/status.hpp"
 #include "core/time.hpp"
 
-namespace ion::cli {
+namespace ion::site {
 
 struct Child {
   std::string name;
@@ -55,4 +55,4 @@ std::string tail_lines(const std::string& path, int n);
 // The last non-empty line of a text file (a failed site's own last message), "" if none.
 std::string last_message(const std::string& path);
 
-}  // namespace ion::cli
+}  // namespace ion::site

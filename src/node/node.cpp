@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "site/node/node.hpp"
+#include "node/node.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "node/clock_origin.hpp"
+#include "node/roles.hpp"
 #include "record/run_outcome.hpp"
-#include "site/node/clock_origin.hpp"
-#include "site/node/roles.hpp"
 #include "wire/keyfile.hpp"
 
 namespace ion::site {
