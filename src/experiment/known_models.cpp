@@ -19,7 +19,7 @@ struct Preset {
 };
 // The device layer's presets (device/models_*.cpp; docs/models.md): TiOx fits (TCAD 2018), the
 // ArC emulator's compact-model set, the Oblea set for Yakopcic, Strukov's HP set and a common
-// VTEAM set. The names must be the device layer's (tests/hub/device_ranges_test.cpp checks).
+// VTEAM set. The names must be the device layer's (tests/site/hub/device_ranges_test.cpp checks).
 constexpr std::array kPresets{Preset{"tiox-dut1", "data-driven"}, Preset{"tiox-dut2", "data-driven"},
                               Preset{"arc-emulator", "compact"},   Preset{"oblea", "yakopcic"},
                               Preset{"strukov2008", "linear-drift"}, Preset{"kvatinsky2015", "vteam"}};

@@ -26,7 +26,7 @@ std::string error_classes(const std::array<uint64_t, wire::kWireErrorCount>& cou
 }
 
 // One line with every refusal counter of the link: datagrams from unknown senders by class, and
-// per peer (tests/hostile reconciles them with what a flooder sent).
+// per peer (tests/node/flood_test.py reconciles them with what a flooder sent).
 std::string describe_refusals(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
   std::string s = "link refusals: unknown_peer=" + std::to_string(l.counters().unknown_peer) +
                   " unattributed:" + error_classes(l.counters().unattributed);

@@ -12,8 +12,8 @@
 
 #include <arpa/inet.h>
 
+#include "../common/process_helpers.hpp"
 #include "experiment/builtin.hpp"
-#include "process_helpers.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "../common/run_command.hpp"
+#include "run_command.hpp"
 
 namespace ion::testing {
 

@@ -4,10 +4,10 @@
 // that fails stops the others instead of letting them pretend success.
 #include <gtest/gtest.h>
 
+#include "../../common/process_helpers.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "node/launch/sim_runner.hpp"
-#include "process_helpers.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // End to end over loopback with ion's learned binding (no partner addresses configured): a hub
-// Node (RealEnv) hosting the legacy bridge and two old partners, tests/legacy/legacy_peer.py in
+// Node (RealEnv) hosting the legacy bridge and two old partners, tests/node/legacy_peer.py in
 // roles 'A' (ANpre) and 'D' (BN), each on an ephemeral port. The hub answers BN at the address
 // that last sent a 'D' packet for it; an unlisted address and a short datagram are refused and
 // counted. Ports depend on the pid. Bounded: ~4 s.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 11 §2 acceptance, in real time over loopback: the hub of examples/legacy_bridge.toml
-// (a Node on RealEnv) with the two old partners of the reference hub, tests/legacy/legacy_peer.py
+// (a Node on RealEnv) with the two old partners of the reference hub, tests/node/legacy_peer.py
 // in role 'A' (ANpre, ANpost at pre_partner 127.0.0.1:10000) and role 'D' (BN at post_partner
 // 127.0.0.1:25003). From the hub's log (in the order it took the datagrams) and what the peers
 // sent, ReferenceHub below redoes what UDPmod.py (arc1_pyqt at 63b6fb3) computed for each packet.

@@ -2,7 +2,7 @@
 #pragma once
 // Shared set-up of the ArC ONE driver tests: a strict emulated board with short timings, and
 // driver options to match (the real defaults — 1 s reset wait, 7 s confirmation timeout — are
-// exercised end to end by tests/device/cli_test.cpp).
+// exercised end to end by tests/cli/device_cli_test.cpp).
 #include <gtest/gtest.h>
 
 #include <memory>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Runs tests/legacy/legacy_peer.py (an old partner) beside a test and reads its JSON report.
+// Runs tests/node/legacy_peer.py (an old partner) beside a test and reads its JSON report.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -9,7 +9,7 @@ namespace ion::legacy_test {
 
 // Starts the peer with `args` (it runs while the caller's event loop runs); nullptr on failure.
 inline FILE* start_peer(const std::string& args) {
-  const std::string cmd = "/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/legacy/legacy_peer.py " + args;
+  const std::string cmd = "/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/node/legacy_peer.py " + args;
   return ::popen(cmd.c_str(), "r");
 }
 
