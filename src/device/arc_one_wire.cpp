@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
+
+#include "core/bytes.hpp"
 
 namespace ion::device::arc {
 namespace {
@@ -64,17 +67,11 @@ Result<long> parse_confirmation(std::string_view line) {
 }
 
 FirmwareVersion decode_version(const char bytes[4]) {
-  const auto u = [&](int i) { return static_cast<int>(static_cast<unsigned char>(bytes[i])); };
-  return FirmwareVersion{u(0) | (u(1) << 8), u(2) | (u(3) << 8)};
+  const uint8_t* p = ion::bytes::as_bytes({bytes, 4}).data();
+  return FirmwareVersion{ion::bytes::get_u16(p), ion::bytes::get_u16(p + 2)};
 }
 
-float decode_float(const char bytes[4]) {
-  uint32_t bits = 0;
-  for (int i = 3; i >= 0; --i) bits = (bits << 8) | static_cast<unsigned char>(bytes[i]);
-  float v;
-  std::memcpy(&v, &bits, sizeof v);
-  return v;
-}
+float decode_float(const char bytes[4]) { return ion::bytes::get_f32(ion::bytes::as_bytes({bytes, 4}).data()); }
 
 bool plausible_ohm(float r) { return std::isfinite(r) && r > 0 && r <= 1e12f; }
 

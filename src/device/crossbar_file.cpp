@@ -1,125 +1,116 @@
 // SPDX-License-Identifier: Apache-2.0
 // Persistence of SimulatedCrossbar: snapshot file + write-ahead log (<path>.wal).
-// Snapshot (native little-endian): "IONXBAR1", config, seq, per-cell state, faults, optional
-// per-cell parameters, then a 64-bit FNV-1a of all preceding bytes. Written to <path>.tmp,
-// synced, renamed over <path>, directory synced (Storage::write_file_atomic).
+// Snapshot (little-endian, core/bytes.hpp): "IONXBAR1", config, seq, per-cell state, faults,
+// optional per-cell parameters, then a 64-bit FNV-1a of all preceding bytes. Written to
+// <path>.tmp, synced, renamed over <path>, directory synced (Storage::write_file_atomic).
 // WAL record (40 bytes): u64 seq, u32 w, u32 b, f64 v, i64 width_ns, u64 FNV-1a of the first 32.
+// The bytes are frozen by tests/device/persist_format_test.cpp.
 // All file access goes through the array's Storage; the WAL is locked before anything is touched.
 #include <cstring>
 #include <limits>
 #include <string_view>
 
+#include "core/bytes.hpp"
 #include "device/sim_crossbar.hpp"
 
 namespace ion::device {
 namespace {
 
+using bytes::ByteReader;
+using bytes::ByteWriter;
+
 constexpr char kMagic[8] = {'I', 'O', 'N', 'X', 'B', 'A', 'R', '1'};
 constexpr size_t kRecordBytes = 40;
+constexpr uint32_t kMaxNameBytes = 4096;
 
-uint64_t fnv(const char* p, size_t n) {
+uint64_t fnv(std::span<const uint8_t> b) {
   uint64_t h = 0xCBF29CE484222325ULL;
-  for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 0x100000001B3ULL;
+  for (uint8_t c : b) h = (h ^ c) * 0x100000001B3ULL;
   return h;
 }
 
-struct Writer {
-  std::string buf;
-  template <class T>
-  void put(const T& v) { buf.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void str(const std::string& s) { put(uint32_t(s.size())); buf += s; }
-  template <class T>
-  void arr(const std::vector<T>& v) { buf.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)); }
-};
+// A string: u32 length, then its bytes.
+void put_str(ByteWriter& w, const std::string& s) {
+  w.u32(uint32_t(s.size()));
+  w.text(s);
+}
+std::string get_str(ByteReader& r) {
+  const uint32_t n = r.u32();
+  if (n > kMaxNameBytes) r.fail();
+  return r.text(n);
+}
 
-struct Reader {
-  std::string_view in;
-  size_t pos = 0;
-  bool ok = true;
-  template <class T>
-  T get() {
-    T v{};
-    if (pos + sizeof v > in.size()) { ok = false; return v; }
-    std::memcpy(&v, in.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  std::string str() {
-    const uint32_t n = get<uint32_t>();
-    if (!ok || n > 4096 || pos + n > in.size()) { ok = false; return {}; }
-    std::string s(in.substr(pos, n));
-    pos += n;
-    return s;
-  }
-  template <class T>
-  void arr(std::vector<T>& v, size_t n) {
-    if (!ok || n > (in.size() - pos) / sizeof(T)) { ok = false; return; }
-    v.resize(n);
-    std::memcpy(v.data(), in.data() + pos, n * sizeof(T));
-    pos += n * sizeof(T);
-  }
-};
+void put_f64s(ByteWriter& w, const std::vector<double>& v) {
+  for (double x : v) w.f64(x);
+}
+// n values; fails the reader (reading nothing) when fewer than n remain.
+void get_f64s(ByteReader& r, std::vector<double>& v, size_t n) {
+  if (!r.ok() || n > r.remaining() / 8) return r.fail();
+  v.resize(n);
+  for (double& x : v) x = r.f64();
+}
+void get_u8s(ByteReader& r, std::vector<uint8_t>& v, size_t n) {
+  if (!r.require(n)) return;
+  v.resize(n);
+  for (uint8_t& x : v) x = r.u8();
+}
 
 // Both files are bounded by their own content checks (cell counts ≤ 4096 × 4096; the WAL is
 // emptied at every checkpoint), not by a read limit.
 constexpr uint64_t kNoReadLimit = std::numeric_limits<uint64_t>::max();
 
-std::span<const uint8_t> bytes_of(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 }  // namespace
 
 Status SimulatedCrossbar::write_snapshot() const {
-  Writer w;
-  w.buf.append(kMagic, 8);
-  w.str(model_name_);
-  w.put(uint32_t(base_.size()));
-  w.arr(base_);
-  w.put(words_), w.put(bits_), w.put(v_read_), w.put(uint8_t(half_select_)), w.put(seed_);
-  w.put(uint32_t(var_.d2d.size()));
-  for (const auto& s : var_.d2d) w.str(s.name), w.put(s.rel_sd);
-  w.put(var_.c2c_rel_sd), w.put(var_.read_noise_rel), w.put(var_.p_stuck_low), w.put(var_.p_stuck_high);
-  w.put(var_.levels), w.put(var_.level_lo), w.put(var_.level_hi);
-  w.put(noise_key_), w.put(level_lo_), w.put(level_hi_), w.put(seq_);
-  w.put(uint8_t(!dparams_.empty()));
-  w.arr(state_), w.arr(fault_), w.arr(dparams_);
-  w.put(fnv(w.buf.data(), w.buf.size()));
-  return storage_->write_file_atomic(path_, bytes_of(w.buf));
+  std::vector<uint8_t> buf;
+  ByteWriter w(buf);
+  w.text({kMagic, 8});
+  put_str(w, model_name_);
+  w.u32(uint32_t(base_.size()));
+  put_f64s(w, base_);
+  w.u32(words_), w.u32(bits_), w.f64(v_read_), w.u8(uint8_t(half_select_)), w.u64(seed_);
+  w.u32(uint32_t(var_.d2d.size()));
+  for (const auto& s : var_.d2d) put_str(w, s.name), w.f64(s.rel_sd);
+  w.f64(var_.c2c_rel_sd), w.f64(var_.read_noise_rel), w.f64(var_.p_stuck_low), w.f64(var_.p_stuck_high);
+  w.u32(var_.levels), w.f64(var_.level_lo), w.f64(var_.level_hi);
+  w.u64(noise_key_), w.f64(level_lo_), w.f64(level_hi_), w.u64(seq_);
+  w.u8(uint8_t(!dparams_.empty()));
+  put_f64s(w, state_), w.bytes(fault_), put_f64s(w, dparams_);
+  w.u64(fnv(buf));
+  return storage_->write_file_atomic(path_, buf);
 }
 
 Status SimulatedCrossbar::load_snapshot(const std::string& path) {
   auto data = storage_->read_file(path, kNoReadLimit);
   if (!data) return data.status();
-  const std::string& d = *data;
+  const std::span<const uint8_t> d = bytes::as_bytes(*data);
   auto corrupt = [&](const char* what) { return error(Errc::corrupt, "crossbar snapshot '" + path + "': " + what); };
   if (d.size() < 16 || std::memcmp(d.data(), kMagic, 8) != 0) return corrupt("not an ion crossbar file (bad magic)");
-  uint64_t sum;
-  std::memcpy(&sum, d.data() + d.size() - 8, 8);
-  if (sum != fnv(d.data(), d.size() - 8)) return corrupt("checksum mismatch (file damaged)");
-  Reader r{std::string_view(d).substr(8, d.size() - 16)};
-  model_name_ = r.str();
+  if (bytes::get_u64(&d[d.size() - 8]) != fnv(d.first(d.size() - 8))) return corrupt("checksum mismatch (file damaged)");
+  ByteReader r(d.subspan(8, d.size() - 16));
+  model_name_ = get_str(r);
   model_ = find_model(model_name_);
   if (!model_) return corrupt("unknown model name");
-  r.arr(base_, r.get<uint32_t>());
+  const uint32_t np = r.u32();
+  get_f64s(r, base_, np);
   if (base_.size() != model_->params().size()) return corrupt("parameter count does not match the model");
-  words_ = r.get<uint32_t>(), bits_ = r.get<uint32_t>(), v_read_ = r.get<double>();
-  half_select_ = r.get<uint8_t>() != 0, seed_ = r.get<uint64_t>();
-  const uint32_t nd = r.get<uint32_t>();
-  for (uint32_t i = 0; r.ok && i < nd && i < 64; ++i) {
-    std::string name = r.str();
-    var_.d2d.push_back({name, r.get<double>()});
+  words_ = r.u32(), bits_ = r.u32(), v_read_ = r.f64();
+  half_select_ = r.u8() != 0, seed_ = r.u64();
+  const uint32_t nd = r.u32();
+  for (uint32_t i = 0; r.ok() && i < nd && i < 64; ++i) {
+    std::string name = get_str(r);
+    var_.d2d.push_back({name, r.f64()});
   }
-  var_.c2c_rel_sd = r.get<double>(), var_.read_noise_rel = r.get<double>();
-  var_.p_stuck_low = r.get<double>(), var_.p_stuck_high = r.get<double>();
-  var_.levels = r.get<uint32_t>(), var_.level_lo = r.get<double>(), var_.level_hi = r.get<double>();
-  noise_key_ = r.get<uint64_t>(), level_lo_ = r.get<double>(), level_hi_ = r.get<double>(), seq_ = r.get<uint64_t>();
-  const bool has_dp = r.get<uint8_t>() != 0;
-  if (!r.ok || words_ == 0 || bits_ == 0 || words_ > 4096 || bits_ > 4096) return corrupt("bad header");
+  var_.c2c_rel_sd = r.f64(), var_.read_noise_rel = r.f64();
+  var_.p_stuck_low = r.f64(), var_.p_stuck_high = r.f64();
+  var_.levels = r.u32(), var_.level_lo = r.f64(), var_.level_hi = r.f64();
+  noise_key_ = r.u64(), level_lo_ = r.f64(), level_hi_ = r.f64(), seq_ = r.u64();
+  const bool has_dp = r.u8() != 0;
+  if (!r.ok() || words_ == 0 || bits_ == 0 || words_ > 4096 || bits_ > 4096) return corrupt("bad header");
   const size_t n = size_t(words_) * bits_;
-  r.arr(state_, n), r.arr(fault_, n);
-  if (has_dp) r.arr(dparams_, n * base_.size());
-  if (!r.ok || r.pos != r.in.size()) return corrupt("truncated or oversized cell data");
+  get_f64s(r, state_, n), get_u8s(r, fault_, n);
+  if (has_dp) get_f64s(r, dparams_, n * base_.size());
+  if (!r.ok() || r.remaining() != 0) return corrupt("truncated or oversized cell data");
   read_rng_ = Rng::stream(seed_, "device.read");
   return Status::ok();
 }
@@ -145,14 +136,13 @@ Status SimulatedCrossbar::replay_wal() {
   if (!data) return data.status();
   size_t off = 0;
   for (; off + kRecordBytes <= data->size(); off += kRecordBytes) {
-    const char* rec = data->data() + off;
-    uint64_t seq, sum;
-    uint32_t w, b;
-    double v;
-    int64_t width;
-    std::memcpy(&seq, rec, 8), std::memcpy(&w, rec + 8, 4), std::memcpy(&b, rec + 12, 4);
-    std::memcpy(&v, rec + 16, 8), std::memcpy(&width, rec + 24, 8), std::memcpy(&sum, rec + 32, 8);
-    if (sum != fnv(rec, 32)) break;  // torn tail: never acknowledged
+    const std::span<const uint8_t> rec = bytes::as_bytes(*data).subspan(off, kRecordBytes);
+    ByteReader r(rec);
+    const uint64_t seq = r.u64();
+    const uint32_t w = r.u32(), b = r.u32();
+    const double v = r.f64();
+    const int64_t width = r.i64();
+    if (r.u64() != fnv(rec.first(32))) break;  // torn tail: never acknowledged
     if (seq <= seq_) continue;       // already in the snapshot
     if (seq != seq_ + 1 || !check_cell(w, b, words_, bits_) || !check_pulse(v, width))
       return error(Errc::corrupt, "write-ahead log '" + wal + "': bad record at byte " + std::to_string(off));
@@ -169,12 +159,11 @@ Status SimulatedCrossbar::replay_wal() {
 // Logged and synced before the pulse is applied; on failure the log is cut back to its previous
 // end (no half record left behind) and the pulse is not applied.
 Status SimulatedCrossbar::log_pulse(uint32_t w, uint32_t b, double v, Duration width) {
-  uint8_t rec[kRecordBytes];
-  const uint64_t seq = seq_ + 1;
-  std::memcpy(rec, &seq, 8), std::memcpy(rec + 8, &w, 4), std::memcpy(rec + 12, &b, 4);
-  std::memcpy(rec + 16, &v, 8), std::memcpy(rec + 24, &width, 8);
-  const uint64_t sum = fnv(reinterpret_cast<const char*>(rec), 32);
-  std::memcpy(rec + 32, &sum, 8);
+  std::vector<uint8_t> rec;
+  rec.reserve(kRecordBytes);
+  ByteWriter out(rec);
+  out.u64(seq_ + 1), out.u32(w), out.u32(b), out.f64(v), out.i64(width);
+  out.u64(fnv(rec));
   const uint64_t end = wal_->size();
   Status st = wal_->append(rec);
   if (st) st = wal_->sync();

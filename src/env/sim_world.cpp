@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/bytes.hpp"
+
 namespace ion {
 namespace {
 
@@ -78,9 +80,7 @@ void SimWorld::mix(uint64_t v) {
 void SimWorld::mix_bytes(std::span<const uint8_t> bytes) {
   size_t i = 0;
   for (; i + 8 <= bytes.size(); i += 8) {
-    uint64_t chunk;
-    std::memcpy(&chunk, bytes.data() + i, 8);  // little-endian hosts: same value everywhere we run
-    mix(chunk);
+    mix(ion::bytes::get_u64(bytes.data() + i));
   }
   uint64_t tail = bytes.size();
   for (; i < bytes.size(); ++i) tail = (tail << 8) | bytes[i];

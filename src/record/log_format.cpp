@@ -4,18 +4,17 @@
 #include <algorithm>
 #include <cassert>
 
+#include "core/bytes.hpp"
 #include "record/crc32c.hpp"
-#include "record/le_bytes.hpp"
 
 namespace ion::record {
+
+using bytes::ByteReader;
+using bytes::ByteWriter;
 namespace {
 
 Status bad_header(const std::string& what, const std::string& problem) {
   return error(Errc::corrupt, what + ": " + problem);
-}
-
-void put_le32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
 }  // namespace
@@ -96,7 +95,7 @@ void frame_record(const Record& r, std::vector<uint8_t>& out) {
   encode_payload(r, out);
   const size_t payload_bytes = out.size() - start - kRecordPrefixBytes;
   assert(payload_bytes <= kMaxPayloadBytes);
-  put_le32(out.data() + start, static_cast<uint32_t>(payload_bytes));
+  bytes::put_u32(out.data() + start, static_cast<uint32_t>(payload_bytes));
   w.u32(crc32c(std::span<const uint8_t>(out).subspan(start)));
 }
 

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 
+#include "core/bytes.hpp"
 #include "record/crc32c.hpp"
-#include "record/le_bytes.hpp"
 
 namespace ion::record {
+
+using bytes::ByteReader;
 namespace {
 
 constexpr size_t kReadChunk = 256 * 1024;

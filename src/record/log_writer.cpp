@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "record/log_writer.hpp"
 
-#include "record/le_bytes.hpp"
+#include "core/bytes.hpp"
 
 namespace ion::record {
+
+using bytes::ByteReader;
 
 LogWriter::LogWriter(std::unique_ptr<OutputFile> file, const WriterOptions& options, Time now)
     : file_(std::move(file)), options_(options), last_flush_check_(now) {

@@ -8,9 +8,11 @@
 #include <sstream>
 #include <tuple>
 
-#include "record/le_bytes.hpp"
+#include "core/bytes.hpp"
 
 namespace ion::record {
+
+using bytes::ByteWriter;
 namespace {
 
 // Parses "key=value" lines; malformed lines are ignored (notes are informational).

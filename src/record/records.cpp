@@ -3,9 +3,12 @@
 
 #include <array>
 
-#include "record/le_bytes.hpp"
+#include "core/bytes.hpp"
 
 namespace ion::record {
+
+using bytes::ByteReader;
+using bytes::ByteWriter;
 namespace {
 
 Status bad(const char* kind, const std::string& what) {

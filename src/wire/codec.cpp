@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "wire/bytes.hpp"
+#include "core/bytes.hpp"
 #include "wire/records.hpp"
 
 namespace ion::wire {

@@ -6,7 +6,7 @@
 #include <cassert>
 #include <cstring>
 
-#include "wire/bytes.hpp"
+#include "core/bytes.hpp"
 
 namespace ion::wire {
 

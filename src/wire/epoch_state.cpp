@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "wire/bytes.hpp"
+#include "core/bytes.hpp"
 #include "wire/keyfile.hpp"
 
 namespace ion::wire {

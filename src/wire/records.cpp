@@ -4,7 +4,7 @@
 #include <cassert>
 #include <cmath>
 
-#include "wire/bytes.hpp"
+#include "core/bytes.hpp"
 
 namespace ion::wire::records {
 
@@ -44,20 +44,24 @@ struct Sizer {
 
 // Field reader that maps reader failures onto error classes.
 struct Fields {
-  Reader r;
+  ByteReader r;
   WireError err = WireError::truncated_record;
   bool fail() {
-    err = r.bad ? WireError::bad_field : WireError::truncated_record;
+    err = r.bad() ? WireError::bad_field : WireError::truncated_record;
     return false;
   }
-  bool var(uint64_t& v) { return r.varint(v) || fail(); }
+  bool var(uint64_t& v) {
+    v = r.varint();
+    return r.ok() || fail();
+  }
   bool var_max(uint64_t& v, uint64_t max) {
     if (!var(v)) return false;
     if (v > max) return err = WireError::bad_field, false;
     return true;
   }
   bool f32(float& f) {
-    if (!r.f32(f)) return fail();
+    f = r.f32();
+    if (!r.ok()) return fail();
     if (!finite(f)) return err = WireError::bad_field, false;
     return true;
   }
@@ -219,10 +223,10 @@ WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload
                                std::vector<Event>& out) {
   if (static_cast<size_t>(h.count) * kMinRecordBytes > payload.size()) return WireError::bad_count;
   out.reserve(h.count);
-  Fields f{Reader(payload.data(), payload.size())};
+  Fields f{ByteReader(payload)};
   for (uint16_t i = 0; i < h.count; ++i) {
-    uint8_t tag = 0;
-    if (!f.r.u8(tag)) return WireError::bad_count;  // records ended before count was reached
+    const uint8_t tag = f.r.u8();
+    if (!f.r.ok()) return WireError::bad_count;  // records ended before count was reached
     if (!decode_record(f, tag, h.send_time_ns, out)) return f.err;
   }
   if (f.r.remaining() != 0) return WireError::trailing_bytes;
@@ -271,15 +275,8 @@ size_t encode_goodbye(const Goodbye& m, Writer& w) {
   return w.n;
 }
 
-// Reads the fixed-size control payloads; Reader reads cannot fail after the size check.
-struct Fixed {
-  Reader r;
-  uint8_t u8() { uint8_t v = 0; (void)r.u8(v); return v; }
-  uint16_t u16() { uint16_t v = 0; (void)r.u16(v); return v; }
-  uint32_t u32() { uint32_t v = 0; (void)r.u32(v); return v; }
-  uint64_t u64() { uint64_t v = 0; (void)r.u64(v); return v; }
-  int64_t i64() { return static_cast<int64_t>(u64()); }
-};
+// Reads the fixed-size control payloads; the reads cannot fail after the size check.
+using Fixed = ByteReader;
 
 WireResult<bool> decode_hello(Fixed& f, Control& out) {
   Hello m;
@@ -370,7 +367,7 @@ WireResult<bool> decode_control(MsgType type, std::span<const uint8_t> payload, 
   const ControlCodec& codec = kControlCodecs[t];
   if (payload.size() < codec.bytes) return WireError::truncated_record;
   if (payload.size() > codec.bytes) return WireError::trailing_bytes;
-  Fixed f{Reader(payload.data(), payload.size())};
+  Fixed f(payload);
   return codec.decode(f, out);
 }
 

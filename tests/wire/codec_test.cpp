@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "wire/bytes.hpp"
+#include "core/bytes.hpp"
 #include "wire_test_util.hpp"
 
 namespace ion::wire {
@@ -341,18 +341,18 @@ TEST(WireBytes, VarintAndZigzagRoundTrip) {
     uint8_t buf[bytes::kMaxVarint];
     const size_t n = bytes::put_varint(buf, v);
     EXPECT_EQ(n, bytes::varint_size(v));
-    bytes::Reader r(buf, n);
-    uint64_t back = 0;
-    ASSERT_TRUE(r.varint(back));
+    bytes::ByteReader r({buf, n});
+    const uint64_t back = r.varint();
+    ASSERT_TRUE(r.ok());
     EXPECT_EQ(back, v);
     const auto s = static_cast<int64_t>(v);
     EXPECT_EQ(bytes::unzigzag(bytes::zigzag(s)), s);
   }
   const uint8_t too_long[11] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0};
-  bytes::Reader r(too_long, sizeof too_long);
-  uint64_t v = 0;
-  EXPECT_FALSE(r.varint(v));
-  EXPECT_TRUE(r.bad);
+  bytes::ByteReader r(too_long);
+  r.varint();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(r.bad());
 }
 
 }  // namespace
