@@ -25,4 +25,9 @@ std::string Status::to_string() const {
   return std::string(errc_name(code_)) + ": " + message_;
 }
 
+Status Status::prefixed(std::string_view context) const {
+  if (is_ok()) return *this;
+  return {code_, std::string(context) + message_};
+}
+
 }  // namespace ion

@@ -3,6 +3,7 @@
 // Status / Result<T>: error values for data paths (malformed packet → counter + drop, never a throw).
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -36,6 +37,8 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   // "<errc>: <message>", or "ok".
   std::string to_string() const;
+  // The same error with `context` put before its message ("site A: " + message); ok stays ok.
+  Status prefixed(std::string_view context) const;
 
  private:
   Errc code_ = Errc::ok;
@@ -78,3 +81,14 @@ class [[nodiscard]] Result {
     ::ion::Status ion_try_status_ = (expr);   \
     if (!ion_try_status_.is_ok()) return ion_try_status_; \
   } while (0)
+
+// ION_TRY_ASSIGN(lhs, r): evaluates the Result expression r; on error returns its Status from the
+// enclosing function, else moves the value into lhs (a new variable, `auto x`, or an existing one).
+// The expression may contain commas. Expands to several statements: not for an unbraced if/else.
+#define ION_TRY_ASSIGN(lhs, ...) ION_TRY_ASSIGN_IMPL_(ION_TRY_CONCAT_(ion_try_result_, __LINE__), lhs, __VA_ARGS__)
+#define ION_TRY_CONCAT_(a, b) ION_TRY_CONCAT2_(a, b)
+#define ION_TRY_CONCAT2_(a, b) a##b
+#define ION_TRY_ASSIGN_IMPL_(tmp, lhs, ...)   \
+  auto tmp = (__VA_ARGS__);                   \
+  if (!tmp.is_ok()) return tmp.status();      \
+  lhs = std::move(tmp).value()

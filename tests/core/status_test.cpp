@@ -18,6 +18,16 @@ Status chain(int x, int& out) {
   out = *r;
   return Status::ok();
 }
+Result<std::unique_ptr<int>> boxed_half(int x) {
+  ION_TRY_ASSIGN(const int h, half(x));
+  return std::make_unique<int>(h);
+}
+Result<int> quarter(int x) {
+  int h = 0;
+  ION_TRY_ASSIGN(h, half(x));
+  ION_TRY_ASSIGN(auto p, boxed_half(h));  // a move-only value
+  return *p;
+}
 }  // namespace
 
 TEST(Status, OkAndError) {
@@ -44,6 +54,26 @@ TEST(Status, TryPropagates) {
   EXPECT_EQ(out, 5);
   Status s = chain(3, out);
   EXPECT_EQ(s.code(), Errc::invalid_argument);
+}
+
+TEST(Status, TryAssignPropagatesTheErrorOrAssignsTheValue) {
+  auto q = quarter(12);
+  ASSERT_TRUE(q.is_ok());
+  EXPECT_EQ(*q, 3);
+  auto odd_first = quarter(7);
+  ASSERT_FALSE(odd_first.is_ok());
+  EXPECT_EQ(odd_first.status().message(), "odd");
+  auto odd_second = quarter(6);  // 6 / 2 = 3 is odd: the second ION_TRY_ASSIGN returns
+  ASSERT_FALSE(odd_second.is_ok());
+  EXPECT_EQ(odd_second.status().code(), Errc::invalid_argument);
+}
+
+TEST(Status, PrefixedKeepsTheCodeAndPutsContextFirst) {
+  const Status s = error(Errc::not_found, "no such file").prefixed("site A: ");
+  EXPECT_EQ(s.code(), Errc::not_found);
+  EXPECT_EQ(s.message(), "site A: no such file");
+  EXPECT_TRUE(Status::ok().prefixed("site A: ").is_ok());
+  EXPECT_EQ(Status::ok().prefixed("site A: ").message(), "");
 }
 
 TEST(Status, ResultMovesOnlyTypes) {
