@@ -2,7 +2,6 @@
 // SimWorld's network: sockets bound to SockAddrs, directed links with impairments, delivery.
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include "env/sim_world.hpp"
 
@@ -74,48 +73,55 @@ uint32_t SimWorld::link_index(uint32_t from, uint32_t to) {
   if (inserted) {
     auto l = std::make_unique<Link>();
     l->name = nodes_[from]->name() + "->" + nodes_[to]->name();
-    l->imp = options_.default_link;
+    l->imp = default_link_;
     l->rng = Rng::stream(options_.seed, "sim.link." + l->name);
     links_.push_back(std::move(l));
   }
   return it->second;
 }
 
-void SimWorld::set_link(std::string_view from, std::string_view to, const LinkImpairments& imp) {
-  Status s = imp.validate();
-  if (!s.is_ok()) {
-    throw std::invalid_argument("link " + std::string(from) + "->" + std::string(to) + ": " + s.message());
-  }
-  link(node_index(from), node_index(to)).imp = imp;
+Status SimWorld::set_link(std::string_view from, std::string_view to, const LinkImpairments& imp) {
+  ION_TRY(imp.validate().prefixed("link " + std::string(from) + "->" + std::string(to) + ": "));
+  ION_TRY_ASSIGN(const uint32_t f, node_index(from));
+  ION_TRY_ASSIGN(const uint32_t t, node_index(to));
+  link(f, t).imp = imp;
+  return Status::ok();
 }
 
-void SimWorld::set_link_both(std::string_view a, std::string_view b, const LinkImpairments& imp) {
-  set_link(a, b, imp);
-  set_link(b, a, imp);
+Status SimWorld::set_link_both(std::string_view a, std::string_view b, const LinkImpairments& imp) {
+  ION_TRY(set_link(a, b, imp));
+  return set_link(b, a, imp);
 }
 
-void SimWorld::set_default_link(const LinkImpairments& imp) {
-  Status s = imp.validate();
-  if (!s.is_ok()) throw std::invalid_argument("default link: " + s.message());
-  options_.default_link = imp;
+Status SimWorld::set_default_link(const LinkImpairments& imp) {
+  ION_TRY(imp.validate().prefixed("default link: "));
+  default_link_ = imp;
+  return Status::ok();
 }
 
-void SimWorld::set_partitioned(std::string_view from, std::string_view to, bool on) {
-  link(node_index(from), node_index(to)).partitioned = on;
+Status SimWorld::set_partitioned(std::string_view from, std::string_view to, bool on) {
+  ION_TRY_ASSIGN(const uint32_t f, node_index(from));
+  ION_TRY_ASSIGN(const uint32_t t, node_index(to));
+  link(f, t).partitioned = on;
+  return Status::ok();
 }
 
-void SimWorld::partition(std::string_view a, std::string_view b, Time start, Time end, bool both) {
-  const uint32_t ia = node_index(a), ib = node_index(b);
+Status SimWorld::partition(std::string_view a, std::string_view b, Time start, Time end, bool both) {
+  ION_TRY_ASSIGN(const uint32_t ia, node_index(a));
+  ION_TRY_ASSIGN(const uint32_t ib, node_index(b));
   auto set = [this, ia, ib, both](bool on) {
     link(ia, ib).partitioned = on;
     if (both) link(ib, ia).partitioned = on;
   };
   schedule_at(start, [set] { set(true); });
   schedule_at(end, [set] { set(false); });
+  return Status::ok();
 }
 
-const LinkTruth& SimWorld::link_truth(std::string_view from, std::string_view to) {
-  return link(node_index(from), node_index(to)).truth;
+Result<const LinkTruth*> SimWorld::link_truth(std::string_view from, std::string_view to) {
+  ION_TRY_ASSIGN(const uint32_t f, node_index(from));
+  ION_TRY_ASSIGN(const uint32_t t, node_index(to));
+  return &link(f, t).truth;
 }
 
 // ---- sockets ----
@@ -156,10 +162,9 @@ void SimWorld::unbind(uint32_t node, SocketId s) {
 // ---- sending and delivery ----
 
 Status SimWorld::send(uint32_t node, SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) {
-  Result<SockAddr> from = bound_address(node, s);
-  if (!from) return from.status();
-  if (to.family != from->family) {
-    return error(Errc::invalid_argument, "cannot send to " + to.to_string() + " from " + from->to_string());
+  ION_TRY_ASSIGN(SockAddr from, bound_address(node, s));
+  if (to.family != from.family) {
+    return error(Errc::invalid_argument, "cannot send to " + to.to_string() + " from " + from.to_string());
   }
   if (bytes.size() > kMaxDatagramBytes) {
     return error(Errc::invalid_argument, "datagram of " + std::to_string(bytes.size()) + " bytes exceeds " +
@@ -183,10 +188,10 @@ Status SimWorld::send(uint32_t node, SocketId s, const SockAddr& to, std::span<c
     return {};
   }
   const bool twice = l.imp.duplicate > 0 && l.rng.bernoulli(l.imp.duplicate);
-  launch_copy(l, index, *from, to, bytes);
+  launch_copy(l, index, from, to, bytes);
   if (twice) {
     ++l.truth.duplicated;
-    launch_copy(l, index, *from, to, bytes);
+    launch_copy(l, index, from, to, bytes);
   }
   return {};
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <stdexcept>
 
 #include "core/bytes.hpp"
 
@@ -23,25 +22,22 @@ TimerId make_timer_id(uint32_t slot, uint32_t gen) { return (static_cast<uint64_
 
 }  // namespace
 
-SimWorld::SimWorld(SimWorldOptions options) : options_(std::move(options)), storage_(options_.output_dir) {
-  Status s = options_.default_link.validate();
-  if (!s.is_ok()) throw std::invalid_argument("SimWorld default link: " + s.message());
-}
+SimWorld::SimWorld(SimWorldOptions options) : options_(std::move(options)), storage_(options_.output_dir) {}
 
 SimWorld::~SimWorld() = default;
 
-SimEnv& SimWorld::add_node(std::string name, NodeClock clock) {
-  if (name.empty()) throw std::invalid_argument("SimWorld::add_node: empty node name");
+Result<SimEnv*> SimWorld::add_node(std::string name, NodeClock clock) {
+  if (name.empty()) return error(Errc::invalid_argument, "SimWorld::add_node: empty node name");
   if (find_node(name) != nullptr) {
-    throw std::invalid_argument("SimWorld::add_node: a node named \"" + name + "\" already exists");
+    return error(Errc::invalid_argument, "SimWorld::add_node: a node named \"" + name + "\" already exists");
   }
   if (!(clock.drift_ppm > -1e6 && clock.drift_ppm < 1e6)) {
-    throw std::invalid_argument("SimWorld::add_node \"" + name + "\": drift_ppm " + std::to_string(clock.drift_ppm) +
-                                " is outside (-1e6, 1e6)");
+    return error(Errc::invalid_argument, "SimWorld::add_node \"" + name + "\": drift_ppm " +
+                                             std::to_string(clock.drift_ppm) + " is outside (-1e6, 1e6)");
   }
   const auto index = static_cast<uint32_t>(nodes_.size());
   nodes_.push_back(std::unique_ptr<SimEnv>(new SimEnv(this, index, std::move(name), clock)));
-  return *nodes_.back();
+  return nodes_.back().get();
 }
 
 SimEnv* SimWorld::find_node(std::string_view name) {
@@ -51,11 +47,11 @@ SimEnv* SimWorld::find_node(std::string_view name) {
   return nullptr;
 }
 
-uint32_t SimWorld::node_index(std::string_view name) const {
+Result<uint32_t> SimWorld::node_index(std::string_view name) const {
   for (const auto& n : nodes_) {
     if (n->name() == name) return n->index();
   }
-  throw std::invalid_argument("SimWorld: no node named \"" + std::string(name) + "\"");
+  return error(Errc::invalid_argument, "SimWorld: no node named \"" + std::string(name) + "\"");
 }
 
 // ---- queue ----

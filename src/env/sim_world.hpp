@@ -77,7 +77,6 @@ struct LinkTruth {
 struct SimWorldOptions {
   uint64_t seed = 1;
   std::string output_dir;        // relative storage() paths go under it
-  LinkImpairments default_link;  // for node pairs without set_link (no impairments by default)
 };
 
 class SimWorld;
@@ -132,8 +131,9 @@ class SimWorld {
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
-  // Adds a node. Throws std::invalid_argument for an empty or duplicate name or a drift <= -1e6 ppm.
-  SimEnv& add_node(std::string name, NodeClock clock = {});
+  // Adds a node (owned by the world). invalid_argument for an empty or duplicate name or a drift
+  // outside (-1e6, 1e6) ppm.
+  Result<SimEnv*> add_node(std::string name, NodeClock clock = {});
   SimEnv* find_node(std::string_view name);
   size_t node_count() const { return nodes_.size(); }
 
@@ -156,16 +156,19 @@ class SimWorld {
   TimerId schedule_at(Time true_t, std::function<void()> fn);
   bool cancel(TimerId id);
 
-  // Links are directed (from → to) and named by node. Unknown names or invalid impairments throw
-  // std::invalid_argument (configuration errors).
-  void set_link(std::string_view from, std::string_view to, const LinkImpairments& imp);
-  void set_link_both(std::string_view a, std::string_view b, const LinkImpairments& imp);
+  // Links are directed (from → to) and named by node. An unknown name is an invalid_argument
+  // error, invalid impairments fail with LinkImpairments::validate()'s error prefixed by the
+  // link; nothing is changed then.
+  Status set_link(std::string_view from, std::string_view to, const LinkImpairments& imp);
+  Status set_link_both(std::string_view a, std::string_view b, const LinkImpairments& imp);
   // Impairments for node pairs whose link is created later (on first use), not for existing links.
-  void set_default_link(const LinkImpairments& imp);
-  void set_partitioned(std::string_view from, std::string_view to, bool on);
+  // None until set.
+  Status set_default_link(const LinkImpairments& imp);
+  Status set_partitioned(std::string_view from, std::string_view to, bool on);
   // Partitions a→b (and b→a if both) during true time [start, end).
-  void partition(std::string_view a, std::string_view b, Time start, Time end, bool both = true);
-  const LinkTruth& link_truth(std::string_view from, std::string_view to);
+  Status partition(std::string_view a, std::string_view b, Time start, Time end, bool both = true);
+  // The live counters of a link (the pointer stays valid as long as the world).
+  Result<const LinkTruth*> link_truth(std::string_view from, std::string_view to);
   LinkTruth total_truth() const;
   // Datagrams sent to an address that no socket had bound (UDP drops those silently).
   uint64_t unroutable() const { return unroutable_; }
@@ -228,7 +231,7 @@ class SimWorld {
   void release_timer(uint32_t slot);
   void compact_heap();
 
-  uint32_t node_index(std::string_view name) const;  // throws if unknown
+  Result<uint32_t> node_index(std::string_view name) const;  // invalid_argument if unknown
   Link& link(uint32_t from, uint32_t to);
   uint32_t link_index(uint32_t from, uint32_t to);  // creates the link (default impairments) if new
   Result<SocketId> bind(uint32_t node, const SockAddr& local, DatagramHandler on_receive);
@@ -239,6 +242,7 @@ class SimWorld {
                    std::span<const uint8_t> bytes);
 
   SimWorldOptions options_;
+  LinkImpairments default_link_;  // set_default_link
   SimStorage storage_;
   Time now_ = 0;
   uint64_t seq_ = 0;

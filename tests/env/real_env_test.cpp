@@ -282,8 +282,8 @@ TEST(RealEnvMisc, RngMatchesSimEnvAndOutputGoesUnderTheDirectory) {
   const std::string dir = std::string(ION_BINARY_DIR) + "/test-out/real_env_output";
   std::filesystem::remove_all(dir);
   RealEnv env(RealEnvOptions{"hub", 5, dir});
-  SimWorld world(SimWorldOptions{5, "", {}});
-  SimEnv& hub = world.add_node("hub");
+  SimWorld world(SimWorldOptions{5, ""});
+  SimEnv& hub = *world.add_node("hub").value();
   EXPECT_EQ(env.rng("plasticity").next_u64(), hub.rng("plasticity").next_u64());
   EXPECT_EQ(env.name(), "hub");
   auto f = env.storage().open_append("x/y.log");

@@ -20,8 +20,8 @@ SockAddr addr(const char* text) { return SockAddr::parse(text).value(); }
 
 TEST(SimClock, OffsetAndDriftAreVisibleAgainstTrueTime) {
   SimWorld w;
-  SimEnv& fast = w.add_node("fast", NodeClock{5'000'000, 50.0});
-  SimEnv& slow = w.add_node("slow", NodeClock{-3'000'000'000, -200.0});
+  SimEnv& fast = *w.add_node("fast", NodeClock{5'000'000, 50.0}).value();
+  SimEnv& slow = *w.add_node("slow", NodeClock{-3'000'000'000, -200.0}).value();
   std::vector<std::pair<Time, Time>> fast_samples, slow_samples;  // (true, local - true)
   for (int k = 0; k <= 100; ++k) {
     w.schedule_at(k * 1_s, [&] {
@@ -43,11 +43,11 @@ TEST(SimClock, OffsetAndDriftAreVisibleAgainstTrueTime) {
 // estimate must reveal the configured offset and drift.
 TEST(SimClock, NodeEstimatesPeerOffsetAndDriftFromTimestamps) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b", NodeClock{5'000'000, 50.0});
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b", NodeClock{5'000'000, 50.0}).value();
   LinkImpairments imp;
   imp.latency_ns = 10_ms;
-  w.set_default_link(imp);
+  EXPECT_TRUE(w.set_default_link(imp).is_ok());
   std::vector<std::pair<double, double>> theta;  // (a's time s, offset estimate ns)
   SocketId sb = 0;
   SocketId sa = a.open_socket(addr("10.0.0.1:123"), [&](const Datagram& d) {
@@ -79,7 +79,7 @@ TEST(SimClock, NodeEstimatesPeerOffsetAndDriftFromTimestamps) {
 
 TEST(SimClock, LocalTimersFireAtTheFirstInstantNotEarly) {
   SimWorld w;
-  SimEnv& n = w.add_node("n", NodeClock{123'456, 333.3});
+  SimEnv& n = *w.add_node("n", NodeClock{123'456, 333.3}).value();
   std::vector<Time> due, fired;
   for (int k = 1; k <= 200; ++k) {
     const Time t = 123'456 + k * 7'777'777;
@@ -101,13 +101,13 @@ TEST(SimClock, LocalTimersFireAtTheFirstInstantNotEarly) {
 
 TEST(SimEnvTimers, SameInstantRunsInSchedulingOrderThenDeferred) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b");
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b").value();
   std::string log;
   SocketId sb = b.open_socket(addr("10.0.0.2:1"), [&](const Datagram&) { log += "P"; }).value();
   SocketId sa = a.open_socket(addr("10.0.0.1:1"), [](const Datagram&) {}).value();
   (void)sb;
-  w.set_link("a", "b", LinkImpairments{.latency_ns = 5_ms});
+  EXPECT_TRUE(w.set_link("a", "b", LinkImpairments{.latency_ns = 5_ms}).is_ok());
   const uint8_t byte = 1;
   (void)a.send_to(sa, addr("10.0.0.2:1"), std::span(&byte, 1));  // arrives at 5 ms
   a.schedule_at(5_ms, [&] {
@@ -130,7 +130,7 @@ TEST(SimEnvTimers, SameInstantRunsInSchedulingOrderThenDeferred) {
 
 TEST(SimEnvTimers, StepAndIdle) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
+  SimEnv& a = *w.add_node("a").value();
   int runs = 0;
   a.schedule_after(1_ms, [&] { ++runs; });
   a.defer([&] { ++runs; });
@@ -153,7 +153,7 @@ TEST(SimEnvTimers, StepAndIdle) {
 
 TEST(SimEnvTimers, CancelChurnKeepsTheQueueBoundedAndOrderIntact) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
+  SimEnv& a = *w.add_node("a").value();
   std::vector<int> order;
   for (int k = 0; k < 10; ++k) a.schedule_at((10 - k) * 1_ms, [&order, k] { order.push_back(k); });
   for (int i = 0; i < 100000; ++i) {
@@ -167,12 +167,12 @@ TEST(SimEnvTimers, CancelChurnKeepsTheQueueBoundedAndOrderIntact) {
 
 TEST(SimEnvStop, StopDropsTimersSocketsAndDeferredWork) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b");
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b").value();
   int fired = 0, received = 0;
   SocketId sa = a.open_socket(addr("10.0.0.1:1"), [](const Datagram&) {}).value();
   (void)b.open_socket(addr("10.0.0.2:1"), [&](const Datagram&) { ++received; });
-  w.set_link("a", "b", LinkImpairments{.latency_ns = 2_ms});
+  EXPECT_TRUE(w.set_link("a", "b", LinkImpairments{.latency_ns = 2_ms}).is_ok());
   b.schedule_at(5_ms, [&] { ++fired; });
   b.defer([&] { ++fired; });
   const uint8_t byte = 0;
@@ -183,7 +183,7 @@ TEST(SimEnvStop, StopDropsTimersSocketsAndDeferredWork) {
   w.run_until(10_ms);
   EXPECT_EQ(fired, 0);
   EXPECT_EQ(received, 0);
-  EXPECT_EQ(w.unroutable() + w.link_truth("a", "b").undeliverable, 1u);
+  EXPECT_EQ(w.unroutable() + w.link_truth("a", "b").value()->undeliverable, 1u);
   EXPECT_EQ(b.schedule_after(1_ms, [&] { ++fired; }), 0u);
   EXPECT_EQ(b.send_to(1, addr("10.0.0.1:1"), std::span(&byte, 1)).message(), "node b is stopped");
   // The freed address can be bound again by another node.
@@ -191,11 +191,11 @@ TEST(SimEnvStop, StopDropsTimersSocketsAndDeferredWork) {
 }
 
 TEST(SimEnvRng, StreamsDependOnSeedNodeAndName) {
-  SimWorld w1(SimWorldOptions{11, "", {}}), w2(SimWorldOptions{11, "", {}}), w3(SimWorldOptions{12, "", {}});
-  SimEnv& a1 = w1.add_node("a");
-  SimEnv& a2 = w2.add_node("a");
-  SimEnv& b2 = w2.add_node("b");
-  SimEnv& a3 = w3.add_node("a");
+  SimWorld w1(SimWorldOptions{11, ""}), w2(SimWorldOptions{11, ""}), w3(SimWorldOptions{12, ""});
+  SimEnv& a1 = *w1.add_node("a").value();
+  SimEnv& a2 = *w2.add_node("a").value();
+  SimEnv& b2 = *w2.add_node("b").value();
+  SimEnv& a3 = *w3.add_node("a").value();
   const uint64_t x = a1.rng("noise").next_u64();
   EXPECT_EQ(x, a2.rng("noise").next_u64());
   EXPECT_NE(x, b2.rng("noise").next_u64());
@@ -206,8 +206,8 @@ TEST(SimEnvRng, StreamsDependOnSeedNodeAndName) {
 TEST(SimEnvOutput, WritesRealFilesUnderTheWorldDirectory) {
   const std::string dir = std::string(ION_BINARY_DIR) + "/test-out/sim_env_output";
   std::filesystem::remove_all(dir);
-  SimWorld w(SimWorldOptions{1, dir, {}});
-  SimEnv& a = w.add_node("a");
+  SimWorld w(SimWorldOptions{1, dir});
+  SimEnv& a = *w.add_node("a").value();
   {
     auto f = a.storage().open_append("logs/a.bin");
     ASSERT_TRUE(f.is_ok()) << f.status().to_string();

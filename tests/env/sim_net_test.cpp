@@ -54,8 +54,8 @@ struct PingPong {
   uint64_t trace = 0xCBF29CE484222325ULL;
 
   PingPong(uint64_t seed, const LinkImpairments& imp)
-      : world(SimWorldOptions{seed, "", {}}), a(world.add_node("a")), b(world.add_node("b")) {
-    world.set_link_both("a", "b", imp);
+      : world(SimWorldOptions{seed, ""}), a(*world.add_node("a").value()), b(*world.add_node("b").value()) {
+    EXPECT_TRUE(world.set_link_both("a", "b", imp).is_ok());
     sa = a.open_socket(addr("10.0.0.1:7000"), [this](const Datagram& d) { on_pong(d); }).value();
     sb = b.open_socket(addr("10.0.0.2:7000"), [this](const Datagram& d) { on_ping(d); }).value();
   }
@@ -110,11 +110,11 @@ TEST(SimNet, PingPongUniformJitterMatchesConfiguration) {
   EXPECT_GE(pp.one_way_ms.min, 8.0);
   EXPECT_LE(pp.one_way_ms.max, 12.0);
   // Truth counters agree with what the nodes saw.
-  const LinkTruth& ab = pp.world.link_truth("a", "b");
+  const LinkTruth& ab = *pp.world.link_truth("a", "b").value();
   EXPECT_EQ(ab.sent, static_cast<uint64_t>(PingPong::kPings));
   EXPECT_EQ(ab.delivered, static_cast<uint64_t>(pp.pings_received));
   EXPECT_EQ(ab.lost + ab.delivered, ab.sent);
-  const LinkTruth& ba = pp.world.link_truth("b", "a");
+  const LinkTruth& ba = *pp.world.link_truth("b", "a").value();
   EXPECT_EQ(ba.sent, static_cast<uint64_t>(pp.pings_received));
   EXPECT_EQ(ba.delivered, static_cast<uint64_t>(pp.pongs_received));
 }
@@ -188,18 +188,18 @@ int count_out_of_order(const std::vector<uint32_t>& arrivals) {
 }
 
 TEST(SimNet, DuplicationAndReorderingShowInCountersAndArrivals) {
-  SimWorld w(SimWorldOptions{5, "", {}});
-  w.add_node("a");
-  w.add_node("b");
+  SimWorld w(SimWorldOptions{5, ""});
+  EXPECT_TRUE(w.add_node("a").is_ok());
+  EXPECT_TRUE(w.add_node("b").is_ok());
   LinkImpairments imp;
   imp.latency_ns = 1_ms;
   imp.duplicate = 0.1;
   imp.reorder = 0.2;
   imp.reorder_delay_ns = 5_ms;
-  w.set_link("a", "b", imp);
+  EXPECT_TRUE(w.set_link("a", "b", imp).is_ok());
   const int n = 5000;
   std::vector<uint32_t> arrivals = stream_a_to_b(w, n);
-  const LinkTruth& t = w.link_truth("a", "b");
+  const LinkTruth& t = *w.link_truth("a", "b").value();
   EXPECT_EQ(t.sent, static_cast<uint64_t>(n));
   EXPECT_NEAR(static_cast<double>(t.duplicated) / n, 0.1, 0.015);
   EXPECT_NEAR(static_cast<double>(t.reordered) / (n + t.duplicated), 0.2, 0.02);
@@ -214,26 +214,26 @@ TEST(SimNet, DuplicationAndReorderingShowInCountersAndArrivals) {
 }
 
 TEST(SimNet, CleanLinkKeepsOrderAndCountsExactly) {
-  SimWorld w(SimWorldOptions{5, "", {}});
-  w.add_node("a");
-  w.add_node("b");
+  SimWorld w(SimWorldOptions{5, ""});
+  EXPECT_TRUE(w.add_node("a").is_ok());
+  EXPECT_TRUE(w.add_node("b").is_ok());
   LinkImpairments imp;
   imp.latency_ns = 3_ms;
-  w.set_link("a", "b", imp);
+  EXPECT_TRUE(w.set_link("a", "b", imp).is_ok());
   std::vector<uint32_t> arrivals = stream_a_to_b(w, 500);
   ASSERT_EQ(arrivals.size(), 500u);
   EXPECT_EQ(count_out_of_order(arrivals), 0);
-  EXPECT_EQ(w.link_truth("a", "b").dropped(), 0u);
+  EXPECT_EQ(w.link_truth("a", "b").value()->dropped(), 0u);
 }
 
 TEST(SimNet, PartitionDropsEverythingWhileActive) {
-  SimWorld w(SimWorldOptions{9, "", {}});
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b");
+  SimWorld w(SimWorldOptions{9, ""});
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b").value();
   LinkImpairments imp;
   imp.latency_ns = 10_ms;
-  w.set_default_link(imp);
-  w.partition("a", "b", 1_s, 2_s);
+  EXPECT_TRUE(w.set_default_link(imp).is_ok());
+  EXPECT_TRUE(w.partition("a", "b", 1_s, 2_s).is_ok());
   std::vector<std::pair<Time, Time>> got;  // (sent, received) true times
   SocketId sa = a.open_socket(addr("10.0.0.1:1"), [](const Datagram&) {}).value();
   (void)b.open_socket(addr("10.0.0.2:1"), [&](const Datagram& d) { got.emplace_back(seq_of(d) * 1_ms, w.now()); });
@@ -249,11 +249,11 @@ TEST(SimNet, PartitionDropsEverythingWhileActive) {
   }
   EXPECT_EQ(before, 990);  // sent before 990 ms arrive before the cut
   EXPECT_EQ(after, 1000);
-  const LinkTruth& t = w.link_truth("a", "b");
+  const LinkTruth& t = *w.link_truth("a", "b").value();
   EXPECT_EQ(t.partitioned, 1010u);  // 10 in flight at the cut + 1000 sent during it
   EXPECT_EQ(t.delivered + t.partitioned, t.sent);
   // Immediate switch, one direction only.
-  w.set_partitioned("a", "b", true);
+  EXPECT_TRUE(w.set_partitioned("a", "b", true).is_ok());
   EXPECT_TRUE(a.send_to(sa, addr("10.0.0.2:1"), encode(1, 0)).is_ok());
   w.run_for(1_s);
   EXPECT_EQ(t.partitioned, 1011u);
@@ -261,24 +261,24 @@ TEST(SimNet, PartitionDropsEverythingWhileActive) {
 
 TEST(SimNet, UnroutableAndClosedSocketsAreCounted) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b");
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b").value();
   SocketId sa = a.open_socket(addr("10.0.0.1:1"), [](const Datagram&) {}).value();
   SocketId sb = b.open_socket(addr("10.0.0.2:1"), [](const Datagram&) {}).value();
   EXPECT_TRUE(a.send_to(sa, addr("10.0.0.9:1"), encode(0, 0)).is_ok());
   EXPECT_EQ(w.unroutable(), 1u);
-  w.set_link("a", "b", LinkImpairments{.latency_ns = 1_ms});
+  EXPECT_TRUE(w.set_link("a", "b", LinkImpairments{.latency_ns = 1_ms}).is_ok());
   EXPECT_TRUE(a.send_to(sa, addr("10.0.0.2:1"), encode(0, 0)).is_ok());
   b.close_socket(sb);
   w.run_for(5_ms);
-  EXPECT_EQ(w.link_truth("a", "b").undeliverable, 1u);
+  EXPECT_EQ(w.link_truth("a", "b").value()->undeliverable, 1u);
   EXPECT_EQ(w.total_truth().sent, 1u);
 }
 
 TEST(SimNet, SocketErrorsAreClear) {
   SimWorld w;
-  SimEnv& a = w.add_node("a");
-  SimEnv& b = w.add_node("b");
+  SimEnv& a = *w.add_node("a").value();
+  SimEnv& b = *w.add_node("b").value();
   ASSERT_TRUE(a.open_socket(addr("127.0.0.1:7201"), [](const Datagram&) {}).is_ok());
   auto dup = b.open_socket(addr("127.0.0.1:7201"), [](const Datagram&) {});
   ASSERT_FALSE(dup.is_ok());
@@ -297,22 +297,22 @@ TEST(SimNet, SocketErrorsAreClear) {
 
 TEST(SimNet, BadImpairmentsAreRejectedByName) {
   SimWorld w;
-  w.add_node("a");
-  w.add_node("b");
+  EXPECT_TRUE(w.add_node("a").is_ok());
+  EXPECT_TRUE(w.add_node("b").is_ok());
   LinkImpairments imp;
   imp.loss = 1.5;
-  try {
-    w.set_link("a", "b", imp);
-    FAIL() << "no exception";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "link a->b: link loss is 1.500000, expected a probability in [0, 1]");
-  }
+  const Status bad = w.set_link("a", "b", imp);
+  EXPECT_EQ(bad.code(), Errc::out_of_range);
+  EXPECT_EQ(bad.message(), "link a->b: link loss is 1.500000, expected a probability in [0, 1]");
   imp = LinkImpairments{};
   imp.jitter_ns = -1_ms;
   EXPECT_EQ(imp.validate().message(), "link jitter is -1ms, expected a duration >= 0");
-  EXPECT_THROW(w.set_link("a", "nowhere", LinkImpairments{}), std::invalid_argument);
-  EXPECT_THROW(w.add_node("a"), std::invalid_argument);
-  EXPECT_THROW(w.add_node("c", NodeClock{0, -1e6}), std::invalid_argument);
+  EXPECT_EQ(w.set_link("a", "nowhere", LinkImpairments{}).message(), "SimWorld: no node named \"nowhere\"");
+  EXPECT_EQ(w.add_node("a").status().message(), "SimWorld::add_node: a node named \"a\" already exists");
+  EXPECT_EQ(w.add_node("c", NodeClock{0, -1e6}).status().code(), Errc::invalid_argument);
+  EXPECT_EQ(w.add_node("").status().message(), "SimWorld::add_node: empty node name");
+  EXPECT_EQ(w.set_default_link(imp).message(), "default link: link jitter is -1ms, expected a duration >= 0");
+  EXPECT_EQ(w.node_count(), 2u) << "a refused node was added";
   EXPECT_EQ(*parse_jitter("normal"), Jitter::normal);
   EXPECT_STREQ(jitter_name(Jitter::exponential), "exponential");
   EXPECT_EQ(parse_jitter("gauss").status().message(),

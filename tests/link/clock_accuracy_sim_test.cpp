@@ -33,7 +33,7 @@ Accuracy measure(Jitter jitter, bool per_direction, uint32_t probes) {
     imp.latency_ns = 10_ms;
     imp.jitter_ns = 2_ms;
     imp.jitter = jitter;
-    p.world.set_default_link(imp);
+    EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
     LinkConfig nc = p.config(kNode, "127.0.0.1:7001", 0x2222);
     nc.clock.per_direction_minima = per_direction;
     nc.clock.probes_per_wave = probes;

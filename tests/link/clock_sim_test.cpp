@@ -41,7 +41,7 @@ TEST(ClockSim, MappedTimeErrorBelow200usAfterTenSeconds) {
     imp.latency_ns = 10_ms;
     imp.jitter_ns = 2_ms;
     imp.jitter = c.jitter;
-    p.world.set_default_link(imp);
+    EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
     p.start();
     p.world.run_until(10_s);
     ASSERT_TRUE(p.node.link->synced());
@@ -100,7 +100,7 @@ TEST(ClockSim, StepChangeInOffsetIsTracked) {
   LinkImpairments imp;
   imp.latency_ns = 10_ms;
   imp.jitter_ns = 2_ms;
-  p.world.set_default_link(imp);
+  EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
   SteppedEnv stepped(*p.node.env);
   p.start_hub(p.config(kHub, "127.0.0.1:7000", 1));
   PeerSpec ps{kHub, addr("127.0.0.1:7000"), test_psk(), false, true};

@@ -44,7 +44,7 @@ struct LaterRun {
     p.start(p.config(kHub, "127.0.0.1:7000", 0x3333), p.config(kNode, "127.0.0.1:7001", 0x4444));
     for (Time t = 500_ms; t < 5_s; t += 10_ms)
       p.world.schedule_at(t, [this, t] { (void)p.node.link->send(kHub, spike_at(2, t)); });
-    evil = &p.world.add_node("evil");
+    evil = p.world.add_node("evil").value();
     evil_sock = evil->open_socket(addr("127.0.0.9:7666"), [](const Datagram&) {}).value();
   }
   void replay_at(Time t, const Bytes& d, const char* to) {

@@ -59,7 +59,7 @@ TEST(LinkSim, SameIterationEventsLeaveInOneDatagramWithoutAddedLatency) {
   Pair p(2);
   LinkImpairments clean;
   clean.latency_ns = 1_ms;
-  p.world.set_default_link(clean);
+  EXPECT_TRUE(p.world.set_default_link(clean).is_ok());
   p.start();
   p.world.run_until(1_s);
   p.hub.capture = true;
@@ -79,7 +79,7 @@ TEST(LinkSim, LingerDelaysTheDatagramByExactlyT) {
   Pair p(3);
   LinkImpairments clean;
   clean.latency_ns = 1_ms;
-  p.world.set_default_link(clean);
+  EXPECT_TRUE(p.world.set_default_link(clean).is_ok());
   LinkConfig nc = p.config(kNode, "127.0.0.1:7001", 0x2222);
   nc.batch.linger_ns = 50_us;
   p.start(p.config(kHub, "127.0.0.1:7000", 0x1111), nc);
@@ -151,14 +151,14 @@ TEST(LinkSim, InsecureLoopbackLinkWorks) {
 
 // A hub with two peers; the two nodes also talk directly. Each stream is accounted separately.
 TEST(LinkSim, ThreeSitesEachStreamSeparate) {
-  SimWorld world(SimWorldOptions{12, "", {}});
+  SimWorld world(SimWorldOptions{12, ""});
   LinkImpairments imp;
   imp.latency_ns = 2_ms;
   imp.loss = 0.05;
-  world.set_default_link(imp);
-  SimEnv& h = world.add_node("hub");
-  SimEnv& a = world.add_node("a", NodeClock{10_ms, 40});
-  SimEnv& b = world.add_node("b", NodeClock{-10_ms, -40});
+  EXPECT_TRUE(world.set_default_link(imp).is_ok());
+  SimEnv& h = *world.add_node("hub").value();
+  SimEnv& a = *world.add_node("a", NodeClock{10_ms, 40}).value();
+  SimEnv& b = *world.add_node("b", NodeClock{-10_ms, -40}).value();
   auto cfg = [](SiteId self, const char* bind) {
     LinkConfig c;
     c.self = self;
@@ -191,9 +191,9 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
   }
   world.run_until(3_s);
   // A loss-free tail settles every gap (set_link: the default applies to new pairs only).
-  world.set_link_both("hub", "a", LinkImpairments{});
-  world.set_link_both("hub", "b", LinkImpairments{});
-  world.set_link_both("a", "b", LinkImpairments{});
+  EXPECT_TRUE(world.set_link_both("hub", "a", LinkImpairments{}).is_ok());
+  EXPECT_TRUE(world.set_link_both("hub", "b", LinkImpairments{}).is_ok());
+  EXPECT_TRUE(world.set_link_both("a", "b", LinkImpairments{}).is_ok());
   world.run_until(4_s);
   for (auto [rx, from, txname, rxname] : {std::tuple{lh->get(), SiteId{1}, "a", "hub"},
                                           std::tuple{lb->get(), SiteId{1}, "a", "b"},
@@ -201,7 +201,7 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
                                           std::tuple{lh->get(), SiteId{2}, "b", "hub"}}) {
     SCOPED_TRACE(std::string(txname) + "->" + rxname);
     const LinkStats s = *rx->stats(from);
-    const LinkTruth& t = world.link_truth(txname, rxname);
+    const LinkTruth& t = *world.link_truth(txname, rxname).value();
     EXPECT_EQ(s.lost, t.lost);
     EXPECT_EQ(s.received, t.sent - t.lost);
     EXPECT_TRUE(s.peer_up);

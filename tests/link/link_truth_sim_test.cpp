@@ -81,20 +81,20 @@ void expect_matches_truth(const Endpoint& rx, SiteId from, const Endpoint& tx, S
 // from the first datagram (handshake included), then a clean tail so every gap is settled.
 TEST(LinkTruthSim, CountersMatchSimulatorTruthExactly) {
   Pair p(7, NodeClock{0, 0}, NodeClock{20_ms, 30});
-  p.world.set_link_both("hub", "node", impaired());
+  EXPECT_TRUE(p.world.set_link_both("hub", "node", impaired()).is_ok());
   p.hub.capture = p.node.capture = true;
   p.start();
   drive(p, 1_s, 21_s);
   p.world.run_until(21_s);
-  p.world.set_link_both("hub", "node", LinkImpairments{});
+  EXPECT_TRUE(p.world.set_link_both("hub", "node", LinkImpairments{}).is_ok());
   p.world.run_until(23_s);
   {
     SCOPED_TRACE("node -> hub");
-    expect_matches_truth(p.hub, kNode, p.node, kHub, p.world.link_truth("node", "hub"), 0x2222);
+    expect_matches_truth(p.hub, kNode, p.node, kHub, *p.world.link_truth("node", "hub").value(), 0x2222);
   }
   {
     SCOPED_TRACE("hub -> node");
-    expect_matches_truth(p.node, kHub, p.hub, kNode, p.world.link_truth("hub", "node"), 0x1111);
+    expect_matches_truth(p.node, kHub, p.hub, kNode, *p.world.link_truth("hub", "node").value(), 0x1111);
   }
   // 5 % loss must never make a heartbeat-driven peer look dead for long: no down in 20 s here.
   EXPECT_TRUE(p.hub.link->stats(kNode)->peer_up);
@@ -106,7 +106,7 @@ TEST(LinkTruthSim, PartitionIsDownThenRecoveredAndCountedLost) {
   Pair p(8);
   p.start();
   p.world.run_until(1_s);
-  p.world.partition("hub", "node", 2_s, 4_s);
+  EXPECT_TRUE(p.world.partition("hub", "node", 2_s, 4_s).is_ok());
   drive(p, 1_s, 6_s);
   p.world.run_until(7_s);
   for (Endpoint* ep : {&p.hub, &p.node}) {
@@ -117,7 +117,7 @@ TEST(LinkTruthSim, PartitionIsDownThenRecoveredAndCountedLost) {
     EXPECT_EQ(ep->transitions[2].second, PeerTransition::recovered);
     EXPECT_LT(ep->transition_true_ns[2], 4_s + 300_ms);
   }
-  const LinkTruth& t = p.world.link_truth("node", "hub");
+  const LinkTruth& t = *p.world.link_truth("node", "hub").value();
   EXPECT_GT(t.partitioned, 100u);
   EXPECT_EQ(p.hub.link->stats(kNode)->lost, t.partitioned);
   EXPECT_EQ(p.hub.link->stats(kNode)->received, t.sent - t.partitioned);
@@ -129,7 +129,7 @@ TEST(LinkTruthSim, LateCountsEventsDatagramsPastTheDeadline) {
   LinkImpairments imp;
   imp.latency_ns = 10_ms;
   imp.jitter_ns = 3_ms;
-  p.world.set_default_link(imp);
+  EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
   LinkConfig hc = p.config(kHub, "127.0.0.1:7000", 0x1111);
   hc.late_after_ns = 11_ms;
   p.start(hc, p.config(kNode, "127.0.0.1:7001", 0x2222));
@@ -161,13 +161,13 @@ TEST(LinkTruthSim, HandshakeUnderImpairmentsStaysExactOverSeeds) {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     SCOPED_TRACE(seed);
     Pair p(seed);
-    p.world.set_link_both("hub", "node", impaired());
+    EXPECT_TRUE(p.world.set_link_both("hub", "node", impaired()).is_ok());
     p.start();
     p.world.run_until(2_s);
-    p.world.set_link_both("hub", "node", LinkImpairments{});
+    EXPECT_TRUE(p.world.set_link_both("hub", "node", LinkImpairments{}).is_ok());
     p.world.run_until(3_s);
     for (auto [rx, from, a, b] : {std::tuple{&p.hub, kNode, "node", "hub"}, std::tuple{&p.node, kHub, "hub", "node"}}) {
-      const LinkTruth& t = p.world.link_truth(a, b);
+      const LinkTruth& t = *p.world.link_truth(a, b).value();
       const LinkStats s = *rx->link->stats(from);
       EXPECT_EQ(s.lost, t.lost);
       EXPECT_EQ(s.duplicated, t.duplicated);
@@ -184,7 +184,7 @@ TEST(LinkTruthSim, SimulatedRunsAreDeterministic) {
   uint64_t digest[2] = {0, 0};
   for (int run = 0; run < 2; ++run) {
     Pair p(11, NodeClock{1_ms, 5}, NodeClock{-40_ms, -80});
-    p.world.set_link_both("hub", "node", impaired());
+    EXPECT_TRUE(p.world.set_link_both("hub", "node", impaired()).is_ok());
     p.start();
     drive(p, 500_ms, 3_s);
     p.world.run_until(4_s);

@@ -16,7 +16,7 @@ TEST(LivenessSim, SilentPeerDownWithinOneSecondAndBackWithNewEpoch) {
   LinkImpairments imp;
   imp.latency_ns = 10_ms;
   imp.jitter_ns = 3_ms;
-  p.world.set_default_link(imp);
+  EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
   p.start();
   p.world.run_until(2_s);
   ASSERT_EQ(p.hub.transitions.size(), 1u);
@@ -58,7 +58,7 @@ TEST(LivenessSim, HostileDatagramsAreCountedNotDelivered) {
     if (h && h->type == wire::MsgType::events) captured = d;
   }
   ASSERT_FALSE(captured.empty());
-  SimEnv& evil = p.world.add_node("evil");
+  SimEnv& evil = *p.world.add_node("evil").value();
   auto sock = evil.open_socket(addr("127.0.0.1:7666"), [](const Datagram&) {});
   ASSERT_TRUE(sock.is_ok());
   const SockAddr hub_addr = addr("127.0.0.1:7000");
@@ -88,7 +88,7 @@ TEST(LivenessSim, GoodbyeIsAnImmediateDown) {
   Pair p(302);
   LinkImpairments imp;
   imp.latency_ns = 5_ms;
-  p.world.set_default_link(imp);
+  EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
   p.start();
   p.world.run_until(1_s);
   p.node.link->close();
@@ -108,7 +108,7 @@ TEST(LivenessSim, InstantRestartWithStragglersKeepsAccountingExact) {
     LinkImpairments imp;
     imp.latency_ns = 10_ms;
     imp.jitter_ns = 3_ms;
-    p.world.set_default_link(imp);
+    EXPECT_TRUE(p.world.set_default_link(imp).is_ok());
     p.start();
     // Keep the node busy so datagrams are in flight at the moment it restarts.
     for (Time t = 1_s; t < 2_s; t += 1_ms) {

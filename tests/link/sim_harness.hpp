@@ -42,9 +42,9 @@ struct Pair {
   Endpoint hub, node;
 
   explicit Pair(uint64_t seed, NodeClock hub_clock = {}, NodeClock node_clock = {})
-      : world(SimWorldOptions{seed, "", {}}) {
-    hub.env = &world.add_node("hub", hub_clock);
-    node.env = &world.add_node("node", node_clock);
+      : world(SimWorldOptions{seed, ""}) {
+    hub.env = world.add_node("hub", hub_clock).value();
+    node.env = world.add_node("node", node_clock).value();
   }
 
   LinkConfig config(SiteId self, const char* bind, uint64_t epoch) {

@@ -53,7 +53,7 @@ std::unique_ptr<site::Node> start(const experiment::Experiment& e, SimWorld& w, 
   o.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
     return site::simulation_psk(seed, a, b);
   };
-  auto n = site::Node::create(e, site, w.add_node(site + "#" + std::to_string(incarnation)), o);
+  auto n = site::Node::create(e, site, *w.add_node(site + "#" + std::to_string(incarnation)).value(), o);
   EXPECT_TRUE(n.is_ok()) << n.status().message();
   return n ? std::move(n).value() : nullptr;
 }
@@ -68,7 +68,7 @@ bool all_ended(const std::map<std::string, std::unique_ptr<site::Node>>& nodes) 
 // write fails, which stops the hub; it is restarted with --resume 1 s later (faults cleared).
 // Returns the stopped hub's failure message ("" if it never stopped).
 std::string run(const experiment::Experiment& e, const std::string& dir, uint64_t log_budget) {
-  SimWorld world(SimWorldOptions{e.seed, "", {}});
+  SimWorld world(SimWorldOptions{e.seed, ""});
   if (log_budget > 0) world.storage().inject(StorageFault{StorageOp::write, std::string(kHub) + ".ionlog", log_budget});
   std::map<std::string, std::unique_ptr<site::Node>> nodes;
   for (const auto& s : e.sites) nodes[s.name] = start(e, world, dir, s.name, 1);

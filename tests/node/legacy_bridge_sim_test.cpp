@@ -32,11 +32,11 @@ struct Received {
 
 struct Harness {
   experiment::Experiment e = example();
-  SimWorld world{SimWorldOptions{7, "", {}}};
-  SimEnv& hub = world.add_node("southampton");
-  SimEnv& a_lab = world.add_node("a-lab");
-  SimEnv& d_lab = world.add_node("d-lab");
-  SimEnv& rogue = world.add_node("rogue");
+  SimWorld world{SimWorldOptions{7, ""}};
+  SimEnv& hub = *world.add_node("southampton").value();
+  SimEnv& a_lab = *world.add_node("a-lab").value();
+  SimEnv& d_lab = *world.add_node("d-lab").value();
+  SimEnv& rogue = *world.add_node("rogue").value();
   const NeuronAddr anpre = e.find_neuron("ANpre")->addr, bn = e.find_neuron("BN")->addr,
                    anpost = e.find_neuron("ANpost")->addr;
   std::vector<Spike> spikes;
@@ -49,8 +49,8 @@ struct Harness {
     LinkImpairments imp;
     imp.latency_ns = 2 * kMillisecond;
     imp.jitter_ns = kMillisecond;
-    world.set_link_both("a-lab", "southampton", imp);
-    world.set_link_both("d-lab", "southampton", imp);
+    EXPECT_TRUE(world.set_link_both("a-lab", "southampton", imp).is_ok());
+    EXPECT_TRUE(world.set_link_both("d-lab", "southampton", imp).is_ok());
     LegacyHooks h;
     h.to_experiment = [](Time local) { return local; };
     h.on_spike = [this](const Spike& s) { return take(s); };
@@ -85,12 +85,12 @@ struct Harness {
 
 TEST(LegacyBridgeSim, OffOrOnAnotherSiteGivesNoBridge) {
   Harness h;
-  auto other = LegacyBridge::create_for(h.e, *h.e.find_site("zurich"), h.world.add_node("z"), {});
+  auto other = LegacyBridge::create_for(h.e, *h.e.find_site("zurich"), *h.world.add_node("z").value(), {});
   ASSERT_TRUE(other.is_ok());
   EXPECT_EQ(other->get(), nullptr);
   experiment::Experiment off = h.e;
   off.legacy.enabled = false;
-  auto none = LegacyBridge::create_for(off, *off.find_site("southampton"), h.world.add_node("s2"), {});
+  auto none = LegacyBridge::create_for(off, *off.find_site("southampton"), *h.world.add_node("s2").value(), {});
   ASSERT_TRUE(none.is_ok());
   EXPECT_EQ(none->get(), nullptr);
 }
@@ -174,8 +174,8 @@ TEST(LegacyBridgeSim, UnlistedAddressIsRefusedAndCountersAreNoted) {
 
 TEST(LegacyBridgeSim, PortInUseIsAClearError) {
   experiment::Experiment e = example();
-  SimWorld world{SimWorldOptions{1, "", {}}};
-  SimEnv& hub = world.add_node("southampton");
+  SimWorld world{SimWorldOptions{1, ""}};
+  SimEnv& hub = *world.add_node("southampton").value();
   ASSERT_TRUE(hub.open_socket(SockAddr::parse("127.0.0.1:5005").value(), [](const Datagram&) {}).is_ok());
   auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), hub, {});
   ASSERT_FALSE(b.is_ok());
@@ -186,13 +186,13 @@ TEST(LegacyBridgeSim, PortInUseIsAClearError) {
 TEST(LegacyBridgeSim, UnknownNeuronOrBadPartnerInAHandBuiltExperimentIsAClearError) {
   experiment::Experiment e = example();
   e.legacy.neurons[9] = "nobody";  // a hand-built Experiment (the loader refuses this earlier)
-  SimWorld world{SimWorldOptions{1, "", {}}};
-  auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), world.add_node("southampton"), {});
+  SimWorld world{SimWorldOptions{1, ""}};
+  auto b = LegacyBridge::create_for(e, *e.find_site("southampton"), *world.add_node("southampton").value(), {});
   ASSERT_FALSE(b.is_ok());
   EXPECT_NE(b.status().message().find("'nobody' (legacy id 9)"), std::string::npos) << b.status().message();
   experiment::Experiment f = example();
   f.legacy.post_partner = "127.0.0.1";
-  auto c = LegacyBridge::create_for(f, *f.find_site("southampton"), world.add_node("s2"), {});
+  auto c = LegacyBridge::create_for(f, *f.find_site("southampton"), *world.add_node("s2").value(), {});
   ASSERT_FALSE(c.is_ok());
   EXPECT_NE(c.status().message().find("bad post_partner '127.0.0.1'"), std::string::npos) << c.status().message();
 }

@@ -72,9 +72,9 @@ experiment::Experiment load() {
 
 struct Harness {
   experiment::Experiment e = load();
-  SimWorld world{SimWorldOptions{3, "", {}}};
-  SimEnv& hub = world.add_node("southampton");
-  SimEnv& lab = world.add_node("lab");
+  SimWorld world{SimWorldOptions{3, ""}};
+  SimEnv& hub = *world.add_node("southampton").value();
+  SimEnv& lab = *world.add_node("lab").value();
   const NeuronAddr anpre = e.find_neuron("ANpre")->addr, bn = e.find_neuron("BN")->addr;
   const SynapseId absyn = e.find_synapse("ABsyn")->id;
   std::vector<Spike> spikes;

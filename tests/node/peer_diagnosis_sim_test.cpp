@@ -24,7 +24,7 @@ namespace {
 
 struct Sites {
   experiment::Experiment e;
-  SimWorld world{SimWorldOptions{5, "", {}}};
+  SimWorld world{SimWorldOptions{5, ""}};
   std::vector<std::unique_ptr<site::Node>> nodes;
   std::map<std::string, std::vector<std::string>> warnings;
   std::string dir;
@@ -37,7 +37,7 @@ struct Sites {
     dir = std::string(ION_BINARY_DIR) + "/test-runs/peer-diagnosis/" + name;
     std::filesystem::remove_all(dir);
     for (const auto& s : e.sites) {
-      SimEnv& env = world.add_node(s.name);
+      SimEnv& env = *world.add_node(s.name).value();
       if (s.name == absent_site) continue;
       site::NodeOptions no;
       no.out_dir = dir;

@@ -124,12 +124,12 @@ class ReplaySim : public ::testing::Test {
   // The attacker: its own node, 16 source ports, loss-free links to every site.
   void attack(SimWorld& w, const std::vector<Replay>& replays, Outcome& r) {
     if (replays.empty()) return;
-    SimEnv& evil = w.add_node("mallory");
+    SimEnv& evil = *w.add_node("mallory").value();
     std::vector<SocketId> socks;
     for (int i = 0; i < 16; ++i)
       socks.push_back(evil.open_socket(SockAddr::parse("127.0.0.66:" + std::to_string(40000 + i)).value(),
                                        [](const Datagram&) {}).value());
-    for (const auto& s : e.sites) w.set_link("mallory", s.name, LinkImpairments{});
+    for (const auto& s : e.sites) EXPECT_TRUE(w.set_link("mallory", s.name, LinkImpairments{}).is_ok());
     size_t i = 0;
     for (const Replay& p : replays) {
       const SockAddr to = SockAddr::parse(e.find_site(p.to_site)->address.text).value();

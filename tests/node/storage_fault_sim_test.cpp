@@ -128,12 +128,12 @@ TEST(StorageFaultSim, ClockOriginThatCannotBeSavedStopsTheStartCleanly) {
 TEST(StorageFaultSim, SecondNodeForALiveSiteWritesNothing) {
   const std::string dir = run_dir("second-node");
   const auto e = short_experiment();
-  SimWorld live_world(SimWorldOptions{1, "", {}});
+  SimWorld live_world(SimWorldOptions{1, ""});
   site::NodeOptions o;
   o.out_dir = dir;
   o.epoch = 5;
   o.keys = [](const std::string& a, const std::string& b) -> Result<wire::Psk> { return site::simulation_psk(1, a, b); };
-  auto live = site::Node::create(e, "southampton", live_world.add_node("southampton"), o);
+  auto live = site::Node::create(e, "southampton", *live_world.add_node("southampton").value(), o);
   ASSERT_TRUE(live.is_ok()) << live.status().message();
   live_world.run_for(2_s);
   const std::string log = dir + "/southampton.ionlog", origin = dir + "/southampton.origin";
@@ -141,11 +141,11 @@ TEST(StorageFaultSim, SecondNodeForALiveSiteWritesNothing) {
   const std::string log_before((std::istreambuf_iterator<char>(in)), {});
   const auto origin_time = std::filesystem::last_write_time(origin);
   for (bool resume : {true, false}) {
-    SimWorld other(SimWorldOptions{2, "", {}});
+    SimWorld other(SimWorldOptions{2, ""});
     site::NodeOptions o2 = o;
     o2.resume = resume;
     o2.epoch = 6;
-    auto second = site::Node::create(e, "southampton", other.add_node("southampton"), o2);
+    auto second = site::Node::create(e, "southampton", *other.add_node("southampton").value(), o2);
     ASSERT_FALSE(second.is_ok()) << "resume=" << resume;
     EXPECT_EQ(second.status().code(), Errc::unavailable);
     EXPECT_NE(second.status().message().find("is in use"), std::string::npos) << second.status().message();

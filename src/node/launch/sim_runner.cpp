@@ -22,9 +22,10 @@ LinkImpairments impairments(const experiment::LinkConfig& c) {
   return imp;
 }
 
-void configure_links(SimWorld& world, const experiment::Experiment& e) {
-  world.set_default_link(impairments(e.links.defaults));
-  for (const auto& p : e.links.pairs) world.set_link_both(p.a, p.b, impairments(p.config));
+Status configure_links(SimWorld& world, const experiment::Experiment& e) {
+  ION_TRY(world.set_default_link(impairments(e.links.defaults)));
+  for (const auto& p : e.links.pairs) ION_TRY(world.set_link_both(p.a, p.b, impairments(p.config)));
+  return Status::ok();
 }
 
 // Deterministic, non-zero session epoch per site for a seed.
@@ -96,7 +97,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   std::vector<std::unique_ptr<Node>> nodes;
   SimRunReport report;
   for (const auto& s : e.sites) {
-    SimEnv& env = world.add_node(s.name, NodeClock{s.clock_offset, s.clock_drift_ppm});
+    ION_TRY_ASSIGN(SimEnv* env, world.add_node(s.name, NodeClock{s.clock_offset, s.clock_drift_ppm}));
     NodeOptions no;
     no.out_dir = opt.out_dir;
     no.warmup = opt.warmup;
@@ -109,12 +110,11 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
     };
     no.epochs = opt.epochs;
     if (opt.on_raw) no.on_raw = [tap = opt.on_raw, site = s.name](const Datagram& d) { tap(site, d); };
-    auto node = Node::create(e, s.name, env, no);
-    if (!node) return node.status();
-    nodes.push_back(std::move(node).value());
+    ION_TRY_ASSIGN(auto node, Node::create(e, s.name, *env, no));
+    nodes.push_back(std::move(node));
     report.logs.push_back(opt.out_dir + "/" + s.name + ".ionlog");
   }
-  configure_links(world, e);  // after the nodes: links are named by node
+  ION_TRY(configure_links(world, e));  // after the nodes: links are named by node
   if (opt.on_world) opt.on_world(world);
   const Time limit = opt.warmup + e.duration + 60 * kSecond;
   while (!all_ended(nodes) && world.now() < limit) {

@@ -24,8 +24,8 @@ struct RunResult {
 // inputs at rate_hz per neuron with the given weight, for `duration` of simulated time.
 RunResult run_chip(uint64_t seed, float input_weight, Duration duration = 500 * kMillisecond, Duration tick = kMillisecond,
                    double rate_hz = 100) {
-  SimWorld world(SimWorldOptions{seed, "", {}});
-  SimEnv& env = world.add_node("silicon");
+  SimWorld world(SimWorldOptions{seed, ""});
+  SimEnv& env = *world.add_node("silicon").value();
   RunResult r;
   ChipConfig cfg = ChipConfig::defaults();
   cfg.site = 2;
