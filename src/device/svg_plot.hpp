@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A minimal self-contained SVG line plot (no external assets), for `ion device --svg`.
+// This is the only SVG writer in the C++ code: the run report draws its plots in the browser
+// (src/report/web/plot.js), so anything else that needs a static plot uses this one.
 #include <string>
 #include <vector>
 
