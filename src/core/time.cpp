@@ -27,10 +27,9 @@ std::string format_duration(Duration d) {
 }
 
 Result<Duration> parse_duration(std::string_view text) {
-  Result<double> s = parse_quantity(text, Dim::time);
-  if (!s) return s.status();
-  if (std::fabs(*s) > 9.2e9) return error(Errc::out_of_range, "\"" + std::string(text) + "\" is too long a duration");
-  return from_seconds(*s);
+  ION_TRY_ASSIGN(double s, parse_quantity(text, Dim::time));
+  if (std::fabs(s) > 9.2e9) return error(Errc::out_of_range, "\"" + std::string(text) + "\" is too long a duration");
+  return from_seconds(s);
 }
 
 Time thread_cpu_now() {

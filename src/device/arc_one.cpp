@@ -36,9 +36,8 @@ Status check_options(const ArcOneOptions& o) {
 
 Result<std::unique_ptr<ArcOne>> ArcOne::connect(const std::string& port, const ArcOneOptions& opt) {
   ION_TRY(check_options(opt));
-  auto p = SerialPort::open(port, arc::kBaud);
-  if (!p) return p.status();
-  std::unique_ptr<ArcOne> a(new ArcOne(std::move(*p), opt));
+  ION_TRY_ASSIGN(auto p, SerialPort::open(port, arc::kBaud));
+  std::unique_ptr<ArcOne> a(new ArcOne(std::move(p), opt));
   ION_TRY(a->resync());
   return a;
 }
@@ -62,8 +61,8 @@ Status ArcOne::fail(Status s, const std::string& what) {
                      : s.code() == Errc::unavailable ? "board disconnected"
                      : s.code() == Errc::corrupt     ? "garbled reply"
                                                      : "error";
-  return error(s.code(), "ArC ONE on " + port_.path() + ": " + kind + " during " + what + " (sent '" + sent_ +
-                             "'): " + s.message());
+  return s.prefixed("ArC ONE on " + port_.path() + ": " + kind + " during " + what + " (sent '" + sent_ +
+                             "'): ");
 }
 
 Duration ArcOne::busy_left() const { return std::max<Duration>(0, busy_until_ - monotonic_now()); }
@@ -78,24 +77,23 @@ Result<float> ArcOne::reply_value(const std::string& what, Duration wait) {
 }
 
 Result<double> ArcOne::reply_ohm(const std::string& what, Duration wait) {
-  auto r = reply_value(what, wait);
-  if (!r) return r.status();
-  if (!arc::plausible_ohm(*r))
-    return fail(error(Errc::corrupt, std::to_string(*r) + " is not a resistance"), what);
-  return double(*r);
+  ION_TRY_ASSIGN(auto r, reply_value(what, wait));
+  if (!arc::plausible_ohm(r))
+    return fail(error(Errc::corrupt, std::to_string(r) + " is not a resistance"), what);
+  return double(r);
 }
 
 Status ArcOne::begin(const std::string& what) {
   if (dead_) return error(Errc::unavailable, "ArC ONE on " + port_.path() + " is disconnected; cannot " + what);
   if (!need_resync_) return Status::ok();
   if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ < opt_.resync_backoff)
-    return error(last_resync_.code(), "cannot " + what + ": the last resynchronisation, " +
+    return last_resync_.prefixed("cannot " + what + ": the last resynchronisation, " +
                                           format_duration(monotonic_now() - last_resync_at_) +
                                           " ago, failed (next attempt " + format_duration(opt_.resync_backoff) +
-                                          " after it): " + last_resync_.message());
+                                          " after it): ");
   last_resync_ = resync();
   last_resync_at_ = monotonic_now();
-  if (!last_resync_) return error(last_resync_.code(), "cannot " + what + ": resynchronisation failed: " + last_resync_.message());
+  if (!last_resync_) return last_resync_.prefixed("cannot " + what + ": resynchronisation failed: ");
   return Status::ok();
 }
 
@@ -194,11 +192,10 @@ Result<std::vector<double>> ArcOne::read_all() {
   ION_TRY(send({"2", "1", int_token(opt_.words), int_token(opt_.bits)}));
   std::vector<double> out(size_t(opt_.words) * opt_.bits);
   for (size_t i = 0; i < out.size(); ++i) {
-    auto r = reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) + " (" +
+    ION_TRY_ASSIGN(auto r, reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) + " (" +
                            cell_text(uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)) + ")",
-                       wait);
-    if (!r) return r.status();
-    out[i] = *r;
+                       wait));
+    out[i] = r;
     wait = opt_.reply_timeout;  // each further value within reply_timeout of the one before
   }
   return out;

@@ -81,9 +81,8 @@ Status SimulatedCrossbar::write_snapshot() const {
 }
 
 Status SimulatedCrossbar::load_snapshot(const std::string& path) {
-  auto data = storage_->read_file(path, kNoReadLimit);
-  if (!data) return data.status();
-  const std::span<const uint8_t> d = bytes::as_bytes(*data);
+  ION_TRY_ASSIGN(auto data, storage_->read_file(path, kNoReadLimit));
+  const std::span<const uint8_t> d = bytes::as_bytes(data);
   auto corrupt = [&](const char* what) { return error(Errc::corrupt, "crossbar snapshot '" + path + "': " + what); };
   if (d.size() < 16 || std::memcmp(d.data(), kMagic, 8) != 0) return corrupt("not an ion crossbar file (bad magic)");
   if (bytes::get_u64(&d[d.size() - 8]) != fnv(d.first(d.size() - 8))) return corrupt("checksum mismatch (file damaged)");
@@ -123,7 +122,7 @@ Status SimulatedCrossbar::lock_wal() {
   if (!wal && wal.status().code() == Errc::unavailable)
     return error(Errc::unavailable, "crossbar '" + path_ + "' is already open in another process or object (" +
                                         wal.status().message() + ")");
-  if (!wal) return error(wal.status().code(), "cannot open the write-ahead log: " + wal.status().message());
+  if (!wal) return wal.status().prefixed("cannot open the write-ahead log: ");
   wal_ = std::move(*wal);
   return Status::ok();
 }
@@ -132,11 +131,10 @@ Status SimulatedCrossbar::lock_wal() {
 // acknowledged) is cut off.
 Status SimulatedCrossbar::replay_wal() {
   const std::string wal = wal_->path();
-  auto data = storage_->read_file(wal, kNoReadLimit);
-  if (!data) return data.status();
+  ION_TRY_ASSIGN(auto data, storage_->read_file(wal, kNoReadLimit));
   size_t off = 0;
-  for (; off + kRecordBytes <= data->size(); off += kRecordBytes) {
-    const std::span<const uint8_t> rec = bytes::as_bytes(*data).subspan(off, kRecordBytes);
+  for (; off + kRecordBytes <= data.size(); off += kRecordBytes) {
+    const std::span<const uint8_t> rec = bytes::as_bytes(data).subspan(off, kRecordBytes);
     ByteReader r(rec);
     const uint64_t seq = r.u64();
     const uint32_t w = r.u32(), b = r.u32();
@@ -151,7 +149,7 @@ Status SimulatedCrossbar::replay_wal() {
     const size_t c = size_t(w) * bits_ + b;
     replayed_.push_back({seq_, w, b, v, width, model_->read(cell_params(c), state_[c], v_read_).resistance_ohm});
   }
-  if (off == data->size()) return Status::ok();
+  if (off == data.size()) return Status::ok();
   ION_TRY(wal_->truncate(off));
   return wal_->sync();
 }
@@ -175,25 +173,22 @@ Status SimulatedCrossbar::log_pulse(uint32_t w, uint32_t b, double v, Duration w
 Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::create_file(const CrossbarConfig& cfg,
                                                                           const std::string& path,
                                                                           Storage& storage) {
-  auto info = storage.stat(path);
-  if (!info) return info.status();
-  if (info->exists)
+  ION_TRY_ASSIGN(auto info, storage.stat(path));
+  if (info.exists)
     return error(Errc::already_exists, "crossbar file '" + path + "' already exists (use open to load it)");
-  auto x = create(cfg);
-  if (!x) return x.status();
-  (*x)->path_ = path;
-  (*x)->storage_ = &storage;
-  ION_TRY((*x)->lock_wal());
-  ION_TRY((*x)->wal_->truncate(0));  // a log left by an earlier array of that name
-  ION_TRY((*x)->wal_->sync());
-  ION_TRY((*x)->write_snapshot());
+  ION_TRY_ASSIGN(auto x, create(cfg));
+  x->path_ = path;
+  x->storage_ = &storage;
+  ION_TRY(x->lock_wal());
+  ION_TRY(x->wal_->truncate(0));  // a log left by an earlier array of that name
+  ION_TRY(x->wal_->sync());
+  ION_TRY(x->write_snapshot());
   return x;
 }
 
 Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::open(const std::string& path, Storage& storage) {
-  auto info = storage.stat(path);
-  if (!info) return info.status();
-  if (!info->exists) return error(Errc::not_found, "crossbar file '" + path + "' does not exist");
+  ION_TRY_ASSIGN(auto info, storage.stat(path));
+  if (!info.exists) return error(Errc::not_found, "crossbar file '" + path + "' does not exist");
   std::unique_ptr<SimulatedCrossbar> x(new SimulatedCrossbar());
   x->path_ = path;
   x->storage_ = &storage;

@@ -8,11 +8,9 @@
 namespace ion::device {
 
 Result<Memristor> Memristor::create(std::string_view model, std::string_view preset) {
-  auto m = model_named(model);
-  if (!m) return m.status();
-  auto p = Params::preset(**m, preset);
-  if (!p) return p.status();
-  return Memristor(std::move(*p));
+  ION_TRY_ASSIGN(auto m, model_named(model));
+  ION_TRY_ASSIGN(auto p, Params::preset(*m, preset));
+  return Memristor(std::move(p));
 }
 
 Status Memristor::set_state(double s) {
@@ -28,9 +26,8 @@ Status Memristor::set_state(double s) {
 }
 
 Status Memristor::set_resistance(double r_ohm, double v_read) {
-  auto s = model().state_for_resistance(p_.data(), r_ohm, v_read);
-  if (!s) return s.status();
-  return set_state(*s);
+  ION_TRY_ASSIGN(auto s, model().state_for_resistance(p_.data(), r_ohm, v_read));
+  return set_state(s);
 }
 
 }  // namespace ion::device

@@ -131,9 +131,8 @@ Status Params::set_from_text(std::string_view assignment) {
   const auto name = assignment.substr(0, eq);
   const int i = model_->param_index(name);
   if (i < 0) return unknown_param(name);
-  auto v = parse_value(assignment.substr(eq + 1), model_->params()[static_cast<size_t>(i)]);
-  if (!v) return v.status();
-  return set(name, *v);
+  ION_TRY_ASSIGN(auto v, parse_value(assignment.substr(eq + 1), model_->params()[static_cast<size_t>(i)]));
+  return set(name, v);
 }
 
 Result<double> Params::get(std::string_view name) const {

@@ -56,9 +56,8 @@ Result<std::vector<PulseStep>> parse_pulse_program(std::string_view text) {
   std::vector<PulseStep> out;
   const auto segs = split(text, ';');
   for (size_t i = 0; i < segs.size(); ++i) {
-    auto s = parse_step(trim(segs[i]), i);
-    if (!s) return s.status();
-    out.push_back(*s);
+    ION_TRY_ASSIGN(auto s, parse_step(trim(segs[i]), i));
+    out.push_back(s);
   }
   return out;
 }

@@ -134,9 +134,8 @@ Result<std::string> SerialPort::read_line(Duration timeout, size_t max_len) {
   std::string line;
   char c = 0;
   while (line.size() <= max_len) {
-    auto got = read_upto(&c, 1, deadline - monotonic_now());
-    if (!got) return got.status();
-    if (*got == 0)
+    ION_TRY_ASSIGN(auto got, read_upto(&c, 1, deadline - monotonic_now()));
+    if (got == 0)
       return error(Errc::timeout, "no complete line within " + format_duration(timeout) + " (" +
                                       std::to_string(line.size()) + " bytes received)");
     if (c == '\n') return line;

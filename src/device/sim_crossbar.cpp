@@ -31,20 +31,18 @@ Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::create(const Cross
 }
 
 Status SimulatedCrossbar::init_cells(const CrossbarConfig& cfg) {
-  auto m = model_named(cfg.model);
-  if (!m) return m.status();
-  auto p = Params::preset(**m, cfg.preset);
-  if (!p) return p.status();
-  for (const auto& [name, value] : cfg.params) ION_TRY(p->set(name, value));
+  ION_TRY_ASSIGN(auto m, model_named(cfg.model));
+  ION_TRY_ASSIGN(auto p, Params::preset(*m, cfg.preset));
+  for (const auto& [name, value] : cfg.params) ION_TRY(p.set(name, value));
   if (cfg.words == 0 || cfg.bits == 0 || cfg.words > 4096 || cfg.bits > 4096)
     return error(Errc::out_of_range, "crossbar size " + std::to_string(cfg.words) + "x" + std::to_string(cfg.bits) +
                                          " must be between 1x1 and 4096x4096");
   if (!std::isfinite(cfg.v_read) || cfg.v_read == 0 || std::fabs(cfg.v_read) > 5)
     return error(Errc::out_of_range, "read voltage must be non-zero and within [-5, 5] V");
-  ION_TRY(validate(cfg.var, **m));
-  model_ = *m;
+  ION_TRY(validate(cfg.var, *m));
+  model_ = m;
   model_name_ = model_->name();
-  base_ = p->values();
+  base_ = p.values();
   words_ = cfg.words;
   bits_ = cfg.bits;
   v_read_ = cfg.v_read;
@@ -83,8 +81,8 @@ Status SimulatedCrossbar::set_initial(const InitialResistance& ir) {
   if (fault_[c] != kHealthy) return Status::ok();  // a stuck cell stays stuck
   auto s = model_->state_for_resistance(cell_params(c), ir.r_ohm, v_read_);
   if (!s)
-    return error(s.status().code(), "initial resistance of cell (w=" + std::to_string(ir.w) + ", b=" +
-                                        std::to_string(ir.b) + "): " + s.status().message());
+    return s.status().prefixed("initial resistance of cell (w=" + std::to_string(ir.w) + ", b=" +
+                                        std::to_string(ir.b) + "): ");
   return set_cell_state(c, *s);
 }
 

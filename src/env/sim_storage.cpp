@@ -80,17 +80,15 @@ Result<std::unique_ptr<OutputFile>> SimStorage::open_append(const std::string& p
   const std::string real = resolve(path);
   if (const int err = check(StorageOp::open, real)) return storage_error(StorageOp::open, real, err);
   ION_TRY(make_dirs(parent_dir(real)));
-  auto f = real_.open_append(real, o);
-  if (!f) return f.status();
-  return std::unique_ptr<OutputFile>(new SimOutputFile(*this, std::move(*f)));
+  ION_TRY_ASSIGN(auto f, real_.open_append(real, o));
+  return std::unique_ptr<OutputFile>(new SimOutputFile(*this, std::move(f)));
 }
 
 Result<std::unique_ptr<InputFile>> SimStorage::open_read(const std::string& path) {
   const std::string real = resolve(path);
   if (const int err = check(StorageOp::open, real)) return storage_error(StorageOp::open, real, err);
-  auto f = real_.open_read(real);
-  if (!f) return f.status();
-  return std::unique_ptr<InputFile>(new SimInputFile(*this, std::move(*f)));
+  ION_TRY_ASSIGN(auto f, real_.open_read(real));
+  return std::unique_ptr<InputFile>(new SimInputFile(*this, std::move(f)));
 }
 
 Result<FileInfo> SimStorage::stat(const std::string& path) {

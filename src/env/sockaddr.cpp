@@ -63,9 +63,8 @@ Result<SockAddr> parse_v6(std::string_view text) {
   }
   std::string_view rest = text.substr(close + 1);
   if (rest.empty() || rest[0] != ':') return bad(text, "missing ':port' after ']'");
-  Result<uint16_t> port = parse_port(text, rest.substr(1));
-  if (!port) return port.status();
-  a.port = *port;
+  ION_TRY_ASSIGN(uint16_t port, parse_port(text, rest.substr(1)));
+  a.port = port;
   return a;
 }
 
@@ -79,9 +78,8 @@ Result<SockAddr> parse_v4(std::string_view text) {
   if (!parse_ipv4(host, a.addr.data())) {
     return bad(text, "\"" + std::string(host) + "\" is not a numeric IPv4 address (a.b.c.d, each 0..255)");
   }
-  Result<uint16_t> port = parse_port(text, text.substr(colon + 1));
-  if (!port) return port.status();
-  a.port = *port;
+  ION_TRY_ASSIGN(uint16_t port, parse_port(text, text.substr(colon + 1)));
+  a.port = port;
   return a;
 }
 

@@ -38,15 +38,13 @@ std::string parent_dir(const std::string& path) {
 }
 
 Result<std::string> Storage::read_file(const std::string& path, uint64_t max_bytes) {
-  auto f = open_read(path);
-  if (!f) return f.status();
+  ION_TRY_ASSIGN(auto f, open_read(path));
   std::string out;
   char buf[64 * 1024];
   for (;;) {
-    auto n = (*f)->read_at(out.size(), std::span<uint8_t>(reinterpret_cast<uint8_t*>(buf), sizeof buf));
-    if (!n) return n.status();
-    if (*n == 0) break;
-    out.append(buf, *n);
+    ION_TRY_ASSIGN(auto n, f->read_at(out.size(), std::span<uint8_t>(reinterpret_cast<uint8_t*>(buf), sizeof buf)));
+    if (n == 0) break;
+    out.append(buf, n);
     if (out.size() > max_bytes)
       return error(Errc::out_of_range, path + " is larger than " + std::to_string(max_bytes) + " bytes");
   }
@@ -77,9 +75,8 @@ AppendOptions new_file(uint32_t mode) {
 }  // namespace
 
 Status Storage::write_new_file(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode) {
-  auto f = open_append(path, new_file(mode));
-  if (!f) return f.status();  // open_append leaves nothing behind when it fails
-  Status s = write_and_sync(std::move(*f), bytes);
+  ION_TRY_ASSIGN(auto f, open_append(path, new_file(mode)));  // open_append leaves nothing behind when it fails
+  Status s = write_and_sync(std::move(f), bytes);
   if (s) s = sync_dir(parent_dir(path));
   return s ? s : with_cleanup(s, remove(path));
 }
@@ -87,9 +84,8 @@ Status Storage::write_new_file(const std::string& path, std::span<const uint8_t>
 Status Storage::write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode) {
   const std::string tmp = path + ".tmp";
   ION_TRY(remove(tmp));  // a stale temporary file left by a crash
-  auto f = open_append(tmp, new_file(mode));
-  if (!f) return f.status();  // open_append leaves nothing behind when it fails
-  Status s = write_and_sync(std::move(*f), bytes);
+  ION_TRY_ASSIGN(auto f, open_append(tmp, new_file(mode)));  // open_append leaves nothing behind when it fails
+  Status s = write_and_sync(std::move(f), bytes);
   if (s) s = rename(tmp, path);
   if (s) return sync_dir(parent_dir(path));
   return with_cleanup(s, remove(tmp));

@@ -36,14 +36,13 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
   bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
   if (bracketed) host = host.substr(1, host.size() - 2);
-  Result<std::string> ip = parse_ip(host, &e.loopback, &e.v6);
-  if (!ip) return ip.status();
+  ION_TRY_ASSIGN(std::string ip, parse_ip(host, &e.loopback, &e.v6));
   if (e.v6 != bracketed) return error(Errc::invalid_argument, e.v6 ? "IPv6 needs brackets" : "bad brackets");
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535)
     return error(Errc::invalid_argument, "port must be 1..65535");
-  e.host = *ip;
+  e.host = ip;
   e.port = static_cast<uint16_t>(value);
   return e;
 }

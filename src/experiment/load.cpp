@@ -145,7 +145,7 @@ Result<Experiment> load_experiment(const std::string& path, Diagnostics* out) {
     Diagnostics local;
     Diagnostics& diags = out ? *out : local;
     diags.add({path, 0, 0, "", text.status().message()});
-    return error(text.status().code(), path + ": " + text.status().message());
+    return text.status().prefixed(path + ": ");
   }
   return load_experiment_text(*text, path, out);
 }

@@ -86,8 +86,7 @@ Status Link::init(std::vector<PeerSpec> peers) {
   auto sock = env_.open_socket(cfg_.bind, [weak](const Datagram& d) {
     if (auto t = weak.lock()) (*t)->on_datagram(d);
   });
-  if (!sock) return error(sock.status().code(), "link: cannot open socket at " + cfg_.bind.to_string() + ": " +
-                                                    sock.status().message());
+  if (!sock) return sock.status().prefixed("link: cannot open socket at " + cfg_.bind.to_string() + ": ");
   sock_ = *sock;
   open_ = true;
   local_ = env_.local_address(sock_).value_or(cfg_.bind);

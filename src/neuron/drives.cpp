@@ -229,48 +229,38 @@ Result<CurrentInput> CurrentInput::parse(std::string_view spec) {
   std::string_view kind = trim(f[0]);
   if (kind == "const") {
     if (f.size() != 2) return wrong_arity(spec, "const,<current>");
-    auto a = field_current(spec, f[1]);
-    if (!a) return a.status();
-    return constant(*a);
+    ION_TRY_ASSIGN(auto a, field_current(spec, f[1]));
+    return constant(a);
   }
   if (kind == "step" || kind == "ramp") {
     bool is_step = kind == "step";
     if (f.size() != (is_step ? 4u : 5u))
       return wrong_arity(spec, is_step ? "step,<current>,<on>,<off>" : "ramp,<from>,<to>,<t0>,<t1>");
-    auto a0 = field_current(spec, f[1]);
-    if (!a0) return a0.status();
-    auto a1 = is_step ? Result<double>(*a0) : field_current(spec, f[2]);
-    if (!a1) return a1.status();
-    auto t0 = field_time(spec, f[is_step ? 2 : 3]);
-    if (!t0) return t0.status();
-    auto t1 = field_time(spec, f[is_step ? 3 : 4]);
-    if (!t1) return t1.status();
-    if (*t1 <= *t0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": end time must be after start time");
-    return is_step ? step(*a0, *t0, *t1) : ramp(*a0, *a1, *t0, *t1);
+    ION_TRY_ASSIGN(auto a0, field_current(spec, f[1]));
+    ION_TRY_ASSIGN(auto a1, is_step ? Result<double>(a0) : field_current(spec, f[2]));
+    ION_TRY_ASSIGN(auto t0, field_time(spec, f[is_step ? 2 : 3]));
+    ION_TRY_ASSIGN(auto t1, field_time(spec, f[is_step ? 3 : 4]));
+    if (t1 <= t0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": end time must be after start time");
+    return is_step ? step(a0, t0, t1) : ramp(a0, a1, t0, t1);
   }
   if (kind == "file") {
     if (f.size() != 3) return wrong_arity(spec, "file,<path>,<sample interval>");
-    auto dt = field_time(spec, f[2]);
-    if (!dt) return dt.status();
-    if (*dt <= 0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": sample interval must be > 0");
-    auto values = read_samples(std::string(trim(f[1])));
-    if (!values) return values.status();
-    return samples(std::move(*values), *dt);
+    ION_TRY_ASSIGN(auto dt, field_time(spec, f[2]));
+    if (dt <= 0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": sample interval must be > 0");
+    ION_TRY_ASSIGN(auto values, read_samples(std::string(trim(f[1]))));
+    return samples(std::move(values), dt);
   }
   if (kind == "noise") {
     if (f.size() != 5) return wrong_arity(spec, "noise,<mean>,<sd>,<sample interval>,<seed>");
-    auto mean = field_current(spec, f[1]);
-    if (!mean) return mean.status();
-    auto sd = field_current(spec, f[2]);
-    if (!sd) return sd.status();
-    auto dt = field_time(spec, f[3]);
-    if (!dt) return dt.status();
+    ION_TRY_ASSIGN(auto mean, field_current(spec, f[1]));
+    ION_TRY_ASSIGN(auto sd, field_current(spec, f[2]));
+    ION_TRY_ASSIGN(auto dt, field_time(spec, f[3]));
     std::string seed_text(trim(f[4]));
     char* end = nullptr;
     unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
-    if (seed_text.empty() || end != seed_text.c_str() + seed_text.size() || *dt <= 0 || *sd < 0)
+    if (seed_text.empty() || end != seed_text.c_str() + seed_text.size() || dt <= 0 || sd < 0)
       return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": expected sd >= 0, interval > 0 and an integer seed");
-    return noise(*mean, *sd, *dt, seed);
+    return noise(mean, sd, dt, seed);
   }
   return error(Errc::invalid_argument, "input \"" + std::string(spec) +
                                            "\": unknown kind \"" + std::string(kind) + "\" (expected const, step, ramp, file or noise)");

@@ -88,10 +88,9 @@ Status apply_override(const ModelDef& model, std::string_view assignment, std::v
     return error(Errc::invalid_argument, "parameter override \"" + std::string(assignment) +
                                              "\" is not of the form name=value (e.g. a=4nS)");
   std::string_view name = assignment.substr(0, eq);
-  auto v = parse_param_value(model, name, assignment.substr(eq + 1));
-  if (!v) return v.status();
+  ION_TRY_ASSIGN(auto v, parse_param_value(model, name, assignment.substr(eq + 1)));
   params.resize(model.params.size());
-  params[*model.param_index(name)] = *v;
+  params[*model.param_index(name)] = v;
   return Status::ok();
 }
 

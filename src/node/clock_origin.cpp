@@ -47,7 +47,7 @@ Status parse_line(const std::string& path, int n, const std::string& line, Clock
 
 Result<ClockOrigin> load_clock_origin(Storage& storage, const std::string& path, const std::string& boot_id) {
   auto text = storage.read_file(path, kMaxOriginBytes);
-  if (!text) return error(text.status().code(), "cannot read the clock origin: " + text.status().message());
+  if (!text) return text.status().prefixed("cannot read the clock origin: ");
   std::istringstream in(*text);
   ClockOrigin o;
   bool have_origin = false;

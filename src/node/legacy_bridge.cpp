@@ -225,9 +225,8 @@ Result<std::optional<SockAddr>> partner(const std::string& text, const char* key
 Result<LegacyCoreConfig> core_config(const experiment::Experiment& e, const experiment::Site& site) {
   LegacyCoreConfig cfg;
   for (const std::string& ip : e.legacy.allowed_peers) {
-    auto a = parse_ip(ip);
-    if (!a.is_ok()) return a.status();
-    cfg.allowed.push_back(*a);
+    ION_TRY_ASSIGN(auto a, parse_ip(ip));
+    cfg.allowed.push_back(a);
   }
   for (const auto& [id, name] : e.legacy.neurons) {
     const experiment::Neuron* n = e.find_neuron(name);
@@ -235,12 +234,10 @@ Result<LegacyCoreConfig> core_config(const experiment::Experiment& e, const expe
     cfg.neurons[id] = n->addr;
   }
   cfg.synapses = hub::hub_synapses(e, site);
-  auto pre = partner(e.legacy.pre_partner, "pre_partner");
-  if (!pre.is_ok()) return pre.status();
-  auto post = partner(e.legacy.post_partner, "post_partner");
-  if (!post.is_ok()) return post.status();
-  cfg.pre_partner = *pre;
-  cfg.post_partner = *post;
+  ION_TRY_ASSIGN(auto pre, partner(e.legacy.pre_partner, "pre_partner"));
+  ION_TRY_ASSIGN(auto post, partner(e.legacy.post_partner, "post_partner"));
+  cfg.pre_partner = pre;
+  cfg.post_partner = post;
   cfg.binding = e.legacy.learned_binding ? LegacyBinding::learned : LegacyBinding::configured;
   return cfg;
 }
@@ -251,15 +248,14 @@ Result<std::unique_ptr<LegacyBridge>> LegacyBridge::create_for(const experiment:
                                                                const experiment::Site& site, Env& env,
                                                                LegacyHooks hooks) {
   if (!e.legacy.enabled || e.legacy.hub != site.name) return std::unique_ptr<LegacyBridge>{};
-  auto cfg = core_config(e, site);
-  if (!cfg.is_ok()) return cfg.status();
+  ION_TRY_ASSIGN(auto cfg, core_config(e, site));
   const std::string host = site.address.v6 ? "[" + site.address.host + "]" : site.address.host;
   auto bind = SockAddr::parse(host + ":" + std::to_string(e.legacy.port));
   if (!bind.is_ok()) return error(Errc::invalid_argument, "legacy bridge on " + site.name + ": " + bind.status().message());
-  std::unique_ptr<LegacyBridge> b(new LegacyBridge(env, std::move(*cfg), std::move(hooks)));
+  std::unique_ptr<LegacyBridge> b(new LegacyBridge(env, std::move(cfg), std::move(hooks)));
   auto sock = env.open_socket(*bind, [p = b.get()](const Datagram& d) { p->on_datagram(d); });
   if (!sock.is_ok())
-    return error(sock.status().code(), "legacy bridge on " + site.name + ": " + sock.status().message());
+    return sock.status().prefixed("legacy bridge on " + site.name + ": ");
   b->sock_ = *sock;
   b->local_ = env.local_address(*sock).value_or(*bind);
   b->timer_ = env.schedule_after(kSecond, [p = b.get()] { p->report(); });

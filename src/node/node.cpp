@@ -90,7 +90,7 @@ Status Node::init() {
   // sent to a closed port (where the sequence accounting would count them as lost).
   ION_TRY(open_link());
   ION_TRY(make_role());
-  auto legacy = LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
+  ION_TRY_ASSIGN(legacy_, LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
       [this](Time local) { return link_->to_experiment(local) - opt_.warmup; },
       [this](const Spike& s) {
         if (state_ != NodeState::running) return false;
@@ -98,9 +98,7 @@ Status Node::init() {
         role_->on_spike(s);
         return true;
       },
-      [this](std::string_view text) { record_note(text); }});
-  if (!legacy.is_ok()) return legacy.status();
-  legacy_ = std::move(legacy).value();
+      [this](std::string_view text) { record_note(text); }}));
   env_.schedule_after(opt_.tick + opt_.tick_phase, [this] { tick(); });
   return Status::ok();
 }
@@ -110,11 +108,11 @@ Status Node::init() {
 Status Node::choose_epoch() {
   if (opt_.epochs) {
     auto st = opt_.epochs->load(site_.name);
-    if (!st) return error(st.status().code(), "site " + site_.name + ": " + st.status().message());
+    if (!st) return st.status().prefixed("site " + site_.name + ": ");
     epoch_state_ = std::move(st).value();
   }
   auto e = wire::next_epoch(opt_.epoch ? opt_.epoch : wire::clock_epoch(), epoch_state_.self);
-  if (!e) return error(e.status().code(), "site " + site_.name + ": " + e.status().message());
+  if (!e) return e.status().prefixed("site " + site_.name + ": ");
   epoch_ = *e;
   epoch_state_.self = epoch_;
   return Status::ok();
@@ -127,15 +125,15 @@ Status Node::restore_clock() {
   const std::string boot = current_boot_id();
   Storage& storage = env_.storage();
   auto existing = storage.stat(path);
-  if (!existing) return error(existing.status().code(), "site " + site_.name + ": " + existing.status().message());
+  if (!existing) return existing.status().prefixed("site " + site_.name + ": ");
   if (opt_.resume && existing->exists) {
     auto o = load_clock_origin(storage, path, boot);
-    if (!o) return error(o.status().code(), "site " + site_.name + ": " + o.status().message());
+    if (!o) return o.status().prefixed("site " + site_.name + ": ");
     env_.set_origin(o->origin_ns);
     resumed_ = true;
   } else {
     Status s = save_clock_origin(storage, path, ClockOrigin{env_.origin(), boot});
-    if (!s) return error(s.code(), "site " + site_.name + ": " + s.message());
+    if (!s) return s.prefixed("site " + site_.name + ": ");
   }
   start_local_ = env_.now();
   return Status::ok();
@@ -149,7 +147,7 @@ Status Node::lock_log() {
   if (!file && file.status().code() == Errc::unavailable)
     return error(Errc::unavailable, "site " + site_.name + ": " + file.status().message() +
                                         " — is this site already running? Nothing was written");
-  if (!file) return error(file.status().code(), "site " + site_.name + ": " + file.status().message());
+  if (!file) return file.status().prefixed("site " + site_.name + ": ");
   if (!opt_.resume && (*file)->size() > 0)
     return error(Errc::already_exists, "site " + site_.name + ": " + path +
                                            " exists; use --resume to continue it, or another --out directory");
@@ -165,7 +163,7 @@ Status Node::open_log() {
   record::WriterOptions w;
   w.flush_interval_ns = exp_.recording.flush_interval;
   auto opened = record::start_log(env_.storage(), std::move(log_file_), h, w, env_.now());
-  if (!opened) return error(opened.status().code(), "site " + site_.name + ": " + opened.status().message());
+  if (!opened) return opened.status().prefixed("site " + site_.name + ": ");
   log_ = std::move(opened->writer);
   log_continued_ = opened->resumed;
   for (const auto& note : describe_experiment(exp_)) record(note);
@@ -186,10 +184,9 @@ Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
   PeerLabel label{other.name, "insecure link (no key)", other.address.text};
   if (!p.insecure) {
     if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other.name);
-    auto psk = opt_.keys(site_.name, other.name);
-    if (!psk) return psk.status();
-    p.psk = *psk;
-    key_ids_[id] = wire::key_id(*psk);
+    ION_TRY_ASSIGN(auto psk, opt_.keys(site_.name, other.name));
+    p.psk = psk;
+    key_ids_[id] = wire::key_id(psk);
     p.epoch_floor = epoch_state_.peer_floor(other.name, key_ids_[id]);
     label.key = opt_.key_dir.empty()
                     ? "simulated key of seed " + std::to_string(exp_.seed)
@@ -216,7 +213,7 @@ Status Node::open_link() {
   // The new epoch is durable before any datagram carries it.
   if (opt_.epochs) {
     Status saved = opt_.epochs->save(site_.name, epoch_state_);
-    if (!saved) return error(saved.code(), "site " + site_.name + ": cannot save the epoch state: " + saved.message());
+    if (!saved) return saved.prefixed("site " + site_.name + ": cannot save the epoch state: ");
   }
   link::LinkHandlers h;
   h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
@@ -232,7 +229,7 @@ Status Node::open_link() {
   h.on_peer_epoch = [this](SiteId peer, uint64_t epoch) { on_peer_epoch(peer, epoch); };
   h.on_raw = opt_.on_raw;
   auto link = link::Link::create(env_, cfg, std::move(peers), std::move(h));
-  if (!link) return error(link.status().code(), "site " + site_.name + ": " + link.status().message());
+  if (!link) return link.status().prefixed("site " + site_.name + ": ");
   link_ = std::move(link).value();
   return Status::ok();
 }
@@ -271,9 +268,8 @@ Status Node::make_role() {
   ro.resume = opt_.resume;
   ro.storage = &env_.storage();
   if (log_continued_) ro.log_path = log_path();  // what the earlier sessions recorded
-  auto role = site::make_role(exp_, site_, *this, ro);
-  if (!role) return role.status();
-  role_ = std::move(role).value();
+  ION_TRY_ASSIGN(auto role, site::make_role(exp_, site_, *this, ro));
+  role_ = std::move(role);
   return Status::ok();
 }
 
@@ -292,7 +288,7 @@ void Node::check_log(Status s) {
     failure_ = error(failure_.code(), failure_.message() + "; and the event log: " + s.message());
     return;
   }
-  fail(error(s.code(), "site " + site_.name + ": event log failed, site stopped: " + s.message()));
+  fail(s.prefixed("site " + site_.name + ": event log failed, site stopped: "));
 }
 
 Status Node::close_log() {

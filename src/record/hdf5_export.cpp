@@ -59,9 +59,8 @@ Status write_outcome(hid_t meta, const RunOutcome& o) {
 }
 
 Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
-  auto g = h5::create_group(file, "meta");
-  if (!g) return g.status();
-  const hid_t id = g->get();
+  ION_TRY_ASSIGN(auto g, h5::create_group(file, "meta"));
+  const hid_t id = g.get();
   ION_TRY(write_outcome(id, options.outcome ? *options.outcome : outcome_from_notes(m)));
   ION_TRY(h5::attr_string(id, "experiment_name", m.experiment_name));
   ION_TRY(h5::attr_string(id, "seed", m.seed));
@@ -140,12 +139,10 @@ Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& 
 }
 
 Status write_synapses(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  auto top = h5::create_group(file, "synapses");
-  if (!top) return top.status();
+  ION_TRY_ASSIGN(auto top, h5::create_group(file, "synapses"));
   for (const auto& [id, rows] : m.synapses) {
-    auto g = h5::create_group(top->get(), std::to_string(id));
-    if (!g) return g.status();
-    const hid_t gid = g->get();
+    ION_TRY_ASSIGN(auto g, h5::create_group(top.get(), std::to_string(id)));
+    const hid_t gid = g.get();
     ION_TRY(h5::attr<uint32_t>(gid, "id", id));
     auto name = m.synapse_names.find(id);
     ION_TRY(h5::attr_string(gid, "name", name == m.synapse_names.end() ? "" : name->second));
@@ -186,21 +183,17 @@ std::string path_safe(std::string s) {
 }
 
 Status write_links_and_clocks(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  auto links = h5::create_group(file, "links");
-  if (!links) return links.status();
+  ION_TRY_ASSIGN(auto links, h5::create_group(file, "links"));
   for (const auto& [key, rows] : m.links) {
-    auto g = h5::create_group(links->get(), path_safe(m.site_name(key.first)) + "-" + path_safe(m.site_name(key.second)));
-    if (!g) return g.status();
-    ION_TRY(h5::attr<uint16_t>(g->get(), "site", key.first));
-    ION_TRY(h5::attr<uint16_t>(g->get(), "peer", key.second));
-    ION_TRY(write_link_columns(g->get(), rows, o));
+    ION_TRY_ASSIGN(auto g, h5::create_group(links.get(), path_safe(m.site_name(key.first)) + "-" + path_safe(m.site_name(key.second))));
+    ION_TRY(h5::attr<uint16_t>(g.get(), "site", key.first));
+    ION_TRY(h5::attr<uint16_t>(g.get(), "peer", key.second));
+    ION_TRY(write_link_columns(g.get(), rows, o));
   }
-  auto clock = h5::create_group(file, "clock");
-  if (!clock) return clock.status();
+  ION_TRY_ASSIGN(auto clock, h5::create_group(file, "clock"));
   for (const auto& [site, rows] : m.clocks) {
-    auto g = h5::create_group(clock->get(), path_safe(m.site_name(site)));
-    if (!g) return g.status();
-    const hid_t gid = g->get();
+    ION_TRY_ASSIGN(auto g, h5::create_group(clock.get(), path_safe(m.site_name(site))));
+    const hid_t gid = g.get();
     ION_TRY(h5::attr<uint16_t>(gid, "site", site));
     ION_TRY(column<int64_t>(gid, "local_ns", rows, [](const ClockSample& r) { return r.local_ns; }, o));
     ION_TRY(column<int64_t>(gid, "experiment_ns", rows, [](const ClockSample& r) { return r.experiment_ns; }, o));
@@ -274,9 +267,8 @@ Result<std::vector<uint8_t>> build_image(const MergedRecording& m, const std::st
 // left behind on failure).
 Status write_file(const MergedRecording& m, const std::string& dig, const std::string& out_path,
                   const ExportOptions& options, Storage& storage) {
-  auto image = build_image(m, dig, out_path, options);
-  if (!image) return image.status();
-  return storage.write_file_atomic(out_path, *image);
+  ION_TRY_ASSIGN(auto image, build_image(m, dig, out_path, options));
+  return storage.write_file_atomic(out_path, image);
 }
 
 }  // namespace
@@ -290,12 +282,11 @@ Status write_hdf5(const MergedRecording& m, const std::string& out_path, const E
 
 Result<ExportResult> export_logs_to_hdf5(const std::vector<std::string>& logs, const std::string& out_path,
                                          const ExportOptions& options, Storage& storage) {
-  auto m = merge_logs(logs);
-  if (!m) return m.status();
+  ION_TRY_ASSIGN(auto m, merge_logs(logs));
   ExportResult r;
-  r.digest = digest(*m);
-  ION_TRY(write_file(*m, r.digest, out_path, options, storage));
-  r.merged = std::move(*m);
+  r.digest = digest(m);
+  ION_TRY(write_file(m, r.digest, out_path, options, storage));
+  r.merged = std::move(m);
   return r;
 }
 

@@ -55,9 +55,8 @@ Result<size_t> peek_header_bytes(std::span<const uint8_t> first12, const std::st
 }
 
 Result<LogHeader> decode_header(std::span<const uint8_t> bytes, const std::string& what) {
-  auto n = peek_header_bytes(bytes.first(std::min<size_t>(bytes.size(), 12)), what);
-  if (!n) return n.status();
-  if (bytes.size() != *n) return bad_header(what, "header truncated");
+  ION_TRY_ASSIGN(auto n, peek_header_bytes(bytes.first(std::min<size_t>(bytes.size(), 12)), what));
+  if (bytes.size() != n) return bad_header(what, "header truncated");
   ByteReader crc_r(bytes.last(4));
   const uint32_t stored = crc_r.u32();
   const uint32_t computed = crc32c(bytes.first(bytes.size() - 4));

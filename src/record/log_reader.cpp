@@ -76,9 +76,8 @@ LogReader::LogReader(std::unique_ptr<InputFile> file, std::string name)
 }
 
 Result<LogReader> LogReader::open(Storage& storage, const std::string& path) {
-  auto f = storage.open_read(path);
-  if (!f) return f.status();  // "cannot open PATH: reason"
-  LogReader r(std::move(*f), path);
+  ION_TRY_ASSIGN(auto f, storage.open_read(path));  // "cannot open PATH: reason"
+  LogReader r(std::move(f), path);
   ION_TRY(r.read_header());
   return r;
 }
@@ -94,14 +93,12 @@ Status LogReader::read_header() {
     if (!read_error_.empty()) return error(Errc::io_error, read_error_);
     return error(Errc::corrupt, name_ + ": file too short for an ion log header");
   }
-  auto n = peek_header_bytes(std::span<const uint8_t>(buf_).subspan(pos_, 12), name_);
-  if (!n) return n.status();
-  if (!fill(*n)) return error(Errc::corrupt, name_ + ": header truncated");
-  auto h = decode_header(std::span<const uint8_t>(buf_).subspan(pos_, *n), name_);
-  if (!h) return h.status();
-  header_ = std::move(*h);
-  pos_ += *n;
-  offset_ += *n;
+  ION_TRY_ASSIGN(auto n, peek_header_bytes(std::span<const uint8_t>(buf_).subspan(pos_, 12), name_));
+  if (!fill(n)) return error(Errc::corrupt, name_ + ": header truncated");
+  ION_TRY_ASSIGN(auto h, decode_header(std::span<const uint8_t>(buf_).subspan(pos_, n), name_));
+  header_ = std::move(h);
+  pos_ += n;
+  offset_ += n;
   report_.good_bytes = offset_;
   return Status::ok();
 }
@@ -249,11 +246,10 @@ std::optional<Record> LogReader::next() {
 }
 
 Result<ScanReport> scan_log(Storage& storage, const std::string& path) {
-  auto r = LogReader::open(storage, path);
-  if (!r) return r.status();
-  while (r->next()) {
+  ION_TRY_ASSIGN(auto r, LogReader::open(storage, path));
+  while (r.next()) {
   }
-  return r->report();
+  return r.report();
 }
 
 std::string middle_damage_message(const std::string& path, const ScanReport& r) {
@@ -274,14 +270,12 @@ Result<ScanReport> repair_open_log(Storage& storage, OutputFile& file, bool allo
 }
 
 Result<ScanReport> repair_log(Storage& storage, const std::string& path, bool allow_middle_loss) {
-  auto info = storage.stat(path);
-  if (!info) return info.status();
-  if (!info->exists) return error(Errc::not_found, "no such log " + path);
+  ION_TRY_ASSIGN(auto info, storage.stat(path));
+  if (!info.exists) return error(Errc::not_found, "no such log " + path);
   AppendOptions locked;
   locked.lock = true;
-  auto file = storage.open_append(path, locked);
-  if (!file) return file.status();
-  return repair_open_log(storage, **file, allow_middle_loss);
+  ION_TRY_ASSIGN(auto file, storage.open_append(path, locked));
+  return repair_open_log(storage, *file, allow_middle_loss);
 }
 
 }  // namespace ion::record

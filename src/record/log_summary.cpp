@@ -116,17 +116,16 @@ nlohmann::json neuron_counts_json(const std::map<NeuronAddr, uint64_t>& m) {
 }  // namespace
 
 Result<LogSummary> summarize_log(const std::string& path) {
-  auto reader = LogReader::open(path);
-  if (!reader) return reader.status();
+  ION_TRY_ASSIGN(auto reader, LogReader::open(path));
   LogSummary s;
   s.path = path;
-  s.header = reader->header();
+  s.header = reader.header();
   Accumulate acc{s};
-  while (auto rec = reader->next()) {
+  while (auto rec = reader.next()) {
     ++s.records_by_kind[kind_name(static_cast<uint16_t>(kind_of(*rec)))];
     std::visit(acc, *rec);
   }
-  s.tail = reader->report();
+  s.tail = reader.report();
   return s;
 }
 

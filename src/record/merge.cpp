@@ -130,9 +130,8 @@ Result<MergedRecording> merge_logs(const std::vector<std::string>& paths) {
   // Read in site-id order so "first note" and session order are deterministic.
   std::vector<LogReader> readers;
   for (const auto& p : paths) {
-    auto r = LogReader::open(p);
-    if (!r) return r.status();
-    readers.push_back(std::move(*r));
+    ION_TRY_ASSIGN(auto r, LogReader::open(p));
+    readers.push_back(std::move(r));
   }
   std::sort(readers.begin(), readers.end(),
             [](const LogReader& a, const LogReader& b) { return a.header().site_id < b.header().site_id; });

@@ -121,9 +121,8 @@ Result<Record> decode_stimulus(ByteReader& r) {
   if (!r.ok()) return short_payload("stimulus", r.position());
   if (outcome > 2) return bad("stimulus", "outcome = " + std::to_string(outcome) + ", expected 0..2");
   s.outcome = static_cast<StimulusOutcome>(outcome);
-  auto b = decode_bool(cathodic, "stimulus", "cathodic_first");
-  if (!b) return b.status();
-  s.cathodic_first = *b;
+  ION_TRY_ASSIGN(auto b, decode_bool(cathodic, "stimulus", "cathodic_first"));
+  s.cathodic_first = b;
   return Record{s};
 }
 Result<Record> decode_weight(ByteReader& r) {
@@ -151,9 +150,8 @@ Result<Record> decode_link(ByteReader& r) {
   s.clock_uncertainty_ns = r.i64();
   const uint8_t up = r.u8();
   if (!r.ok()) return short_payload("link_stats", r.position());
-  auto b = decode_bool(up, "link_stats", "peer_up");
-  if (!b) return b.status();
-  s.peer_up = *b;
+  ION_TRY_ASSIGN(auto b, decode_bool(up, "link_stats", "peer_up"));
+  s.peer_up = b;
   return Record{s};
 }
 Result<Record> decode_clock(ByteReader& r) {
@@ -172,9 +170,8 @@ Result<Record> decode_session(ByteReader& r) {
   s.local_ns = r.i64();
   s.wall_ns = r.i64();
   if (!r.ok()) return short_payload("session_start", r.position());
-  auto b = decode_bool(resumed, "session_start", "resumed");
-  if (!b) return b.status();
-  s.resumed = *b;
+  ION_TRY_ASSIGN(auto b, decode_bool(resumed, "session_start", "resumed"));
+  s.resumed = b;
   return Record{s};
 }
 Result<Record> decode_note(ByteReader& r) {

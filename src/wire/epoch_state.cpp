@@ -139,9 +139,8 @@ std::string DirEpochStore::where(const std::string& site) const {
 // Read and written through the Storage (env/storage.hpp), like every persisted file of ion.
 Result<EpochState> DirEpochStore::load(const std::string& site) {
   const std::string path = where(site);
-  auto info = storage_.stat(path);
-  if (!info) return info.status();
-  if (!info->exists) {
+  ION_TRY_ASSIGN(auto info, storage_.stat(path));
+  if (!info.exists) {
     ION_TRY(check_secret_dir(dir_, "epoch state"));
     return EpochState{};
   }
@@ -158,9 +157,8 @@ Result<EpochState> DirEpochStore::load(const std::string& site) {
 // temporary file is removed on failure. The directory is not created: it is the key directory.
 Status DirEpochStore::save(const std::string& site, const EpochState& s) {
   const std::string path = where(site);
-  auto dir = storage_.stat(dir_.empty() ? "." : dir_);
-  if (!dir) return dir.status();
-  if (!dir->directory) return storage_error(StorageOp::open, path + ".tmp", ENOENT);
+  ION_TRY_ASSIGN(auto dir, storage_.stat(dir_.empty() ? "." : dir_));
+  if (!dir.directory) return storage_error(StorageOp::open, path + ".tmp", ENOENT);
   const std::string text = format_epoch_state(site, s);
   return storage_.write_file_atomic(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}, 0600);
 }

@@ -140,10 +140,9 @@ Status write_key_file(const std::filesystem::path& path, std::string_view a, std
 
 Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b) {
   ION_TRY(check_secret_file(path, "key file"));
-  auto text = read_small(path);
-  if (!text) return text.status();
-  std::vector<std::string> parts = split_line(*text);
-  sodium_memzero(text->data(), text->size());
+  ION_TRY_ASSIGN(auto text, read_small(path));
+  std::vector<std::string> parts = split_line(text);
+  sodium_memzero(text.data(), text.size());
   const std::string where = "key file " + path.string();
   if (parts.size() != 4 || parts[0] != kMagic)
     return error(Errc::invalid_argument, where + ": expected one line '" + std::string(kMagic) +

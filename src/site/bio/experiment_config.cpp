@@ -96,7 +96,7 @@ Result<BioRoleConfig> bio_config_from_experiment(const experiment::Experiment& e
     c.culture = *cc;
   } else {
     auto rec = recording_from(*site.source);
-    if (!rec) return error(rec.status().code(), where + ": " + rec.status().message());
+    if (!rec) return rec.status().prefixed(where + ": ");
     c.recording = std::move(*rec);
   }
   if (site.stimulator) ION_TRY(limits_from(*site.stimulator, where, c));
@@ -108,7 +108,7 @@ Result<std::unique_ptr<site::Role>> make_bio_role(const experiment::Experiment& 
   auto cfg = bio_config_from_experiment(e, site);
   ION_TRY(cfg.status());
   auto role = BioRole::create(std::move(*cfg), host);
-  if (!role) return error(role.status().code(), "site " + site.name + ": " + role.status().message());
+  if (!role) return role.status().prefixed("site " + site.name + ": ");
   return std::unique_ptr<site::Role>(std::move(*role));
 }
 

@@ -23,17 +23,16 @@ std::vector<const Synapse*> synapses_on(const experiment::Experiment& e, const e
 // Parameters as "name=value" texts (numbers in SI, or unit strings) for device::Params.
 Status apply_params(const experiment::ParamMap& params, std::vector<std::pair<std::string, double>>& out,
                     const device::Model& model) {
-  auto base = device::Params::preset(model, "");
-  if (!base) return base.status();
+  ION_TRY_ASSIGN(auto base, device::Params::preset(model, ""));
   for (const auto& [name, p] : params) {
     // %.17g: std::to_string would print 1e-14 as "0.000000" and silently set the parameter to 0.
     char number[40];
     if (p.is_number()) std::snprintf(number, sizeof number, "%.17g", std::get<double>(p.value));
     std::string text = name + "=" + (p.is_number() ? std::string(number) : std::get<std::string>(p.value));
-    Status s = base->set_from_text(text);
-    if (!s) return error(s.code(), p.loc.file + ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.col) +
-                                       ": " + p.key_path + ": " + s.message());
-    out.emplace_back(name, *base->get(name));
+    Status s = base.set_from_text(text);
+    if (!s) return s.prefixed(p.loc.file + ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.col) +
+                                       ": " + p.key_path + ": ");
+    out.emplace_back(name, *base.get(name));
   }
   return Status::ok();
 }
@@ -59,10 +58,10 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
                                                    : opt.state_dir + "/" + hub.name + ".xbar";
   Storage& storage = opt.storage != nullptr ? *opt.storage : real_storage();
   auto existing = path.empty() ? Result<FileInfo>(FileInfo{}) : storage.stat(path);
-  if (!existing) return error(existing.status().code(), "hub " + hub.name + ": " + existing.status().message());
+  if (!existing) return existing.status().prefixed("hub " + hub.name + ": ");
   if (opt.resume && existing->exists) {
     auto xb = device::SimulatedCrossbar::open(path, storage);
-    if (!xb) return error(xb.status().code(), "hub " + hub.name + ": " + xb.status().message());
+    if (!xb) return xb.status().prefixed("hub " + hub.name + ": ");
     return std::unique_ptr<device::Crossbar>(std::move(xb).value());
   }
   const auto syn = synapses_on(e, hub);
@@ -78,7 +77,7 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
     cfg.model = device_model_name(d);
     cfg.preset = d.preset;
     auto model = device::model_named(cfg.model);
-    if (!model) return error(model.status().code(), "hub " + hub.name + ": " + model.status().message());
+    if (!model) return model.status().prefixed("hub " + hub.name + ": ");
     ION_TRY(apply_params(d.params, cfg.params, **model));
     for (const Synapse* s : syn)
       if (s->device.r0_ohm > 0)
@@ -86,7 +85,7 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
   }
   auto xb = path.empty() ? device::SimulatedCrossbar::create(cfg)
                          : device::SimulatedCrossbar::create_file(cfg, path, storage);
-  if (!xb) return error(xb.status().code(), "hub " + hub.name + ": " + xb.status().message());
+  if (!xb) return xb.status().prefixed("hub " + hub.name + ": ");
   return std::unique_ptr<device::Crossbar>(std::move(xb).value());
 }
 
@@ -102,8 +101,7 @@ Result<std::unique_ptr<device::Crossbar>> make_instrument(const experiment::Expe
   ao.bits = static_cast<uint32_t>(ic.bits);
   ao.v_read = ic.v_read;
   auto arc = device::ArcOne::connect(ic.serial_port, ao);
-  if (!arc) return error(arc.status().code(), "hub " + hub.name + ": ArC ONE on " + ic.serial_port + ": " +
-                                                  arc.status().message());
+  if (!arc) return arc.status().prefixed("hub " + hub.name + ": ArC ONE on " + ic.serial_port + ": ");
   return std::unique_ptr<device::Crossbar>(std::move(arc).value());
 }
 

@@ -51,15 +51,14 @@ std::string recovered_note(const std::vector<std::string>& pulses) {
 }  // namespace
 
 Result<std::vector<LoggedPulse>> read_logged_pulses(Storage& storage, const std::string& path) {
-  auto reader = record::LogReader::open(storage, path);
-  if (!reader) return reader.status();
+  ION_TRY_ASSIGN(auto reader, record::LogReader::open(storage, path));
   std::vector<LoggedPulse> out;
-  while (auto rec = reader->next()) {
+  while (auto rec = reader.next()) {
     const auto* w = std::get_if<WeightUpdate>(&*rec);
     if (w && w->action != PlasticityAction::read) out.push_back({w->synapse, w->action});
   }
-  if (reader->report().state == record::TailState::io_error)
-    return error(Errc::io_error, path + ": " + reader->report().describe());
+  if (reader.report().state == record::TailState::io_error)
+    return error(Errc::io_error, path + ": " + reader.report().describe());
   return out;
 }
 

@@ -100,9 +100,8 @@ class HubRole final : public site::Role {
 Result<Recovery> recover(const std::vector<HubSynapse>& syn, device::Crossbar& xb, const HubRoleOptions& opt) {
   const auto* sim = dynamic_cast<const device::SimulatedCrossbar*>(&xb);
   if (!opt.resume || opt.log_path.empty() || sim == nullptr) return Recovery{};
-  auto logged = read_logged_pulses(opt.storage != nullptr ? *opt.storage : real_storage(), opt.log_path);
-  if (!logged) return logged.status();
-  return unlogged_pulses(syn, *logged, sim->pulses_applied(), sim->replayed());
+  ION_TRY_ASSIGN(auto logged, read_logged_pulses(opt.storage != nullptr ? *opt.storage : real_storage(), opt.log_path));
+  return unlogged_pulses(syn, logged, sim->pulses_applied(), sim->replayed());
 }
 
 }  // namespace
@@ -130,13 +129,12 @@ std::vector<HubSynapse> hub_synapses(const experiment::Experiment& e, const expe
 
 Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& e, const experiment::Site& hub,
                                                   site::RoleHost& host, const HubRoleOptions& opt) {
-  auto xb = make_instrument(e, hub, opt);
-  if (!xb) return xb.status();
+  ION_TRY_ASSIGN(auto xb, make_instrument(e, hub, opt));
   auto syn = hub_synapses(e, hub);
-  auto recovery = recover(syn, **xb, opt);
+  auto recovery = recover(syn, *xb, opt);
   if (!recovery)
-    return error(recovery.status().code(), "hub " + hub.name + ": cannot read its event log to compare it with the "
-                                                               "crossbar state: " + recovery.status().message());
+    return recovery.status().prefixed("hub " + hub.name + ": cannot read its event log to compare it with the "
+                                                               "crossbar state: ");
   Duration horizon = 0;
   for (const auto& s : e.synapses)
     if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
@@ -144,7 +142,7 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   for (const auto& w : device_range_warnings(e))
     if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);
   return std::unique_ptr<site::Role>(
-      std::make_unique<HubRole>(std::move(xb).value(), std::move(syn), horizon, host, opt.resume,
+      std::make_unique<HubRole>(std::move(xb), std::move(syn), horizon, host, opt.resume,
                                 std::move(recovery).value()));
 }
 

@@ -73,15 +73,14 @@ Chip::Chip(const ChipConfig& config, SpikeSink sink, neuron::Population pop,
 Result<Chip> Chip::create(const ChipConfig& config, SpikeSink sink, Time t0) {
   ION_TRY(config.validate());
   const size_t n = static_cast<size_t>(config.cores) * kNeuronsPerCore;
-  auto model = neuron::find_model("dpi");
-  if (!model) return model.status();
-  auto pop = neuron::Population::create(**model, n, config.dt_ns, config.neuron_params, t0);
-  if (!pop) return error(pop.status().code(), "chip: " + pop.status().message());
+  ION_TRY_ASSIGN(auto model, neuron::find_model("dpi"));
+  auto pop = neuron::Population::create(*model, n, config.dt_ns, config.neuron_params, t0);
+  if (!pop) return pop.status().prefixed("chip: ");
   const double dt_s = to_seconds(config.dt_ns);
   auto bank = [&](size_t k) { return neuron::SynapseBank::create(config.synapse[k], n, dt_s); };
   auto b0 = bank(0), b1 = bank(1), b2 = bank(2), b3 = bank(3);
   for (auto* b : {&b0, &b1, &b2, &b3})
-    if (!b->is_ok()) return error(b->status().code(), "chip: " + b->status().message());
+    if (!b->is_ok()) return b->status().prefixed("chip: ");
   return Chip(config, std::move(sink), std::move(*pop),
               {std::move(*b0), std::move(*b1), std::move(*b2), std::move(*b3)});
 }

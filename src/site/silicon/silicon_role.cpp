@@ -9,9 +9,8 @@ namespace ion::silicon {
 Result<std::unique_ptr<SiliconRole>> SiliconRole::create(const ChipConfig& config, site::RoleHost& host) {
   std::unique_ptr<SiliconRole> role(new SiliconRole(host));
   site::RoleHost* h = &host;
-  auto chip = Chip::create(config, [h](const Spike& s) { h->emit_spike(s); });
-  if (!chip) return chip.status();
-  role->chip_ = std::make_unique<Chip>(std::move(*chip));
+  ION_TRY_ASSIGN(auto chip, Chip::create(config, [h](const Spike& s) { h->emit_spike(s); }));
+  role->chip_ = std::make_unique<Chip>(std::move(chip));
   return role;
 }
 
@@ -52,7 +51,7 @@ Status apply_params(const experiment::Site& site, const experiment::Neuron& n, C
       text = std::get<std::string>(param.value);
     }
     auto v = neuron::parse_param_value(model, name, text);
-    if (!v) return error(v.status().code(), where(site, n) + param.key_path + ": " + v.status().message());
+    if (!v) return v.status().prefixed(where(site, n) + param.key_path + ": ");
     chip.population().param(name).value()[n.addr.index] = *v;
   }
   return Status::ok();
@@ -112,7 +111,7 @@ Result<std::unique_ptr<site::Role>> make_silicon_role(const experiment::Experime
   }
   cfg.external_i_w_a = 2e-9;
   auto role = SiliconRole::create(cfg, host);
-  if (!role) return error(role.status().code(), "site " + site.name + ": " + role.status().message());
+  if (!role) return role.status().prefixed("site " + site.name + ": ");
   Chip& chip = (*role)->chip();
   for (const auto& n : e.neurons) {
     if (n.site != site.name) continue;
