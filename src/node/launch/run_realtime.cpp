@@ -29,7 +29,7 @@ Result<std::string> make_run_keys(const experiment::Experiment& e, const std::st
       const auto& a = e.sites[i].name;
       const auto& b = e.sites[j].name;
       Status s = wire::write_key_file(fs::path(dir) / wire::key_file_name(a, b), a, b, wire::random_psk(), false);
-      if (!s) return error(s.code(), "writing keys: " + s.message());
+      if (!s) return s.prefixed("writing keys: ");
     }
   return dir;
 }
@@ -108,11 +108,10 @@ Duration since(std::chrono::steady_clock::time_point start) {
 
 Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Experiment& e) {
   const std::string file = experiment_file(run);
-  auto keys = make_run_keys(e, run.out);
-  if (!keys) return keys.status();
+  ION_TRY_ASSIGN(auto keys, make_run_keys(e, run.out));
   ProcessGroup group;
   for (const auto& s : e.sites) {
-    Status st = group.spawn(s.name, node_argv(run, file, s.name, *keys), run.out + "/" + s.name + ".out");
+    Status st = group.spawn(s.name, node_argv(run, file, s.name, keys), run.out + "/" + s.name + ".out");
     if (!st) return st;
   }
   const auto start = std::chrono::steady_clock::now();
