@@ -16,7 +16,7 @@ Status print_snr_table(const DetectBenchConfig& cfg, const DetectTableArgs& t, d
   std::vector<MatchResult> sum(snrs.size());
   for (int i = 0; i < t.seeds; ++i) {
     auto rows = run_snr_table(snrs, 16, t.seconds, cfg.seed + static_cast<uint64_t>(i), t.k, spread);
-    if (!rows) return error(rows.status().code(), "bench detect: " + rows.status().message());
+    if (!rows) return rows.status().prefixed("bench detect: ");
     for (size_t j = 0; j < snrs.size(); ++j) {
       sum[j].tp += (*rows)[j].m.tp;
       sum[j].fp += (*rows)[j].m.fp;
@@ -43,7 +43,7 @@ Status print_diagnosis(const DetectBenchConfig& cfg, const DetectTableArgs& t, d
   for (int i = 0; i < t.seeds; ++i) {
     const uint64_t seed = cfg.seed + static_cast<uint64_t>(i);
     auto d = diagnose_snr(snr, 16, t.seconds, seed, t.k);
-    if (!d) return error(d.status().code(), "bench detect: " + d.status().message());
+    if (!d) return d.status().prefixed("bench detect: ");
     std::printf("  %4llu  %8.4f %6.4f %5llu %4llu %4llu | %13llu %5llu %7llu %7llu %10llu %5llu | %14llu %5llu |"
                 " %8.4f %6.4f | %6.3f %6.3f %6.3f (%llu)\n",
                 static_cast<unsigned long long>(seed), d->m.precision(), d->m.recall(),
@@ -73,7 +73,7 @@ Status print_diagnosis(const DetectBenchConfig& cfg, const DetectTableArgs& t, d
 
 Status report_bench_detect(const DetectBenchConfig& cfg, const DetectTableArgs& table) {
   auto r = run_detect_bench(cfg);
-  if (!r) return error(r.status().code(), "bench detect: " + r.status().message());
+  if (!r) return r.status().prefixed("bench detect: ");
   std::printf("detect pipeline (band-pass order %d + MAD + threshold + alignment), %u channels at %.0f Hz, "
               "%.2f s of signal, best of %d:\n", cfg.order, cfg.channels, cfg.rate_hz, cfg.seconds, cfg.repeats);
   std::printf("  pipeline   %8.1f M samples/s per core\n", r->pipeline_sps / 1e6);

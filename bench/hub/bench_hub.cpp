@@ -93,9 +93,8 @@ Status validate(const BenchHubConfig& c) {
 
 // HubCore alone: every spike is forwarded, ordered (horizon 0) and evaluated, and pulses a cell.
 Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
-  auto xb = bench_crossbar();
-  if (!xb.is_ok()) return xb.status();
-  HubCore core(ring_synapses(cfg.synapses), **xb, 0);
+  ION_TRY_ASSIGN(auto xb, bench_crossbar());
+  HubCore core(ring_synapses(cfg.synapses), *xb, 0);
   std::vector<SynapticInput> fwd;
   std::vector<WeightUpdate> upd;
   fwd.reserve(kCoreBatch);
@@ -125,15 +124,14 @@ Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
 
 // Baseline of core_phase: the device work alone (pulse_read on the same cells, same count).
 Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
-  auto xb = bench_crossbar();
-  if (!xb.is_ok()) return xb.status();
+  ION_TRY_ASSIGN(auto xb, bench_crossbar());
   Rate r;
   double sink = 0;
   uint64_t ok = 0;
   uint32_t j = 0;
   const Time t0 = mono_now(), c0 = thread_cpu_now();
   for (; r.sent < count; ++r.sent) {
-    auto v = (*xb)->pulse_read(j / 32, j % 32, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
+    auto v = xb->pulse_read(j / 32, j % 32, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
     if (v.is_ok()) sink += *v, ++ok;
     j = j + 1 == cfg.synapses ? 0 : j + 1;
   }
@@ -197,14 +195,12 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   for (int k = 0; k < kLatencyRounds; ++k) {
     ION_TRY(run_wake_work(round, kWakeWorkNs, false, ww));
     ION_TRY(run_wake_work(round, kWakeWorkNs, true, wm));
-    auto rw = run_raw_two_hop(round);
-    if (!rw.is_ok()) return rw.status();
-    pool(raw, std::move(*rw));
+    ION_TRY_ASSIGN(auto rw, run_raw_two_hop(round));
+    pool(raw, std::move(rw));
     for (HubMode mode : {HubMode::forward, HubMode::hub}) {
-      auto o = run_net_phase(round, mode, true);
-      if (!o.is_ok()) return o.status();
-      add_net(r, *o);
-      pool(mode == HubMode::hub ? hub : fwd, std::move(o->lat));
+      ION_TRY_ASSIGN(auto o, run_net_phase(round, mode, true));
+      add_net(r, o);
+      pool(mode == HubMode::hub ? hub : fwd, std::move(o.lat));
     }
   }
   r.wake_work = wake_work_of(ww);
@@ -224,17 +220,14 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   ION_TRY(validate(cfg));
   BenchHubResult r;
   r.load_avg_1m = load_average_1m();
-  auto core = core_phase(cfg, r.device_errors);
-  if (!core.is_ok()) return core.status();
-  r.core = *core;
-  auto dev = device_phase(cfg, r.core.sent);
-  if (!dev.is_ok()) return dev.status();
-  r.device = *dev;
+  ION_TRY_ASSIGN(auto core, core_phase(cfg, r.device_errors));
+  r.core = core;
+  ION_TRY_ASSIGN(auto dev, device_phase(cfg, r.core.sent));
+  r.device = dev;
   for (HubMode mode : {HubMode::hub, HubMode::forward}) {
-    auto o = run_net_phase(cfg, mode, false);
-    if (!o.is_ok()) return o.status();
-    add_net(r, *o);
-    (mode == HubMode::hub ? r.hub : r.forward) = o->rate;
+    ION_TRY_ASSIGN(auto o, run_net_phase(cfg, mode, false));
+    add_net(r, o);
+    (mode == HubMode::hub ? r.hub : r.forward) = o.rate;
   }
   ION_TRY(latency_rounds(cfg, r));
   r.load_avg_after_1m = load_average_1m();

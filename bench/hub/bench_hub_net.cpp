@@ -46,9 +46,8 @@ SockAddr addr(const std::string& host, uint16_t port) {
 Result<Ports> free_ports(const std::string& host) {
   Ports p;
   for (uint16_t* q : {&p.bio, &p.hub, &p.sil}) {
-    auto r = link::bench::udp::free_port(host, "bench hub");
-    if (!r.is_ok()) return r.status();
-    *q = *r;
+    ION_TRY_ASSIGN(auto r, link::bench::udp::free_port(host, "bench hub"));
+    *q = r;
   }
   return p;
 }
@@ -305,23 +304,22 @@ Result<uint64_t> bio_main(const BenchHubConfig& cfg, const Ports& p, const wire:
   lc.self = kBio;
   lc.bind = addr(cfg.host, p.bio);
   lc.time_master = true;
-  auto link = Link::create(env, lc, {PeerSpec{kHub, addr(cfg.host, p.hub), psk, false, false}}, {});
-  if (!link.is_ok()) return link.status();
-  ION_TRY(bio_handshake(env, **link, hub));
+  ION_TRY_ASSIGN(auto link, Link::create(env, lc, {PeerSpec{kHub, addr(cfg.host, p.hub), psk, false, false}}, {}));
+  ION_TRY(bio_handshake(env, *link, hub));
   if (latency) {
     const Duration period = static_cast<Duration>(1e9 / cfg.rate_hz);
-    Pacer pc{env, **link, trace, cfg.synapses, period, env.now(), env.now() + cfg.latency_ns};
+    Pacer pc{env, *link, trace, cfg.synapses, period, env.now(), env.now() + cfg.latency_ns};
     env.schedule_at(pc.next, [&pc] { pc.tick(); });
     ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
   } else {
-    ION_TRY(link::bench::saturate(env, **link, kHub, cfg.throughput_ns, cfg.burst_events, [&cfg](uint64_t k) {
+    ION_TRY(link::bench::saturate(env, *link, kHub, cfg.throughput_ns, cfg.burst_events, [&cfg](uint64_t k) {
       return NeuronAddr{kBio, static_cast<uint32_t>(k % cfg.synapses)};
     }));
   }
   ION_TRY(env.run_for(300 * kMillisecond));  // drain through the hub
-  auto st = (*link)->stats(kHub);
-  auth = auth_failures(**link, kHub);
-  (*link)->close();
+  auto st = link->stats(kHub);
+  auth = auth_failures(*link, kHub);
+  link->close();
   return st.is_ok() ? st->events_sent : 0;
 }
 
@@ -347,8 +345,7 @@ void install_probes(const BenchHubConfig& cfg, RealEnv& bio, RealEnv& hub, RealE
 }  // namespace
 
 Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool latency) {
-  auto ports = free_ports(cfg.host);
-  if (!ports.is_ok()) return ports.status();
+  ION_TRY_ASSIGN(auto ports, free_ports(cfg.host));
   const wire::Psk psk_bio = wire::random_psk(), psk_sil = wire::random_psk();
   RealEnv env_bio(RealEnvOptions{"bench-bio", 1, ""}), env_hub(RealEnvOptions{"bench-hub", 2, ""}),
       env_sil(RealEnvOptions{"bench-silicon", 3, ""});
@@ -359,10 +356,10 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   side.latency = latency;
   BioTracer bio_trace;
   if (latency) install_probes(cfg, env_bio, env_hub, env_sil, bio_trace, side, sink);
-  std::thread sil([&] { silicon_main(cfg, *ports, psk_sil, env_sil, sink); });
-  std::thread hub([&] { hub_main(cfg, *ports, psk_bio, psk_sil, env_hub, side); });
+  std::thread sil([&] { silicon_main(cfg, ports, psk_sil, env_sil, sink); });
+  std::thread hub([&] { hub_main(cfg, ports, psk_bio, psk_sil, env_hub, side); });
   uint64_t bio_auth = 0;
-  auto sent = bio_main(cfg, *ports, psk_bio, env_bio, side, latency, bio_trace, bio_auth);
+  auto sent = bio_main(cfg, ports, psk_bio, env_bio, side, latency, bio_trace, bio_auth);
   env_hub.stop();
   env_sil.stop();
   hub.join();

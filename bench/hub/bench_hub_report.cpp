@@ -147,10 +147,9 @@ Status report_bench_hub(const BenchHubArgs& o) {
   cfg.rate_hz = o.rate_hz;
   cfg.burst_events = o.burst;
   cfg.synapses = o.synapses;
-  auto r = run_bench_hub(cfg);
-  if (!r.is_ok()) return r.status();
-  if (o.json) print_json(*r);
-  else print_table(*r, o);
+  ION_TRY_ASSIGN(auto r, run_bench_hub(cfg));
+  if (o.json) print_json(r);
+  else print_table(r, o);
   return Status::ok();
 }
 

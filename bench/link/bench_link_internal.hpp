@@ -12,12 +12,6 @@
 #include "bench/link/bench_udp.hpp"
 #include "wire/crypto.hpp"
 
-// Early return on error, else binds the value: BENCH_TRY_ASSIGN(x, expr_returning_Result).
-#define BENCH_TRY_ASSIGN(var, expr)                     \
-  auto var##_result_ = (expr);                          \
-  if (!var##_result_.is_ok()) return var##_result_.status(); \
-  auto var = std::move(var##_result_).value()
-
 namespace ion::link::bench::detail {
 
 // Control message: 12 words over a pipe between two halves of the same binary.

@@ -146,30 +146,29 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
   lc.self = 0;
   lc.bind = loop_addr(cfg.host, self_port);
   lc.time_master = true;
-  auto link = Link::create(env, lc, {PeerSpec{1, loop_addr(cfg.host, peer_port), psk, false, false}}, {});
-  if (!link.is_ok()) return link.status();
-  ION_TRY(handshake(env, **link));
+  ION_TRY_ASSIGN(auto link, Link::create(env, lc, {PeerSpec{1, loop_addr(cfg.host, peer_port), psk, false, false}}, {}));
+  ION_TRY(handshake(env, *link));
   Time sender_cpu_ns = 0;
   if (latency) {
     const Duration period = static_cast<Duration>(1e9 / std::max(cfg.rate_hz, 1.0));
-    Pacer p{env, **link, period, env.now(), env.now() + cfg.latency_ns};
+    Pacer p{env, *link, period, env.now(), env.now() + cfg.latency_ns};
     env.schedule_at(p.next, [&p] { p.tick(); });
     ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
   } else {
     const Time cpu0 = cpu_now();
-    ION_TRY(saturate(env, **link, 1, cfg.throughput_ns, cfg.burst_events,
+    ION_TRY(saturate(env, *link, 1, cfg.throughput_ns, cfg.burst_events,
                      [](uint64_t k) { return NeuronAddr{0, static_cast<uint32_t>(k & 4095u)}; }));
     sender_cpu_ns = cpu_now() - cpu0;
   }
   ION_TRY(env.run_for(300 * kMillisecond));  // drain; heartbeats settle the receiver's gaps
-  auto st = (*link)->stats(1);
+  auto st = link->stats(1);
   Words r{};
   if (st.is_ok()) {
     r[0] = st->sent;
     r[1] = st->events_sent;
   }
   r[2] = static_cast<uint64_t>(sender_cpu_ns);
-  (*link)->close();
+  link->close();
   return r;
 }
 

@@ -65,10 +65,9 @@ Status report_bench_link(const BenchLinkArgs& o) {
   cfg.latency_ns = static_cast<Duration>(o.latency_seconds * 1e9);
   cfg.rate_hz = o.rate_hz;
   cfg.burst_events = o.burst;
-  auto r = run_bench_link(cfg);
-  if (!r.is_ok()) return r.status();
-  if (o.json) print_json(*r);
-  else print_table(*r, o);
+  ION_TRY_ASSIGN(auto r, run_bench_link(cfg));
+  if (o.json) print_json(r);
+  else print_table(r, o);
   return Status::ok();
 }
 

@@ -105,27 +105,27 @@ Latency to_latency(const Words& rx, const Words& tx) {
 
 // One ion phase: the child binds cport and peers with pport, and vice versa.
 Result<std::pair<Words, Words>> ion_phase(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, bool latency) {
-  BENCH_TRY_ASSIGN(cport, free_port(cfg.host));
-  BENCH_TRY_ASSIGN(pport, free_port(cfg.host));
-  BENCH_TRY_ASSIGN(ready, c.ask(Words{latency ? ion_latency : ion_throughput, cport, pport}));
+  ION_TRY_ASSIGN(auto cport, free_port(cfg.host));
+  ION_TRY_ASSIGN(auto pport, free_port(cfg.host));
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? ion_latency : ion_throughput, cport, pport}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not open its link");
   auto tx = send_ion(cfg, psk, pport, cport, latency);
-  BENCH_TRY_ASSIGN(rx, c.stop_and_collect());
+  ION_TRY_ASSIGN(auto rx, c.stop_and_collect());
   if (!tx.is_ok()) return tx.status();
   return std::pair<Words, Words>{rx, *tx};
 }
 
 Result<std::pair<Words, Words>> raw_phase(Child& c, const BenchLinkConfig& cfg, size_t bytes, bool latency) {
-  BENCH_TRY_ASSIGN(ready, c.ask(Words{latency ? raw_latency : raw_throughput}));
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? raw_latency : raw_throughput}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not bind a UDP socket");
   auto tx = send_raw(cfg, static_cast<uint16_t>(ready[1]), bytes, latency);
-  BENCH_TRY_ASSIGN(rx, c.stop_and_collect());
+  ION_TRY_ASSIGN(auto rx, c.stop_and_collect());
   if (!tx.is_ok()) return tx.status();
   return std::pair<Words, Words>{rx, *tx};
 }
 
 Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, BenchLinkResult& out) {
-  BENCH_TRY_ASSIGN(it, ion_phase(c, cfg, psk, false));
+  ION_TRY_ASSIGN(auto it, ion_phase(c, cfg, psk, false));
   out.ion = to_throughput(it.first, it.second);
   out.ion_lost = it.first[4];
   out.ion_rejected = it.first[5];
@@ -133,14 +133,14 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
   if (out.ion.datagrams == 0) return error(Errc::unavailable, "bench link: no ion datagram reached the receiver");
   out.events_per_datagram = static_cast<double>(out.ion.events) / static_cast<double>(out.ion.datagrams);
   const size_t full_bytes = static_cast<size_t>(std::lround(out.ion.mean_bytes()));
-  BENCH_TRY_ASSIGN(rt, raw_phase(c, cfg, full_bytes, false));
+  ION_TRY_ASSIGN(auto rt, raw_phase(c, cfg, full_bytes, false));
   out.raw = to_throughput(rt.first, rt.second);
   out.raw.events = static_cast<uint64_t>(std::llround(static_cast<double>(out.raw.datagrams) * out.events_per_datagram));
   out.raw.sent_events = static_cast<uint64_t>(std::llround(static_cast<double>(out.raw.sent_datagrams) * out.events_per_datagram));
-  BENCH_TRY_ASSIGN(il, ion_phase(c, cfg, psk, true));
+  ION_TRY_ASSIGN(auto il, ion_phase(c, cfg, psk, true));
   out.ion_lat = to_latency(il.first, il.second);
   const size_t one_bytes = static_cast<size_t>(std::lround(out.ion_lat.mean_bytes));
-  BENCH_TRY_ASSIGN(rl, raw_phase(c, cfg, one_bytes, true));
+  ION_TRY_ASSIGN(auto rl, raw_phase(c, cfg, one_bytes, true));
   out.raw_lat = to_latency(rl.first, rl.second);
   return Status::ok();
 }
@@ -158,7 +158,7 @@ Result<BenchLinkResult> run_bench_link(const BenchLinkConfig& cfg) {
   BenchLinkResult out;
   out.load_avg_1m = load_average_1m();
   const wire::Psk psk = wire::random_psk();
-  BENCH_TRY_ASSIGN(child, spawn(cfg, psk));
+  ION_TRY_ASSIGN(auto child, spawn(cfg, psk));
   const Status st = run_phases(child, cfg, psk, out);
   child.finish();
   ION_TRY(st);

@@ -83,11 +83,9 @@ BenchRun run_cuba_once(double sim_s, uint64_t seed) {
 }
 
 Result<BenchRun> run_capacity_once(const std::string& model, uint32_t neurons, double sim_s, uint64_t seed) {
-  auto m = neuron::find_model(model);
-  if (!m) return m.status();
+  ION_TRY_ASSIGN(auto m, neuron::find_model(model));
   if (model != "adex" && model != "dpi") return error(Errc::invalid_argument, "capacity bench: model must be adex or dpi");
-  auto pop = neuron::Population::create(**m, neurons, 100'000);
-  if (!pop) return pop.status();
+  ION_TRY_ASSIGN(auto pop, neuron::Population::create(*m, neurons, 100'000));
   neuron::SynapseParams sp;
   sp.tau_s = 5e-3;
   double weight = 1e-9;  // AdEx: 1 nA exponential current per input
@@ -104,15 +102,15 @@ Result<BenchRun> run_capacity_once(const std::string& model, uint32_t neurons, d
   const int64_t steps = static_cast<int64_t>(sim_s / 1e-4 + 0.5);
   std::vector<uint32_t> targets;
   Timer timer;
-  double* input = pop->input_current().data();
+  double* input = pop.input_current().data();
   for (int64_t k = 0; k < steps; ++k) {
     targets.clear();
     drive.draw(1e-4, targets);
     for (uint32_t i : targets) syn.on_spike(i, weight);
     const double* cur = syn.current().data();
     for (uint32_t i = 0; i < neurons; ++i) input[i] = cur[i];
-    pop->step();
-    r.spikes += pop->spikes().size();
+    pop.step();
+    r.spikes += pop.spikes().size();
     syn.step();
   }
   timer.stop(r);
@@ -161,9 +159,8 @@ Result<BenchRun> run_brian_bench(const std::string& mode, uint32_t neurons, doub
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return error(Errc::io_error, "cannot read /proc/self/exe: " + ec.message());
-  auto script = find_brian_script(self.string());
-  if (!script) return script.status();
-  std::string cmd = "/usr/bin/python3 " + *script + " " + mode +
+  ION_TRY_ASSIGN(auto script, find_brian_script(self.string()));
+  std::string cmd = "/usr/bin/python3 " + script + " " + mode +
                     " " + std::to_string(neurons) + " " + std::to_string(sim_s) + " " + work_dir +
                     " " + std::to_string(seed) + " " + std::to_string(repeats) + " 2>/dev/null";
   std::FILE* p = popen(cmd.c_str(), "r");

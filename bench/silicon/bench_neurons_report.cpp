@@ -69,7 +69,7 @@ Status report_bench_neurons(const NeuronBenchArgs& o) {
   compare_cuba(o);
   for (const char* model : {"adex", "dpi"}) {
     auto r = run_capacity_ion(model, o.capacity_neurons, o.capacity_s, o.seed, o.repeats);
-    if (!r) return error(r.status().code(), "bench neurons: " + r.status().message());
+    if (!r) return r.status().prefixed("bench neurons: ");
     compare(std::string("capacity: ") + model + " x " + std::to_string(o.capacity_neurons) +
                 ", dt 0.1 ms, 5 Hz Poisson input each, " + std::to_string(o.capacity_s) + " s:",
             *r, o, model);
