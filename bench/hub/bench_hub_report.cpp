@@ -10,7 +10,7 @@
 namespace ion::hub::bench {
 namespace {
 
-constexpr double kReferenceHubEventsPerS = 100;  // SPEC.md §4: serial read + pulse + re-read, 5 ms pauses
+constexpr double kReferenceHubEventsPerS = 100;  // docs/spec.md §4: serial read + pulse + re-read, 5 ms pauses
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 unsigned long long ull(uint64_t v) { return static_cast<unsigned long long>(v); }

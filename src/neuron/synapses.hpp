@@ -4,7 +4,7 @@
 // summed linearly), integrated exactly with a fixed dt.
 //   exponential: dI/dt = −I/tau; a spike of weight w adds w (A).
 //   alpha:       I(t) = w·(t/tau)·e^(1 − t/tau) after a spike at 0 (peak w at t = tau); two states.
-//   dpi:         DPI synapse (SPEC): dI/dt = −I/tau, tau = C·U_T/(kappa·I_tau); a pulse of weight
+//   dpi:         DPI synapse (docs/spec.md §3.3): dI/dt = −I/tau, tau = C·U_T/(kappa·I_tau); a pulse of weight
 //                w (× I_w) adds (I_th·w·I_w/I_tau)·(1 − e^(−t_pulse/tau)).
 // Order within a step (contract with the owners): on_spike() for this step's inputs, read
 // current() into the neuron input, step the neurons, then step() the synapses.

@@ -15,8 +15,8 @@ enum class ElectrodeMaterial : uint8_t { platinum, titanium_nitride, iridium_oxi
 enum class ViolationPolicy : uint8_t { refuse = 0, clamp = 1 };
 
 // Conservative (lower-end) charge-injection capacity per material, C/m² per phase:
-// Pt 0.05 mC/cm², TiN 0.9 mC/cm², IrOx 1 mC/cm² (SPEC ranges: 0.05–0.15, ~0.9, 1–5).
-// TiO2 (the capacitive electrode of the reference system; no SPEC value): assumed as low as Pt.
+// Pt 0.05 mC/cm², TiN 0.9 mC/cm², IrOx 1 mC/cm² (docs/spec.md §3.5 ranges: 0.05–0.15, ~0.9, 1–5).
+// TiO2 (the capacitive electrode of the reference system; no published value): assumed as low as Pt.
 double material_capacity_c_per_m2(ElectrodeMaterial m);
 const char* material_name(ElectrodeMaterial m);
 
