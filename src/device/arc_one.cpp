@@ -86,13 +86,13 @@ Result<double> ArcOne::reply_ohm(const std::string& what, Duration wait) {
 Status ArcOne::begin(const std::string& what) {
   if (dead_) return error(Errc::unavailable, "ArC ONE on " + port_.path() + " is disconnected; cannot " + what);
   if (!need_resync_) return Status::ok();
-  if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ < opt_.resync_backoff)
+  if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ns_ < opt_.resync_backoff)
     return last_resync_.prefixed("cannot " + what + ": the last resynchronisation, " +
-                                          format_duration(monotonic_now() - last_resync_at_) +
+                                          format_duration(monotonic_now() - last_resync_at_ns_) +
                                           " ago, failed (next attempt " + format_duration(opt_.resync_backoff) +
                                           " after it): ");
   last_resync_ = resync();
-  last_resync_at_ = monotonic_now();
+  last_resync_at_ns_ = monotonic_now();
   if (!last_resync_) return last_resync_.prefixed("cannot " + what + ": resynchronisation failed: ");
   return Status::ok();
 }
