@@ -21,18 +21,18 @@ double seconds_since(Clock::time_point t0) {
 
 
 // Noise (σ 20 units) with ~5 Hz of 12σ spikes per channel, written straight to int16.
-std::vector<int16_t> make_signal(uint32_t C, int64_t rows, double fs, uint64_t seed) {
+std::vector<int16_t> make_signal(uint32_t n_channels, int64_t rows, double fs, uint64_t seed) {
   Rng rng = Rng::stream(seed, "bio.bench.signal");
-  std::vector<int16_t> x(static_cast<size_t>(rows) * C);
+  std::vector<int16_t> x(static_cast<size_t>(rows) * n_channels);
   for (auto& v : x) v = static_cast<int16_t>(std::lround(rng.normal(0, 20)));
-  const auto n_spikes = static_cast<int64_t>(5.0 * C * static_cast<double>(rows) / fs);
+  const auto n_spikes = static_cast<int64_t>(5.0 * n_channels * static_cast<double>(rows) / fs);
   for (int64_t k = 0; k < n_spikes; ++k) {
-    const auto c = static_cast<uint32_t>(rng.below(C));
+    const auto c = static_cast<uint32_t>(rng.below(n_channels));
     const auto at = static_cast<int64_t>(rng.below(static_cast<uint64_t>(rows)));
     for (int i = -10; i < 30 && at + i < rows; ++i) {
       if (at + i < 0) continue;
       const double ms = i / fs * 1e3;
-      auto& v = x[static_cast<size_t>(at + i) * C + c];
+      auto& v = x[static_cast<size_t>(at + i) * n_channels + c];
       const double add = -240 * std::exp(-ms * ms / 0.03) + 80 * std::exp(-(ms - 0.5) * (ms - 0.5) / 0.16);
       v = static_cast<int16_t>(std::clamp(std::lround(v + add), -32768L, 32767L));
     }

@@ -48,16 +48,16 @@ struct Recording {
   bool other_truth_within(uint32_t c, int64_t s, int64_t hi) const { return count_within(truth_at[c], s, 0, hi) > 1; }
 };
 
-std::vector<float> band_pass(const std::vector<int16_t>& x, uint32_t C, double fs) {
-  FilterBank bank(*butterworth_bandpass(2, 300, 3000, fs), C);
+std::vector<float> band_pass(const std::vector<int16_t>& x, uint32_t n_channels, double fs) {
+  FilterBank bank(*butterworth_bandpass(2, 300, 3000, fs), n_channels);
   std::vector<float> y(x.size());
-  for (size_t r = 0; r < x.size() / C; ++r) bank.process_row(&x[r * C], &y[r * C]);
+  for (size_t r = 0; r < x.size() / n_channels; ++r) bank.process_row(&x[r * n_channels], &y[r * n_channels]);
   return y;
 }
 
-Status record(Recording& rec, double snr, uint32_t C, double seconds, uint64_t seed, double k) {
+Status record(Recording& rec, double snr, uint32_t n_channels, double seconds, uint64_t seed, double k) {
   CultureConfig cc;
-  cc.channels = C;
+  cc.channels = n_channels;
   cc.snr = snr;
   cc.snr_spread = 1.0;
   cc.truth_min_snr = std::min(cc.truth_min_snr, snr);
@@ -70,41 +70,41 @@ Status record(Recording& rec, double snr, uint32_t C, double seconds, uint64_t s
   ION_TRY(b.status());
   const double fs = cc.sample_rate_hz;
   const auto block = static_cast<int64_t>(fs * 1e-3);
-  rec.channels = C;
+  rec.channels = n_channels;
   rec.rows = static_cast<int64_t>(seconds * fs) / block * block;
-  std::vector<int16_t> xa(static_cast<size_t>(rec.rows) * C), xb(xa.size());
+  std::vector<int16_t> xa(static_cast<size_t>(rec.rows) * n_channels), xb(xa.size());
   a->generate(xa);
   b->generate(xb);
   DetectorConfig dc;
-  dc.channels = C;
+  dc.channels = n_channels;
   dc.sample_rate_hz = fs;
   dc.threshold_k = k;
   auto det = Detector::create(dc);
   ION_TRY(det.status());
   rec.sigma.assign(xa.size(), 0.0f);
   for (int64_t r = 0; r < rec.rows; r += block) {
-    ION_TRY(det->process({xa.data() + r * C, static_cast<size_t>(block * C)}, rec.spikes));
+    ION_TRY(det->process({xa.data() + r * n_channels, static_cast<size_t>(block * n_channels)}, rec.spikes));
     for (int64_t q = r; q < r + block; ++q)
-      for (uint32_t c = 0; c < C; ++c) rec.sigma[static_cast<size_t>(q) * C + c] = det->sigma(c);
+      for (uint32_t c = 0; c < n_channels; ++c) rec.sigma[static_cast<size_t>(q) * n_channels + c] = det->sigma(c);
   }
   det->flush(rec.spikes);
-  rec.y = band_pass(xa, C, fs);
-  rec.noise = band_pass(xb, C, fs);
+  rec.y = band_pass(xa, n_channels, fs);
+  rec.noise = band_pass(xb, n_channels, fs);
   rec.truth = a->truth();
   return Status::ok();
 }
 
 void index(Recording& rec) {
-  const uint32_t C = rec.channels;
-  rec.sigma_true.assign(C, 0.0);
+  const uint32_t n_channels = rec.channels;
+  rec.sigma_true.assign(n_channels, 0.0);
   const int64_t from = std::min<int64_t>(2000, rec.rows / 2);
-  for (uint32_t c = 0; c < C; ++c) {
+  for (uint32_t c = 0; c < n_channels; ++c) {
     double s = 0;
     for (int64_t r = from; r < rec.rows; ++r) s += std::pow(rec.at(rec.noise, r, c), 2);
     rec.sigma_true[c] = std::sqrt(s / static_cast<double>(rec.rows - from));
   }
-  rec.det_at.assign(C, {});
-  rec.truth_at.assign(C, {});
+  rec.det_at.assign(n_channels, {});
+  rec.truth_at.assign(n_channels, {});
   for (const auto& s : rec.spikes) rec.det_at[s.channel].push_back(s.sample);
   for (const auto& t : rec.truth) rec.truth_at[t.channel].push_back(t.sample);
   for (auto& v : rec.det_at) std::sort(v.begin(), v.end());

@@ -115,7 +115,7 @@ bool drain_raw(int fd, RawRx& rx, RawCount& c, bool latency) {
 }  // namespace
 
 Words receive_raw(const BenchLinkConfig& cfg, const Words& cmd, int in, int out) {
-  const bool latency = cmd[0] == raw_latency;
+  const bool latency = cmd[0] == kRawLatency;
   const int fd = bound_socket(cfg.host, 0);
   Words ready{};
   ready[0] = fd >= 0 ? 1 : 0;

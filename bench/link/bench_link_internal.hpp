@@ -16,7 +16,7 @@ namespace ion::link::bench::detail {
 
 // Control message: 12 words over a pipe between two halves of the same binary.
 using Words = std::array<uint64_t, 12>;
-enum Phase : uint64_t { quit = 0, ion_throughput = 1, raw_throughput = 2, ion_latency = 3, raw_latency = 4 };
+enum Phase : uint64_t { kQuit = 0, kIonThroughput = 1, kRawThroughput = 2, kIonLatency = 3, kRawLatency = 4 };
 
 bool write_words(int fd, const Words& w);
 // Waits at most timeout_ms; nullopt on timeout, EOF or error.

@@ -62,7 +62,7 @@ LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
 Words receive_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, const Words& cmd, int in, int out) {
   RealEnv env(RealEnvOptions{"bench-rx", 1, ""});
   IonSink sink;
-  sink.latency = cmd[0] == ion_latency;
+  sink.latency = cmd[0] == kIonLatency;
   LinkConfig lc;
   lc.self = 1;
   lc.bind = loop_addr(cfg.host, cmd[1]);

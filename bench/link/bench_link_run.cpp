@@ -18,12 +18,12 @@ namespace {
 
 constexpr int kReplyMs = 30000;
 
-// Receiver child: serves phases until quit or EOF on `in`.
+// Receiver child: serves phases until kQuit or EOF on `in`.
 [[noreturn]] void child_main(const BenchLinkConfig& cfg, const wire::Psk& psk, int in, int out) {
   for (;;) {
     auto cmd = read_words(in, 120000);
-    if (!cmd || (*cmd)[0] == quit) ::_exit(0);
-    const bool ion = (*cmd)[0] == ion_throughput || (*cmd)[0] == ion_latency;
+    if (!cmd || (*cmd)[0] == kQuit) ::_exit(0);
+    const bool ion = (*cmd)[0] == kIonThroughput || (*cmd)[0] == kIonLatency;
     const Words r = ion ? receive_ion(cfg, psk, *cmd, in, out) : receive_raw(cfg, *cmd, in, out);
     if (!write_words(out, r)) ::_exit(1);
   }
@@ -107,7 +107,7 @@ Latency to_latency(const Words& rx, const Words& tx) {
 Result<std::pair<Words, Words>> ion_phase(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, bool latency) {
   ION_TRY_ASSIGN(auto cport, free_port(cfg.host));
   ION_TRY_ASSIGN(auto pport, free_port(cfg.host));
-  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? ion_latency : ion_throughput, cport, pport}));
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? kIonLatency : kIonThroughput, cport, pport}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not open its link");
   auto tx = send_ion(cfg, psk, pport, cport, latency);
   ION_TRY_ASSIGN(auto rx, c.stop_and_collect());
@@ -116,7 +116,7 @@ Result<std::pair<Words, Words>> ion_phase(Child& c, const BenchLinkConfig& cfg, 
 }
 
 Result<std::pair<Words, Words>> raw_phase(Child& c, const BenchLinkConfig& cfg, size_t bytes, bool latency) {
-  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? raw_latency : raw_throughput}));
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? kRawLatency : kRawThroughput}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not bind a UDP socket");
   auto tx = send_raw(cfg, static_cast<uint16_t>(ready[1]), bytes, latency);
   ION_TRY_ASSIGN(auto rx, c.stop_and_collect());

@@ -19,13 +19,13 @@ constexpr uint32_t kSide = 1024;
 constexpr size_t kCells = size_t(kSide) * kSide, kBatch = 1 << 16;
 
 const std::vector<uint32_t>& order() {
-  static const std::vector<uint32_t> o = [] {
+  static const std::vector<uint32_t> kOrder = [] {
     ion::Rng r(1);
     std::vector<uint32_t> v(kCells);
     for (auto& c : v) c = uint32_t(r.below(kCells));
     return v;
   }();
-  return o;
+  return kOrder;
 }
 
 void BM_Baseline(benchmark::State& st) {

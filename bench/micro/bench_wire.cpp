@@ -52,8 +52,8 @@ size_t fill(DatagramBuilder& b, const std::vector<Spike>& pool) {
 }
 
 const std::vector<Spike>& pool() {
-  static const std::vector<Spike> p = spikes(1000);
-  return p;
+  static const std::vector<Spike> kPool = spikes(1000);
+  return kPool;
 }
 
 // One sealed full datagram and its key, built once.
@@ -70,8 +70,8 @@ struct Sealed {
   }
 };
 const Sealed& sealed() {
-  static const Sealed s;
-  return s;
+  static const Sealed kSealed;
+  return kSealed;
 }
 
 void BM_Baseline_Memcpy(benchmark::State& state) {

@@ -35,7 +35,7 @@ void write_stimuli(const std::string& path, const std::vector<Stimulus>& log) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw CliError("cannot write " + path);
   std::fputs("electrode,time_s,outcome,amplitude_a,width_s,charge_c\n", f);
-  static const char* kOutcome[] = {"delivered", "clamped", "refused"};
+  static constexpr const char* kOutcome[] = {"delivered", "clamped", "refused"};
   for (const auto& s : log)
     fmt::print(f, "{},{:.6f},{},{:.4g},{:.4g},{:.4g}\n", s.electrode, to_seconds(s.t),
                kOutcome[static_cast<int>(s.outcome)], s.amplitude, s.width_s, s.charge_c);

@@ -85,10 +85,10 @@ class [[nodiscard]] Result {
 // ION_TRY_ASSIGN(lhs, r): evaluates the Result expression r; on error returns its Status from the
 // enclosing function, else moves the value into lhs (a new variable, `auto x`, or an existing one).
 // The expression may contain commas. Expands to several statements: not for an unbraced if/else.
-#define ION_TRY_ASSIGN(lhs, ...) ION_TRY_ASSIGN_IMPL_(ION_TRY_CONCAT_(ion_try_result_, __LINE__), lhs, __VA_ARGS__)
-#define ION_TRY_CONCAT_(a, b) ION_TRY_CONCAT2_(a, b)
-#define ION_TRY_CONCAT2_(a, b) a##b
-#define ION_TRY_ASSIGN_IMPL_(tmp, lhs, ...)   \
+#define ION_TRY_ASSIGN(lhs, ...) ION_DETAIL_TRY_ASSIGN(ION_DETAIL_CONCAT(ion_try_result_, __LINE__), lhs, __VA_ARGS__)
+#define ION_DETAIL_CONCAT(a, b) ION_DETAIL_CONCAT2(a, b)
+#define ION_DETAIL_CONCAT2(a, b) a##b
+#define ION_DETAIL_TRY_ASSIGN(tmp, lhs, ...)  \
   auto tmp = (__VA_ARGS__);                   \
   if (!tmp.is_ok()) return tmp.status();      \
   lhs = std::move(tmp).value()

@@ -13,11 +13,11 @@ namespace ion {
 
 std::string format_duration(Duration d) {
   struct Unit { Duration ns; const char* name; };
-  static constexpr Unit units[] = {{kSecond, "s"}, {kMillisecond, "ms"}, {kMicrosecond, "us"}, {1, "ns"}};
+  static constexpr Unit kUnits[] = {{kSecond, "s"}, {kMillisecond, "ms"}, {kMicrosecond, "us"}, {1, "ns"}};
   if (d == 0) return "0s";
   Duration mag = d < 0 ? -d : d;
   char buf[48];
-  for (const auto& u : units) {
+  for (const auto& u : kUnits) {
     if (mag >= u.ns) {
       std::snprintf(buf, sizeof buf, "%.9g%s", static_cast<double>(d) / static_cast<double>(u.ns), u.name);
       return buf;

@@ -25,7 +25,7 @@ struct UnitSpec {
 };
 
 const std::vector<UnitSpec>& unit_specs() {
-  static const std::vector<UnitSpec> specs = {
+  static const std::vector<UnitSpec> kSpecs = {
       {Dim::time, {"s"}, 1},
       {Dim::voltage, {"V"}, 1},
       {Dim::current, {"A"}, 1},
@@ -37,7 +37,7 @@ const std::vector<UnitSpec>& unit_specs() {
       {Dim::charge, {"C"}, 1},
       {Dim::length, {"m"}, 1},
   };
-  return specs;
+  return kSpecs;
 }
 
 const UnitSpec& spec_for(Dim d) {

@@ -65,11 +65,11 @@ int Model::param_index(std::string_view name) const {
 }
 
 std::span<const Model* const> all_models() {
-  static const Model* const models[] = {
+  static const Model* const kModels[] = {
       &linear_drift_model(Window::none), &linear_drift_model(Window::joglekar),
       &linear_drift_model(Window::biolek), &linear_drift_model(Window::prodromakis),
       &vteam_model(), &yakopcic_model(), &compact_model(), &data_driven_model()};
-  return models;
+  return kModels;
 }
 
 const Model* find_model(std::string_view name) {

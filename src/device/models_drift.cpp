@@ -37,15 +37,15 @@ class Drift final : public PulseModel<Drift> {
                                         "pulse measurements it was fitted on)")});
   }
   const char* name() const override {
-    constexpr const char* n[] = {"linear-drift", "joglekar", "biolek", "prodromakis"};
-    return n[static_cast<int>(w_)];
+    constexpr const char* kNames[] = {"linear-drift", "joglekar", "biolek", "prodromakis"};
+    return kNames[static_cast<int>(w_)];
   }
   const char* summary() const override {
-    constexpr const char* s[] = {"linear ion drift, no window (closed form)",
-                                 "linear ion drift, Joglekar window 1-(2x-1)^(2p)",
-                                 "linear ion drift, Biolek window 1-(x-stp(-i))^(2p)",
-                                 "linear ion drift, Prodromakis window j(1-((x-0.5)^2+0.75)^p)"};
-    return s[static_cast<int>(w_)];
+    constexpr const char* kSummaries[] = {"linear ion drift, no window (closed form)",
+                                          "linear ion drift, Joglekar window 1-(2x-1)^(2p)",
+                                          "linear ion drift, Biolek window 1-(x-stp(-i))^(2p)",
+                                          "linear ion drift, Prodromakis window j(1-((x-0.5)^2+0.75)^p)"};
+    return kSummaries[static_cast<int>(w_)];
   }
   const char* state_name() const override { return "x"; }
   std::span<const ParamSpec> params() const override {
@@ -126,9 +126,9 @@ double window_value(Window w, double x, double i, double p, double j) {
 }
 
 const Model& linear_drift_model(Window w) {
-  static const Drift models[] = {Drift(Window::none), Drift(Window::joglekar), Drift(Window::biolek),
+  static const Drift kModels[] = {Drift(Window::none), Drift(Window::joglekar), Drift(Window::biolek),
                                  Drift(Window::prodromakis)};
-  return models[static_cast<int>(w)];
+  return kModels[static_cast<int>(w)];
 }
 
 }  // namespace ion::device

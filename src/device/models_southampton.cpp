@@ -36,7 +36,7 @@ Result<double> r_in_bounds(const char* model, double r, double rmin, double rmax
 }
 
 // ---------------------------------------------------------------- compact
-enum C { cAp, cAn, cTp, cTn, cA0p, cA1p, cA0n, cA1n, cDir, cR0, cRmin, cRmax };
+enum C { kCmAp, kCmAn, kCmTp, kCmTn, kCmA0p, kCmA1p, kCmA0n, kCmA1n, kCmDir, kCmR0, kCmRmin, kCmRmax };
 constexpr ParamSpec kCompactSpecs[] = {
     {"Ap", "1/(ohm*s)", -1e9, 1e9, "positive-bias rate amplitude"},
     {"An", "1/(ohm*s)", -1e9, 1e9, "negative-bias rate amplitude"},
@@ -61,22 +61,22 @@ class Compact final : public PulseModel<Compact> {
   std::span<const Preset> presets() const override { return presets_; }
   bool closed_form() const override { return true; }
   Status validate(const double* p) const override {
-    ION_TRY(sign_must_be_unit("compact", "dir", p[cDir]));
-    return check_r_bounds("compact", p[cR0], p[cRmin], p[cRmax]);
+    ION_TRY(sign_must_be_unit("compact", "dir", p[kCmDir]));
+    return check_r_bounds("compact", p[kCmR0], p[kCmRmin], p[kCmRmax]);
   }
-  double state_lo(const double* p) const override { return p[cRmin]; }
-  double state_hi(const double* p) const override { return p[cRmax]; }
-  double initial_state(const double* p) const override { return p[cR0]; }
+  double state_lo(const double* p) const override { return p[kCmRmin]; }
+  double state_hi(const double* p) const override { return p[kCmRmax]; }
+  double initial_state(const double* p) const override { return p[kCmR0]; }
 
   struct Pulse {
     double st, r, lo, hi;
   };
   static double s(const double* p, double v) {
-    return v > 0 ? p[cAp] * std::expm1(v / p[cTp]) : p[cAn] * std::expm1(-v / p[cTn]);
+    return v > 0 ? p[kCmAp] * std::expm1(v / p[kCmTp]) : p[kCmAn] * std::expm1(-v / p[kCmTn]);
   }
-  static double bound(const double* p, double v) { return v > 0 ? p[cA0p] + p[cA1p] * v : p[cA0n] + p[cA1n] * v; }
+  static double bound(const double* p, double v) { return v > 0 ? p[kCmA0p] + p[kCmA1p] * v : p[kCmA0n] + p[kCmA1n] * v; }
   Pulse prepare(const double* p, double v, double dt_s) const {
-    return {dt_s > 0 ? p[cDir] * s(p, v) * dt_s : 0, bound(p, v), p[cRmin], p[cRmax]};
+    return {dt_s > 0 ? p[kCmDir] * s(p, v) * dt_s : 0, bound(p, v), p[kCmRmin], p[kCmRmax]};
   }
   // R(t) = (R0 + S·r·(r−R0)·t) / (1 + S·(r−R0)·t), only while moving toward r.
   // Branch-free (random cells make the direction test unpredictable): su <= 0 gives r0 exactly.
@@ -88,7 +88,7 @@ class Compact final : public PulseModel<Compact> {
   }
   ReadOut read(const double*, double r, double v) const override { return {v / r, r}; }
   Result<double> state_for_resistance(const double* p, double r, double) const override {
-    return r_in_bounds("compact", r, p[cRmin], p[cRmax]);
+    return r_in_bounds("compact", r, p[kCmRmin], p[kCmRmax]);
   }
 
  private:
@@ -110,7 +110,7 @@ constexpr FittedRange kDut1Range{true, -1.5, -1.2, 1.7, 2.0, 100e-6, 100e-6, 450
 // on the same device: 100 us); Table III: 10..17 kohm.
 constexpr FittedRange kDut2Range{true, -0.8, -0.6, 0.6, 0.8, 100e-6, 100e-6, 10000, 17000, 0.5,
                                  "Messaris et al. 2018, Figs. 6-7 captions, Methods B and Table III"};
-enum D { dA, dB, dAp, dAn, dTp, dTn, dKp, dKn, dA0p, dA1p, dA0n, dA1n, dEta, dR0, dRmin, dRmax };
+enum D { kDdA, kDdB, kDdAp, kDdAn, kDdTp, kDdTn, kDdKp, kDdKn, kDdA0p, kDdA1p, kDdA0n, kDdA1n, kDdEta, kDdR0, kDdRmin, kDdRmax };
 constexpr ParamSpec kDataSpecs[] = {
     {"a", "1", 1e-9, 1e6, "I–V amplitude: i = a·sinh(b·v)/R"},
     {"b", "1/V", 1e-9, 100, "I–V sinh slope"},
@@ -139,15 +139,15 @@ class DataDriven final : public PulseModel<DataDriven> {
   std::span<const Preset> presets() const override { return presets_; }
   bool closed_form() const override { return true; }
   Status validate(const double* p) const override {
-    ION_TRY(sign_must_be_unit("data-driven", "eta", p[dEta]));
-    if (p[dAp] * p[dEta] < 0 || p[dAn] * p[dEta] > 0)
+    ION_TRY(sign_must_be_unit("data-driven", "eta", p[kDdEta]));
+    if (p[kDdAp] * p[kDdEta] < 0 || p[kDdAn] * p[kDdEta] > 0)
       return error(Errc::out_of_range, "data-driven: need sign(Ap) = eta and sign(An) = -eta (got Ap = " +
-                                           fmt(p[dAp]) + ", An = " + fmt(p[dAn]) + ", eta = " + fmt(p[dEta]) + ")");
-    return check_r_bounds("data-driven", p[dR0], p[dRmin], p[dRmax]);
+                                           fmt(p[kDdAp]) + ", An = " + fmt(p[kDdAn]) + ", eta = " + fmt(p[kDdEta]) + ")");
+    return check_r_bounds("data-driven", p[kDdR0], p[kDdRmin], p[kDdRmax]);
   }
-  double state_lo(const double* p) const override { return p[dRmin]; }
-  double state_hi(const double* p) const override { return p[dRmax]; }
-  double initial_state(const double* p) const override { return p[dR0]; }
+  double state_lo(const double* p) const override { return p[kDdRmin]; }
+  double state_hi(const double* p) const override { return p[kDdRmax]; }
+  double initial_state(const double* p) const override { return p[kDdR0]; }
 
   // With u the distance to the bound in the direction of motion (u = η(r−R) for v > 0,
   // η(R−r) for v < 0), du/dt = −σ(e^(k·u) − 1), σ = |s(v)|; so y = e^(−k·u) obeys
@@ -158,11 +158,11 @@ class DataDriven final : public PulseModel<DataDriven> {
   };
   Pulse prepare(const double* p, double v, double dt_s) const {
     const bool pos = v > 0;
-    const double sig = pos ? std::fabs(p[dAp] * std::expm1(p[dTp] * v)) : std::fabs(p[dAn] * std::expm1(-p[dTn] * v));
-    const double k = pos ? p[dKp] : p[dKn];
-    const double r = pos ? p[dA0p] + p[dA1p] * v : p[dA0n] + p[dA1n] * v;
-    const double q = pos ? -p[dEta] : p[dEta];
-    return {r, q, k, std::exp(-k * sig * dt_s), p[dRmin], p[dRmax], v != 0 && sig * dt_s > 0};
+    const double sig = pos ? std::fabs(p[kDdAp] * std::expm1(p[kDdTp] * v)) : std::fabs(p[kDdAn] * std::expm1(-p[kDdTn] * v));
+    const double k = pos ? p[kDdKp] : p[kDdKn];
+    const double r = pos ? p[kDdA0p] + p[kDdA1p] * v : p[kDdA0n] + p[kDdA1n] * v;
+    const double q = pos ? -p[kDdEta] : p[kDdEta];
+    return {r, q, k, std::exp(-k * sig * dt_s), p[kDdRmin], p[kDdRmax], v != 0 && sig * dt_s > 0};
   }
   static double step(const Pulse& k, double r0) {
     const double u0 = k.q * (r0 - k.r);
@@ -172,13 +172,13 @@ class DataDriven final : public PulseModel<DataDriven> {
     return std::min(std::max(k.r + k.q * u, k.lo), k.hi);
   }
   ReadOut read(const double* p, double r, double v) const override {
-    if (v == 0) return {0, r / (p[dA] * p[dB])};  // the limit of v/i as v → 0
-    const double i = p[dA] * std::sinh(p[dB] * v) / r;
+    if (v == 0) return {0, r / (p[kDdA] * p[kDdB])};  // the limit of v/i as v → 0
+    const double i = p[kDdA] * std::sinh(p[kDdB] * v) / r;
     return {i, v / i};
   }
   Result<double> state_for_resistance(const double* p, double r_meas, double v) const override {
-    const double r = v == 0 ? r_meas * p[dA] * p[dB] : r_meas * p[dA] * std::sinh(p[dB] * v) / v;
-    return r_in_bounds("data-driven", r, p[dRmin], p[dRmax]);
+    const double r = v == 0 ? r_meas * p[kDdA] * p[kDdB] : r_meas * p[kDdA] * std::sinh(p[kDdB] * v) / v;
+    return r_in_bounds("data-driven", r, p[kDdRmin], p[kDdRmax]);
   }
 
  private:
@@ -195,12 +195,12 @@ class DataDriven final : public PulseModel<DataDriven> {
 }  // namespace
 
 const Model& compact_model() {
-  static const Compact m;
-  return m;
+  static const Compact kModel;
+  return kModel;
 }
 const Model& data_driven_model() {
-  static const DataDriven m;
-  return m;
+  static const DataDriven kModel;
+  return kModel;
 }
 
 }  // namespace ion::device

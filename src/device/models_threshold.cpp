@@ -19,7 +19,7 @@ std::string fmt(double v) {
 
 // ---------------------------------------------------------------- VTEAM
 // State w in [0, D] (w_on = 0, w_off = D); R(w) = Ron + (Roff−Ron)·w/D (linear I–V).
-enum V { vRon, vRoff, vD, vKon, vKoff, vAon, vAoff, vVon, vVoff, vW0 };
+enum V { kVtRon, kVtRoff, kVtD, kVtKon, kVtKoff, kVtAon, kVtAoff, kVtVon, kVtVoff, kVtW0 };
 constexpr ParamSpec kVteamSpecs[] = {
     {"Ron", "ohm", 1e-3, 1e9, "ON resistance (w = 0)"},
     {"Roff", "ohm", 1e-3, 1e9, "OFF resistance (w = D)"},
@@ -42,34 +42,34 @@ class Vteam final : public PulseModel<Vteam> {
   std::span<const Preset> presets() const override { return presets_; }
   bool closed_form() const override { return true; }
   Status validate(const double* p) const override {
-    if (p[vRoff] <= p[vRon]) return error(Errc::out_of_range, "vteam: Roff must be greater than Ron");
-    if (p[vW0] > p[vD]) return error(Errc::out_of_range, "vteam: w0 = " + fmt(p[vW0]) + " m exceeds D = " + fmt(p[vD]) + " m");
+    if (p[kVtRoff] <= p[kVtRon]) return error(Errc::out_of_range, "vteam: Roff must be greater than Ron");
+    if (p[kVtW0] > p[kVtD]) return error(Errc::out_of_range, "vteam: w0 = " + fmt(p[kVtW0]) + " m exceeds D = " + fmt(p[kVtD]) + " m");
     return Status::ok();
   }
   double state_lo(const double*) const override { return 0; }
-  double state_hi(const double* p) const override { return p[vD]; }
-  double initial_state(const double* p) const override { return p[vW0]; }
+  double state_hi(const double* p) const override { return p[kVtD]; }
+  double initial_state(const double* p) const override { return p[kVtW0]; }
 
   struct Pulse {
     double dw, d;
   };
   // dw/dt = k_off·(v/v_off − 1)^α_off (v > v_off), k_on·(v/v_on − 1)^α_on (v < v_on), else 0.
   static double rate(const double* p, double v) {
-    if (v > p[vVoff]) return p[vKoff] * std::pow(v / p[vVoff] - 1, p[vAoff]);
-    if (v < p[vVon]) return p[vKon] * std::pow(v / p[vVon] - 1, p[vAon]);
+    if (v > p[kVtVoff]) return p[kVtKoff] * std::pow(v / p[kVtVoff] - 1, p[kVtAoff]);
+    if (v < p[kVtVon]) return p[kVtKon] * std::pow(v / p[kVtVon] - 1, p[kVtAon]);
     return 0;
   }
-  Pulse prepare(const double* p, double v, double dt_s) const { return {rate(p, v) * dt_s, p[vD]}; }
+  Pulse prepare(const double* p, double v, double dt_s) const { return {rate(p, v) * dt_s, p[kVtD]}; }
   static double step(const Pulse& k, double w) { return std::clamp(w + k.dw, 0.0, k.d); }
   ReadOut read(const double* p, double w, double v) const override {
-    const double r = p[vRon] + (p[vRoff] - p[vRon]) * w / p[vD];
+    const double r = p[kVtRon] + (p[kVtRoff] - p[kVtRon]) * w / p[kVtD];
     return {v / r, r};
   }
   Result<double> state_for_resistance(const double* p, double r, double) const override {
-    if (r < p[vRon] || r > p[vRoff])
+    if (r < p[kVtRon] || r > p[kVtRoff])
       return error(Errc::out_of_range, "vteam: resistance " + fmt(r) + " ohm is outside [Ron, Roff] = [" +
-                                           fmt(p[vRon]) + ", " + fmt(p[vRoff]) + "] ohm");
-    return (r - p[vRon]) / (p[vRoff] - p[vRon]) * p[vD];
+                                           fmt(p[kVtRon]) + ", " + fmt(p[kVtRoff]) + "] ohm");
+    return (r - p[kVtRon]) / (p[kVtRoff] - p[kVtRon]) * p[kVtD];
   }
 
  private:
@@ -80,7 +80,7 @@ class Vteam final : public PulseModel<Vteam> {
 };
 
 // ---------------------------------------------------------------- Yakopcic
-enum Y { yA1, yA2, yB, yVp, yVn, yAp, yAn, yXp, yXn, yAlp, yAln, yEta, yX0 };
+enum Y { kYkA1, kYkA2, kYkB, kYkVp, kYkVn, kYkAp, kYkAn, kYkXp, kYkXn, kYkAlp, kYkAln, kYkEta, kYkX0 };
 constexpr ParamSpec kYakSpecs[] = {
     {"a1", "A", 1e-12, 1e6, "I–V amplitude, V >= 0"},
     {"a2", "A", 1e-12, 1e6, "I–V amplitude, V < 0"},
@@ -105,28 +105,28 @@ class Yakopcic final : public PulseModel<Yakopcic> {
   std::span<const ParamSpec> params() const override { return kYakSpecs; }
   std::span<const Preset> presets() const override { return presets_; }
   bool closed_form() const override { return false; }
-  Status validate(const double* p) const override { return sign_must_be_unit("yakopcic", "eta", p[yEta]); }
+  Status validate(const double* p) const override { return sign_must_be_unit("yakopcic", "eta", p[kYkEta]); }
   double state_lo(const double*) const override { return 0; }
   double state_hi(const double*) const override { return 1; }
-  double initial_state(const double* p) const override { return p[yX0]; }
+  double initial_state(const double* p) const override { return p[kYkX0]; }
 
   // g(V) = Ap(e^V − e^Vp) for V > Vp; −An(e^−V − e^Vn) for V < −Vn; 0 between.
   static double g(const double* p, double v) {
-    if (v > p[yVp]) return p[yAp] * (std::exp(v) - std::exp(p[yVp]));
-    if (v < -p[yVn]) return -p[yAn] * (std::exp(-v) - std::exp(p[yVn]));
+    if (v > p[kYkVp]) return p[kYkAp] * (std::exp(v) - std::exp(p[kYkVp]));
+    if (v < -p[kYkVn]) return -p[kYkAn] * (std::exp(-v) - std::exp(p[kYkVn]));
     return 0;
   }
   // f(x): for motion up (η·g > 0) e^(−αp(x−xp))·((xp−x)/(1−xp)+1) when x >= xp, else 1;
   // for motion down e^(αn(x+xn−1))·x/(1−xn) when x <= 1−xn, else 1.
   static double f(const double* p, double x, bool up) {
-    if (up) return x >= p[yXp] ? std::exp(-p[yAlp] * (x - p[yXp])) * ((p[yXp] - x) / (1 - p[yXp]) + 1) : 1;
-    return x <= 1 - p[yXn] ? std::exp(p[yAln] * (x + p[yXn] - 1)) * (x / (1 - p[yXn])) : 1;
+    if (up) return x >= p[kYkXp] ? std::exp(-p[kYkAlp] * (x - p[kYkXp])) * ((p[kYkXp] - x) / (1 - p[kYkXp]) + 1) : 1;
+    return x <= 1 - p[kYkXn] ? std::exp(p[kYkAln] * (x + p[kYkXn] - 1)) * (x / (1 - p[kYkXn])) : 1;
   }
   struct Pulse {
     const double* p;
     double eg, dt_s;
   };
-  Pulse prepare(const double* p, double v, double dt_s) const { return {p, p[yEta] * g(p, v), dt_s}; }
+  Pulse prepare(const double* p, double v, double dt_s) const { return {p, p[kYkEta] * g(p, v), dt_s}; }
   static double step(const Pulse& k, double x) {
     if (k.eg == 0 || k.dt_s <= 0) return x;
     const bool up = k.eg > 0;
@@ -134,12 +134,12 @@ class Yakopcic final : public PulseModel<Yakopcic> {
     return integrate_bounded(rate, x, k.dt_s, 0.0, 1.0, 1e-13);
   }
   ReadOut read(const double* p, double x, double v) const override {
-    const double i = (v >= 0 ? p[yA1] : p[yA2]) * x * std::sinh(p[yB] * v);
+    const double i = (v >= 0 ? p[kYkA1] : p[kYkA2]) * x * std::sinh(p[kYkB] * v);
     const double r = i != 0 ? v / i : INFINITY;
     return {i, r};
   }
   Result<double> state_for_resistance(const double* p, double r, double v) const override {
-    const double per_x = (v >= 0 ? p[yA1] : p[yA2]) * std::sinh(p[yB] * v);
+    const double per_x = (v >= 0 ? p[kYkA1] : p[kYkA2]) * std::sinh(p[kYkB] * v);
     if (v == 0 || r <= 0) return error(Errc::out_of_range, "yakopcic: need v_read != 0 and r > 0");
     const double x = v / (r * per_x);
     if (!(x >= 0 && x <= 1))
@@ -164,12 +164,12 @@ Status sign_must_be_unit(const char* model, const char* param, double v) {
 }
 
 const Model& vteam_model() {
-  static const Vteam m;
-  return m;
+  static const Vteam kModel;
+  return kModel;
 }
 const Model& yakopcic_model() {
-  static const Yakopcic m;
-  return m;
+  static const Yakopcic kModel;
+  return kModel;
 }
 
 }  // namespace ion::device

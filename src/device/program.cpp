@@ -64,7 +64,7 @@ Result<std::vector<PulseStep>> parse_pulse_program(std::string_view text) {
 
 double Wave::at(double t) const {
   const double ph = t * frequency_hz;
-  if (shape == sine) return amplitude_v * std::sin(2 * std::numbers::pi * ph);
+  if (shape == Shape::sine) return amplitude_v * std::sin(2 * std::numbers::pi * ph);
   const double f = ph - std::floor(ph);  // triangle: 0 → +A → 0 → −A → 0
   const double tri = f < 0.25 ? 4 * f : f < 0.75 ? 2 - 4 * f : 4 * f - 4;
   return amplitude_v * tri;
@@ -78,8 +78,8 @@ Result<Wave> parse_wave(std::string_view text) {
                                                  "e.g. 'sine,1V,1kHz,3cycles'");
   Wave w{};
   const auto shape = trim(parts[0]);
-  if (shape == "sine") w.shape = Wave::sine;
-  else if (shape == "triangle") w.shape = Wave::triangle;
+  if (shape == "sine") w.shape = Wave::Shape::sine;
+  else if (shape == "triangle") w.shape = Wave::Shape::triangle;
   else return error(Errc::invalid_argument, where + ": unknown shape '" + std::string(shape) + "' (expected sine or triangle)");
   auto a = parse_quantity(trim(parts[1]), Dim::voltage);
   if (!a || *a <= 0 || *a > 20)

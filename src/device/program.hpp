@@ -21,7 +21,7 @@ struct PulseStep {
 Result<std::vector<PulseStep>> parse_pulse_program(std::string_view text);
 
 struct Wave {
-  enum Shape { sine, triangle } shape;
+  enum class Shape { sine, triangle } shape;
   double amplitude_v;
   double frequency_hz;
   double cycles;

@@ -110,7 +110,7 @@ void dpi_step(PopulationView& p) {
 }  // namespace
 
 const ModelDef& dpi_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "dpi", "adaptive-exponential DPI neuron of INI chips (currents; tau = C U_T/(kappa I_tau))",
       "tau (1 + I_th/(I_mem+I_0)) dI_mem/dt = (I_th/I_tau)(I_in + I_a - I_shunt - I_ahp) - I_th - "
       "(1 + (I_shunt + I_ahp - I_a)/I_tau) I_mem; I_a = I_again/(1 + exp(-(I_mem - I_ath)/I_anorm)); "
@@ -134,7 +134,7 @@ const ModelDef& dpi_model() {
        {"I_shunt", "A", "shunting inhibition input (set by the owner)"}},
       Integrator::rk4, 100'000, 500'000, "I_mem > I_spkthr", "I_mem = I_reset; I_ahp += I_ahp_jump; refractory t_ref",
       dpi_init, dpi_step, kDDerivedCount, dpi_derive};
-  return m;
+  return kModel;
 }
 
 }  // namespace ion::neuron

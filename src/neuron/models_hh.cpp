@@ -101,23 +101,23 @@ const std::vector<StateDef> kHhStates{{"v", "V", "membrane potential"},
 }  // namespace
 
 const ModelDef& hh_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "hh", "Hodgkin–Huxley squid giant axon (1952), 20000 um2 patch",
       "C dv/dt = g_L (E_L - v) + g_Na m^3 h (E_Na - v) + g_K n^4 (E_K - v) + I; dx/dt = a_x(v)(1 - x) - b_x(v) x",
       hh_params(24e-6, 7.2e-6, 60e-9, 50e-3, -77e-3, -54.387e-3, -65e-3, 0.0),
       kHhStates, Integrator::exponential_euler, 25'000, 50'000,
       "v crosses V_spike upwards", "none (the dynamics repolarise)", hh_init<squid_rates>, hh_step<squid_rates>};
-  return m;
+  return kModel;
 }
 
 const ModelDef& hh_hippocampal_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "hh-hippocampal", "Hodgkin–Huxley with Traub–Miles hippocampal kinetics (Brian2 COBAHH), 20000 um2",
       "as hh, rates of Traub & Miles (1991) shifted by V_T",
       hh_params(20e-6, 6e-6, 10e-9, 50e-3, -90e-3, -60e-3, -60e-3, -63e-3),
       kHhStates, Integrator::exponential_euler, 25'000, 50'000,
       "v crosses V_spike upwards", "none (the dynamics repolarise)", hh_init<traub_rates>, hh_step<traub_rates>};
-  return m;
+  return kModel;
 }
 
 }  // namespace ion::neuron

@@ -149,14 +149,14 @@ void adex_derive(const PopulationView& p, double* const* d) {
 // threshold, reset and refractory countdown in a second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
 // GCC honours __restrict only on function parameters, hence the long parameter list.
 ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w,
-                              const double* __restrict inv_c_, const double* __restrict gl_,
-                              const double* __restrict el_, const double* __restrict vt_,
-                              const double* __restrict dtv_, const double* __restrict inv_dtv_,
-                              const double* __restrict inv_tw_, const double* __restrict a_,
-                              const double* __restrict in_, const int32_t* __restrict refr) {
+                              const double* __restrict p_inv_c, const double* __restrict p_gl,
+                              const double* __restrict p_el, const double* __restrict p_vt,
+                              const double* __restrict p_dtv, const double* __restrict p_inv_dtv,
+                              const double* __restrict p_inv_tw, const double* __restrict p_a,
+                              const double* __restrict p_in, const int32_t* __restrict refr) {
   auto derivative = [&](size_t i) {
-    const double inv_c = inv_c_[i], gl = gl_[i], el = el_[i], vt = vt_[i], dt_v = dtv_[i];
-    const double inv_dt_v = inv_dtv_[i], inv_tau_w = inv_tw_[i], a = a_[i], in = in_[i];
+    const double inv_c = p_inv_c[i], gl = p_gl[i], el = p_el[i], vt = p_vt[i], dt_v = p_dtv[i];
+    const double inv_dt_v = p_inv_dtv[i], inv_tau_w = p_inv_tw[i], a = p_a[i], in = p_in[i];
     const double gate = refr[i] > 0 ? 0.0 : 1.0;
     return [=](double xv, double yv, double& dx, double& dy) {
       dx = gate * ((-gl * (xv - el) + gl * dt_v * vexp((xv - vt) * inv_dt_v) - yv + in) * inv_c);
@@ -221,7 +221,7 @@ void izh_step(PopulationView& p) {
 }  // namespace
 
 const ModelDef& lif_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "lif", "leaky integrate-and-fire, current based",
       "C_m dv/dt = C_m (E_L - v)/tau_m + I",
       {{"C_m", Dim::capacitance, 250e-12, "membrane capacitance", true},
@@ -233,11 +233,11 @@ const ModelDef& lif_model() {
       {{"v", "V", "membrane potential"}},
       Integrator::exact, 100'000, 10'000'000, "v > V_th", "v = V_reset; refractory for t_ref",
       lif_init, lif_step};
-  return m;
+  return kModel;
 }
 
 const ModelDef& lif_cond_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "lif-cond", "leaky integrate-and-fire, conductance based (exponential synaptic conductances)",
       "C_m dv/dt = g_L (E_L - v) + g_e (E_e - v) + g_i (E_i - v) + I; dg_e/dt = -g_e/tau_e; dg_i/dt = -g_i/tau_i",
       {{"C_m", Dim::capacitance, 200e-12, "membrane capacitance", true},
@@ -253,11 +253,11 @@ const ModelDef& lif_cond_model() {
       {{"v", "V", "membrane potential"}, {"g_e", "S", "excitatory conductance"}, {"g_i", "S", "inhibitory conductance"}},
       Integrator::exponential_euler, 100'000, 1'000'000, "v > V_th", "v = V_reset; refractory for t_ref",
       lif_cond_init, lif_cond_step};
-  return m;
+  return kModel;
 }
 
 const ModelDef& adex_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "adex", "adaptive exponential integrate-and-fire (Brette & Gerstner 2005)",
       "C dv/dt = -g_L (v - E_L) + g_L Delta_T exp((v - V_T)/Delta_T) - w + I; tau_w dw/dt = a (v - E_L) - w",
       {{"C", Dim::capacitance, 281e-12, "membrane capacitance", true},
@@ -274,11 +274,11 @@ const ModelDef& adex_model() {
       {{"v", "V", "membrane potential"}, {"w", "A", "adaptation current"}},
       Integrator::rk4, 100'000, 500'000, "v > V_peak", "v = V_reset; w += b",
       adex_init, adex_step, kAxDerivedCount, adex_derive};
-  return m;
+  return kModel;
 }
 
 const ModelDef& izhikevich_model() {
-  static const ModelDef m{
+  static const ModelDef kModel{
       "izhikevich", "Izhikevich (2003) simple model, regular spiking by default",
       "dv/dt = (0.04 v^2 + 5 v + 140 - u + I/C) per ms (v, u in mV); du/dt = a (b v - u) per ms",
       {{"a", std::nullopt, 0.02, "recovery rate (1/ms)", false},
@@ -290,7 +290,7 @@ const ModelDef& izhikevich_model() {
       {{"v", "V", "membrane potential"}, {"u", "V", "recovery variable (Izhikevich's mV)"}},
       Integrator::rk4, 100'000, 250'000, "v >= V_peak", "v = c; u += d",
       izh_init, izh_step};
-  return m;
+  return kModel;
 }
 
 }  // namespace ion::neuron

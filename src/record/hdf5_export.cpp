@@ -98,11 +98,11 @@ Status write_neurons(hid_t file, const MergedRecording& m, const DatasetOptions&
   std::map<NeuronAddr, uint64_t> counts;
   for (const auto& [a, name] : m.neuron_names) counts[a] += 0;
   for (const auto& s : m.spikes) ++counts[{s.site, s.index}];
-  static const std::string empty;
+  static const std::string kEmpty;
   std::vector<H5Neuron> rows;
   for (const auto& [a, n] : counts) {
     auto it = m.neuron_names.find(a);
-    rows.push_back({a.site, a.index, (it == m.neuron_names.end() ? empty : it->second).c_str(), n});
+    rows.push_back({a.site, a.index, (it == m.neuron_names.end() ? kEmpty : it->second).c_str(), n});
   }
   Id str = h5::string_type();
   Compound t(sizeof(H5Neuron));
@@ -123,7 +123,7 @@ Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& 
       .add("synapse", offsetof(InputRow, synapse), H5T_NATIVE_UINT32)
       .add("weight", offsetof(InputRow, weight), H5T_NATIVE_FLOAT)
       .add("log_site", offsetof(InputRow, log_site), H5T_NATIVE_UINT16)
-      .add("arrival_ns", offsetof(InputRow, arrival), H5T_NATIVE_INT64);
+      .add("arrival_ns", offsetof(InputRow, arrival_ns), H5T_NATIVE_INT64);
   ION_TRY(h5::write_dataset(file, "inputs", in.get(), m.inputs.size(), m.inputs.data(), o));
   Compound st(sizeof(StimulusRow));
   st.add("t_ns", offsetof(StimulusRow, t), H5T_NATIVE_INT64)

@@ -198,11 +198,11 @@ RecordKind kind_of(const Record& r) { return static_cast<RecordKind>(r.index() +
 const char* kind_name(uint16_t kind) { return kind <= kMaxKnownKind ? kKindNames[kind] : "unknown"; }
 
 const char* note_kind_name(NoteKind k) {
-  static constexpr std::array<const char*, 8> names = {
+  static constexpr std::array<const char*, 8> kNames = {
       "text", "experiment_file", "seed", "gap", "experiment_name", "site_names", "neuron_names",
       "synapse_names"};
   const auto i = static_cast<uint16_t>(k);
-  return i < names.size() ? names[i] : "unknown";
+  return i < kNames.size() ? kNames[i] : "unknown";
 }
 
 Time record_time(const Record& r) {

@@ -29,8 +29,8 @@ bool SecretKey::equals(const SecretKey& o) const {
 }
 
 bool crypto_init() {
-  static const bool ok = sodium_init() >= 0;
-  return ok;
+  static const bool kOk = sodium_init() >= 0;
+  return kOk;
 }
 
 uint64_t random_epoch() {

@@ -33,41 +33,41 @@ std::string keygen(std::vector<std::string> args) {
 
 class KeygenCli : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("ion_keygen_test_" + std::to_string(::getpid())) / "keys";
-  void SetUp() override { fs::remove_all(dir.parent_path()); }
-  void TearDown() override { fs::remove_all(dir.parent_path()); }
+  fs::path dir_ = fs::temp_directory_path() / ("ion_keygen_test_" + std::to_string(::getpid())) / "keys";
+  void SetUp() override { fs::remove_all(dir_.parent_path()); }
+  void TearDown() override { fs::remove_all(dir_.parent_path()); }
 };
 
 TEST_F(KeygenCli, WritesOneFilePerPairWithMode0600) {
-  ASSERT_EQ(keygen({"--sites", "bio,hub,silicon", "--out", dir.string()}), "");
+  ASSERT_EQ(keygen({"--sites", "bio,hub,silicon", "--out", dir_.string()}), "");
   for (const char* name : {"bio.hub.key", "bio.silicon.key", "hub.silicon.key"}) {
     struct stat st {};
-    ASSERT_EQ(::stat((dir / name).c_str(), &st), 0) << name;
+    ASSERT_EQ(::stat((dir_ / name).c_str(), &st), 0) << name;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << name;
   }
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 3);
-  auto a = wire::load_pair_key(dir, "hub", "bio");
-  auto b = wire::load_pair_key(dir, "silicon", "bio");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator{}), 3);
+  auto a = wire::load_pair_key(dir_, "hub", "bio");
+  auto b = wire::load_pair_key(dir_, "silicon", "bio");
   ASSERT_TRUE(a.is_ok() && b.is_ok());
   EXPECT_FALSE(a->equals(*b));
 }
 
 TEST_F(KeygenCli, RefusesOverwriteUnlessForced) {
-  ASSERT_EQ(keygen({"--sites", "a,b", "--out", dir.string()}), "");
-  auto before = wire::load_pair_key(dir, "a", "b");
+  ASSERT_EQ(keygen({"--sites", "a,b", "--out", dir_.string()}), "");
+  auto before = wire::load_pair_key(dir_, "a", "b");
   ASSERT_TRUE(before.is_ok());
-  const std::string err = keygen({"--sites", "a,b", "--out", dir.string()});
+  const std::string err = keygen({"--sites", "a,b", "--out", dir_.string()});
   EXPECT_NE(err.find("already exists (use --force"), std::string::npos) << err;
-  EXPECT_TRUE(wire::load_pair_key(dir, "a", "b")->equals(*before));
-  ASSERT_EQ(keygen({"--sites", "a,b", "--out", dir.string(), "--force"}), "");
-  EXPECT_FALSE(wire::load_pair_key(dir, "a", "b")->equals(*before));
+  EXPECT_TRUE(wire::load_pair_key(dir_, "a", "b")->equals(*before));
+  ASSERT_EQ(keygen({"--sites", "a,b", "--out", dir_.string(), "--force"}), "");
+  EXPECT_FALSE(wire::load_pair_key(dir_, "a", "b")->equals(*before));
 }
 
 TEST_F(KeygenCli, BadSiteListsAreRefusedWithAReason) {
-  EXPECT_NE(keygen({"--sites", "a", "--out", dir.string()}).find("at least two"), std::string::npos);
-  EXPECT_NE(keygen({"--sites", "a,a", "--out", dir.string()}).find("listed twice"), std::string::npos);
-  EXPECT_NE(keygen({"--sites", "a,b.c", "--out", dir.string()}).find("'b.c' is invalid"), std::string::npos);
-  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_NE(keygen({"--sites", "a", "--out", dir_.string()}).find("at least two"), std::string::npos);
+  EXPECT_NE(keygen({"--sites", "a,a", "--out", dir_.string()}).find("listed twice"), std::string::npos);
+  EXPECT_NE(keygen({"--sites", "a,b.c", "--out", dir_.string()}).find("'b.c' is invalid"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_));
 }
 
 }  // namespace

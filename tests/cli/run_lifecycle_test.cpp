@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kSites[] = {"zurich", "southampton", "padova"};
+constexpr const char* kSites[] = {"zurich", "southampton", "padova"};
 
 struct RunResult {
   std::string dir;

@@ -20,9 +20,9 @@ namespace {
 
 // Commands with a fixed argument list (`2` depends on its type; `999` on the firmware).
 const std::map<std::string, size_t>& fixed_arity() {
-  static const std::map<std::string, size_t> m = {{"00", 0}, {"0", 7},  {"01", 2}, {"011", 2},
-                                                  {"02", 2}, {"1", 2},  {"3", 4},  {"04", 2}};
-  return m;
+  static const std::map<std::string, size_t> kArity = {{"00", 0}, {"0", 7},  {"01", 2}, {"011", 2},
+                                                       {"02", 2}, {"1", 2},  {"3", 4},  {"04", 2}};
+  return kArity;
 }
 
 // Arguments are read like C's atoi/atof: a token that is not a number reads as 0.

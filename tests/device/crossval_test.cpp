@@ -44,7 +44,7 @@ std::vector<Pulse> train(double vp, double vn, double w, int k) {
   return p;
 }
 
-double P(const Params& p, const char* name) { return *p.get(name); }
+double param_of(const Params& p, const char* name) { return *p.get(name); }
 
 // Simulates in ngspice; returns the capacitor voltage sampled in the gap after each pulse.
 std::vector<double> run_ngspice(const Case& c, const Params& p) {
@@ -114,11 +114,11 @@ void cross_validate(const Case& c) {
 
 // Windows with p = 1 (the preset), written independently of ion's window_value().
 std::string drift_rate(const Params& p, const std::string& window) {
-  const double k = P(p, "uv") * P(p, "Ron") / (P(p, "D") * P(p, "D"));
-  std::string r = n(k) + "*V(in)/(" + n(P(p, "Ron")) + "*V(x)+" + n(P(p, "Roff")) + "*(1-V(x)))";
+  const double k = param_of(p, "uv") * param_of(p, "Ron") / (param_of(p, "D") * param_of(p, "D"));
+  std::string r = n(k) + "*V(in)/(" + n(param_of(p, "Ron")) + "*V(x)+" + n(param_of(p, "Roff")) + "*(1-V(x)))";
   if (window == "joglekar") r += "*(1-(2*V(x)-1)*(2*V(x)-1))";
   if (window == "biolek") r += "*(1-(V(x)-(V(in) < 0 ? 1 : 0))*(V(x)-(V(in) < 0 ? 1 : 0)))";
-  if (window == "prodromakis") r += "*" + n(P(p, "j")) + "*(1-((V(x)-0.5)*(V(x)-0.5)+0.75))";
+  if (window == "prodromakis") r += "*" + n(param_of(p, "j")) + "*(1-((V(x)-0.5)*(V(x)-0.5)+0.75))";
   return r;
 }
 
@@ -140,9 +140,9 @@ TEST(CrossVal, LinearDriftProdromakis) {
 
 TEST(CrossVal, Vteam) {
   auto rate = [](const Params& p) {  // state in nm
-    const std::string on = n(1e9 * P(p, "k_on")) + "*pow(V(in)/" + n(P(p, "v_on")) + "-1," + n(P(p, "a_on")) + ")";
-    const std::string off = n(1e9 * P(p, "k_off")) + "*pow(V(in)/" + n(P(p, "v_off")) + "-1," + n(P(p, "a_off")) + ")";
-    return "V(in) > " + n(P(p, "v_off")) + " ? " + off + " : (V(in) < " + n(P(p, "v_on")) + " ? " + on + " : 0)";
+    const std::string on = n(1e9 * param_of(p, "k_on")) + "*pow(V(in)/" + n(param_of(p, "v_on")) + "-1," + n(param_of(p, "a_on")) + ")";
+    const std::string off = n(1e9 * param_of(p, "k_off")) + "*pow(V(in)/" + n(param_of(p, "v_off")) + "-1," + n(param_of(p, "a_off")) + ")";
+    return "V(in) > " + n(param_of(p, "v_off")) + " ? " + off + " : (V(in) < " + n(param_of(p, "v_on")) + " ? " + on + " : 0)";
   };
   auto pulses = train(0.025, -0.21, 1e-6, 10);
   for (size_t i = 10; i < 20; ++i) pulses[i].width_s = 1e-7;
@@ -151,12 +151,12 @@ TEST(CrossVal, Vteam) {
 
 TEST(CrossVal, DataDrivenTiOxDut2) {
   auto rate = [](const Params& p) {
-    const std::string rp = "(" + n(P(p, "a0p")) + "+" + n(P(p, "a1p")) + "*V(in))";
-    const std::string rn = "(" + n(P(p, "a0n")) + "+" + n(P(p, "a1n")) + "*V(in))";
-    const std::string pos = "(V(x) < " + rp + " ? " + n(P(p, "Ap")) + "*(exp(" + n(P(p, "tp")) + "*V(in))-1)*(exp(" +
-                            n(P(p, "kp")) + "*(" + rp + "-V(x)))-1) : 0)";
-    const std::string neg = "(V(x) > " + rn + " ? " + n(P(p, "An")) + "*(exp(-" + n(P(p, "tn")) + "*V(in))-1)*(exp(" +
-                            n(P(p, "kn")) + "*(V(x)-" + rn + "))-1) : 0)";
+    const std::string rp = "(" + n(param_of(p, "a0p")) + "+" + n(param_of(p, "a1p")) + "*V(in))";
+    const std::string rn = "(" + n(param_of(p, "a0n")) + "+" + n(param_of(p, "a1n")) + "*V(in))";
+    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(" + n(param_of(p, "tp")) + "*V(in))-1)*(exp(" +
+                            n(param_of(p, "kp")) + "*(" + rp + "-V(x)))-1) : 0)";
+    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-" + n(param_of(p, "tn")) + "*V(in))-1)*(exp(" +
+                            n(param_of(p, "kn")) + "*(V(x)-" + rn + "))-1) : 0)";
     return "V(in) > 0 ? " + pos + " : " + neg;
   };
   cross_validate({"data-driven", "tiox-dut2", 11000, 1, train(0.8, -0.8, 100e-6, 10), rate});
@@ -164,11 +164,11 @@ TEST(CrossVal, DataDrivenTiOxDut2) {
 
 TEST(CrossVal, SouthamptonCompact) {
   auto rate = [](const Params& p) {
-    const std::string rp = "(" + n(P(p, "a0p")) + "+" + n(P(p, "a1p")) + "*V(in))";
-    const std::string rn = "(" + n(P(p, "a0n")) + "+" + n(P(p, "a1n")) + "*V(in))";
-    const std::string pos = "(V(x) < " + rp + " ? " + n(P(p, "Ap")) + "*(exp(V(in)/" + n(P(p, "tp")) + ")-1)*(" + rp +
+    const std::string rp = "(" + n(param_of(p, "a0p")) + "+" + n(param_of(p, "a1p")) + "*V(in))";
+    const std::string rn = "(" + n(param_of(p, "a0n")) + "+" + n(param_of(p, "a1n")) + "*V(in))";
+    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in)/" + n(param_of(p, "tp")) + ")-1)*(" + rp +
                             "-V(x))*(" + rp + "-V(x)) : 0)";
-    const std::string neg = "(V(x) > " + rn + " ? " + n(P(p, "An")) + "*(exp(-V(in)/" + n(P(p, "tn")) + ")-1)*(" + rn +
+    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-V(in)/" + n(param_of(p, "tn")) + ")-1)*(" + rn +
                             "-V(x))*(" + rn + "-V(x)) : 0)";
     return "V(in) > 0 ? " + pos + " : " + neg;
   };
@@ -177,13 +177,13 @@ TEST(CrossVal, SouthamptonCompact) {
 
 TEST(CrossVal, Yakopcic) {
   auto rate = [](const Params& p) {
-    const std::string x = "V(x)", xp = n(P(p, "xp")), xn = n(P(p, "xn"));
-    const std::string g = "(V(in) > " + n(P(p, "Vp")) + " ? " + n(P(p, "Ap")) + "*(exp(V(in))-" + n(std::exp(P(p, "Vp"))) +
-                          ") : (V(in) < -" + n(P(p, "Vn")) + " ? -" + n(P(p, "An")) + "*(exp(-V(in))-" +
-                          n(std::exp(P(p, "Vn"))) + ") : 0))";
-    const std::string fup = "(" + x + " >= " + xp + " ? exp(-" + n(P(p, "alphap")) + "*(" + x + "-" + xp + "))*((" + xp +
+    const std::string x = "V(x)", xp = n(param_of(p, "xp")), xn = n(param_of(p, "xn"));
+    const std::string g = "(V(in) > " + n(param_of(p, "Vp")) + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in))-" + n(std::exp(param_of(p, "Vp"))) +
+                          ") : (V(in) < -" + n(param_of(p, "Vn")) + " ? -" + n(param_of(p, "An")) + "*(exp(-V(in))-" +
+                          n(std::exp(param_of(p, "Vn"))) + ") : 0))";
+    const std::string fup = "(" + x + " >= " + xp + " ? exp(-" + n(param_of(p, "alphap")) + "*(" + x + "-" + xp + "))*((" + xp +
                             "-" + x + ")/(1-" + xp + ")+1) : 1)";
-    const std::string fdn = "(" + x + " <= 1-" + xn + " ? exp(" + n(P(p, "alphan")) + "*(" + x + "+" + xn + "-1))*(" + x +
+    const std::string fdn = "(" + x + " <= 1-" + xn + " ? exp(" + n(param_of(p, "alphan")) + "*(" + x + "+" + xn + "-1))*(" + x +
                             "/(1-" + xn + ")) : 1)";
     return g + "*(V(in) > 0 ? " + fup + " : " + fdn + ")";  // eta = 1
   };

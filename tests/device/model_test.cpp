@@ -76,8 +76,8 @@ TEST(LinearDrift, JoglekarMatchesImplicitSolution) {
     ASSERT_TRUE(d.set_state(0.4).is_ok());
     const double t = 0.2;
     d.apply_s(v, t);
-    auto F = [&](double x) { return roff * std::log(x) - ron * std::log(1 - x); };
-    EXPECT_NEAR(F(d.state()) - F(0.4), 4 * k * v * t, 1e-6 * std::fabs(4 * k * v * t)) << v;
+    auto primitive = [&](double x) { return roff * std::log(x) - ron * std::log(1 - x); };
+    EXPECT_NEAR(primitive(d.state()) - primitive(0.4), 4 * k * v * t, 1e-6 * std::fabs(4 * k * v * t)) << v;
   }
 }
 
@@ -131,7 +131,7 @@ TEST(Compact, ClosedFormMatchesIntegrationAndStopsAtBound) {
     const double r0 = 7000;
     const double s = v > 0 ? 11.483 * std::expm1(1 / 1.731) : -11.483 * std::expm1(1 / 1.731);
     const double r = v > 0 ? 9000 + 500 * v : 5000 + 500 * v;
-    auto f = [&](double R) { return s * (r - R) * (r - R); };
+    auto f = [&](double res) { return s * (r - res) * (r - res); };
     auto d = m;
     ASSERT_TRUE(d.set_state(r0).is_ok());
     d.apply_s(v, 1e-4);
@@ -163,8 +163,8 @@ TEST(DataDriven, ClosedFormsMatchIntegrationForBothPolarities) {
       const double k = pos ? p[6] : p[7];
       const double r = pos ? p[8] + p[9] * v : p[10] + p[11] * v;
       const double r0 = pos ? r - 2.5 / k : r + 2.5 / k;  // k·d = 2.5: not stiff for RK4
-      auto f = [&](double R) {
-        const double d = pos ? r - R : R - r;
+      auto f = [&](double res) {
+        const double d = pos ? r - res : res - r;
         return d > 0 ? s * std::expm1(k * d) : 0.0;
       };
       auto d = m;

@@ -87,10 +87,10 @@ std::string edit(const Edge& c, const std::string& repl) {
   return t;
 }
 
-const char* kSrc = "source     = { kind = \"culture\", neurons = 1, electrodes = 1, rate = \"25kHz\" }";
-const char* kStim = "max_amplitude = \"1V\", max_rate = \"50Hz\"";
-const char* kInstr = "instrument = { kind = \"simulated\", words = 32, bits = 32 }";
-const char* kANpost = "name        = \"ANpost\"\nsite        = \"zurich\"\nmodel       = \"dpi\"";
+constexpr const char* kSrc = "source     = { kind = \"culture\", neurons = 1, electrodes = 1, rate = \"25kHz\" }";
+constexpr const char* kStim = "max_amplitude = \"1V\", max_rate = \"50Hz\"";
+constexpr const char* kInstr = "instrument = { kind = \"simulated\", words = 32, bits = 32 }";
+constexpr const char* kANpost = "name        = \"ANpost\"\nsite        = \"zurich\"\nmodel       = \"dpi\"";
 
 std::string src(const std::string& inner) { return "source     = { kind = \"culture\", " + inner + " }"; }
 

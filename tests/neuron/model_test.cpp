@@ -81,8 +81,8 @@ TEST(Lif, ResetsAndClampsWhileRefractory) {
 
 TEST(Adex, SubthresholdSteadyStateSolvesTheFixedPoint) {
   auto pop = make("adex", 100'000);
-  const double i = 200e-12, gl = 30e-9, el = -70.6e-3, vt = -50.4e-3, dT = 2e-3, a = 4e-9;
-  auto f = [&](double v) { return -gl * (v - el) + gl * dT * std::exp((v - vt) / dT) - a * (v - el) + i; };
+  const double i = 200e-12, gl = 30e-9, el = -70.6e-3, vt = -50.4e-3, delta_t = 2e-3, a = 4e-9;
+  auto f = [&](double v) { return -gl * (v - el) + gl * delta_t * std::exp((v - vt) / delta_t) - a * (v - el) + i; };
   double lo = el, hi = vt;  // f(lo) > 0 > f(hi) for a subthreshold current
   for (int k = 0; k < 200; ++k) (f(0.5 * (lo + hi)) > 0 ? lo : hi) = 0.5 * (lo + hi);
   EXPECT_TRUE(spikes_under(pop, i, 3 * kSecond).empty());

@@ -118,8 +118,8 @@ class HubCrash : public ::testing::Test {
     file_ = write_experiment(dir_ + "-cfg");
     std::filesystem::create_directories(dir_);
     sh(kIon + " keygen --sites zurich,southampton,padova --out " + dir_ + "/keys");
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
     const pid_t hub = spawn_node(file_, dir_, "southampton", false, 1);
     const pid_t bio = spawn_node(file_, dir_, "zurich", false, 1);
     const pid_t si = spawn_node(file_, dir_, "padova", false, 1);
@@ -142,11 +142,11 @@ class HubCrash : public ::testing::Test {
     if (m) merged_ = std::move(*m);
     merge_error_ = m ? "" : m.status().message();
   }
-  void EverySiteFinishesWithoutManualRestartBesidesTheHub();
-  void OtherSitesSawTheHubGoDownAndComeBack();
-  void RecordingCoversTheWholeRunWithTheRestartMarked();
-  void EveryDeviceEqualsAReplayOfTheLoggedPulses();
-  void OtherSitesKeptRecording(Time kill_t);
+  void every_site_finishes_without_manual_restart_besides_the_hub();
+  void other_sites_saw_the_hub_go_down_and_come_back();
+  void recording_covers_the_whole_run_with_the_restart_marked();
+  void every_device_equals_a_replay_of_the_logged_pulses();
+  void other_sites_kept_recording(Time kill_t);
   static SiteId id_of(const std::string& name) {
     for (const auto& [id, n] : merged_.site_names)
       if (n == name) return id;
@@ -158,7 +158,7 @@ class HubCrash : public ::testing::Test {
   static inline record::MergedRecording merged_;
 };
 
-void HubCrash::EverySiteFinishesWithoutManualRestartBesidesTheHub() {
+void HubCrash::every_site_finishes_without_manual_restart_besides_the_hub() {
   ASSERT_EQ(codes_.size(), 3u);
   EXPECT_EQ(codes_[0], 0) << "resumed hub\n" << out_;
   EXPECT_EQ(codes_[1], 0) << "zurich\n" << out_;
@@ -166,7 +166,7 @@ void HubCrash::EverySiteFinishesWithoutManualRestartBesidesTheHub() {
   ASSERT_EQ(merge_error_, "");
 }
 
-void HubCrash::OtherSitesSawTheHubGoDownAndComeBack() {
+void HubCrash::other_sites_saw_the_hub_go_down_and_come_back() {
   ASSERT_EQ(merge_error_, "");
   ASSERT_GT(kill_exp_ns_, 0);
   for (const char* s : {"zurich", "padova"}) {
@@ -180,7 +180,7 @@ void HubCrash::OtherSitesSawTheHubGoDownAndComeBack() {
   }
 }
 
-void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
+void HubCrash::recording_covers_the_whole_run_with_the_restart_marked() {
   ASSERT_EQ(merge_error_, "");
   const SiteId hub = id_of("southampton");
   int hub_sessions = 0, resumed = 0;
@@ -193,7 +193,7 @@ void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
   EXPECT_TRUE(gap);
   const Time kill_t = kKillAtExperimentMs * kMillisecond;
   ASSERT_GT(kill_exp_ns_, 0);
-  OtherSitesKeptRecording(kill_exp_ns_);
+  other_sites_kept_recording(kill_exp_ns_);
   // The hub's record continues after the restart up to the end of the experiment.
   Time last_weight = 0, first_after = 0;
   for (const auto& [syn, rows] : merged_.synapses)
@@ -223,7 +223,7 @@ void HubCrash::RecordingCoversTheWholeRunWithTheRestartMarked() {
 // restart"). For padova: it ran before the kill (inputs recorded), its log kept being written while
 // the hub was down (link statistics at every 200 ms heartbeat, hub or no hub), and after the restart
 // the hub's inputs reached it again and it recorded spikes.
-void HubCrash::OtherSitesKeptRecording(Time kill_t) {
+void HubCrash::other_sites_kept_recording(Time kill_t) {
   std::map<int64_t, int> per_second;
   for (const auto& sp : merged_.spikes)
     if (sp.log_site == id_of("zurich")) ++per_second[sp.t / kSecond];
@@ -248,7 +248,7 @@ void HubCrash::OtherSitesKeptRecording(Time kill_t) {
   EXPECT_GT(spikes_after, 0) << "padova recorded no spike after the hub's restart";
 }
 
-void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
+void HubCrash::every_device_equals_a_replay_of_the_logged_pulses() {
   ASSERT_EQ(merge_error_, "");
   auto e = experiment::load_experiment(file_);
   ASSERT_TRUE(e.is_ok()) << e.status().message();
@@ -262,18 +262,18 @@ void HubCrash::EveryDeviceEqualsAReplayOfTheLoggedPulses() {
 TEST_F(HubCrash, HubKilledMidLtpAndResumed) {
   {
     SCOPED_TRACE("EverySiteFinishesWithoutManualRestartBesidesTheHub");
-    EverySiteFinishesWithoutManualRestartBesidesTheHub();
+    every_site_finishes_without_manual_restart_besides_the_hub();
   }
   {
     SCOPED_TRACE("OtherSitesSawTheHubGoDownAndComeBack");
-    OtherSitesSawTheHubGoDownAndComeBack();
+    other_sites_saw_the_hub_go_down_and_come_back();
   }
   {
     SCOPED_TRACE("RecordingCoversTheWholeRunWithTheRestartMarked");
-    RecordingCoversTheWholeRunWithTheRestartMarked();
+    recording_covers_the_whole_run_with_the_restart_marked();
   }
   {
     SCOPED_TRACE("EveryDeviceEqualsAReplayOfTheLoggedPulses");
-    EveryDeviceEqualsAReplayOfTheLoggedPulses();
+    every_device_equals_a_replay_of_the_logged_pulses();
   }
 }

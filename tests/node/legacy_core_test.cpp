@@ -49,15 +49,15 @@ LegacyCoreConfig config(LegacyBinding binding = LegacyBinding::configured) {
 std::array<uint8_t, 8> pkt(lg::Sender s, uint32_t id, uint8_t aux, uint32_t ticks) {
   return lg::encode(lg::Packet{s, id, aux, ticks}).value();
 }
-constexpr auto A = lg::Sender::presynaptic;
-constexpr auto D = lg::Sender::postsynaptic;
+constexpr auto kSenderA = lg::Sender::presynaptic;
+constexpr auto kSenderD = lg::Sender::postsynaptic;
 
 Time a_time(LegacyCore& c, uint32_t id, uint32_t ticks, Time arrival, const SockAddr& from = kA) {
-  auto s = c.on_datagram(from, pkt(A, id, 0, ticks), arrival);
+  auto s = c.on_datagram(from, pkt(kSenderA, id, 0, ticks), arrival);
   return s ? s->spike.t : -1;
 }
 std::optional<Spike> d_spike(LegacyCore& c, uint32_t id, uint8_t aux, uint32_t ticks, Time arrival) {
-  auto s = c.on_datagram(kD, pkt(D, id, aux, ticks), arrival);
+  auto s = c.on_datagram(kD, pkt(kSenderD, id, aux, ticks), arrival);
   return s ? std::optional<Spike>(s->spike) : std::nullopt;
 }
 lg::Packet sent(const LegacyCore::Out& o) { return lg::decode(o.bytes).value(); }
@@ -66,7 +66,7 @@ lg::Packet sent(const LegacyCore::Out& o) { return lg::decode(o.bytes).value(); 
 
 TEST(LegacyCore, RefusesUnlistedAddressesBeforeDecoding) {
   LegacyCore c(config());
-  const auto p = pkt(A, 1, 0, 0);
+  const auto p = pkt(kSenderA, 1, 0, 0);
   EXPECT_FALSE(c.on_datagram(addr("127.0.0.2:6001"), p, 0));
   EXPECT_FALSE(c.on_datagram(addr("127.0.0.2:6001"), std::span<const uint8_t>(p.data(), 3), 0));
   EXPECT_EQ(c.counters().refused_address, 2u);
@@ -77,7 +77,7 @@ TEST(LegacyCore, RefusesUnlistedAddressesBeforeDecoding) {
 
 TEST(LegacyCore, CountsMalformedUnmappedAndIgnored) {
   LegacyCore c(config());
-  auto p = pkt(A, 1, 0, 0);
+  auto p = pkt(kSenderA, 1, 0, 0);
   EXPECT_FALSE(c.on_datagram(kA, std::span<const uint8_t>(p.data(), 7), 0));  // short
   std::vector<uint8_t> nine(p.begin(), p.end());
   nine.push_back(0);
@@ -85,12 +85,12 @@ TEST(LegacyCore, CountsMalformedUnmappedAndIgnored) {
   p[0] = 'X';
   EXPECT_FALSE(c.on_datagram(kA, p, 0));  // unknown sender code
   EXPECT_EQ(c.counters().malformed, 3u);
-  EXPECT_FALSE(c.on_datagram(kA, pkt(A, 77, 0, 0), 0));
-  EXPECT_FALSE(c.on_datagram(kD, pkt(D, 77, 1, 0), 0));
+  EXPECT_FALSE(c.on_datagram(kA, pkt(kSenderA, 77, 0, 0), 0));
+  EXPECT_FALSE(c.on_datagram(kD, pkt(kSenderD, 77, 1, 0), 0));
   EXPECT_EQ(c.counters().unmapped, 2u);
   EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::hub, 1, 200, 0), 0));   // hub → partner only
   EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::ready, 1, 255, 0), 0)); // hub → partner only
-  EXPECT_FALSE(c.on_datagram(kD, pkt(D, 2, 3, 0), 0));                   // 'D' aux beyond 0/1/2
+  EXPECT_FALSE(c.on_datagram(kD, pkt(kSenderD, 2, 3, 0), 0));                   // 'D' aux beyond 0/1/2
   EXPECT_EQ(c.counters().ignored, 3u);
   EXPECT_EQ(c.counters().received, 5u);
 }
@@ -99,12 +99,12 @@ TEST(LegacyCore, CountsMalformedUnmappedAndIgnored) {
 TEST(LegacyCore, EveryPresynapticPacketIsAnActionPotential) {
   LegacyCore c(config());
   for (uint8_t aux : {0, 1, 2, 9, 255}) {
-    auto s = c.on_datagram(kA, pkt(A, 1, aux, 20), kSecond);
+    auto s = c.on_datagram(kA, pkt(kSenderA, 1, aux, 20), kSecond);
     ASSERT_TRUE(s) << int{aux};
     EXPECT_EQ(s->spike.kind, SpikeKind::spike) << int{aux};
     EXPECT_EQ(s->spike.source, kPre);
   }
-  auto s = c.on_datagram(kA, pkt(A, 0xABCDEF, 0, 0), kSecond);  // 24-bit id
+  auto s = c.on_datagram(kA, pkt(kSenderA, 0xABCDEF, 0, 0), kSecond);  // 24-bit id
   ASSERT_TRUE(s);
   EXPECT_EQ(s->spike.source, (NeuronAddr{0, 9}));
 }
@@ -120,7 +120,7 @@ TEST(LegacyCore, PresynapticTimesRunOnOneHubClock) {
   // Another address (a second 'A' partner): its field continues the same clock.
   EXPECT_EQ(a_time(c, 3, 40, t0 + 9 * kMillisecond, addr("127.0.0.1:10001")), t0 + 140 * kTick);
   // An unmapped id advances the clock too.
-  EXPECT_FALSE(c.on_datagram(kA, pkt(A, 77, 0, 20), t0 + 10 * kMillisecond));
+  EXPECT_FALSE(c.on_datagram(kA, pkt(kSenderA, 77, 0, 20), t0 + 10 * kMillisecond));
   EXPECT_EQ(a_time(c, 1, 20, t0 + 11 * kMillisecond), t0 + 180 * kTick);
 }
 
@@ -205,7 +205,7 @@ TEST(LegacyCore, PspsAreNoReference) {
   a_time(c, 1, 0, t0 + 20 * kMillisecond);
   d_spike(c, 2, 1, 20, t0 + 22 * kMillisecond);  // bio AP at t0 + 21 ms
   d_spike(c, 2, 0, 60, t0 + 24 * kMillisecond);  // bio PSP at t0 + 23 ms
-  auto s = c.on_datagram(kD, pkt(D, 3, 2, 100), t0 + 30 * kMillisecond);
+  auto s = c.on_datagram(kD, pkt(kSenderD, 3, 2, 100), t0 + 30 * kMillisecond);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->spike.t, t0 + 26 * kMillisecond);  // from bio's AP, not its PSP
   // Nor does an ion PSP or a spike of a neuron the bridge does not know register.
@@ -234,7 +234,7 @@ TEST(LegacyCore, SDatagramCarriesTheReferenceByteAndHubTicks) {
   a_time(c, 1, 12345, t0);
   c.on_weight(WeightUpdate{0, t0, 7049.0f, 0.39f, PlasticityAction::read});
   const SynapticInput in{kBio, 0, 0.39f, t0};
-  auto out = c.on_input(in, A);
+  auto out = c.on_input(in, kSenderA);
   ASSERT_TRUE(out);
   EXPECT_EQ(out->to, kD);
   lg::Packet p = sent(*out);
@@ -243,38 +243,38 @@ TEST(LegacyCore, SDatagramCarriesTheReferenceByteAndHubTicks) {
   EXPECT_EQ(p.aux, 155);       // 155.499: higher resistance, higher byte (255 · w would be 99)
   EXPECT_EQ(p.ticks, 12345u);  // the hub clock's tick count of the spike
   a_time(c, 1, 2000000, t0 + 100 * kSecond);  // 24-bit field: tabs = 2 012 345
-  out = c.on_input(SynapticInput{kBio, 0, 0.39f, t0 + 100 * kSecond}, A);
+  out = c.on_input(SynapticInput{kBio, 0, 0.39f, t0 + 100 * kSecond}, kSenderA);
   EXPECT_EQ(sent(*out).ticks, 2012345u & lg::kMask20);
   c.on_weight(WeightUpdate{0, t0, 3000.0f, 1.0f, PlasticityAction::potentiate});
-  EXPECT_EQ(sent(*c.on_input(in, A)).aux, 0);
+  EXPECT_EQ(sent(*c.on_input(in, kSenderA)).aux, 0);
   c.on_weight(WeightUpdate{0, t0, 12000.0f, 0.0f, PlasticityAction::depress});
-  EXPECT_EQ(sent(*c.on_input(in, A)).aux, 255);
+  EXPECT_EQ(sent(*c.on_input(in, kSenderA)).aux, 255);
   c.on_weight(WeightUpdate{1, t0, 6500.0f, 0.5f, PlasticityAction::read});
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kPost, 1, 0.5f, t0}, D)).aux, 127);  // 127.49999999999999
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kPost, 1, 0.5f, t0}, kSenderD)).aux, 127);  // 127.49999999999999
 }
 
 // Before any recorded read-back the byte is that of the resistance the weight stands for.
 TEST(LegacyCore, SByteWithoutReadBackFollowsTheForwardedWeight) {
   LegacyCore c(config());
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, A)).aux, 51);   // 5000 Ω
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, std::numeric_limits<float>::quiet_NaN(), 0}, A)).aux, 255);
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, kSenderA)).aux, 51);   // 5000 Ω
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, std::numeric_limits<float>::quiet_NaN(), 0}, kSenderA)).aux, 255);
   c.on_weight(WeightUpdate{9, 0, 4100.0f, 1.0f, PlasticityAction::read});  // not this hub's synapse
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, A)).aux, 51);
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, kSenderA)).aux, 51);
 }
 
 // l.331 and l.600: the destination follows the cause; ion-caused inputs stay on ion.
 TEST(LegacyCore, ConfiguredBindingSendsToThePartnerOfTheTargetSide) {
   LegacyCore c(config());
   const SynapticInput to_bio{kBio, 0, 0.5f, kSecond}, to_post{kPost, 1, 0.5f, kSecond};
-  EXPECT_EQ(c.on_input(to_bio, A)->to, kD);
-  EXPECT_EQ(c.on_input(to_post, D)->to, kA);
+  EXPECT_EQ(c.on_input(to_bio, kSenderA)->to, kD);
+  EXPECT_EQ(c.on_input(to_post, kSenderD)->to, kA);
   EXPECT_FALSE(c.on_input(to_bio, std::nullopt));                           // an ion spike's input
-  EXPECT_FALSE(c.on_input(SynapticInput{NeuronAddr{5, 5}, 0, 0.5f, 0}, A));  // not mapped
+  EXPECT_FALSE(c.on_input(SynapticInput{NeuronAddr{5, 5}, 0, 0.5f, 0}, kSenderA));  // not mapped
   LegacyCoreConfig only_post = config();
   only_post.pre_partner.reset();
   LegacyCore d(only_post);
-  EXPECT_TRUE(d.on_input(to_bio, A));
-  EXPECT_FALSE(d.on_input(to_post, D));
+  EXPECT_TRUE(d.on_input(to_bio, kSenderA));
+  EXPECT_FALSE(d.on_input(to_post, kSenderD));
 }
 
 // 'R' is a hub → partner packet (l.139–156): receiving one binds nothing. Learned binding (ion)
@@ -283,15 +283,15 @@ TEST(LegacyCore, LearnedBindingComesFromSpikesNotFromReady) {
   LegacyCore c(config(LegacyBinding::learned));
   const SynapticInput to_bio{kBio, 0, 0.5f, 2 * kSecond};
   EXPECT_FALSE(c.on_datagram(kD, pkt(lg::Sender::ready, 2, 0, 0), 0));
-  EXPECT_FALSE(c.on_input(to_bio, A));
+  EXPECT_FALSE(c.on_input(to_bio, kSenderA));
   const SockAddr lab = addr("127.0.0.1:6001");
-  ASSERT_TRUE(c.on_datagram(lab, pkt(D, 2, 2, 0), 0));
-  EXPECT_EQ(c.on_input(to_bio, A)->to, lab);
+  ASSERT_TRUE(c.on_datagram(lab, pkt(kSenderD, 2, 2, 0), 0));
+  EXPECT_EQ(c.on_input(to_bio, kSenderA)->to, lab);
   EXPECT_EQ(c.on_input(to_bio, std::nullopt)->to, lab);
-  ASSERT_TRUE(c.on_datagram(kD, pkt(D, 2, 0, 0), 0));
-  EXPECT_EQ(c.on_input(to_bio, D)->to, kD);
-  EXPECT_FALSE(c.on_datagram(kA, pkt(D, 2, 9, 0), 0));  // an ignored packet binds nothing either
-  EXPECT_EQ(c.on_input(to_bio, D)->to, kD);
+  ASSERT_TRUE(c.on_datagram(kD, pkt(kSenderD, 2, 0, 0), 0));
+  EXPECT_EQ(c.on_input(to_bio, kSenderD)->to, kD);
+  EXPECT_FALSE(c.on_datagram(kA, pkt(kSenderD, 2, 9, 0), 0));  // an ignored packet binds nothing either
+  EXPECT_EQ(c.on_input(to_bio, kSenderD)->to, kD);
 }
 
 TEST(LegacyCore, HubClockSurvivesHugeFieldsWithoutOverflow) {
@@ -304,7 +304,7 @@ TEST(LegacyCore, HubClockSurvivesHugeFieldsWithoutOverflow) {
   }
   // The 20 bits an 'S' carries still follow the clock exactly.
   const uint64_t total = uint64_t{70000} * lg::kMask24;
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.5f, t}, A)).ticks, total & lg::kMask20);
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.5f, t}, kSenderA)).ticks, total & lg::kMask20);
   EXPECT_EQ(a_time(c, 1, 20, t + 2 * kMillisecond), t + kMillisecond);
 }
 

@@ -14,8 +14,6 @@ namespace lg = ion::wire::legacy;
 
 namespace {
 
-constexpr Duration kTick = 50 * kMicrosecond;
-
 // ANpre → BN → ANpost; no partner addresses (learned binding).
 constexpr const char* kExperiment = R"(
 [experiment]
@@ -106,15 +104,15 @@ struct Harness {
   Time t(size_t i) const { return spikes.at(i).t; }
 };
 
-constexpr auto A = lg::Sender::presynaptic;
-constexpr auto D = lg::Sender::postsynaptic;
+constexpr auto kSenderA = lg::Sender::presynaptic;
+constexpr auto kSenderD = lg::Sender::postsynaptic;
 
 }  // namespace
 
 // UDPmod.py l.200–435: aux of an 'A' packet is never read; every one is an action potential (l.211).
 TEST(LegacyReference, EveryPresynapticPacketIsAnActionPotential) {
   Harness h;
-  for (uint8_t aux = 0; aux < 3; ++aux) h.at(kSecond + aux * kMillisecond, 0, A, 1, aux, 20);
+  for (uint8_t aux = 0; aux < 3; ++aux) h.at(kSecond + aux * kMillisecond, 0, kSenderA, 1, aux, 20);
   h.run();
   ASSERT_EQ(h.spikes.size(), 3u);
   for (const Spike& s : h.spikes) EXPECT_EQ(s.kind, SpikeKind::spike);
@@ -124,11 +122,11 @@ TEST(LegacyReference, EveryPresynapticPacketIsAnActionPotential) {
 // whether or not its id is connected.
 TEST(LegacyReference, PresynapticFieldsAdvanceOneHubClock) {
   Harness h;
-  h.at(kSecond, 0, A, 1, 0, 7);                          // anchors: tick 7 at 1 s
-  h.at(kSecond + 25 * kMillisecond, 1, A, 3, 0, 400);    // another address; claims 1.020 s
-  h.at(kSecond + 45 * kMillisecond, 0, A, 1, 0, 400);    // 1.040 s on the same clock
-  h.at(kSecond + 65 * kMillisecond, 0, A, 77, 0, 400);   // unmapped, still 20 ms of clock
-  h.at(kSecond + 85 * kMillisecond, 0, A, 1, 0, 400);    // 1.080 s
+  h.at(kSecond, 0, kSenderA, 1, 0, 7);                          // anchors: tick 7 at 1 s
+  h.at(kSecond + 25 * kMillisecond, 1, kSenderA, 3, 0, 400);    // another address; claims 1.020 s
+  h.at(kSecond + 45 * kMillisecond, 0, kSenderA, 1, 0, 400);    // 1.040 s on the same clock
+  h.at(kSecond + 65 * kMillisecond, 0, kSenderA, 77, 0, 400);   // unmapped, still 20 ms of clock
+  h.at(kSecond + 85 * kMillisecond, 0, kSenderA, 1, 0, 400);    // 1.080 s
   h.run();
   ASSERT_EQ(h.spikes.size(), 4u);
   EXPECT_EQ(h.t(0), kSecond);
@@ -141,11 +139,11 @@ TEST(LegacyReference, PresynapticFieldsAdvanceOneHubClock) {
 // own latest spike + field when it has none (ANpre has no presynaptic neuron here).
 TEST(LegacyReference, PostsynapticTimesCountFromTheReferenceSpike) {
   Harness h;
-  h.at(kSecond, 0, A, 1, 0, 0);                                // ANpre at 1.000 s
-  h.at(kSecond + 5 * kMillisecond, 1, D, 2, 1, 60);            // BN 3 ms after ANpre
-  h.at(kSecond + 10 * kMillisecond, 1, D, 2, 2, 100);          // BN 5 ms after ANpre, not after BN
-  h.at(kSecond + 30 * kMillisecond, 1, D, 1, 2, 400);          // ANpre 20 ms after its own spike
-  h.at(kSecond + 45 * kMillisecond, 1, D, 1, 2, 200);          // 10 ms after that one
+  h.at(kSecond, 0, kSenderA, 1, 0, 0);                                // ANpre at 1.000 s
+  h.at(kSecond + 5 * kMillisecond, 1, kSenderD, 2, 1, 60);            // BN 3 ms after ANpre
+  h.at(kSecond + 10 * kMillisecond, 1, kSenderD, 2, 2, 100);          // BN 5 ms after ANpre, not after BN
+  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 400);          // ANpre 20 ms after its own spike
+  h.at(kSecond + 45 * kMillisecond, 1, kSenderD, 1, 2, 200);          // 10 ms after that one
   h.run();
   ASSERT_EQ(h.spikes.size(), 5u);
   EXPECT_EQ(h.spikes[1].source, h.bn);
@@ -158,10 +156,10 @@ TEST(LegacyReference, PostsynapticTimesCountFromTheReferenceSpike) {
 // l.481–483: a PSP does not register: the next 'D' of the neuron still counts from its last AP.
 TEST(LegacyReference, PspIsNoReferenceSpike) {
   Harness h;
-  h.at(kSecond, 1, D, 1, 2, 0);                         // ANpre AP, no reference yet: at arrival
-  h.at(kSecond + 12 * kMillisecond, 1, D, 1, 2, 200);   // AP 10 ms after it
-  h.at(kSecond + 16 * kMillisecond, 1, D, 1, 0, 100);   // PSP 5 ms after the last AP
-  h.at(kSecond + 30 * kMillisecond, 1, D, 1, 2, 300);   // AP 15 ms after the last AP, not the PSP
+  h.at(kSecond, 1, kSenderD, 1, 2, 0);                         // ANpre AP, no reference yet: at arrival
+  h.at(kSecond + 12 * kMillisecond, 1, kSenderD, 1, 2, 200);   // AP 10 ms after it
+  h.at(kSecond + 16 * kMillisecond, 1, kSenderD, 1, 0, 100);   // PSP 5 ms after the last AP
+  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 300);   // AP 15 ms after the last AP, not the PSP
   h.run();
   ASSERT_EQ(h.spikes.size(), 4u);
   EXPECT_EQ(h.t(1), kSecond + 10 * kMillisecond);
@@ -174,7 +172,7 @@ TEST(LegacyReference, PspIsNoReferenceSpike) {
 // (low R strong, 4..9 kΩ) is 5 kΩ, byte 51 — not 255 · 0.8.
 TEST(LegacyReference, SByteIsTheReferenceFormulaOfTheResistance) {
   Harness h;
-  h.at(kSecond, 0, D, 2, 2, 0);  // binds BN to the lab's first socket (learned binding)
+  h.at(kSecond, 0, kSenderD, 2, 2, 0);  // binds BN to the lab's first socket (learned binding)
   h.run();
   ASSERT_TRUE(h.bridge->forward(SynapticInput{h.bn, h.absyn, 0.8f, h.world.now()}));
   h.run();
@@ -188,8 +186,8 @@ TEST(LegacyReference, SByteIsTheReferenceFormulaOfTheResistance) {
 // masked to 20 bits.
 TEST(LegacyReference, STimeIsTheHubTickCountMaskedTo20Bits) {
   Harness h;
-  h.at(kSecond, 0, A, 1, 0, 1100000);  // tabs = 1 100 000 (55 s of partner time)
-  h.at(kSecond, 0, D, 2, 2, 0);        // binds BN
+  h.at(kSecond, 0, kSenderA, 1, 0, 1100000);  // tabs = 1 100 000 (55 s of partner time)
+  h.at(kSecond, 0, kSenderD, 2, 2, 0);        // binds BN
   h.run();
   ASSERT_EQ(h.spikes.size(), 2u);
   ASSERT_TRUE(h.bridge->forward(SynapticInput{h.bn, h.absyn, 0.5f, h.t(0)}));

@@ -96,8 +96,8 @@ uint64_t final_rejected(const record::MergedRecording& m, const std::string& sit
 
 class ReplaySim : public ::testing::Test {
  protected:
-  experiment::Experiment e = short_experiment();
-  wire::MemoryEpochStore store;  // the sites' key directories, kept across runs
+  experiment::Experiment e_ = short_experiment();
+  wire::MemoryEpochStore store_;  // the sites' key directories, kept across runs
 
   Outcome run(const std::string& name, const std::vector<Replay>& replays, std::vector<Captured>* capture = nullptr) {
     const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/hostile-replay-sim/" + name;
@@ -105,14 +105,14 @@ class ReplaySim : public ::testing::Test {
     site::SimRunOptions o;
     o.out_dir = dir;
     o.warmup = kWarmup;
-    o.epochs = &store;
+    o.epochs = &store_;
     if (capture)
       o.on_raw = [capture](const std::string& site, const Datagram& d) {
         capture->push_back({site, Bytes(d.data.begin(), d.data.end())});
       };
     Outcome r;
     o.on_world = [&](SimWorld& w) { attack(w, replays, r); };
-    auto rep = site::run_sim(e, o);
+    auto rep = site::run_sim(e_, o);
     EXPECT_TRUE(rep.is_ok()) << name << ": " << rep.status().message();
     if (!rep) return r;
     auto m = record::merge_logs(rep->logs);
@@ -129,10 +129,10 @@ class ReplaySim : public ::testing::Test {
     for (int i = 0; i < 16; ++i)
       socks.push_back(evil.open_socket(SockAddr::parse("127.0.0.66:" + std::to_string(40000 + i)).value(),
                                        [](const Datagram&) {}).value());
-    for (const auto& s : e.sites) EXPECT_TRUE(w.set_link("mallory", s.name, LinkImpairments{}).is_ok());
+    for (const auto& s : e_.sites) EXPECT_TRUE(w.set_link("mallory", s.name, LinkImpairments{}).is_ok());
     size_t i = 0;
     for (const Replay& p : replays) {
-      const SockAddr to = SockAddr::parse(e.find_site(p.to_site)->address.text).value();
+      const SockAddr to = SockAddr::parse(e_.find_site(p.to_site)->address.text).value();
       const SocketId from = socks[i++ % socks.size()];
       w.schedule_at(p.at, [&evil, from, to, bytes = p.bytes] { ASSERT_TRUE(evil.send_to(from, to, *bytes).is_ok()); });
       ++r.sent_to[p.to_site];
@@ -145,7 +145,7 @@ class ReplaySim : public ::testing::Test {
     EXPECT_EQ(c.rec.inputs.size(), b.rec.inputs.size());
     EXPECT_EQ(c.rec.stimuli.size(), b.rec.stimuli.size());
     uint64_t total = 0;
-    for (const auto& s : e.sites) {
+    for (const auto& s : e_.sites) {
       const uint64_t sent = c.sent_to.count(s.name) ? c.sent_to.at(s.name) : 0;
       total += sent;
       std::printf("  %s: replayed %llu, refusals %llu (undisturbed %llu)\n", s.name.c_str(), (unsigned long long)sent,
@@ -168,7 +168,7 @@ TEST_F(ReplaySim, EveryDatagramOfAnEarlierRunReplayedIntoALaterRunChangesNothing
   const Outcome b = run("b-undisturbed", {});
   ASSERT_GT(b.rec.spikes.size(), 50u);
   ASSERT_GT(b.rec.stimuli.size(), 10u);
-  const Time end = kWarmup + e.duration;
+  const Time end = kWarmup + e_.duration;
   {
     SCOPED_TRACE("singly: one datagram at a time over the whole run, each back to its site");
     std::vector<Replay> r;
@@ -186,8 +186,8 @@ TEST_F(ReplaySim, EveryDatagramOfAnEarlierRunReplayedIntoALaterRunChangesNothing
     SCOPED_TRACE("all at once to every site, mid-run");
     std::vector<Replay> r;
     for (const auto& c : earlier)
-      for (const auto& s : e.sites) r.push_back({kWarmup + e.duration / 2, s.name, &c.bytes});
-    expect_same_values_and_every_replay_refused(b, run("c-burst-everywhere", r), earlier.size() * e.sites.size());
+      for (const auto& s : e_.sites) r.push_back({kWarmup + e_.duration / 2, s.name, &c.bytes});
+    expect_same_values_and_every_replay_refused(b, run("c-burst-everywhere", r), earlier.size() * e_.sites.size());
   }
 }
 

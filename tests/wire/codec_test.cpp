@@ -194,58 +194,58 @@ TEST(WireCodec, SpikeRecordBytes) {
 
 class WireMalformed : public ::testing::Test {
  protected:
-  Header h = plain_header();
-  std::vector<uint8_t> good = plain_events(
-      h, {Spike{{1, 2}, h.send_time_ns, SpikeKind::spike},
-          SynapticInput{{2, 3}, 4, 0.5f, h.send_time_ns + 10}});
+  Header h_ = plain_header();
+  std::vector<uint8_t> good_ = plain_events(
+      h_, {Spike{{1, 2}, h_.send_time_ns, SpikeKind::spike},
+          SynapticInput{{2, 3}, 4, 0.5f, h_.send_time_ns + 10}});
 };
 
 TEST_F(WireMalformed, GoodDatagramDecodes) {
   Datagram out;
-  EXPECT_TRUE(decode_plain(good, out).is_ok());
+  EXPECT_TRUE(decode_plain(good_, out).is_ok());
   EXPECT_EQ(out.events.size(), 2u);
 }
 
 TEST_F(WireMalformed, Short) {
-  EXPECT_EQ(decode_error(std::vector<uint8_t>(good.begin(), good.begin() + kHeaderBytes - 1)),
+  EXPECT_EQ(decode_error(std::vector<uint8_t>(good_.begin(), good_.begin() + kHeaderBytes - 1)),
             WireError::short_datagram);
   EXPECT_EQ(decode_error({}), WireError::short_datagram);
-  auto sealed = good;
+  auto sealed = good_;
   sealed[4] = 0;  // secure datagrams need room for a tag
   sealed.resize(kHeaderBytes + kTagBytes - 1);
   EXPECT_EQ(peek_header(sealed).error(), WireError::short_datagram);
 }
 
 TEST_F(WireMalformed, Long) {
-  auto d = good;
+  auto d = good_;
   d.resize(kMaxDatagramBytes + 1);
   EXPECT_EQ(decode_error(d), WireError::long_datagram);
 }
 
 TEST_F(WireMalformed, BadMagicVersionTypeFlags) {
-  auto d = good;
+  auto d = good_;
   d[1] = 'x';
   EXPECT_EQ(decode_error(d), WireError::bad_magic);
   for (uint8_t v : {0, 1, 3}) {  // 1: the wave-1 format with random epochs
-    d = good;
+    d = good_;
     d[2] = v;
     EXPECT_EQ(decode_error(d), WireError::bad_version);
   }
   for (uint8_t t : {0, 7, 255}) {
-    d = good;
+    d = good_;
     d[3] = t;
     EXPECT_EQ(decode_error(d), WireError::bad_type);
   }
-  d = good;
+  d = good_;
   d[4] |= 0x02;
   EXPECT_EQ(decode_error(d), WireError::bad_flags);
-  d = good;
+  d = good_;
   d[5] = 1;
   EXPECT_EQ(decode_error(d), WireError::bad_flags);
 }
 
 TEST_F(WireMalformed, BadCount) {
-  auto d = good;
+  auto d = good_;
   d[10] = 3;  // three records announced, two present
   EXPECT_EQ(decode_error(d), WireError::bad_count);
   d[10] = 0xFF;
@@ -262,7 +262,7 @@ TEST_F(WireMalformed, BadCount) {
 }
 
 TEST_F(WireMalformed, TruncatedRecord) {
-  auto d = good;
+  auto d = good_;
   d.pop_back();  // last record loses its final byte
   EXPECT_EQ(decode_error(d), WireError::truncated_record);
   d.resize(d.size() - 2);  // cut inside the weight float
@@ -277,25 +277,25 @@ TEST_F(WireMalformed, TruncatedRecord) {
 
 TEST_F(WireMalformed, BadTag) {
   for (uint8_t tag : {0x00, 0x14, 0x21, 0x33, 0x43, 0x50, 0xFF}) {
-    auto d = good;
+    auto d = good_;
     d[kHeaderBytes] = tag;
     EXPECT_EQ(decode_error(d), WireError::bad_tag) << "tag " << int{tag};
   }
 }
 
 TEST_F(WireMalformed, BadField) {
-  auto d = good;
+  auto d = good_;
   // Spike site as overlong varint 0x81 0x00 (non-canonical).
   d[kHeaderBytes + 1] = 0x81;
   d.insert(d.begin() + kHeaderBytes + 2, 0x00);
   EXPECT_EQ(decode_error(d), WireError::bad_field);
   // Site 0xFFFF (kNoSite) is not a valid source.
-  d = plain_events(h, {});
+  d = plain_events(h_, {});
   d[10] = 1;
   for (uint8_t x : {0x10, 0xFF, 0xFF, 0x03, 0x00, 0x00}) d.push_back(x);
   EXPECT_EQ(decode_error(d), WireError::bad_field);
   // NaN weight.
-  d = good;
+  d = good_;
   const size_t w = d.size() - 1 - 4;  // weight float precedes the 1-byte dt
   for (int i = 0; i < 4; ++i) d[w + i] = 0xFF;
   EXPECT_EQ(decode_error(d), WireError::bad_field);
@@ -311,10 +311,10 @@ TEST_F(WireMalformed, BadField) {
 }
 
 TEST_F(WireMalformed, TrailingBytes) {
-  auto d = good;
+  auto d = good_;
   d.push_back(0);
   EXPECT_EQ(decode_error(d), WireError::trailing_bytes);
-  d = good;
+  d = good_;
   d[10] = 1;  // count says one record, two present
   EXPECT_EQ(decode_error(d), WireError::trailing_bytes);
   DatagramBuilder b;

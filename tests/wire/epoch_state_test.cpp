@@ -22,17 +22,17 @@ Psk psk(uint8_t fill) {
 
 class EpochStateDir : public ::testing::Test {
  protected:
-  fs::path dir;
+  fs::path dir_;
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("ion_epoch_state_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    ::chmod(dir.c_str(), 0700);
+    dir_ = fs::temp_directory_path() / ("ion_epoch_state_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    ::chmod(dir_.c_str(), 0700);
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& text) {
-    std::ofstream(dir / "hub.epochs") << text;
-    ::chmod((dir / "hub.epochs").c_str(), 0600);
+    std::ofstream(dir_ / "hub.epochs") << text;
+    ::chmod((dir_ / "hub.epochs").c_str(), 0600);
   }
 };
 
@@ -91,16 +91,16 @@ TEST(EpochState, TextRoundTripAndPreciseErrors) {
 }
 
 TEST_F(EpochStateDir, SaveLoadRoundTripWithMode0600) {
-  DirEpochStore store(dir.string());
+  DirEpochStore store(dir_.string());
   EXPECT_EQ(store.load("hub").value(), EpochState{});  // nothing saved yet
   EpochState s;
   s.self = 77;
   s.raise_peer("padova", 9, 5);
   ASSERT_TRUE(store.save("hub", s).is_ok());
   struct stat st {};
-  ASSERT_EQ(::stat((dir / "hub.epochs").c_str(), &st), 0);
+  ASSERT_EQ(::stat((dir_ / "hub.epochs").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_FALSE(fs::exists(dir / "hub.epochs.tmp"));
+  EXPECT_FALSE(fs::exists(dir_ / "hub.epochs.tmp"));
   EXPECT_EQ(store.load("hub").value(), s);
   s.self = 78;
   ASSERT_TRUE(store.save("hub", s).is_ok());  // replaced, not appended
@@ -108,33 +108,33 @@ TEST_F(EpochStateDir, SaveLoadRoundTripWithMode0600) {
 }
 
 TEST_F(EpochStateDir, RefusesAStateOthersCouldRewrite) {
-  DirEpochStore store(dir.string());
+  DirEpochStore store(dir_.string());
   write("ion-epochs-v1 hub\nself 5\n");
-  ::chmod((dir / "hub.epochs").c_str(), 0644);
+  ::chmod((dir_ / "hub.epochs").c_str(), 0644);
   auto r = store.load("hub");
   ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.status().message().find("chmod 600 " + (dir / "hub.epochs").string()), std::string::npos)
+  EXPECT_NE(r.status().message().find("chmod 600 " + (dir_ / "hub.epochs").string()), std::string::npos)
       << r.status().message();
-  ::chmod((dir / "hub.epochs").c_str(), 0600);
-  ::chmod(dir.c_str(), 0777);
+  ::chmod((dir_ / "hub.epochs").c_str(), 0600);
+  ::chmod(dir_.c_str(), 0777);
   r = store.load("hub");
   ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.status().message().find("chmod go-w " + dir.string()), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("chmod go-w " + dir_.string()), std::string::npos) << r.status().message();
 }
 
 TEST_F(EpochStateDir, CorruptStateIsAnErrorNamingTheLine) {
-  DirEpochStore store(dir.string());
+  DirEpochStore store(dir_.string());
   write("ion-epochs-v1 hub\nself 5\npeer padova xyz 1\n");
   auto r = store.load("hub");
   ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.status().message(), (dir / "hub.epochs").string() + ":3: expected 'peer <site> <16 hex digits> <epoch>'");
+  EXPECT_EQ(r.status().message(), (dir_ / "hub.epochs").string() + ":3: expected 'peer <site> <16 hex digits> <epoch>'");
 }
 
 TEST_F(EpochStateDir, UnwritableDirectoryIsAnErrorNamingTheFile) {
-  DirEpochStore store((dir / "missing").string());
+  DirEpochStore store((dir_ / "missing").string());
   auto s = store.save("hub", EpochState{});
   ASSERT_FALSE(s.is_ok());
-  EXPECT_NE(s.message().find((dir / "missing" / "hub.epochs.tmp").string()), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find((dir_ / "missing" / "hub.epochs.tmp").string()), std::string::npos) << s.message();
 }
 
 }  // namespace

@@ -16,13 +16,13 @@ namespace fs = std::filesystem;
 
 class KeyFile : public ::testing::Test {
  protected:
-  fs::path dir;
+  fs::path dir_;
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("ion_keyfile_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir_ = fs::temp_directory_path() / ("ion_keyfile_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override { fs::remove_all(dir_); }
   static std::string hex(const Psk& k) {
     static const char* d = "0123456789abcdef";
     std::string s;
@@ -33,19 +33,19 @@ class KeyFile : public ::testing::Test {
 
 TEST_F(KeyFile, WriteLoadRoundTripWithMode0600) {
   const Psk k = random_psk();
-  const fs::path p = dir / key_file_name("hub", "bio");
+  const fs::path p = dir_ / key_file_name("hub", "bio");
   EXPECT_EQ(p.filename(), "bio.hub.key");
   ASSERT_TRUE(write_key_file(p, "hub", "bio", k, false).is_ok());
   struct stat st {};
   ASSERT_EQ(::stat(p.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  auto loaded = load_pair_key(dir, "bio", "hub");
+  auto loaded = load_pair_key(dir_, "bio", "hub");
   ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
   EXPECT_TRUE(loaded->equals(k));
 }
 
 TEST_F(KeyFile, RefusesOverwriteUnlessForced) {
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
   Status s = write_key_file(p, "a", "b", random_psk(), false);
   EXPECT_EQ(s.code(), Errc::already_exists);
@@ -57,7 +57,7 @@ TEST_F(KeyFile, RefusesOverwriteUnlessForced) {
 
 TEST_F(KeyFile, RejectsGroupOrWorldAccessWithoutShowingTheKey) {
   const Psk k = random_psk();
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", k, false).is_ok());
   for (mode_t m : {0640, 0604, 0660, 0602}) {
     ASSERT_EQ(::chmod(p.c_str(), m), 0);
@@ -72,14 +72,14 @@ TEST_F(KeyFile, RejectsGroupOrWorldAccessWithoutShowingTheKey) {
 
 TEST_F(KeyFile, RejectsWrongSitesAndBadContent) {
   const Psk k = random_psk();
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", k, false).is_ok());
   auto wrong = load_key_file(p, "a", "c");
   ASSERT_FALSE(wrong.is_ok());
   EXPECT_NE(wrong.status().message().find("expected 'a' and 'c'"), std::string::npos);
   EXPECT_EQ(wrong.status().message().find(hex(k)), std::string::npos);
 
-  const fs::path q = dir / "c.d.key";
+  const fs::path q = dir_ / "c.d.key";
   for (const char* content : {"ion-psk-v1 c d 00ff\n", "ion-psk-v2 c d 00\n", "garbage\n",
                               "ion-psk-v1 c d zz00000000000000000000000000000000000000000000000000000000000000\n"}) {
     fs::remove(q);
@@ -89,15 +89,15 @@ TEST_F(KeyFile, RejectsWrongSitesAndBadContent) {
     EXPECT_FALSE(r.is_ok()) << content;
     EXPECT_EQ(r.status().code(), Errc::invalid_argument);
   }
-  EXPECT_EQ(load_key_file(dir / "missing.key", "a", "b").status().code(), Errc::io_error);
-  EXPECT_FALSE(write_key_file(dir / "x.key", "a", "a", k, false).is_ok());
-  EXPECT_FALSE(write_key_file(dir / "x.key", "a/b", "c", k, false).is_ok());
+  EXPECT_EQ(load_key_file(dir_ / "missing.key", "a", "b").status().code(), Errc::io_error);
+  EXPECT_FALSE(write_key_file(dir_ / "x.key", "a", "a", k, false).is_ok());
+  EXPECT_FALSE(write_key_file(dir_ / "x.key", "a/b", "c", k, false).is_ok());
 }
 
 // A key file of another user (as root: a file chowned to nobody; otherwise a root-owned file) is
 // refused with a message naming the file and both uids.
 TEST_F(KeyFile, RejectsAFileOwnedByAnotherUser) {
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
   const uid_t other = ::geteuid() == 0 ? 65534 : 0;
   if (::geteuid() == 0) {
@@ -112,18 +112,18 @@ TEST_F(KeyFile, RejectsAFileOwnedByAnotherUser) {
 }
 
 TEST_F(KeyFile, RejectsAKeyDirectoryOthersMayWrite) {
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
   for (mode_t m : {0777, 01777, 0775, 0757}) {
-    ASSERT_EQ(::chmod(dir.c_str(), m), 0);
-    auto r = load_pair_key(dir, "a", "b");
+    ASSERT_EQ(::chmod(dir_.c_str(), m), 0);
+    auto r = load_pair_key(dir_, "a", "b");
     ASSERT_FALSE(r.is_ok()) << std::oct << m;
     const std::string msg = r.status().message();
-    EXPECT_NE(msg.find("key file directory " + dir.string()), std::string::npos) << msg;
-    EXPECT_NE(msg.find("chmod go-w " + dir.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("key file directory " + dir_.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("chmod go-w " + dir_.string()), std::string::npos) << msg;
   }
-  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);  // readable by others is fine: the key file is 0600
-  EXPECT_TRUE(load_pair_key(dir, "a", "b").is_ok());
+  ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);  // readable by others is fine: the key file is 0600
+  EXPECT_TRUE(load_pair_key(dir_, "a", "b").is_ok());
 }
 
 TEST_F(KeyFile, RejectsAKeyDirectoryOfAnotherUser) {
@@ -131,12 +131,12 @@ TEST_F(KeyFile, RejectsAKeyDirectoryOfAnotherUser) {
     EXPECT_TRUE(check_secret_dir("/etc", "key file").is_ok());
     return;
   }
-  const fs::path p = dir / "a.b.key";
+  const fs::path p = dir_ / "a.b.key";
   ASSERT_TRUE(write_key_file(p, "a", "b", random_psk(), false).is_ok());
-  ASSERT_EQ(::chown(dir.c_str(), 65534, static_cast<gid_t>(-1)), 0);
-  auto r = load_pair_key(dir, "a", "b");
+  ASSERT_EQ(::chown(dir_.c_str(), 65534, static_cast<gid_t>(-1)), 0);
+  auto r = load_pair_key(dir_, "a", "b");
   ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.status().message().find("key file directory " + dir.string() + " is owned by uid 65534"),
+  EXPECT_NE(r.status().message().find("key file directory " + dir_.string() + " is owned by uid 65534"),
             std::string::npos)
       << r.status().message();
 }

@@ -11,7 +11,7 @@ namespace ion::wire {
 namespace {
 
 using V = ReplayWindow::Verdict;
-constexpr uint64_t W = ReplayWindow::kWindow;
+constexpr uint64_t kW = ReplayWindow::kWindow;
 
 TEST(ReplayWindow, InOrderAcceptedOnce) {
   ReplayWindow w;
@@ -43,13 +43,13 @@ TEST(ReplayWindow, EdgeOfWindow) {
   ReplayWindow w;
   w.accept(2000);
   // Window holds [2000 - W + 1, 2000]: the oldest acceptable is next - W.
-  EXPECT_EQ(w.check(2001 - W), V::fresh);
-  EXPECT_EQ(w.check(2000 - W), V::too_old);
-  w.accept(2001 - W);
-  EXPECT_EQ(w.check(2001 - W), V::duplicate);
+  EXPECT_EQ(w.check(2001 - kW), V::fresh);
+  EXPECT_EQ(w.check(2000 - kW), V::too_old);
+  w.accept(2001 - kW);
+  EXPECT_EQ(w.check(2001 - kW), V::duplicate);
   auto a = w.accept(2001);  // slides the accepted one out
   EXPECT_EQ(a.lost, 0u);
-  EXPECT_EQ(w.check(2001 - W), V::too_old);
+  EXPECT_EQ(w.check(2001 - kW), V::too_old);
 }
 
 TEST(ReplayWindow, FarFutureJumpCountsLossExactly) {
@@ -60,8 +60,8 @@ TEST(ReplayWindow, FarFutureJumpCountsLossExactly) {
   auto a = w.accept(1'000'000);
   EXPECT_EQ(a.gap, 1'000'000u - 151);
   // Everything below 1'000'001 - W left the window; of those, 0..99 and 150 were received.
-  EXPECT_EQ(a.lost, (1'000'001 - W) - 101);
-  EXPECT_EQ(w.missing_in_window(), W - 1);
+  EXPECT_EQ(a.lost, (1'000'001 - kW) - 101);
+  EXPECT_EQ(w.missing_in_window(), kW - 1);
   EXPECT_EQ(w.check(150), V::too_old);
   EXPECT_EQ(w.check(999'999), V::fresh);
   EXPECT_EQ(w.check(1'000'000), V::duplicate);
@@ -75,9 +75,9 @@ TEST(ReplayWindow, StreamStartIsAFloor) {
   w.accept(502);
   EXPECT_EQ(w.missing_in_window(), 2u);  // 500, 501 — nothing below the floor counts
   w.accept(500);
-  auto a = w.accept(500 + 5 * W);
+  auto a = w.accept(500 + 5 * kW);
   // [500, 500 + 5W + 1 - W) left the window: 4W + 1 numbers, of which 500 and 502 were received.
-  EXPECT_EQ(a.lost, 4 * W + 1 - 2);
+  EXPECT_EQ(a.lost, 4 * kW + 1 - 2);
 }
 
 // Random permutation + duplicates inside the window: every number accepted exactly once, and
@@ -91,7 +91,7 @@ TEST(ReplayWindow, RandomisedAccountingIsExact) {
   for (int i = 0; i < 200000; ++i) {
     uint64_t s;
     if (rng.bernoulli(0.01)) {
-      s = hi + rng.below(3 * W);  // jump
+      s = hi + rng.below(3 * kW);  // jump
     } else {
       s = hi + rng.below(8);
       s = s > 600 ? s - rng.below(600) : s;  // reorder
@@ -106,7 +106,7 @@ TEST(ReplayWindow, RandomisedAccountingIsExact) {
     } else if (v == V::duplicate) {
       ASSERT_TRUE(seen) << "seq " << s;
     } else {
-      ASSERT_LT(s + W, w.next() + 1u) << "seq " << s;
+      ASSERT_LT(s + kW, w.next() + 1u) << "seq " << s;
     }
   }
   EXPECT_EQ(lost + accepted.size() + w.missing_in_window(), w.next());

@@ -305,11 +305,11 @@ void Culture::State::step_neurons() {
 }
 
 void Culture::State::render_row(int16_t* out) {
-  const uint32_t C = cfg.channels;
-  for (uint32_t c = 0; c < C; ++c) row_in[c] = static_cast<float>(rng.normal() * noise_scale);
+  const uint32_t n_channels = cfg.channels;
+  for (uint32_t c = 0; c < n_channels; ++c) row_in[c] = static_cast<float>(rng.normal() * noise_scale);
   noise_bank->process_row(row_in.data(), row_out.data());
   if (cfg.drift_uv > 0)
-    for (uint32_t c = 0; c < C; ++c)
+    for (uint32_t c = 0; c < n_channels; ++c)
       row_out[c] += static_cast<float>(cfg.drift_uv * std::sin(2 * kPi * drift_hz[c] * row * dt_s + drift_phase[c]));
   size_t keep = 0;
   for (const auto& a : active) {
@@ -330,7 +330,7 @@ void Culture::State::render_row(int16_t* out) {
   }
   artefacts.resize(keep);
   const float inv_q = static_cast<float>(1.0 / cfg.bit_volts_uv);
-  for (uint32_t c = 0; c < C; ++c)
+  for (uint32_t c = 0; c < n_channels; ++c)
     out[c] = static_cast<int16_t>(std::lround(std::clamp(row_out[c] * inv_q, -32768.0f, 32767.0f)));
 }
 
@@ -340,8 +340,8 @@ Culture& Culture::operator=(Culture&&) noexcept = default;
 Culture::~Culture() = default;
 
 void Culture::generate(std::span<int16_t> out) {
-  const uint32_t C = st_->cfg.channels;
-  for (size_t r = 0; r + C <= out.size(); r += C) {
+  const uint32_t n_channels = st_->cfg.channels;
+  for (size_t r = 0; r + n_channels <= out.size(); r += n_channels) {
     st_->step_neurons();
     st_->render_row(out.data() + r);
     ++st_->row;

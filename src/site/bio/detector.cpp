@@ -86,7 +86,7 @@ struct Detector::State {
       : cfg(c), bank(sections, c.channels), noise(c.channels, win, dec, upd, c.noise_alpha, track, first),
         n(c.channels) {}
 
-  enum Mode : uint8_t { idle = 0, searching = 1, dead = 2, waiting = 3 };
+  enum Mode : uint8_t { kIdle = 0, kSearching = 1, kDead = 2, kWaiting = 3 };
   void refresh(uint32_t c);
   void handle(uint32_t c, float v, std::vector<DetectedSpike>& out);
   void finish_search(uint32_t c, std::vector<DetectedSpike>& out, bool final = false);
@@ -96,12 +96,12 @@ struct Detector::State {
 };
 
 void Detector::State::refresh(uint32_t c) {
-  constexpr float inf = std::numeric_limits<float>::infinity();
+  constexpr float kInf = std::numeric_limits<float>::infinity();
   const float s = noise.sigma(c);
   const float t = static_cast<float>(cfg.threshold_k) * s;
   const bool usable = s > 1e-6f;  // a flat (dead) channel never triggers
-  lo[c] = usable && cfg.polarity != Polarity::positive ? -t : -inf;
-  hi[c] = usable && cfg.polarity != Polarity::negative ? t : inf;
+  lo[c] = usable && cfg.polarity != Polarity::positive ? -t : -kInf;
+  hi[c] = usable && cfg.polarity != Polarity::negative ? t : kInf;
 }
 
 void Detector::State::copy_snippet(uint32_t c) {
@@ -124,7 +124,7 @@ void Detector::State::emit(uint32_t c, std::vector<DetectedSpike>& out) {
   }
   out.push_back(d);
   const int64_t dead_left = dead_rows - (row - best_row[c]);
-  mode[c] = dead_left > 0 ? dead : idle;
+  mode[c] = dead_left > 0 ? kDead : kIdle;
   left[c] = static_cast<int32_t>(std::max<int64_t>(dead_left, 0));
 }
 
@@ -134,7 +134,7 @@ void Detector::State::finish_search(uint32_t c, std::vector<DetectedSpike>& out,
     // lobe: it would blank a genuine spike right after the lobe (a later crossing within the
     // same lobe is searched and dropped again).
     ++lobes;
-    mode[c] = idle;
+    mode[c] = kIdle;
     left[c] = 0;
     return;
   }
@@ -143,7 +143,7 @@ void Detector::State::finish_search(uint32_t c, std::vector<DetectedSpike>& out,
   if (cfg.snippets && !final) {
     const int64_t wait = best_row[c] + post_rows - row;
     if (wait > 0) {
-      mode[c] = waiting;
+      mode[c] = kWaiting;
       left[c] = static_cast<int32_t>(wait);
       return;
     }
@@ -153,24 +153,24 @@ void Detector::State::finish_search(uint32_t c, std::vector<DetectedSpike>& out,
 
 void Detector::State::handle(uint32_t c, float v, std::vector<DetectedSpike>& out) {
   switch (mode[c]) {
-    case idle:
+    case kIdle:
       sign[c] = v < lo[c] ? -1 : 1;
       best[c] = v;
       best_row[c] = row;
       thr_at[c] = v < lo[c] ? lo[c] : hi[c];
-      mode[c] = searching;
+      mode[c] = kSearching;
       left[c] = align_rows - 1;
       if (left[c] <= 0) finish_search(c, out);
       return;
-    case searching:
+    case kSearching:
       if (sign[c] * v > sign[c] * best[c]) best[c] = v, best_row[c] = row;
       if (--left[c] <= 0) finish_search(c, out);
       return;
-    case waiting:
+    case kWaiting:
       if (--left[c] <= 0) emit(c, out);
       return;
-    default:  // dead
-      if (--left[c] <= 0) mode[c] = idle;
+    default:  // kDead
+      if (--left[c] <= 0) mode[c] = kIdle;
       return;
   }
 }
@@ -259,8 +259,8 @@ Status Detector::process(std::span<const int16_t> block, std::vector<DetectedSpi
 
 void Detector::flush(std::vector<DetectedSpike>& out) {
   for (uint32_t c = 0; c < st_->n; ++c) {
-    if (st_->mode[c] == State::searching) st_->finish_search(c, out, /*final=*/true);
-    else if (st_->mode[c] == State::waiting) st_->emit(c, out);
+    if (st_->mode[c] == State::kSearching) st_->finish_search(c, out, /*final=*/true);
+    else if (st_->mode[c] == State::kWaiting) st_->emit(c, out);
   }
 }
 

@@ -16,25 +16,25 @@ double pair_q(int k, int n) {
 }
 
 std::vector<Biquad> design(int order, double fc_hz, double fs_hz, bool high) {
-  const double K = std::tan(std::numbers::pi * fc_hz / fs_hz);
+  const double warp = std::tan(std::numbers::pi * fc_hz / fs_hz);
   std::vector<Biquad> out;
   for (int k = 0; k < order / 2; ++k) {
     const double q = pair_q(k, order);
-    const double norm = 1.0 / (1.0 + K / q + K * K);
+    const double norm = 1.0 / (1.0 + warp / q + warp * warp);
     Biquad b;
-    b.b0 = high ? norm : K * K * norm;
+    b.b0 = high ? norm : warp * warp * norm;
     b.b1 = high ? -2 * b.b0 : 2 * b.b0;
     b.b2 = b.b0;
-    b.a1 = 2 * (K * K - 1) * norm;
-    b.a2 = (1 - K / q + K * K) * norm;
+    b.a1 = 2 * (warp * warp - 1) * norm;
+    b.a2 = (1 - warp / q + warp * warp) * norm;
     out.push_back(b);
   }
   if (order % 2) {
-    const double norm = 1.0 / (1.0 + K);
+    const double norm = 1.0 / (1.0 + warp);
     Biquad b;
-    b.b0 = high ? norm : K * norm;
-    b.b1 = high ? -norm : K * norm;
-    b.a1 = (K - 1) * norm;
+    b.b0 = high ? norm : warp * norm;
+    b.b1 = high ? -norm : warp * norm;
+    b.a1 = (warp - 1) * norm;
     out.push_back(b);
   }
   return out;

@@ -88,43 +88,43 @@ TEST(Mad, ExactEstimatorOnGaussianNoise) {
 
 TEST(Mad, OnlineEstimatorTracksEachChannelAndIsBlockIndependent) {
   Rng rng(11);
-  const uint32_t C = 3;
-  MadNoise a(C, 1024, 2, 5000, 0.25f);
-  const double sd[C] = {1.0, 5.0, 20.0};
+  const uint32_t n_channels = 3;
+  MadNoise a(n_channels, 1024, 2, 5000, 0.25f);
+  const double sd[n_channels] = {1.0, 5.0, 20.0};
   const int rows = 60000;
-  std::vector<float> data(static_cast<size_t>(rows) * C);
+  std::vector<float> data(static_cast<size_t>(rows) * n_channels);
   for (int r = 0; r < rows; ++r)
-    for (uint32_t c = 0; c < C; ++c) data[static_cast<size_t>(r) * C + c] = static_cast<float>(rng.normal(0, sd[c] * (r < rows / 2 ? 1.0 : 2.0)));
+    for (uint32_t c = 0; c < n_channels; ++c) data[static_cast<size_t>(r) * n_channels + c] = static_cast<float>(rng.normal(0, sd[c] * (r < rows / 2 ? 1.0 : 2.0)));
   int ready_at = -1;
   size_t changed_at_ready = 0;
   float last_at_ready = -1;
   for (int r = 0; r < rows / 2; ++r) {
-    a.push_row(&data[static_cast<size_t>(r) * C]);
-    if (a.ready() && ready_at < 0) ready_at = r, changed_at_ready = a.changed.size(), last_at_ready = a.sigma(C - 1);
+    a.push_row(&data[static_cast<size_t>(r) * n_channels]);
+    if (a.ready() && ready_at < 0) ready_at = r, changed_at_ready = a.changed.size(), last_at_ready = a.sigma(n_channels - 1);
     a.changed.clear();
   }
   EXPECT_EQ(ready_at, 2046);  // 1024 values from rows 0, 2, …, 2046
   EXPECT_EQ(changed_at_ready, 1u);  // first estimates: one channel per row (3 channels ≤ 1024)
   EXPECT_EQ(last_at_ready, 0.0f);
-  for (uint32_t c = 0; c < C; ++c) EXPECT_NEAR(a.sigma(c), sd[c], 0.06 * sd[c]);
+  for (uint32_t c = 0; c < n_channels; ++c) EXPECT_NEAR(a.sigma(c), sd[c], 0.06 * sd[c]);
   for (int r = rows / 2; r < rows; ++r) {
-    a.push_row(&data[static_cast<size_t>(r) * C]);
+    a.push_row(&data[static_cast<size_t>(r) * n_channels]);
     a.changed.clear();
   }
   // The noise doubled; 6 smoothed updates (alpha 0.25) later the estimate is at 2 − 0.75^6.
-  for (uint32_t c = 0; c < C; ++c) EXPECT_NEAR(a.sigma(c), (2 - std::pow(0.75, 6)) * sd[c], 0.1 * sd[c]);
+  for (uint32_t c = 0; c < n_channels; ++c) EXPECT_NEAR(a.sigma(c), (2 - std::pow(0.75, 6)) * sd[c], 0.1 * sd[c]);
 }
 
 namespace {
-// Band-passed (300–3000 Hz at 25 kHz) Gaussian noise on C channels: successive samples are
+// Band-passed (300–3000 Hz at 25 kHz) Gaussian noise on n_channels channels: successive samples are
 // strongly correlated, as on an electrode.
-std::vector<float> band_noise(uint32_t C, int rows, uint64_t seed) {
+std::vector<float> band_noise(uint32_t n_channels, int rows, uint64_t seed) {
   Rng rng(seed);
-  FilterBank bank(*butterworth_bandpass(2, 300, 3000, 25000), C);
-  std::vector<float> in(C), out(static_cast<size_t>(rows) * C);
+  FilterBank bank(*butterworth_bandpass(2, 300, 3000, 25000), n_channels);
+  std::vector<float> in(n_channels), out(static_cast<size_t>(rows) * n_channels);
   for (int r = 0; r < rows; ++r) {
     for (auto& v : in) v = static_cast<float>(rng.normal(0, 10.0));
-    bank.process_row(in.data(), &out[static_cast<size_t>(r) * C]);
+    bank.process_row(in.data(), &out[static_cast<size_t>(r) * n_channels]);
   }
   return out;
 }
@@ -137,10 +137,10 @@ double rms_rel_error(const MadNoise& m, const std::vector<double>& truth) {
 }  // namespace
 
 TEST(Mad, GrowingFillsScheduleFirstEstimateEarlyAndTrackingLater) {
-  const uint32_t C = 2;
-  MadNoise m(C, 1024, 1, 1000, 0.25f, /*track_decimation=*/16, /*first_count=*/256);
+  const uint32_t n_channels = 2;
+  MadNoise m(n_channels, 1024, 1, 1000, 0.25f, /*track_decimation=*/16, /*first_count=*/256);
   Rng rng(3);
-  std::vector<float> row(C);
+  std::vector<float> row(n_channels);
   int ready_at = -1, tracking_at = -1;
   for (int r = 0; r < 30000; ++r) {
     for (auto& v : row) v = static_cast<float>(rng.normal(0, 2.0));
@@ -156,22 +156,22 @@ TEST(Mad, GrowingFillsScheduleFirstEstimateEarlyAndTrackingLater) {
   // Ring full at 1024 rows, refilled at decimation 4 (4096 rows) and 16 (16384 rows), then tracking.
   EXPECT_GT(tracking_at, 1024 + 4096 + 16384 - 100);
   EXPECT_LT(tracking_at, 1024 + 4096 + 16384 + 100);
-  for (uint32_t c = 0; c < C; ++c) EXPECT_NEAR(m.sigma(c), 2.0, 0.1);
+  for (uint32_t c = 0; c < n_channels; ++c) EXPECT_NEAR(m.sigma(c), 2.0, 0.1);
 }
 
 TEST(Mad, LaterFillsShrinkTheErrorOfTheFastFirstEstimate) {
-  const uint32_t C = 64;
-  const auto x = band_noise(C, 75000, 21);
-  std::vector<double> truth(C);
-  for (uint32_t c = 0; c < C; ++c) {  // the exact σ of each channel's whole signal
+  const uint32_t n_channels = 64;
+  const auto x = band_noise(n_channels, 75000, 21);
+  std::vector<double> truth(n_channels);
+  for (uint32_t c = 0; c < n_channels; ++c) {  // the exact σ of each channel's whole signal
     double s = 0;
-    for (size_t r = 5000; r < x.size() / C; ++r) s += static_cast<double>(x[r * C + c]) * x[r * C + c];
-    truth[c] = std::sqrt(s / static_cast<double>(x.size() / C - 5000));
+    for (size_t r = 5000; r < x.size() / n_channels; ++r) s += static_cast<double>(x[r * n_channels + c]) * x[r * n_channels + c];
+    truth[c] = std::sqrt(s / static_cast<double>(x.size() / n_channels - 5000));
   }
-  MadNoise m(C, 1024, 1, 25000, 0.25f, /*track_decimation=*/25, /*first_count=*/250);
+  MadNoise m(n_channels, 1024, 1, 25000, 0.25f, /*track_decimation=*/25, /*first_count=*/250);
   double first = -1, later = -1;
-  for (size_t r = 0; r < x.size() / C; ++r) {
-    m.push_row(&x[r * C]);
+  for (size_t r = 0; r < x.size() / n_channels; ++r) {
+    m.push_row(&x[r * n_channels]);
     m.changed.clear();
     if (r == 1100) first = rms_rel_error(m, truth);  // after the full first ring (41 ms)
     if (r == 74999) later = rms_rel_error(m, truth);
@@ -182,12 +182,12 @@ TEST(Mad, LaterFillsShrinkTheErrorOfTheFastFirstEstimate) {
 }
 
 TEST(Mad, SkippedRowsDoNotRaiseSigma) {
-  const uint32_t C = 2;  // channel 0 = channel 1 + large bursts on 10 % of the rows
+  const uint32_t n_channels = 2;  // channel 0 = channel 1 + large bursts on 10 % of the rows
   auto run = [&](bool use_skip) {
-    MadNoise m(C, 1024, 1, 5000, 0.25f, /*track_decimation=*/8);
+    MadNoise m(n_channels, 1024, 1, 5000, 0.25f, /*track_decimation=*/8);
     Rng r2(8);
-    std::vector<float> row(C);
-    std::vector<uint8_t> skip(C, 0);
+    std::vector<float> row(n_channels);
+    std::vector<uint8_t> skip(n_channels, 0);
     for (int r = 0; r < 60000; ++r) {
       const float v = static_cast<float>(r2.normal(0, 1.0));
       const bool burst = r > 2000 && r % 100 < 10;

@@ -116,18 +116,18 @@ TEST(CultureSnr, IsTheBandPassedTroughOverTheBandNoiseSigma) {
   auto a = Culture::create(cc);
   auto b = Culture::create(quiet);
   ASSERT_TRUE(a.is_ok() && b.is_ok());
-  const uint32_t C = cc.channels;
+  const uint32_t n_channels = cc.channels;
   const auto rows = static_cast<size_t>(4 * cc.sample_rate_hz);
-  std::vector<int16_t> xa(rows * C), xb(rows * C);
+  std::vector<int16_t> xa(rows * n_channels), xb(rows * n_channels);
   a->generate(xa);
   b->generate(xb);
   auto sec = butterworth_bandpass(2, 300, 3000, cc.sample_rate_hz);
-  FilterBank fa(*sec, C), fb(*sec, C);
-  std::vector<float> ya(rows * C), yb(rows * C);
-  for (size_t r = 0; r < rows; ++r) fa.process_row(&xa[r * C], &ya[r * C]), fb.process_row(&xb[r * C], &yb[r * C]);
-  std::vector<double> sd(C, 0);
-  for (uint32_t c = 0; c < C; ++c) {
-    for (size_t r = 1000; r < rows; ++r) sd[c] += static_cast<double>(yb[r * C + c]) * yb[r * C + c];
+  FilterBank fa(*sec, n_channels), fb(*sec, n_channels);
+  std::vector<float> ya(rows * n_channels), yb(rows * n_channels);
+  for (size_t r = 0; r < rows; ++r) fa.process_row(&xa[r * n_channels], &ya[r * n_channels]), fb.process_row(&xb[r * n_channels], &yb[r * n_channels]);
+  std::vector<double> sd(n_channels, 0);
+  for (uint32_t c = 0; c < n_channels; ++c) {
+    for (size_t r = 1000; r < rows; ++r) sd[c] += static_cast<double>(yb[r * n_channels + c]) * yb[r * n_channels + c];
     sd[c] = std::sqrt(sd[c] / static_cast<double>(rows - 1000));
   }
   const auto& truth = a->truth();
@@ -139,7 +139,7 @@ TEST(CultureSnr, IsTheBandPassedTroughOverTheBandNoiseSigma) {
     if (!isolated) continue;
     double trough = 0;
     for (int64_t r = t.sample - 10; r <= t.sample + 10; ++r)
-      trough = std::min(trough, static_cast<double>(ya[r * C + t.channel] - yb[r * C + t.channel]));
+      trough = std::min(trough, static_cast<double>(ya[r * n_channels + t.channel] - yb[r * n_channels + t.channel]));
     EXPECT_NEAR(-trough / sd[t.channel], 6.0, 0.25) << "channel " << t.channel << " sample " << t.sample;
     ++checked;
   }

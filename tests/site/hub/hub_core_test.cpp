@@ -14,18 +14,18 @@ namespace {
 // [4k, 9k]. Records every operation; can be told to fail.
 class FakeCrossbar final : public device::Crossbar {
  public:
-  FakeCrossbar() : r_(4 * 4, 6000.0) {}
+  FakeCrossbar() : resistance(4 * 4, 6000.0) {}
   uint32_t words() const override { return 4; }
   uint32_t bits() const override { return 4; }
   Result<double> read(uint32_t w, uint32_t b) override {
     ++reads;
     if (fail) return error(Errc::timeout, "fake");
-    return r_[w * 4 + b];
+    return resistance[w * 4 + b];
   }
   Status pulse(uint32_t w, uint32_t b, double v, Duration) override {
     ++pulses;
     if (fail) return error(Errc::timeout, "fake");
-    double& r = r_[w * 4 + b];
+    double& r = resistance[w * 4 + b];
     r = std::clamp(v > 0 ? r * 0.9 : r * 1.1, 4000.0, 9000.0);
     return Status::ok();
   }
@@ -34,8 +34,8 @@ class FakeCrossbar final : public device::Crossbar {
     if (!s) return s;
     return read(w, b);
   }
-  Result<std::vector<double>> read_all() override { return r_; }
-  std::vector<double> r_;
+  Result<std::vector<double>> read_all() override { return resistance; }
+  std::vector<double> resistance;
   int reads = 0, pulses = 0;
   bool fail = false;
 };
