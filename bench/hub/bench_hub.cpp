@@ -24,7 +24,7 @@ std::vector<HubSynapse> ring_synapses(uint32_t n) {
     s.word = j / 32;
     s.bit = j % 32;
     s.rule.kind = RuleKind::srdp;
-    s.rule.window = kRingWindow;
+    s.rule.window_ns = kRingWindow;
     s.rule.ltp_above = 0;  // any pre spike in the window: potentiate
     s.rule.ltd_below = 1;  // none: depress — every post spike pulses
     s.ltp = {4.0, 100 * kMicrosecond};

@@ -48,7 +48,7 @@ LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
     const auto h = wire::peek_header(d.data);
     if (!h || h->type != wire::MsgType::events) return;  // events datagrams only
     s.hdr_send = h->send_time_ns;  // the sender is the time master: its clock is experiment time
-    s.rx_kernel = d.rx_time;
+    s.rx_kernel = d.rx_time_ns;
     const Time now = env.now();
     if (s.datagrams++ == 0) s.first = now;
     s.last = now;

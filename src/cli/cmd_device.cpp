@@ -83,7 +83,7 @@ void warn_outside_fit(const ModelOpts& o, const device::Model& model, const std:
   std::vector<std::string> said;
   size_t first = 1;
   for (const auto& s : prog) {
-    const std::string why = device::pulse_outside(p->fitted, s.v, to_seconds(s.width));
+    const std::string why = device::pulse_outside(p->fitted, s.v, to_seconds(s.width_ns));
     if (!why.empty() && std::find(said.begin(), said.end(), why) == said.end()) {
       said.push_back(why);
       warn("--pulses (pulse " + std::to_string(first) + (s.count > 1 ? "-" + std::to_string(first + s.count - 1) : "") + ")",
@@ -107,7 +107,7 @@ void run_pulses_model(const ModelOpts& o, const std::vector<device::PulseStep>& 
   row(0, 0, 0);
   size_t n = 0;
   for (const auto& s : prog)
-    for (uint32_t k = 0; k < s.count; ++k) m.apply(s.v, s.width), row(++n, s.v, s.width);
+    for (uint32_t k = 0; k < s.count; ++k) m.apply(s.v, s.width_ns), row(++n, s.v, s.width_ns);
   if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + ": resistance after each pulse", "pulse", "resistance (ohm)");
 }
 
@@ -127,8 +127,8 @@ void run_pulses_arc(device::ArcOne& arc, uint32_t w, uint32_t b, const ModelOpts
   size_t n = 0;
   for (const auto& s : prog)
     for (uint32_t k = 0; k < s.count; ++k) {
-      const double r = value_or_throw(arc.pulse_read(w, b, s.v, s.width), "pulse " + std::to_string(n + 1));
-      std::printf("%zu,%g,%g,%.10g\n", ++n, s.v, to_seconds(s.width), r);
+      const double r = value_or_throw(arc.pulse_read(w, b, s.v, s.width_ns), "pulse " + std::to_string(n + 1));
+      std::printf("%zu,%g,%g,%.10g\n", ++n, s.v, to_seconds(s.width_ns), r);
       svg.x.push_back(double(n)), svg.y.push_back(r);
     }
   if (!o.svg.empty()) write_svg(o.svg, svg, "ArC ONE: resistance after each pulse", "pulse", "resistance (ohm)");

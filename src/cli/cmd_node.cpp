@@ -77,10 +77,10 @@ int run_node(const NodeArgs& a) {
   site::NodeOptions no;
   no.out_dir = a.out;
   no.resume = a.resume;
-  no.warmup = *warmup;
+  no.warmup_ns = *warmup;
   auto sync_timeout = parse_duration(a.sync_timeout);
   if (!sync_timeout || *sync_timeout <= 0) throw CliError("--sync-timeout: expected a duration such as \"15s\"", 2);
-  no.sync_timeout = *sync_timeout;
+  no.sync_timeout_ns = *sync_timeout;
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   no.key_dir = key_dir;

@@ -46,10 +46,10 @@ void apply_duration(experiment::Experiment& e, const record::MergedRecording& m,
   if (!o.duration.empty()) {
     d = duration_option("--duration", o.duration);
     if (*d == 0) throw CliError("--duration: must be positive, got " + o.duration, 2);
-  } else if (auto rec = report::recorded_duration(m); rec && *rec != e.duration) {
+  } else if (auto rec = report::recorded_duration(m); rec && *rec != e.duration_ns) {
     d = rec;
     std::printf("note: the sites ran for %s (the experiment file says %s); phases scaled to match\n",
-                format_duration(*rec).c_str(), format_duration(e.duration).c_str());
+                format_duration(*rec).c_str(), format_duration(e.duration_ns).c_str());
   }
   if (d) experiment::scale_duration(e, *d);
 }

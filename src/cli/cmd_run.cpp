@@ -41,8 +41,8 @@ std::vector<std::string> site_logs(const experiment::Experiment& e, const std::s
 record::RunOutcome run_simulated(const experiment::Experiment& e, const std::string& out, Duration warmup, bool quiet) {
   site::SimRunOptions o;
   o.out_dir = out;
-  o.warmup = warmup;
-  o.progress = [&](Time t, const std::vector<std::string>& lines) { progress(quiet, t, e.duration, lines); };
+  o.warmup_ns = warmup;
+  o.progress = [&](Time t, const std::vector<std::string>& lines) { progress(quiet, t, e.duration_ns, lines); };
   o.stop_requested = [] { return interrupt_signal() ? signal_name(interrupt_signal()) : std::string(); };
   auto r = site::run_sim(e, o);
   if (!quiet && isatty(STDOUT_FILENO)) std::printf("\n");
@@ -54,7 +54,7 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   const bool whole = r->outcome.status == record::RunStatus::complete;
   const std::string part = whole ? "" : format_duration(r->outcome.ended_at_ns.value_or(0)) + " of ";
   std::printf("simulated %s%s of experiment time (%llu events, trace digest %016llx)\n", part.c_str(),
-              format_duration(e.duration).c_str(), (unsigned long long)r->events, (unsigned long long)r->digest);
+              format_duration(e.duration_ns).c_str(), (unsigned long long)r->events, (unsigned long long)r->digest);
   return r->outcome;
 }
 
@@ -72,7 +72,7 @@ record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& 
                                 Duration warmup) {
   site::RealtimeRun run{a.exp.file, out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
   const bool tty = isatty(STDOUT_FILENO);
-  run.progress = [&](Time t, const std::vector<std::string>& lines) { progress(a.quiet, t, e.duration, lines); };
+  run.progress = [&](Time t, const std::vector<std::string>& lines) { progress(a.quiet, t, e.duration_ns, lines); };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o, tty && !a.quiet); };
   auto r = site::run_processes(run, e);
   if (!r) throw CliError(r.status().message(), 1);
@@ -125,7 +125,7 @@ int run(const RunArgs& a) {
   if (ec) throw CliError("cannot create output directory " + out + ": " + ec.message(), 1);
   if (!std::filesystem::is_empty(out)) throw CliError("output directory " + out + " is not empty", 2);
   std::printf("ion run: %s (%s, %s, seed %llu) → %s\n", e.name.c_str(), sim ? "simulated time" : "real time",
-              format_duration(e.duration).c_str(), (unsigned long long)e.seed, out.c_str());
+              format_duration(e.duration_ns).c_str(), (unsigned long long)e.seed, out.c_str());
   std::fflush(stdout);
   record::RunOutcome outcome;
   if (sim) outcome = run_simulated(e, out, *warmup, a.quiet);

@@ -29,7 +29,7 @@ struct SynapticInput {
   // Recordings only, never sent on the wire: the experiment time at which the post site received
   // the input, so that a recording gives each spike's delivery latency (arrival - t). kNoArrival
   // when not known (an input a hub records for a legacy partner, a log written before the field).
-  Time arrival = kNoArrival;
+  Time arrival_ns = kNoArrival;
 };
 
 enum class StimulusOutcome : uint8_t { delivered = 0, clamped = 1, refused = 2 };

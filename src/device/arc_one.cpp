@@ -46,9 +46,9 @@ Status ArcOne::send(std::initializer_list<std::string> tokens) {
   const std::vector<std::string> list(tokens);
   sent_ = joined(list);
   for (const std::string& t : list) {
-    sleep_for(last_token_ + opt_.token_gap - monotonic_now());
+    sleep_for(last_token_ns_ + opt_.token_gap_ns - monotonic_now());
     Status s = port_.write_all(t + "\n");
-    last_token_ = monotonic_now();
+    last_token_ns_ = monotonic_now();
     if (!s) return fail(s, "sending '" + t + "'");
   }
   return Status::ok();
@@ -65,7 +65,7 @@ Status ArcOne::fail(Status s, const std::string& what) {
                              "'): ");
 }
 
-Duration ArcOne::busy_left() const { return std::max<Duration>(0, busy_until_ - monotonic_now()); }
+Duration ArcOne::busy_left() const { return std::max<Duration>(0, busy_until_ns_ - monotonic_now()); }
 
 Result<float> ArcOne::reply_value(const std::string& what, Duration wait) {
   char b[4];
@@ -86,10 +86,10 @@ Result<double> ArcOne::reply_ohm(const std::string& what, Duration wait) {
 Status ArcOne::begin(const std::string& what) {
   if (dead_) return error(Errc::unavailable, "ArC ONE on " + port_.path() + " is disconnected; cannot " + what);
   if (!need_resync_) return Status::ok();
-  if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ns_ < opt_.resync_backoff)
+  if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ns_ < opt_.resync_backoff_ns)
     return last_resync_.prefixed("cannot " + what + ": the last resynchronisation, " +
                                           format_duration(monotonic_now() - last_resync_at_ns_) +
-                                          " ago, failed (next attempt " + format_duration(opt_.resync_backoff) +
+                                          " ago, failed (next attempt " + format_duration(opt_.resync_backoff_ns) +
                                           " after it): ");
   last_resync_ = resync();
   last_resync_at_ns_ = monotonic_now();
@@ -100,7 +100,7 @@ Status ArcOne::begin(const std::string& what) {
 // Waits until the last command can have finished, then until the board has stopped talking.
 Status ArcOne::settle() {
   sleep_for(busy_left());
-  auto dropped = port_.drain(opt_.quiet, opt_.drain_limit);
+  auto dropped = port_.drain(opt_.quiet_ns, opt_.drain_limit_ns);
   if (!dropped) return fail(dropped.status(), "resynchronisation (waiting for the board to go quiet)");
   return Status::ok();
 }
@@ -110,7 +110,7 @@ Status ArcOne::initialise() {
   ION_TRY(send({"0", int_token(opt_.read_cycles), int_token(opt_.words), int_token(opt_.bits),
                 int_token(opt_.read_mode), int_token(opt_.session), int_token(opt_.sneak_path),
                 float_token(opt_.v_read)}));
-  auto line = port_.read_line(opt_.confirm_timeout, 64);
+  auto line = port_.read_line(opt_.confirm_timeout_ns, 64);
   if (!line) return fail(line.status(), "initialisation (waiting for the confirmation line)");
   auto v = arc::parse_confirmation(*line);
   if (!v) return fail(error(Errc::corrupt, v.status().message() + "; is this an ArC ONE?"), "initialisation");
@@ -126,7 +126,7 @@ Status ArcOne::resync() {
   ION_TRY(settle());
   for (int i = 0; i < arc::kFillerCount; ++i) ION_TRY(send({std::string(arc::kFiller)}));
   ION_TRY(send({"00"}));
-  sleep_for(opt_.reset_wait);
+  sleep_for(opt_.reset_wait_ns);
   ION_TRY(settle());
   ION_TRY(initialise());
   need_resync_ = false;
@@ -136,8 +136,8 @@ Status ArcOne::resync() {
 Result<arc::FirmwareVersion> ArcOne::firmware_version(bool force) {
   if (firmware_ && !force) return *firmware_;
   ION_TRY(begin("read the firmware version"));
-  sleep_for(opt_.version_settle);
-  const Duration wait = busy_left() + opt_.version_timeout;
+  sleep_for(opt_.version_settle_ns);
+  const Duration wait = busy_left() + opt_.version_timeout_ns;
   ION_TRY(send({"999"}));
   char b[4];
   auto got = port_.read_upto(b, 4, wait);
@@ -161,7 +161,7 @@ Result<double> ArcOne::read(uint32_t w, uint32_t b) {
   ION_TRY(check_cell(w, b, opt_.words, opt_.bits));
   const std::string what = cell_name("read", w, b);
   ION_TRY(begin(what));
-  const Duration wait = busy_left() + opt_.reply_timeout;
+  const Duration wait = busy_left() + opt_.reply_timeout_ns;
   ION_TRY(send({"1", int_token(w + 1), int_token(b + 1)}));
   return reply_ohm(what, wait);
 }
@@ -172,7 +172,7 @@ Status ArcOne::pulse(uint32_t w, uint32_t b, double v, Duration width) {
   ION_TRY(begin(cell_name("pulse", w, b)));
   ION_TRY(send({"02", int_token(w + 1), int_token(b + 1)}));
   ION_TRY(send({"04", float_token(v), arc::width_token(width)}));
-  busy_until_ = std::max(busy_until_, monotonic_now()) + width;
+  busy_until_ns_ = std::max(busy_until_ns_, monotonic_now()) + width;
   return Status::ok();
 }
 
@@ -181,14 +181,14 @@ Result<double> ArcOne::pulse_read(uint32_t w, uint32_t b, double v, Duration wid
   ION_TRY(check_pulse(v, width));
   const std::string what = cell_name("pulse-read", w, b);
   ION_TRY(begin(what));
-  const Duration wait = busy_left() + width + opt_.reply_timeout;
+  const Duration wait = busy_left() + width + opt_.reply_timeout_ns;
   ION_TRY(send({"3", int_token(w + 1), int_token(b + 1), float_token(v), arc::width_token(width)}));
   return reply_ohm(what, wait);
 }
 
 Result<std::vector<double>> ArcOne::read_all() {
   ION_TRY(begin("read all"));
-  Duration wait = busy_left() + opt_.reply_timeout;
+  Duration wait = busy_left() + opt_.reply_timeout_ns;
   ION_TRY(send({"2", "1", int_token(opt_.words), int_token(opt_.bits)}));
   std::vector<double> out(size_t(opt_.words) * opt_.bits);
   for (size_t i = 0; i < out.size(); ++i) {
@@ -196,7 +196,7 @@ Result<std::vector<double>> ArcOne::read_all() {
                            cell_text(uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)) + ")",
                        wait));
     out[i] = r;
-    wait = opt_.reply_timeout;  // each further value within reply_timeout of the one before
+    wait = opt_.reply_timeout_ns;  // each further value within reply_timeout of the one before
   }
   return out;
 }

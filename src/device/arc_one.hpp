@@ -31,15 +31,15 @@ struct ArcOneOptions {
   int session = 0;                  // 0 live local, 1 external BNC, 2 BNC to local, 3 offline
   int sneak_path = 1;               // 0 V/3 write scheme, 1 V/2
   double v_read = 0.5;              // V
-  Duration token_gap = 500 * kMicrosecond;       // ion's pacing between tokens
-  Duration reset_wait = 1 * kSecond;             // after `00`, before `0`
-  Duration confirm_timeout = 7 * kSecond;        // for the `0` confirmation line
-  Duration version_settle = 200 * kMillisecond;  // pause before `999`
-  Duration version_timeout = 2 * kSecond;        // silence this long after `999`: no version
-  Duration reply_timeout = 200 * kMillisecond;   // per reply value, beyond the command's own duration
-  Duration quiet = 50 * kMillisecond;            // resync: the line counts as quiet after this
-  Duration drain_limit = 2 * kSecond;            // resync: give up if the board talks longer
-  Duration resync_backoff = 5 * kSecond;         // after a failed resync, calls fail at once this long
+  Duration token_gap_ns = 500 * kMicrosecond;       // ion's pacing between tokens
+  Duration reset_wait_ns = 1 * kSecond;             // after `00`, before `0`
+  Duration confirm_timeout_ns = 7 * kSecond;        // for the `0` confirmation line
+  Duration version_settle_ns = 200 * kMillisecond;  // pause before `999`
+  Duration version_timeout_ns = 2 * kSecond;        // silence this long after `999`: no version
+  Duration reply_timeout_ns = 200 * kMillisecond;   // per reply value, beyond the command's own duration
+  Duration quiet_ns = 50 * kMillisecond;            // resync: the line counts as quiet after this
+  Duration drain_limit_ns = 2 * kSecond;            // resync: give up if the board talks longer
+  Duration resync_backoff_ns = 5 * kSecond;         // after a failed resync, calls fail at once this long
 };
 
 class ArcOne final : public Crossbar {
@@ -76,11 +76,11 @@ class ArcOne final : public Crossbar {
   SerialPort port_;
   ArcOneOptions opt_;
   std::string sent_;          // tokens of the command in progress, for error messages
-  Time last_token_ = 0;
-  Time busy_until_ = 0;       // the board may still be executing a command until then
+  Time last_token_ns_ = 0;
+  Time busy_until_ns_ = 0;       // the board may still be executing a command until then
   std::optional<arc::FirmwareVersion> firmware_;
   Status last_resync_;        // outcome of the last resynchronisation begin() attempted
-  Time last_resync_at_ = 0;
+  Time last_resync_at_ns_ = 0;
   bool need_resync_ = false;
   bool dead_ = false;
 };

@@ -15,7 +15,7 @@ namespace ion::device {
 
 struct PulseStep {
   double v;
-  Duration width;
+  Duration width_ns;
   uint32_t count;
 };
 Result<std::vector<PulseStep>> parse_pulse_program(std::string_view text);

@@ -37,7 +37,7 @@ struct ReplayedPulse {
   uint64_t seq = 0;  // the array's pulse number (1 = its first pulse ever)
   uint32_t w = 0, b = 0;
   double v = 0;
-  Duration width = 0;
+  Duration width_ns = 0;
   double r_ohm = 0;
 };
 

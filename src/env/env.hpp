@@ -29,7 +29,7 @@ using SocketId = uint32_t;
 struct Datagram {
   SockAddr from;
   std::span<const uint8_t> data;
-  Time rx_time = 0;  // local clock at reception (kernel timestamp where available)
+  Time rx_time_ns = 0;  // local clock at reception (kernel timestamp where available)
 };
 using DatagramHandler = std::function<void(const Datagram&)>;
 

@@ -177,7 +177,7 @@ Status RealEnv::wait(Time deadline) {
     if (tag == kTimerFdTag) {
       ssize_t r = ::read(timer_fd_, &drain, sizeof drain);
       (void)r;
-      armed_at_ = kTimeNever;
+      armed_at_ns_ = kTimeNever;
     } else if (tag == kWakeFdTag) {
       ssize_t r = ::read(wake_fd_, &drain, sizeof drain);
       (void)r;
@@ -213,7 +213,7 @@ void RealEnv::unwatch_fd(uint32_t watch) {
 }
 
 void RealEnv::arm_timerfd(Time deadline) {
-  if (deadline == armed_at_) return;
+  if (deadline == armed_at_ns_) return;
   itimerspec its{};
   if (deadline != kTimeNever) {
     its.it_value.tv_sec = deadline / kSecond;
@@ -221,7 +221,7 @@ void RealEnv::arm_timerfd(Time deadline) {
     if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
   }
   timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &its, nullptr);  // zero value disarms
-  armed_at_ = deadline;
+  armed_at_ns_ = deadline;
 }
 
 void RealEnv::fire_due_timers() {

@@ -34,7 +34,7 @@ struct RealEnvStats {
   uint64_t datagrams_received = 0;
   uint64_t recv_batches = 0;        // recvmmsg calls that returned data
   uint64_t datagrams_truncated = 0; // larger than the receive buffer: dropped
-  uint64_t kernel_timestamps = 0;   // datagrams whose rx_time came from SO_TIMESTAMPNS
+  uint64_t kernel_timestamps = 0;   // datagrams whose rx_time_ns came from SO_TIMESTAMPNS
   uint64_t send_errors = 0;
 };
 
@@ -147,7 +147,7 @@ class RealEnv final : public Env {
   int wake_fd_ = -1;  // eventfd written by stop()
   Status init_status_;
   std::atomic<bool> stop_{false};
-  Time armed_at_ = kTimeNever;
+  Time armed_at_ns_ = kTimeNever;
   RealEnvProbe probe_;
   Time woke_ns_ = 0;  // last epoll_wait return, read only while probe_.on_rx is set
   Time woke_cpu_ns_ = 0;

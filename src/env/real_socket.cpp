@@ -224,7 +224,7 @@ void RealEnv::drain_socket(SocketId id) {
                  rx_time_of(h, t_now, offset, stats_.kernel_timestamps)};
       if (probe_.on_rx) {
         const bool stamped = stats_.kernel_timestamps != stamped_before;
-        probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time, stamped, woke_ns_, t_now, woke_cpu_ns_});
+        probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time_ns, stamped, woke_ns_, t_now, woke_cpu_ns_});
       }
       (*handler)(d);
       if (find(id) == nullptr || stopped()) return;  // closed by a handler, or stopping

@@ -218,7 +218,7 @@ void SimWorld::launch_copy(Link& l, uint32_t link_index, const SockAddr& from, c
   p.to = to;
   p.link = link_index;
   p.bytes.assign(bytes.begin(), bytes.end());
-  push(now_ + delay, slot, 0, Kind::packet);
+  push(now_ns_ + delay, slot, 0, Kind::packet);
 }
 
 void SimWorld::deliver(const Event& e) {
@@ -237,7 +237,7 @@ void SimWorld::deliver(const Event& e) {
   ++l.truth.delivered;
   const Socket& sock = sockets_[dest->second - 1];
   std::shared_ptr<DatagramHandler> handler = sock.handler;
-  Datagram d{p.from, p.bytes, nodes_[sock.node]->local_of(now_)};
+  Datagram d{p.from, p.bytes, nodes_[sock.node]->local_of(now_ns_)};
   (*handler)(d);
   free_packets_.push_back(e.slot);  // only now: the handler read p.bytes
 }

@@ -57,7 +57,7 @@ Result<uint32_t> SimWorld::node_index(std::string_view name) const {
 // ---- queue ----
 
 void SimWorld::push(Time t, uint32_t slot, uint32_t gen, Kind kind) {
-  heap_.push_back(Event{std::max(t, now_), seq_++, slot, gen, kind});
+  heap_.push_back(Event{std::max(t, now_ns_), seq_++, slot, gen, kind});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
@@ -84,24 +84,24 @@ void SimWorld::mix_bytes(std::span<const uint8_t> bytes) {
 }
 
 bool SimWorld::step() {
-  if (!deferred_.empty() && (heap_.empty() || heap_.front().t > now_)) {
+  if (!deferred_.empty() && (heap_.empty() || heap_.front().t > now_ns_)) {
     run_deferred();
     return true;
   }
   if (heap_.empty()) return false;
   Event e = pop();
-  now_ = e.t;
+  now_ns_ = e.t;
   dispatch(e);
   return true;
 }
 
 void SimWorld::run_until(Time t) {
   for (;;) {
-    const bool deferred_due = !deferred_.empty() && (heap_.empty() || heap_.front().t > now_);
+    const bool deferred_due = !deferred_.empty() && (heap_.empty() || heap_.front().t > now_ns_);
     if (!deferred_due && (heap_.empty() || heap_.front().t > t)) break;
     step();
   }
-  now_ = std::max(now_, t);
+  now_ns_ = std::max(now_ns_, t);
 }
 
 void SimWorld::dispatch(const Event& e) {
@@ -187,7 +187,7 @@ void SimWorld::run_deferred() {
   running_deferred_.swap(deferred_);
   for (Deferred& d : running_deferred_) {
     if (d.node != kWorldNode && nodes_[d.node]->stopped()) continue;
-    mix(static_cast<uint64_t>(now_) ^ 0xDEFE44EDULL);
+    mix(static_cast<uint64_t>(now_ns_) ^ 0xDEFE44EDULL);
     mix(d.node);
     d.fn();
   }

@@ -138,11 +138,11 @@ class SimWorld {
   size_t node_count() const { return nodes_.size(); }
 
   // True time (ns since the world started).
-  Time now() const { return now_; }
+  Time now() const { return now_ns_; }
   // Processes every event with true time <= t (and the deferred work they cause), then sets the
   // clock to t (if later). run_for(d) = run_until(now() + d).
   void run_until(Time t);
-  void run_for(Duration d) { run_until(now_ + d); }
+  void run_for(Duration d) { run_until(now_ns_ + d); }
   // Runs the next event or the pending deferred work; false if there was nothing to do.
   bool step();
   bool idle() const { return heap_.empty() && deferred_.empty(); }
@@ -244,7 +244,7 @@ class SimWorld {
   SimWorldOptions options_;
   LinkImpairments default_link_;  // set_default_link
   SimStorage storage_;
-  Time now_ = 0;
+  Time now_ns_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_processed_ = 0;
   uint64_t digest_ = 0xCBF29CE484222325ULL;

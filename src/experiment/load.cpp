@@ -34,7 +34,7 @@ void load_recording(TableReader& root, LoadState& s) {
     else
       rec.out = *out;
   }
-  rec.flush_interval = r.duration("flush_interval", Need::optional, Sign::positive).value_or(rec.flush_interval);
+  rec.flush_interval_ns = r.duration("flush_interval", Need::optional, Sign::positive).value_or(rec.flush_interval_ns);
   r.finish();
 }
 

@@ -72,7 +72,7 @@ void check_device(TableReader& r, const DeviceConfig& d, double v_read) {
 
 void check_pulse(TableReader& r, std::string_view key, const Pulse& p) {
   if (!r.raw().contains(key)) return;
-  if (Status s = device::check_pulse(p.amplitude_v, p.width); !s)
+  if (Status s = device::check_pulse(p.amplitude_v, p.width_ns); !s)
     r.error_at(key, "found a pulse the instruments refuse: " + s.message());
 }
 

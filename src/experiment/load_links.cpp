@@ -12,7 +12,7 @@ namespace {
 
 // A simulated probe must be able to come back within clock sync's reply window.
 void check_latency(TableReader& r, const LinkConfig& c) {
-  if (c.latency <= limits::kMaxLinkLatency || !r.raw().contains("latency")) return;  // else inherited: reported there
+  if (c.latency_ns <= limits::kMaxLinkLatency || !r.raw().contains("latency")) return;  // else inherited: reported there
   r.error_at("latency", "found " + describe(*r.raw().get("latency")) + ", expected a latency of at most " +
                             format_duration(limits::kMaxLinkLatency) +
                             " (clock sync keeps a probe's reply only for 200ms, so no site would ever synchronise)");
@@ -20,8 +20,8 @@ void check_latency(TableReader& r, const LinkConfig& c) {
 
 LinkConfig load_link(TableReader& r, const LinkConfig& base) {
   LinkConfig c = base;
-  c.latency = r.duration("latency", Need::optional, Sign::non_negative).value_or(c.latency);
-  c.jitter = r.duration("jitter", Need::optional, Sign::non_negative).value_or(c.jitter);
+  c.latency_ns = r.duration("latency", Need::optional, Sign::non_negative).value_or(c.latency_ns);
+  c.jitter_ns = r.duration("jitter", Need::optional, Sign::non_negative).value_or(c.jitter_ns);
   c.loss = r.number("loss", Need::optional, 0, 0.99).value_or(c.loss);
   c.duplicate = r.number("duplicate", Need::optional, 0, 1).value_or(c.duplicate);
   c.reorder = r.number("reorder", Need::optional, 0, 1).value_or(c.reorder);

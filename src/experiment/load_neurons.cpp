@@ -54,19 +54,19 @@ void load_phases(TableReader& r, Drive& d, Duration experiment_duration) {
     else r.ctx().error(n.source(), path, "found " + describe(n) + ", expected " + problem);
   }
   Duration total = 0;
-  for (const auto& p : d.phases) total += p.duration;
+  for (const auto& p : d.phases) total += p.duration_ns;
   if (experiment_duration > 0 && total > experiment_duration)
     r.error_at("phases", "found phases lasting " + format_duration(total) + " in total, expected at most the experiment's duration (" +
                              format_duration(experiment_duration) + ")");
 }
 
 void load_window(TableReader& r, Drive& d, Duration experiment_duration) {
-  d.start = r.duration("start", Need::optional, Sign::non_negative).value_or(0);
-  d.stop = r.duration("stop", Need::optional, Sign::positive).value_or(0);
-  if (d.stop != 0 && d.stop <= d.start)
-    r.error_at("stop", "found stop " + format_duration(d.stop) + ", expected a time after start (" + format_duration(d.start) + ")");
-  else if (d.stop == 0 && experiment_duration > 0 && d.start >= experiment_duration)
-    r.error_at("start", "found start " + format_duration(d.start) + ", expected a time before the experiment ends (" +
+  d.start_ns = r.duration("start", Need::optional, Sign::non_negative).value_or(0);
+  d.stop_ns = r.duration("stop", Need::optional, Sign::positive).value_or(0);
+  if (d.stop_ns != 0 && d.stop_ns <= d.start_ns)
+    r.error_at("stop", "found stop " + format_duration(d.stop_ns) + ", expected a time after start (" + format_duration(d.start_ns) + ")");
+  else if (d.stop_ns == 0 && experiment_duration > 0 && d.start_ns >= experiment_duration)
+    r.error_at("start", "found start " + format_duration(d.start_ns) + ", expected a time before the experiment ends (" +
                             format_duration(experiment_duration) + "; the drive stops there)");
 }
 
@@ -84,7 +84,7 @@ Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
   if (d.kind == DriveKind::regular || d.kind == DriveKind::poisson)
     d.rate_hz = r.quantity("rate", Dim::frequency, Need::required, Sign::positive).value_or(0);
   if (d.kind == DriveKind::schedule) {
-    load_phases(r, d, s.e.duration);
+    load_phases(r, d, s.e.duration_ns);
     d.process = enum_of<SpikeProcess>(spike_process_names(), r.choice("process", spike_process_names(), Need::optional).value_or("regular"));
   }
   if (d.kind == DriveKind::step) d.amplitude_a = r.quantity("amplitude", Dim::current, Need::required).value_or(0);
@@ -92,7 +92,7 @@ Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
     d.from_a = r.quantity("from", Dim::current, Need::required).value_or(0);
     d.to_a = r.quantity("to", Dim::current, Need::required).value_or(0);
   }
-  if (d.kind == DriveKind::step || d.kind == DriveKind::ramp) load_window(r, d, s.e.duration);
+  if (d.kind == DriveKind::step || d.kind == DriveKind::ramp) load_window(r, d, s.e.duration_ns);
   r.finish(kDriveKeys, "drive kind '" + *kind + "'");
   return d;
 }

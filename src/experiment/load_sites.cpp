@@ -107,8 +107,8 @@ StimulatorConfig load_stimulator(const toml::table& t, const std::string& path, 
                        .value_or(0);
   c.max_rate_hz = r.quantity_in("max_rate", Dim::frequency, Need::optional, {0, kMaxStimRateHz, true}, kInterlock)
                       .value_or(c.max_rate_hz);
-  c.pulse_width = r.duration_in("pulse_width", Need::optional, kMinPulseWidth, kMaxPulseWidth, kInterlock)
-                      .value_or(c.pulse_width);
+  c.pulse_width_ns = r.duration_in("pulse_width", Need::optional, kMinPulseWidth, kMaxPulseWidth, kInterlock)
+                      .value_or(c.pulse_width_ns);
   if (auto k = r.number("shannon_k", Need::optional, 0, 10)) {
     if (*k <= 0 || *k >= kMaxShannonK)
       r.error_at("shannon_k", "found " + describe(*t.get("shannon_k")) +
@@ -184,7 +184,7 @@ void load_site(const std::string& name, const toml::table& t, LoadState& s) {
   if (role) site.role = *role;
   s.declared_sites[name] = role;
   load_address(r, site, s);
-  site.clock_offset = r.duration("clock_offset", Need::optional, Sign::any).value_or(0);
+  site.clock_offset_ns = r.duration("clock_offset", Need::optional, Sign::any).value_or(0);
   site.clock_drift_ppm = r.number("clock_drift_ppm", Need::optional, -1e4, 1e4).value_or(0);
   load_role_tables(r, site, role);
   s.site_by_name.emplace(site.name, site.id);
@@ -223,7 +223,7 @@ void load_experiment_table(TableReader& root, LoadState& s) {
   TableReader r(*t, "experiment", s.ctx);
   Experiment& e = s.e;
   e.name = r.name("name", Need::required).value_or("");
-  e.duration = r.duration("duration", Need::required, Sign::positive).value_or(0);
+  e.duration_ns = r.duration("duration", Need::required, Sign::positive).value_or(0);
   e.seed = static_cast<uint64_t>(r.integer("seed", Need::optional, 0, INT64_MAX).value_or(1));
   e.mode = enum_of<Mode>(mode_names(), r.choice("mode", mode_names(), Need::optional).value_or("realtime"));
   if (auto master = r.name("time_master", Need::optional); master && check_site_ref(r, "time_master", *master, s)) {

@@ -79,12 +79,12 @@ void load_pulse(TableReader& r, std::string_view key, Pulse& out) {
   std::string problem = kPulseExpect;
   auto s = n->as_string();
   std::optional<Pulse> p = s ? parse_pulse(s->get(), problem) : std::nullopt;
-  if (p) out = Pulse{p->amplitude_v, p->width, r.loc(key)};
+  if (p) out = Pulse{p->amplitude_v, p->width_ns, r.loc(key)};
   else r.error_at(key, "found " + describe(*n) + ", expected " + problem);
 }
 
 void load_srdp(TableReader& r, Plasticity& p) {
-  p.window = r.duration("window", Need::optional, Sign::positive).value_or(p.window);
+  p.window_ns = r.duration("window", Need::optional, Sign::positive).value_or(p.window_ns);
   auto above = r.integer("ltp_above", Need::optional, 0, 1000000);
   auto below = r.integer("ltd_below", Need::optional, 0, 1000000);
   p.ltp_above = static_cast<int>(above.value_or(p.ltp_above));
@@ -106,15 +106,15 @@ Plasticity load_plasticity(const toml::table& t, const std::string& path, Ctx& c
   p.rule = enum_of<PlasticityRule>(plasticity_rule_names(), *rule);
   if (p.rule == PlasticityRule::srdp) load_srdp(r, p);
   if (p.rule == PlasticityRule::stdp) {
-    p.tau_plus = r.duration("tau_plus", Need::optional, Sign::positive).value_or(p.tau_plus);
-    p.tau_minus = r.duration("tau_minus", Need::optional, Sign::positive).value_or(p.tau_minus);
+    p.tau_plus_ns = r.duration("tau_plus", Need::optional, Sign::positive).value_or(p.tau_plus_ns);
+    p.tau_minus_ns = r.duration("tau_minus", Need::optional, Sign::positive).value_or(p.tau_minus_ns);
   }
   if (p.rule != PlasticityRule::none) {
     load_pulse(r, "ltp_pulse", p.ltp_pulse);
     load_pulse(r, "ltd_pulse", p.ltd_pulse);
     check_pulse(r, "ltp_pulse", p.ltp_pulse);
     check_pulse(r, "ltd_pulse", p.ltd_pulse);
-    p.horizon = r.duration("horizon", Need::optional, Sign::non_negative).value_or(p.horizon);
+    p.horizon_ns = r.duration("horizon", Need::optional, Sign::non_negative).value_or(p.horizon_ns);
   }
   r.finish(kRuleKeys, "plasticity rule '" + *rule + "'");
   return p;

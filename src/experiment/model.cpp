@@ -26,16 +26,16 @@ Duration scaled(Duration d, Duration new_total, Duration old_total) {
 void scale_drive(Drive& d, Duration new_total, Duration old_total) {
   Duration sum_before = 0, sum_after = 0;
   for (auto& p : d.phases) {
-    sum_before += p.duration;
-    p.duration = std::max<Duration>(1, scaled(p.duration, new_total, old_total));
-    sum_after += p.duration;
+    sum_before += p.duration_ns;
+    p.duration_ns = std::max<Duration>(1, scaled(p.duration_ns, new_total, old_total));
+    sum_after += p.duration_ns;
   }
   // The last phase absorbs the rounding, but never below 1 ns (many phases scaled to a very short
   // run would otherwise leave it negative).
   if (!d.phases.empty() && sum_before == old_total)
-    d.phases.back().duration = std::max<Duration>(1, d.phases.back().duration + new_total - sum_after);
-  d.start = scaled(d.start, new_total, old_total);
-  d.stop = scaled(d.stop, new_total, old_total);
+    d.phases.back().duration_ns = std::max<Duration>(1, d.phases.back().duration_ns + new_total - sum_after);
+  d.start_ns = scaled(d.start_ns, new_total, old_total);
+  d.stop_ns = scaled(d.stop_ns, new_total, old_total);
 }
 
 }  // namespace
@@ -69,9 +69,9 @@ std::string Experiment::output_dir(std::string_view timestamp) const {
 }
 
 void scale_duration(Experiment& e, Duration new_duration) {
-  if (new_duration <= 0 || e.duration <= 0) return;
-  for (auto& n : e.neurons) scale_drive(n.drive, new_duration, e.duration);
-  e.duration = new_duration;
+  if (new_duration <= 0 || e.duration_ns <= 0) return;
+  for (auto& n : e.neurons) scale_drive(n.drive, new_duration, e.duration_ns);
+  e.duration_ns = new_duration;
 }
 
 }  // namespace ion::experiment

@@ -87,7 +87,7 @@ struct StimulatorConfig {
   double max_charge_c = 0.0;       // per phase; 0 = derived from material and area
   double max_rate_hz = 50.0;
   double shannon_k = 1.5;          // Shannon limit k (damage likely for k >= 1.85)
-  Duration pulse_width = 200 * kMicrosecond;  // per phase
+  Duration pulse_width_ns = 200 * kMicrosecond;  // per phase
   StimPolicy policy = StimPolicy::refuse;
 };
 
@@ -104,7 +104,7 @@ struct Site {
   SiteId id = kNoSite;        // order in the file
   Role role = Role::silicon;
   Endpoint address;
-  Duration clock_offset = 0;  // sim only: this node's clock offset
+  Duration clock_offset_ns = 0;  // sim only: this node's clock offset
   double clock_drift_ppm = 0; // sim only: linear drift
   std::optional<InstrumentConfig> instrument;  // set iff role == hub
   std::optional<SourceConfig> source;          // set iff role == bio
@@ -115,7 +115,7 @@ struct Site {
 
 struct RatePhase {
   double rate_hz = 0;
-  Duration duration = 0;
+  Duration duration_ns = 0;
 };
 
 struct Drive {
@@ -125,8 +125,8 @@ struct Drive {
   SpikeProcess process = SpikeProcess::regular;  // schedule
   double amplitude_a = 0;                // step: injected current, A
   double from_a = 0, to_a = 0;           // ramp
-  Duration start = 0;                    // step, ramp
-  Duration stop = 0;                     // step, ramp; 0 = end of experiment
+  Duration start_ns = 0;                    // step, ramp
+  Duration stop_ns = 0;                     // step, ramp; 0 = end of experiment
   SourceLoc loc;                         // the drive table in the file
   std::vector<SourceLoc> phase_locs;     // schedule: where each phase string is written
 };
@@ -146,7 +146,7 @@ struct Neuron {
 
 struct Pulse {
   double amplitude_v = 0;
-  Duration width = 0;
+  Duration width_ns = 0;
   SourceLoc loc;  // where the file sets it (empty for the default)
 };
 
@@ -166,14 +166,14 @@ struct WeightMap {
 
 struct Plasticity {
   PlasticityRule rule = PlasticityRule::none;
-  Duration window = kSecond;        // srdp: presynaptic counting window
+  Duration window_ns = kSecond;        // srdp: presynaptic counting window
   int ltp_above = 20;               // srdp: pre count > this → LTP pulse
   int ltd_below = 5;                // srdp: pre count < this → LTD pulse
-  Duration tau_plus = 20 * kMillisecond;   // stdp
-  Duration tau_minus = 20 * kMillisecond;  // stdp
+  Duration tau_plus_ns = 20 * kMillisecond;   // stdp
+  Duration tau_minus_ns = 20 * kMillisecond;  // stdp
   Pulse ltp_pulse{4.0, 100 * kMicrosecond, {}};
   Pulse ltd_pulse{-4.0, 100 * kMicrosecond, {}};
-  Duration horizon = 50 * kMillisecond;   // how long the hub waits for out-of-order events
+  Duration horizon_ns = 50 * kMillisecond;   // how long the hub waits for out-of-order events
 };
 
 struct Synapse {
@@ -189,8 +189,8 @@ struct Synapse {
 };
 
 struct LinkConfig {
-  Duration latency = 0;
-  Duration jitter = 0;
+  Duration latency_ns = 0;
+  Duration jitter_ns = 0;
   double loss = 0, duplicate = 0, reorder = 0;  // probabilities per datagram
   bool insecure = false;        // no authentication; only allowed between loopback addresses
   std::string key_file;         // "" = <security.key_dir>/<a>-<b>.key
@@ -221,7 +221,7 @@ struct LegacyBridge {
 
 struct Recording {
   std::string out = "runs/{name}-{timestamp}";
-  Duration flush_interval = 100 * kMillisecond;
+  Duration flush_interval_ns = 100 * kMillisecond;
 };
 
 struct Security {
@@ -230,7 +230,7 @@ struct Security {
 
 struct Experiment {
   std::string name;
-  Duration duration = 0;
+  Duration duration_ns = 0;
   uint64_t seed = 1;
   Mode mode = Mode::realtime;
   std::string time_master;      // a hub site (default: the first hub)

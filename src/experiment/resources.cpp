@@ -63,21 +63,21 @@ class Estimator {
     const std::string members = " × " + std::to_string(en.count) + " neuron(s)";
     double per_neuron = 0;
     if (d.kind == DriveKind::regular || d.kind == DriveKind::poisson) {
-      const Duration window = std::max<Duration>(0, (d.stop ? d.stop : e_.duration) - d.start);
+      const Duration window = std::max<Duration>(0, (d.stop_ns ? d.stop_ns : e_.duration_ns) - d.start_ns);
       per_neuron += d.rate_hz * to_seconds(window);
       add(path + ".drive.rate", d.loc, d.rate_hz * to_seconds(window) * count, hz(d.rate_hz) + " × " + secs(window) + members);
     }
     for (size_t j = 0; d.kind == DriveKind::schedule && j < d.phases.size(); ++j) {
       const RatePhase& p = d.phases[j];
-      per_neuron += p.rate_hz * to_seconds(p.duration);
+      per_neuron += p.rate_hz * to_seconds(p.duration_ns);
       add(path + ".drive.phases[" + std::to_string(j) + "]", j < d.phase_locs.size() ? d.phase_locs[j] : d.loc,
-          p.rate_hz * to_seconds(p.duration) * count,
-          hz(p.rate_hz) + " × " + secs(p.duration) + members);
+          p.rate_hz * to_seconds(p.duration_ns) * count,
+          hz(p.rate_hz) + " × " + secs(p.duration_ns) + members);
     }
     if (n.spontaneous_hz > 0) {
-      per_neuron += n.spontaneous_hz * to_seconds(e_.duration);
-      add(path + ".spontaneous", n.spontaneous_loc, n.spontaneous_hz * to_seconds(e_.duration) * count,
-          hz(n.spontaneous_hz) + " × " + secs(e_.duration) + members);
+      per_neuron += n.spontaneous_hz * to_seconds(e_.duration_ns);
+      add(path + ".spontaneous", n.spontaneous_loc, n.spontaneous_hz * to_seconds(e_.duration_ns) * count,
+          hz(n.spontaneous_hz) + " × " + secs(e_.duration_ns) + members);
     }
     spike_times_[n.site] += per_neuron * count;
     set_spikes(en, per_neuron);
@@ -86,12 +86,12 @@ class Estimator {
   // A culture fires as a whole: every one of its source.neurons at the (shared) spontaneous rate.
   void culture_entry(const Entry<Neuron>& en, const std::string& path, const Site& site) {
     const Neuron& n = *en.first;
-    const double per_neuron = n.spontaneous_hz * to_seconds(e_.duration);
+    const double per_neuron = n.spontaneous_hz * to_seconds(e_.duration_ns);
     set_spikes(en, per_neuron);
     if (!cultures_.insert(site.name).second || per_neuron <= 0) return;
     const int neurons = site.source->neurons;
     add(path + ".spontaneous", n.spontaneous_loc, per_neuron * neurons,
-        hz(n.spontaneous_hz) + " × " + secs(e_.duration) + " × " + std::to_string(neurons) + " culture neurons");
+        hz(n.spontaneous_hz) + " × " + secs(e_.duration_ns) + " × " + std::to_string(neurons) + " culture neurons");
   }
 
   void neuron_entry(const Entry<Neuron>& en) {

@@ -170,7 +170,7 @@ void Link::close() {
   open_ = false;
   if (timer_ != 0) (void)env_.cancel(timer_);
   timer_ = 0;
-  timer_at_ = kTimeNever;
+  timer_at_ns_ = kTimeNever;
 }
 
 // ---------------------------------------------------------------- inbound
@@ -207,7 +207,7 @@ void Link::on_datagram(const Datagram& d) {
     ++counters_.unknown_peer;
     return;
   }
-  after_transition(*p, p->on_datagram(d.data, d.rx_time));
+  after_transition(*p, p->on_datagram(d.data, d.rx_time_ns));
   rearm();
 }
 
@@ -221,7 +221,7 @@ void Link::after_transition(Peer& p, PeerTransition t) {
 
 void Link::service() {
   timer_ = 0;
-  timer_at_ = kTimeNever;
+  timer_at_ns_ = kTimeNever;
   const Time now = env_.now();
   for (auto& p : peers_) {
     const uint64_t hb_before = p->liveness().stats().heartbeats_sent;
@@ -237,10 +237,10 @@ void Link::rearm() {
   if (!open_) return;
   Time next = kTimeNever;
   for (auto& p : peers_) next = std::min(next, p->next_deadline());
-  if (next == kTimeNever || (timer_ != 0 && timer_at_ <= next)) return;
+  if (next == kTimeNever || (timer_ != 0 && timer_at_ns_ <= next)) return;
   if (timer_ != 0) (void)env_.cancel(timer_);
   std::weak_ptr<Link*> weak = token_;
-  timer_at_ = next;
+  timer_at_ns_ = next;
   timer_ = env_.schedule_at(next, [weak] {
     if (auto t = weak.lock()) (*t)->service();
   });

@@ -100,7 +100,7 @@ class Link {
   Peer* master_ = nullptr;
   LinkCounters counters_;
   TimerId timer_ = 0;
-  Time timer_at_ = kTimeNever;
+  Time timer_at_ns_ = kTimeNever;
   std::shared_ptr<Link*> token_;  // callbacks hold a weak_ptr; reset on close/destroy
 };
 

@@ -117,12 +117,12 @@ Time LegacyCore::advance_clock(uint32_t field, Time arrival) {
     return arrival;
   }
   clock_.ticks += field;
-  const Time candidate = clock_.origin + lg::ticks_to_ns(clock_.ticks);
+  const Time candidate = clock_.origin_ns + lg::ticks_to_ns(clock_.ticks);
   const uint64_t lost = lost_turns(candidate, field, arrival);
   clock_.ticks += lost << 20;
   const Time t = settle(candidate + static_cast<Time>(lost) * lg::kPeriod20Ns, arrival);
   if (clock_.ticks >= kClockFold) clock_.ticks -= (clock_.ticks - kClockFold / 2) & ~uint64_t{lg::kMask20};
-  clock_.origin = t - lg::ticks_to_ns(clock_.ticks);
+  clock_.origin_ns = t - lg::ticks_to_ns(clock_.ticks);
   return t;
 }
 
@@ -205,7 +205,7 @@ uint8_t LegacyCore::weight_byte(const SynapticInput& in) const {
 
 // Ticks of t on the hub clock (floor), masked to 20 bits as the reference sent them (l.323–326).
 uint32_t LegacyCore::hub_ticks(Time t) const {
-  const Time d = t - clock_.origin;
+  const Time d = t - clock_.origin_ns;
   Time q = d / lg::kTickNs;
   if (d % lg::kTickNs < 0) --q;
   return static_cast<uint32_t>(static_cast<uint64_t>(q) & lg::kMask20);
@@ -272,7 +272,7 @@ LegacyBridge::~LegacyBridge() {
 }
 
 void LegacyBridge::on_datagram(const Datagram& d) {
-  const Time arrival = hooks_.to_experiment ? hooks_.to_experiment(d.rx_time) : d.rx_time;
+  const Time arrival = hooks_.to_experiment ? hooks_.to_experiment(d.rx_time_ns) : d.rx_time_ns;
   std::optional<LegacySpike> s = core_.on_datagram(d.from, d.data, arrival);
   if (!s) return;
   cause_ = s->sender;  // the inputs the hub emits while taking this spike were caused by it

@@ -108,7 +108,7 @@ class LegacyCore {
   struct HubClock {
     bool anchored = false;
     uint64_t ticks = 0;
-    Time origin = 0;
+    Time origin_ns = 0;
   };
   std::optional<LegacySpike> on_presynaptic(const SockAddr& from, const wire::legacy::Packet& p, Time arrival);
   std::optional<LegacySpike> on_postsynaptic(const SockAddr& from, const wire::legacy::Packet& p, Time arrival);

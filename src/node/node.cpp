@@ -91,7 +91,7 @@ Status Node::init() {
   ION_TRY(open_link());
   ION_TRY(make_role());
   ION_TRY_ASSIGN(legacy_, LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
-      [this](Time local) { return link_->to_experiment(local) - opt_.warmup; },
+      [this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; },
       [this](const Spike& s) {
         if (state_ != NodeState::running) return false;
         record(s);
@@ -99,7 +99,7 @@ Status Node::init() {
         return true;
       },
       [this](std::string_view text) { record_note(text); }}));
-  env_.schedule_after(opt_.tick + opt_.tick_phase, [this] { tick(); });
+  env_.schedule_after(opt_.tick_ns + opt_.tick_phase_ns, [this] { tick(); });
   return Status::ok();
 }
 
@@ -135,7 +135,7 @@ Status Node::restore_clock() {
     Status s = save_clock_origin(storage, path, ClockOrigin{env_.origin(), boot});
     if (!s) return s.prefixed("site " + site_.name + ": ");
   }
-  start_local_ = env_.now();
+  start_local_ns_ = env_.now();
   return Status::ok();
 }
 
@@ -161,7 +161,7 @@ Status Node::open_log() {
   h.site_name = site_.name;
   h.session_epoch = epoch_;
   record::WriterOptions w;
-  w.flush_interval_ns = exp_.recording.flush_interval;
+  w.flush_interval_ns = exp_.recording.flush_interval_ns;
   auto opened = record::start_log(env_.storage(), std::move(log_file_), h, w, env_.now());
   if (!opened) return opened.status().prefixed("site " + site_.name + ": ");
   log_ = std::move(opened->writer);
@@ -273,7 +273,7 @@ Status Node::make_role() {
   return Status::ok();
 }
 
-Time Node::experiment_now() const { return link_ ? link_->experiment_now() - opt_.warmup : 0; }
+Time Node::experiment_now() const { return link_ ? link_->experiment_now() - opt_.warmup_ns : 0; }
 
 void Node::record(const record::Record& r) {
   if (log_ && !log_done_) check_log(log_->append(r));
@@ -326,14 +326,14 @@ void Node::on_event(SiteId from, const wire::Event& ev) {
 // that what the input causes (a stimulus, a chip spike) is stamped at or after its arrival and
 // never at the earlier tick the role last ran to.
 void Node::deliver_input(const SynapticInput& in) {
-  const Time now = std::min(experiment_now(), exp_.duration);
-  if (now > last_advance_) {
+  const Time now = std::min(experiment_now(), exp_.duration_ns);
+  if (now > last_advance_ns_) {
     role_->advance(now);
-    last_advance_ = now;
+    last_advance_ns_ = now;
   }
   ++inputs_;
   SynapticInput received = in;
-  received.arrival = now;  // recorded, so the report gives each spike's delivery latency
+  received.arrival_ns = now;  // recorded, so the report gives each spike's delivery latency
   record(received);
   role_->on_input(received);
 }
@@ -346,18 +346,18 @@ void Node::refuse_event(SiteId from, const char* why) {
 
 void Node::tick() {
   if (ended()) return;
-  env_.schedule_after(opt_.tick, [this] { tick(); });
-  if (env_.now() >= next_stats_) {
-    next_stats_ = env_.now() + opt_.stats_interval;
+  env_.schedule_after(opt_.tick_ns, [this] { tick(); });
+  if (env_.now() >= next_stats_ns_) {
+    next_stats_ns_ = env_.now() + opt_.stats_interval_ns;
     record_stats();
   }
   if (log_ && !log_done_) check_log(log_->maybe_flush(env_.now()));
   if (state_ == NodeState::failed) return;
   if (!link_->synced()) {
-    if (state_ == NodeState::waiting && env_.now() - start_local_ > opt_.sync_timeout)
+    if (state_ == NodeState::waiting && env_.now() - start_local_ns_ > opt_.sync_timeout_ns)
       fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
                                     exp_.sites[routing_.time_master].name + "' after " +
-                                    format_duration(opt_.sync_timeout) + ": " + sync_failure_reason()));
+                                    format_duration(opt_.sync_timeout_ns) + ": " + sync_failure_reason()));
     return;
   }
   const Time t = experiment_now();
@@ -365,19 +365,19 @@ void Node::tick() {
     state_ = NodeState::running;
     if (resumed_) {
       // Experiment already running: no warm-up; the role starts at the current time.
-      last_advance_ = std::min(t, exp_.duration);
+      last_advance_ns_ = std::min(t, exp_.duration_ns);
       record(record::Note{t, record::NoteKind::gap,
                           "site " + site_.name + " restarted (--resume) at experiment time " + format_duration(t) +
                               "; events while it was down were not recorded by this site"});
     }
   }
   if (state_ != NodeState::running) return;
-  const Time until = std::min(t, exp_.duration);
-  if (until > last_advance_) {
+  const Time until = std::min(t, exp_.duration_ns);
+  if (until > last_advance_ns_) {
     role_->advance(until);
-    last_advance_ = until;
+    last_advance_ns_ = until;
   }
-  if (t >= exp_.duration) begin_finish();
+  if (t >= exp_.duration_ns) begin_finish();
 }
 
 std::string Node::sync_failure_reason() const {
@@ -406,9 +406,9 @@ void Node::record_stats() {
 
 void Node::begin_finish() {
   state_ = NodeState::finishing;
-  role_->finish(exp_.duration);
+  role_->finish(exp_.duration_ns);
   link_->flush_all();
-  env_.schedule_after(opt_.grace, [this] { shutdown(); });
+  env_.schedule_after(opt_.grace_ns, [this] { shutdown(); });
 }
 
 std::string Node::counts() const {
@@ -421,7 +421,7 @@ bool Node::close_session(Time t, const std::string& final_note) {
   record(record::Note{t, record::NoteKind::text, describe_refusals(*link_, exp_, routing_)});
   record(record::Note{t, record::NoteKind::text, describe_stale(*link_, exp_, routing_)});
   peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, t,
-                                       [this](Time local) { return link_->to_experiment(local) - opt_.warmup; });
+                                       [this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; });
   for (const auto& p : peer_problems_) warn("incomplete: " + p);
   record(record::Note{t, record::NoteKind::text, final_note});
   link_->close();
@@ -429,7 +429,7 @@ bool Node::close_session(Time t, const std::string& final_note) {
 }
 
 void Node::shutdown() {
-  if (!close_session(exp_.duration, "site " + site_.name + " done: " + counts())) return;
+  if (!close_session(exp_.duration_ns, "site " + site_.name + " done: " + counts())) return;
   state_ = NodeState::done;
   env_.stop();
 }

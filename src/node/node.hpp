@@ -36,12 +36,12 @@ using KeyProvider = std::function<Result<wire::Psk>(const std::string& a, const 
 struct NodeOptions {
   std::string out_dir = ".";      // <out_dir>/<site>.ionlog, hub state <out_dir>/<site>.xbar
   bool resume = false;            // continue the log and the hub's crossbar state
-  Duration warmup = 3 * kSecond;  // time for clock sync before experiment time 0
-  Duration tick = kMillisecond;   // role pacing step
-  Duration tick_phase = 0;        // delay of the first tick: sites' ticks need not be in phase
-  Duration grace = 500 * kMillisecond;
-  Duration sync_timeout = 15 * kSecond;  // non-master without clock sync by then → failure
-  Duration stats_interval = kSecond;     // link statistics and clock samples into the log
+  Duration warmup_ns = 3 * kSecond;  // time for clock sync before experiment time 0
+  Duration tick_ns = kMillisecond;   // role pacing step
+  Duration tick_phase_ns = 0;        // delay of the first tick: sites' ticks need not be in phase
+  Duration grace_ns = 500 * kMillisecond;
+  Duration sync_timeout_ns = 15 * kSecond;  // non-master without clock sync by then → failure
+  Duration stats_interval_ns = kSecond;     // link statistics and clock samples into the log
   // Session epoch candidate; 0 = wire::clock_epoch() (real runs). The epoch used is
   // wire::next_epoch(candidate, the last one saved in `epochs`): it only moves forward.
   uint64_t epoch = 0;
@@ -146,11 +146,11 @@ class Node final : public RoleHost {
   std::unique_ptr<LegacyBridge> legacy_;  // the [legacy] bridge if this site hosts it
   NodeState state_ = NodeState::waiting;
   Status failure_;
-  Time last_advance_ = 0;
+  Time last_advance_ns_ = 0;
   bool resumed_ = false;   // restarted with --resume on a persisted clock origin
   bool log_continued_ = false;  // the log existed: this session continues it
-  Time start_local_ = 0;   // node clock when this process started (sync timeout base)
-  Time next_stats_ = 0;
+  Time start_local_ns_ = 0;   // node clock when this process started (sync timeout base)
+  Time next_stats_ns_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;
 };
 

@@ -10,11 +10,11 @@ namespace ion::site {
 
 class ShiftedEnv final : public Env {
  public:
-  explicit ShiftedEnv(Env& inner) : inner_(inner), origin_(inner.now()) {}
+  explicit ShiftedEnv(Env& inner) : inner_(inner), origin_ns_(inner.now()) {}
 
-  Time now() const override { return inner_.now() - origin_; }
+  Time now() const override { return inner_.now() - origin_ns_; }
   TimerId schedule_at(Time t, std::function<void()> fn) override {
-    return inner_.schedule_at(t + origin_, std::move(fn));
+    return inner_.schedule_at(t + origin_ns_, std::move(fn));
   }
   bool cancel(TimerId id) override { return inner_.cancel(id); }
   void defer(std::function<void()> fn) override { inner_.defer(std::move(fn)); }
@@ -22,7 +22,7 @@ class ShiftedEnv final : public Env {
   Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) override {
     return inner_.open_socket(local, [this, h = std::move(on_receive)](const Datagram& d) {
       Datagram shifted = d;
-      shifted.rx_time = d.rx_time - origin_;
+      shifted.rx_time_ns = d.rx_time_ns - origin_ns_;
       h(shifted);
     });
   }
@@ -40,14 +40,14 @@ class ShiftedEnv final : public Env {
   bool stopped() const override { return inner_.stopped(); }
   const std::string& name() const override { return inner_.name(); }
 
-  Time origin() const { return origin_; }
+  Time origin() const { return origin_ns_; }
   // Re-bases the clock on a persisted origin (a resumed site; see clock_origin.hpp).
   // REQUIRES: called before anything is scheduled on this Env.
-  void set_origin(Time origin) { origin_ = origin; }
+  void set_origin(Time origin) { origin_ns_ = origin; }
 
  private:
   Env& inner_;
-  Time origin_;
+  Time origin_ns_;
 };
 
 }  // namespace ion::site

@@ -11,9 +11,9 @@ namespace {
 struct Accumulate {
   LogSummary& s;
   void event_time(Time t) {
-    if (!s.has_events) s.t_first = s.t_last = t;
-    s.t_first = std::min(s.t_first, t);
-    s.t_last = std::max(s.t_last, t);
+    if (!s.has_events) s.t_first_ns = s.t_last_ns = t;
+    s.t_first_ns = std::min(s.t_first_ns, t);
+    s.t_last_ns = std::max(s.t_last_ns, t);
     s.has_events = true;
   }
   void operator()(const Spike& e) {
@@ -43,7 +43,7 @@ struct Accumulate {
     y.resistance_max_ohm = std::max(y.resistance_max_ohm, e.resistance_ohm);
     y.weight_last = e.weight;
     y.resistance_last_ohm = e.resistance_ohm;
-    y.t_last = e.t;
+    y.t_last_ns = e.t;
   }
   void operator()(const LinkStats& e) {
     event_time(e.t);
@@ -83,7 +83,7 @@ nlohmann::json synapse_json(const SynapseSummary& y) {
           {"resistance_min_ohm", y.resistance_min_ohm},
           {"resistance_max_ohm", y.resistance_max_ohm},
           {"resistance_last_ohm", y.resistance_last_ohm},
-          {"t_last_ns", y.t_last}};
+          {"t_last_ns", y.t_last_ns}};
 }
 
 nlohmann::json tail_json(const ScanReport& t) {
@@ -140,7 +140,7 @@ nlohmann::json to_json(const LogSummary& s) {
     j["sessions"].push_back({{"epoch", e.epoch}, {"resumed", e.resumed}, {"local_ns", e.local_ns}, {"wall_ns", e.wall_ns}});
   }
   j["records_by_kind"] = s.records_by_kind;
-  j["time_span_ns"] = s.has_events ? nlohmann::json{s.t_first, s.t_last} : nlohmann::json(nullptr);
+  j["time_span_ns"] = s.has_events ? nlohmann::json{s.t_first_ns, s.t_last_ns} : nlohmann::json(nullptr);
   j["spikes_per_neuron"] = neuron_counts_json(s.spikes);
   j["inputs_per_neuron"] = neuron_counts_json(s.inputs);
   j["stimuli"] = {{"delivered", s.stimuli[0]}, {"clamped", s.stimuli[1]}, {"refused", s.stimuli[2]}};
@@ -170,8 +170,8 @@ std::string to_text(const LogSummary& s) {
   if (s.tail.malformed_records) o << " malformed=" << s.tail.malformed_records;
   o << "\n  time span: ";
   if (s.has_events) {
-    o << format_duration(s.t_first) << " .. " << format_duration(s.t_last) << " ("
-      << format_duration(s.t_last - s.t_first) << ")\n";
+    o << format_duration(s.t_first_ns) << " .. " << format_duration(s.t_last_ns) << " ("
+      << format_duration(s.t_last_ns - s.t_first_ns) << ")\n";
   } else {
     o << "no events\n";
   }

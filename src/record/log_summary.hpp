@@ -19,7 +19,7 @@ struct SynapseSummary {
   std::array<uint64_t, 3> by_action{};  // depress, read, potentiate
   float weight_min = 0, weight_max = 0, weight_last = 0;
   float resistance_min_ohm = 0, resistance_max_ohm = 0, resistance_last_ohm = 0;
-  Time t_last = 0;
+  Time t_last_ns = 0;
 };
 
 struct LogSummary {
@@ -27,7 +27,7 @@ struct LogSummary {
   LogHeader header;
   std::vector<SessionStart> sessions;
   std::map<std::string, uint64_t> records_by_kind;  // known kinds by name
-  Time t_first = 0, t_last = 0;                     // over event records (not session starts)
+  Time t_first_ns = 0, t_last_ns = 0;                     // over event records (not session starts)
   bool has_events = false;
   std::map<NeuronAddr, uint64_t> spikes;
   std::map<NeuronAddr, uint64_t> inputs;            // synaptic inputs per post neuron

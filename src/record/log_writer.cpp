@@ -8,7 +8,7 @@ namespace ion::record {
 using bytes::ByteReader;
 
 LogWriter::LogWriter(std::unique_ptr<OutputFile> file, const WriterOptions& options, Time now)
-    : file_(std::move(file)), options_(options), last_flush_check_(now) {
+    : file_(std::move(file)), options_(options), last_flush_check_ns_(now) {
   buf_.reserve(options_.buffer_bytes + 256);
 }
 
@@ -112,8 +112,8 @@ Status LogWriter::write_buffer() {
 }
 
 Status LogWriter::maybe_flush(Time now) {
-  if (now - last_flush_check_ < options_.flush_interval_ns) return Status::ok();
-  last_flush_check_ = now;
+  if (now - last_flush_check_ns_ < options_.flush_interval_ns) return Status::ok();
+  last_flush_check_ns_ = now;
   return write_buffer();
 }
 

@@ -85,7 +85,7 @@ class LogWriter {
   std::unique_ptr<OutputFile> file_;
   WriterOptions options_;
   std::vector<uint8_t> buf_;
-  Time last_flush_check_ = 0;
+  Time last_flush_check_ns_ = 0;
   Status failed_;
   WriterStats stats_;
   uint64_t records_flushed_ = 0;  // stats_.records when the buffer last reached the file

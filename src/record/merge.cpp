@@ -63,7 +63,7 @@ struct Absorb {
     m.spikes.push_back({e.t, e.source.site, e.source.index, static_cast<uint8_t>(e.kind), site});
   }
   void operator()(const SynapticInput& e) {
-    m.inputs.push_back({e.t, e.post.site, e.post.index, e.synapse, e.weight, site, e.arrival});
+    m.inputs.push_back({e.t, e.post.site, e.post.index, e.synapse, e.weight, site, e.arrival_ns});
   }
   void operator()(const Stimulus& e) {
     m.stimuli.push_back({e.t, site, e.electrode, e.amplitude, e.width_s, e.charge_c, e.synapse,
@@ -90,7 +90,7 @@ struct Absorb {
 // Row orderings: by the full tuple, so the result does not depend on the order of the logs.
 auto key(const SpikeRow& r) { return std::tie(r.t, r.site, r.index, r.kind, r.log_site); }
 auto key(const InputRow& r) {
-  return std::tie(r.t, r.post_site, r.post_index, r.synapse, r.log_site, r.arrival);
+  return std::tie(r.t, r.post_site, r.post_index, r.synapse, r.log_site, r.arrival_ns);
 }
 auto key(const StimulusRow& r) { return std::tie(r.t, r.log_site, r.electrode, r.synapse); }
 auto key(const WeightRow& r) { return std::tie(r.t, r.log_site); }
@@ -203,7 +203,7 @@ void hash_tables(Hasher& h, const MergedRecording& m) {
   h.section("inputs", m.inputs.size());
   for (const auto& r : m.inputs) {
     w.i64(r.t), w.u16(r.post_site), w.u32(r.post_index), w.u32(r.synapse), w.f32(r.weight), w.u16(r.log_site);
-    w.i64(r.arrival);
+    w.i64(r.arrival_ns);
     h.row_done();
   }
   h.section("stimuli", m.stimuli.size());

@@ -34,7 +34,7 @@ struct InputRow {
   SynapseId synapse = 0;
   float weight = 0;
   SiteId log_site = kNoSite;
-  Time arrival = kNoArrival;  // when the post site received it (kNoArrival: not recorded)
+  Time arrival_ns = kNoArrival;  // when the post site received it (kNoArrival: not recorded)
 };
 struct StimulusRow {
   Time t = 0;

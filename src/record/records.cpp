@@ -31,7 +31,7 @@ void encode(const SynapticInput& s, ByteWriter& w) {
   w.u32(s.synapse);
   w.f32(s.weight);
   w.i64(s.t);
-  w.i64(s.arrival);  // appended in log version 1: a 22-byte payload has no arrival
+  w.i64(s.arrival_ns);  // appended in log version 1: a 22-byte payload has no arrival
 }
 void encode(const Stimulus& s, ByteWriter& w) {
   w.u16(s.electrode);
@@ -105,7 +105,7 @@ Result<Record> decode_input(ByteReader& r) {
   s.weight = r.f32();
   s.t = r.i64();
   if (!r.ok()) return short_payload("synaptic_input", r.position());
-  if (r.remaining() >= 8) s.arrival = r.i64();  // older writers stopped at 22 bytes
+  if (r.remaining() >= 8) s.arrival_ns = r.i64();  // older writers stopped at 22 bytes
   return Record{s};
 }
 Result<Record> decode_stimulus(ByteReader& r) {

@@ -23,13 +23,13 @@ std::vector<PhaseWindow> phase_windows(const experiment::Experiment& e, std::str
     std::vector<PhaseWindow> out;
     Time t = 0;
     for (const auto& ph : n.drive.phases) {
-      out.push_back({ph.rate_hz, t, t + ph.duration});
-      t += ph.duration;
+      out.push_back({ph.rate_hz, t, t + ph.duration_ns});
+      t += ph.duration_ns;
     }
     return out;
   }
   if (pacemaker) pacemaker->clear();
-  return {{std::nullopt, 0, e.duration}};
+  return {{std::nullopt, 0, e.duration_ns}};
 }
 
 SpikeTrains spike_trains(const record::MergedRecording& m) {
@@ -253,7 +253,7 @@ Summary summarize(const record::MergedRecording& m, const experiment::Experiment
   s.experiment_name = m.experiment_name.empty() ? e.name : m.experiment_name;
   s.seed = m.seed.empty() ? std::to_string(e.seed) : m.seed;
   s.options = o;
-  s.duration_ns = e.duration;
+  s.duration_ns = e.duration_ns;
   s.circuit = circuit_order(m, e);
   s.coverage = site_coverage(m, e);
   for (const auto& c : s.coverage) s.complete = s.complete && c.logged && c.finished;

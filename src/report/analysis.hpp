@@ -138,7 +138,7 @@ struct Summary {
 std::optional<int64_t> percentile(std::vector<int64_t> values, double p);
 
 // Phase windows: the schedule phases of the first neuron with a schedule drive (start at 0,
-// back to back), else one window [0, e.duration).
+// back to back), else one window [0, e.duration_ns).
 struct PhaseWindow {
   std::optional<double> set_rate_hz;
   Time start_ns = 0, end_ns = 0;

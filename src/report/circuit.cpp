@@ -162,7 +162,7 @@ std::vector<SiteCoverage> site_coverage(const record::MergedRecording& m, const 
     if (n.kind != static_cast<uint16_t>(record::NoteKind::gap)) saw(n.site, n.t);
   }
   for (const auto& s : m.spikes) saw(s.log_site, s.t);
-  for (const auto& s : m.inputs) saw(s.log_site, s.arrival != kNoArrival ? s.arrival : s.t);
+  for (const auto& s : m.inputs) saw(s.log_site, s.arrival_ns != kNoArrival ? s.arrival_ns : s.t);
   for (const auto& s : m.stimuli) saw(s.log_site, s.t);
   for (const auto& [id, rows] : m.synapses) {
     for (const auto& r : rows) saw(r.log_site, r.t);

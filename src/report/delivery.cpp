@@ -23,7 +23,7 @@ std::map<SynapseId, std::vector<Received>> received_inputs(const record::MergedR
     if (!post || post->addr != NeuronAddr{r.post_site, r.post_index}) continue;
     auto& v = out[r.synapse];
     if (!v.empty() && v.back().spike_ns == r.t) continue;  // m.inputs is sorted by t first
-    v.push_back({r.t, r.arrival});
+    v.push_back({r.t, r.arrival_ns});
   }
   return out;
 }
@@ -90,7 +90,7 @@ std::vector<SynapseDelivery> summarize_delivery(const record::MergedRecording& m
     d.hub_site = site_id(e, syn.hub);
     if (pre) d.pre_site = pre->addr.site;
     if (post) d.post_site = post->addr.site;
-    const auto span = covered(find_coverage(coverage, d.post_site), 0, e.duration);
+    const auto span = covered(find_coverage(coverage, d.post_site), 0, e.duration_ns);
     d.post_logged = pre && post && span.has_value();
     if (d.post_logged) {
       auto it = inputs.find(syn.id);

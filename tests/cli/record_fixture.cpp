@@ -26,7 +26,7 @@ json to_json(const Record& r) {
   struct V {
     json operator()(const Spike& e) const { return {"spike", e.t, e.source.site, e.source.index, int(e.kind)}; }
     json operator()(const SynapticInput& e) const {
-      return {"synaptic_input", e.t, e.post.site, e.post.index, e.synapse, e.weight, e.arrival};
+      return {"synaptic_input", e.t, e.post.site, e.post.index, e.synapse, e.weight, e.arrival_ns};
     }
     json operator()(const Stimulus& e) const {
       return {"stimulus", e.t, e.electrode, e.amplitude, e.width_s, e.charge_c, e.synapse, int(e.outcome),

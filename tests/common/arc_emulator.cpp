@@ -135,7 +135,7 @@ void ArcEmulator::run() {
 void ArcEmulator::take_bytes(const char* p, size_t n) {
   size_t lost = 0;
   for (size_t i = 0; i < n && master_.load() >= 0; ++i) {
-    if (monotonic_now() < boot_until_) { ++lost; continue; }  // rebooting: the byte is lost
+    if (monotonic_now() < boot_until_ns_) { ++lost; continue; }  // rebooting: the byte is lost
     if (p[i] != '\n') { line_ += p[i]; continue; }
     std::string t;
     t.swap(line_);
@@ -229,14 +229,14 @@ void ArcEmulator::reset() {
     std::lock_guard<std::mutex> l(mu_);
     settings_ = ArcBoardSettings{};
   }
-  boot_until_ = monotonic_now() + opt_.boot_time;
+  boot_until_ns_ = monotonic_now() + opt_.boot_time_ns;
   resets_.fetch_add(1);
 }
 
 // Word/bit lines are 1-based; a line outside the array reads as NaN (the real board's answer to
 // such a request is unknown; the emulator answers something no driver may take as a resistance).
 float ArcEmulator::measure(int w, int b) {
-  nap(opt_.read_time);
+  nap(opt_.read_time_ns);
   if (w < 1 || b < 1) return NAN;
   auto r = array_->read(uint32_t(w - 1), uint32_t(b - 1));
   return r ? float(*r) : NAN;

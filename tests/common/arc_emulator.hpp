@@ -28,8 +28,8 @@ struct ArcBoardOptions {
   // nullopt: firmware without `999` (it stays silent, like any unknown command).
   std::optional<arc::FirmwareVersion> firmware = arc::FirmwareVersion{9, 3};
   std::string confirmation = "1\n";         // the line printed after `0`
-  Duration boot_time = 300 * kMillisecond;  // after `00`: input is lost until then
-  Duration read_time = 100 * kMicrosecond;  // one device read
+  Duration boot_time_ns = 300 * kMillisecond;  // after `00`: input is lost until then
+  Duration read_time_ns = 100 * kMicrosecond;  // one device read
   // Tokens a previous host sent before it stopped: the board is mid-command when the test starts.
   std::vector<std::string> left_mid_command;
 };
@@ -109,7 +109,7 @@ class ArcEmulator {
   std::string line_;
   std::string op_;                  // command being collected ("" when idle)
   std::vector<std::string> args_;
-  Time boot_until_ = 0;
+  Time boot_until_ns_ = 0;
 };
 
 }  // namespace ion::device::testing

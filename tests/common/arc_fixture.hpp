@@ -29,20 +29,20 @@ inline CrossbarConfig distinct_array() {
 inline ArcBoardOptions fast_board(const CrossbarConfig& array = compact_array()) {
   ArcBoardOptions o;
   o.array = array;
-  o.boot_time = 20 * kMillisecond;
+  o.boot_time_ns = 20 * kMillisecond;
   return o;
 }
 
 inline ArcOneOptions fast() {
   ArcOneOptions o;
-  o.reply_timeout = 300 * kMillisecond;  // generous: the machine running the tests may be loaded
-  o.reset_wait = 150 * kMillisecond;  // > fast_board().boot_time, with room for a slow emulator thread
-  o.confirm_timeout = 500 * kMillisecond;
-  o.version_settle = 10 * kMillisecond;
-  o.version_timeout = 300 * kMillisecond;
-  o.quiet = 30 * kMillisecond;
-  o.drain_limit = 1 * kSecond;
-  o.resync_backoff = 0;
+  o.reply_timeout_ns = 300 * kMillisecond;  // generous: the machine running the tests may be loaded
+  o.reset_wait_ns = 150 * kMillisecond;  // > fast_board().boot_time, with room for a slow emulator thread
+  o.confirm_timeout_ns = 500 * kMillisecond;
+  o.version_settle_ns = 10 * kMillisecond;
+  o.version_timeout_ns = 300 * kMillisecond;
+  o.quiet_ns = 30 * kMillisecond;
+  o.drain_limit_ns = 1 * kSecond;
+  o.resync_backoff_ns = 0;
   return o;
 }
 

@@ -150,15 +150,15 @@ TEST(ArcProtocol, InitialisationResetsConfiguresAndSetsTheReadMode) {
 // The wait after `00` matters: input that reaches a rebooting board is lost.
 TEST(ArcProtocol, InitialisationWaitsForTheBoardToReboot) {
   ArcBoardOptions bo = fast_board();
-  bo.boot_time = 300_ms;
+  bo.boot_time_ns = 300_ms;
   ArcEmulator e(bo);
   ArcOneOptions o = fast();
-  o.reset_wait = 20_ms;
+  o.reset_wait_ns = 20_ms;
   auto early = ArcOne::connect(e.slave_path(), o);
   ASSERT_FALSE(early.is_ok());
   EXPECT_EQ(early.status().code(), Errc::timeout) << early.status().message();
   EXPECT_NE(commands(e).back().find("lost"), std::string::npos);
-  o.reset_wait = 700_ms;
+  o.reset_wait_ns = 700_ms;
   auto a = connect(e, o);
   ASSERT_TRUE(a);
   EXPECT_TRUE(a->read(0, 0).is_ok());
@@ -281,7 +281,7 @@ TEST(ArcProtocol, ReadAllWithALostValueFailsThenRecovers) {
 TEST(ArcProtocol, FailedResynchronisationBacksOff) {
   ArcEmulator e(fast_board());
   ArcOneOptions o = fast();
-  o.resync_backoff = 400_ms;
+  o.resync_backoff_ns = 400_ms;
   auto a = connect(e, o);
   ASSERT_TRUE(a);
   e.mute(true);

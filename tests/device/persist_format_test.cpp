@@ -102,7 +102,7 @@ TEST(CrossbarFileFormat, ReadsTheFrozenBytes) {
   ASSERT_EQ((*x)->replayed().size(), 3u);
   EXPECT_EQ((*x)->replayed()[1].w, 1u);
   EXPECT_EQ((*x)->replayed()[1].v, -0.9);
-  EXPECT_EQ((*x)->replayed()[2].width, 1'000);
+  EXPECT_EQ((*x)->replayed()[2].width_ns, 1'000);
   // The same array built afresh and pulsed the same way is in the same state.
   const std::string other = ion::testing::fresh_test_dir("test-out/crossbar_format", "again");
   auto y = SimulatedCrossbar::create_file(config(), other + "/y.xbar");

@@ -19,7 +19,7 @@ namespace {
 struct Pulse {
   uint32_t w, b;
   double v;
-  Duration width;
+  Duration width_ns;
 };
 
 Pulse program(uint64_t i) {  // a deterministic pulse train
@@ -51,7 +51,7 @@ std::string temp_dir() {
   if (!x) _exit(3);
   for (uint64_t i = (*x)->pulses_applied(); i < 100000; ++i) {
     const Pulse p = program(i);
-    if (!(*x)->pulse(p.w, p.b, p.v, p.width)) _exit(4);
+    if (!(*x)->pulse(p.w, p.b, p.v, p.width_ns)) _exit(4);
     const uint64_t acked = i + 1;
     if (::write(ack_fd, &acked, sizeof acked) != sizeof acked) _exit(5);
     if (acked % 40 == 0 && !(*x)->checkpoint()) _exit(6);
@@ -109,11 +109,11 @@ TEST(Persistence, KilledWriterLosesNoAcknowledgedPulseAndAppliesNoneTwice) {
     ASSERT_TRUE(ref.is_ok());
     for (uint64_t i = 0; i < rec; ++i) {
       const Pulse p = program(i);
-      ASSERT_TRUE((*ref)->pulse(p.w, p.b, p.v, p.width).is_ok());
+      ASSERT_TRUE((*ref)->pulse(p.w, p.b, p.v, p.width_ns).is_ok());
       if (i + 1 <= rec - replayed.size()) continue;
       const ReplayedPulse& r = replayed[i - (rec - replayed.size())];
       EXPECT_EQ(r.seq, i + 1);
-      EXPECT_TRUE(r.w == p.w && r.b == p.b && r.v == p.v && r.width == p.width) << "pulse " << i + 1;
+      EXPECT_TRUE(r.w == p.w && r.b == p.b && r.v == p.v && r.width_ns == p.width_ns) << "pulse " << i + 1;
       EXPECT_EQ(r.r_ohm, *(*ref)->read(p.w, p.b)) << "pulse " << i + 1;
     }
     for (uint32_t w = 0; w < 8; ++w)
@@ -130,7 +130,7 @@ TEST(Persistence, TornTailAndCorruptSnapshotAreHandled) {
     ASSERT_TRUE(x.is_ok());
     for (uint64_t i = 0; i < 5; ++i) {
       const Pulse p = program(i);
-      ASSERT_TRUE((*x)->pulse(p.w, p.b, p.v, p.width).is_ok());
+      ASSERT_TRUE((*x)->pulse(p.w, p.b, p.v, p.width_ns).is_ok());
     }
   }
   {  // a half-written 6th record is discarded

@@ -17,11 +17,11 @@ TEST(PulseProgram, ParsesSegmentsWithCounts) {
   ASSERT_TRUE(p.is_ok()) << p.status().to_string();
   ASSERT_EQ(p->size(), 3u);
   EXPECT_DOUBLE_EQ((*p)[0].v, 0.8);
-  EXPECT_EQ((*p)[0].width, 100_us);
+  EXPECT_EQ((*p)[0].width_ns, 100_us);
   EXPECT_EQ((*p)[0].count, 20u);
   EXPECT_DOUBLE_EQ((*p)[1].v, -0.8);
   EXPECT_EQ((*p)[2].count, 1u);
-  EXPECT_EQ((*p)[2].width, 1_ms);
+  EXPECT_EQ((*p)[2].width_ns, 1_ms);
   EXPECT_DOUBLE_EQ((*parse_pulse_program("-500mV,2us"))[0].v, -0.5);
 }
 

@@ -46,8 +46,8 @@ TEST(RealEnvUdp, LoopbackBurstIsDeliveredExactly) {
     std::memcpy(&seq, d.data.data(), 4);
     seqs.insert(seq);
     EXPECT_EQ(d.from, sender_addr);
-    EXPECT_GE(d.rx_time, sent_before);
-    EXPECT_LE(d.rx_time, env.now());
+    EXPECT_GE(d.rx_time_ns, sent_before);
+    EXPECT_LE(d.rx_time_ns, env.now());
   });
   ASSERT_TRUE(rx.is_ok()) << rx.status().to_string();
   auto tx = env.open_socket(loopback_any(), [](const Datagram&) {});
@@ -89,7 +89,7 @@ TEST(RealEnvProbe, ReportsHandoffKernelStampWakeAndRead) {
     ++handled;
     if (rxs.size() != handled) return;  // the probe was removed
     ++rx_before_handler;
-    EXPECT_EQ(rxs.back().kernel_rx_ns, d.rx_time);
+    EXPECT_EQ(rxs.back().kernel_rx_ns, d.rx_time_ns);
   });
   auto tx = env.open_socket(loopback_any(), [](const Datagram&) {});
   ASSERT_TRUE(rx.is_ok() && tx.is_ok());

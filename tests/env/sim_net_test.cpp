@@ -63,7 +63,7 @@ struct PingPong {
     for (int i = 0; i < 8; ++i) trace = (trace ^ ((v >> (8 * i)) & 0xFF)) * 0x100000001B3ULL;
   }
   void on_ping(const Datagram& d) {
-    EXPECT_EQ(d.rx_time, b.now());
+    EXPECT_EQ(d.rx_time_ns, b.now());
     EXPECT_EQ(d.from, addr("10.0.0.1:7000"));
     const uint32_t seq = seq_of(d);
     ++pings_received;

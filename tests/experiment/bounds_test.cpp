@@ -129,10 +129,10 @@ std::vector<Edge> edges() {
        "sites.padova.stimulator.electrode_area", stim([](S& c) { c.electrode_area_m2 = 0.999e-12; })},
       {"pulse_width high", "padova", kStim, std::string(kStim) + ", pulse_width = \"1ms\"",
        std::string(kStim) + ", pulse_width = \"1.001ms\"", "\"1.001ms\"", "sites.padova.stimulator.pulse_width",
-       stim([](S& c) { c.pulse_width = 1001 * kMicrosecond; })},
+       stim([](S& c) { c.pulse_width_ns = 1001 * kMicrosecond; })},
       {"pulse_width low", "padova", kStim, std::string(kStim) + ", pulse_width = \"1us\"",
        std::string(kStim) + ", pulse_width = \"999ns\"", "\"999ns\"", "sites.padova.stimulator.pulse_width",
-       stim([](S& c) { c.pulse_width = 999; })},
+       stim([](S& c) { c.pulse_width_ns = 999; })},
       {"shannon_k zero", "padova", kStim, std::string(kStim) + ", shannon_k = 0.001",
        std::string(kStim) + ", shannon_k = 0.0", "0.0", "sites.padova.stimulator.shannon_k",
        stim([](S& c) { c.shannon_k = 0; })},
@@ -189,7 +189,7 @@ TEST(Bounds, PlasticityPulsesAreWhatTheInstrumentsApply) {
   const std::string pulse = "ltp_pulse = \"-0.8V 100us\"";
   Experiment ok = load_ok(edit(pulse, "ltp_pulse = \"-20V 10s\""));
   EXPECT_TRUE(device::check_pulse(ok.synapses[0].plasticity.ltp_pulse.amplitude_v,
-                                  ok.synapses[0].plasticity.ltp_pulse.width).is_ok());
+                                  ok.synapses[0].plasticity.ltp_pulse.width_ns).is_ok());
   for (const char* bad : {"-20.01V 100us", "-4V 10.001s"}) {
     Diagnostics d;
     EXPECT_FALSE(load_experiment_text(edit(pulse, "ltp_pulse = \"" + std::string(bad) + "\""), "e.toml", &d).is_ok());
@@ -264,7 +264,7 @@ TEST(Bounds, DriveStartsBeforeTheExperimentEnds) {
           .is_ok());
   ASSERT_EQ(d.size(), 1u) << d.to_string();
   EXPECT_EQ(d.items()[0].key_path, "neurons[0].drive.start");
-  ok.neurons[0].drive.start = 40 * kSecond;
+  ok.neurons[0].drive.start_ns = 40 * kSecond;
   EXPECT_FALSE(build_site(ok, "zurich").is_ok());
 }
 

@@ -51,7 +51,7 @@ TEST(Builtin, ValidatesWithTheExpectedShape) {
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const Experiment& e = *r;
   EXPECT_EQ(e.name, "three-neuron");
-  EXPECT_EQ(e.duration, 40_s);
+  EXPECT_EQ(e.duration_ns, 40_s);
   EXPECT_EQ(e.seed, 1u);
   EXPECT_EQ(e.mode, Mode::realtime);
   ASSERT_EQ(e.sites.size(), 3u);
@@ -82,7 +82,7 @@ TEST(Builtin, NeuronsAndThePacemakerProtocol) {
   const double rates[] = {10, 30, 10, 2};
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_DOUBLE_EQ(an_pre->drive.phases[i].rate_hz, rates[i]);
-    EXPECT_EQ(an_pre->drive.phases[i].duration, 10_s);
+    EXPECT_EQ(an_pre->drive.phases[i].duration_ns, 10_s);
   }
   EXPECT_DOUBLE_EQ(e.find_neuron("BN")->spontaneous_hz, 1.0);
   EXPECT_DOUBLE_EQ(e.find_neuron("ANpost")->spontaneous_hz, 2.0);  // background: BAsyn's rule gets evaluated
@@ -106,15 +106,15 @@ TEST(Builtin, SynapsesLinksRecording) {
   EXPECT_DOUBLE_EQ(ab.weight.r_min_ohm, 12000.0);
   EXPECT_DOUBLE_EQ(ab.weight.r_max_ohm, 15500.0);
   EXPECT_EQ(ab.plasticity.rule, PlasticityRule::srdp);
-  EXPECT_EQ(ab.plasticity.window, 1_s);
+  EXPECT_EQ(ab.plasticity.window_ns, 1_s);
   EXPECT_EQ(ab.plasticity.ltp_above, 20);
   EXPECT_EQ(ab.plasticity.ltd_below, 5);
   EXPECT_DOUBLE_EQ(ab.plasticity.ltp_pulse.amplitude_v, -0.8);  // TiOx DUT2: negative pulses lower R
   EXPECT_DOUBLE_EQ(ab.plasticity.ltd_pulse.amplitude_v, 0.8);
-  EXPECT_EQ(ab.plasticity.ltd_pulse.width, 100_us);
+  EXPECT_EQ(ab.plasticity.ltd_pulse.width_ns, 100_us);
   EXPECT_EQ(ab.plasticity.ltp_pulse.loc.line, 60);  // where the file sets it, for range warnings
   EXPECT_EQ(e.synapses[1].id, 1u);
-  EXPECT_EQ(e.link_between("padova", "southampton").latency, 12_ms);
+  EXPECT_EQ(e.link_between("padova", "southampton").latency_ns, 12_ms);
   EXPECT_DOUBLE_EQ(e.links.defaults.loss, 0.005);
   EXPECT_EQ(e.output_dir("20260101T000000"), "runs/three-neuron-20260101T000000");
   EXPECT_FALSE(e.legacy.enabled);
@@ -161,19 +161,19 @@ TEST(Populations, CountAndBlocksExpandToMembers) {
   EXPECT_EQ(cs->plasticity.rule, PlasticityRule::stdp);
   for (size_t i = 0; i < e.synapses.size(); ++i) EXPECT_EQ(e.synapses[i].id, i);
   EXPECT_DOUBLE_EQ(e.link_between("hub", "culture").loss, 0.02);
-  EXPECT_EQ(e.link_between("hub", "culture").latency, 25_ms);
-  EXPECT_EQ(e.link_between("hub", "chip").latency, 5_ms);
+  EXPECT_EQ(e.link_between("hub", "culture").latency_ns, 25_ms);
+  EXPECT_EQ(e.link_between("hub", "chip").latency_ns, 5_ms);
 }
 
 TEST(ScaleDuration, ScalesPhasesAndKeepsTheTotal) {
   auto e = *builtin_experiment();
   scale_duration(e, 7_s);
-  EXPECT_EQ(e.duration, 7_s);
+  EXPECT_EQ(e.duration_ns, 7_s);
   const auto& phases = e.find_neuron("ANpre")->drive.phases;
   Duration total = 0;
   for (const auto& p : phases) {
-    EXPECT_NEAR(static_cast<double>(p.duration), 1.75e9, 1.0);
-    total += p.duration;
+    EXPECT_NEAR(static_cast<double>(p.duration_ns), 1.75e9, 1.0);
+    total += p.duration_ns;
   }
   EXPECT_EQ(total, 7_s);
   EXPECT_DOUBLE_EQ(phases[1].rate_hz, 30.0);  // rates unchanged
@@ -231,12 +231,12 @@ TEST(GoodFile, ValuesUnitsAndDefaults) {
   EXPECT_TRUE(e.sites[0].address.v6 && e.sites[0].address.loopback);
   EXPECT_DOUBLE_EQ(e.sites[0].instrument->v_read, 0.2);
   EXPECT_EQ(e.sites[0].instrument->bits, 8);
-  EXPECT_EQ(e.sites[1].clock_offset, -3_ms);
+  EXPECT_EQ(e.sites[1].clock_offset_ns, -3_ms);
   const Neuron& n = e.neurons[0];
   EXPECT_EQ(n.drive.kind, DriveKind::step);
   EXPECT_NEAR(n.drive.amplitude_a, 0.5e-9, 1e-18);
-  EXPECT_EQ(n.drive.start, 100_ms);
-  EXPECT_EQ(n.drive.stop, 1_s);
+  EXPECT_EQ(n.drive.start_ns, 100_ms);
+  EXPECT_EQ(n.drive.stop_ns, 1_s);
   ASSERT_EQ(n.params.size(), 3u);
   EXPECT_EQ(std::get<std::string>(n.params.at("t_ref").value), "20ms");
   EXPECT_DOUBLE_EQ(std::get<double>(n.params.at("kappa").value), 0.75);
@@ -252,11 +252,11 @@ TEST(GoodFile, SynapseLinksLegacyDefaults) {
   EXPECT_DOUBLE_EQ(std::get<double>(s.device.params.at("p").value), 2.0);
   EXPECT_DOUBLE_EQ(s.weight.r_min_ohm, 4000.0);  // defaults
   EXPECT_EQ(s.plasticity.rule, PlasticityRule::stdp);
-  EXPECT_EQ(s.plasticity.tau_plus, 15_ms);
-  EXPECT_EQ(s.plasticity.tau_minus, 20_ms);
+  EXPECT_EQ(s.plasticity.tau_plus_ns, 15_ms);
+  EXPECT_EQ(s.plasticity.tau_minus_ns, 20_ms);
   const LinkConfig& pair = e.link_between("h", "s-1");  // either order
-  EXPECT_EQ(pair.latency, 1_ms);                        // inherited from default
-  EXPECT_EQ(pair.jitter, 500_us);
+  EXPECT_EQ(pair.latency_ns, 1_ms);                        // inherited from default
+  EXPECT_EQ(pair.jitter_ns, 500_us);
   EXPECT_TRUE(pair.insecure);
   EXPECT_DOUBLE_EQ(pair.loss, 0.1);
   EXPECT_TRUE(e.legacy.enabled);
@@ -264,7 +264,7 @@ TEST(GoodFile, SynapseLinksLegacyDefaults) {
   EXPECT_EQ(e.legacy.port, 5005);
   EXPECT_EQ(e.legacy.neurons.at(68), "M");
   EXPECT_EQ(e.security.key_dir, "/tmp/k");
-  EXPECT_EQ(e.recording.flush_interval, 100_ms);
+  EXPECT_EQ(e.recording.flush_interval_ns, 100_ms);
 }
 
 TEST(Collect, ThreeErrorsGiveThreeDiagnosticsInOrder) {

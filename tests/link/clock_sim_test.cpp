@@ -77,7 +77,7 @@ class SteppedEnv final : public Env {
   Result<SocketId> open_socket(const SockAddr& local, DatagramHandler h) override {
     return in_.open_socket(local, [this, h](const Datagram& d) {
       Datagram shifted = d;
-      shifted.rx_time += step_ns;
+      shifted.rx_time_ns += step_ns;
       h(shifted);
     });
   }

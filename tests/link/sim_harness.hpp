@@ -69,7 +69,7 @@ struct Pair {
     h.on_raw = [&ep](const Datagram& d) {
       if (!ep.capture) return;
       ep.raw.emplace_back(d.data.begin(), d.data.end());
-      ep.raw_rx_local_ns.push_back(d.rx_time);
+      ep.raw_rx_local_ns.push_back(d.rx_time_ns);
     };
     h.on_stats = [&ep](const LinkStats& s) { ep.stats.push_back(s); };
     return h;

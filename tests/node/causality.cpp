@@ -119,7 +119,7 @@ void check_pulses(const experiment::Experiment& e, const Collected& c, Duration 
     for (auto& [neuron, times] : by_trigger) {
       auto it = c.spikes.find(neuron_key(e, neuron));
       match_pulses(s->name + " (triggered by " + neuron + ")", std::move(times), it == c.spikes.end() ? kNone : it->second,
-                   s->plasticity.horizon, slack, e.duration, r);
+                   s->plasticity.horizon_ns, slack, e.duration_ns, r);
     }
   }
 }

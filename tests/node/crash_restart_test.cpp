@@ -236,8 +236,8 @@ void HubCrash::other_sites_kept_recording(Time kill_t) {
   int inputs_before = 0, inputs_after = 0, stats_down = 0, spikes_after = 0;
   for (const auto& in : merged_.inputs) {
     if (in.log_site != padova) continue;
-    inputs_before += in.arrival < kill_t;
-    inputs_after += in.arrival > restart_t;
+    inputs_before += in.arrival_ns < kill_t;
+    inputs_after += in.arrival_ns > restart_t;
   }
   for (const auto& [pair, rows] : merged_.links)
     for (const auto& l : rows) stats_down += pair.first == padova && l.t > kill_t && l.t < restart_t;

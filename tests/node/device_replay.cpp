@@ -47,7 +47,7 @@ ReplayCount expect_device_is_replay_of_log(const experiment::Experiment& e, cons
     EXPECT_NE(syn, nullptr) << "synapse " << w->synapse;
     if (!syn) return count;
     const auto& p = w->action == PlasticityAction::potentiate ? syn->ltp : syn->ltd;
-    auto got = (*fresh)->pulse_read(syn->word, syn->bit, p.amplitude_v, p.width);
+    auto got = (*fresh)->pulse_read(syn->word, syn->bit, p.amplitude_v, p.width_ns);
     EXPECT_TRUE(got.is_ok()) << got.status().message();
     if (!got) return count;
     EXPECT_NEAR(*got, w->resistance_ohm, kStoredAsFloat * w->resistance_ohm)

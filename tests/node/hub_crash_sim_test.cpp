@@ -47,7 +47,7 @@ std::unique_ptr<site::Node> start(const experiment::Experiment& e, SimWorld& w, 
                                   const std::string& site, int incarnation) {
   site::NodeOptions o;
   o.out_dir = dir;
-  o.warmup = kWarmup;
+  o.warmup_ns = kWarmup;
   o.resume = incarnation > 1;
   o.epoch = 1000 + 10 * static_cast<uint64_t>(e.find_site(site)->id) + incarnation;  // newer on restart
   o.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {

@@ -129,12 +129,12 @@ TEST(LegacyAcceptance, ExampleWithTwoOldPartnersFollowsTheReferenceHub) {
   auto loaded = experiment::load_experiment(std::string(ION_SOURCE_DIR) + "/examples/legacy_bridge.toml");
   ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
   experiment::Experiment e = std::move(loaded).value();
-  e.duration = 6 * kSecond;
+  e.duration_ns = 6 * kSecond;
   const std::string out = std::filesystem::temp_directory_path() / ("ion-legacy-accept-" + std::to_string(getpid()));
   RealEnv env(RealEnvOptions{"southampton", 3, ""});
   site::NodeOptions no;
   no.out_dir = out;
-  no.warmup = 200 * kMillisecond;
+  no.warmup_ns = 200 * kMillisecond;
   no.keys = [](const std::string&, const std::string&) -> Result<wire::Psk> { return wire::random_psk(); };
   auto node = site::Node::create(e, "southampton", env, no);
   ASSERT_TRUE(node.is_ok()) << node.status().message();

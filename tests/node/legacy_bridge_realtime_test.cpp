@@ -76,7 +76,7 @@ TEST(LegacyBridgeRealtime, LearnedBindingAnswersTheAddressThatSpokeForTheNeuron)
   RealEnv env(RealEnvOptions{"southampton", 3, ""});
   site::NodeOptions no;
   no.out_dir = out;
-  no.warmup = 200 * kMillisecond;
+  no.warmup_ns = 200 * kMillisecond;
   auto node = site::Node::create(*e, "southampton", env, no);
   ASSERT_TRUE(node.is_ok()) << node.status().message();
   const site::LegacyBridge* bridge = (*node)->legacy_bridge();

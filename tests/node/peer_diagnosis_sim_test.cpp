@@ -41,8 +41,8 @@ struct Sites {
       if (s.name == absent_site) continue;
       site::NodeOptions no;
       no.out_dir = dir;
-      no.warmup = 1_s;
-      no.sync_timeout = 3_s;
+      no.warmup_ns = 1_s;
+      no.sync_timeout_ns = 3_s;
       no.epoch = 100 + s.id;
       no.key_dir = "/etc/ion/keys";  // only named in messages
       const uint64_t seed = s.name == wrong_key_site ? 999 : e.seed;  // a different key file content

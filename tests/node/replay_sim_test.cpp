@@ -37,7 +37,7 @@ struct Captured {
 };
 
 struct Replay {
-  Time at;              // true time of the attacker's send
+  Time at_ns;           // true time of the attacker's send
   std::string to_site;  // destination
   const Bytes* bytes;
 };
@@ -104,7 +104,7 @@ class ReplaySim : public ::testing::Test {
     std::filesystem::remove_all(dir);
     site::SimRunOptions o;
     o.out_dir = dir;
-    o.warmup = kWarmup;
+    o.warmup_ns = kWarmup;
     o.epochs = &store_;
     if (capture)
       o.on_raw = [capture](const std::string& site, const Datagram& d) {
@@ -134,7 +134,7 @@ class ReplaySim : public ::testing::Test {
     for (const Replay& p : replays) {
       const SockAddr to = SockAddr::parse(e_.find_site(p.to_site)->address.text).value();
       const SocketId from = socks[i++ % socks.size()];
-      w.schedule_at(p.at, [&evil, from, to, bytes = p.bytes] { ASSERT_TRUE(evil.send_to(from, to, *bytes).is_ok()); });
+      w.schedule_at(p.at_ns, [&evil, from, to, bytes = p.bytes] { ASSERT_TRUE(evil.send_to(from, to, *bytes).is_ok()); });
       ++r.sent_to[p.to_site];
     }
   }
@@ -168,7 +168,7 @@ TEST_F(ReplaySim, EveryDatagramOfAnEarlierRunReplayedIntoALaterRunChangesNothing
   const Outcome b = run("b-undisturbed", {});
   ASSERT_GT(b.rec.spikes.size(), 50u);
   ASSERT_GT(b.rec.stimuli.size(), 10u);
-  const Time end = kWarmup + e_.duration;
+  const Time end = kWarmup + e_.duration_ns;
   {
     SCOPED_TRACE("singly: one datagram at a time over the whole run, each back to its site");
     std::vector<Replay> r;
@@ -186,7 +186,7 @@ TEST_F(ReplaySim, EveryDatagramOfAnEarlierRunReplayedIntoALaterRunChangesNothing
     SCOPED_TRACE("all at once to every site, mid-run");
     std::vector<Replay> r;
     for (const auto& c : earlier)
-      for (const auto& s : e_.sites) r.push_back({kWarmup + e_.duration / 2, s.name, &c.bytes});
+      for (const auto& s : e_.sites) r.push_back({kWarmup + e_.duration_ns / 2, s.name, &c.bytes});
     expect_same_values_and_every_replay_refused(b, run("c-burst-everywhere", r), earlier.size() * e_.sites.size());
   }
 }

@@ -12,7 +12,7 @@ namespace {
 RuleParams srdp() {
   RuleParams p;
   p.kind = RuleKind::srdp;
-  p.window = kSecond;
+  p.window_ns = kSecond;
   p.ltp_above = 2;
   p.ltd_below = 1;
   return p;

@@ -36,7 +36,7 @@ std::string run_dir(const std::string& name) {
 Result<site::SimRunReport> run(const std::string& dir, std::vector<StorageFault> faults) {
   site::SimRunOptions o;
   o.out_dir = dir;
-  o.warmup = 1_s;
+  o.warmup_ns = 1_s;
   o.storage_faults = std::move(faults);
   return site::run_sim(short_experiment(), o);
 }

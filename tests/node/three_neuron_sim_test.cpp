@@ -32,7 +32,7 @@ experiment::Experiment probe_experiment(uint64_t seed) {
   EXPECT_TRUE(e.is_ok()) << e.status().message();
   for (auto& n : e->neurons)
     if (n.drive.kind == experiment::DriveKind::schedule) n.drive.phases.push_back({10.0, kPhase});
-  e->duration = 5 * kPhase;
+  e->duration_ns = 5 * kPhase;
   e->seed = seed;
   return std::move(e).value();
 }
@@ -175,8 +175,8 @@ TEST(ThreeNeuronSim, NoEffectPrecedesItsCauseOverInstantLinks) {
   // spike that caused it.
   auto e = experiment::builtin_experiment().value();
   experiment::scale_duration(e, 8_s);
-  e.links.defaults.latency = e.links.defaults.jitter = 0;
-  for (auto& p : e.links.pairs) p.config.latency = p.config.jitter = 0;
+  e.links.defaults.latency_ns = e.links.defaults.jitter_ns = 0;
+  for (auto& p : e.links.pairs) p.config.latency_ns = p.config.jitter_ns = 0;
   auto r = sim_run(e, "three-neuron-instant-links");
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const auto c = ion::testing::check_causality(e, r->logs, kMillisecond);

@@ -459,12 +459,12 @@ TEST(EventLogFormat, SynapticInputArrivalIsOptional) {
   auto full = decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload);
   ASSERT_TRUE(full.is_ok());
   EXPECT_EQ(std::get<SynapticInput>(*full).t, 1000);
-  EXPECT_EQ(std::get<SynapticInput>(*full).arrival, 1700);
+  EXPECT_EQ(std::get<SynapticInput>(*full).arrival_ns, 1700);
   payload.resize(22);
   auto old = decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload);
   ASSERT_TRUE(old.is_ok());
   EXPECT_EQ(std::get<SynapticInput>(*old).t, 1000);
-  EXPECT_EQ(std::get<SynapticInput>(*old).arrival, kNoArrival);
+  EXPECT_EQ(std::get<SynapticInput>(*old).arrival_ns, kNoArrival);
   payload.resize(21);
   EXPECT_FALSE(decode_payload(static_cast<uint16_t>(RecordKind::synaptic_input), payload).is_ok());
 }

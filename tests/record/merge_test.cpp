@@ -127,8 +127,8 @@ TEST(Summary, CountsRangesLinksAndDamage) {
   EXPECT_EQ(y.by_action[0], 1u);
   EXPECT_EQ(y.by_action[2], 1u);
   EXPECT_EQ(s->last_link_stats.at(0).sent, 12u);
-  EXPECT_EQ(s->t_first, 1000);
-  EXPECT_EQ(s->t_last, 3000);
+  EXPECT_EQ(s->t_first_ns, 1000);
+  EXPECT_EQ(s->t_last_ns, 3000);
   EXPECT_EQ(s->tail.state, TailState::torn);
   EXPECT_EQ(s->tail.dropped_bytes, 2u);
   const auto j = to_json(*s);

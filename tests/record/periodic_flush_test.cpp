@@ -20,7 +20,7 @@ namespace {
 class FakeEnv final : public Env {
  public:
   explicit FakeEnv(const std::string& dir) : storage_(dir) {}
-  Time now() const override { return now_; }
+  Time now() const override { return now_ns_; }
   TimerId schedule_at(Time t, std::function<void()> fn) override {
     timers_.emplace(std::make_pair(t, ++next_id_), std::move(fn));
     return next_id_;
@@ -49,16 +49,16 @@ class FakeEnv final : public Env {
   void advance_to(Time t) {
     while (!timers_.empty() && timers_.begin()->first.first <= t) {
       auto node = timers_.extract(timers_.begin());
-      now_ = node.key().first;
+      now_ns_ = node.key().first;
       node.mapped()();
     }
-    now_ = t;
+    now_ns_ = t;
   }
   size_t pending() const { return timers_.size(); }
 
  private:
   SimStorage storage_;
-  Time now_ = 0;
+  Time now_ns_ = 0;
   TimerId next_id_ = 0;
   std::map<std::pair<Time, TimerId>, std::function<void()>> timers_;
   bool stopped_ = false;

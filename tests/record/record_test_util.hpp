@@ -100,7 +100,7 @@ inline ::testing::AssertionResult same_record(const Record& a, const Record& b) 
     if (x->synapse != y.synapse) return fail("synapse");
     if (!same_f32(x->weight, y.weight)) return fail("weight");
     if (x->t != y.t) return fail("t");
-    if (x->arrival != y.arrival) return fail("arrival");
+    if (x->arrival_ns != y.arrival_ns) return fail("arrival");
   } else if (auto* x = std::get_if<Stimulus>(&a)) {
     auto& y = std::get<Stimulus>(b);
     if (x->electrode != y.electrode || x->t != y.t) return fail("electrode/t");

@@ -201,7 +201,7 @@ namespace {
 experiment::Experiment large_experiment() {
   experiment::Experiment e;
   e.name = "large";
-  e.duration = 10_s;
+  e.duration_ns = 10_s;
   e.sites = {testdata::site("chip", 0, experiment::Role::silicon), testdata::site("hub", 1, experiment::Role::hub),
              testdata::site("culture", 2, experiment::Role::bio)};
   e.sites[1].instrument = experiment::InstrumentConfig{};
@@ -238,11 +238,11 @@ experiment::Experiment large_experiment() {
 record::MergedRecording large_recording(const experiment::Experiment& e, size_t spikes) {
   record::MergedRecording m;
   m.site_names = {{0, "chip"}, {1, "hub"}, {2, "culture"}};
-  testdata::add_sites(m, e.duration);
+  testdata::add_sites(m, e.duration_ns);
   Rng rng = Rng::stream(3, "report.large");
   for (size_t k = 0; k < spikes; ++k) {
     const auto& n = e.neurons[rng.below(e.neurons.size())];
-    testdata::add_spike(m, n.addr, static_cast<Time>(rng.below(static_cast<uint64_t>(e.duration))));
+    testdata::add_spike(m, n.addr, static_cast<Time>(rng.below(static_cast<uint64_t>(e.duration_ns))));
   }
   testdata::add_spike(m, {2, 100}, 1_s);  // a culture neuron that is not in the experiment
   std::sort(m.spikes.begin(), m.spikes.end(), [](const auto& a, const auto& b) { return a.t < b.t; });

@@ -54,7 +54,7 @@ inline experiment::Experiment experiment() {
   e.name = "synthetic";
   e.sites = {site("bio", 0, experiment::Role::bio), site("hub", 1, experiment::Role::hub),
              site("silicon", 2, experiment::Role::silicon)};
-  e.duration = 4_s;
+  e.duration_ns = 4_s;
   e.seed = 7;
   auto pre = neuron("ANpre", {2, 0});
   pre.site = "silicon";

@@ -89,11 +89,11 @@ const Child* ProcessGroup::stopped_for(Duration at_least) {
     if (!c.running) continue;
     const char state = process_state(c.pid);
     if (state != 'T' && state != 't') {
-      c.stopped_since = -1;
+      c.stopped_since_ns = -1;
       continue;
     }
-    if (c.stopped_since < 0) c.stopped_since = now;
-    if (now - c.stopped_since >= at_least) return &c;
+    if (c.stopped_since_ns < 0) c.stopped_since_ns = now;
+    if (now - c.stopped_since_ns >= at_least) return &c;
   }
   return nullptr;
 }

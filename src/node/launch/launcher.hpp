@@ -19,7 +19,7 @@ struct Child {
   int exit_code = -1;  // 128 + signal when killed by a signal
   int killed_by = 0;   // the signal that killed it, 0 if it exited
   std::string output_path;
-  Time stopped_since = -1;  // steady_now() when its process was first seen stopped; -1 if not
+  Time stopped_since_ns = -1;  // steady_now() when its process was first seen stopped; -1 if not
 };
 
 // "exit 1", "killed by SIGKILL".
@@ -46,7 +46,7 @@ class ProcessGroup {
   std::vector<Child> children_;
 };
 
-// Steady-clock nanoseconds (the clock of Child::stopped_since).
+// Steady-clock nanoseconds (the clock of Child::stopped_since_ns).
 Time steady_now();
 // The path of the running executable (/proc/self/exe).
 std::string self_executable();

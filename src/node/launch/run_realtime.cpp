@@ -80,7 +80,7 @@ std::optional<RunOutcome> check(ProcessGroup& g, const RealtimeRun& run, Time t,
   if (int sig = interrupt_signal()) return RunOutcome{RunStatus::interrupted, t, signal_name(sig)};
   if (const Child* c = g.poll()) return RunOutcome{RunStatus::incomplete, t, failure_of(*c, run.out)};
   if (const Child* c = g.stopped_for(kStoppedSiteGrace))
-    return RunOutcome{RunStatus::incomplete, t - (steady_now() - c->stopped_since),
+    return RunOutcome{RunStatus::incomplete, t - (steady_now() - c->stopped_since_ns),
                       "site " + c->name + " stopped answering: its process (pid " + std::to_string(c->pid) +
                           ") has been stopped for " + format_duration(kStoppedSiteGrace) +
                           " or more (SIGSTOP, SIGTSTP or a debugger)"};
@@ -115,10 +115,10 @@ Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Exper
     if (!st) return st;
   }
   const auto start = std::chrono::steady_clock::now();
-  const Duration limit = run.warmup_ns + e.duration + 60 * kSecond;
+  const Duration limit = run.warmup_ns + e.duration_ns + 60 * kSecond;
   for (int ticks = 1;; ++ticks) {
     const Duration elapsed = since(start);
-    const Time t = std::min<Time>(elapsed - run.warmup_ns, e.duration);
+    const Time t = std::min<Time>(elapsed - run.warmup_ns, e.duration_ns);
     if (auto ended = check(group, run, t, elapsed, limit)) {
       if (run.on_ending) run.on_ending(*ended);
       group.terminate_all(kStopGrace);
@@ -128,7 +128,7 @@ Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Exper
     if (ticks % 5 == 0 && run.progress) run.progress(t, read_status(group, run.out));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  return RunOutcome{RunStatus::complete, e.duration, ""};
+  return RunOutcome{RunStatus::complete, e.duration_ns, ""};
 }
 
 }  // namespace ion::site

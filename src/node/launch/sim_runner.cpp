@@ -12,13 +12,13 @@ namespace {
 
 LinkImpairments impairments(const experiment::LinkConfig& c) {
   LinkImpairments imp;
-  imp.latency_ns = c.latency;
-  imp.jitter_ns = c.jitter;
-  imp.jitter = c.jitter > 0 ? Jitter::normal : Jitter::none;
+  imp.latency_ns = c.latency_ns;
+  imp.jitter_ns = c.jitter_ns;
+  imp.jitter = c.jitter_ns > 0 ? Jitter::normal : Jitter::none;
   imp.loss = c.loss;
   imp.duplicate = c.duplicate;
   imp.reorder = c.reorder;
-  imp.reorder_delay_ns = std::max<Duration>(2 * c.jitter, kMillisecond);
+  imp.reorder_delay_ns = std::max<Duration>(2 * c.jitter_ns, kMillisecond);
   return imp;
 }
 
@@ -97,14 +97,14 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   std::vector<std::unique_ptr<Node>> nodes;
   SimRunReport report;
   for (const auto& s : e.sites) {
-    ION_TRY_ASSIGN(SimEnv* env, world.add_node(s.name, NodeClock{s.clock_offset, s.clock_drift_ppm}));
+    ION_TRY_ASSIGN(SimEnv* env, world.add_node(s.name, NodeClock{s.clock_offset_ns, s.clock_drift_ppm}));
     NodeOptions no;
     no.out_dir = opt.out_dir;
-    no.warmup = opt.warmup;
+    no.warmup_ns = opt.warmup_ns;
     no.epoch = sim_epoch(e.seed, s.name);
     // Separate processes do not tick in phase; neither do simulated sites (so that a role
     // stamping an event with its last tick instead of the event's time shows in simulation too).
-    no.tick_phase = (Duration(s.id) * 600 * kMicrosecond) % no.tick;
+    no.tick_phase_ns = (Duration(s.id) * 600 * kMicrosecond) % no.tick_ns;
     no.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
       return simulation_psk(seed, a, b);
     };
@@ -116,7 +116,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   }
   ION_TRY(configure_links(world, e));  // after the nodes: links are named by node
   if (opt.on_world) opt.on_world(world);
-  const Time limit = opt.warmup + e.duration + 60 * kSecond;
+  const Time limit = opt.warmup_ns + e.duration_ns + 60 * kSecond;
   while (!all_ended(nodes) && world.now() < limit) {
     if (auto stopped = run_second(world, nodes, e, opt)) {
       report.outcome = *stopped;
@@ -133,9 +133,9 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
                               "the simulation did not finish within " + format_duration(limit));
   for (const auto& n : nodes)  // ran to its end, but a peer never authenticated or stopped answering
     if (report.outcome.status == record::RunStatus::complete && !n->peer_problems().empty())
-      report.outcome = {record::RunStatus::incomplete, e.duration,
+      report.outcome = {record::RunStatus::incomplete, e.duration_ns,
                         "site " + n->site().name + " ran to its end, but " + n->peer_problems().front()};
-  if (report.outcome.status == record::RunStatus::complete) report.outcome.ended_at_ns = e.duration;
+  if (report.outcome.status == record::RunStatus::complete) report.outcome.ended_at_ns = e.duration_ns;
   report.simulated_ns = world.now();
   report.events = world.events_processed();
   report.digest = world.digest();

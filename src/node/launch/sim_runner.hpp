@@ -22,7 +22,7 @@ namespace ion::site {
 
 struct SimRunOptions {
   std::string out_dir;              // site logs go here
-  Duration warmup = 3 * kSecond;
+  Duration warmup_ns = 3 * kSecond;
   // Called about once per simulated second with (experiment time, per-site status lines).
   std::function<void(Time, const std::vector<std::string>&)> progress;
   // Forward-only epoch state shared by the simulated sites (not owned). Null: every run of a seed

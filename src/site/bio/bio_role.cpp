@@ -79,14 +79,14 @@ void BioRole::process_rows(size_t rows) {
 }
 
 void BioRole::advance(Time now) {
-  now_ = std::max(now_, now);
-  const auto target = static_cast<int64_t>(std::floor(static_cast<double>(now_) * 1e-9 * rate_hz_));
+  now_ns_ = std::max(now_ns_, now);
+  const auto target = static_cast<int64_t>(std::floor(static_cast<double>(now_ns_) * 1e-9 * rate_hz_));
   while (!ended_ && rows_ < target)
     process_rows(static_cast<size_t>(std::min<int64_t>(target - rows_, static_cast<int64_t>(block_rows_))));
 }
 
 void BioRole::on_input(const SynapticInput& in) {
-  auto d = interlock_->review(in, now_);
+  auto d = interlock_->review(in, now_ns_);
   host_.record_stimulus(d.record);
   if (!d.approved) return;
   const ElectrodeId e = d.record.electrode;

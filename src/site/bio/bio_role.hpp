@@ -69,7 +69,7 @@ class BioRole final : public site::Role {
   std::vector<Time> last_stim_ns_;
   Duration evoked_window_ns_ = 0;
   int64_t rows_ = 0;
-  Time now_ = 0;
+  Time now_ns_ = 0;
   bool ended_ = false;
   uint64_t spikes_ = 0;
 };

@@ -72,7 +72,7 @@ Status limits_from(const experiment::StimulatorConfig& s, const std::string& whe
   c.limits.max_charge_c = s.max_charge_c > 0 ? s.max_charge_c : 100e-9;  // 0 → material × area bound
   c.limits.max_rate_hz = s.max_rate_hz;
   c.limits.shannon_k = s.shannon_k;
-  const double width_s = to_seconds(s.pulse_width);
+  const double width_s = to_seconds(s.pulse_width_ns);
   c.limits.min_width_s = std::min(20e-6, width_s);
   c.limits.max_width_s = std::max(400e-6, width_s);
   c.limits.policy = s.policy == experiment::StimPolicy::clamp ? ViolationPolicy::clamp : ViolationPolicy::refuse;

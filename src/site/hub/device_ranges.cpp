@@ -24,7 +24,7 @@ struct Checker {
   }
   void pulse(const char* key, const experiment::Pulse& p, const char* what) {
     warn(p.loc, std::string("plasticity.") + key, "the " + std::string(what) + " pulse of synapse " + syn.group,
-         device::pulse_outside(preset.fitted, p.amplitude_v, to_seconds(p.width)));
+         device::pulse_outside(preset.fitted, p.amplitude_v, to_seconds(p.width_ns)));
   }
   void run() {
     if (syn.device.r0_ohm > 0)

@@ -4,7 +4,7 @@
 namespace ion::hub {
 
 bool EventOrderer::push(const Spike& s) {
-  if (s.t < frontier_) {
+  if (s.t < frontier_ns_) {
     ++late_;
     return false;
   }

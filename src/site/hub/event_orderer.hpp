@@ -16,17 +16,17 @@ namespace ion::hub {
 
 class EventOrderer {
  public:
-  explicit EventOrderer(Duration horizon) : horizon_(horizon) {}
+  explicit EventOrderer(Duration horizon) : horizon_ns_(horizon) {}
 
   // Returns false (and counts) if the spike is too late to be ordered.
   bool push(const Spike& s);
   // Releases, in order, every spike with t <= now_exp - horizon. F: void(const Spike&).
   template <class F>
   void release(Time now_exp, F&& f) {
-    while (!heap_.empty() && heap_.top().spike.t <= now_exp - horizon_) {
+    while (!heap_.empty() && heap_.top().spike.t <= now_exp - horizon_ns_) {
       Spike s = heap_.top().spike;
       heap_.pop();
-      frontier_ = s.t;
+      frontier_ns_ = s.t;
       f(s);
     }
   }
@@ -45,9 +45,9 @@ class EventOrderer {
       return spike.t != o.spike.t ? spike.t > o.spike.t : arrival > o.arrival;
     }
   };
-  Duration horizon_;
+  Duration horizon_ns_;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap_;
-  Time frontier_ = INT64_MIN;  // time of the last released spike
+  Time frontier_ns_ = INT64_MIN;  // time of the last released spike
   uint64_t next_arrival_ = 0;
   uint64_t late_ = 0;
 };

@@ -69,7 +69,7 @@ void HubCore::act(size_t i, PlasticityAction a, Time t, const UpdateSink& out) {
   const bool ltp = a == PlasticityAction::potentiate;
   const PulseSpec& p = ltp ? syn.ltp : syn.ltd;
   ++(ltp ? counters_.potentiations : counters_.depressions);
-  record(i, instrument_.pulse_read(syn.word, syn.bit, p.amplitude_v, p.width), a, t, out);
+  record(i, instrument_.pulse_read(syn.word, syn.bit, p.amplitude_v, p.width_ns), a, t, out);
 }
 
 void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time t,

@@ -29,7 +29,7 @@ namespace ion::hub {
 
 struct PulseSpec {
   double amplitude_v = 0;
-  Duration width = 0;
+  Duration width_ns = 0;
 };
 
 struct HubSynapse {

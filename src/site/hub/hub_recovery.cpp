@@ -9,7 +9,7 @@ namespace ion::hub {
 namespace {
 
 bool same_pulse(const PulseSpec& spec, const device::ReplayedPulse& p) {
-  return spec.amplitude_v == p.v && spec.width == p.width;
+  return spec.amplitude_v == p.v && spec.width_ns == p.width_ns;
 }
 
 // The synapse whose cell the pulse hit and which of its pulses it was; nullptr if none fits.
@@ -30,7 +30,7 @@ const char* action_name(PlasticityAction a) { return a == PlasticityAction::pote
 std::string describe(const device::ReplayedPulse& p) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "the array's pulse %llu (cell w=%u, b=%u, %g V, %s)", (unsigned long long)p.seq, p.w,
-                p.b, p.v, format_duration(p.width).c_str());
+                p.b, p.v, format_duration(p.width_ns).c_str());
   return buf;
 }
 

@@ -17,11 +17,11 @@ RuleParams rule_params(const experiment::Plasticity& p) {
     case experiment::PlasticityRule::stdp: r.kind = RuleKind::stdp; break;
     case experiment::PlasticityRule::none: r.kind = RuleKind::none; break;
   }
-  r.window = p.window;
+  r.window_ns = p.window_ns;
   r.ltp_above = p.ltp_above;
   r.ltd_below = p.ltd_below;
-  r.tau_plus = p.tau_plus;
-  r.tau_minus = p.tau_minus;
+  r.tau_plus_ns = p.tau_plus_ns;
+  r.tau_minus_ns = p.tau_minus_ns;
   return r;
 }
 
@@ -120,8 +120,8 @@ std::vector<HubSynapse> hub_synapses(const experiment::Experiment& e, const expe
     h.map = WeightMap{s.weight.r_min_ohm, s.weight.r_max_ohm,
                       s.weight.polarity == experiment::WeightPolarity::low_r_strong};
     h.rule = rule_params(s.plasticity);
-    h.ltp = {s.plasticity.ltp_pulse.amplitude_v, s.plasticity.ltp_pulse.width};
-    h.ltd = {s.plasticity.ltd_pulse.amplitude_v, s.plasticity.ltd_pulse.width};
+    h.ltp = {s.plasticity.ltp_pulse.amplitude_v, s.plasticity.ltp_pulse.width_ns};
+    h.ltd = {s.plasticity.ltd_pulse.amplitude_v, s.plasticity.ltd_pulse.width_ns};
     out.push_back(h);
   }
   return out;
@@ -137,7 +137,7 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
                                                                "crossbar state: ");
   Duration horizon = 0;
   for (const auto& s : e.synapses)
-    if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon);
+    if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon_ns);
   // The recording says when its device numbers are an extrapolation (docs/models.md).
   for (const auto& w : device_range_warnings(e))
     if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);

@@ -8,7 +8,7 @@ void PlasticityRule::forget_before(Time t) {
 }
 
 int PlasticityRule::pre_count(Time t) {
-  forget_before(t - p_.window);
+  forget_before(t - p_.window_ns);
   int n = 0;
   for (Time x : pre_times_) n += x < t;
   return n;
@@ -18,11 +18,11 @@ PlasticityAction PlasticityRule::on_pre(Time t) {
   PlasticityAction a = PlasticityAction::read;
   if (p_.kind == RuleKind::srdp) {
     pre_times_.push_back(t);
-    forget_before(t - p_.window);
-  } else if (p_.kind == RuleKind::stdp && last_post_ != INT64_MIN && t - last_post_ <= p_.tau_minus) {
+    forget_before(t - p_.window_ns);
+  } else if (p_.kind == RuleKind::stdp && last_post_ns_ != INT64_MIN && t - last_post_ns_ <= p_.tau_minus_ns) {
     a = PlasticityAction::depress;
   }
-  last_pre_ = t;
+  last_pre_ns_ = t;
   return a;
 }
 
@@ -32,10 +32,10 @@ PlasticityAction PlasticityRule::on_post(Time t) {
     const int n = pre_count(t);
     if (n > p_.ltp_above) a = PlasticityAction::potentiate;
     else if (n < p_.ltd_below) a = PlasticityAction::depress;
-  } else if (p_.kind == RuleKind::stdp && last_pre_ != INT64_MIN && t - last_pre_ <= p_.tau_plus) {
+  } else if (p_.kind == RuleKind::stdp && last_pre_ns_ != INT64_MIN && t - last_pre_ns_ <= p_.tau_plus_ns) {
     a = PlasticityAction::potentiate;
   }
-  last_post_ = t;
+  last_post_ns_ = t;
   return a;
 }
 

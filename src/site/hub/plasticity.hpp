@@ -23,11 +23,11 @@ enum class RuleKind { none, srdp, stdp };
 
 struct RuleParams {
   RuleKind kind = RuleKind::none;
-  Duration window = kSecond;  // srdp
+  Duration window_ns = kSecond;  // srdp
   int ltp_above = 20;         // srdp
   int ltd_below = 5;          // srdp
-  Duration tau_plus = 20 * kMillisecond;   // stdp
-  Duration tau_minus = 20 * kMillisecond;  // stdp
+  Duration tau_plus_ns = 20 * kMillisecond;   // stdp
+  Duration tau_minus_ns = 20 * kMillisecond;  // stdp
 };
 
 // Per-synapse rule state. Memory is bounded: SRDP keeps only the pre spikes inside the window.
@@ -43,17 +43,17 @@ class PlasticityRule {
   // a crash: spikes of the outage and the pre spikes held in memory are gone). SRDP decisions
   // whose window starts before t are withheld (no pulse on incomplete evidence); STDP needs no
   // change (its pairs restart empty).
-  void history_starts(Time t) { history_from_ = t; }
+  void history_starts(Time t) { history_from_ns_ = t; }
   // False when an SRDP decision at t would rest on a window reaching before history_starts().
-  bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window >= history_from_; }
+  bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window_ns >= history_from_ns_; }
 
  private:
   void forget_before(Time t);
   RuleParams p_;
   std::deque<Time> pre_times_;  // srdp: ascending, within the window
-  Time last_pre_ = INT64_MIN;
-  Time last_post_ = INT64_MIN;
-  Time history_from_ = 0;  // experiment time starts at 0: nothing was missed before it
+  Time last_pre_ns_ = INT64_MIN;
+  Time last_post_ns_ = INT64_MIN;
+  Time history_from_ns_ = 0;  // experiment time starts at 0: nothing was missed before it
 };
 
 }  // namespace ion::hub

@@ -61,11 +61,11 @@ std::vector<Time> spike_train(const experiment::Neuron& n, Duration end, Rng& rn
   using experiment::DriveKind;
   const auto& d = n.drive;
   std::vector<Time> t;
-  if (d.kind == DriveKind::regular) t = neuron::regular_train(d.rate_hz, d.start, d.stop ? d.stop : end);
-  if (d.kind == DriveKind::poisson) t = neuron::poisson_train(d.rate_hz, d.start, d.stop ? d.stop : end, rng);
+  if (d.kind == DriveKind::regular) t = neuron::regular_train(d.rate_hz, d.start_ns, d.stop_ns ? d.stop_ns : end);
+  if (d.kind == DriveKind::poisson) t = neuron::poisson_train(d.rate_hz, d.start_ns, d.stop_ns ? d.stop_ns : end, rng);
   if (d.kind == DriveKind::schedule) {
     std::vector<neuron::RatePhase> phases;
-    for (const auto& p : d.phases) phases.push_back({p.rate_hz, p.duration});
+    for (const auto& p : d.phases) phases.push_back({p.rate_hz, p.duration_ns});
     auto process = d.process == experiment::SpikeProcess::poisson ? neuron::SpikeProcess::poisson
                                                                   : neuron::SpikeProcess::regular;
     t = neuron::schedule_train(phases, process, 0, rng);
@@ -82,12 +82,12 @@ Status add_drive(const experiment::Experiment& e, const experiment::Site& site, 
                  site::RoleHost& host, Chip& chip) {
   using experiment::DriveKind;
   const auto& d = n.drive;
-  const Duration end = e.duration > 0 ? e.duration : 3600 * kSecond;
+  const Duration end = e.duration_ns > 0 ? e.duration_ns : 3600 * kSecond;
   if (d.kind == DriveKind::step || d.kind == DriveKind::ramp) {
-    const Time stop = d.stop ? d.stop : end;
-    if (stop <= d.start) return error(Errc::invalid_argument, where(site, n) + "drive stop must be after start");
-    auto input = d.kind == DriveKind::step ? neuron::CurrentInput::step(d.amplitude_a, d.start, stop)
-                                           : neuron::CurrentInput::ramp(d.from_a, d.to_a, d.start, stop);
+    const Time stop = d.stop_ns ? d.stop_ns : end;
+    if (stop <= d.start_ns) return error(Errc::invalid_argument, where(site, n) + "drive stop must be after start");
+    auto input = d.kind == DriveKind::step ? neuron::CurrentInput::step(d.amplitude_a, d.start_ns, stop)
+                                           : neuron::CurrentInput::ramp(d.from_a, d.to_a, d.start_ns, stop);
     ION_TRY(chip.add_current_drive(n.addr.index, std::move(input)));
   }
   Rng rng = host.rng("silicon.drive." + n.name);

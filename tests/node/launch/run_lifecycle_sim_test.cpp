@@ -62,7 +62,7 @@ TEST(RunLifecycleSim, AStopRequestEndsEverySiteWithItsNote) {
   ASSERT_TRUE(e.is_ok());
   site::SimRunOptions o;
   o.out_dir = fresh_dir("lifecycle-sim-stop");
-  o.warmup = kSecond;
+  o.warmup_ns = kSecond;
   int polls = 0;
   o.stop_requested = [&] { return ++polls == 50 ? std::string("SIGTERM") : std::string(); };  // at 5 s true time
   auto r = site::run_sim(*e, o);
@@ -93,7 +93,7 @@ TEST(RunLifecycleSim, AFailedSiteStopsTheOthersInsteadOfLettingThemFinish) {
   EXPECT_NE(r->outcome.detail.find("site zurich failed: site zurich: no clock synchronisation"), std::string::npos)
       << r->outcome.detail;
   ASSERT_TRUE(r->outcome.ended_at_ns);
-  EXPECT_LT(*r->outcome.ended_at_ns, e->duration);
+  EXPECT_LT(*r->outcome.ended_at_ns, e->duration_ns);
   const auto m = merged(*r);
   for (const char* s : {"southampton", "padova"}) {
     EXPECT_EQ(notes_starting(m, std::string("site ") + s + " interrupted by the runner (site zurich failed)"), 1u) << s;

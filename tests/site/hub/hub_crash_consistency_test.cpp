@@ -53,7 +53,7 @@ HubSynapse absyn() {
 }
 
 device::ReplayedPulse ltp_pulse(uint64_t seq, const HubSynapse& s, double r_ohm) {
-  return {seq, s.word, s.bit, s.ltp.amplitude_v, s.ltp.width, r_ohm};
+  return {seq, s.word, s.bit, s.ltp.amplitude_v, s.ltp.width_ns, r_ohm};
 }
 
 }  // namespace
@@ -116,6 +116,6 @@ TEST(HubRecovery, StateThatDoesNotFitTheLogRecoversNothingAndSaysWhy) {
   elsewhere.b += 1;
   refused({}, 1, {elsewhere}, "(cell w=3, b=8, -0.8 V, 100us) is no LTP or LTD pulse of a synapse of this hub");
   device::ReplayedPulse other_width = ltp_pulse(1, s, 1);
-  other_width.width = 200_us;
+  other_width.width_ns = 200_us;
   refused({}, 1, {other_width}, "is no LTP or LTD pulse");
 }

@@ -16,7 +16,7 @@ namespace {
 RuleParams srdp() {
   RuleParams p;
   p.kind = RuleKind::srdp;
-  p.window = 1_s;
+  p.window_ns = 1_s;
   p.ltp_above = 20;
   p.ltd_below = 5;
   return p;
