@@ -72,15 +72,15 @@ void check_resources(const Experiment& e, Ctx& ctx) {
   ctx.error(top.loc.line > 0 ? top.loc : SourceLoc{ctx.file(), 1, 1}, top.key_path, problem);
 }
 
-Status failure(const Diagnostics& d) {
+}  // namespace
+
+Status load_failure(const Diagnostics& d) {
   const size_t n = d.size() + d.dropped();
   std::string head = std::to_string(n) + (n == 1 ? " problem" : " problems") + " in the experiment:\n";
   std::string body = d.to_string();
   if (!body.empty()) body.pop_back();
   return error(Errc::invalid_argument, head + body);
 }
-
-}  // namespace
 
 const Site* LoadState::site(std::string_view name) const {
   auto it = site_by_name.find(name);
@@ -123,7 +123,7 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
   e.source_name = std::string(name);
   e.source_text = std::string(text);
   Ctx ctx(std::string(name), diags);
-  if (!check_input_shape(text, ctx.file(), diags)) return failure(diags);
+  if (!check_input_shape(text, ctx.file(), diags)) return load_failure(diags);
   try {
     toml::table root = toml::parse(text, name);
     LoadState state{ctx, e, {}, {}, {}, {}, {}, {}, {}};
@@ -134,7 +134,7 @@ Result<Experiment> load_experiment_text(std::string_view text, std::string_view 
   }
   if (!diags.empty()) {
     diags.sort();
-    return failure(diags);
+    return load_failure(diags);
   }
   return e;
 }

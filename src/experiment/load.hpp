@@ -17,5 +17,7 @@ Result<Experiment> load_experiment(const std::string& path, Diagnostics* diags =
 // Same for text already in memory; `name` is used as the file name in diagnostics.
 Result<Experiment> load_experiment_text(std::string_view text, std::string_view name,
                                         Diagnostics* diags = nullptr);
+// The error a failed load returns: "N problems in the experiment:" and one diagnostic per line.
+Status load_failure(const Diagnostics& d);
 
 }  // namespace ion::experiment
