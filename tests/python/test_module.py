@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The package imports from the build tree and is the extension built with this source."""
+import pathlib
+
+import pytest
+
+import ion
+import ion._ion
+
+
+def test_version_matches_the_cmake_project(source_dir):
+    cmake = (source_dir / "CMakeLists.txt").read_text()
+    assert f"project(ion VERSION {ion.__version__} " in cmake
+
+
+def test_package_and_extension_are_side_by_side():
+    package = pathlib.Path(ion.__file__).parent
+    assert pathlib.Path(ion._ion.__file__).parent == package
+    assert (package / "__init__.pyi").exists()
+
+
+def test_durations_parse_as_the_cli_does():
+    assert ion._ion.parse_duration("20s") == 20_000_000_000
+    assert ion._ion.parse_duration("500ms") == 500_000_000
+    with pytest.raises(ValueError, match="ten"):
+        ion._ion.parse_duration("ten")
