@@ -126,6 +126,8 @@ void add_node_command(CLI::App& app) {
   c->add_option("--keys", a->keys, "Directory of pre-shared key files (default: [security] key_dir)");
   c->add_option("--duration", a->exp.duration, "Scale the experiment to this total duration");
   c->add_option("--seed", a->exp.seed, "Override the experiment seed");
+  c->add_option("--set", a->exp.sets, "KEY=VALUE: change one value of the experiment (repeatable)")
+      ->allow_extra_args(false);
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
   c->add_option("--sync-timeout", a->sync_timeout, "Give up if the time master has not answered by then")
       ->capture_default_str();

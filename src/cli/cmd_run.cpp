@@ -6,10 +6,12 @@
 // stopped answering), what was recorded is merged, exported and reported, marked accordingly.
 // Exit status: 0 complete, 128 + signal when interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP),
 // 1 incomplete, 2 bad arguments or experiment file.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
@@ -58,6 +60,26 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   return r->outcome;
 }
 
+// --quiet: standard output (and the sites' processes, which inherit it) goes to /dev/null, so
+// only errors (standard error) are printed.
+void silence_stdout() {
+  std::fflush(stdout);
+  const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0 || dup2(null, STDOUT_FILENO) < 0) throw CliError("--quiet: cannot open /dev/null", 1);
+  close(null);
+}
+
+// The experiment file the sites' processes load: the edited text when --set was given.
+std::string realtime_file(const RunArgs& a, const experiment::Experiment& e, const std::string& out) {
+  if (a.exp.sets.empty()) return a.exp.file;
+  const std::string file = out + "/experiment.toml";
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f << e.source_text;
+  f.close();
+  if (!f) throw CliError("writing " + file + ": cannot write the file", 1);
+  return file;
+}
+
 void announce(const record::RunOutcome& o, bool tty) {
   const char* lead = tty ? "\n" : "";
   if (o.status == record::RunStatus::interrupted)
@@ -70,7 +92,7 @@ void announce(const record::RunOutcome& o, bool tty) {
 
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
                                 Duration warmup) {
-  site::RealtimeRun run{a.exp.file, out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
+  site::RealtimeRun run{realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
   const bool tty = isatty(STDOUT_FILENO);
   run.progress = [&](Time t, const std::vector<std::string>& lines) { progress(a.quiet, t, e.duration_ns, lines); };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o, tty && !a.quiet); };
@@ -112,6 +134,7 @@ int finish(const experiment::Experiment& e, const std::string& out, record::RunO
 }
 
 int run(const RunArgs& a) {
+  if (a.quiet) silence_stdout();
   site::install_interrupt_handlers();
   site::ignore_sigpipe();
   experiment::Experiment e = load_experiment_args(a.exp);
@@ -145,7 +168,10 @@ void add_run_command(CLI::App& app) {
   c->add_option("--duration", a->exp.duration, "Scale the experiment (all phases) to this total duration");
   c->add_option("--seed", a->exp.seed, "Override the experiment seed");
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
-  c->add_flag("--quiet", a->quiet, "No progress line");
+  c->add_option("--set", a->exp.sets, "KEY=VALUE: change one value of the experiment, e.g. "
+                 "synapses.ABsyn.plasticity.ltp_above=25 (repeatable; validated like the file)")
+      ->allow_extra_args(false);
+  c->add_flag("--quiet", a->quiet, "Print nothing but errors");
   c->callback([a] {
     if (int rc = run(*a); rc != 0) throw CliError("", rc);
   });

@@ -6,13 +6,35 @@
 #include "cli/commands.hpp"
 #include "core/time.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/input_bounds.hpp"
 #include "experiment/load.hpp"
+#include "experiment/overrides.hpp"
 #include "experiment/resources.hpp"
 
 namespace ion::cli {
 
+namespace {
+
+// The file (or the built-in experiment) with the --set edits applied and validated.
+Result<experiment::Experiment> load_with_sets(const ExperimentArgs& a) {
+  if (a.sets.empty()) return a.file.empty() ? experiment::builtin_experiment() : experiment::load_experiment(a.file);
+  std::vector<experiment::Override> sets;
+  for (const auto& arg : a.sets) {
+    auto o = experiment::parse_override(arg);
+    if (!o) throw CliError(o.status().message(), 2);
+    sets.push_back(std::move(o).value());
+  }
+  if (a.file.empty())
+    return experiment::load_with_overrides(experiment::builtin_experiment_text(), experiment::kBuiltinName, sets);
+  auto text = experiment::read_experiment_file(a.file);
+  if (!text) throw CliError(a.file + ": " + text.status().message(), 2);
+  return experiment::load_with_overrides(*text, a.file, sets);
+}
+
+}  // namespace
+
 experiment::Experiment load_experiment_args(const ExperimentArgs& a) {
-  auto e = a.file.empty() ? experiment::builtin_experiment() : experiment::load_experiment(a.file);
+  auto e = load_with_sets(a);
   if (!e) throw CliError(e.status().message(), 2);
   if (!a.duration.empty()) {
     auto d = parse_duration(a.duration);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Loading the experiment named on a command line (or the built-in one), with the overrides
-// `ion run` and `ion node` share. Errors become CliError (exit 2) with every diagnostic.
+// `ion run` and `ion node` share (--duration, --seed, --set). Errors become CliError (exit 2) with every diagnostic.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiment/model.hpp"
 
@@ -13,6 +14,7 @@ struct ExperimentArgs {
   std::string file;          // "" = the built-in three-neuron experiment
   std::string duration;      // "" = as in the file; else scales the phases ("20s")
   std::optional<uint64_t> seed;
+  std::vector<std::string> sets;  // --set KEY=VALUE, in order (experiment/overrides.hpp)
 };
 
 experiment::Experiment load_experiment_args(const ExperimentArgs& a);

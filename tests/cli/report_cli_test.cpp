@@ -151,7 +151,7 @@ TEST(ReportCli, PreciseErrors) {
 // regenerates the same file from the logs alone.
 TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
   const auto dir = fresh_dir("run") + "/out";
-  auto o = run_command(kIon + " run --sim --duration 4s --quiet --out " + dir);
+  auto o = run_command(kIon + " run --sim --duration 4s --out " + dir);  // not --quiet: reads the summary
   ASSERT_EQ(o.code, 0) << o.text;
   for (const char* want : {"phase 4  3s..4s  set 2 Hz  ANpre measured 2.00 Hz", "ABsyn        ANpre->BN",
                            "southampton->padova", "report: " }) {
