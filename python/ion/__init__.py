@@ -4,11 +4,14 @@
 A thin layer over the same C++ code the ``ion`` command runs (the extension ``ion._ion``):
 
     import ion
-    ion.__version__
+    exp = ion.Experiment.builtin()                       # examples/three_neuron.toml
+    exp.synapses["ABsyn"].plasticity.ltp_above = 25      # validated by the loader at once
+    exp.set("experiment.seed", 3)                        # the same as `ion run --set experiment.seed=3`
 
 Units: times are integer nanoseconds where a name ends in ``_ns``; values in an experiment keep
 the form the file uses (``"40s"``, ``"14.8kohm"``) or plain numbers. See docs/python.md.
 """
-from ._ion import __version__
+from ._ion import ValidationError, __version__
+from ._experiment import Experiment
 
-__all__ = ["__version__"]
+__all__ = ["Experiment", "ValidationError", "__version__"]

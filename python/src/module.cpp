@@ -14,4 +14,6 @@ PYBIND11_MODULE(_ion, m) {
     if (!d) throw pybind11::value_error(text + ": " + d.status().message());
     return *d;
   }, pybind11::arg("text"), "A duration as the CLI writes it (\"20s\", \"500ms\") in integer nanoseconds.");
+  ion::python::bind_errors(m);
+  ion::python::bind_experiment(m);
 }
