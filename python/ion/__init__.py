@@ -13,5 +13,6 @@ the form the file uses (``"40s"``, ``"14.8kohm"``) or plain numbers. See docs/py
 """
 from ._ion import ValidationError, __version__
 from ._experiment import Experiment
+from ._run import Recording, run, sweep
 
-__all__ = ["Experiment", "ValidationError", "__version__"]
+__all__ = ["Experiment", "Recording", "ValidationError", "run", "sweep", "__version__"]

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Type stubs of the package `ion` (python/ion/__init__.py over the extension ion._ion).
 import os
-from typing import Any, Iterator, Union
+import pathlib
+from typing import Any, Iterable, Iterator, Optional, Union
 
 __version__: str
 
@@ -55,3 +56,35 @@ class Experiment:
     def neuron_names(self) -> list[str]: ...
     @property
     def synapse_names(self) -> list[str]: ...
+
+class Recording:
+    """The outputs of one run (a directory of SITE.ionlog, recording.h5, report.html)."""
+    path: pathlib.Path
+    @property
+    def h5_path(self) -> pathlib.Path: ...
+    @property
+    def report_path(self) -> pathlib.Path: ...
+    @property
+    def logs(self) -> list[pathlib.Path]: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def trace_digest(self) -> str: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def status(self) -> str:
+        """"complete", "interrupted" or "incomplete"."""
+    def summary(self) -> dict[str, Any]:
+        """Times in integer ns (`_ns`), rates in Hz (`_hz`), resistances in ohm (`_ohm`); None
+        where a value cannot be computed; "text" is the summary as `ion run` prints it."""
+
+def run(experiment: Experiment, sim: bool = ..., seed: Optional[int] = ...,
+        out: Union[str, os.PathLike[str], None] = ..., duration: Union[str, int, None] = ...,
+        warmup: Union[str, int] = ...) -> Recording:
+    """duration/warmup: "20s"-style strings or integer nanoseconds."""
+
+def sweep(experiment: Experiment, grid: dict[str, Iterable[Value]], seeds: Optional[Iterable[int]] = ...,
+          processes: int = ..., out: Union[str, os.PathLike[str], None] = ...,
+          duration: Union[str, int, None] = ...) -> Any:
+    """One row per run: a pandas DataFrame if pandas is importable, else a list of dicts."""

@@ -16,4 +16,5 @@ PYBIND11_MODULE(_ion, m) {
   }, pybind11::arg("text"), "A duration as the CLI writes it (\"20s\", \"500ms\") in integer nanoseconds.");
   ion::python::bind_errors(m);
   ion::python::bind_experiment(m);
+  ion::python::bind_run(m);
 }

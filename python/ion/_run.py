@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ion.run and ion.sweep: experiments run in this process on simulated time (the code behind
+``ion run --sim``), with the same outputs as the CLI (recording.h5, report.html, summary)."""
+import concurrent.futures
+import itertools
+import os
+import pathlib
+import tempfile
+
+from . import _ion
+from ._experiment import Experiment
+
+
+def _duration_ns(duration):
+    """None, integer nanoseconds, or a duration string as in the CLI ("20s", "500ms")."""
+    if duration is None or isinstance(duration, int):
+        return duration
+    return _ion.parse_duration(str(duration))
+
+
+class Recording:
+    """The outputs of one run: a directory with one ``.ionlog`` per site, ``recording.h5`` and
+    ``report.html``.
+
+    ``summary()`` holds the numbers of the printed summary (``summary()["text"]`` is the summary as
+    ``ion run`` prints it); ``status`` says how the run ended (``complete``, ``interrupted``,
+    ``incomplete``)."""
+
+    def __init__(self, path, info):
+        self.path = pathlib.Path(path)
+        self._info = info
+
+    @property
+    def h5_path(self):
+        return pathlib.Path(self._info["h5_path"])
+
+    @property
+    def report_path(self):
+        return pathlib.Path(self._info["report_path"])
+
+    @property
+    def logs(self):
+        """The sites' event logs (one ``SITE.ionlog`` per site)."""
+        return [pathlib.Path(p) for p in self._info["logs"]]
+
+    @property
+    def digest(self):
+        """Digest of the recorded data (``ion inspect --h5`` prints the same); equal for equal data."""
+        return self._info["digest"]
+
+    @property
+    def trace_digest(self):
+        """The simulated world's trace digest, as ``ion run --sim`` prints it (16 hex digits)."""
+        return f"{self._info['trace_digest']:016x}"
+
+    @property
+    def events(self):
+        """Events the simulated world processed."""
+        return self._info["events"]
+
+    @property
+    def status(self):
+        return self._info["summary"]["status"]
+
+    def summary(self):
+        """Per phase: rates (Hz), per synapse P(response), weights and resistances (ohm) at the
+        phase ends, plasticity pulses; per synapse delivery and latency (ns); per link traffic."""
+        return self._info["summary"]
+
+    def __repr__(self):
+        return f"<ion.Recording {str(self.path)!r} {self.status}>"
+
+
+def run(experiment, sim=True, seed=None, out=None, duration=None, warmup="3s"):
+    """Runs ``experiment`` (an ``ion.Experiment``) and returns its ``Recording``.
+
+    sim=True: every site in this process on one simulated world, deterministic for a seed (as
+    ``ion run --sim``). ``seed`` overrides [experiment] seed; ``duration`` ("20s" or integer ns)
+    scales the experiment as ``--duration``; ``out`` is the output directory (must be empty or
+    absent; default: a new temporary directory). The GIL is released while the run goes on.
+    Ctrl-C stops every site cleanly, writes the outputs marked interrupted, then raises
+    KeyboardInterrupt. A run that ends incomplete is returned with ``status == "incomplete"``.
+    """
+    if not isinstance(experiment, Experiment):
+        raise TypeError("run: expected an ion.Experiment")
+    if not sim:
+        raise NotImplementedError("ion.run(sim=False): real-time runs from Python are not available yet; "
+                                  "use `ion run --realtime` (docs/python.md)")
+    out = tempfile.mkdtemp(prefix="ion-run-") if out is None else os.fspath(out)
+    info = _ion.run_sim(experiment._core, out, seed=seed, duration_ns=_duration_ns(duration),
+                        warmup_ns=_duration_ns(warmup))
+    return Recording(out, info)
+
+
+def _metrics(summary):
+    """One flat row of a run's summary: totals, and per phase the pacemaker rate and each
+    synapse's P(response) and weight at the phase end."""
+    row = {"status": summary["status"], "spikes": summary["spikes"], "weight_updates": summary["weight_updates"]}
+    for p in summary["phases"]:
+        row[f"phase{p['index']}.pacemaker_rate_hz"] = p["pacemaker_rate_hz"]
+        for s in p["synapses"]:
+            row[f"{s['name']}.phase{p['index']}.response_probability"] = s["response_probability"]
+            row[f"{s['name']}.phase{p['index']}.weight_end"] = s["weight_end"]
+    return row
+
+
+def _sweep_one(text, name, assignment, seed, out, duration):
+    exp = Experiment.from_toml(text, name)
+    for key, value in assignment.items():
+        exp.set(key, value)
+    rec = run(exp, seed=seed, out=out, duration=duration)
+    row = {**assignment, "seed": seed if seed is not None else exp.seed}
+    row.update(_metrics(rec.summary()))
+    row.update({"digest": rec.digest, "summary_text": rec.summary()["text"], "out": str(rec.path)})
+    return row
+
+
+def sweep(experiment, grid, seeds=None, processes=1, out=None, duration=None):
+    """Runs ``experiment`` once per combination of ``grid`` values and seed, in simulated time.
+
+    ``grid`` maps keys (as ``Experiment.set``) to lists of values; ``seeds`` is an iterable of
+    seeds (default: the experiment's own). Runs go to ``out/run-000``, ``out/run-001``, ...
+    (default: a new temporary directory), ``processes`` at a time (separate processes). Every
+    assignment is validated before anything runs. Returns one row per run — the grid values,
+    the seed, the metrics of ``Recording.summary()`` flattened, the recording digest, the summary as
+    ``ion run`` prints it (``summary_text``) and ``out`` —
+    as a pandas DataFrame if pandas can be imported, else a list of dicts.
+    """
+    keys = list(grid)
+    assignments = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
+    for a in assignments:  # fail before any run
+        probe = experiment.copy()
+        for key, value in a.items():
+            probe.set(key, value)
+    seeds = [None] if seeds is None else list(seeds)
+    base = pathlib.Path(tempfile.mkdtemp(prefix="ion-sweep-") if out is None else out)
+    jobs = [(experiment.to_toml(), experiment.source_name, a, s, str(base / f"run-{i:03d}"), duration)
+            for i, (a, s) in enumerate(itertools.product(assignments, seeds))]
+    if processes <= 1:
+        rows = [_sweep_one(*job) for job in jobs]
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=processes) as pool:
+            rows = list(pool.map(_sweep_one, *zip(*jobs)))
+    try:
+        import pandas
+    except ImportError:
+        return rows
+    return pandas.DataFrame(rows)
