@@ -13,6 +13,7 @@ the form the file uses (``"40s"``, ``"14.8kohm"``) or plain numbers. See docs/py
 """
 from ._ion import ValidationError, __version__
 from ._experiment import Experiment
-from ._run import Recording, run, sweep
+from ._recording import Recording
+from ._run import run, sweep
 
 __all__ = ["Experiment", "Recording", "ValidationError", "run", "sweep", "__version__"]

@@ -2,7 +2,9 @@
 # Type stubs of the package `ion` (python/ion/__init__.py over the extension ion._ion).
 import os
 import pathlib
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
+
+import numpy as np
 
 __version__: str
 
@@ -57,17 +59,59 @@ class Experiment:
     @property
     def synapse_names(self) -> list[str]: ...
 
+class Spikes(NamedTuple):
+    t_s: np.ndarray    # float64, seconds of experiment time
+    kind: np.ndarray   # uint8: 0 spike, 1 PSP, 2 evoked, 3 spontaneous
+
+class Series(NamedTuple):
+    t_s: np.ndarray    # float64, seconds
+    value: np.ndarray  # weight (0..1) or resistance (ohm)
+
+class Synapse(NamedTuple):
+    name: str
+    id: int
+    pre: str
+    post: str
+    hub: str
+    cell: tuple[int, int]  # (word line, bit line)
+
 class Recording:
-    """The outputs of one run (a directory of SITE.ionlog, recording.h5, report.html)."""
+    """What a run recorded: a run directory's *.ionlog or a recording.h5 (same arrays)."""
     path: pathlib.Path
+    @classmethod
+    def open(cls, path: Union[str, os.PathLike[str]]) -> Recording: ...
+    @property
+    def site_names(self) -> list[str]: ...
+    @property
+    def neuron_names(self) -> list[str]: ...
+    @property
+    def synapse_names(self) -> list[str]: ...
+    @property
+    def experiment_name(self) -> str: ...
+    @property
+    def seed(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def experiment(self) -> Experiment: ...
+    def table(self, name: str) -> np.ndarray:
+        """"spikes", "inputs" or "stimuli": structured arrays, times in integer ns (t_ns)."""
+    def spikes(self, neuron: Union[str, tuple[int, int]]) -> Spikes: ...
+    def weights(self, synapse: Union[str, int]) -> Series: ...
+    def resistance(self, synapse: Union[str, int]) -> Series: ...
+    def weight_table(self, synapse: Union[str, int]) -> np.ndarray: ...
+    def stimuli(self) -> np.ndarray: ...
+    def links(self) -> dict[tuple[str, str], np.ndarray]: ...
+    def synapse(self, name: str) -> Synapse: ...
+    def summary(self, duration: Union[str, int, None] = ...) -> dict[str, Any]:
+        """Times in integer ns (`_ns`), rates in Hz (`_hz`), resistances in ohm (`_ohm`); None
+        where a value cannot be computed; "text" is the summary as `ion run` prints it."""
+    @property
+    def logs(self) -> list[pathlib.Path]: ...
     @property
     def h5_path(self) -> pathlib.Path: ...
     @property
     def report_path(self) -> pathlib.Path: ...
-    @property
-    def logs(self) -> list[pathlib.Path]: ...
-    @property
-    def digest(self) -> str: ...
     @property
     def trace_digest(self) -> str: ...
     @property
@@ -75,9 +119,6 @@ class Recording:
     @property
     def status(self) -> str:
         """"complete", "interrupted" or "incomplete"."""
-    def summary(self) -> dict[str, Any]:
-        """Times in integer ns (`_ns`), rates in Hz (`_hz`), resistances in ohm (`_ohm`); None
-        where a value cannot be computed; "text" is the summary as `ion run` prints it."""
 
 def run(experiment: Experiment, sim: bool = ..., seed: Optional[int] = ...,
         out: Union[str, os.PathLike[str], None] = ..., duration: Union[str, int, None] = ...,

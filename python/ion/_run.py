@@ -9,6 +9,7 @@ import tempfile
 
 from . import _ion
 from ._experiment import Experiment
+from ._recording import Recording
 
 
 def _duration_ns(duration):
@@ -16,59 +17,6 @@ def _duration_ns(duration):
     if duration is None or isinstance(duration, int):
         return duration
     return _ion.parse_duration(str(duration))
-
-
-class Recording:
-    """The outputs of one run: a directory with one ``.ionlog`` per site, ``recording.h5`` and
-    ``report.html``.
-
-    ``summary()`` holds the numbers of the printed summary (``summary()["text"]`` is the summary as
-    ``ion run`` prints it); ``status`` says how the run ended (``complete``, ``interrupted``,
-    ``incomplete``)."""
-
-    def __init__(self, path, info):
-        self.path = pathlib.Path(path)
-        self._info = info
-
-    @property
-    def h5_path(self):
-        return pathlib.Path(self._info["h5_path"])
-
-    @property
-    def report_path(self):
-        return pathlib.Path(self._info["report_path"])
-
-    @property
-    def logs(self):
-        """The sites' event logs (one ``SITE.ionlog`` per site)."""
-        return [pathlib.Path(p) for p in self._info["logs"]]
-
-    @property
-    def digest(self):
-        """Digest of the recorded data (``ion inspect --h5`` prints the same); equal for equal data."""
-        return self._info["digest"]
-
-    @property
-    def trace_digest(self):
-        """The simulated world's trace digest, as ``ion run --sim`` prints it (16 hex digits)."""
-        return f"{self._info['trace_digest']:016x}"
-
-    @property
-    def events(self):
-        """Events the simulated world processed."""
-        return self._info["events"]
-
-    @property
-    def status(self):
-        return self._info["summary"]["status"]
-
-    def summary(self):
-        """Per phase: rates (Hz), per synapse P(response), weights and resistances (ohm) at the
-        phase ends, plasticity pulses; per synapse delivery and latency (ns); per link traffic."""
-        return self._info["summary"]
-
-    def __repr__(self):
-        return f"<ion.Recording {str(self.path)!r} {self.status}>"
 
 
 def run(experiment, sim=True, seed=None, out=None, duration=None, warmup="3s"):
@@ -89,7 +37,8 @@ def run(experiment, sim=True, seed=None, out=None, duration=None, warmup="3s"):
     out = tempfile.mkdtemp(prefix="ion-run-") if out is None else os.fspath(out)
     info = _ion.run_sim(experiment._core, out, seed=seed, duration_ns=_duration_ns(duration),
                         warmup_ns=_duration_ns(warmup))
-    return Recording(out, info)
+    logs = [str(p) for p in info["logs"] if os.path.exists(p)]
+    return Recording(out, lambda: _ion.open_logs(logs), logs, run_info=info)
 
 
 def _metrics(summary):

@@ -24,5 +24,6 @@ ValidationFailure validation_failure(const std::string& message, const experimen
 void bind_errors(py::module_& m);
 void bind_experiment(py::module_& m);
 void bind_run(py::module_& m);
+void bind_recording(py::module_& m);
 
 }  // namespace ion::python

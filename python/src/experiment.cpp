@@ -82,6 +82,14 @@ void bind_experiment(py::module_& m) {
         for (const auto& n : x.model().neurons) v.push_back(n.name);
         return v;
       })
+      .def_property_readonly("synapse_table", [](const PyExperiment& x) {
+        py::list l;
+        for (const auto& s : x.model().synapses)
+          l.append(py::dict(py::arg("name") = s.name, py::arg("group") = s.group, py::arg("id") = s.id,
+                            py::arg("pre") = s.pre, py::arg("post") = s.post, py::arg("hub") = s.hub,
+                            py::arg("cell") = py::make_tuple(s.word, s.bit)));
+        return l;
+      })
       .def_property_readonly("synapse_names", [](const PyExperiment& x) {
         std::vector<std::string> v;
         for (const auto& s : x.model().synapses) v.push_back(s.name);

@@ -17,4 +17,5 @@ PYBIND11_MODULE(_ion, m) {
   ion::python::bind_errors(m);
   ion::python::bind_experiment(m);
   ion::python::bind_run(m);
+  ion::python::bind_recording(m);
 }
