@@ -6,6 +6,8 @@ from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
 
 import numpy as np
 
+from . import device as device
+
 __version__: str
 
 class ValidationError(ValueError):

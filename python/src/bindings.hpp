@@ -25,5 +25,6 @@ void bind_errors(py::module_& m);
 void bind_experiment(py::module_& m);
 void bind_run(py::module_& m);
 void bind_recording(py::module_& m);
+void bind_device(py::module_& m);
 
 }  // namespace ion::python

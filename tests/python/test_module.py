@@ -36,4 +36,5 @@ def test_every_public_name_has_a_stub():
     declared = {n.name for n in stub.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))}
     declared |= {t.id for n in stub.body if isinstance(n, (ast.AnnAssign, ast.Assign))
                  for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    declared |= {a.asname or a.name for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names}
     assert set(ion.__all__) <= declared
