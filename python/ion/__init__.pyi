@@ -7,6 +7,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
 import numpy as np
 
 from . import device as device
+from . import neuron as neuron
 
 __version__: str
 

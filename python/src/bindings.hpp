@@ -26,5 +26,6 @@ void bind_experiment(py::module_& m);
 void bind_run(py::module_& m);
 void bind_recording(py::module_& m);
 void bind_device(py::module_& m);
+void bind_neuron(py::module_& m);
 
 }  // namespace ion::python

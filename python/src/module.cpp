@@ -19,4 +19,5 @@ PYBIND11_MODULE(_ion, m) {
   ion::python::bind_run(m);
   ion::python::bind_recording(m);
   ion::python::bind_device(m);
+  ion::python::bind_neuron(m);
 }

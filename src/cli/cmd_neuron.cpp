@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/time.hpp"
+#include "neuron/drive_loop.hpp"
 #include "neuron/drives.hpp"
 #include "neuron/model.hpp"
 #include "neuron/population.hpp"
@@ -117,15 +118,11 @@ void run_neuron(const NeuronOptions& o) {
     write_trace_header(tr_out->f, o.trace_vars, o.n);
     write_trace_row(tr_out->f, pop.now(), pop, cols);
   }
-  for (int64_t k = 0; k < steps; ++k) {
-    double i_a = 0;
-    for (auto& in : inputs) i_a += in.at(pop.now());
-    for (double& x : pop.input_current()) x = i_a;
-    pop.step();
+  neuron::run_driven(pop, inputs, steps, [&](neuron::Population& p) {
     if (sp_out)
-      for (uint32_t i : pop.spikes()) std::fprintf(sp_out->f, "%.9f,%u\n", to_seconds(pop.last_step_time()), i);
-    if (tr_out) write_trace_row(tr_out->f, pop.now(), pop, cols);
-  }
+      for (uint32_t i : p.spikes()) std::fprintf(sp_out->f, "%.9f,%u\n", to_seconds(p.last_step_time()), i);
+    if (tr_out) write_trace_row(tr_out->f, p.now(), p, cols);
+  });
 }
 
 }  // namespace
