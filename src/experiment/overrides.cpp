@@ -16,9 +16,9 @@ struct Segment {
   bool index = false;  // written as [N]
 };
 
-Status bad(const Override& o, const std::string& why) {
-  return error(Errc::invalid_argument, "--set " + o.key + "=" + o.value + ": " + why);
-}
+std::string where(const Override& o) { return "--set " + o.key + "=" + o.value + ": "; }
+
+Status bad(const Override& o, const std::string& why) { return error(Errc::invalid_argument, where(o) + why); }
 
 // "a.\"b.c\"[2].d" → a, b.c, [2], d
 Result<std::vector<Segment>> split_key(std::string_view key) {
@@ -94,9 +94,7 @@ Result<Target> resolve(const toml::table& root, const std::vector<Segment>& segs
   const toml::node* cur = &root;
   for (size_t i = 0; i < segs.size(); ++i) {
     if (const auto* arr = cur->as_array()) {
-      auto k_or = element(*arr, segs[i], t.canonical);
-      if (!k_or) return k_or.status();
-      const size_t k = *k_or;
+      ION_TRY_ASSIGN(const size_t k, element(*arr, segs[i], t.canonical));
       t.canonical += "[" + std::to_string(k) + "]";
       t.all_tables = false;
       cur = arr->get(k);
@@ -200,19 +198,17 @@ std::optional<toml::table> value_after(std::string_view edited, std::string_view
 }
 
 Result<std::string> apply_one(std::string_view text, std::string_view name, const Override& o, std::string& canonical) {
-  auto value = parse_value(o);
-  if (!value) return value.status();
+  ION_TRY_ASSIGN(const toml::table value, parse_value(o));
   auto segs = split_key(o.key);
-  if (!segs) return bad(o, segs.status().message());
+  if (!segs) return segs.status().prefixed(where(o));
   try {
     const toml::table root = toml::parse(text, name);
     auto target = resolve(root, *segs);
-    if (!target) return bad(o, target.status().message());
-    auto edited = splice(text, root, *target, o);
-    if (!edited) return edited.status();
+    if (!target) return target.status().prefixed(where(o));
+    ION_TRY_ASSIGN(std::string edited, splice(text, root, *target, o));
     // A check of the splice itself: the edited text must hold exactly this value at the key.
-    auto after = value_after(*edited, name, *segs);
-    if (!after || *after != *value) return bad(o, "the edit did not produce the value at " + target->canonical);
+    auto after = value_after(edited, name, *segs);
+    if (!after || *after != value) return bad(o, "the edit did not produce the value at " + target->canonical);
     canonical = target->canonical;
     return edited;
   } catch (const toml::parse_error& e) {
@@ -246,9 +242,7 @@ Result<EditedText> apply_overrides(std::string_view text, std::string_view name,
   EditedText out{std::string(text), {}};
   for (const auto& o : sets) {
     std::string canonical;
-    auto edited = apply_one(out.text, name, o, canonical);
-    if (!edited) return edited.status();
-    out.text = std::move(edited).value();
+    ION_TRY_ASSIGN(out.text, apply_one(out.text, name, o, canonical));
     out.key_paths.push_back(canonical);
   }
   return out;

@@ -34,7 +34,7 @@ Result<RunOutputs> write_run_outputs(const experiment::Experiment& e, const std:
     if (std::filesystem::exists(log)) present.push_back(log);
   if (present.empty()) return error(Errc::not_found, "no site recorded anything (no event log in " + out + ")");
   auto m = record::merge_logs(present);
-  if (!m) return error(m.status().code(), "merging the site logs: " + m.status().message());
+  if (!m) return m.status().prefixed("merging the site logs: ");
   // The sites' stop notes carry exact experiment time; the runner's clock overestimates it a
   // little (it counts from before the sites started) but sees a failure before the others stop.
   if (outcome.status != record::RunStatus::complete) {
@@ -44,12 +44,10 @@ Result<RunOutputs> write_run_outputs(const experiment::Experiment& e, const std:
   RunOutputs r{outcome, out + "/recording.h5", out + "/report.html", record::digest(*m), {}};
   record::ExportOptions eo;
   eo.outcome = outcome;
-  if (Status s = record::write_hdf5(*m, r.h5_path, eo); !s) return error(s.code(), "writing " + r.h5_path + ": " + s.message());
+  ION_TRY(record::write_hdf5(*m, r.h5_path, eo).prefixed("writing " + r.h5_path + ": "));
   AnalysisOptions ao;
   ao.outcome = outcome;
-  auto summary = write_report_html(*m, e, out, ao);
-  if (!summary) return summary.status();
-  r.summary = std::move(summary).value();
+  ION_TRY_ASSIGN(r.summary, write_report_html(*m, e, out, ao));
   return r;
 }
 
