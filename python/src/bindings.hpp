@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/status.hpp"
 #include "experiment/diagnostics.hpp"
 
 namespace ion::python {
@@ -18,6 +19,13 @@ struct ValidationFailure {
   std::string message;
   std::vector<std::string> problems;
 };
+// The value of `r`, or ValueError("WHERE: message") — for arguments a Python caller passed.
+template <class T>
+T value_or_raise(Result<T> r, const std::string& where) {
+  if (!r) throw py::value_error(where + ": " + r.status().message());
+  return std::move(r).value();
+}
+
 // The failure of a load: `message` is the loader's whole error, `diags` its diagnostics.
 ValidationFailure validation_failure(const std::string& message, const experiment::Diagnostics& diags);
 

@@ -15,12 +15,6 @@
 namespace ion::python {
 namespace {
 
-template <class T>
-T value_or_raise(Result<T> r, const std::string& where) {
-  if (!r) throw py::value_error(where + ": " + r.status().message());
-  return std::move(r).value();
-}
-
 void raise_on(const Status& s, const std::string& where) {
   if (!s) throw py::value_error(where + ": " + s.message());
 }
@@ -34,7 +28,7 @@ double quantity(py::handle v, Dim dim, const std::string& where) {
 class PyDevice {
  public:
   PyDevice(const std::string& model, const std::string& preset, const py::dict& params, py::object r0, py::object read)
-      : m_(value_or_raise(device::Memristor::create(model, preset), "model/preset")), preset_(preset) {
+      : m_(value_or_raise(device::Memristor::create(model, preset), "model/preset")) {
     read_v_ = quantity(read, Dim::voltage, "read");
     if (read_v_ == 0 || std::fabs(read_v_) > 5) throw py::value_error("read: must be non-zero and within [-5, 5] V");
     for (auto [k, v] : params) {
@@ -88,7 +82,6 @@ class PyDevice {
   }
 
   device::Memristor m_;
-  std::string preset_;
   double read_v_ = 0.5;
 };
 

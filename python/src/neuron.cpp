@@ -13,12 +13,6 @@
 namespace ion::python {
 namespace {
 
-template <class T>
-T value_or_raise(Result<T> r, const std::string& where) {
-  if (!r) throw py::value_error(where + ": " + r.status().message());
-  return std::move(r).value();
-}
-
 // Text overrides through the model's own parser; floats are SI values set directly.
 std::vector<double> params_of(const neuron::ModelDef& model, const py::dict& params) {
   std::vector<std::string> text;
