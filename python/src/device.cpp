@@ -51,7 +51,7 @@ class PyDevice {
     row(0, 0, 0);
     size_t k = 0;
     for (const auto& s : prog)
-      for (uint32_t i = 0; i < s.count; ++i) m_.apply(s.v, s.width), row(++k, s.v, s.width);
+      for (uint32_t i = 0; i < s.count; ++i) m_.apply(s.v, s.width_ns), row(++k, s.v, s.width_ns);
     py::dict d;
     d["pulse"] = py::array(py::cast(n));
     d["voltage_v"] = py::array(py::cast(v));

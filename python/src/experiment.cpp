@@ -68,7 +68,7 @@ void bind_experiment(py::module_& m) {
       .def_property_readonly("name", [](const PyExperiment& x) { return x.model().name; })
       .def_property_readonly("source_name", [](const PyExperiment& x) { return x.model().source_name; })
       .def_property_readonly("seed", [](const PyExperiment& x) { return x.model().seed; })
-      .def_property_readonly("duration_ns", [](const PyExperiment& x) { return x.model().duration; })
+      .def_property_readonly("duration_ns", [](const PyExperiment& x) { return x.model().duration_ns; })
       .def_property_readonly("mode", [](const PyExperiment& x) {
         return x.model().mode == experiment::Mode::sim ? "sim" : "realtime";
       })

@@ -75,7 +75,7 @@ py::dict summarize_logs(const std::vector<std::string>& logs, std::optional<Dura
   if (!e) throw std::runtime_error(e.status().message());
   if (!duration_ns) duration_ns = report::recorded_duration(*m);
   if (duration_ns && *duration_ns <= 0) throw py::value_error("duration: must be positive");
-  if (duration_ns && *duration_ns != e->duration) experiment::scale_duration(*e, *duration_ns);
+  if (duration_ns && *duration_ns != e->duration_ns) experiment::scale_duration(*e, *duration_ns);
   return summary_to_python(report::summarize(*m, *e));
 }
 
@@ -84,7 +84,7 @@ py::dict summarize_logs(const std::vector<std::string>& logs, std::optional<Dura
 void bind_recording(py::module_& m) {
   PYBIND11_NUMPY_DTYPE_EX(record::SpikeRow, t, "t_ns", site, "site", index, "index", kind, "kind", log_site, "log_site");
   PYBIND11_NUMPY_DTYPE_EX(record::InputRow, t, "t_ns", post_site, "post_site", post_index, "post_index", synapse,
-                          "synapse", weight, "weight", log_site, "log_site", arrival, "arrival_ns");
+                          "synapse", weight, "weight", log_site, "log_site", arrival_ns, "arrival_ns");
   PYBIND11_NUMPY_DTYPE_EX(record::StimulusRow, t, "t_ns", log_site, "log_site", electrode, "electrode", amplitude,
                           "amplitude", width_s, "width_s", charge_c, "charge_c", synapse, "synapse", outcome,
                           "outcome", cathodic_first, "cathodic_first");

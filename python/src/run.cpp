@@ -62,7 +62,7 @@ py::dict run_sim(const PyExperiment& x, const std::string& out, std::optional<ui
   std::unique_ptr<py::error_already_set> raised;  // what a signal handler raised (GIL held)
   site::SimRunOptions o;
   o.out_dir = out;
-  o.warmup = warmup_ns;
+  o.warmup_ns = warmup_ns;
   o.stop_requested = [&]() -> std::string {
     py::gil_scoped_acquire gil;
     if (raised || PyErr_CheckSignals() == 0) return raised ? "SIGINT" : "";

@@ -78,7 +78,7 @@ TEST(Overrides, InsertsAbsentKeysInEveryKindOfTable) {
       set("security.key_dir=\"k2\""),                      // a table the file does not have
   });
   EXPECT_EQ(e.time_master, "southampton");
-  EXPECT_EQ(e.find_synapse("ABsyn")->plasticity.horizon, 80_ms);
+  EXPECT_EQ(e.find_synapse("ABsyn")->plasticity.horizon_ns, 80_ms);
   EXPECT_EQ(e.links.defaults.duplicate, 0.01);
   EXPECT_EQ(e.security.key_dir, "k2");
 }
