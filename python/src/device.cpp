@@ -95,10 +95,12 @@ py::list list_models() {
     for (size_t i = 0; i < m->params().size(); ++i) {
       const auto& s = m->params()[i];
       params.append(py::dict(py::arg("name") = s.name, py::arg("default") = m->presets()[0].values[i],
-                             py::arg("unit") = s.unit, py::arg("lo") = s.lo, py::arg("hi") = s.hi, py::arg("doc") = s.doc));
+                             py::arg("unit") = s.unit, py::arg("lo") = s.lo, py::arg("hi") = s.hi,
+                             py::arg("doc") = s.doc));
     }
     out.append(py::dict(py::arg("name") = m->name(), py::arg("summary") = m->summary(),
-                        py::arg("state_name") = m->state_name(), py::arg("presets") = presets, py::arg("params") = params));
+                        py::arg("state_name") = m->state_name(), py::arg("presets") = presets,
+                        py::arg("params") = params));
   }
   return out;
 }

@@ -34,7 +34,9 @@ PyExperiment load_file(const std::string& path) {
   return loaded(e, d);
 }
 
-PyExperiment builtin() { return from_text(std::string(experiment::builtin_experiment_text()), std::string(experiment::kBuiltinName)); }
+PyExperiment builtin() {
+  return from_text(std::string(experiment::builtin_experiment_text()), std::string(experiment::kBuiltinName));
+}
 
 PyExperiment from_dict(const py::dict& d, const std::string& name) {
   std::ostringstream text;
@@ -42,9 +44,7 @@ PyExperiment from_dict(const py::dict& d, const std::string& name) {
   return from_text(text.str(), name);
 }
 
-py::dict to_dict(const PyExperiment& x) {
-  return to_python(toml::parse(x.model().source_text, x.model().source_name));
-}
+py::dict to_dict(const PyExperiment& x) { return to_python(toml::parse(x.model().source_text, x.model().source_name)); }
 
 }  // namespace
 
@@ -69,27 +69,30 @@ void bind_experiment(py::module_& m) {
       .def_property_readonly("source_name", [](const PyExperiment& x) { return x.model().source_name; })
       .def_property_readonly("seed", [](const PyExperiment& x) { return x.model().seed; })
       .def_property_readonly("duration_ns", [](const PyExperiment& x) { return x.model().duration_ns; })
-      .def_property_readonly("mode", [](const PyExperiment& x) {
-        return x.model().mode == experiment::Mode::sim ? "sim" : "realtime";
-      })
-      .def_property_readonly("site_names", [](const PyExperiment& x) {
-        std::vector<std::string> v;
-        for (const auto& s : x.model().sites) v.push_back(s.name);
-        return v;
-      })
-      .def_property_readonly("neuron_names", [](const PyExperiment& x) {
-        std::vector<std::string> v;
-        for (const auto& n : x.model().neurons) v.push_back(n.name);
-        return v;
-      })
-      .def_property_readonly("synapse_table", [](const PyExperiment& x) {
-        py::list l;
-        for (const auto& s : x.model().synapses)
-          l.append(py::dict(py::arg("name") = s.name, py::arg("group") = s.group, py::arg("id") = s.id,
-                            py::arg("pre") = s.pre, py::arg("post") = s.post, py::arg("hub") = s.hub,
-                            py::arg("cell") = py::make_tuple(s.word, s.bit)));
-        return l;
-      })
+      .def_property_readonly(
+          "mode", [](const PyExperiment& x) { return x.model().mode == experiment::Mode::sim ? "sim" : "realtime"; })
+      .def_property_readonly("site_names",
+                             [](const PyExperiment& x) {
+                               std::vector<std::string> v;
+                               for (const auto& s : x.model().sites) v.push_back(s.name);
+                               return v;
+                             })
+      .def_property_readonly("neuron_names",
+                             [](const PyExperiment& x) {
+                               std::vector<std::string> v;
+                               for (const auto& n : x.model().neurons) v.push_back(n.name);
+                               return v;
+                             })
+      .def_property_readonly(
+          "synapse_table",
+          [](const PyExperiment& x) {
+            py::list l;
+            for (const auto& s : x.model().synapses)
+              l.append(py::dict(py::arg("name") = s.name, py::arg("group") = s.group, py::arg("id") = s.id,
+                                py::arg("pre") = s.pre, py::arg("post") = s.post, py::arg("hub") = s.hub,
+                                py::arg("cell") = py::make_tuple(s.word, s.bit)));
+            return l;
+          })
       .def_property_readonly("synapse_names", [](const PyExperiment& x) {
         std::vector<std::string> v;
         for (const auto& s : x.model().synapses) v.push_back(s.name);

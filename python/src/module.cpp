@@ -9,11 +9,14 @@
 PYBIND11_MODULE(_ion, m) {
   m.doc() = "ion's C++ core: experiments, simulated runs and recordings (use the package `ion`).";
   m.attr("__version__") = ION_VERSION;
-  m.def("parse_duration", [](const std::string& text) {
-    auto d = ion::parse_duration(text);
-    if (!d) throw pybind11::value_error(text + ": " + d.status().message());
-    return *d;
-  }, pybind11::arg("text"), "A duration as the CLI writes it (\"20s\", \"500ms\") in integer nanoseconds.");
+  m.def(
+      "parse_duration",
+      [](const std::string& text) {
+        auto d = ion::parse_duration(text);
+        if (!d) throw pybind11::value_error(text + ": " + d.status().message());
+        return *d;
+      },
+      pybind11::arg("text"), "A duration as the CLI writes it (\"20s\", \"500ms\") in integer nanoseconds.");
   ion::python::bind_errors(m);
   ion::python::bind_experiment(m);
   ion::python::bind_run(m);

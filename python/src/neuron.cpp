@@ -45,7 +45,8 @@ struct Traces {
 };
 
 py::dict simulate(const std::string& model_name, const py::dict& params, const std::vector<std::string>& inputs,
-                  Duration duration_ns, std::optional<Duration> dt_ns, size_t n, const std::vector<std::string>& trace) {
+                  Duration duration_ns, std::optional<Duration> dt_ns, size_t n,
+                  const std::vector<std::string>& trace) {
   const neuron::ModelDef& model = *value_or_raise(neuron::find_model(model_name), "model");
   const auto values = params_of(model, params);
   const Duration dt = dt_ns.value_or(model.default_dt_ns);

@@ -82,12 +82,13 @@ py::dict summarize_logs(const std::vector<std::string>& logs, std::optional<Dura
 }  // namespace
 
 void bind_recording(py::module_& m) {
-  PYBIND11_NUMPY_DTYPE_EX(record::SpikeRow, t, "t_ns", site, "site", index, "index", kind, "kind", log_site, "log_site");
+  PYBIND11_NUMPY_DTYPE_EX(record::SpikeRow, t, "t_ns", site, "site", index, "index", kind, "kind", log_site,
+                          "log_site");
   PYBIND11_NUMPY_DTYPE_EX(record::InputRow, t, "t_ns", post_site, "post_site", post_index, "post_index", synapse,
                           "synapse", weight, "weight", log_site, "log_site", arrival_ns, "arrival_ns");
   PYBIND11_NUMPY_DTYPE_EX(record::StimulusRow, t, "t_ns", log_site, "log_site", electrode, "electrode", amplitude,
-                          "amplitude", width_s, "width_s", charge_c, "charge_c", synapse, "synapse", outcome,
-                          "outcome", cathodic_first, "cathodic_first");
+                          "amplitude", width_s, "width_s", charge_c, "charge_c", synapse, "synapse", outcome, "outcome",
+                          cathodic_first, "cathodic_first");
   PYBIND11_NUMPY_DTYPE_EX(record::WeightRow, t, "t_ns", resistance_ohm, "resistance_ohm", weight, "weight", action,
                           "action", log_site, "log_site");
   PYBIND11_NUMPY_DTYPE_EX(LinkStats, t, "t_ns", sent, "sent", received, "received", events_sent, "events_sent",

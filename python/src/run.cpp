@@ -12,15 +12,16 @@
 
 #include "bindings.hpp"
 #include "experiment/resources.hpp"
+#include "node/launch/sim_runner.hpp"
 #include "py_experiment.hpp"
 #include "report/run_outputs.hpp"
-#include "node/launch/sim_runner.hpp"
 #include "summary_py.hpp"
 
 namespace ion::python {
 namespace {
 
-experiment::Experiment prepared(const PyExperiment& x, std::optional<uint64_t> seed, std::optional<Duration> duration_ns) {
+experiment::Experiment prepared(const PyExperiment& x, std::optional<uint64_t> seed,
+                                std::optional<Duration> duration_ns) {
   experiment::Experiment e = x.model();
   if (seed) e.seed = *seed;
   if (duration_ns) {

@@ -24,7 +24,9 @@ py::object node_to_python(const toml::node& n) {
 }
 
 bool is_integer(py::handle v) { return !py::isinstance<py::bool_>(v) && PyIndex_Check(v.ptr()); }
-bool is_float(py::handle v) { return PyFloat_Check(v.ptr()) || (py::hasattr(v, "__float__") && !py::isinstance<py::str>(v)); }
+bool is_float(py::handle v) {
+  return PyFloat_Check(v.ptr()) || (py::hasattr(v, "__float__") && !py::isinstance<py::str>(v));
+}
 
 template <class Insert>
 void add_value(py::handle v, const std::string& where, Insert&& insert);
@@ -39,7 +41,8 @@ toml::array to_array(const py::sequence& s, const std::string& where) {
 toml::table to_table(const py::dict& d, const std::string& where) {
   toml::table t;
   for (auto [k, v] : d) {
-    if (!py::isinstance<py::str>(k)) throw py::type_error(where + ": keys must be str, got " + std::string(py::repr(k)));
+    if (!py::isinstance<py::str>(k))
+      throw py::type_error(where + ": keys must be str, got " + std::string(py::repr(k)));
     const std::string key = k.cast<std::string>();
     const std::string path = where.empty() ? key : where + "." + key;
     add_value(v, path, [&](auto&& node) { t.insert_or_assign(key, std::move(node)); });
@@ -50,11 +53,13 @@ toml::table to_table(const py::dict& d, const std::string& where) {
 template <class Insert>
 void add_value(py::handle v, const std::string& where, Insert&& insert) {
   if (py::isinstance<py::bool_>(v)) return insert(toml::value<bool>(v.cast<bool>()));
-  if (is_integer(v)) return insert(toml::value<int64_t>(py::int_(py::reinterpret_borrow<py::object>(v)).cast<int64_t>()));
+  if (is_integer(v))
+    return insert(toml::value<int64_t>(py::int_(py::reinterpret_borrow<py::object>(v)).cast<int64_t>()));
   if (py::isinstance<py::str>(v)) return insert(toml::value<std::string>(v.cast<std::string>()));
   if (is_float(v)) return insert(toml::value<double>(py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>()));
   if (py::isinstance<py::dict>(v)) return insert(to_table(v.cast<py::dict>(), where));
-  if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) return insert(to_array(v.cast<py::sequence>(), where));
+  if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v))
+    return insert(to_array(v.cast<py::sequence>(), where));
   throw py::type_error(where + ": cannot be written in TOML: " + std::string(py::repr(v)));
 }
 

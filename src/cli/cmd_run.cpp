@@ -168,8 +168,9 @@ void add_run_command(CLI::App& app) {
   c->add_option("--duration", a->exp.duration, "Scale the experiment (all phases) to this total duration");
   c->add_option("--seed", a->exp.seed, "Override the experiment seed");
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
-  c->add_option("--set", a->exp.sets, "KEY=VALUE: change one value of the experiment, e.g. "
-                 "synapses.ABsyn.plasticity.ltp_above=25 (repeatable; validated like the file)")
+  c->add_option("--set", a->exp.sets,
+                "KEY=VALUE: change one value of the experiment, e.g. "
+                "synapses.ABsyn.plasticity.ltp_above=25 (repeatable; validated like the file)")
       ->allow_extra_args(false);
   c->add_flag("--quiet", a->quiet, "Print nothing but errors");
   c->callback([a] {

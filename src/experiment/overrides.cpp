@@ -102,7 +102,9 @@ Result<Target> resolve(const toml::table& root, const std::vector<Segment>& segs
     }
     const auto* tbl = cur->as_table();
     if (!tbl) return error(Errc::invalid_argument, t.canonical + " is a value, not a table");
-    if (segs[i].index) return error(Errc::invalid_argument, (t.canonical.empty() ? "the root" : t.canonical) + " is a table, not an array");
+    if (segs[i].index)
+      return error(Errc::invalid_argument,
+                   (t.canonical.empty() ? "the root" : t.canonical) + " is a table, not an array");
     const toml::node* child = tbl->get(segs[i].text);
     if (!child) {
       t.table = tbl;
@@ -188,7 +190,8 @@ Result<std::string> splice(std::string_view text, const toml::table& root, const
 }
 
 // The value the edited text holds at the key, as a one-key table comparable with parse_value's.
-std::optional<toml::table> value_after(std::string_view edited, std::string_view name, const std::vector<Segment>& segs) {
+std::optional<toml::table> value_after(std::string_view edited, std::string_view name,
+                                       const std::vector<Segment>& segs) {
   toml::table after = toml::parse(edited, name);
   auto t = resolve(after, segs);
   if (!t || !t->node) return std::nullopt;

@@ -19,7 +19,8 @@ Result<Summary> write_report_html(const record::MergedRecording& m, const experi
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f.write(html.data(), static_cast<std::streamsize>(html.size()));
     f.close();
-    if (!f) return error(Errc::io_error, "writing " + tmp + ": cannot write the file (directory missing or disk full?)");
+    if (!f)
+      return error(Errc::io_error, "writing " + tmp + ": cannot write the file (directory missing or disk full?)");
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

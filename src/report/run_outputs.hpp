@@ -17,8 +17,8 @@ namespace ion::report {
 struct RunOutputs {
   record::RunOutcome outcome;  // as written into both files
   std::string h5_path, report_path;
-  std::string digest;          // of the merged recording (record/merge.hpp)
-  Summary summary;             // what the report shows (format_summary prints it)
+  std::string digest;  // of the merged recording (record/merge.hpp)
+  Summary summary;     // what the report shows (format_summary prints it)
 };
 
 // Writes <out>/report.html (through a temporary file renamed into place) and returns the summary

@@ -58,10 +58,12 @@ TEST(Overrides, ReplacementKeepsCommentsAndLines) {
 }
 
 TEST(Overrides, IndexFormsAndCanonicalPaths) {
-  auto r = apply_overrides(builtin_experiment_text(), kBuiltinName,
-                           {set("synapses[1].cell=[5, 6]"), set("neurons.0.spontaneous=3Hz"), set("sites.zurich.chip.cores=2")});
+  auto r = apply_overrides(
+      builtin_experiment_text(), kBuiltinName,
+      {set("synapses[1].cell=[5, 6]"), set("neurons.0.spontaneous=3Hz"), set("sites.zurich.chip.cores=2")});
   ASSERT_TRUE(r.is_ok()) << r.status().message();
-  EXPECT_EQ(r->key_paths, (std::vector<std::string>{"synapses[1].cell", "neurons[0].spontaneous", "sites.zurich.chip.cores"}));
+  EXPECT_EQ(r->key_paths,
+            (std::vector<std::string>{"synapses[1].cell", "neurons[0].spontaneous", "sites.zurich.chip.cores"}));
   auto e = load_experiment_text(r->text, "x.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
   EXPECT_EQ(e->synapses[1].word, 5);
@@ -71,11 +73,11 @@ TEST(Overrides, IndexFormsAndCanonicalPaths) {
 
 TEST(Overrides, InsertsAbsentKeysInEveryKindOfTable) {
   const Experiment e = load_builtin_with({
-      set("experiment.time_master=\"southampton\""),     // a [table]
-      set("synapses.ABsyn.plasticity.horizon=80ms"),       // an inline table
-      set("neurons.BN.spontaneous=3Hz"),                   // an existing key in [[array]]
-      set("links.default.duplicate=0.01"),                 // a [table] reached through an implied one
-      set("security.key_dir=\"k2\""),                      // a table the file does not have
+      set("experiment.time_master=\"southampton\""),  // a [table]
+      set("synapses.ABsyn.plasticity.horizon=80ms"),  // an inline table
+      set("neurons.BN.spontaneous=3Hz"),              // an existing key in [[array]]
+      set("links.default.duplicate=0.01"),            // a [table] reached through an implied one
+      set("security.key_dir=\"k2\""),                 // a table the file does not have
   });
   EXPECT_EQ(e.time_master, "southampton");
   EXPECT_EQ(e.find_synapse("ABsyn")->plasticity.horizon_ns, 80_ms);
@@ -86,13 +88,16 @@ TEST(Overrides, InsertsAbsentKeysInEveryKindOfTable) {
 TEST(Overrides, ProblemsAtAnOverrideNameIt) {
   const std::string m = failure({set("synapses.ABsyn.plasticity.ltp_above=abc"), set("experiment.seed=-1")});
   EXPECT_NE(m.find("2 problems"), std::string::npos) << m;
-  EXPECT_NE(m.find("--set synapses.ABsyn.plasticity.ltp_above=\"abc\": synapses[0].plasticity.ltp_above: found \"abc\""),
-            std::string::npos) << m;
+  EXPECT_NE(
+      m.find("--set synapses.ABsyn.plasticity.ltp_above=\"abc\": synapses[0].plasticity.ltp_above: found \"abc\""),
+      std::string::npos)
+      << m;
   EXPECT_NE(m.find("--set experiment.seed=-1: experiment.seed:"), std::string::npos) << m;
 }
 
 TEST(Overrides, KeysThatDoNotResolveSayWhy) {
-  EXPECT_NE(failure({set("synapses.XYsyn.cell=[1, 1]")}).find("no entry of synapses is named \"XYsyn\" (names: \"ABsyn\", \"BAsyn\")"),
+  EXPECT_NE(failure({set("synapses.XYsyn.cell=[1, 1]")})
+                .find("no entry of synapses is named \"XYsyn\" (names: \"ABsyn\", \"BAsyn\")"),
             std::string::npos);
   EXPECT_NE(failure({set("synapses[7].cell=[1, 1]")}).find("synapses has 2 entries, no index 7"), std::string::npos);
   EXPECT_NE(failure({set("experiment.seed.x=1")}).find("experiment.seed is a value, not a table"), std::string::npos);
