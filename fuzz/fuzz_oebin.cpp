@@ -74,8 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (src) drain(**src);
   else ION_FUZZ_CHECK(!src.status().message().empty());
   const uint32_t channels = split % 7 + 1;  // a few channel counts for the raw reader
-  auto raw = ion::bio::open_raw_int16((dir.root / "continuous" / "s" / "continuous.dat").string(), channels,
-                                      30000.0, 0.195e-6);
+  auto raw = ion::bio::open_raw_int16((dir.root / "continuous" / "s" / "continuous.dat").string(), channels, 30000.0,
+                                      0.195e-6);
   if (raw) drain(**raw);
   else ION_FUZZ_CHECK(!raw.status().message().empty());
   return 0;

@@ -15,10 +15,7 @@ namespace ion::bio {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Noise (σ 20 units) with ~5 Hz of 12σ spikes per channel, written straight to int16.
 std::vector<int16_t> make_signal(uint32_t n_channels, int64_t rows, double fs, uint64_t seed) {

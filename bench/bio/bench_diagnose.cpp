@@ -16,17 +16,19 @@ namespace {
 struct Windows {
   int64_t tol, lobe, misaligned, near, isolated;
   explicit Windows(double fs)
-      : tol(std::llround(0.4e-3 * fs)), lobe(std::llround(2.5e-3 * fs)),
-        misaligned(std::llround(1.6e-3 * fs)), near(std::llround(5e-3 * fs)),
+      : tol(std::llround(0.4e-3 * fs)),
+        lobe(std::llround(2.5e-3 * fs)),
+        misaligned(std::llround(1.6e-3 * fs)),
+        near(std::llround(5e-3 * fs)),
         isolated(std::llround(4e-3 * fs)) {}
 };
 
 struct Recording {
   uint32_t channels = 0;
   int64_t rows = 0;
-  std::vector<float> y, noise;       // band-passed signal and band-passed noise alone [row][ch]
-  std::vector<float> sigma;          // detector σ at each row [row][ch] (0 before the first estimate)
-  std::vector<double> sigma_true;    // σ of the band-passed noise per channel
+  std::vector<float> y, noise;     // band-passed signal and band-passed noise alone [row][ch]
+  std::vector<float> sigma;        // detector σ at each row [row][ch] (0 before the first estimate)
+  std::vector<double> sigma_true;  // σ of the band-passed noise per channel
   std::vector<DetectedSpike> spikes;
   std::vector<TruthSpike> truth;
   std::vector<std::vector<int64_t>> det_at, truth_at;  // per channel, sorted samples
@@ -156,8 +158,7 @@ void classify(const Recording& rec, const Windows& w, double k, SnrDiagnosis& d)
     const uint32_t c = s.channel;
     if (rec.any_within(rec.truth_at[c], s.sample, 0, tol)) continue;
     const double spike = rec.at(rec.y, s.sample, c) - rec.at(rec.noise, s.sample, c);
-    const bool near = rec.any_within(rec.truth_at[c], s.sample, 0, w.near) ||
-                      std::fabs(spike) > rec.sigma_true[c];
+    const bool near = rec.any_within(rec.truth_at[c], s.sample, 0, w.near) || std::fabs(spike) > rec.sigma_true[c];
     ++(near ? d.fp_near_spike : d.fp_noise);
   }
 }
@@ -177,10 +178,8 @@ void sigma_stats(const Recording& rec, double fs, SnrDiagnosis& d) {
 }
 }  // namespace
 
-Result<SnrDiagnosis> diagnose_snr(double snr, uint32_t channels, double seconds, uint64_t seed,
-                                  double threshold_k) {
-  if (!(seconds > 0 && seconds <= 600))
-    return error(Errc::out_of_range, "diagnosis length must be in (0, 600] s");
+Result<SnrDiagnosis> diagnose_snr(double snr, uint32_t channels, double seconds, uint64_t seed, double threshold_k) {
+  if (!(seconds > 0 && seconds <= 600)) return error(Errc::out_of_range, "diagnosis length must be in (0, 600] s");
   Recording rec;
   ION_TRY(record(rec, snr, channels, seconds, seed, threshold_k));
   index(rec);

@@ -13,7 +13,6 @@ namespace {
 
 constexpr size_t kChunk = 1 << 14;
 
-
 struct Drive {
   double v_pos, v_neg, width_s;
 };
@@ -89,7 +88,9 @@ Status report_bench_device(uint32_t size, double seconds, uint64_t seed) {
   std::printf("%-14s %-11s %12s %9s %14s %9s\n", "model", "solution", "updates", "seconds", "updates/s", "ratio");
   for (const auto& r : bench_device(size, seconds, seed))
     std::printf("%-14s %-11s %12llu %9.3f %14.4g %9.4f\n", r.name.c_str(),
-                r.name == "baseline" ? "memory" : r.closed_form ? "closed" : "integrated",
+                r.name == "baseline" ? "memory"
+                : r.closed_form      ? "closed"
+                                     : "integrated",
                 static_cast<unsigned long long>(r.updates), r.seconds, r.updates_per_s, r.ratio_to_baseline);
   return Status::ok();
 }

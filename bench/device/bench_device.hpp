@@ -14,10 +14,10 @@
 namespace ion::device {
 
 struct BenchRow {
-  std::string name;       // model name or "baseline"
+  std::string name;  // model name or "baseline"
   bool closed_form;
   uint64_t updates;
-  double seconds;          // thread CPU seconds
+  double seconds;  // thread CPU seconds
   double updates_per_s;
   double ratio_to_baseline;  // updates_per_s / baseline updates_per_s
 };

@@ -39,7 +39,6 @@ Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
   return device::SimulatedCrossbar::create(c);
 }
 
-
 Lat latency_of(std::vector<int64_t>& s, uint64_t sent) {
   Lat l;
   l.sent = sent;
@@ -85,7 +84,8 @@ Status validate(const BenchHubConfig& c) {
   if (bad_secs(c.throughput_ns)) return error(Errc::out_of_range, "--seconds: expected a duration in (0, 60] s");
   if (bad_secs(c.latency_ns)) return error(Errc::out_of_range, "--latency-seconds: expected a duration in (0, 60] s");
   if (!(c.rate_hz > 0 && c.rate_hz <= 1e6)) return error(Errc::out_of_range, "--rate: expected (0, 1000000] events/s");
-  if (c.burst_events == 0 || c.burst_events > 65536) return error(Errc::out_of_range, "--burst: expected 1..65536 events");
+  if (c.burst_events == 0 || c.burst_events > 65536)
+    return error(Errc::out_of_range, "--burst: expected 1..65536 events");
   if (c.synapses < 2 || c.synapses > 1024)
     return error(Errc::out_of_range, "--synapses: expected 2..1024 (cells of the 32 x 32 bench crossbar)");
   return Status::ok();
@@ -140,7 +140,6 @@ Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
   r.events = r.pulses = std::isfinite(sink) ? ok : 0;  // pulse_reads that returned a resistance
   return r;
 }
-
 
 void add_net(BenchHubResult& r, const NetOutcome& o) {
   r.auth_failures += o.auth_failures;

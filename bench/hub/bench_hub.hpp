@@ -43,11 +43,11 @@ struct BenchHubConfig {
 };
 
 struct Rate {
-  uint64_t events = 0;   // plastic events (core) / inputs received at silicon (networked)
-  uint64_t sent = 0;     // spikes offered
-  uint64_t pulses = 0;   // pulse_read calls (core, device; hub: hub counters)
-  double span_s = 0;     // wall time of the measured span
-  double cpu_s = 0;      // CPU time of the thread doing the work (the hub thread when networked)
+  uint64_t events = 0;  // plastic events (core) / inputs received at silicon (networked)
+  uint64_t sent = 0;    // spikes offered
+  uint64_t pulses = 0;  // pulse_read calls (core, device; hub: hub counters)
+  double span_s = 0;    // wall time of the measured span
+  double cpu_s = 0;     // CPU time of the thread doing the work (the hub thread when networked)
   double per_s() const { return span_s > 0 ? events / span_s : 0; }
   double per_cpu_s() const { return cpu_s > 0 ? events / cpu_s : 0; }
 };
@@ -59,12 +59,12 @@ struct Lat {
 
 // The paired per-spike split of the latency of one path (bench_hub_trace.hpp defines the parts).
 struct Breakdown {
-  uint64_t traced = 0;       // spikes with every timestamp of their trip joined
+  uint64_t traced = 0;             // spikes with every timestamp of their trip joined
   uint64_t kernel_rx_missing = 0;  // receive hops without a kernel stamp (user-space time used)
   Lat e2e, software, wakeup, wire;
-  Lat software_wakeup;       // software + wakeup per spike: "stamp → handoff" summed over the sites
+  Lat software_wakeup;             // software + wakeup per spike: "stamp → handoff" summed over the sites
   Lat sw_bio, sw_hub, sw_silicon;  // the software part by site
-  Lat software_cpu;          // thread CPU time of the software part (preemption excluded)
+  Lat software_cpu;                // thread CPU time of the software part (preemption excluded)
 };
 
 // What a thread spinning on the clock sees of this machine: gaps between two consecutive clock
@@ -96,9 +96,9 @@ struct BenchHubResult {
   Rate core, device, hub, forward;
   Lat hub_lat, forward_lat, raw_lat;
   Breakdown hub_split, forward_split, raw_split;
-  Stalls stalls;  // measured for kStallSpinNs just before the latency rounds
+  Stalls stalls;                      // measured for kStallSpinNs just before the latency rounds
   WakeWork wake_work, wake_work_mem;  // registers only; dependent reads over a 512 KiB working set
-  uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
+  uint64_t auth_failures = 0;         // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
 };

@@ -4,10 +4,10 @@
 #include <memory>
 #include <vector>
 
-#include "device/sim_crossbar.hpp"
-#include "bench/link/bench_udp.hpp"
 #include "bench/hub/bench_hub.hpp"
 #include "bench/hub/bench_hub_trace.hpp"
+#include "bench/link/bench_udp.hpp"
+#include "device/sim_crossbar.hpp"
 #include "site/hub/hub_core.hpp"
 
 namespace ion::hub::bench::detail {
@@ -51,10 +51,10 @@ Result<Samples> run_raw_two_hop(const BenchHubConfig& cfg);
 
 // The wake-up + fixed-work platform baseline (bench_hub_wake.cpp), appended to across rounds.
 struct WakeWorkSamples {
-  uint64_t iters = 0;                          // work size, calibrated to target_ns warm
-  std::vector<int64_t> wall_ns, cpu_ns;        // right after each timerfd wake-up
-  std::vector<int64_t> warm_ns;                // the same work back to back
-  uint64_t sink = 0;                           // keeps the work observable
+  uint64_t iters = 0;                    // work size, calibrated to target_ns warm
+  std::vector<int64_t> wall_ns, cpu_ns;  // right after each timerfd wake-up
+  std::vector<int64_t> warm_ns;          // the same work back to back
+  uint64_t sink = 0;                     // keeps the work observable
 };
 // memory: the work reads a 512 KiB working set (else registers only).
 Status run_wake_work(const BenchHubConfig& cfg, Duration target_ns, bool memory, WakeWorkSamples& into);

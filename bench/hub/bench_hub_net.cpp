@@ -14,10 +14,10 @@
 #include <span>
 #include <thread>
 
-#include "env/real_env.hpp"
-#include "bench/link/bench_saturate.hpp"
-#include "link/link.hpp"
 #include "bench/hub/bench_hub_internal.hpp"
+#include "bench/link/bench_saturate.hpp"
+#include "env/real_env.hpp"
+#include "link/link.hpp"
 #include "wire/codec.hpp"
 #include "wire/crypto.hpp"
 
@@ -274,7 +274,8 @@ Status bio_handshake(RealEnv& env, const Link& l, const HubSide& hub) {
   while (env.now() < end) {
     ION_TRY(env.run_once(env.now() + 5 * kMillisecond));
     auto st = l.stats(kHub);
-    if (st.is_ok() && st->peer_up && l.peer(kHub)->channel().addressed_epoch() != 0 && hub.ready) return env.run_for(100 * kMillisecond);
+    if (st.is_ok() && st->peer_up && l.peer(kHub)->channel().addressed_epoch() != 0 && hub.ready)
+      return env.run_for(100 * kMillisecond);
     if (hub.failed) return error(Errc::unavailable, "bench hub: the hub thread failed to start");
   }
   return error(Errc::timeout, "bench hub: no handshake between bio, hub and silicon within 6 s");
@@ -324,8 +325,8 @@ Result<uint64_t> bio_main(const BenchHubConfig& cfg, const Ports& p, const wire:
 }
 
 // Reserves every trace buffer and sets each site's RealEnv probe (before the threads start).
-void install_probes(const BenchHubConfig& cfg, RealEnv& bio, RealEnv& hub, RealEnv& sil, BioTracer& bt,
-                    HubSide& side, SiliconSink& sink) {
+void install_probes(const BenchHubConfig& cfg, RealEnv& bio, RealEnv& hub, RealEnv& sil, BioTracer& bt, HubSide& side,
+                    SiliconSink& sink) {
   const size_t n = trace_capacity(cfg);
   bt.reserve(n);
   side.trace.reserve(n);

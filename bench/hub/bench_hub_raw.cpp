@@ -10,8 +10,8 @@
 // only by what ion adds (Link, crypto, event loop, hub).
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/timerfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -38,28 +38,31 @@ void print_split(const char* path, const Breakdown& b) {
   std::printf("  %-22s %-20s software p50/p99 by site: bio %.1f/%.1f, hub %.1f/%.1f, silicon %.1f/%.1f us\n", "", "",
               b.sw_bio.p50_us, b.sw_bio.p99_us, b.sw_hub.p50_us, b.sw_hub.p99_us, b.sw_silicon.p50_us,
               b.sw_silicon.p99_us);
-  std::printf("  %-22s %-20s %llu spikes traced of %llu offered, %llu receive hops without kernel stamp\n", "",
-              "", ull(b.traced), ull(b.e2e.sent), ull(b.kernel_rx_missing));
+  std::printf("  %-22s %-20s %llu spikes traced of %llu offered, %llu receive hops without kernel stamp\n", "", "",
+              ull(b.traced), ull(b.e2e.sent), ull(b.kernel_rx_missing));
 }
 
 // The paired per-spike split (bench_hub_trace.hpp) and the target verdict on it.
 void print_splits(const BenchHubResult& r) {
-  std::printf("\npaired per-spike split (CLOCK_MONOTONIC + SO_TIMESTAMPNS at every hop; e2e = software + wake-up + "
-              "kernel/loopback for each spike):\n  %-22s %-20s %9s %9s %9s %9s\n",
-              "path", "part", "p50 us", "p99 us", "p99.9 us", "max us");
+  std::printf(
+      "\npaired per-spike split (CLOCK_MONOTONIC + SO_TIMESTAMPNS at every hop; e2e = software + wake-up + "
+      "kernel/loopback for each spike):\n  %-22s %-20s %9s %9s %9s %9s\n",
+      "path", "part", "p50 us", "p99 us", "p99.9 us", "max us");
   print_split("raw UDP two hops", r.raw_split);
   print_split("ion, forward-only hub", r.forward_split);
   print_split("ion, HubCore (plastic)", r.hub_split);
-  std::printf("  software = user-space time on the path (bio stamp -> send call, hub wake/arrival -> send call, "
-              "silicon wake/arrival -> handler);\n  wake-up = a datagram queued while its thread slept, until the "
-              "thread ran (scheduler/hypervisor);\n  software, CPU time = the sites' thread CPU time over their "
-              "software spans (excludes preemption while awake).\n");
+  std::printf(
+      "  software = user-space time on the path (bio stamp -> send call, hub wake/arrival -> send call, "
+      "silicon wake/arrival -> handler);\n  wake-up = a datagram queued while its thread slept, until the "
+      "thread ran (scheduler/hypervisor);\n  software, CPU time = the sites' thread CPU time over their "
+      "software spans (excludes preemption while awake).\n");
 }
 
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
-  std::printf("ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
-              "rule + pulse_read; load average %.2f before, %.2f after\n",
-              o.synapses, r.load_avg_1m, r.load_avg_after_1m);
+  std::printf(
+      "ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
+      "rule + pulse_read; load average %.2f before, %.2f after\n",
+      o.synapses, r.load_avg_1m, r.load_avg_after_1m);
   std::printf("\nthroughput (%s):\n  %-26s %14s %16s %12s %12s %12s\n", "events = plastic events or inputs at silicon",
               "", "events/s", "events/hub-CPU-s", "events", "spikes sent", "pulse_reads");
   print_rate("HubCore in-process", r.core);
@@ -69,72 +72,78 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf("  HubCore/device-only: %.3f; hub/forward-only over links: events/s %.3f, per hub-CPU-s %.3f\n",
               ratio(r.core.per_s(), r.device.per_s()), ratio(r.hub.per_s(), r.forward.per_s()),
               ratio(r.hub.per_cpu_s(), r.forward.per_cpu_s()));
-  std::printf("  vs reference hub (~%.0f plastic events/s): in-process x%.0f, over links x%.0f\n", kReferenceHubEventsPerS,
-              ratio(r.core.per_s(), kReferenceHubEventsPerS), ratio(r.hub.per_s(), kReferenceHubEventsPerS));
+  std::printf("  vs reference hub (~%.0f plastic events/s): in-process x%.0f, over links x%.0f\n",
+              kReferenceHubEventsPerS, ratio(r.core.per_s(), kReferenceHubEventsPerS),
+              ratio(r.hub.per_s(), kReferenceHubEventsPerS));
   std::printf("  authentication failures %llu, device errors %llu\n", ull(r.auth_failures), ull(r.device_errors));
-  std::printf("\nbio spike -> silicon input latency at %.0f spikes/s for %.1f s:\n  %-34s %9s %9s %9s %9s %9s\n", o.rate_hz,
-              o.latency_seconds, "", "p50 us", "p99 us", "p99.9 us", "max us", "samples");
+  std::printf("\nbio spike -> silicon input latency at %.0f spikes/s for %.1f s:\n  %-34s %9s %9s %9s %9s %9s\n",
+              o.rate_hz, o.latency_seconds, "", "p50 us", "p99 us", "p99.9 us", "max us", "samples");
   print_lat("raw UDP two hops (baseline)", r.raw_lat);
   print_lat("ion, forward-only hub", r.forward_lat);
   print_lat("ion, HubCore (plastic)", r.hub_lat);
-  std::printf("  added by ion+hub over raw UDP: p50 %+.1f us, p99 %+.1f us, p99.9 %+.1f us; by the hub logic alone: "
-              "p50 %+.1f us, p99 %+.1f us\n",
-              r.hub_lat.p50_us - r.raw_lat.p50_us, r.hub_lat.p99_us - r.raw_lat.p99_us,
-              r.hub_lat.p999_us - r.raw_lat.p999_us, r.hub_lat.p50_us - r.forward_lat.p50_us,
-              r.hub_lat.p99_us - r.forward_lat.p99_us);
+  std::printf(
+      "  added by ion+hub over raw UDP: p50 %+.1f us, p99 %+.1f us, p99.9 %+.1f us; by the hub logic alone: "
+      "p50 %+.1f us, p99 %+.1f us\n",
+      r.hub_lat.p50_us - r.raw_lat.p50_us, r.hub_lat.p99_us - r.raw_lat.p99_us, r.hub_lat.p999_us - r.raw_lat.p999_us,
+      r.hub_lat.p50_us - r.forward_lat.p50_us, r.hub_lat.p99_us - r.forward_lat.p99_us);
   print_splits(r);
-  std::printf("  platform baseline: %.1f us of fixed work (no ion code, no system call) right after a timerfd wake-up, "
-              "wall p50/p99/p99.9, CPU p99, back-to-back p50/p99 (us):\n",
-              static_cast<double>(kWakeWorkNs) / 1e3);
+  std::printf(
+      "  platform baseline: %.1f us of fixed work (no ion code, no system call) right after a timerfd wake-up, "
+      "wall p50/p99/p99.9, CPU p99, back-to-back p50/p99 (us):\n",
+      static_cast<double>(kWakeWorkNs) / 1e3);
   for (const auto& [name, w] : {std::pair<const char*, const WakeWork&>{"registers only", r.wake_work},
                                 {"512 KiB working set", r.wake_work_mem}})
     std::printf("    %-20s %6.1f %6.1f %6.1f   %6.1f   %6.1f %6.1f\n", name, w.wall.p50_us, w.wall.p99_us,
                 w.wall.p999_us, w.cpu.p99_us, w.warm.p50_us, w.warm.p99_us);
   const Stalls& st = r.stalls;
-  std::printf("  machine noise: a thread spinning on the clock for %.1f s lost the CPU %llu times for > %.0f us "
-              "(%.0f/s, %.2f %% of the time, longest %.1f us); %llu of those gaps were billed as its own CPU time\n",
-              st.span_s, ull(st.count), static_cast<double>(kStallGapNs) / 1e3, st.per_s(),
-              st.span_s > 0 ? 100.0 * static_cast<double>(st.stalled_ns) / 1e9 / st.span_s : 0.0,
-              static_cast<double>(st.max_ns) / 1e3, ull(st.cpu_charged));
+  std::printf(
+      "  machine noise: a thread spinning on the clock for %.1f s lost the CPU %llu times for > %.0f us "
+      "(%.0f/s, %.2f %% of the time, longest %.1f us); %llu of those gaps were billed as its own CPU time\n",
+      st.span_s, ull(st.count), static_cast<double>(kStallGapNs) / 1e3, st.per_s(),
+      st.span_s > 0 ? 100.0 * static_cast<double>(st.stalled_ns) / 1e9 / st.span_s : 0.0,
+      static_cast<double>(st.max_ns) / 1e3, ull(st.cpu_charged));
   const double sw_p99 = r.hub_split.software.p99_us, sw_wake_p99 = r.hub_split.software_wakeup.p99_us;
   const double diff_p99 = r.hub_lat.p99_us - r.raw_lat.p99_us;
   std::printf("\ntargets: >= 1 M plastic events/s: in-process %s, over links %s\n",
               r.core.per_s() >= 1e6 ? "met" : "NOT met", r.hub.per_s() >= 1e6 ? "met" : "NOT met");
-  std::printf("  added software latency p99 < 100 us (ion + HubCore, paired per spike): %s (software p99 %.1f us; "
-              "with wake-up %.1f us: %s; CPU time p99 %.1f us; raw UDP's own software p99 %.1f us, with wake-up "
-              "%.1f us)\n",
-              r.hub_split.traced > 0 && sw_p99 < 100.0 ? "met" : "NOT met", sw_p99, sw_wake_p99,
-              r.hub_split.traced > 0 && sw_wake_p99 < 100.0 ? "met" : "NOT met", r.hub_split.software_cpu.p99_us,
-              r.raw_split.software.p99_us, r.raw_split.software_wakeup.p99_us);
-  std::printf("  old method, difference of percentiles p99(ion+hub) - p99(raw): %+.1f us (%s; each p99 moves with "
-              "scheduling, so this difference is noisy)\n",
-              diff_p99, diff_p99 < 100.0 ? "< 100" : ">= 100");
+  std::printf(
+      "  added software latency p99 < 100 us (ion + HubCore, paired per spike): %s (software p99 %.1f us; "
+      "with wake-up %.1f us: %s; CPU time p99 %.1f us; raw UDP's own software p99 %.1f us, with wake-up "
+      "%.1f us)\n",
+      r.hub_split.traced > 0 && sw_p99 < 100.0 ? "met" : "NOT met", sw_p99, sw_wake_p99,
+      r.hub_split.traced > 0 && sw_wake_p99 < 100.0 ? "met" : "NOT met", r.hub_split.software_cpu.p99_us,
+      r.raw_split.software.p99_us, r.raw_split.software_wakeup.p99_us);
+  std::printf(
+      "  old method, difference of percentiles p99(ion+hub) - p99(raw): %+.1f us (%s; each p99 moves with "
+      "scheduling, so this difference is noisy)\n",
+      diff_p99, diff_p99 < 100.0 ? "< 100" : ">= 100");
 }
 
 void print_json(const BenchHubResult& r) {
-  std::printf("{\"load_avg_1m\": %.2f, \"events_per_s\": {\"core\": %.0f, \"device\": %.0f, \"hub\": %.0f, "
-              "\"forward\": %.0f}, \"events_per_hub_cpu_s\": {\"hub\": %.0f, \"forward\": %.0f}, "
-              "\"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], \"hub\": [%.2f, %.2f, %.2f]}, "
-              "\"software_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
-              "\"hub\": [%.2f, %.2f, %.2f]}, "
-              "\"wakeup_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
-              "\"hub\": [%.2f, %.2f, %.2f]}, "
-              "\"software_cpu_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
-              "\"hub\": [%.2f, %.2f, %.2f]}, "
-              "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu}\n",
-              r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
-              r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
-              r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
-              r.raw_split.software.p50_us, r.raw_split.software.p99_us, r.raw_split.software.p999_us,
-              r.forward_split.software.p50_us, r.forward_split.software.p99_us, r.forward_split.software.p999_us,
-              r.hub_split.software.p50_us, r.hub_split.software.p99_us, r.hub_split.software.p999_us,
-              r.raw_split.wakeup.p50_us, r.raw_split.wakeup.p99_us, r.raw_split.wakeup.p999_us,
-              r.forward_split.wakeup.p50_us, r.forward_split.wakeup.p99_us, r.forward_split.wakeup.p999_us,
-              r.hub_split.wakeup.p50_us, r.hub_split.wakeup.p99_us, r.hub_split.wakeup.p999_us,
-              r.raw_split.software_cpu.p50_us, r.raw_split.software_cpu.p99_us, r.raw_split.software_cpu.p999_us,
-              r.forward_split.software_cpu.p50_us, r.forward_split.software_cpu.p99_us,
-              r.forward_split.software_cpu.p999_us, r.hub_split.software_cpu.p50_us, r.hub_split.software_cpu.p99_us,
-              r.hub_split.software_cpu.p999_us, r.stalls.per_s(), ull(r.auth_failures), ull(r.device_errors));
+  std::printf(
+      "{\"load_avg_1m\": %.2f, \"events_per_s\": {\"core\": %.0f, \"device\": %.0f, \"hub\": %.0f, "
+      "\"forward\": %.0f}, \"events_per_hub_cpu_s\": {\"hub\": %.0f, \"forward\": %.0f}, "
+      "\"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], \"hub\": [%.2f, %.2f, %.2f]}, "
+      "\"software_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
+      "\"hub\": [%.2f, %.2f, %.2f]}, "
+      "\"wakeup_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
+      "\"hub\": [%.2f, %.2f, %.2f]}, "
+      "\"software_cpu_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
+      "\"hub\": [%.2f, %.2f, %.2f]}, "
+      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu}\n",
+      r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
+      r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
+      r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
+      r.raw_split.software.p50_us, r.raw_split.software.p99_us, r.raw_split.software.p999_us,
+      r.forward_split.software.p50_us, r.forward_split.software.p99_us, r.forward_split.software.p999_us,
+      r.hub_split.software.p50_us, r.hub_split.software.p99_us, r.hub_split.software.p999_us, r.raw_split.wakeup.p50_us,
+      r.raw_split.wakeup.p99_us, r.raw_split.wakeup.p999_us, r.forward_split.wakeup.p50_us,
+      r.forward_split.wakeup.p99_us, r.forward_split.wakeup.p999_us, r.hub_split.wakeup.p50_us,
+      r.hub_split.wakeup.p99_us, r.hub_split.wakeup.p999_us, r.raw_split.software_cpu.p50_us,
+      r.raw_split.software_cpu.p99_us, r.raw_split.software_cpu.p999_us, r.forward_split.software_cpu.p50_us,
+      r.forward_split.software_cpu.p99_us, r.forward_split.software_cpu.p999_us, r.hub_split.software_cpu.p50_us,
+      r.hub_split.software_cpu.p99_us, r.hub_split.software_cpu.p999_us, r.stalls.per_s(), ull(r.auth_failures),
+      ull(r.device_errors));
 }
 
 }  // namespace

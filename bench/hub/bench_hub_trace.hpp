@@ -23,8 +23,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/time.hpp"
 #include "bench/hub/bench_hub.hpp"
+#include "core/time.hpp"
 
 namespace ion::hub::bench {
 

@@ -22,9 +22,7 @@
 
 namespace ion::link::bench::detail {
 
-bool write_words(int fd, const Words& w) {
-  return ::write(fd, w.data(), sizeof(w)) == static_cast<ssize_t>(sizeof(w));
-}
+bool write_words(int fd, const Words& w) { return ::write(fd, w.data(), sizeof(w)) == static_cast<ssize_t>(sizeof(w)); }
 
 std::optional<Words> read_words(int fd, int timeout_ms) {
   pollfd p{fd, POLLIN, 0};

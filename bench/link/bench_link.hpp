@@ -24,14 +24,14 @@ struct BenchLinkConfig {
 
 // What the receiver saw in one throughput phase.
 struct Throughput {
-  uint64_t datagrams = 0;      // received
-  uint64_t events = 0;         // received payload events
-  uint64_t bytes = 0;          // received datagram bytes
-  uint64_t sent_datagrams = 0; // by the sender
+  uint64_t datagrams = 0;       // received
+  uint64_t events = 0;          // received payload events
+  uint64_t bytes = 0;           // received datagram bytes
+  uint64_t sent_datagrams = 0;  // by the sender
   uint64_t sent_events = 0;
-  double span_s = 0;           // receiver: first to last datagram
-  double sender_cpu_s = 0;     // CPU time of the sending process while it sent
-  double receiver_cpu_s = 0;   // CPU time of the receiving process over the phase
+  double span_s = 0;          // receiver: first to last datagram
+  double sender_cpu_s = 0;    // CPU time of the sending process while it sent
+  double receiver_cpu_s = 0;  // CPU time of the receiving process over the phase
   // Events per CPU second of each side: what one unshared core per process would sustain.
   double events_per_sender_cpu_s() const { return sender_cpu_s > 0 ? sent_events / sender_cpu_s : 0; }
   double events_per_receiver_cpu_s() const { return receiver_cpu_s > 0 ? events / receiver_cpu_s : 0; }

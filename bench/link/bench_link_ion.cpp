@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <span>
 
-#include "env/real_env.hpp"
 #include "bench/link/bench_link_internal.hpp"
 #include "bench/link/bench_saturate.hpp"
+#include "env/real_env.hpp"
 #include "link/link.hpp"
 #include "wire/codec.hpp"
 
@@ -47,7 +47,7 @@ LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
   h.on_raw = [&s, &env](const Datagram& d) {
     const auto h = wire::peek_header(d.data);
     if (!h || h->type != wire::MsgType::events) return;  // events datagrams only
-    s.hdr_send = h->send_time_ns;  // the sender is the time master: its clock is experiment time
+    s.hdr_send = h->send_time_ns;                        // the sender is the time master: its clock is experiment time
     s.rx_kernel = d.rx_time_ns;
     const Time now = env.now();
     if (s.datagrams++ == 0) s.first = now;
@@ -146,7 +146,8 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
   lc.self = 0;
   lc.bind = loop_addr(cfg.host, self_port);
   lc.time_master = true;
-  ION_TRY_ASSIGN(auto link, Link::create(env, lc, {PeerSpec{1, loop_addr(cfg.host, peer_port), psk, false, false}}, {}));
+  ION_TRY_ASSIGN(auto link,
+                 Link::create(env, lc, {PeerSpec{1, loop_addr(cfg.host, peer_port), psk, false, false}}, {}));
   ION_TRY(handshake(env, *link));
   Time sender_cpu_ns = 0;
   if (latency) {
@@ -156,8 +157,9 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
     ION_TRY(env.run_for(cfg.latency_ns + 20 * kMillisecond));
   } else {
     const Time cpu0 = cpu_now();
-    ION_TRY(saturate(env, *link, 1, cfg.throughput_ns, cfg.burst_events,
-                     [](uint64_t k) { return NeuronAddr{0, static_cast<uint32_t>(k & 4095u)}; }));
+    ION_TRY(saturate(env, *link, 1, cfg.throughput_ns, cfg.burst_events, [](uint64_t k) {
+      return NeuronAddr{0, static_cast<uint32_t>(k & 4095u)};
+    }));
     sender_cpu_ns = cpu_now() - cpu0;
   }
   ION_TRY(env.run_for(300 * kMillisecond));  // drain; heartbeats settle the receiver's gaps

@@ -12,23 +12,25 @@ namespace {
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
 void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
-  std::printf("ion bench link: 2 processes over loopback, XChaCha20-Poly1305, linger 0; load average %.2f before, %.2f after\n",
-              r.load_avg_1m, r.load_avg_after_1m);
+  std::printf(
+      "ion bench link: 2 processes over loopback, XChaCha20-Poly1305, linger 0; load average %.2f before, %.2f after\n",
+      r.load_avg_1m, r.load_avg_after_1m);
   std::printf("\nthroughput (saturating sender, %.1f s; %.0f-byte datagrams, %.1f spike events each):\n", o.seconds,
               r.ion.mean_bytes(), r.events_per_datagram);
   std::printf("  %-8s %12s %14s %11s %11s %16s %16s\n", "", "datagrams/s", "events/s", "delivered", "sent dgrams",
               "events/tx-CPU-s", "events/rx-CPU-s");
   for (const auto* t : {&r.raw, &r.ion})
-    std::printf("  %-8s %12.0f %14.0f %11llu %11llu %16.0f %16.0f\n", t == &r.raw ? "raw UDP" : "ion", t->datagrams_per_s(),
-                t->events_per_s(), static_cast<unsigned long long>(t->datagrams),
+    std::printf("  %-8s %12.0f %14.0f %11llu %11llu %16.0f %16.0f\n", t == &r.raw ? "raw UDP" : "ion",
+                t->datagrams_per_s(), t->events_per_s(), static_cast<unsigned long long>(t->datagrams),
                 static_cast<unsigned long long>(t->sent_datagrams), t->events_per_sender_cpu_s(),
                 t->events_per_receiver_cpu_s());
   std::printf("  ion/raw: events/s %.3f, per sender CPU-s %.3f, per receiver CPU-s %.3f\n",
               ratio(r.ion.events_per_s(), r.raw.events_per_s()),
               ratio(r.ion.events_per_sender_cpu_s(), r.raw.events_per_sender_cpu_s()),
               ratio(r.ion.events_per_receiver_cpu_s(), r.raw.events_per_receiver_cpu_s()));
-  std::printf("  ion receiver: lost %llu datagrams, rejected %llu, malformed %llu\n", static_cast<unsigned long long>(r.ion_lost),
-              static_cast<unsigned long long>(r.ion_rejected), static_cast<unsigned long long>(r.ion_malformed));
+  std::printf("  ion receiver: lost %llu datagrams, rejected %llu, malformed %llu\n",
+              static_cast<unsigned long long>(r.ion_lost), static_cast<unsigned long long>(r.ion_rejected),
+              static_cast<unsigned long long>(r.ion_malformed));
   std::printf("\none-way latency at %.0f events/s for %.1f s (%.0f-byte datagrams, one event each):\n", o.rate_hz,
               o.latency_seconds, r.ion_lat.mean_bytes);
   std::printf("  %-10s %10s %10s %10s %10s %9s\n", "", "p50 us", "p99 us", "p99.9 us", "max us", "samples");
@@ -37,9 +39,10 @@ void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
                 row->p99_us, row->p999_us, row->max_us, static_cast<unsigned long long>(row->samples));
   std::printf("  added by ion: p50 %+.1f us, p99 %+.1f us, p99.9 %+.1f us\n", r.ion_lat.p50_us - r.raw_lat.p50_us,
               r.ion_lat.p99_us - r.raw_lat.p99_us, r.ion_lat.p999_us - r.raw_lat.p999_us);
-  std::printf("  ion p50 by segment: event -> header send time %.1f us, send time -> kernel rx stamp %.1f us, "
-              "rx stamp -> handler %.1f us\n",
-              r.ion_lat.queue_p50_us, r.ion_lat.wire_p50_us, r.ion_lat.deliver_p50_us);
+  std::printf(
+      "  ion p50 by segment: event -> header send time %.1f us, send time -> kernel rx stamp %.1f us, "
+      "rx stamp -> handler %.1f us\n",
+      r.ion_lat.queue_p50_us, r.ion_lat.wire_p50_us, r.ion_lat.deliver_p50_us);
   std::printf("\ntargets: >= 10 M events/s through one authenticated link: %s; added p50 <= 10 us: %s\n",
               r.ion.events_per_s() >= 1e7 ? "met" : "NOT met",
               r.ion_lat.p50_us - r.raw_lat.p50_us <= 10.0 ? "met" : "NOT met");
@@ -49,12 +52,12 @@ void print_json(const BenchLinkResult& r) {
   std::printf(
       "{\"load_avg_1m\": %.2f, \"raw\": {\"datagrams_per_s\": %.0f, \"events_per_s\": %.0f, \"bytes\": %.1f}, "
       "\"ion\": {\"datagrams_per_s\": %.0f, \"events_per_s\": %.0f, \"bytes\": %.1f, \"events_per_datagram\": %.2f, "
-      "\"lost\": %llu, \"rejected\": %llu, \"events_per_sender_cpu_s\": %.0f, \"raw_events_per_sender_cpu_s\": %.0f}, \"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"ion\": [%.2f, %.2f, %.2f]}}\n",
+      "\"lost\": %llu, \"rejected\": %llu, \"events_per_sender_cpu_s\": %.0f, \"raw_events_per_sender_cpu_s\": %.0f}, "
+      "\"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"ion\": [%.2f, %.2f, %.2f]}}\n",
       r.load_avg_1m, r.raw.datagrams_per_s(), r.raw.events_per_s(), r.raw.mean_bytes(), r.ion.datagrams_per_s(),
       r.ion.events_per_s(), r.ion.mean_bytes(), r.events_per_datagram, static_cast<unsigned long long>(r.ion_lost),
       static_cast<unsigned long long>(r.ion_rejected), r.ion.events_per_sender_cpu_s(), r.raw.events_per_sender_cpu_s(),
-      r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us,
-      r.ion_lat.p50_us, r.ion_lat.p99_us, r.ion_lat.p999_us);
+      r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.ion_lat.p50_us, r.ion_lat.p99_us, r.ion_lat.p999_us);
 }
 
 }  // namespace

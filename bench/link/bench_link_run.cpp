@@ -135,8 +135,10 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
   const size_t full_bytes = static_cast<size_t>(std::lround(out.ion.mean_bytes()));
   ION_TRY_ASSIGN(auto rt, raw_phase(c, cfg, full_bytes, false));
   out.raw = to_throughput(rt.first, rt.second);
-  out.raw.events = static_cast<uint64_t>(std::llround(static_cast<double>(out.raw.datagrams) * out.events_per_datagram));
-  out.raw.sent_events = static_cast<uint64_t>(std::llround(static_cast<double>(out.raw.sent_datagrams) * out.events_per_datagram));
+  out.raw.events = static_cast<uint64_t>(
+      std::llround(static_cast<double>(out.raw.datagrams) * out.events_per_datagram));
+  out.raw.sent_events = static_cast<uint64_t>(
+      std::llround(static_cast<double>(out.raw.sent_datagrams) * out.events_per_datagram));
   ION_TRY_ASSIGN(auto il, ion_phase(c, cfg, psk, true));
   out.ion_lat = to_latency(il.first, il.second);
   const size_t one_bytes = static_cast<size_t>(std::lround(out.ion_lat.mean_bytes));
@@ -150,8 +152,10 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
 
 Result<BenchLinkResult> run_bench_link(const BenchLinkConfig& cfg) {
   using namespace detail;
-  if (cfg.rate_hz <= 0 || cfg.rate_hz > 1e6) return error(Errc::out_of_range, "bench link: --rate must be in (0, 1e6] events/s");
-  if (cfg.throughput_ns <= 0 || cfg.latency_ns <= 0 || cfg.throughput_ns > 60 * kSecond || cfg.latency_ns > 60 * kSecond)
+  if (cfg.rate_hz <= 0 || cfg.rate_hz > 1e6)
+    return error(Errc::out_of_range, "bench link: --rate must be in (0, 1e6] events/s");
+  if (cfg.throughput_ns <= 0 || cfg.latency_ns <= 0 || cfg.throughput_ns > 60 * kSecond ||
+      cfg.latency_ns > 60 * kSecond)
     return error(Errc::out_of_range, "bench link: --seconds and --latency-seconds must be in (0, 60] s");
   if (cfg.burst_events == 0 || cfg.burst_events > 1000000)
     return error(Errc::out_of_range, "bench link: --burst must be in [1, 1000000] events");

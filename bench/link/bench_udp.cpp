@@ -28,7 +28,8 @@ int bound_socket(const std::string& host, uint16_t port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+  if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
     ::close(fd);
     return -1;
   }
@@ -44,7 +45,9 @@ uint16_t port_of(int fd) {
 
 Result<uint16_t> free_port(const std::string& host, std::string_view who) {
   const int fd = bound_socket(host, 0);
-  if (fd < 0) return error(Errc::io_error, std::string(who) + ": cannot bind a UDP socket on " + host + ": " + std::strerror(errno));
+  if (fd < 0)
+    return error(Errc::io_error,
+                 std::string(who) + ": cannot bind a UDP socket on " + host + ": " + std::strerror(errno));
   const uint16_t p = port_of(fd);
   ::close(fd);
   return p;

@@ -54,7 +54,8 @@ void BM_Model(benchmark::State& st, const char* model, double vp, double vn, dou
   const bool r_state = std::string(x->model().state_name()) == "R_ohm";
   ion::Rng r(2);
   for (size_t c = 0; c < kCells; ++c)
-    (void)x->set_cell_state(c, r_state ? r.uniform(3000, 20000) : r.uniform(x->model().state_lo(p), x->model().state_hi(p)));
+    (void)x->set_cell_state(
+        c, r_state ? r.uniform(3000, 20000) : r.uniform(x->model().state_lo(p), x->model().state_hi(p)));
   size_t pos = 0, pass = 0;
   for (auto _ : st) {
     x->pulse_cells_unlogged(order().data() + pos, kBatch, pass++ % 2 ? vn : vp, width_s);

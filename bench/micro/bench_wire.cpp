@@ -39,7 +39,8 @@ std::vector<Spike> spikes(size_t n) {
   Rng rng(7);
   std::vector<Spike> v;
   for (size_t i = 0; i < n; ++i)
-    v.push_back({{1, static_cast<uint32_t>(rng.below(4096))}, 5'000'000'000 - static_cast<Time>(rng.below(1'000'000)),
+    v.push_back({{1, static_cast<uint32_t>(rng.below(4096))},
+                 5'000'000'000 - static_cast<Time>(rng.below(1'000'000)),
                  SpikeKind::spike});
   return v;
 }

@@ -19,10 +19,7 @@
 namespace ion::silicon {
 namespace {
 
-
-double wall_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double wall_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 struct Timer {
   double w0 = wall_s(), c0 = to_seconds(thread_cpu_now());
@@ -84,7 +81,8 @@ BenchRun run_cuba_once(double sim_s, uint64_t seed) {
 
 Result<BenchRun> run_capacity_once(const std::string& model, uint32_t neurons, double sim_s, uint64_t seed) {
   ION_TRY_ASSIGN(auto m, neuron::find_model(model));
-  if (model != "adex" && model != "dpi") return error(Errc::invalid_argument, "capacity bench: model must be adex or dpi");
+  if (model != "adex" && model != "dpi")
+    return error(Errc::invalid_argument, "capacity bench: model must be adex or dpi");
   ION_TRY_ASSIGN(auto pop, neuron::Population::create(*m, neurons, 100'000));
   neuron::SynapseParams sp;
   sp.tau_s = 5e-3;
@@ -160,9 +158,9 @@ Result<BenchRun> run_brian_bench(const std::string& mode, uint32_t neurons, doub
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return error(Errc::io_error, "cannot read /proc/self/exe: " + ec.message());
   ION_TRY_ASSIGN(auto script, find_brian_script(self.string()));
-  std::string cmd = "/usr/bin/python3 " + script + " " + mode +
-                    " " + std::to_string(neurons) + " " + std::to_string(sim_s) + " " + work_dir +
-                    " " + std::to_string(seed) + " " + std::to_string(repeats) + " 2>/dev/null";
+  std::string cmd = "/usr/bin/python3 " + script + " " + mode + " " + std::to_string(neurons) + " " +
+                    std::to_string(sim_s) + " " + work_dir + " " + std::to_string(seed) + " " +
+                    std::to_string(repeats) + " 2>/dev/null";
   std::FILE* p = popen(cmd.c_str(), "r");
   if (!p) return error(Errc::unavailable, "cannot start Brian2: " + cmd);
   BenchRun r{0, 0, 0, sim_s, neurons};

@@ -15,8 +15,8 @@
 namespace ion::silicon {
 
 struct BenchRun {
-  double wall_s = 0;       // wall clock: ion's run loop; Brian2's whole simulation process (start-up included)
-  double cpu_s = 0;        // CPU time: ion's thread over its run loop; Brian2's std::clock() over its run loop
+  double wall_s = 0;  // wall clock: ion's run loop; Brian2's whole simulation process (start-up included)
+  double cpu_s = 0;   // CPU time: ion's thread over its run loop; Brian2's std::clock() over its run loop
   uint64_t spikes = 0;
   double sim_s = 0;
   uint32_t neurons = 0;

@@ -11,21 +11,23 @@ namespace ion::silicon {
 namespace {
 
 void print_run(const char* who, const BenchRun& r) {
-  std::printf("  %-8s run %8.3f s wall (%7.3f s CPU), %9llu spikes, %7.2f Hz/neuron, %10.0f neurons in real time (by CPU)\n", who,
-              r.wall_s, r.cpu_s, static_cast<unsigned long long>(r.spikes), r.rate_hz(), r.realtime_neurons());
+  std::printf(
+      "  %-8s run %8.3f s wall (%7.3f s CPU), %9llu spikes, %7.2f Hz/neuron, %10.0f neurons in real time (by CPU)\n",
+      who, r.wall_s, r.cpu_s, static_cast<unsigned long long>(r.spikes), r.rate_hz(), r.realtime_neurons());
 }
 
-void compare(const std::string& what, const BenchRun& ion_run, const NeuronBenchArgs& o,
-             const std::string& mode) {
+void compare(const std::string& what, const BenchRun& ion_run, const NeuronBenchArgs& o, const std::string& mode) {
   std::printf("%s\n", what.c_str());
   print_run("ion", ion_run);
   if (!o.brian) return (void)std::printf("  brian2   skipped (--no-brian)\n");
   auto b = run_brian_bench(mode, ion_run.neurons, ion_run.sim_s, o.work_dir + "/" + mode, 0, o.repeats);
   if (!b) return (void)std::printf("  brian2   unavailable: %s\n", b.status().message().c_str());
   print_run("brian2", *b);
-  std::printf("  speed-up %.2fx by run-loop CPU time (Brian2 / ion), %.2fx by wall time (Brian2 process / ion loop); "
-              "rate difference %+.1f %%\n", b->cpu_s / ion_run.cpu_s, b->wall_s / ion_run.wall_s,
-              b->rate_hz() > 0 ? 100.0 * (ion_run.rate_hz() - b->rate_hz()) / b->rate_hz() : 0.0);
+  std::printf(
+      "  speed-up %.2fx by run-loop CPU time (Brian2 / ion), %.2fx by wall time (Brian2 process / ion loop); "
+      "rate difference %+.1f %%\n",
+      b->cpu_s / ion_run.cpu_s, b->wall_s / ion_run.wall_s,
+      b->rate_hz() > 0 ? 100.0 * (ion_run.rate_hz() - b->rate_hz()) / b->rate_hz() : 0.0);
 }
 
 // Per-seed lines, then totals: speed-up = Σ Brian2 CPU / Σ ion CPU (and wall); rates averaged over the seeds
@@ -42,8 +44,7 @@ void compare_cuba(const NeuronBenchArgs& o) {
     print_run("ion", r);
     ion_wall += r.wall_s, ion_cpu += r.cpu_s, ion_rate += r.rate_hz();
     if (!o.brian) continue;
-    auto b = run_brian_bench("cuba", r.neurons, r.sim_s, o.work_dir + "/cuba-" + std::to_string(seed), seed,
-                                      o.repeats);
+    auto b = run_brian_bench("cuba", r.neurons, r.sim_s, o.work_dir + "/cuba-" + std::to_string(seed), seed, o.repeats);
     if (!b) {
       std::printf("  brian2   unavailable: %s\n", b.status().message().c_str());
       continue;
@@ -51,11 +52,13 @@ void compare_cuba(const NeuronBenchArgs& o) {
     print_run("brian2", *b);
     br_wall += b->wall_s, br_cpu += b->cpu_s, br_rate += b->rate_hz(), ++br_runs;
   }
-  if (br_runs != o.cuba_seeds) return (void)std::printf("  no Brian2 comparison (%u of %u runs)\n", br_runs, o.cuba_seeds);
+  if (br_runs != o.cuba_seeds)
+    return (void)std::printf("  no Brian2 comparison (%u of %u runs)\n", br_runs, o.cuba_seeds);
   ion_rate /= o.cuba_seeds, br_rate /= br_runs;
-  std::printf("  total: speed-up %.2fx by run-loop CPU time (Brian2 %.3f s / ion %.3f s), %.2fx by wall time "
-              "(Brian2 process %.3f s / ion loop %.3f s)\n", br_cpu / ion_cpu, br_cpu, ion_cpu, br_wall / ion_wall, br_wall,
-              ion_wall);
+  std::printf(
+      "  total: speed-up %.2fx by run-loop CPU time (Brian2 %.3f s / ion %.3f s), %.2fx by wall time "
+      "(Brian2 process %.3f s / ion loop %.3f s)\n",
+      br_cpu / ion_cpu, br_cpu, ion_cpu, br_wall / ion_wall, br_wall, ion_wall);
   std::printf("  mean rate ion %.3f Hz, Brian2 %.3f Hz, difference %+.1f %%\n", ion_rate, br_rate,
               100.0 * (ion_rate - br_rate) / br_rate);
 }
@@ -64,7 +67,8 @@ void compare_cuba(const NeuronBenchArgs& o) {
 
 Status report_bench_neurons(const NeuronBenchArgs& o) {
   if (o.cuba_s <= 0 || o.capacity_s <= 0 || o.capacity_neurons == 0 || o.cuba_seeds == 0 || o.repeats == 0)
-    return error(Errc::invalid_argument, "bench neurons: --cuba-seconds, --cuba-seeds, --capacity-seconds, "
+    return error(Errc::invalid_argument,
+                 "bench neurons: --cuba-seconds, --cuba-seeds, --capacity-seconds, "
                  "--capacity-neurons and --repeats must be > 0");
   compare_cuba(o);
   for (const char* model : {"adex", "dpi"}) {

@@ -40,8 +40,10 @@ void add_detect(CLI::App& bench) {
   c->add_option("--order", cfg->order, "band-pass order per edge")->capture_default_str();
   c->add_option("--block", cfg->block_s, "block size, s")->capture_default_str();
   c->add_option("--seed", cfg->seed, "seed")->capture_default_str();
-  c->add_option("--table-seconds", table->seconds, "seconds of emulated culture per SNR row and seed (0: no table)")->capture_default_str();
-  c->add_option("--table-seeds", table->seeds, "recordings pooled per SNR row (seeds seed, seed+1, …)")->capture_default_str();
+  c->add_option("--table-seconds", table->seconds, "seconds of emulated culture per SNR row and seed (0: no table)")
+      ->capture_default_str();
+  c->add_option("--table-seeds", table->seeds, "recordings pooled per SNR row (seeds seed, seed+1, …)")
+      ->capture_default_str();
   c->add_option("--threshold", table->k, "threshold k of the SNR tables")->capture_default_str();
   c->add_option("--diagnose", table->diagnose_snr,
                 "instead of the tables: causes of misses and false positives with every unit at this SNR");
@@ -69,7 +71,8 @@ void add_neurons(CLI::App& bench) {
 
 void add_link(CLI::App& bench) {
   auto o = std::make_shared<link::bench::BenchLinkArgs>();
-  auto* c = bench.add_subcommand("link", "spike events/s and one-way latency through one authenticated link vs raw UDP");
+  auto* c = bench.add_subcommand("link",
+                                 "spike events/s and one-way latency through one authenticated link vs raw UDP");
   c->add_option("--seconds", o->seconds, "sending time of each throughput phase, s (0..60]")->capture_default_str();
   c->add_option("--latency-seconds", o->latency_seconds, "sending time of each latency phase, s (0..60]")
       ->capture_default_str();

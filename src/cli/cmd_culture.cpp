@@ -58,8 +58,8 @@ void run_culture(CultureOpts& o) {
   if (!interlock) throw CliError("interlock: " + interlock.status().message(), 2);
   auto writer = bio::OpenEphysWriter::create(o.out, o.cfg.channels, o.cfg.sample_rate_hz, o.cfg.bit_volts_uv);
   if (!writer) throw CliError(writer.status().message());
-  bio::EmulatedStimulator stim(
-      [](void* ctx, const Stimulus& s) { static_cast<bio::Culture*>(ctx)->stimulate(s); }, &*culture);
+  bio::EmulatedStimulator stim([](void* ctx, const Stimulus& s) { static_cast<bio::Culture*>(ctx)->stimulate(s); },
+                               &*culture);
   std::vector<Stimulus> stim_log;
   const auto total_rows = static_cast<int64_t>(to_seconds(*dur) * o.cfg.sample_rate_hz);
   const auto block = static_cast<int64_t>(o.cfg.sample_rate_hz * 1e-3);
@@ -81,12 +81,14 @@ void run_culture(CultureOpts& o) {
   }
   if (auto s = writer->close(); !s) throw CliError(s.message());
   const auto truth_path = (std::filesystem::path(o.out) / "truth.csv").string();
-  if (auto s = bio::write_truth_csv(truth_path, culture->truth(), o.cfg.sample_rate_hz); !s) throw CliError(s.message());
+  if (auto s = bio::write_truth_csv(truth_path, culture->truth(), o.cfg.sample_rate_hz); !s)
+    throw CliError(s.message());
   if (!stim_log.empty()) write_stimuli((std::filesystem::path(o.out) / "stimuli.csv").string(), stim_log);
-  std::printf("culture: %u neurons on %u electrodes, %lld samples/channel at %.0f Hz, %llu neuron spikes, "
-              "%zu ground-truth (spike, channel) pairs\n",
-              culture->neuron_count(), o.cfg.channels, static_cast<long long>(total_rows), o.cfg.sample_rate_hz,
-              static_cast<unsigned long long>(culture->neuron_spikes()), culture->truth().size());
+  std::printf(
+      "culture: %u neurons on %u electrodes, %lld samples/channel at %.0f Hz, %llu neuron spikes, "
+      "%zu ground-truth (spike, channel) pairs\n",
+      culture->neuron_count(), o.cfg.channels, static_cast<long long>(total_rows), o.cfg.sample_rate_hz,
+      static_cast<unsigned long long>(culture->neuron_spikes()), culture->truth().size());
   if (!stim_log.empty())
     std::printf("stimuli: %llu delivered, %llu clamped, %llu refused by the interlock\n",
                 static_cast<unsigned long long>(interlock->counters().delivered),
@@ -106,18 +108,25 @@ void add_culture_command(CLI::App& app) {
   c->add_option("--rate", o->rate, "sample rate, 10–30 kHz, e.g. 25kHz")->capture_default_str();
   c->add_option("--out", o->out, "output directory")->required();
   c->add_option("--seed", o->cfg.seed, "seed of every random stream")->capture_default_str();
-  c->add_option("--snr", o->cfg.snr, "band-passed spike trough depth / noise σ on the own electrode (minimum)")->capture_default_str();
-  c->add_option("--snr-spread", o->cfg.snr_spread, "per-neuron SNR uniform in [snr, snr·spread]")->capture_default_str();
+  c->add_option("--snr", o->cfg.snr, "band-passed spike trough depth / noise σ on the own electrode (minimum)")
+      ->capture_default_str();
+  c->add_option("--snr-spread", o->cfg.snr_spread, "per-neuron SNR uniform in [snr, snr·spread]")
+      ->capture_default_str();
   c->add_option("--noise", o->noise, "noise σ in the 300–3000 Hz band, e.g. 10uV")->capture_default_str();
-  c->add_option("--neurons-per-electrode", o->cfg.neurons_per_electrode, "neurons within 20 µm of each electrode")->capture_default_str();
-  c->add_option("--background-neurons", o->cfg.background_neurons, "neurons placed uniformly over the array")->capture_default_str();
+  c->add_option("--neurons-per-electrode", o->cfg.neurons_per_electrode, "neurons within 20 µm of each electrode")
+      ->capture_default_str();
+  c->add_option("--background-neurons", o->cfg.background_neurons, "neurons placed uniformly over the array")
+      ->capture_default_str();
   c->add_option("--model", o->cfg.model, "neuron model (ion neuron models: adex, hh, …)")->capture_default_str();
   c->add_flag("--recurrent", o->cfg.recurrent, "random recurrent synapses (connection probability 0.05)");
   c->add_option("--drift", o->drift, "slow baseline drift amplitude, e.g. 50uV")->capture_default_str();
-  c->add_option("--artefact", o->artefact, "stimulus artefact amplitude at full charge, e.g. 500uV")->capture_default_str();
-  c->add_option("--stim-rate", o->stim_rate, "stimulate --stim-electrode periodically at this rate, e.g. 2Hz")->capture_default_str();
+  c->add_option("--artefact", o->artefact, "stimulus artefact amplitude at full charge, e.g. 500uV")
+      ->capture_default_str();
+  c->add_option("--stim-rate", o->stim_rate, "stimulate --stim-electrode periodically at this rate, e.g. 2Hz")
+      ->capture_default_str();
   c->add_option("--stim-electrode", o->stim_electrode, "electrode for --stim-rate")->capture_default_str();
-  c->add_option("--stim-weight", o->stim_weight, "normalised weight of each stimulus (mapped by the interlock)")->capture_default_str();
+  c->add_option("--stim-weight", o->stim_weight, "normalised weight of each stimulus (mapped by the interlock)")
+      ->capture_default_str();
   c->callback([o] { run_culture(*o); });
 }
 

@@ -41,13 +41,16 @@ std::string detect_format(const DetectOpts& o) {
   std::error_code ec;
   if (!fs::exists(p, ec)) throw CliError("--input " + o.input + ": no such file or directory", 2);
   if (fs::is_directory(p, ec) || p.extension() == ".oebin") return "openephys";
-  if (p.filename() == "continuous.dat" && fs::exists(p.parent_path().parent_path().parent_path() / "structure.oebin", ec))
+  if (p.filename() == "continuous.dat" &&
+      fs::exists(p.parent_path().parent_path().parent_path() / "structure.oebin", ec))
     return "openephys";
   if (p.extension() == ".h5" || p.extension() == ".hdf5") return "hdf5";
   if (o.channels > 0 && (p.extension() == ".dat" || p.extension() == ".bin" || p.extension() == ".raw")) return "raw";
-  throw CliError("--input " + o.input + ": unknown format (expected an Open Ephys directory/structure.oebin, "
-                 "a .h5/.hdf5 file, or a .dat/.bin/.raw int16 file with --channels, --rate and --gain; "
-                 "or pass --format openephys|raw|hdf5)", 2);
+  throw CliError("--input " + o.input +
+                     ": unknown format (expected an Open Ephys directory/structure.oebin, "
+                     "a .h5/.hdf5 file, or a .dat/.bin/.raw int16 file with --channels, --rate and --gain; "
+                     "or pass --format openephys|raw|hdf5)",
+                 2);
 }
 
 std::unique_ptr<bio::SignalSource> open_source(const DetectOpts& o) {
@@ -106,7 +109,8 @@ void write_snippets(const std::string& path, const std::vector<bio::DetectedSpik
   std::fputs("channel,sample,waveform_uv...\n", f);
   for (const auto& s : spikes) {
     fmt::print(f, "{},{}", s.channel, s.sample);
-    for (uint32_t i = 0; i < len; ++i) fmt::print(f, ",{:.2f}", det.snippets()[static_cast<size_t>(s.snippet) * len + i] * 1e6);
+    for (uint32_t i = 0; i < len; ++i)
+      fmt::print(f, ",{:.2f}", det.snippets()[static_cast<size_t>(s.snippet) * len + i] * 1e6);
     std::fputc('\n', f);
   }
   if (std::fclose(f) != 0) throw CliError("error writing " + path);
@@ -129,7 +133,8 @@ void run_detect(const DetectOpts& o) {
   const auto& info = src->info();
   auto det = bio::Detector::create(detector_config(o, info));
   if (!det) throw CliError("detector: " + det.status().message(), 2);
-  const auto block_rows = std::max<size_t>(1, static_cast<size_t>(quantity(o.block, Dim::time, "--block") * info.sample_rate_hz));
+  const auto block_rows = std::max<size_t>(
+      1, static_cast<size_t>(quantity(o.block, Dim::time, "--block") * info.sample_rate_hz));
   std::vector<int16_t> buf(block_rows * info.channels);
   std::vector<bio::DetectedSpike> spikes;
   const auto t0 = std::chrono::steady_clock::now();
@@ -141,7 +146,8 @@ void run_detect(const DetectOpts& o) {
     if (auto s = det->process({buf.data(), *n * info.channels}, spikes); !s) throw CliError(s.message());
     rows += static_cast<int64_t>(*n);
     if (o.realtime)  // pace: the data of `rows` samples is not available before t0 + rows/rate
-      std::this_thread::sleep_until(t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(rows) / info.sample_rate_hz * 1e9)));
+      std::this_thread::sleep_until(
+          t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(rows) / info.sample_rate_hz * 1e9)));
   }
   det->flush(spikes);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion device`: program a memristor model (or a real ArC ONE) with a pulse program and print the
-// resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops; `ion device list`.
+// resistance after every pulse (`--arc PORT --read-all`: the board's whole array); `ion device sweep` for I–V loops;
+// `ion device list`.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -86,7 +87,8 @@ void warn_outside_fit(const ModelOpts& o, const device::Model& model, const std:
     const std::string why = device::pulse_outside(p->fitted, s.v, to_seconds(s.width_ns));
     if (!why.empty() && std::find(said.begin(), said.end(), why) == said.end()) {
       said.push_back(why);
-      warn("--pulses (pulse " + std::to_string(first) + (s.count > 1 ? "-" + std::to_string(first + s.count - 1) : "") + ")",
+      warn("--pulses (pulse " + std::to_string(first) + (s.count > 1 ? "-" + std::to_string(first + s.count - 1) : "") +
+               ")",
            why);
     }
     first += s.count;
@@ -108,7 +110,8 @@ void run_pulses_model(const ModelOpts& o, const std::vector<device::PulseStep>& 
   size_t n = 0;
   for (const auto& s : prog)
     for (uint32_t k = 0; k < s.count; ++k) m.apply(s.v, s.width_ns), row(++n, s.v, s.width_ns);
-  if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + ": resistance after each pulse", "pulse", "resistance (ohm)");
+  if (!o.svg.empty())
+    write_svg(o.svg, svg, std::string(m.model().name()) + ": resistance after each pulse", "pulse", "resistance (ohm)");
 }
 
 std::unique_ptr<device::ArcOne> connect_arc(const std::string& port, const ModelOpts& o) {
@@ -167,7 +170,8 @@ void run_sweep(const ModelOpts& o, const std::string& wave_text, int points, boo
   if (!csv)
     std::printf("%s: %zu samples over %g s, current %g .. %g A, final state %s = %g (use --csv for the data)\n",
                 m.model().name(), n, wave.duration_s(), i_min, i_max, m.model().state_name(), m.state());
-  if (!o.svg.empty()) write_svg(o.svg, svg, std::string(m.model().name()) + " I-V (" + wave_text + ")", "voltage (V)", "current (A)");
+  if (!o.svg.empty())
+    write_svg(o.svg, svg, std::string(m.model().name()) + " I-V (" + wave_text + ")", "voltage (V)", "current (A)");
 }
 
 void list_models() {
@@ -180,7 +184,8 @@ void list_models() {
     std::printf("  parameters (preset %s):\n", m->presets()[0].name);
     for (size_t i = 0; i < m->params().size(); ++i) {
       const auto& s = m->params()[i];
-      std::printf("    %-7s = %-10g %-10s [%g, %g]  %s\n", s.name, m->presets()[0].values[i], s.unit, s.lo, s.hi, s.doc);
+      std::printf("    %-7s = %-10g %-10s [%g, %g]  %s\n", s.name, m->presets()[0].values[i], s.unit, s.lo, s.hi,
+                  s.doc);
     }
   }
 }
@@ -194,10 +199,13 @@ struct DeviceArgs {
 
 void check_device_args(const DeviceArgs& d) {
   if (d.arc.empty() && (d.read_all || d.firmware)) throw CliError("--read-all and --firmware need --arc PORT", 2);
-  if ((d.read_all || d.firmware) && !d.pulses.empty()) throw CliError("--read-all and --firmware do not take --pulses", 2);
+  if ((d.read_all || d.firmware) && !d.pulses.empty())
+    throw CliError("--read-all and --firmware do not take --pulses", 2);
   if (d.read_all && d.firmware) throw CliError("--read-all and --firmware are separate actions; give one", 2);
-  if (d.arc.empty() && d.pulses.empty()) throw CliError("ion device: --pulses is required (e.g. --pulses \"+0.8V,100us*20\")", 2);
-  if (!d.arc.empty() && (!d.o.r0.empty() || !d.o.params.empty())) throw CliError("--r0/--param apply to models, not to --arc", 2);
+  if (d.arc.empty() && d.pulses.empty())
+    throw CliError("ion device: --pulses is required (e.g. --pulses \"+0.8V,100us*20\")", 2);
+  if (!d.arc.empty() && (!d.o.r0.empty() || !d.o.params.empty()))
+    throw CliError("--r0/--param apply to models, not to --arc", 2);
 }
 
 // A model with a pulse program; or an ArC ONE: the cell's read and a pulse program (both

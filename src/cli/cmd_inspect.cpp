@@ -63,8 +63,9 @@ void run_inspect(const InspectOptions& o) {
 void add_inspect_command(CLI::App& app) {
   auto opts = std::make_shared<InspectOptions>();
   auto* cmd = app.add_subcommand(
-      "inspect", "Summarise event logs: site, sessions, records by kind, time span, per-neuron spike counts, "
-                 "stimuli, weight ranges, last link stats, and any damaged tail");
+      "inspect",
+      "Summarise event logs: site, sessions, records by kind, time span, per-neuron spike counts, "
+      "stimuli, weight ranges, last link stats, and any damaged tail");
   cmd->add_option("LOG", opts->logs, "event log files written by the sites (<site>.ionlog)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -40,7 +40,8 @@ void check_sites(const std::vector<std::string>& sites) {
 void prepare_dir(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw CliError("keygen: --out " + dir.string() + " exists and is not a directory", 2);
+    if (!fs::is_directory(dir, ec))
+      throw CliError("keygen: --out " + dir.string() + " exists and is not a directory", 2);
     return;
   }
   fs::create_directories(dir, ec);

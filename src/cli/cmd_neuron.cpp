@@ -32,7 +32,9 @@ struct NeuronOptions {
 struct OutFile {
   std::FILE* f = nullptr;
   bool owned = false;
-  ~OutFile() { if (owned && f) std::fclose(f); }
+  ~OutFile() {
+    if (owned && f) std::fclose(f);
+  }
 };
 
 std::unique_ptr<OutFile> open_out(const std::string& target, const char* what) {
@@ -97,7 +99,8 @@ void run_neuron(const NeuronOptions& o) {
   if (o.n == 0 || o.n > 1'000'000) throw CliError("--n: must be 1..1000000", 2);
   auto pop = take(neuron::Population::create(model, o.n, dt, params), "--dt: ");
   const int64_t steps = duration / dt;
-  if (steps > 200'000'000 / static_cast<int64_t>(o.n)) throw CliError("--duration/--dt: more than 2e8 neuron-steps requested", 2);
+  if (steps > 200'000'000 / static_cast<int64_t>(o.n))
+    throw CliError("--duration/--dt: more than 2e8 neuron-steps requested", 2);
   std::vector<neuron::CurrentInput> inputs;
   for (const auto& s : o.inputs) inputs.push_back(take(neuron::CurrentInput::parse(s), "--input: "));
   std::vector<size_t> cols;

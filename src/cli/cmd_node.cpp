@@ -102,8 +102,9 @@ int run_node(const NodeArgs& a) {
     (*node)->interrupt(signal_name(sig));
     if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);  // its log
     std::ofstream(status, std::ios::trunc) << (*node)->status_line() << "\n";
-    const std::string when = (*node)->link().synced() ? "at experiment time " + format_duration((*node)->experiment_now())
-                                                         : "before clock synchronisation";
+    const std::string when = (*node)->link().synced()
+                                 ? "at experiment time " + format_duration((*node)->experiment_now())
+                                 : "before clock synchronisation";
     std::fprintf(stderr, "ion node: site %s interrupted by %s %s; its log is closed and intact\n", a.site.c_str(),
                  signal_name(sig).c_str(), when.c_str());
     return interrupt_exit_code(sig);
@@ -130,9 +131,10 @@ void add_node_command(CLI::App& app) {
   c->add_option("--sync-timeout", a->sync_timeout, "Give up if the time master has not answered by then")
       ->capture_default_str();
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
-  c->footer("Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
-            "authenticated or stopped answering (named on stderr); 128 + the signal when stopped cleanly by "
-            "SIGINT (130), SIGTERM (143) or SIGHUP (129).");
+  c->footer(
+      "Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
+      "authenticated or stopped answering (named on stderr); 128 + the signal when stopped cleanly by "
+      "SIGINT (130), SIGTERM (143) or SIGHUP (129).");
   c->callback([a] {
     int rc = run_node(*a);
     if (rc != 0) throw CliError("", rc);

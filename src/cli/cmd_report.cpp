@@ -64,8 +64,10 @@ void run_report(const ReportOptions& o) {
   auto m = record::merge_logs(find_logs(o.dir));
   if (!m) throw CliError("ion report: merging the logs in " + o.dir + ": " + m.status().message(), 1);
   if (m->experiment_file.empty()) {
-    throw CliError("ion report: the logs in " + o.dir + " hold no experiment_file note, so the phases and "
-                   "synapses are unknown", 1);
+    throw CliError("ion report: the logs in " + o.dir +
+                       " hold no experiment_file note, so the phases and "
+                       "synapses are unknown",
+                   1);
   }
   auto e = experiment::load_experiment_text(m->experiment_file, o.dir + " (recorded experiment file)");
   if (!e) throw CliError("ion report: " + e.status().message(), 1);
@@ -77,8 +79,9 @@ void run_report(const ReportOptions& o) {
 
 void add_report_command(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
-  auto* cmd = app.add_subcommand("report", "Regenerate RUN_DIR/report.html and print the run summary from the "
-                                           "sites' event logs (*.ionlog) in a run directory");
+  auto* cmd = app.add_subcommand("report",
+                                 "Regenerate RUN_DIR/report.html and print the run summary from the "
+                                 "sites' event logs (*.ionlog) in a run directory");
   cmd->add_option("RUN_DIR", o->dir, "output directory of `ion run`")->required();
   cmd->add_option("--duration", o->duration,
                   "experiment duration the run used (as `ion run --duration`); default: from the logs");

@@ -10,8 +10,8 @@
 namespace ion::cli {
 
 struct ExperimentArgs {
-  std::string file;          // "" = the built-in three-neuron experiment
-  std::string duration;      // "" = as in the file; else scales the phases ("20s")
+  std::string file;      // "" = the built-in three-neuron experiment
+  std::string duration;  // "" = as in the file; else scales the phases ("20s")
   std::optional<uint64_t> seed;
 };
 

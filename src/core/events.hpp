@@ -61,18 +61,18 @@ struct WeightUpdate {
 struct LinkStats {
   SiteId peer = kNoSite;
   Time t = 0;
-  uint64_t sent = 0;        // datagrams sent to the peer
-  uint64_t received = 0;    // datagrams accepted from the peer
+  uint64_t sent = 0;      // datagrams sent to the peer
+  uint64_t received = 0;  // datagrams accepted from the peer
   uint64_t events_sent = 0;
   uint64_t events_received = 0;
-  uint64_t lost = 0;        // sequence gaps not filled later
+  uint64_t lost = 0;  // sequence gaps not filled later
   uint64_t duplicated = 0;
   uint64_t reordered = 0;
-  uint64_t late = 0;        // arrived beyond the delivery deadline
-  uint64_t rejected = 0;    // failed authentication / replay / old epoch
+  uint64_t late = 0;      // arrived beyond the delivery deadline
+  uint64_t rejected = 0;  // failed authentication / replay / old epoch
   uint64_t malformed = 0;
-  Duration rtt_ns = 0;             // latest min-RTT estimate
-  Duration clock_offset_ns = 0;    // local − master, estimated
+  Duration rtt_ns = 0;           // latest min-RTT estimate
+  Duration clock_offset_ns = 0;  // local − master, estimated
   Duration clock_uncertainty_ns = 0;
   bool peer_up = false;
 };

@@ -110,8 +110,7 @@ uint64_t Rng::poisson(double lambda) {
     double k = std::floor((2 * a / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<uint64_t>(k);
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-        -lambda + k * loglam - std::lgamma(k + 1))
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1))
       return static_cast<uint64_t>(k);
   }
 }

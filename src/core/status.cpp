@@ -5,17 +5,28 @@ namespace ion {
 
 const char* errc_name(Errc c) {
   switch (c) {
-    case Errc::ok: return "ok";
-    case Errc::invalid_argument: return "invalid argument";
-    case Errc::out_of_range: return "out of range";
-    case Errc::not_found: return "not found";
-    case Errc::already_exists: return "already exists";
-    case Errc::io_error: return "I/O error";
-    case Errc::timeout: return "timeout";
-    case Errc::corrupt: return "corrupt";
-    case Errc::unauthenticated: return "unauthenticated";
-    case Errc::unavailable: return "unavailable";
-    case Errc::internal: return "internal error";
+    case Errc::ok:
+      return "ok";
+    case Errc::invalid_argument:
+      return "invalid argument";
+    case Errc::out_of_range:
+      return "out of range";
+    case Errc::not_found:
+      return "not found";
+    case Errc::already_exists:
+      return "already exists";
+    case Errc::io_error:
+      return "I/O error";
+    case Errc::timeout:
+      return "timeout";
+    case Errc::corrupt:
+      return "corrupt";
+    case Errc::unauthenticated:
+      return "unauthenticated";
+    case Errc::unavailable:
+      return "unavailable";
+    case Errc::internal:
+      return "internal error";
   }
   return "unknown";
 }

@@ -15,12 +15,12 @@ enum class Errc {
   out_of_range,      // a value outside its allowed range
   not_found,         // a named thing does not exist
   already_exists,
-  io_error,          // OS-level failure (file, socket, serial)
+  io_error,  // OS-level failure (file, socket, serial)
   timeout,
-  corrupt,           // data failed an integrity check
-  unauthenticated,   // AEAD failure / unknown key
-  unavailable,       // peer or device not there
-  internal,          // a bug in ion
+  corrupt,          // data failed an integrity check
+  unauthenticated,  // AEAD failure / unknown key
+  unavailable,      // peer or device not there
+  internal,         // a bug in ion
 };
 
 const char* errc_name(Errc c);
@@ -51,16 +51,25 @@ inline Status error(Errc code, std::string message) { return {code, std::move(me
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {          // NOLINT
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).is_ok() && "Result from an ok Status");
   }
 
   bool is_ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return is_ok(); }
-  T& value() & { assert(is_ok()); return std::get<T>(v_); }
-  const T& value() const& { assert(is_ok()); return std::get<T>(v_); }
-  T&& value() && { assert(is_ok()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(is_ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(is_ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(is_ok());
+    return std::get<T>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -76,9 +85,9 @@ class [[nodiscard]] Result {
 }  // namespace ion
 
 // Early return on error: ION_TRY(s) with s a Status expression.
-#define ION_TRY(expr)                         \
-  do {                                        \
-    ::ion::Status ion_try_status_ = (expr);   \
+#define ION_TRY(expr)                                     \
+  do {                                                    \
+    ::ion::Status ion_try_status_ = (expr);               \
     if (!ion_try_status_.is_ok()) return ion_try_status_; \
   } while (0)
 
@@ -88,7 +97,7 @@ class [[nodiscard]] Result {
 #define ION_TRY_ASSIGN(lhs, ...) ION_DETAIL_TRY_ASSIGN(ION_DETAIL_CONCAT(ion_try_result_, __LINE__), lhs, __VA_ARGS__)
 #define ION_DETAIL_CONCAT(a, b) ION_DETAIL_CONCAT2(a, b)
 #define ION_DETAIL_CONCAT2(a, b) a##b
-#define ION_DETAIL_TRY_ASSIGN(tmp, lhs, ...)  \
-  auto tmp = (__VA_ARGS__);                   \
-  if (!tmp.is_ok()) return tmp.status();      \
+#define ION_DETAIL_TRY_ASSIGN(tmp, lhs, ...) \
+  auto tmp = (__VA_ARGS__);                  \
+  if (!tmp.is_ok()) return tmp.status();     \
   lhs = std::move(tmp).value()

@@ -12,7 +12,10 @@
 namespace ion {
 
 std::string format_duration(Duration d) {
-  struct Unit { Duration ns; const char* name; };
+  struct Unit {
+    Duration ns;
+    const char* name;
+  };
   static constexpr Unit kUnits[] = {{kSecond, "s"}, {kMillisecond, "ms"}, {kMicrosecond, "us"}, {1, "ns"}};
   if (d == 0) return "0s";
   Duration mag = d < 0 ? -d : d;

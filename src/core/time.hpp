@@ -29,9 +29,7 @@ constexpr Duration operator""_s(unsigned long long v) { return static_cast<Durat
 constexpr double to_seconds(Duration d) { return static_cast<double>(d) * 1e-9; }
 constexpr double to_ms(Duration d) { return static_cast<double>(d) * 1e-6; }
 // Rounds to the nearest nanosecond. REQUIRES: |s| < 9.2e9 (no overflow check on hot paths).
-constexpr Duration from_seconds(double s) {
-  return static_cast<Duration>(s * 1e9 + (s >= 0 ? 0.5 : -0.5));
-}
+constexpr Duration from_seconds(double s) { return static_cast<Duration>(s * 1e9 + (s >= 0 ? 0.5 : -0.5)); }
 
 // Human-readable with the largest unit that keeps it exact-ish: "1.5ms", "10s", "250ns", "-3us".
 std::string format_duration(Duration d);

@@ -15,27 +15,30 @@ struct Prefix {
   double factor;
 };
 // Order matters only for the formatter (largest first); the parser tries every entry.
-constexpr std::array<Prefix, 10> kPrefixes{{{"G", 1e9}, {"M", 1e6}, {"k", 1e3}, {"", 1.0}, {"c", 1e-2},
-                                            {"m", 1e-3}, {"u", 1e-6}, {"\xC2\xB5", 1e-6}, {"n", 1e-9}, {"p", 1e-12}}};
+constexpr std::array<Prefix, 10> kPrefixes{{{"G", 1e9},
+                                            {"M", 1e6},
+                                            {"k", 1e3},
+                                            {"", 1.0},
+                                            {"c", 1e-2},
+                                            {"m", 1e-3},
+                                            {"u", 1e-6},
+                                            {"\xC2\xB5", 1e-6},
+                                            {"n", 1e-9},
+                                            {"p", 1e-12}}};
 
 struct UnitSpec {
   Dim dim;
   std::vector<std::string_view> symbols;  // first is the canonical one
-  int power;                               // prefix exponent (2 for areas: um2 = (1e-6)^2 m2)
+  int power;                              // prefix exponent (2 for areas: um2 = (1e-6)^2 m2)
 };
 
 const std::vector<UnitSpec>& unit_specs() {
   static const std::vector<UnitSpec> kSpecs = {
-      {Dim::time, {"s"}, 1},
-      {Dim::voltage, {"V"}, 1},
-      {Dim::current, {"A"}, 1},
-      {Dim::resistance, {"ohm", "Ohm", "\xCE\xA9"}, 1},
-      {Dim::conductance, {"S"}, 1},
-      {Dim::capacitance, {"F"}, 1},
-      {Dim::frequency, {"Hz"}, 1},
-      {Dim::area, {"m2", "m^2", "m\xC2\xB2"}, 2},
-      {Dim::charge, {"C"}, 1},
-      {Dim::length, {"m"}, 1},
+      {Dim::time, {"s"}, 1},        {Dim::voltage, {"V"}, 1},
+      {Dim::current, {"A"}, 1},     {Dim::resistance, {"ohm", "Ohm", "\xCE\xA9"}, 1},
+      {Dim::conductance, {"S"}, 1}, {Dim::capacitance, {"F"}, 1},
+      {Dim::frequency, {"Hz"}, 1},  {Dim::area, {"m2", "m^2", "m\xC2\xB2"}, 2},
+      {Dim::charge, {"C"}, 1},      {Dim::length, {"m"}, 1},
   };
   return kSpecs;
 }
@@ -48,8 +51,14 @@ const UnitSpec& spec_for(Dim d) {
 
 // Special time spellings that are not prefix+"s".
 bool parse_time_special(std::string_view unit, double& factor) {
-  if (unit == "min") { factor = 60.0; return true; }
-  if (unit == "h") { factor = 3600.0; return true; }
+  if (unit == "min") {
+    factor = 60.0;
+    return true;
+  }
+  if (unit == "h") {
+    factor = 3600.0;
+    return true;
+  }
   return false;
 }
 
@@ -96,32 +105,52 @@ size_t number_length(std::string_view t) {
 
 const char* dim_name(Dim d) {
   switch (d) {
-    case Dim::time: return "duration";
-    case Dim::voltage: return "voltage";
-    case Dim::current: return "current";
-    case Dim::resistance: return "resistance";
-    case Dim::conductance: return "conductance";
-    case Dim::capacitance: return "capacitance";
-    case Dim::frequency: return "frequency";
-    case Dim::area: return "area";
-    case Dim::charge: return "charge";
-    case Dim::length: return "length";
+    case Dim::time:
+      return "duration";
+    case Dim::voltage:
+      return "voltage";
+    case Dim::current:
+      return "current";
+    case Dim::resistance:
+      return "resistance";
+    case Dim::conductance:
+      return "conductance";
+    case Dim::capacitance:
+      return "capacitance";
+    case Dim::frequency:
+      return "frequency";
+    case Dim::area:
+      return "area";
+    case Dim::charge:
+      return "charge";
+    case Dim::length:
+      return "length";
   }
   return "quantity";
 }
 
 const char* dim_examples(Dim d) {
   switch (d) {
-    case Dim::time: return "\"100us\", \"1.5s\"";
-    case Dim::voltage: return "\"4V\", \"-0.8V\", \"500mV\"";
-    case Dim::current: return "\"0.8nA\", \"50pA\"";
-    case Dim::resistance: return "\"9kohm\", \"100ohm\"";
-    case Dim::conductance: return "\"4nS\"";
-    case Dim::capacitance: return "\"281pF\"";
-    case Dim::frequency: return "\"20Hz\", \"25kHz\"";
-    case Dim::area: return "\"2000um2\"";
-    case Dim::charge: return "\"1nC\"";
-    case Dim::length: return "\"30um\"";
+    case Dim::time:
+      return "\"100us\", \"1.5s\"";
+    case Dim::voltage:
+      return "\"4V\", \"-0.8V\", \"500mV\"";
+    case Dim::current:
+      return "\"0.8nA\", \"50pA\"";
+    case Dim::resistance:
+      return "\"9kohm\", \"100ohm\"";
+    case Dim::conductance:
+      return "\"4nS\"";
+    case Dim::capacitance:
+      return "\"281pF\"";
+    case Dim::frequency:
+      return "\"20Hz\", \"25kHz\"";
+    case Dim::area:
+      return "\"2000um2\"";
+    case Dim::charge:
+      return "\"1nC\"";
+    case Dim::length:
+      return "\"30um\"";
   }
   return "";
 }

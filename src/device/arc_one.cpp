@@ -61,8 +61,7 @@ Status ArcOne::fail(Status s, const std::string& what) {
                      : s.code() == Errc::unavailable ? "board disconnected"
                      : s.code() == Errc::corrupt     ? "garbled reply"
                                                      : "error";
-  return s.prefixed("ArC ONE on " + port_.path() + ": " + kind + " during " + what + " (sent '" + sent_ +
-                             "'): ");
+  return s.prefixed("ArC ONE on " + port_.path() + ": " + kind + " during " + what + " (sent '" + sent_ + "'): ");
 }
 
 Duration ArcOne::busy_left() const { return std::max<Duration>(0, busy_until_ns_ - monotonic_now()); }
@@ -72,14 +71,14 @@ Result<float> ArcOne::reply_value(const std::string& what, Duration wait) {
   auto got = port_.read_upto(b, 4, wait);
   if (!got) return fail(got.status(), what);
   if (*got < 4)
-    return fail(error(Errc::timeout, "got " + std::to_string(*got) + " of 4 bytes within " + format_duration(wait)), what);
+    return fail(error(Errc::timeout, "got " + std::to_string(*got) + " of 4 bytes within " + format_duration(wait)),
+                what);
   return arc::decode_float(b);
 }
 
 Result<double> ArcOne::reply_ohm(const std::string& what, Duration wait) {
   ION_TRY_ASSIGN(auto r, reply_value(what, wait));
-  if (!arc::plausible_ohm(r))
-    return fail(error(Errc::corrupt, std::to_string(r) + " is not a resistance"), what);
+  if (!arc::plausible_ohm(r)) return fail(error(Errc::corrupt, std::to_string(r) + " is not a resistance"), what);
   return double(r);
 }
 
@@ -88,9 +87,8 @@ Status ArcOne::begin(const std::string& what) {
   if (!need_resync_) return Status::ok();
   if (!last_resync_.is_ok() && monotonic_now() - last_resync_at_ns_ < opt_.resync_backoff_ns)
     return last_resync_.prefixed("cannot " + what + ": the last resynchronisation, " +
-                                          format_duration(monotonic_now() - last_resync_at_ns_) +
-                                          " ago, failed (next attempt " + format_duration(opt_.resync_backoff_ns) +
-                                          " after it): ");
+                                 format_duration(monotonic_now() - last_resync_at_ns_) + " ago, failed (next attempt " +
+                                 format_duration(opt_.resync_backoff_ns) + " after it): ");
   last_resync_ = resync();
   last_resync_at_ns_ = monotonic_now();
   if (!last_resync_) return last_resync_.prefixed("cannot " + what + ": resynchronisation failed: ");
@@ -107,9 +105,9 @@ Status ArcOne::settle() {
 
 // `0` with the session configuration, its confirmation line (must read as 1), then `01`.
 Status ArcOne::initialise() {
-  ION_TRY(send({"0", int_token(opt_.read_cycles), int_token(opt_.words), int_token(opt_.bits),
-                int_token(opt_.read_mode), int_token(opt_.session), int_token(opt_.sneak_path),
-                float_token(opt_.v_read)}));
+  ION_TRY(
+      send({"0", int_token(opt_.read_cycles), int_token(opt_.words), int_token(opt_.bits), int_token(opt_.read_mode),
+            int_token(opt_.session), int_token(opt_.sneak_path), float_token(opt_.v_read)}));
   auto line = port_.read_line(opt_.confirm_timeout_ns, 64);
   if (!line) return fail(line.status(), "initialisation (waiting for the confirmation line)");
   auto v = arc::parse_confirmation(*line);
@@ -150,7 +148,8 @@ Result<arc::FirmwareVersion> ArcOne::firmware_version(bool force) {
 
 Status ArcOne::set_read(int read_mode, double v_read) {
   if (read_mode < 0 || read_mode > 2) return error(Errc::out_of_range, "read mode must be 0, 1 or 2");
-  if (!std::isfinite(v_read) || std::fabs(v_read) > 12) return error(Errc::out_of_range, "read voltage must be within [-12, 12] V");
+  if (!std::isfinite(v_read) || std::fabs(v_read) > 12)
+    return error(Errc::out_of_range, "read voltage must be within [-12, 12] V");
   ION_TRY(begin("set the read mode"));
   ION_TRY(send({"01", int_token(arc::update_read_mode(read_mode, v_read)), float_token(v_read)}));
   opt_.v_read = v_read, opt_.read_mode = read_mode;
@@ -192,9 +191,9 @@ Result<std::vector<double>> ArcOne::read_all() {
   ION_TRY(send({"2", "1", int_token(opt_.words), int_token(opt_.bits)}));
   std::vector<double> out(size_t(opt_.words) * opt_.bits);
   for (size_t i = 0; i < out.size(); ++i) {
-    ION_TRY_ASSIGN(auto r, reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) + " (" +
-                           cell_text(uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)) + ")",
-                       wait));
+    ION_TRY_ASSIGN(auto r, reply_ohm("read all, value " + std::to_string(i + 1) + " of " + std::to_string(out.size()) +
+                                         " (" + cell_text(uint32_t(i / opt_.bits), uint32_t(i % opt_.bits)) + ")",
+                                     wait));
     out[i] = r;
     wait = opt_.reply_timeout_ns;  // each further value within reply_timeout of the one before
   }

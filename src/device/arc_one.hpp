@@ -25,12 +25,12 @@
 namespace ion::device {
 
 struct ArcOneOptions {
-  uint32_t words = 32, bits = 32;   // array size sent with `0` and `2` (1..32)
-  int read_cycles = 50;             // `0` argument (reference default 50)
-  int read_mode = 2;                // 0 classic, 1 TIA, 2 TIA4P
-  int session = 0;                  // 0 live local, 1 external BNC, 2 BNC to local, 3 offline
-  int sneak_path = 1;               // 0 V/3 write scheme, 1 V/2
-  double v_read = 0.5;              // V
+  uint32_t words = 32, bits = 32;                   // array size sent with `0` and `2` (1..32)
+  int read_cycles = 50;                             // `0` argument (reference default 50)
+  int read_mode = 2;                                // 0 classic, 1 TIA, 2 TIA4P
+  int session = 0;                                  // 0 live local, 1 external BNC, 2 BNC to local, 3 offline
+  int sneak_path = 1;                               // 0 V/3 write scheme, 1 V/2
+  double v_read = 0.5;                              // V
   Duration token_gap_ns = 500 * kMicrosecond;       // ion's pacing between tokens
   Duration reset_wait_ns = 1 * kSecond;             // after `00`, before `0`
   Duration confirm_timeout_ns = 7 * kSecond;        // for the `0` confirmation line
@@ -75,11 +75,11 @@ class ArcOne final : public Crossbar {
 
   SerialPort port_;
   ArcOneOptions opt_;
-  std::string sent_;          // tokens of the command in progress, for error messages
+  std::string sent_;  // tokens of the command in progress, for error messages
   Time last_token_ns_ = 0;
-  Time busy_until_ns_ = 0;       // the board may still be executing a command until then
+  Time busy_until_ns_ = 0;  // the board may still be executing a command until then
   std::optional<arc::FirmwareVersion> firmware_;
-  Status last_resync_;        // outcome of the last resynchronisation begin() attempted
+  Status last_resync_;  // outcome of the last resynchronisation begin() attempted
   Time last_resync_at_ns_ = 0;
   bool need_resync_ = false;
   bool dead_ = false;

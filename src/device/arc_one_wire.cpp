@@ -25,7 +25,10 @@ std::string_view strip(std::string_view s) {
 std::string printable(std::string_view s) {
   std::string out;
   for (char c : s.substr(0, 40)) {
-    if (c >= 0x20 && c < 0x7f) { out += c; continue; }
+    if (c >= 0x20 && c < 0x7f) {
+      out += c;
+      continue;
+    }
     char hex[8];
     std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
     out += hex;
@@ -57,12 +60,14 @@ Result<long> parse_confirmation(std::string_view line) {
   bool any = false;
   for (; i < s.size(); ++i) {
     if (s[i] == '_' && any && i + 1 < s.size() && digit(s[i + 1])) continue;
-    if (!digit(s[i]) || v > 1'000'000'000) { any = false; break; }
+    if (!digit(s[i]) || v > 1'000'000'000) {
+      any = false;
+      break;
+    }
     v = v * 10 + (s[i] - '0');
     any = true;
   }
-  if (!any)
-    return error(Errc::corrupt, "confirmation line '" + printable(line) + "' is not an integer");
+  if (!any) return error(Errc::corrupt, "confirmation line '" + printable(line) + "' is not an integer");
   return s[0] == '-' ? -v : v;
 }
 

@@ -13,7 +13,7 @@
 namespace ion::device::arc {
 
 inline constexpr int kBaud = 921600;
-inline constexpr uint32_t kMaxLines = 32;   // the board's array is 32 x 32
+inline constexpr uint32_t kMaxLines = 32;  // the board's array is 32 x 32
 // Resynchronisation filler: an unknown command when the board is idle (ignored), the number 0
 // when the board is waiting for an argument, whichever way it reads numbers (C atoi/atof/strtol,
 // Python int()/float()). 16 of them complete any argument list of up to 15 tokens (the host
@@ -21,8 +21,8 @@ inline constexpr uint32_t kMaxLines = 32;   // the board's array is 32 x 32
 inline constexpr std::string_view kFiller = "+0";
 inline constexpr int kFillerCount = 16;
 
-std::string int_token(long v);         // "%d"
-std::string float_token(double v);     // "%f" (6 decimals)
+std::string int_token(long v);      // "%d"
+std::string float_token(double v);  // "%f" (6 decimals)
 // A pulse width in seconds: "%f" when that is exact to the nanosecond, otherwise "%.10g"
 // (e.g. "9e-08"), the form the reference's pulse panel sends for the same command.
 std::string width_token(Duration width);
@@ -32,7 +32,7 @@ std::string width_token(Duration width);
 Result<long> parse_confirmation(std::string_view line);
 
 struct FirmwareVersion {
-  int major = -1, minor = -1;   // (-1, -1): the firmware does not answer `999`
+  int major = -1, minor = -1;  // (-1, -1): the firmware does not answer `999`
   bool reported() const { return major >= 0; }
 };
 // `999` reply: two unsigned 16-bit integers, little-endian (major, minor).

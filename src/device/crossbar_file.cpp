@@ -85,7 +85,8 @@ Status SimulatedCrossbar::load_snapshot(const std::string& path) {
   const std::span<const uint8_t> d = bytes::as_bytes(data);
   auto corrupt = [&](const char* what) { return error(Errc::corrupt, "crossbar snapshot '" + path + "': " + what); };
   if (d.size() < 16 || std::memcmp(d.data(), kMagic, 8) != 0) return corrupt("not an ion crossbar file (bad magic)");
-  if (bytes::get_u64(&d[d.size() - 8]) != fnv(d.first(d.size() - 8))) return corrupt("checksum mismatch (file damaged)");
+  if (bytes::get_u64(&d[d.size() - 8]) != fnv(d.first(d.size() - 8)))
+    return corrupt("checksum mismatch (file damaged)");
   ByteReader r(d.subspan(8, d.size() - 16));
   model_name_ = get_str(r);
   model_ = find_model(model_name_);
@@ -141,7 +142,7 @@ Status SimulatedCrossbar::replay_wal() {
     const double v = r.f64();
     const int64_t width = r.i64();
     if (r.u64() != fnv(rec.first(32))) break;  // torn tail: never acknowledged
-    if (seq <= seq_) continue;       // already in the snapshot
+    if (seq <= seq_) continue;                 // already in the snapshot
     if (seq != seq_ + 1 || !check_cell(w, b, words_, bits_) || !check_pulse(v, width))
       return error(Errc::corrupt, "write-ahead log '" + wal + "': bad record at byte " + std::to_string(off));
     ++seq_;
@@ -171,8 +172,7 @@ Status SimulatedCrossbar::log_pulse(uint32_t w, uint32_t b, double v, Duration w
 }
 
 Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::create_file(const CrossbarConfig& cfg,
-                                                                          const std::string& path,
-                                                                          Storage& storage) {
+                                                                          const std::string& path, Storage& storage) {
   ION_TRY_ASSIGN(auto info, storage.stat(path));
   if (info.exists)
     return error(Errc::already_exists, "crossbar file '" + path + "' already exists (use open to load it)");

@@ -47,7 +47,8 @@ std::string pulse_outside(const FittedRange& f, double v, double width_s) {
   const double lo = v > 0 ? f.v_pos_lo : f.v_neg_lo, hi = v > 0 ? f.v_pos_hi : f.v_neg_hi;
   if (!within(v, lo, hi)) {
     const bool beyond = std::fabs(v) > std::max(std::fabs(lo), std::fabs(hi));
-    return volts(v) + (beyond ? " is beyond " : " is weaker than ") + volts(beyond ? (v > 0 ? hi : lo) : (v > 0 ? lo : hi));
+    return volts(v) + (beyond ? " is beyond " : " is weaker than ") +
+           volts(beyond ? (v > 0 ? hi : lo) : (v > 0 ? lo : hi));
   }
   if (!within(width_s, f.width_lo_s, f.width_hi_s))
     return "a width of " + micros(width_s) + " is not " + span(f.width_lo_s, f.width_hi_s, micros);

@@ -17,8 +17,8 @@ Status Memristor::set_state(double s) {
   const double lo = model().state_lo(p_.data()), hi = model().state_hi(p_.data());
   if (!(s >= lo && s <= hi)) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s: state %s = %g is outside [%g, %g]", model().name(), model().state_name(), s,
-                  lo, hi);
+    std::snprintf(buf, sizeof buf, "%s: state %s = %g is outside [%g, %g]", model().name(), model().state_name(), s, lo,
+                  hi);
     return error(Errc::out_of_range, buf);
   }
   s_ = s;

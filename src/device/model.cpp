@@ -16,9 +16,8 @@ struct Alias {
   const char* alias;
   const char* name;
 };
-constexpr Alias kAliases[] = {{"strukov", "linear-drift"},
-                              {"southampton-compact", "compact"},
-                              {"southampton-data-driven", "data-driven"}};
+constexpr Alias kAliases[] = {
+    {"strukov", "linear-drift"}, {"southampton-compact", "compact"}, {"southampton-data-driven", "data-driven"}};
 
 std::string fmt(double v) {
   char buf[32];
@@ -39,13 +38,17 @@ Result<double> parse_value(std::string_view text, const ParamSpec& spec) {
   const double v = std::strtod(s.c_str(), &end);
   if (end != s.c_str() && *end == '\0' && std::isfinite(v)) return v;
   const std::string_view unit = spec.unit;
-  const Dim dim = unit == "ohm" ? Dim::resistance : unit == "V" ? Dim::voltage : unit == "m" ? Dim::length
-                                                                                               : Dim::charge;
+  const Dim dim = unit == "ohm" ? Dim::resistance
+                  : unit == "V" ? Dim::voltage
+                  : unit == "m" ? Dim::length
+                                : Dim::charge;
   if (dim == Dim::charge)
     return error(Errc::invalid_argument, "value '" + s + "' for parameter '" + spec.name +
                                              "' must be a plain number in " + spec.unit + " (e.g. 1.5e-3)");
   auto q = parse_quantity(text, dim);
-  if (!q) return error(Errc::invalid_argument, "value '" + s + "' for parameter '" + spec.name + "': " + q.status().message());
+  if (!q)
+    return error(Errc::invalid_argument,
+                 "value '" + s + "' for parameter '" + spec.name + "': " + q.status().message());
   return *q;
 }
 
@@ -65,10 +68,14 @@ int Model::param_index(std::string_view name) const {
 }
 
 std::span<const Model* const> all_models() {
-  static const Model* const kModels[] = {
-      &linear_drift_model(Window::none), &linear_drift_model(Window::joglekar),
-      &linear_drift_model(Window::biolek), &linear_drift_model(Window::prodromakis),
-      &vteam_model(), &yakopcic_model(), &compact_model(), &data_driven_model()};
+  static const Model* const kModels[] = {&linear_drift_model(Window::none),
+                                         &linear_drift_model(Window::joglekar),
+                                         &linear_drift_model(Window::biolek),
+                                         &linear_drift_model(Window::prodromakis),
+                                         &vteam_model(),
+                                         &yakopcic_model(),
+                                         &compact_model(),
+                                         &data_driven_model()};
   return kModels;
 }
 
@@ -113,9 +120,9 @@ Status Params::set(std::string_view name, double value) {
   if (i < 0) return unknown_param(name);
   const ParamSpec& s = model_->params()[static_cast<size_t>(i)];
   if (!(value >= s.lo && value <= s.hi))
-    return error(Errc::out_of_range, "parameter '" + std::string(name) + "' of model '" + model_->name() + "' = " +
-                                         fmt(value) + " is outside its range [" + fmt(s.lo) + ", " + fmt(s.hi) +
-                                         "] " + s.unit);
+    return error(Errc::out_of_range, "parameter '" + std::string(name) + "' of model '" + model_->name() +
+                                         "' = " + fmt(value) + " is outside its range [" + fmt(s.lo) + ", " +
+                                         fmt(s.hi) + "] " + s.unit);
   const double old = values_[static_cast<size_t>(i)];
   values_[static_cast<size_t>(i)] = value;
   Status st = model_->validate(values_.data());

@@ -28,18 +28,18 @@ struct ParamSpec {
 // still run, but their numbers are an extrapolation no measurement supports (docs/models.md,
 // "Fitted ranges"); device/fitted_range.hpp checks pulses and resistances against it.
 struct FittedRange {
-  bool known = false;                 // false: the source reports none; `note` says why
-  double v_neg_lo = 0, v_neg_hi = 0;  // V: negative amplitudes characterised, v_neg_lo <= v <= v_neg_hi < 0
-  double v_pos_lo = 0, v_pos_hi = 0;  // V: positive amplitudes characterised, 0 < v_pos_lo <= v <= v_pos_hi
+  bool known = false;                     // false: the source reports none; `note` says why
+  double v_neg_lo = 0, v_neg_hi = 0;      // V: negative amplitudes characterised, v_neg_lo <= v <= v_neg_hi < 0
+  double v_pos_lo = 0, v_pos_hi = 0;      // V: positive amplitudes characterised, 0 < v_pos_lo <= v <= v_pos_hi
   double width_lo_s = 0, width_hi_s = 0;  // pulse widths characterised
-  double r_lo_ohm = 0, r_hi_ohm = 0;  // resistances the device visited, as read at v_read
+  double r_lo_ohm = 0, r_hi_ohm = 0;      // resistances the device visited, as read at v_read
   double v_read = 0;
-  const char* note = "";              // where the numbers come from, or why there are none
+  const char* note = "";  // where the numbers come from, or why there are none
 };
 
 struct Preset {
   const char* name;
-  const char* source;         // citation
+  const char* source;          // citation
   std::vector<double> values;  // in params() order
   FittedRange fitted;
 };

@@ -55,8 +55,7 @@ class Drift final : public PulseModel<Drift> {
   std::span<const Preset> presets() const override { return presets_; }
   bool closed_form() const override { return w_ == Window::none; }
   Status validate(const double* p) const override {
-    if (p[kRoff] <= p[kRon])
-      return error(Errc::out_of_range, std::string(name()) + ": Roff must be greater than Ron");
+    if (p[kRoff] <= p[kRon]) return error(Errc::out_of_range, std::string(name()) + ": Roff must be greater than Ron");
     return Status::ok();
   }
   double state_lo(const double*) const override { return 0; }
@@ -83,8 +82,8 @@ class Drift final : public PulseModel<Drift> {
   Result<double> state_for_resistance(const double* p, double r, double) const override {
     if (r < p[kRon] || r > p[kRoff])
       return error(Errc::out_of_range, std::string(name()) + ": resistance " + std::to_string(r) +
-                                           " ohm is outside [Ron, Roff] = [" + std::to_string(p[kRon]) +
-                                           ", " + std::to_string(p[kRoff]) + "] ohm");
+                                           " ohm is outside [Ron, Roff] = [" + std::to_string(p[kRon]) + ", " +
+                                           std::to_string(p[kRoff]) + "] ohm");
     return (p[kRoff] - r) / (p[kRoff] - p[kRon]);
   }
 
@@ -114,20 +113,23 @@ class Drift final : public PulseModel<Drift> {
 
 double window_value(Window w, double x, double i, double p, double j) {
   switch (w) {
-    case Window::none: return 1;
-    case Window::joglekar: return 1 - std::pow(std::fabs(2 * x - 1), 2 * p);
+    case Window::none:
+      return 1;
+    case Window::joglekar:
+      return 1 - std::pow(std::fabs(2 * x - 1), 2 * p);
     case Window::biolek: {
       const double stp = -i >= 0 ? 1.0 : 0.0;  // stp(−i): 1 when the current is negative
       return 1 - std::pow(std::fabs(x - stp), 2 * p);
     }
-    case Window::prodromakis: return j * (1 - std::pow((x - 0.5) * (x - 0.5) + 0.75, p));
+    case Window::prodromakis:
+      return j * (1 - std::pow((x - 0.5) * (x - 0.5) + 0.75, p));
   }
   return 1;
 }
 
 const Model& linear_drift_model(Window w) {
   static const Drift kModels[] = {Drift(Window::none), Drift(Window::joglekar), Drift(Window::biolek),
-                                 Drift(Window::prodromakis)};
+                                  Drift(Window::prodromakis)};
   return kModels[static_cast<int>(w)];
 }
 

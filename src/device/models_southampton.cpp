@@ -74,7 +74,9 @@ class Compact final : public PulseModel<Compact> {
   static double s(const double* p, double v) {
     return v > 0 ? p[kCmAp] * std::expm1(v / p[kCmTp]) : p[kCmAn] * std::expm1(-v / p[kCmTn]);
   }
-  static double bound(const double* p, double v) { return v > 0 ? p[kCmA0p] + p[kCmA1p] * v : p[kCmA0n] + p[kCmA1n] * v; }
+  static double bound(const double* p, double v) {
+    return v > 0 ? p[kCmA0p] + p[kCmA1p] * v : p[kCmA0n] + p[kCmA1n] * v;
+  }
   Pulse prepare(const double* p, double v, double dt_s) const {
     return {dt_s > 0 ? p[kCmDir] * s(p, v) * dt_s : 0, bound(p, v), p[kCmRmin], p[kCmRmax]};
   }
@@ -92,7 +94,8 @@ class Compact final : public PulseModel<Compact> {
   }
 
  private:
-  std::vector<Preset> presets_ = {{"arc-emulator", "ArC ONE emulator (arc1_pyqt VirtualArC) set; docs/models.md",
+  std::vector<Preset> presets_ = {{"arc-emulator",
+                                   "ArC ONE emulator (arc1_pyqt VirtualArC) set; docs/models.md",
                                    {11.483, -11.483, 1.731, 1.731, 9000, 500, 5000, 500, 1, 7000, 100, 1e7},
                                    no_fitted_range("the parameter set of an instrument emulator, not a fit to a "
                                                    "measured device (the compact model's paper fitted another TiOx "
@@ -104,13 +107,48 @@ class Compact final : public PulseModel<Compact> {
 // pulses whose amplitude rises by 0.1 V every two trains from V_start to V_stop in each polarity,
 // with |V_stop,p − V_start,p| = |V_stop,n − V_start,n| (Methods B); every read at 0.5 V).
 // DUT1: Fig. 5 caption, 100 us pulses, -1.2..-1.5 V and from +1.7 V; Table III: 4.5..6.0 kohm.
-constexpr FittedRange kDut1Range{true, -1.5, -1.2, 1.7, 2.0, 100e-6, 100e-6, 4500, 6000, 0.5,
+constexpr FittedRange kDut1Range{true,
+                                 -1.5,
+                                 -1.2,
+                                 1.7,
+                                 2.0,
+                                 100e-6,
+                                 100e-6,
+                                 4500,
+                                 6000,
+                                 0.5,
                                  "Messaris et al. 2018, Fig. 5 caption, Methods B and Table III"};
 // DUT2: Fig. 6 caption, +0.6..+0.8 V and from -0.6 V (its width is stated for the Fig. 7 test
 // on the same device: 100 us); Table III: 10..17 kohm.
-constexpr FittedRange kDut2Range{true, -0.8, -0.6, 0.6, 0.8, 100e-6, 100e-6, 10000, 17000, 0.5,
+constexpr FittedRange kDut2Range{true,
+                                 -0.8,
+                                 -0.6,
+                                 0.6,
+                                 0.8,
+                                 100e-6,
+                                 100e-6,
+                                 10000,
+                                 17000,
+                                 0.5,
                                  "Messaris et al. 2018, Figs. 6-7 captions, Methods B and Table III"};
-enum D { kDdA, kDdB, kDdAp, kDdAn, kDdTp, kDdTn, kDdKp, kDdKn, kDdA0p, kDdA1p, kDdA0n, kDdA1n, kDdEta, kDdR0, kDdRmin, kDdRmax };
+enum D {
+  kDdA,
+  kDdB,
+  kDdAp,
+  kDdAn,
+  kDdTp,
+  kDdTn,
+  kDdKp,
+  kDdKn,
+  kDdA0p,
+  kDdA1p,
+  kDdA0n,
+  kDdA1n,
+  kDdEta,
+  kDdR0,
+  kDdRmin,
+  kDdRmax
+};
 constexpr ParamSpec kDataSpecs[] = {
     {"a", "1", 1e-9, 1e6, "I–V amplitude: i = a·sinh(b·v)/R"},
     {"b", "1/V", 1e-9, 100, "I–V sinh slope"},
@@ -141,8 +179,9 @@ class DataDriven final : public PulseModel<DataDriven> {
   Status validate(const double* p) const override {
     ION_TRY(sign_must_be_unit("data-driven", "eta", p[kDdEta]));
     if (p[kDdAp] * p[kDdEta] < 0 || p[kDdAn] * p[kDdEta] > 0)
-      return error(Errc::out_of_range, "data-driven: need sign(Ap) = eta and sign(An) = -eta (got Ap = " +
-                                           fmt(p[kDdAp]) + ", An = " + fmt(p[kDdAn]) + ", eta = " + fmt(p[kDdEta]) + ")");
+      return error(Errc::out_of_range,
+                   "data-driven: need sign(Ap) = eta and sign(An) = -eta (got Ap = " + fmt(p[kDdAp]) +
+                       ", An = " + fmt(p[kDdAn]) + ", eta = " + fmt(p[kDdEta]) + ")");
     return check_r_bounds("data-driven", p[kDdR0], p[kDdRmin], p[kDdRmax]);
   }
   double state_lo(const double* p) const override { return p[kDdRmin]; }
@@ -158,7 +197,8 @@ class DataDriven final : public PulseModel<DataDriven> {
   };
   Pulse prepare(const double* p, double v, double dt_s) const {
     const bool pos = v > 0;
-    const double sig = pos ? std::fabs(p[kDdAp] * std::expm1(p[kDdTp] * v)) : std::fabs(p[kDdAn] * std::expm1(-p[kDdTn] * v));
+    const double sig = pos ? std::fabs(p[kDdAp] * std::expm1(p[kDdTp] * v))
+                           : std::fabs(p[kDdAn] * std::expm1(-p[kDdTn] * v));
     const double k = pos ? p[kDdKp] : p[kDdKn];
     const double r = pos ? p[kDdA0p] + p[kDdA1p] * v : p[kDdA0n] + p[kDdA1n] * v;
     const double q = pos ? -p[kDdEta] : p[kDdEta];
@@ -183,10 +223,12 @@ class DataDriven final : public PulseModel<DataDriven> {
 
  private:
   std::vector<Preset> presets_ = {
-      {"tiox-dut1", "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT1; docs/models.md",
+      {"tiox-dut1",
+       "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT1; docs/models.md",
        {0.24, 2.81, 0.12, -79.03, 0.59, 1.12, 8.10e-3, 9.43e-3, 3085, 1862, 5193, 378, 1, 4500, 100, 1e7},
        kDut1Range},
-      {"tiox-dut2", "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT2; docs/models.md",
+      {"tiox-dut2",
+       "Messaris et al., IEEE TCAD 37:3151 (2018), TiOx DUT2; docs/models.md",
        {0.24, 2.81, 743.47, -6.80e4, 6.51, 0.31, 5.11e-4, 1.17e-3, 16710, 0, 29300, 23690, 1, 12000, 100, 1e7},
        kDut2Range},
   };

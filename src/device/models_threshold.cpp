@@ -21,16 +21,11 @@ std::string fmt(double v) {
 // State w in [0, D] (w_on = 0, w_off = D); R(w) = Ron + (Roff−Ron)·w/D (linear I–V).
 enum V { kVtRon, kVtRoff, kVtD, kVtKon, kVtKoff, kVtAon, kVtAoff, kVtVon, kVtVoff, kVtW0 };
 constexpr ParamSpec kVteamSpecs[] = {
-    {"Ron", "ohm", 1e-3, 1e9, "ON resistance (w = 0)"},
-    {"Roff", "ohm", 1e-3, 1e9, "OFF resistance (w = D)"},
-    {"D", "m", 1e-12, 1e-3, "state range w_off − w_on"},
-    {"k_on", "m/s", -1e12, -1e-30, "ON rate (negative)"},
-    {"k_off", "m/s", 1e-30, 1e12, "OFF rate (positive)"},
-    {"a_on", "1", 0.1, 20, "ON exponent α_on"},
-    {"a_off", "1", 0.1, 20, "OFF exponent α_off"},
-    {"v_on", "V", -100, -1e-6, "ON threshold (negative)"},
-    {"v_off", "V", 1e-6, 100, "OFF threshold (positive)"},
-    {"w0", "m", 0, 1e-3, "initial state"},
+    {"Ron", "ohm", 1e-3, 1e9, "ON resistance (w = 0)"},    {"Roff", "ohm", 1e-3, 1e9, "OFF resistance (w = D)"},
+    {"D", "m", 1e-12, 1e-3, "state range w_off − w_on"},   {"k_on", "m/s", -1e12, -1e-30, "ON rate (negative)"},
+    {"k_off", "m/s", 1e-30, 1e12, "OFF rate (positive)"},  {"a_on", "1", 0.1, 20, "ON exponent α_on"},
+    {"a_off", "1", 0.1, 20, "OFF exponent α_off"},         {"v_on", "V", -100, -1e-6, "ON threshold (negative)"},
+    {"v_off", "V", 1e-6, 100, "OFF threshold (positive)"}, {"w0", "m", 0, 1e-3, "initial state"},
 };
 
 class Vteam final : public PulseModel<Vteam> {
@@ -43,7 +38,8 @@ class Vteam final : public PulseModel<Vteam> {
   bool closed_form() const override { return true; }
   Status validate(const double* p) const override {
     if (p[kVtRoff] <= p[kVtRon]) return error(Errc::out_of_range, "vteam: Roff must be greater than Ron");
-    if (p[kVtW0] > p[kVtD]) return error(Errc::out_of_range, "vteam: w0 = " + fmt(p[kVtW0]) + " m exceeds D = " + fmt(p[kVtD]) + " m");
+    if (p[kVtW0] > p[kVtD])
+      return error(Errc::out_of_range, "vteam: w0 = " + fmt(p[kVtW0]) + " m exceeds D = " + fmt(p[kVtD]) + " m");
     return Status::ok();
   }
   double state_lo(const double*) const override { return 0; }
@@ -74,7 +70,8 @@ class Vteam final : public PulseModel<Vteam> {
 
  private:
   std::vector<Preset> presets_ = {
-      {"kvatinsky2015", "Kvatinsky et al., IEEE TCAS-II 62:786 (2015); docs/models.md",
+      {"kvatinsky2015",
+       "Kvatinsky et al., IEEE TCAS-II 62:786 (2015); docs/models.md",
        {50, 1000, 3e-9, -10, 5e-4, 3, 1, -0.2, 0.02, 1.5e-9},
        no_fitted_range("a commonly used illustrative VTEAM set, not a fit to pulses on one measured device")}};
 };
@@ -149,7 +146,8 @@ class Yakopcic final : public PulseModel<Yakopcic> {
   }
 
  private:
-  std::vector<Preset> presets_ = {{"oblea", "Yakopcic et al., IEEE EDL 32:1436 (2011), Oblea device; docs/models.md",
+  std::vector<Preset> presets_ = {{"oblea",
+                                   "Yakopcic et al., IEEE EDL 32:1436 (2011), Oblea device; docs/models.md",
                                    {0.17, 0.17, 0.05, 0.16, 0.15, 4000, 4000, 0.3, 0.5, 1, 5, 1, 0.11},
                                    no_fitted_range("fitted to current-voltage sweeps of the Oblea device, not to "
                                                    "pulse trains: ion records no pulse range for it")}};

@@ -74,13 +74,16 @@ Result<Wave> parse_wave(std::string_view text) {
   const auto parts = split(text, ',');
   const std::string where = "wave '" + std::string(text) + "'";
   if (parts.size() != 4)
-    return error(Errc::invalid_argument, where + ": expected '<sine|triangle>,<amplitude>,<frequency>,<N>cycles', "
-                                                 "e.g. 'sine,1V,1kHz,3cycles'");
+    return error(Errc::invalid_argument, where +
+                                             ": expected '<sine|triangle>,<amplitude>,<frequency>,<N>cycles', "
+                                             "e.g. 'sine,1V,1kHz,3cycles'");
   Wave w{};
   const auto shape = trim(parts[0]);
   if (shape == "sine") w.shape = Wave::Shape::sine;
   else if (shape == "triangle") w.shape = Wave::Shape::triangle;
-  else return error(Errc::invalid_argument, where + ": unknown shape '" + std::string(shape) + "' (expected sine or triangle)");
+  else
+    return error(Errc::invalid_argument,
+                 where + ": unknown shape '" + std::string(shape) + "' (expected sine or triangle)");
   auto a = parse_quantity(trim(parts[1]), Dim::voltage);
   if (!a || *a <= 0 || *a > 20)
     return error(Errc::invalid_argument, where + ": amplitude must be a voltage in (0, 20] V, e.g. 1V");

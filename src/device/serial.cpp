@@ -2,9 +2,9 @@
 #include "device/serial.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -17,11 +17,16 @@ namespace {
 
 speed_t baud_constant(int baud) {
   switch (baud) {
-    case 9600: return B9600;
-    case 115200: return B115200;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    default: return B0;
+    case 9600:
+      return B9600;
+    case 115200:
+      return B115200;
+    case 460800:
+      return B460800;
+    case 921600:
+      return B921600;
+    default:
+      return B0;
   }
 }
 
@@ -79,8 +84,8 @@ Result<SerialPort> SerialPort::open(const std::string& path, int baud) {
   const int set_errno = errno;
   if (!applied(fd, sp)) {
     ::close(fd);
-    return error(Errc::io_error, "cannot configure '" + path + "' as 8E1 at " + std::to_string(baud) +
-                                     " baud" + (set != 0 ? std::string(": ") + std::strerror(set_errno) : ""));
+    return error(Errc::io_error, "cannot configure '" + path + "' as 8E1 at " + std::to_string(baud) + " baud" +
+                                     (set != 0 ? std::string(": ") + std::strerror(set_errno) : ""));
   }
   tcflush(fd, TCIOFLUSH);
   return SerialPort(fd, path);
@@ -103,9 +108,15 @@ Status SerialPort::write_all(std::string_view bytes) {
   const Time deadline = monotonic_now() + 500 * kMillisecond;
   while (!bytes.empty()) {
     const ssize_t k = ::write(fd_, bytes.data(), bytes.size());
-    if (k > 0) { bytes.remove_prefix(size_t(k)); continue; }
+    if (k > 0) {
+      bytes.remove_prefix(size_t(k));
+      continue;
+    }
     if (k < 0 && errno == EINTR) continue;
-    if (k < 0 && errno == EAGAIN && monotonic_now() < deadline) { sleep_for(100 * kMicrosecond); continue; }
+    if (k < 0 && errno == EAGAIN && monotonic_now() < deadline) {
+      sleep_for(100 * kMicrosecond);
+      continue;
+    }
     if (k < 0 && errno == EAGAIN) return error(Errc::timeout, "serial port '" + path_ + "': write blocked for 500 ms");
     return error(Errc::unavailable, "serial port '" + path_ + "' disconnected (write: " + std::strerror(errno) + ")");
   }
@@ -122,9 +133,13 @@ Result<size_t> SerialPort::read_upto(char* out, size_t n, Duration timeout) {
     const int r = ::poll(&p, 1, int((left + kMillisecond - 1) / kMillisecond));
     if (r == 0 || (r < 0 && errno == EINTR)) continue;  // re-check the deadline
     const ssize_t k = ::read(fd_, out + got, n - got);
-    if (k > 0) { got += size_t(k); continue; }
+    if (k > 0) {
+      got += size_t(k);
+      continue;
+    }
     if (k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    return error(Errc::unavailable, std::string("disconnected (") + (k == 0 ? "end of file" : std::strerror(errno)) + ")");
+    return error(Errc::unavailable,
+                 std::string("disconnected (") + (k == 0 ? "end of file" : std::strerror(errno)) + ")");
   }
   return got;
 }
@@ -154,7 +169,10 @@ Result<size_t> SerialPort::drain(Duration quiet, Duration limit) {
     if (r == 0) return dropped;
     if (r < 0 && errno == EINTR) continue;
     const ssize_t k = ::read(fd_, buf, sizeof buf);
-    if (k > 0) { dropped += size_t(k); continue; }
+    if (k > 0) {
+      dropped += size_t(k);
+      continue;
+    }
     if (k < 0 && errno == EAGAIN) continue;
     return error(Errc::unavailable, "serial port '" + path_ + "' disconnected");
   }

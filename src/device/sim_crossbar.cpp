@@ -61,7 +61,8 @@ Status SimulatedCrossbar::init_cells(const CrossbarConfig& cfg) {
     const double u = faults.uniform();
     if (u < var_.p_stuck_low + var_.p_stuck_high) {
       const double lo = model_->state_lo(pc), hi = model_->state_hi(pc);
-      const bool lo_is_low_r = model_->read(pc, lo, v_read_).resistance_ohm <= model_->read(pc, hi, v_read_).resistance_ohm;
+      const bool lo_is_low_r = model_->read(pc, lo, v_read_).resistance_ohm <=
+                               model_->read(pc, hi, v_read_).resistance_ohm;
       const bool low = u < var_.p_stuck_low;
       fault_[c] = low ? kStuckLow : kStuckHigh;
       state_[c] = (low == lo_is_low_r) ? lo : hi;
@@ -71,7 +72,8 @@ Status SimulatedCrossbar::init_cells(const CrossbarConfig& cfg) {
   noise_key_ = Rng::stream(seed_, "device.c2c").next_u64();
   read_rng_ = Rng::stream(seed_, "device.read");
   level_lo_ = var_.level_lo, level_hi_ = var_.level_hi;
-  if (level_lo_ == 0 && level_hi_ == 0) level_lo_ = model_->state_lo(base_.data()), level_hi_ = model_->state_hi(base_.data());
+  if (level_lo_ == 0 && level_hi_ == 0)
+    level_lo_ = model_->state_lo(base_.data()), level_hi_ = model_->state_hi(base_.data());
   return Status::ok();
 }
 
@@ -81,8 +83,8 @@ Status SimulatedCrossbar::set_initial(const InitialResistance& ir) {
   if (fault_[c] != kHealthy) return Status::ok();  // a stuck cell stays stuck
   auto s = model_->state_for_resistance(cell_params(c), ir.r_ohm, v_read_);
   if (!s)
-    return s.status().prefixed("initial resistance of cell (w=" + std::to_string(ir.w) + ", b=" +
-                                        std::to_string(ir.b) + "): ");
+    return s.status().prefixed("initial resistance of cell (w=" + std::to_string(ir.w) + ", b=" + std::to_string(ir.b) +
+                               "): ");
   return set_cell_state(c, *s);
 }
 
@@ -144,17 +146,18 @@ Result<std::vector<double>> SimulatedCrossbar::read_all() {
 }
 
 Status SimulatedCrossbar::set_cell_state(size_t cell, double s) {
-  if (cell >= state_.size()) return error(Errc::out_of_range, "cell index " + std::to_string(cell) + " is outside the array");
+  if (cell >= state_.size())
+    return error(Errc::out_of_range, "cell index " + std::to_string(cell) + " is outside the array");
   const double* p = cell_params(cell);
   if (!(s >= model_->state_lo(p) && s <= model_->state_hi(p)))
-    return error(Errc::out_of_range, std::string(model_->name()) + ": state " + std::to_string(s) + " is outside its bounds");
+    return error(Errc::out_of_range,
+                 std::string(model_->name()) + ": state " + std::to_string(s) + " is outside its bounds");
   state_[cell] = s;
   return Status::ok();
 }
 
 void SimulatedCrossbar::pulse_cells_unlogged(const uint32_t* cells, size_t n, double v, double width_s) {
-  if (dparams_.empty() && var_.c2c_rel_sd == 0 && var_.levels < 2 &&
-      var_.p_stuck_low + var_.p_stuck_high == 0) {
+  if (dparams_.empty() && var_.c2c_rel_sd == 0 && var_.levels < 2 && var_.p_stuck_low + var_.p_stuck_high == 0) {
     model_->apply_many(base_.data(), state_.data(), cells, n, v, width_s);
     return;
   }

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "core/prng.hpp"
-#include "env/storage.hpp"
 #include "device/crossbar.hpp"
 #include "device/model.hpp"
 #include "device/variability.hpp"
+#include "env/storage.hpp"
 
 namespace ion::device {
 
@@ -43,14 +43,14 @@ struct ReplayedPulse {
 
 struct CrossbarConfig {
   std::string model = "compact";
-  std::string preset;                                    // "" = the model's first preset
-  std::vector<std::pair<std::string, double>> params;   // overrides of the preset
-  uint32_t words = 32, bits = 32;                        // up to 4096 × 4096
-  double v_read = 0.5;                                   // V
-  bool half_select = false;                              // unselected cells on the lines see V/2
+  std::string preset;                                  // "" = the model's first preset
+  std::vector<std::pair<std::string, double>> params;  // overrides of the preset
+  uint32_t words = 32, bits = 32;                      // up to 4096 × 4096
+  double v_read = 0.5;                                 // V
+  bool half_select = false;                            // unselected cells on the lines see V/2
   Variability var;
   uint64_t seed = 1;
-  std::vector<InitialResistance> initial;                // per-cell starting points (else preset)
+  std::vector<InitialResistance> initial;  // per-cell starting points (else preset)
 };
 
 class SimulatedCrossbar final : public Crossbar {
@@ -126,7 +126,7 @@ class SimulatedCrossbar final : public Crossbar {
   std::vector<double> state_;    // one per cell, word-major
   std::vector<double> dparams_;  // cells × np when there is d2d spread, else empty
   std::vector<uint8_t> fault_;
-  uint64_t seq_ = 0;             // pulses applied so far (the next pulse gets seq_ + 1)
+  uint64_t seq_ = 0;  // pulses applied so far (the next pulse gets seq_ + 1)
   Rng read_rng_{0};
   std::vector<ReplayedPulse> replayed_;
 

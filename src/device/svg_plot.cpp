@@ -38,8 +38,9 @@ std::string svg_line_plot(const SvgSeries& s, const std::string& title, const st
   range(s.y, y0, y1);
   auto px = [&](double x) { return kL + (x - x0) / (x1 - x0) * (kW - kL - kR); };
   auto py = [&](double y) { return kH - kB - (y - y0) / (y1 - y0) * (kH - kT - kB); };
-  std::string o = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"420\" font-family=\"sans-serif\" "
-                  "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  std::string o =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"420\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o += "<text x=\"320\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" + esc(title) + "</text>\n";
   o += "<rect x=\"80\" y=\"40\" width=\"540\" height=\"320\" fill=\"none\" stroke=\"black\"/>\n";
   for (int i = 0; i <= 4; ++i) {

@@ -10,8 +10,8 @@ namespace ion::device {
 Status validate(const Variability& v, const Model& m) {
   for (const ParamSpread& s : v.d2d) {
     if (m.param_index(s.name) < 0)
-      return error(Errc::not_found, "variability: model '" + std::string(m.name()) + "' has no parameter '" +
-                                        s.name + "' to spread");
+      return error(Errc::not_found,
+                   "variability: model '" + std::string(m.name()) + "' has no parameter '" + s.name + "' to spread");
     if (!(s.rel_sd >= 0 && s.rel_sd <= 10))
       return error(Errc::out_of_range, "variability: spread of '" + s.name + "' must be in [0, 10] (relative sd)");
   }

@@ -20,12 +20,12 @@ struct ParamSpread {
 };
 
 struct Variability {
-  std::vector<ParamSpread> d2d;  // device-to-device spread
-  double c2c_rel_sd = 0;         // each update Δs is scaled by (1 + c2c_rel_sd·N(0,1))
-  double read_noise_rel = 0;     // read = R·U(1 − a, 1 + a); the ArC emulator used a = 0.01
-  double p_stuck_low = 0;        // probability a cell is stuck at its lowest-resistance bound
-  double p_stuck_high = 0;       // … at its highest-resistance bound
-  uint32_t levels = 0;           // 0: continuous; else state snapped to `levels` uniform levels
+  std::vector<ParamSpread> d2d;       // device-to-device spread
+  double c2c_rel_sd = 0;              // each update Δs is scaled by (1 + c2c_rel_sd·N(0,1))
+  double read_noise_rel = 0;          // read = R·U(1 − a, 1 + a); the ArC emulator used a = 0.01
+  double p_stuck_low = 0;             // probability a cell is stuck at its lowest-resistance bound
+  double p_stuck_high = 0;            // … at its highest-resistance bound
+  uint32_t levels = 0;                // 0: continuous; else state snapped to `levels` uniform levels
   double level_lo = 0, level_hi = 0;  // quantisation range in state units (0, 0: model bounds)
 };
 

@@ -24,9 +24,7 @@ struct Later {
   }
 };
 
-Status os_error(const char* what) {
-  return error(Errc::io_error, std::string(what) + ": " + std::strerror(errno));
-}
+Status os_error(const char* what) { return error(Errc::io_error, std::string(what) + ": " + std::strerror(errno)); }
 
 }  // namespace
 
@@ -62,9 +60,7 @@ RealEnv::~RealEnv() {
 
 Time RealEnv::now() const { return monotonic_now_ns(); }
 
-Time RealEnv::probe_cpu_now() const {
-  return probe_.thread_cpu ? thread_cpu_now() : 0;
-}
+Time RealEnv::probe_cpu_now() const { return probe_.thread_cpu ? thread_cpu_now() : 0; }
 
 TimerId RealEnv::schedule_at(Time t, std::function<void()> fn) {
   uint32_t slot;
@@ -114,7 +110,6 @@ void RealEnv::defer(std::function<void()> fn) { deferred_.push_back(std::move(fn
 Rng RealEnv::rng(std::string_view stream) const {
   return Rng::stream(options_.seed, options_.name + "." + std::string(stream));
 }
-
 
 void RealEnv::stop() {
   stop_.store(true, std::memory_order_relaxed);

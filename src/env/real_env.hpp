@@ -32,9 +32,9 @@ struct RealEnvStats {
   uint64_t iterations = 0;
   uint64_t timers_fired = 0;
   uint64_t datagrams_received = 0;
-  uint64_t recv_batches = 0;        // recvmmsg calls that returned data
-  uint64_t datagrams_truncated = 0; // larger than the receive buffer: dropped
-  uint64_t kernel_timestamps = 0;   // datagrams whose rx_time_ns came from SO_TIMESTAMPNS
+  uint64_t recv_batches = 0;         // recvmmsg calls that returned data
+  uint64_t datagrams_truncated = 0;  // larger than the receive buffer: dropped
+  uint64_t kernel_timestamps = 0;    // datagrams whose rx_time_ns came from SO_TIMESTAMPNS
   uint64_t send_errors = 0;
 };
 
@@ -48,19 +48,19 @@ struct RealEnvProbe {
   struct Rx {
     SocketId socket = 0;
     std::span<const uint8_t> data;  // valid only during the callback
-    Time kernel_rx_ns = 0;   // Datagram::rx_time (the SO_TIMESTAMPNS stamp when kernel_stamped)
+    Time kernel_rx_ns = 0;          // Datagram::rx_time (the SO_TIMESTAMPNS stamp when kernel_stamped)
     bool kernel_stamped = false;
-    Time woke_ns = 0;        // when the loop's last epoll_wait returned (before this recvmmsg)
-    Time user_rx_ns = 0;     // when the recvmmsg that returned the datagram came back
-    Time woke_cpu_ns = 0;    // thread CPU clock just before woke_ns was read (thread_cpu only)
+    Time woke_ns = 0;      // when the loop's last epoll_wait returned (before this recvmmsg)
+    Time user_rx_ns = 0;   // when the recvmmsg that returned the datagram came back
+    Time woke_cpu_ns = 0;  // thread CPU clock just before woke_ns was read (thread_cpu only)
   };
   struct Tx {
     SocketId socket = 0;
     std::span<const uint8_t> data;  // valid only during the callback
-    Time handoff_ns = 0;     // clock read just before the sendto/sendmmsg that accepted it
-    Time handoff_cpu_ns = 0; // thread CPU clock just after handoff_ns was read (thread_cpu only)
+    Time handoff_ns = 0;            // clock read just before the sendto/sendmmsg that accepted it
+    Time handoff_cpu_ns = 0;        // thread CPU clock just after handoff_ns was read (thread_cpu only)
   };
-  bool thread_cpu = false;  // also read CLOCK_THREAD_CPUTIME_ID (outside the woke → handoff span)
+  bool thread_cpu = false;               // also read CLOCK_THREAD_CPUTIME_ID (outside the woke → handoff span)
   std::function<void(const Rx&)> on_rx;  // before the datagram's handler
   std::function<void(const Tx&)> on_tx;  // after the kernel accepted the datagram
 };

@@ -11,7 +11,7 @@
 
 namespace ion {
 
-inline constexpr uint64_t kTimerFdTag = 0;         // epoll tag of the timerfd (socket ids start at 1)
+inline constexpr uint64_t kTimerFdTag = 0;          // epoll tag of the timerfd (socket ids start at 1)
 inline constexpr uint64_t kWakeFdTag = 1ULL << 40;  // epoll tag of the stop() eventfd
 inline constexpr uint64_t kWatchTag = 1ULL << 41;   // | watch id: a watch_fd descriptor
 
@@ -52,6 +52,5 @@ struct RealEnv::RecvBuffers {
     dirty = 0;
   }
 };
-
 
 }  // namespace ion

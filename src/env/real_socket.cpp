@@ -53,12 +53,14 @@ SockAddr from_native(const sockaddr_storage& s) {
 Status bind_error(const SockAddr& a) {
   const std::string where = a.to_string();
   switch (errno) {
-    case EADDRINUSE: return error(Errc::already_exists, "address " + where + " already in use");
+    case EADDRINUSE:
+      return error(Errc::already_exists, "address " + where + " already in use");
     case EADDRNOTAVAIL:
       return error(Errc::unavailable, "address " + where + " is not an address of this machine");
     case EACCES:
       return error(Errc::io_error, "permission denied binding " + where + " (ports below 1024 need privileges)");
-    default: return error(Errc::io_error, "cannot bind " + where + ": " + std::strerror(errno));
+    default:
+      return error(Errc::io_error, "cannot bind " + where + ": " + std::strerror(errno));
   }
 }
 
@@ -220,7 +222,8 @@ void RealEnv::drain_socket(SocketId id) {
       }
       ++stats_.datagrams_received;
       const uint64_t stamped_before = stats_.kernel_timestamps;
-      Datagram d{from_native(b.from[i]), {b.data.get() + i * RecvBuffers::kBytes, b.msgs[i].msg_len},
+      Datagram d{from_native(b.from[i]),
+                 {b.data.get() + i * RecvBuffers::kBytes, b.msgs[i].msg_len},
                  rx_time_of(h, t_now, offset, stats_.kernel_timestamps)};
       if (probe_.on_rx) {
         const bool stamped = stats_.kernel_timestamps != stamped_before;

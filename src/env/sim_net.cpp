@@ -20,9 +20,12 @@ Status bad_field(const char* field, const std::string& found, const char* expect
 // Jitter in ns (may be negative for the symmetric shapes).
 double draw_jitter(Rng& rng, Jitter shape, double jitter_ns) {
   switch (shape) {
-    case Jitter::none: return 0;
-    case Jitter::uniform: return rng.uniform(-jitter_ns, jitter_ns);
-    case Jitter::exponential: return jitter_ns > 0 ? rng.exponential(1.0 / jitter_ns) : 0;
+    case Jitter::none:
+      return 0;
+    case Jitter::uniform:
+      return rng.uniform(-jitter_ns, jitter_ns);
+    case Jitter::exponential:
+      return jitter_ns > 0 ? rng.exponential(1.0 / jitter_ns) : 0;
     case Jitter::normal:
       for (int i = 0; i < kNormalRedraws; ++i) {
         double z = rng.normal();
@@ -37,10 +40,14 @@ double draw_jitter(Rng& rng, Jitter shape, double jitter_ns) {
 
 const char* jitter_name(Jitter j) {
   switch (j) {
-    case Jitter::none: return "none";
-    case Jitter::uniform: return "uniform";
-    case Jitter::normal: return "normal";
-    case Jitter::exponential: return "exponential";
+    case Jitter::none:
+      return "none";
+    case Jitter::uniform:
+      return "uniform";
+    case Jitter::normal:
+      return "normal";
+    case Jitter::exponential:
+      return "exponential";
   }
   return "?";
 }
@@ -49,15 +56,17 @@ Result<Jitter> parse_jitter(std::string_view text) {
   for (Jitter j : {Jitter::none, Jitter::uniform, Jitter::normal, Jitter::exponential}) {
     if (text == jitter_name(j)) return j;
   }
-  return error(Errc::invalid_argument, "unknown jitter shape \"" + std::string(text) +
-                                           "\" (expected none, uniform, normal or exponential)");
+  return error(Errc::invalid_argument,
+               "unknown jitter shape \"" + std::string(text) + "\" (expected none, uniform, normal or exponential)");
 }
 
 Status LinkImpairments::validate() const {
   for (auto [name, p] : {std::pair{"loss", loss}, {"duplicate", duplicate}, {"reorder", reorder}}) {
     if (!(p >= 0.0 && p <= 1.0)) return bad_field(name, std::to_string(p), "a probability in [0, 1]");
   }
-  for (auto [name, d] : {std::pair{"latency", latency_ns}, {"jitter", jitter_ns}, {"min_latency", min_latency_ns},
+  for (auto [name, d] : {std::pair{"latency", latency_ns},
+                         {"jitter", jitter_ns},
+                         {"min_latency", min_latency_ns},
                          {"reorder_delay", reorder_delay_ns}}) {
     if (d < 0) return bad_field(name, format_duration(d), "a duration >= 0");
   }
@@ -167,8 +176,8 @@ Status SimWorld::send(uint32_t node, SocketId s, const SockAddr& to, std::span<c
     return error(Errc::invalid_argument, "cannot send to " + to.to_string() + " from " + from.to_string());
   }
   if (bytes.size() > kMaxDatagramBytes) {
-    return error(Errc::invalid_argument, "datagram of " + std::to_string(bytes.size()) + " bytes exceeds " +
-                                             std::to_string(kMaxDatagramBytes));
+    return error(Errc::invalid_argument,
+                 "datagram of " + std::to_string(bytes.size()) + " bytes exceeds " + std::to_string(kMaxDatagramBytes));
   }
   auto dest = bound_.find(to);
   if (dest == bound_.end()) {

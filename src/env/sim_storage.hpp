@@ -55,7 +55,7 @@ class SimStorage final : public Storage {
  private:
   struct Rule {
     StorageFault fault;
-    uint64_t used = 0;  // bytes (writes) or calls (other operations) let through so far
+    uint64_t used = 0;   // bytes (writes) or calls (other operations) let through so far
     bool spent = false;  // a `once` fault that has fired
   };
   static bool matches(const Rule& r, StorageOp op, const std::string& path);

@@ -76,7 +76,7 @@ struct LinkTruth {
 
 struct SimWorldOptions {
   uint64_t seed = 1;
-  std::string output_dir;        // relative storage() paths go under it
+  std::string output_dir;  // relative storage() paths go under it
 };
 
 class SimWorld;

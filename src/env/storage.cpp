@@ -8,16 +8,26 @@ namespace ion {
 
 const char* storage_op_name(StorageOp op) {
   switch (op) {
-    case StorageOp::open: return "open";
-    case StorageOp::write: return "write";
-    case StorageOp::sync: return "sync";
-    case StorageOp::truncate: return "truncate";
-    case StorageOp::read: return "read";
-    case StorageOp::rename: return "rename";
-    case StorageOp::remove: return "remove";
-    case StorageOp::mkdir: return "create directory";
-    case StorageOp::lock: return "lock";
-    case StorageOp::stat: return "stat";
+    case StorageOp::open:
+      return "open";
+    case StorageOp::write:
+      return "write";
+    case StorageOp::sync:
+      return "sync";
+    case StorageOp::truncate:
+      return "truncate";
+    case StorageOp::read:
+      return "read";
+    case StorageOp::rename:
+      return "rename";
+    case StorageOp::remove:
+      return "remove";
+    case StorageOp::mkdir:
+      return "create directory";
+    case StorageOp::lock:
+      return "lock";
+    case StorageOp::stat:
+      return "stat";
   }
   return "?";
 }
@@ -83,7 +93,7 @@ Status Storage::write_new_file(const std::string& path, std::span<const uint8_t>
 
 Status Storage::write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode) {
   const std::string tmp = path + ".tmp";
-  ION_TRY(remove(tmp));  // a stale temporary file left by a crash
+  ION_TRY(remove(tmp));                                      // a stale temporary file left by a crash
   ION_TRY_ASSIGN(auto f, open_append(tmp, new_file(mode)));  // open_append leaves nothing behind when it fails
   Status s = write_and_sync(std::move(f), bytes);
   if (s) s = rename(tmp, path);

@@ -13,8 +13,8 @@ namespace ion::experiment {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;  // 1-based
-  int col = 0;   // 1-based
+  int line = 0;          // 1-based
+  int col = 0;           // 1-based
   std::string key_path;  // "sites.hub.address", "neurons[1].drive.rate"; "" for syntax errors
   std::string message;
 

@@ -106,8 +106,9 @@ class ShapeScanner {
       run_col_ = col;
     }
     pending_dot_ = false;
-    if (parts_ > limits::kMaxKeyParts) fail(run_line_, run_col_, "a dotted key or table header with more than " +
-                                                                     std::to_string(limits::kMaxKeyParts) + " parts");
+    if (parts_ > limits::kMaxKeyParts)
+      fail(run_line_, run_col_,
+           "a dotted key or table header with more than " + std::to_string(limits::kMaxKeyParts) + " parts");
   }
 
   void nest() {
@@ -133,9 +134,8 @@ class ShapeScanner {
 };
 
 std::string too_big(size_t bytes) {
-  return "the file is larger than " + std::to_string(limits::kMaxFileBytes) + " bytes (found " +
-         std::to_string(bytes) + (bytes > limits::kMaxFileBytes ? "" : "+") +
-         "); experiment files are bounded before parsing";
+  return "the file is larger than " + std::to_string(limits::kMaxFileBytes) + " bytes (found " + std::to_string(bytes) +
+         (bytes > limits::kMaxFileBytes ? "" : "+") + "); experiment files are bounded before parsing";
 }
 
 // Reads at most kMaxFileBytes + 1 bytes from an open regular file.
@@ -178,8 +178,7 @@ bool check_input_shape(std::string_view text, const std::string& file, Diagnosti
 Result<std::string> read_experiment_file(const std::string& path) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return error(Errc::io_error,
-                           std::string("cannot open the experiment file: ") + std::strerror(errno));
+  if (fd < 0) return error(Errc::io_error, std::string("cannot open the experiment file: ") + std::strerror(errno));
   struct stat st {};
   Result<std::string> r = error(Errc::io_error, "cannot stat the experiment file");
   if (::fstat(fd, &st) != 0) {

@@ -8,8 +8,8 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::array kNeuronModels{"lif"sv, "lif-cond"sv, "adex"sv, "izhikevich"sv, "hh"sv, "hh-hippocampal"sv,
-                                   "dpi"sv};
+constexpr std::array kNeuronModels{"lif"sv, "lif-cond"sv,       "adex"sv, "izhikevich"sv,
+                                   "hh"sv,  "hh-hippocampal"sv, "dpi"sv};
 constexpr std::array kDeviceModels{"linear-drift"sv, "vteam"sv, "yakopcic"sv, "compact"sv, "data-driven"sv};
 constexpr std::array kDriftWindows{"joglekar"sv, "biolek"sv, "prodromakis"sv, "none"sv};
 
@@ -20,8 +20,8 @@ struct Preset {
 // The device layer's presets (device/models_*.cpp; docs/models.md): TiOx fits (TCAD 2018), the
 // ArC emulator's compact-model set, the Oblea set for Yakopcic, Strukov's HP set and a common
 // VTEAM set. The names must be the device layer's (tests/site/hub/device_ranges_test.cpp checks).
-constexpr std::array kPresets{Preset{"tiox-dut1", "data-driven"}, Preset{"tiox-dut2", "data-driven"},
-                              Preset{"arc-emulator", "compact"},   Preset{"oblea", "yakopcic"},
+constexpr std::array kPresets{Preset{"tiox-dut1", "data-driven"},    Preset{"tiox-dut2", "data-driven"},
+                              Preset{"arc-emulator", "compact"},     Preset{"oblea", "yakopcic"},
                               Preset{"strukov2008", "linear-drift"}, Preset{"kvatinsky2015", "vteam"}};
 constexpr std::array kPresetNames{"tiox-dut1"sv, "tiox-dut2"sv,   "arc-emulator"sv,
                                   "oblea"sv,     "strukov2008"sv, "kvatinsky2015"sv};

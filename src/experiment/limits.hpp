@@ -15,12 +15,12 @@ namespace ion::experiment::limits {
 
 // ---- input (checked on the raw text, before the TOML parser sees it) -------------------------
 inline constexpr size_t kMaxFileBytes = size_t{1} << 20;  // 1 MiB; experiment files are KBs
-inline constexpr int kMaxNesting = 16;    // arrays and inline tables nested in one another
-inline constexpr int kMaxKeyParts = 16;   // dotted parts of one key or table header (a.b.c = 3)
-inline constexpr size_t kMaxDiagnostics = 200;  // further problems are counted, not listed
+inline constexpr int kMaxNesting = 16;                    // arrays and inline tables nested in one another
+inline constexpr int kMaxKeyParts = 16;                   // dotted parts of one key or table header (a.b.c = 3)
+inline constexpr size_t kMaxDiagnostics = 200;            // further problems are counted, not listed
 
 // ---- model size (before anything is expanded) ----------------------------------------------
-inline constexpr int64_t kMaxNeurons = 300'000;  // after expanding `count`; a full 1024-core chip holds 262 144
+inline constexpr int64_t kMaxNeurons = 300'000;   // after expanding `count`; a full 1024-core chip holds 262 144
 inline constexpr int64_t kMaxSynapses = 262'144;  // after expanding populations: a 512x512 block
 
 // ---- resources (experiment/resources.hpp) ----------------------------------------------------
@@ -28,7 +28,7 @@ inline constexpr int64_t kMaxSynapses = 262'144;  // after expanding populations
 // after a run holds every event in memory (~24 bytes each, twice while tables grow) and the logs
 // take ~30 bytes per event on disk: 2·10⁷ events ≈ 1 GB of memory, 0.6 GB of logs.
 inline constexpr double kMaxEvents = 2e7;
-inline constexpr double kLogBytesPerEvent = 30;    // a spike record is 27 bytes (docs/recording.md)
+inline constexpr double kLogBytesPerEvent = 30;     // a spike record is 27 bytes (docs/recording.md)
 inline constexpr double kMemoryBytesPerEvent = 48;  // merged row (24 B) × vector growth
 
 // ---- hub instrument ----------------------------------------------------------------------------

@@ -29,10 +29,11 @@ void load_recording(TableReader& root, LoadState& s) {
   if (auto out = r.str("out", Need::optional)) {
     std::string bad;
     if (out->empty() || !valid_out_pattern(*out, bad))
-      r.error_at("out", "found \"" + *out + "\", expected a directory pattern using only the placeholders "
-                        "{name} and {timestamp}" + (bad.empty() ? "" : " (unknown placeholder " + bad + ")"));
-    else
-      rec.out = *out;
+      r.error_at("out", "found \"" + *out +
+                            "\", expected a directory pattern using only the placeholders "
+                            "{name} and {timestamp}" +
+                            (bad.empty() ? "" : " (unknown placeholder " + bad + ")"));
+    else rec.out = *out;
   }
   rec.flush_interval_ns = r.duration("flush_interval", Need::optional, Sign::positive).value_or(rec.flush_interval_ns);
   r.finish();
@@ -105,7 +106,8 @@ bool check_site_ref(TableReader& r, std::string_view key, const std::string& sit
   return false;
 }
 
-std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref, const LoadState& s) {
+std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref,
+                                         const LoadState& s) {
   if (auto it = s.neuron_groups.find(ref); it != s.neuron_groups.end()) return it->second;
   if (s.declared_neurons.count(ref)) return {ref};
   std::vector<std::string_view> names;

@@ -15,7 +15,6 @@ namespace ion::experiment {
 // Reads and validates the file at `path`. If `diags` is given it receives every problem.
 Result<Experiment> load_experiment(const std::string& path, Diagnostics* diags = nullptr);
 // Same for text already in memory; `name` is used as the file name in diagnostics.
-Result<Experiment> load_experiment_text(std::string_view text, std::string_view name,
-                                        Diagnostics* diags = nullptr);
+Result<Experiment> load_experiment_text(std::string_view text, std::string_view name, Diagnostics* diags = nullptr);
 
 }  // namespace ion::experiment

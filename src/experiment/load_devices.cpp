@@ -26,7 +26,7 @@ std::string param_text(const Param& p) {
 
 // Each override parsed and range-checked by the device layer; the values in SI, or nullopt.
 std::optional<std::vector<std::pair<std::string, double>>> device_overrides(TableReader& r, const DeviceConfig& d,
-                                                                          const device::Model& model) {
+                                                                            const device::Model& model) {
   auto base = device::Params::preset(model, "");
   if (!base) return std::nullopt;
   std::vector<std::pair<std::string, double>> out;
@@ -84,8 +84,9 @@ void check_one_device_type(TableReader& r, const Synapse& syn, LoadState& s) {
   const Synapse& ref = it->second;
   const DeviceConfig &a = ref.device, &b = syn.device;
   if (a.model == b.model && a.preset == b.preset && a.window == b.window && same_params(a.params, b.params)) return;
-  r.error_at("device", "found a device (model, preset, window or params) different from synapse '" + ref.name +
-                           "' (" + first_at(ref.loc) + ") on the same hub, expected the same: a simulated crossbar "
+  r.error_at("device", "found a device (model, preset, window or params) different from synapse '" + ref.name + "' (" +
+                           first_at(ref.loc) +
+                           ") on the same hub, expected the same: a simulated crossbar "
                            "holds one device type (put the other type on another hub)");
 }
 

@@ -44,7 +44,8 @@ void load_legacy(TableReader& root, LoadState& s);
 bool check_site_ref(TableReader& r, std::string_view key, const std::string& site, const LoadState& s);
 // Resolves a neuron reference: an entry name (all its members) or one member "pop[3]". Unknown
 // references are reported and give an empty list.
-std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref, const LoadState& s);
+std::vector<std::string> resolve_neurons(TableReader& r, std::string_view key, const std::string& ref,
+                                         const LoadState& s);
 // load_devices.cpp: the device layer's own checks, as the hub will build the instrument.
 // The synapse's device: model (or linear-drift window), preset, parameter overrides, and r0 at
 // the hub's read voltage.

@@ -12,7 +12,8 @@ namespace {
 
 // A simulated probe must be able to come back within clock sync's reply window.
 void check_latency(TableReader& r, const LinkConfig& c) {
-  if (c.latency_ns <= limits::kMaxLinkLatency || !r.raw().contains("latency")) return;  // else inherited: reported there
+  if (c.latency_ns <= limits::kMaxLinkLatency || !r.raw().contains("latency"))
+    return;  // else inherited: reported there
   r.error_at("latency", "found " + describe(*r.raw().get("latency")) + ", expected a latency of at most " +
                             format_duration(limits::kMaxLinkLatency) +
                             " (clock sync keeps a probe's reply only for 200ms, so no site would ever synchronise)");
@@ -74,14 +75,18 @@ std::string unknown_half(std::string_view key, const LoadState& s) {
 void load_pair(const toml::key& key, const toml::table& t, LoadState& s, std::map<std::string, SourceLoc>& seen) {
   std::string path = "links." + std::string(key.str()), a, b;
   if (!split_pair(key.str(), s, a, b))
-    return s.ctx.error(key.source(), path, "found link \"" + std::string(key.str()) +
-                                               "\", expected \"default\" or \"SITE-SITE\" naming two sites of this experiment" +
-                                               unknown_half(key.str(), s));
-  if (a == b) return s.ctx.error(key.source(), path, "found a link from site '" + a + "' to itself, expected two different sites");
+    return s.ctx.error(key.source(), path,
+                       "found link \"" + std::string(key.str()) +
+                           "\", expected \"default\" or \"SITE-SITE\" naming two sites of this experiment" +
+                           unknown_half(key.str(), s));
+  if (a == b)
+    return s.ctx.error(key.source(), path,
+                       "found a link from site '" + a + "' to itself, expected two different sites");
   std::string canon = a < b ? a + "-" + b : b + "-" + a;
   if (auto it = seen.find(canon); it != seen.end())
-    return s.ctx.error(key.source(), path, "found a second link between '" + a + "' and '" + b + "', expected one (first at " +
-                                               first_at(it->second) + ")");
+    return s.ctx.error(key.source(), path,
+                       "found a second link between '" + a + "' and '" + b + "', expected one (first at " +
+                           first_at(it->second) + ")");
   seen[canon] = s.ctx.loc(key.source());
   TableReader r(t, path, s.ctx);
   LinkPair pair{a, b, load_link(r, s.e.links.defaults)};
@@ -104,7 +109,8 @@ void load_legacy_neurons(TableReader& r, LoadState& s) {
     std::string key(k.str());
     auto id = legacy_id(key);
     if (!id) {
-      s.ctx.error(k.source(), ids.path(key), "found id \"" + key + "\", expected a legacy neuron id from 0 to 16777215");
+      s.ctx.error(k.source(), ids.path(key),
+                  "found id \"" + key + "\", expected a legacy neuron id from 0 to 16777215");
       ids.node(key);
       continue;
     }
@@ -112,8 +118,8 @@ void load_legacy_neurons(TableReader& r, LoadState& s) {
     std::vector<std::string> members = n ? resolve_neurons(ids, key, *n, s) : std::vector<std::string>{};
     if (members.size() == 1) s.e.legacy.neurons[*id] = members[0];
     else if (members.size() > 1)
-      ids.error_at(key, "found \"" + *n + "\" (" + std::to_string(members.size()) + " neurons), expected a single neuron such as \"" +
-                            members[0] + "\"");
+      ids.error_at(key, "found \"" + *n + "\" (" + std::to_string(members.size()) +
+                            " neurons), expected a single neuron such as \"" + members[0] + "\"");
   }
 }
 
@@ -125,8 +131,9 @@ void load_allowed_peers(TableReader& r, LegacyBridge& lb, Ctx& ctx) {
     bool loop = false, v6 = false;
     auto s = n.as_string();
     if (s && parse_ip(s->get(), &loop, &v6)) lb.allowed_peers.push_back(s->get());
-    else ctx.error(n.source(), r.path("allowed_peers") + "[" + std::to_string(i) + "]",
-                   "found " + describe(n) + ", expected a numeric IP address like \"127.0.0.1\"");
+    else
+      ctx.error(n.source(), r.path("allowed_peers") + "[" + std::to_string(i) + "]",
+                "found " + describe(n) + ", expected a numeric IP address like \"127.0.0.1\"");
   }
 }
 
@@ -135,19 +142,21 @@ void check_legacy_hub(TableReader& r, LoadState& s) {
   auto hub = r.name("hub", Need::optional);
   if (hub && check_site_ref(r, "hub", *hub, s)) {
     auto role = s.declared_sites.find(*hub)->second;
-    if (role && *role != Role::hub) r.error_at("hub", "found site '" + *hub + "' with role '" + to_string(*role) + "', expected a hub site");
+    if (role && *role != Role::hub)
+      r.error_at("hub", "found site '" + *hub + "' with role '" + to_string(*role) + "', expected a hub site");
     lb.hub = *hub;
   } else if (!hub && lb.enabled) {
     lb.hub = s.e.time_master;
-    if (lb.hub.empty()) r.error_at("enabled", "found legacy.enabled = true, expected a hub site in the experiment to host the bridge");
+    if (lb.hub.empty())
+      r.error_at("enabled", "found legacy.enabled = true, expected a hub site in the experiment to host the bridge");
   }
   const Site* hub_site = s.site(lb.hub);
   if (!lb.enabled || !hub_site) return;
   for (const auto& site : s.e.sites) {  // the bridge binds the hub's host: no site may use that port there
     if (site.address.host != hub_site->address.host || site.address.port != lb.port) continue;
-    return r.error_at(r.raw().get("port") ? "port" : "enabled", "found legacy port " + std::to_string(lb.port) +
-                                                                    ", expected a port no site uses on " + hub_site->address.host +
-                                                                    " (site '" + site.name + "' is at " + site.address.text + ")");
+    return r.error_at(r.raw().get("port") ? "port" : "enabled",
+                      "found legacy port " + std::to_string(lb.port) + ", expected a port no site uses on " +
+                          hub_site->address.host + " (site '" + site.name + "' is at " + site.address.text + ")");
   }
 }
 
@@ -170,13 +179,17 @@ void load_legacy_partners(TableReader& r, LegacyBridge& lb) {
   }
   static constexpr std::string_view kBindings[] = {"configured", "learned"};
   const bool any_partner = !lb.pre_partner.empty() || !lb.post_partner.empty();
-  const std::string binding = r.choice("binding", kBindings, Need::optional).value_or(any_partner ? "configured" : "learned");
+  const std::string binding = r.choice("binding", kBindings, Need::optional)
+                                  .value_or(any_partner ? "configured" : "learned");
   lb.learned_binding = binding == "learned";
   if (!lb.learned_binding && !any_partner)
-    r.error_at("binding", "found binding = \"configured\" without pre_partner or post_partner, expected at least one partner address");
+    r.error_at(
+        "binding",
+        "found binding = \"configured\" without pre_partner or post_partner, expected at least one partner address");
   if (lb.learned_binding && any_partner)
     r.error_at(lb.pre_partner.empty() ? "post_partner" : "pre_partner",
-               "found a partner address with binding = \"learned\", expected none (learned binding answers the address that last sent a packet for the id)");
+               "found a partner address with binding = \"learned\", expected none (learned binding answers the address "
+               "that last sent a packet for the id)");
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::array kDriveKeys{"rate"sv, "phases"sv, "process"sv, "amplitude"sv, "from"sv, "to"sv, "start"sv, "stop"sv};
+constexpr std::array kDriveKeys{"rate"sv, "phases"sv, "process"sv, "amplitude"sv,
+                                "from"sv, "to"sv,     "start"sv,   "stop"sv};
 constexpr const char* kPhaseExpect = "a phase like \"10Hz 10s\" (a rate, a space, a duration)";
 
 // "10Hz 10s" → phase; on failure `problem` holds the expectation text.
@@ -43,7 +44,8 @@ std::optional<RatePhase> parse_phase(const std::string& text, std::string& probl
 void load_phases(TableReader& r, Drive& d, Duration experiment_duration) {
   const toml::array* phases = r.array("phases", Need::required);
   if (!phases) return;
-  if (phases->empty()) return r.error_at("phases", "found an empty array, expected at least one " + std::string(kPhaseExpect));
+  if (phases->empty())
+    return r.error_at("phases", "found an empty array, expected at least one " + std::string(kPhaseExpect));
   for (size_t i = 0; i < phases->size(); ++i) {
     const toml::node& n = *phases->get(i);
     std::string path = r.path("phases") + "[" + std::to_string(i) + "]", problem = kPhaseExpect;
@@ -56,7 +58,8 @@ void load_phases(TableReader& r, Drive& d, Duration experiment_duration) {
   Duration total = 0;
   for (const auto& p : d.phases) total += p.duration_ns;
   if (experiment_duration > 0 && total > experiment_duration)
-    r.error_at("phases", "found phases lasting " + format_duration(total) + " in total, expected at most the experiment's duration (" +
+    r.error_at("phases", "found phases lasting " + format_duration(total) +
+                             " in total, expected at most the experiment's duration (" +
                              format_duration(experiment_duration) + ")");
 }
 
@@ -64,10 +67,12 @@ void load_window(TableReader& r, Drive& d, Duration experiment_duration) {
   d.start_ns = r.duration("start", Need::optional, Sign::non_negative).value_or(0);
   d.stop_ns = r.duration("stop", Need::optional, Sign::positive).value_or(0);
   if (d.stop_ns != 0 && d.stop_ns <= d.start_ns)
-    r.error_at("stop", "found stop " + format_duration(d.stop_ns) + ", expected a time after start (" + format_duration(d.start_ns) + ")");
+    r.error_at("stop", "found stop " + format_duration(d.stop_ns) + ", expected a time after start (" +
+                           format_duration(d.start_ns) + ")");
   else if (d.stop_ns == 0 && experiment_duration > 0 && d.start_ns >= experiment_duration)
-    r.error_at("start", "found start " + format_duration(d.start_ns) + ", expected a time before the experiment ends (" +
-                            format_duration(experiment_duration) + "; the drive stops there)");
+    r.error_at("start", "found start " + format_duration(d.start_ns) +
+                            ", expected a time before the experiment ends (" + format_duration(experiment_duration) +
+                            "; the drive stops there)");
 }
 
 Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
@@ -85,7 +90,8 @@ Drive load_drive(const toml::table& t, const std::string& path, LoadState& s) {
     d.rate_hz = r.quantity("rate", Dim::frequency, Need::required, Sign::positive).value_or(0);
   if (d.kind == DriveKind::schedule) {
     load_phases(r, d, s.e.duration_ns);
-    d.process = enum_of<SpikeProcess>(spike_process_names(), r.choice("process", spike_process_names(), Need::optional).value_or("regular"));
+    d.process = enum_of<SpikeProcess>(spike_process_names(),
+                                      r.choice("process", spike_process_names(), Need::optional).value_or("regular"));
   }
   if (d.kind == DriveKind::step) d.amplitude_a = r.quantity("amplitude", Dim::current, Need::required).value_or(0);
   if (d.kind == DriveKind::ramp) {
@@ -104,7 +110,8 @@ std::optional<Role> check_neuron_site(TableReader& r, Neuron& n, LoadState& s) {
   n.site = *site;
   auto role = s.declared_sites.find(*site)->second;
   if (role == Role::hub)
-    r.error_at("site", "found hub site '" + *site + "', expected a bio or silicon site (hubs hold synapses, not neurons)");
+    r.error_at("site",
+               "found hub site '" + *site + "', expected a bio or silicon site (hubs hold synapses, not neurons)");
   return role;
 }
 
@@ -143,11 +150,13 @@ void check_silicon_neuron(TableReader& r, const Neuron& n) {
 void check_bio_neuron(TableReader& r, const Neuron& n, const LoadState& s) {
   const Site* site = s.site(n.site);
   const bool culture = site && site->source && site->source->kind == SourceKind::culture;
-  if (!n.params.empty()) r.error_at("params", "found parameters for a neuron on bio site '" + n.site +
-                                                  "', expected none (the emulated culture draws its neurons' parameters)");
+  if (!n.params.empty())
+    r.error_at("params", "found parameters for a neuron on bio site '" + n.site +
+                             "', expected none (the emulated culture draws its neurons' parameters)");
   if (r.raw().contains("drive"))
-    r.error_at("drive", "found a drive for a neuron on bio site '" + n.site +
-                            "', expected none (drives apply to silicon neurons; stimulate bio neurons through synapses)");
+    r.error_at("drive",
+               "found a drive for a neuron on bio site '" + n.site +
+                   "', expected none (drives apply to silicon neurons; stimulate bio neurons through synapses)");
   if (!culture) {
     if (n.spontaneous_hz > 0)
       r.error_at("spontaneous", "found a spontaneous rate for a neuron on bio site '" + n.site +
@@ -187,9 +196,9 @@ void load_neuron(const toml::table& t, size_t index, LoadState& s, std::map<std:
   n.loc = r.loc();
   if (auto name = r.name("name", Need::required)) {
     if (auto it = seen.find(*name); it != seen.end())
-      r.error_at("name", "found \"" + *name + "\" again, expected a unique neuron name (first at " + first_at(it->second) + ")");
-    else
-      seen[*name] = r.loc("name");
+      r.error_at("name", "found \"" + *name + "\" again, expected a unique neuron name (first at " +
+                             first_at(it->second) + ")");
+    else seen[*name] = r.loc("name");
     n.name = *name;
   }
   int64_t count = r.integer("count", Need::optional, 1, 100000).value_or(1);
@@ -223,9 +232,10 @@ void assign_addresses(LoadState& s) {
                        : site->source && site->source->kind == SourceKind::culture ? site->source->neurons
                                                                                    : INT64_MAX;
     if (int64_t{count[n.site]} - 1 == capacity)  // report once, at the first neuron over
-      s.ctx.error(n.loc, "sites." + n.site, "found neuron '" + n.name + "' beyond the " + std::to_string(capacity) +
-                                                " this site holds, expected at most " + std::to_string(capacity) + " neurons" +
-                                                (site->chip ? " (chip cores x neurons_per_core)" : " (source.neurons)"));
+      s.ctx.error(n.loc, "sites." + n.site,
+                  "found neuron '" + n.name + "' beyond the " + std::to_string(capacity) +
+                      " this site holds, expected at most " + std::to_string(capacity) + " neurons" +
+                      (site->chip ? " (chip cores x neurons_per_core)" : " (source.neurons)"));
   }
 }
 
@@ -238,7 +248,9 @@ void load_neurons(TableReader& root, LoadState& s) {
   for (size_t i = 0; i < arr->size(); ++i) {
     const toml::node& n = *arr->get(i);
     if (auto t = n.as_table()) load_neuron(*t, i, s, seen);
-    else s.ctx.error(n.source(), "neurons[" + std::to_string(i) + "]", "found " + describe(n) + ", expected a table ([[neurons]])");
+    else
+      s.ctx.error(n.source(), "neurons[" + std::to_string(i) + "]",
+                  "found " + describe(n) + ", expected a table ([[neurons]])");
   }
   assign_addresses(s);
 }

@@ -39,7 +39,8 @@ InstrumentConfig load_instrument(const toml::table& t, const std::string& path, 
   c.words = static_cast<int>(r.integer("words", Need::optional, 1, max_lines).value_or(c.words));
   c.bits = static_cast<int>(r.integer("bits", Need::optional, 1, max_lines).value_or(c.bits));
   c.v_read = r.quantity_in("v_read", Dim::voltage, Need::optional, {0, limits::kMaxReadVoltageV, true},
-                           "what the crossbar instruments accept").value_or(c.v_read);
+                           "what the crossbar instruments accept")
+                 .value_or(c.v_read);
   if (c.kind == InstrumentKind::arc1) {
     c.serial_port = r.str("port", Need::required).value_or("");
   } else {
@@ -57,8 +58,9 @@ void check_culture_density(TableReader& r, const SourceConfig& c) {
   if (c.neurons / c.electrodes <= limits::kCultureMaxNeuronsPerElectrode) return;
   const int64_t most = int64_t{limits::kCultureMaxNeuronsPerElectrode + 1} * c.electrodes - 1;
   r.error_at("neurons", "found " + std::to_string(c.neurons) + " neurons on " + std::to_string(c.electrodes) +
-                            " electrode(s), expected at most " + std::to_string(limits::kCultureMaxNeuronsPerElectrode) +
-                            " per electrode (" + std::to_string(most) + " here; the emulated culture's limit)");
+                            " electrode(s), expected at most " +
+                            std::to_string(limits::kCultureMaxNeuronsPerElectrode) + " per electrode (" +
+                            std::to_string(most) + " here; the emulated culture's limit)");
 }
 
 void load_culture(TableReader& r, SourceConfig& c) {
@@ -99,20 +101,23 @@ StimulatorConfig load_stimulator(const toml::table& t, const std::string& path, 
   TableReader r(t, path, ctx);
   StimulatorConfig c;
   c.electrode_area_m2 = r.quantity_in("electrode_area", Dim::area, Need::optional,
-                                      {kMinElectrodeAreaM2, kMaxElectrodeAreaM2}, kInterlock).value_or(c.electrode_area_m2);
+                                      {kMinElectrodeAreaM2, kMaxElectrodeAreaM2}, kInterlock)
+                            .value_or(c.electrode_area_m2);
   c.material = r.choice("material", electrode_material_names(), Need::optional).value_or(c.material);
   c.max_amplitude_v = r.quantity_in("max_amplitude", Dim::voltage, Need::optional, {0, kMaxStimAmplitudeV, true},
-                                    kInterlock).value_or(c.max_amplitude_v);
+                                    kInterlock)
+                          .value_or(c.max_amplitude_v);
   c.max_charge_c = r.quantity_in("max_charge", Dim::charge, Need::optional, {0, kMaxStimChargeC, true}, kInterlock)
                        .value_or(0);
   c.max_rate_hz = r.quantity_in("max_rate", Dim::frequency, Need::optional, {0, kMaxStimRateHz, true}, kInterlock)
                       .value_or(c.max_rate_hz);
   c.pulse_width_ns = r.duration_in("pulse_width", Need::optional, kMinPulseWidth, kMaxPulseWidth, kInterlock)
-                      .value_or(c.pulse_width_ns);
+                         .value_or(c.pulse_width_ns);
   if (auto k = r.number("shannon_k", Need::optional, 0, 10)) {
     if (*k <= 0 || *k >= kMaxShannonK)
-      r.error_at("shannon_k", "found " + describe(*t.get("shannon_k")) +
-                                  ", expected a Shannon k above 0 and below 1.85 (tissue damage is likely at k >= 1.85)");
+      r.error_at("shannon_k",
+                 "found " + describe(*t.get("shannon_k")) +
+                     ", expected a Shannon k above 0 and below 1.85 (tissue damage is likely at k >= 1.85)");
     else c.shannon_k = *k;
   }
   auto policy = r.choice("policy", stim_policy_names(), Need::optional).value_or("refuse");
@@ -128,9 +133,11 @@ ChipConfig load_chip(const toml::table& t, const std::string& path, Ctx& ctx) {
   c.cores = static_cast<int>(r.integer("cores", Need::optional, 1, 1024).value_or(c.cores));
   if (auto npc = r.integer("neurons_per_core", Need::optional, 1, 65536); npc && *npc != limits::kChipNeuronsPerCore)
     r.error_at("neurons_per_core", "found " + std::to_string(*npc) + ", expected " +
-                                       std::to_string(limits::kChipNeuronsPerCore) + " (the emulated chip's cores hold " +
+                                       std::to_string(limits::kChipNeuronsPerCore) +
+                                       " (the emulated chip's cores hold " +
                                        std::to_string(limits::kChipNeuronsPerCore) + " neurons each)");
-  c.synapses_per_neuron = static_cast<int>(r.integer("synapses_per_neuron", Need::optional, 1, 65536).value_or(c.synapses_per_neuron));
+  c.synapses_per_neuron = static_cast<int>(
+      r.integer("synapses_per_neuron", Need::optional, 1, 65536).value_or(c.synapses_per_neuron));
   r.finish();
   return c;
 }
@@ -163,12 +170,13 @@ void load_address(TableReader& r, Site& site, LoadState& s) {
   auto text = n->value<std::string>();
   if (!text) return r.error_at("address", "found " + describe(*n) + ", expected " + kExpect);
   Result<Endpoint> ep = parse_endpoint(*text);
-  if (!ep) return r.error_at("address", "found \"" + *text + "\", expected " + kExpect + " (" + ep.status().message() + ")");
+  if (!ep)
+    return r.error_at("address", "found \"" + *text + "\", expected " + kExpect + " (" + ep.status().message() + ")");
   auto [it, fresh] = s.site_by_address.try_emplace({ep->host, ep->port}, site.id);
   if (!fresh) {
     const Site& other = s.e.sites[it->second];
-    return r.error_at("address", "found \"" + *text + "\", expected an address no other site uses (site '" + other.name +
-                                     "' at " + first_at(other.loc) + " has it)");
+    return r.error_at("address", "found \"" + *text + "\", expected an address no other site uses (site '" +
+                                     other.name + "' at " + first_at(other.loc) + " has it)");
   }
   site.address = *ep;
 }
@@ -204,11 +212,14 @@ void load_sites(TableReader& root, LoadState& s) {
   const toml::table* sites = root.table("sites", Need::required);
   if (!sites) return;
   auto ordered = in_file_order(*sites);
-  if (ordered.empty()) s.ctx.error(sites->source(), "sites", "found no sites, expected at least one [sites.NAME] table");
+  if (ordered.empty())
+    s.ctx.error(sites->source(), "sites", "found no sites, expected at least one [sites.NAME] table");
   for (auto [key, node] : ordered) {
     std::string name(key->str()), path = "sites." + name;
     if (!valid_name(name)) {
-      s.ctx.error(key->source(), path, "found site name \"" + name + "\", expected a name (a letter, then letters, digits, '_', '.' or '-')");
+      s.ctx.error(
+          key->source(), path,
+          "found site name \"" + name + "\", expected a name (a letter, then letters, digits, '_', '.' or '-')");
     } else if (auto t = node->as_table()) {
       load_site(name, *t, s);
     } else {
@@ -229,12 +240,16 @@ void load_experiment_table(TableReader& root, LoadState& s) {
   if (auto master = r.name("time_master", Need::optional); master && check_site_ref(r, "time_master", *master, s)) {
     auto role = s.declared_sites.find(*master)->second;
     if (role && *role != Role::hub)
-      r.error_at("time_master", "found site '" + *master + "' with role '" + to_string(*role) + "', expected a hub site");
+      r.error_at("time_master",
+                 "found site '" + *master + "' with role '" + to_string(*role) + "', expected a hub site");
     e.time_master = *master;
   }
   if (e.time_master.empty()) {
     for (const auto& site : e.sites)
-      if (site.role == Role::hub && site.instrument) { e.time_master = site.name; break; }
+      if (site.role == Role::hub && site.instrument) {
+        e.time_master = site.name;
+        break;
+      }
   }
   r.finish();
 }

@@ -13,8 +13,8 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::array kDeviceKeys{"window"sv};
-constexpr std::array kRuleKeys{"window"sv, "ltp_above"sv, "ltd_below"sv, "tau_plus"sv, "tau_minus"sv,
-                               "ltp_pulse"sv, "ltd_pulse"sv, "horizon"sv};
+constexpr std::array kRuleKeys{"window"sv,    "ltp_above"sv, "ltd_below"sv, "tau_plus"sv,
+                               "tau_minus"sv, "ltp_pulse"sv, "ltd_pulse"sv, "horizon"sv};
 constexpr const char* kPulseExpect = "a pulse like \"+4V 100us\" (a non-zero voltage, a space, a width)";
 
 std::string presets_of(std::string_view model) {
@@ -32,8 +32,8 @@ DeviceConfig load_device(const toml::table& t, const std::string& path, Ctx& ctx
   d.model = r.choice("model", device_model_names(), Need::required).value_or("");
   if (auto preset = r.choice("preset", device_preset_names(), Need::optional)) {
     if (!d.model.empty() && preset_model(*preset) != d.model)
-      r.error_at("preset", "found \"" + *preset + "\" (a '" + std::string(preset_model(*preset)) + "' preset), expected a preset of model '" +
-                               d.model + "' (" + presets_of(d.model) + ")");
+      r.error_at("preset", "found \"" + *preset + "\" (a '" + std::string(preset_model(*preset)) +
+                               "' preset), expected a preset of model '" + d.model + "' (" + presets_of(d.model) + ")");
     d.preset = *preset;
   }
   if (d.model == "linear-drift") d.window = r.choice("window", drift_window_names(), Need::optional).value_or("");
@@ -91,7 +91,8 @@ void load_srdp(TableReader& r, Plasticity& p) {
   p.ltd_below = static_cast<int>(below.value_or(p.ltd_below));
   if (p.ltd_below > p.ltp_above + 1)
     r.error_at(above ? "ltp_above" : "ltd_below", "found ltd_below " + std::to_string(p.ltd_below) + " and ltp_above " +
-                                                    std::to_string(p.ltp_above) + ", expected ltd_below <= ltp_above + 1 (a count cannot be both)");
+                                                      std::to_string(p.ltp_above) +
+                                                      ", expected ltd_below <= ltp_above + 1 (a count cannot be both)");
 }
 
 Plasticity load_plasticity(const toml::table& t, const std::string& path, Ctx& ctx) {
@@ -131,7 +132,8 @@ void check_hub(TableReader& r, Synapse& syn, LoadState& s) {
   if (!hub || !check_site_ref(r, "hub", *hub, s)) return;
   auto role = s.declared_sites.find(*hub)->second;
   if (role && *role != Role::hub)
-    r.error_at("hub", "found site '" + *hub + "' with role '" + to_string(*role) + "', expected a site with role 'hub'");
+    r.error_at("hub",
+               "found site '" + *hub + "' with role '" + to_string(*role) + "', expected a site with role 'hub'");
   syn.hub = *hub;
 }
 
@@ -175,9 +177,11 @@ bool block_fits(TableReader& r, const Block& b, std::pair<int, int> c0, const st
   if (!inst) return false;  // no valid hub: already reported; do not expand
   if ((c0.first + b.words() <= size_t(inst->words) && c0.second + b.bits() <= size_t(inst->bits))) return true;
   std::string cell = "[" + std::to_string(c0.first) + ", " + std::to_string(c0.second) + "]";
-  std::string what = b.count() == 1 ? cell : cell + " for a " + std::to_string(b.words()) + "x" + std::to_string(b.bits()) + " block";
-  r.error_at("cell", "found " + what + ", expected " + (b.count() == 1 ? "a cell" : "a block") + " inside hub '" + hub + "''s " +
-                         std::to_string(inst->words) + "x" + std::to_string(inst->bits) + " array (word 0.." +
+  std::string what = b.count() == 1
+                         ? cell
+                         : cell + " for a " + std::to_string(b.words()) + "x" + std::to_string(b.bits()) + " block";
+  r.error_at("cell", "found " + what + ", expected " + (b.count() == 1 ? "a cell" : "a block") + " inside hub '" + hub +
+                         "''s " + std::to_string(inst->words) + "x" + std::to_string(inst->bits) + " array (word 0.." +
                          std::to_string(inst->words - 1) + ", bit 0.." + std::to_string(inst->bits - 1) + ")");
   return false;
 }
@@ -204,7 +208,8 @@ std::vector<Synapse> expand(const Synapse& proto, const Block& b, std::pair<int,
       m.word = c0.first + static_cast<int>(i);
       m.bit = c0.second + static_cast<int>(j);
       if (b.count() > 1)
-        m.name += b.one_to_one ? "[" + std::to_string(i) + "]" : "[" + std::to_string(i) + "," + std::to_string(j) + "]";
+        m.name += b.one_to_one ? "[" + std::to_string(i) + "]"
+                               : "[" + std::to_string(i) + "," + std::to_string(j) + "]";
       out.push_back(std::move(m));
     }
   }
@@ -224,30 +229,32 @@ std::optional<Block> read_block(TableReader& r, const LoadState& s) {
   b.one_to_one = connect == "one-to-one";
   if (b.pre.empty() || b.post.empty()) return std::nullopt;
   if (b.one_to_one && b.pre.size() != b.post.size()) {
-    r.error_at("connect", "found one-to-one between " + std::to_string(b.pre.size()) + " and " + std::to_string(b.post.size()) +
-                              " neurons, expected pre and post of equal size");
+    r.error_at("connect", "found one-to-one between " + std::to_string(b.pre.size()) + " and " +
+                              std::to_string(b.post.size()) + " neurons, expected pre and post of equal size");
     return std::nullopt;
   }
   return b;
 }
 
-void load_synapse(const toml::table& t, size_t index, LoadState& s, std::map<std::string, SourceLoc>& seen, CellMap& cells) {
+void load_synapse(const toml::table& t, size_t index, LoadState& s, std::map<std::string, SourceLoc>& seen,
+                  CellMap& cells) {
   TableReader r(t, "synapses[" + std::to_string(index) + "]", s.ctx);
   Synapse syn;
   syn.loc = r.loc();
   if (auto name = r.name("name", Need::required)) {
     if (auto it = seen.find(*name); it != seen.end())
-      r.error_at("name", "found \"" + *name + "\" again, expected a unique synapse name (first at " + first_at(it->second) + ")");
-    else
-      seen[*name] = r.loc("name");
+      r.error_at("name", "found \"" + *name + "\" again, expected a unique synapse name (first at " +
+                             first_at(it->second) + ")");
+    else seen[*name] = r.loc("name");
     syn.name = syn.group = *name;
   }
   auto block = read_block(r, s);
   check_hub(r, syn, s);
   auto cell = read_cell(r);
   const InstrumentConfig* inst = s.instrument_of(syn.hub);
-  sub_table(r, "device", Need::required, syn.device,
-            [inst](const toml::table& t, const std::string& path, Ctx& ctx) { return load_device(t, path, ctx, inst); });
+  sub_table(r, "device", Need::required, syn.device, [inst](const toml::table& t, const std::string& path, Ctx& ctx) {
+    return load_device(t, path, ctx, inst);
+  });
   sub_table(r, "weight", Need::optional, syn.weight, load_weight);
   sub_table(r, "plasticity", Need::optional, syn.plasticity, load_plasticity);
   r.finish();
@@ -275,7 +282,9 @@ void load_synapses(TableReader& root, LoadState& s) {
   for (size_t i = 0; i < arr->size(); ++i) {
     const toml::node& n = *arr->get(i);
     if (auto t = n.as_table()) load_synapse(*t, i, s, seen, cells);
-    else s.ctx.error(n.source(), "synapses[" + std::to_string(i) + "]", "found " + describe(n) + ", expected a table ([[synapses]])");
+    else
+      s.ctx.error(n.source(), "synapses[" + std::to_string(i) + "]",
+                  "found " + describe(n) + ", expected a table ([[synapses]])");
   }
 }
 

@@ -44,9 +44,12 @@ const char* to_string(Mode m) { return m == Mode::sim ? "sim" : "realtime"; }
 
 const char* to_string(Role r) {
   switch (r) {
-    case Role::bio: return "bio";
-    case Role::hub: return "hub";
-    case Role::silicon: return "silicon";
+    case Role::bio:
+      return "bio";
+    case Role::hub:
+      return "hub";
+    case Role::silicon:
+      return "silicon";
   }
   return "?";
 }

@@ -59,24 +59,24 @@ struct Endpoint {
 // Hub: the crossbar instrument holding the synapses' devices.
 struct InstrumentConfig {
   InstrumentKind kind = InstrumentKind::simulated;
-  int words = 32;             // word lines (rows)
-  int bits = 32;              // bit lines (columns)
-  std::string serial_port;    // arc1 only, e.g. "/dev/ttyACM0"
-  std::string state_file;     // simulated only: device states persisted across runs ("" = none)
-  double v_read = 0.5;        // read voltage, V
-  double read_noise = 0.0;    // relative read noise (0.01 = ±1 %)
+  int words = 32;           // word lines (rows)
+  int bits = 32;            // bit lines (columns)
+  std::string serial_port;  // arc1 only, e.g. "/dev/ttyACM0"
+  std::string state_file;   // simulated only: device states persisted across runs ("" = none)
+  double v_read = 0.5;      // read voltage, V
+  double read_noise = 0.0;  // relative read noise (0.01 = ±1 %)
 };
 
 // Bio: where the neural signal comes from.
 struct SourceConfig {
   SourceKind kind = SourceKind::culture;
-  int neurons = 1;            // culture only: emulated neurons
-  int electrodes = 1;         // culture only
-  double rate_hz = 25000.0;   // sample rate (culture, raw)
-  std::string path;           // openephys (directory), raw, hdf5
-  int channels = 0;           // raw only
-  std::string dataset;        // hdf5 only
-  double threshold_k = 4.5;   // spike detection threshold in noise sigmas
+  int neurons = 1;           // culture only: emulated neurons
+  int electrodes = 1;        // culture only
+  double rate_hz = 25000.0;  // sample rate (culture, raw)
+  std::string path;          // openephys (directory), raw, hdf5
+  int channels = 0;          // raw only
+  std::string dataset;       // hdf5 only
+  double threshold_k = 4.5;  // spike detection threshold in noise sigmas
 };
 
 // Bio: stimulator limits enforced by the safety interlock.
@@ -84,9 +84,9 @@ struct StimulatorConfig {
   double electrode_area_m2 = 2000e-12;
   std::string material = "TiN";
   double max_amplitude_v = 1.0;
-  double max_charge_c = 0.0;       // per phase; 0 = derived from material and area
+  double max_charge_c = 0.0;  // per phase; 0 = derived from material and area
   double max_rate_hz = 50.0;
-  double shannon_k = 1.5;          // Shannon limit k (damage likely for k >= 1.85)
+  double shannon_k = 1.5;                        // Shannon limit k (damage likely for k >= 1.85)
   Duration pulse_width_ns = 200 * kMicrosecond;  // per phase
   StimPolicy policy = StimPolicy::refuse;
 };
@@ -101,11 +101,11 @@ struct ChipConfig {
 
 struct Site {
   std::string name;
-  SiteId id = kNoSite;        // order in the file
+  SiteId id = kNoSite;  // order in the file
   Role role = Role::silicon;
   Endpoint address;
-  Duration clock_offset_ns = 0;  // sim only: this node's clock offset
-  double clock_drift_ppm = 0; // sim only: linear drift
+  Duration clock_offset_ns = 0;                // sim only: this node's clock offset
+  double clock_drift_ppm = 0;                  // sim only: linear drift
   std::optional<InstrumentConfig> instrument;  // set iff role == hub
   std::optional<SourceConfig> source;          // set iff role == bio
   std::optional<StimulatorConfig> stimulator;  // set iff role == bio
@@ -120,28 +120,28 @@ struct RatePhase {
 
 struct Drive {
   DriveKind kind = DriveKind::none;
-  double rate_hz = 0;                    // regular, poisson
-  std::vector<RatePhase> phases;         // schedule
+  double rate_hz = 0;                            // regular, poisson
+  std::vector<RatePhase> phases;                 // schedule
   SpikeProcess process = SpikeProcess::regular;  // schedule
-  double amplitude_a = 0;                // step: injected current, A
-  double from_a = 0, to_a = 0;           // ramp
-  Duration start_ns = 0;                    // step, ramp
-  Duration stop_ns = 0;                     // step, ramp; 0 = end of experiment
-  SourceLoc loc;                         // the drive table in the file
-  std::vector<SourceLoc> phase_locs;     // schedule: where each phase string is written
+  double amplitude_a = 0;                        // step: injected current, A
+  double from_a = 0, to_a = 0;                   // ramp
+  Duration start_ns = 0;                         // step, ramp
+  Duration stop_ns = 0;                          // step, ramp; 0 = end of experiment
+  SourceLoc loc;                                 // the drive table in the file
+  std::vector<SourceLoc> phase_locs;             // schedule: where each phase string is written
 };
 
 struct Neuron {
-  std::string name;             // entry name, or "NAME[i]" for member i of an entry with count > 1
-  std::string group;            // the [[neurons]] entry's name (== name when count == 1)
+  std::string name;   // entry name, or "NAME[i]" for member i of an entry with count > 1
+  std::string group;  // the [[neurons]] entry's name (== name when count == 1)
   std::string site;
-  NeuronAddr addr;              // (site id, index among that site's neurons in file order)
-  std::string model;            // one of neuron_model_names()
+  NeuronAddr addr;    // (site id, index among that site's neurons in file order)
+  std::string model;  // one of neuron_model_names()
   ParamMap params;
   Drive drive;
   double spontaneous_hz = 0;
   SourceLoc loc;
-  SourceLoc spontaneous_loc;    // where `spontaneous` is written (loc if absent)
+  SourceLoc spontaneous_loc;  // where `spontaneous` is written (loc if absent)
 };
 
 struct Pulse {
@@ -151,10 +151,10 @@ struct Pulse {
 };
 
 struct DeviceConfig {
-  std::string model;            // one of device_model_names()
-  std::string preset;           // "" or one of device_preset_names() (matching the model)
-  std::string window;           // linear-drift only: one of drift_window_names(); "" = model default
-  double r0_ohm = 0;            // initial resistance; 0 = the preset's / model's default
+  std::string model;   // one of device_model_names()
+  std::string preset;  // "" or one of device_preset_names() (matching the model)
+  std::string window;  // linear-drift only: one of drift_window_names(); "" = model default
+  double r0_ohm = 0;   // initial resistance; 0 = the preset's / model's default
   ParamMap params;
 };
 
@@ -166,22 +166,22 @@ struct WeightMap {
 
 struct Plasticity {
   PlasticityRule rule = PlasticityRule::none;
-  Duration window_ns = kSecond;        // srdp: presynaptic counting window
-  int ltp_above = 20;               // srdp: pre count > this → LTP pulse
-  int ltd_below = 5;                // srdp: pre count < this → LTD pulse
+  Duration window_ns = kSecond;               // srdp: presynaptic counting window
+  int ltp_above = 20;                         // srdp: pre count > this → LTP pulse
+  int ltd_below = 5;                          // srdp: pre count < this → LTD pulse
   Duration tau_plus_ns = 20 * kMillisecond;   // stdp
   Duration tau_minus_ns = 20 * kMillisecond;  // stdp
   Pulse ltp_pulse{4.0, 100 * kMicrosecond, {}};
   Pulse ltd_pulse{-4.0, 100 * kMicrosecond, {}};
-  Duration horizon_ns = 50 * kMillisecond;   // how long the hub waits for out-of-order events
+  Duration horizon_ns = 50 * kMillisecond;  // how long the hub waits for out-of-order events
 };
 
 struct Synapse {
-  std::string name;             // entry name; "NAME[i,j]" (all-to-all) / "NAME[i]" (one-to-one) when expanded
-  std::string group;            // the [[synapses]] entry's name
-  SynapseId id = 0;             // index in file order
+  std::string name;   // entry name; "NAME[i,j]" (all-to-all) / "NAME[i]" (one-to-one) when expanded
+  std::string group;  // the [[synapses]] entry's name
+  SynapseId id = 0;   // index in file order
   std::string pre, post, hub;
-  int word = 0, bit = 0;        // crossbar cell on the hub's instrument
+  int word = 0, bit = 0;  // crossbar cell on the hub's instrument
   DeviceConfig device;
   WeightMap weight;
   Plasticity plasticity;
@@ -192,13 +192,13 @@ struct LinkConfig {
   Duration latency_ns = 0;
   Duration jitter_ns = 0;
   double loss = 0, duplicate = 0, reorder = 0;  // probabilities per datagram
-  bool insecure = false;        // no authentication; only allowed between loopback addresses
-  std::string key_file;         // "" = <security.key_dir>/<a>-<b>.key
+  bool insecure = false;                        // no authentication; only allowed between loopback addresses
+  std::string key_file;                         // "" = <security.key_dir>/<a>-<b>.key
 };
 
 struct LinkPair {
-  std::string a, b;             // site names, as written "a-b"
-  LinkConfig config;            // default overlaid with the pair's keys
+  std::string a, b;   // site names, as written "a-b"
+  LinkConfig config;  // default overlaid with the pair's keys
 };
 
 struct Links {
@@ -208,10 +208,10 @@ struct Links {
 
 struct LegacyBridge {
   bool enabled = false;
-  std::string hub;              // hub site that hosts the bridge
+  std::string hub;  // hub site that hosts the bridge
   uint16_t port = 5005;
-  std::vector<std::string> allowed_peers;  // IP addresses allowed to send legacy datagrams
-  std::map<uint32_t, std::string> neurons; // legacy 24-bit id → neuron name
+  std::vector<std::string> allowed_peers;   // IP addresses allowed to send legacy datagrams
+  std::map<uint32_t, std::string> neurons;  // legacy 24-bit id → neuron name
   // Where 'S' datagrams go (docs/protocol.md §8.2): "IP:port" of the partner that gets the
   // inputs caused by 'D' spikes (pre_partner) and by 'A' spikes (post_partner); "" = none.
   std::string pre_partner;
@@ -241,8 +241,8 @@ struct Experiment {
   LegacyBridge legacy;
   Recording recording;
   Security security;
-  std::string source_name;      // file name or "<builtin>"
-  std::string source_text;      // the file itself (recorded with the results)
+  std::string source_name;  // file name or "<builtin>"
+  std::string source_text;  // the file itself (recorded with the results)
 
   const Site* find_site(std::string_view name) const;
   const Neuron* find_neuron(std::string_view name) const;

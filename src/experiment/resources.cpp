@@ -65,14 +65,14 @@ class Estimator {
     if (d.kind == DriveKind::regular || d.kind == DriveKind::poisson) {
       const Duration window = std::max<Duration>(0, (d.stop_ns ? d.stop_ns : e_.duration_ns) - d.start_ns);
       per_neuron += d.rate_hz * to_seconds(window);
-      add(path + ".drive.rate", d.loc, d.rate_hz * to_seconds(window) * count, hz(d.rate_hz) + " × " + secs(window) + members);
+      add(path + ".drive.rate", d.loc, d.rate_hz * to_seconds(window) * count,
+          hz(d.rate_hz) + " × " + secs(window) + members);
     }
     for (size_t j = 0; d.kind == DriveKind::schedule && j < d.phases.size(); ++j) {
       const RatePhase& p = d.phases[j];
       per_neuron += p.rate_hz * to_seconds(p.duration_ns);
       add(path + ".drive.phases[" + std::to_string(j) + "]", j < d.phase_locs.size() ? d.phase_locs[j] : d.loc,
-          p.rate_hz * to_seconds(p.duration_ns) * count,
-          hz(p.rate_hz) + " × " + secs(p.duration_ns) + members);
+          p.rate_hz * to_seconds(p.duration_ns) * count, hz(p.rate_hz) + " × " + secs(p.duration_ns) + members);
     }
     if (n.spontaneous_hz > 0) {
       per_neuron += n.spontaneous_hz * to_seconds(e_.duration_ns);

@@ -15,13 +15,13 @@ namespace ion::experiment {
 struct ResourceItem {
   std::string key_path;  // "neurons[0].drive.phases[0]", "synapses[1]"
   SourceLoc loc;
-  double events = 0;     // expected events over the run
-  std::string how;       // "1e+09Hz × 10s × 1 neuron(s)"
+  double events = 0;  // expected events over the run
+  std::string how;    // "1e+09Hz × 10s × 1 neuron(s)"
 };
 
 struct ResourceEstimate {
-  double events = 0;          // spikes, inputs, stimuli and weight updates the sites will record
-  double spike_times = 0;     // spike times one silicon site pre-computes (the largest site)
+  double events = 0;       // spikes, inputs, stimuli and weight updates the sites will record
+  double spike_times = 0;  // spike times one silicon site pre-computes (the largest site)
   std::string spike_times_site;
   std::vector<ResourceItem> items;  // contributions, largest first
 

@@ -41,8 +41,8 @@ bool valid_name(std::string_view s) {
 std::string bounds_text(Dim dim, const Bounds& b) {
   const std::string name = dim_name(dim);
   const bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
-  return std::string(vowel ? "an " : "a ") + name + (b.lo_open ? " above " : " of at least ") + format_quantity(b.lo, dim) +
-         (b.hi_open ? " and below " : " and at most ") + format_quantity(b.hi, dim);
+  return std::string(vowel ? "an " : "a ") + name + (b.lo_open ? " above " : " of at least ") +
+         format_quantity(b.lo, dim) + (b.hi_open ? " and below " : " and at most ") + format_quantity(b.hi, dim);
 }
 
 SourceLoc Ctx::loc(const toml::source_region& where) const {
@@ -240,8 +240,8 @@ std::optional<Duration> TableReader::duration_in(std::string_view key, Need need
                                                  std::string_view why) {
   auto d = duration(key, need, Sign::any);
   if (!d || (*d >= lo && *d <= hi)) return d;
-  wrong(*t_.get(key), key, bounds_text(Dim::time, {to_seconds(lo), to_seconds(hi)}) +
-                               (why.empty() ? "" : " (" + std::string(why) + ")"));
+  wrong(*t_.get(key), key,
+        bounds_text(Dim::time, {to_seconds(lo), to_seconds(hi)}) + (why.empty() ? "" : " (" + std::string(why) + ")"));
   return std::nullopt;
 }
 

@@ -79,7 +79,9 @@ class TableReader {
   // <other_context>" instead of "unknown key".
   void finish(NameList other_keys = {}, std::string_view other_context = {});
 
-  std::string path(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+  std::string path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
   const std::string& path() const { return path_; }
   SourceLoc loc() const { return ctx_.loc(t_.source()); }
   SourceLoc loc(std::string_view key) const;

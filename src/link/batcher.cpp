@@ -27,8 +27,6 @@ std::optional<Batch> Batcher::take() {
   return out;
 }
 
-Time Batcher::flush_due() const {
-  return cur_.events.empty() ? kTimeNever : cur_.first_ready_ns + cfg_.linger_ns;
-}
+Time Batcher::flush_due() const { return cur_.events.empty() ? kTimeNever : cur_.first_ready_ns + cfg_.linger_ns; }
 
 }  // namespace ion::link

@@ -32,15 +32,15 @@ namespace ion::link {
 using Event = wire::Event;
 
 struct BatcherConfig {
-  Duration linger_ns = 0;          // 0: flush when the loop is idle (no added latency)
+  Duration linger_ns = 0;  // 0: flush when the loop is idle (no added latency)
   size_t payload_budget_bytes = wire::kMaxDatagramBytes - wire::kHeaderBytes - wire::kTagBytes;
-  size_t max_events = 0xFFFF;      // the header's count field
+  size_t max_events = 0xFFFF;  // the header's count field
 };
 
 struct Batch {
   std::vector<Event> events;
-  Time first_ready_ns = 0;   // local time the first event was pushed
-  size_t est_bytes = 0;      // estimated payload bytes
+  Time first_ready_ns = 0;  // local time the first event was pushed
+  size_t est_bytes = 0;     // estimated payload bytes
 };
 
 // Estimated encoded size of one event record (bytes).
@@ -49,8 +49,8 @@ using RecordSizeFn = std::function<size_t(const Event&)>;
 class Batcher {
  public:
   struct PushResult {
-    bool started = false;        // this event opened a new batch: arrange a flush
-    std::optional<Batch> full;   // a batch that must be sent now (size flush)
+    bool started = false;       // this event opened a new batch: arrange a flush
+    std::optional<Batch> full;  // a batch that must be sent now (size flush)
   };
 
   Batcher(BatcherConfig cfg, RecordSizeFn size_fn);

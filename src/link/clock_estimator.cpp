@@ -88,7 +88,8 @@ bool ClockEstimator::is_outlier(const Point& p) const {
   const double dx = p.x - static_cast<double>(est_.ref_local_ns);
   const double resid = p.y - (est_.offset_ns + est_.drift * dx);
   const double own = 0.5 * static_cast<double>(std::max<Duration>(0, p.rtt_ns - est_.best_rtt_ns));
-  const double spread = std::sqrt(std::pow(est_.sigma_ns, 2) + std::pow(uncertainty_at(static_cast<Time>(p.x)) / 2.0, 2));
+  const double spread = std::sqrt(std::pow(est_.sigma_ns, 2) +
+                                  std::pow(uncertainty_at(static_cast<Time>(p.x)) / 2.0, 2));
   const double limit = std::max(cfg_.step_sigma * spread + own, static_cast<double>(cfg_.step_floor_ns));
   return std::fabs(resid) > limit;
 }

@@ -39,22 +39,22 @@ struct ClockSample {
 };
 
 struct ClockEstimatorConfig {
-  size_t history = 32;                                // wave minima in the regression window
-  Duration min_drift_span_ns = 2 * kSecond;           // fit drift only over at least this span
-  Duration weight_floor_ns = 50 * kMicrosecond;       // floor of the per-sample error scale
-  double step_sigma = 8.0;                            // residual / σ_pred that counts as outlier
-  Duration step_floor_ns = 2 * kMillisecond;          // residuals below this are never steps
-  int step_confirm = 2;                               // outliers in a row (same sign) → step
-  double max_abs_drift = 1e-3;                        // |b| clamp (1000 ppm): oscillators do less
+  size_t history = 32;                           // wave minima in the regression window
+  Duration min_drift_span_ns = 2 * kSecond;      // fit drift only over at least this span
+  Duration weight_floor_ns = 50 * kMicrosecond;  // floor of the per-sample error scale
+  double step_sigma = 8.0;                       // residual / σ_pred that counts as outlier
+  Duration step_floor_ns = 2 * kMillisecond;     // residuals below this are never steps
+  int step_confirm = 2;                          // outliers in a row (same sign) → step
+  double max_abs_drift = 1e-3;                   // |b| clamp (1000 ppm): oscillators do less
 };
 
 struct ClockEstimate {
   bool valid = false;
-  Time ref_local_ns = 0;        // x_ref of the model
-  double offset_ns = 0;         // a: master − local at ref_local_ns
-  double drift = 0;             // b: d(master − local)/d(local), dimensionless (1e-6 = 1 ppm)
-  double sigma_ns = 0;          // weighted residual scale of the fit
-  Duration best_rtt_ns = 0;     // smallest RTT in the history
+  Time ref_local_ns = 0;     // x_ref of the model
+  double offset_ns = 0;      // a: master − local at ref_local_ns
+  double drift = 0;          // b: d(master − local)/d(local), dimensionless (1e-6 = 1 ppm)
+  double sigma_ns = 0;       // weighted residual scale of the fit
+  Duration best_rtt_ns = 0;  // smallest RTT in the history
   size_t samples = 0;
 };
 
@@ -105,7 +105,7 @@ class ClockEstimator {
   std::vector<Point> pending_;  // consecutive outliers awaiting confirmation
   ClockEstimate est_;
   double prior_drift_ = 0;
-  double prior_drift_var_;     // variance (dimensionless²) of the drift used when it is not fitted
+  double prior_drift_var_;  // variance (dimensionless²) of the drift used when it is not fitted
   // Unit covariance (X'WX)^-1 of the last fit's parameters (a, b per second, Δ), k of them;
   // k == 0 marks an offset-only fit.
   double cov_[3][3] = {};

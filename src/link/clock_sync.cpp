@@ -46,9 +46,8 @@ ProbeToSend ClockSync::take_probe(Time now_ns) {
 }
 
 bool ClockSync::on_reply(uint32_t wave, uint32_t probe, Time t1_ns, Time t2_ns, Time t3_ns, Time t4_ns) {
-  auto it = std::find_if(pending_.begin(), pending_.end(), [&](const ProbeToSend& p) {
-    return p.wave == wave && p.probe == probe && p.t1_ns == t1_ns;
-  });
+  auto it = std::find_if(pending_.begin(), pending_.end(),
+                         [&](const ProbeToSend& p) { return p.wave == wave && p.probe == probe && p.t1_ns == t1_ns; });
   const ClockSample s{t1_ns, t2_ns, t3_ns, t4_ns};
   if (!wave_open_ || it == pending_.end() || s.rtt_ns() < 0 || t4_ns < t1_ns) {
     ++counters_.replies_ignored;

@@ -39,11 +39,11 @@ struct ProbeToSend {
 
 struct ClockSyncCounters {
   uint64_t probes_sent = 0;
-  uint64_t replies = 0;           // matched replies
-  uint64_t replies_ignored = 0;   // unmatched: late, duplicated, or not ours
-  uint64_t waves = 0;             // waves closed
-  uint64_t waves_empty = 0;       // waves closed without any reply
-  uint64_t samples_used = 0;      // wave minima accepted by the estimator
+  uint64_t replies = 0;          // matched replies
+  uint64_t replies_ignored = 0;  // unmatched: late, duplicated, or not ours
+  uint64_t waves = 0;            // waves closed
+  uint64_t waves_empty = 0;      // waves closed without any reply
+  uint64_t samples_used = 0;     // wave minima accepted by the estimator
 };
 
 class ClockSync {
@@ -83,9 +83,9 @@ class ClockSync {
   Time wave_start_ns_ = 0;
   Time close_at_ns_ = kTimeNever;
   std::vector<ProbeToSend> pending_;
-  std::optional<ClockSample> best_;      // minimum-RTT exchange of the open wave
-  std::optional<ClockSample> best_fwd_;  // minimum t2 − t1
-  std::optional<ClockSample> best_back_; // minimum t4 − t3
+  std::optional<ClockSample> best_;       // minimum-RTT exchange of the open wave
+  std::optional<ClockSample> best_fwd_;   // minimum t2 − t1
+  std::optional<ClockSample> best_back_;  // minimum t4 − t3
 };
 
 }  // namespace ion::link

@@ -57,7 +57,8 @@ Status validate(const LinkConfig& cfg, const std::vector<PeerSpec>& peers) {
     ION_TRY(validate_peer(cfg, peers, i));
     masters += peers[i].time_master ? 1 : 0;
   }
-  if (masters > 1) return error(Errc::invalid_argument, "link: more than one peer marked time master (expected at most one)");
+  if (masters > 1)
+    return error(Errc::invalid_argument, "link: more than one peer marked time master (expected at most one)");
   return Status::ok();
 }
 }  // namespace

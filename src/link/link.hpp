@@ -24,9 +24,9 @@
 namespace ion::link {
 
 struct LinkHandlers {
-  std::function<void(SiteId from, const Event& e)> on_event;        // accepted inbound event
-  std::function<void(const LinkStats& s)> on_stats;                 // every heartbeat + transitions
-  std::function<void(SiteId peer, PeerTransition t)> on_peer;       // up/down/recovered/restarted
+  std::function<void(SiteId from, const Event& e)> on_event;   // accepted inbound event
+  std::function<void(const LinkStats& s)> on_stats;            // every heartbeat + transitions
+  std::function<void(SiteId peer, PeerTransition t)> on_peer;  // up/down/recovered/restarted
   // Capture tap (diagnostics, tests): every datagram the socket receives, before any check.
   std::function<void(const Datagram& d)> on_raw;
   // A peer's datagrams refused by class, reported when that class's count reaches 1, 10, 100, …
@@ -39,7 +39,7 @@ struct LinkHandlers {
 
 // Datagrams that could not be attributed to a configured peer.
 struct LinkCounters {
-  uint64_t unknown_peer = 0;  // parsed header from a site we have no peer for
+  uint64_t unknown_peer = 0;                                   // parsed header from a site we have no peer for
   std::array<uint64_t, wire::kWireErrorCount> unattributed{};  // header refused, sender unknown
 };
 

@@ -7,11 +7,16 @@ namespace ion::link {
 
 const char* transition_name(PeerTransition t) {
   switch (t) {
-    case PeerTransition::none: return "none";
-    case PeerTransition::up: return "up";
-    case PeerTransition::down: return "down";
-    case PeerTransition::recovered: return "recovered";
-    case PeerTransition::restarted: return "restarted";
+    case PeerTransition::none:
+      return "none";
+    case PeerTransition::up:
+      return "up";
+    case PeerTransition::down:
+      return "down";
+    case PeerTransition::recovered:
+      return "recovered";
+    case PeerTransition::restarted:
+      return "restarted";
   }
   return "?";
 }

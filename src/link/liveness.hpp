@@ -32,9 +32,9 @@ struct LivenessStats {
   uint64_t heartbeats_sent = 0;
   uint64_t heartbeats_received = 0;
   uint64_t downs = 0;
-  uint64_t recoveries = 0;     // recovered + restarted after a down
-  uint64_t restarts = 0;       // epoch changes seen
-  Duration max_heartbeat_gap_ns = 0;   // longest interval between received heartbeats
+  uint64_t recoveries = 0;            // recovered + restarted after a down
+  uint64_t restarts = 0;              // epoch changes seen
+  Duration max_heartbeat_gap_ns = 0;  // longest interval between received heartbeats
   Duration last_heartbeat_gap_ns = 0;
   Duration mean_heartbeat_gap_ns = 0;
 };

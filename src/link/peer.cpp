@@ -179,8 +179,8 @@ PeerTransition Peer::on_datagram(std::span<const uint8_t> bytes, Time rx_local) 
 // A bound datagram of the adopted epoch (or the one adopting it): counted, heard, dispatched.
 PeerTransition Peer::accept(const wire::Header& h, Time rx_local) {
   if (!track(h, rx_local)) return PeerTransition::none;
-  const PeerTransition t =
-      on_session(liveness_.on_heard(rx_local, h.sender_epoch, h.type == wire::MsgType::heartbeat), rx_local);
+  const PeerTransition t = on_session(liveness_.on_heard(rx_local, h.sender_epoch, h.type == wire::MsgType::heartbeat),
+                                      rx_local);
   const PeerTransition d = dispatch(h, rx_local);
   drain_unbound();
   return d != PeerTransition::none ? d : t;
@@ -239,7 +239,8 @@ bool Peer::recover_too_old(std::span<const uint8_t> bytes) {
   }
   if (h->insecure()) return spec_.insecure && wire::decode_plain(bytes, rx_).is_ok();
   if (!spec_.psk) return false;
-  const wire::LinkKey key = wire::derive_link_key(*spec_.psk, spec_.site, cfg_.self, h->sender_epoch, h->receiver_epoch);
+  const wire::LinkKey key = wire::derive_link_key(*spec_.psk, spec_.site, cfg_.self, h->sender_epoch,
+                                                  h->receiver_epoch);
   return wire::open(bytes, key, rx_).is_ok();
 }
 

@@ -36,7 +36,7 @@ struct PeerSpec {
   SockAddr addr;
   std::optional<wire::Psk> psk;  // absent: insecure link (only with insecure = true on loopback)
   bool insecure = false;
-  bool time_master = false;      // this peer is our time master: we run ClockSync against it
+  bool time_master = false;  // this peer is our time master: we run ClockSync against it
   // Newest epoch of this peer authenticated under this key in an earlier run (persisted by the
   // owner, wire/epoch_state.hpp); 0 = none. Older epochs are refused as replays.
   uint64_t epoch_floor = 0;
@@ -44,15 +44,15 @@ struct PeerSpec {
 
 struct LinkConfig {
   SiteId self = kNoSite;
-  SockAddr bind;                  // local socket address (port 0: any)
+  SockAddr bind;  // local socket address (port 0: any)
   // Session epoch; epochs of one site only move forward (docs/protocol.md §4.1). 0: a fresh
   // wire::clock_epoch() (a repeated epoch under the same PSK would reuse nonces, and an older one
   // is refused by peers that saw a newer one). site::Node passes wire::next_epoch() over its saved
   // state; simulated runs that must be byte-reproducible pass a fixed non-zero value.
   uint64_t epoch = 0;
-  bool time_master = false;       // we are the master: answer clock probes
-  Duration late_after_ns = 0;     // events datagram older than this on arrival (experiment time)
-                                  // counts as late; 0: no deadline
+  bool time_master = false;    // we are the master: answer clock probes
+  Duration late_after_ns = 0;  // events datagram older than this on arrival (experiment time)
+                               // counts as late; 0: no deadline
   Duration hello_interval_ns = 100 * kMillisecond;
   size_t max_unbound_events = 4096;  // events queued while the peer's epoch is unknown
   BatcherConfig batch;
@@ -70,25 +70,25 @@ inline constexpr size_t kMaxRememberedHellos = 64;
 // Counters beyond LinkStats (diagnostics; all cumulative).
 struct PeerCounters {
   std::array<uint64_t, wire::kWireErrorCount> errors{};  // refused datagrams by class
-  uint64_t events_dropped = 0;   // unbound queue overflow
-  uint64_t events_invalid = 0;   // refused by the encoder (non-finite float, bad enum, site)
-  uint64_t send_errors = 0;      // Env::send_to failures
+  uint64_t events_dropped = 0;                           // unbound queue overflow
+  uint64_t events_invalid = 0;                           // refused by the encoder (non-finite float, bad enum, site)
+  uint64_t send_errors = 0;                              // Env::send_to failures
   uint64_t hellos_sent = 0;
-  uint64_t hello_replies = 0;    // Hello{reply=true} sent to unbound hellos
+  uint64_t hello_replies = 0;  // Hello{reply=true} sent to unbound hellos
   uint64_t probes_answered = 0;
   uint64_t too_old_recovered = 0;  // reordered across the adoption point, authenticated here
 };
 
 // The owner's services, valid for the Peer's lifetime.
 struct PeerContext {
-  std::function<Time()> local_now;              // Env::now()
-  std::function<Time(Time)> to_experiment;      // local → experiment (identity on the master)
-  std::function<bool()> synced;                 // to_experiment is meaningful
+  std::function<Time()> local_now;                     // Env::now()
+  std::function<Time(Time)> to_experiment;             // local → experiment (identity on the master)
+  std::function<bool()> synced;                        // to_experiment is meaningful
   std::function<bool(std::span<const uint8_t>)> send;  // one datagram to the peer
   // Several datagrams to the peer in order (RealEnv: sendmmsg); returns how many were sent.
   // Optional: without it, send() is called for each.
   std::function<size_t(std::span<const std::span<const uint8_t>>)> send_many;
-  std::function<void(SiteId, const Event&)> deliver;   // accepted inbound event
+  std::function<void(SiteId, const Event&)> deliver;  // accepted inbound event
   // Optional: a refused datagram of class e; count = this peer's total for that class so far.
   std::function<void(wire::WireError e, uint64_t count)> refused;
   // Optional: the newest authenticated epoch of the peer moved up (persist it).

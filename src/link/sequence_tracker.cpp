@@ -48,9 +48,7 @@ SequenceTracker::Verdict SequenceTracker::classify_old(uint64_t seq) {
   return Verdict::stale;
 }
 
-void SequenceTracker::remember(uint64_t seq, bool received) {
-  hist_[seq % cfg_.history] = received ? 1 : 0;
-}
+void SequenceTracker::remember(uint64_t seq, bool received) { hist_[seq % cfg_.history] = received ? 1 : 0; }
 
 void SequenceTracker::settle_front() {
   const Slot s = window_.front();
@@ -78,8 +76,8 @@ Time SequenceTracker::next_deadline() const {
 }
 
 uint64_t SequenceTracker::pending_gaps() const {
-  return static_cast<uint64_t>(std::count_if(window_.begin(), window_.end(),
-                                             [](const Slot& s) { return !s.received; }));
+  return static_cast<uint64_t>(
+      std::count_if(window_.begin(), window_.end(), [](const Slot& s) { return !s.received; }));
 }
 
 bool SequenceTracker::is_open_gap(uint64_t seq) const {

@@ -149,8 +149,10 @@ CurrentInput CurrentInput::noise(double mean_a, double sd_a, Duration sample_dt_
 
 double CurrentInput::at(Time t) {
   switch (kind_) {
-    case Kind::constant: return a0_;
-    case Kind::step: return (t >= t0_ && t < t1_) ? a0_ : 0.0;
+    case Kind::constant:
+      return a0_;
+    case Kind::step:
+      return (t >= t0_ && t < t1_) ? a0_ : 0.0;
     case Kind::ramp:
       if (t < t0_ || t >= t1_) return 0.0;
       return a0_ + (a1_ - a0_) * static_cast<double>(t - t0_) / static_cast<double>(t1_ - t0_);
@@ -240,13 +242,15 @@ Result<CurrentInput> CurrentInput::parse(std::string_view spec) {
     ION_TRY_ASSIGN(auto a1, is_step ? Result<double>(a0) : field_current(spec, f[2]));
     ION_TRY_ASSIGN(auto t0, field_time(spec, f[is_step ? 2 : 3]));
     ION_TRY_ASSIGN(auto t1, field_time(spec, f[is_step ? 3 : 4]));
-    if (t1 <= t0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": end time must be after start time");
+    if (t1 <= t0)
+      return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": end time must be after start time");
     return is_step ? step(a0, t0, t1) : ramp(a0, a1, t0, t1);
   }
   if (kind == "file") {
     if (f.size() != 3) return wrong_arity(spec, "file,<path>,<sample interval>");
     ION_TRY_ASSIGN(auto dt, field_time(spec, f[2]));
-    if (dt <= 0) return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": sample interval must be > 0");
+    if (dt <= 0)
+      return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": sample interval must be > 0");
     ION_TRY_ASSIGN(auto values, read_samples(std::string(trim(f[1]))));
     return samples(std::move(values), dt);
   }
@@ -259,11 +263,12 @@ Result<CurrentInput> CurrentInput::parse(std::string_view spec) {
     char* end = nullptr;
     unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
     if (seed_text.empty() || end != seed_text.c_str() + seed_text.size() || dt <= 0 || sd < 0)
-      return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": expected sd >= 0, interval > 0 and an integer seed");
+      return error(Errc::invalid_argument,
+                   "input \"" + std::string(spec) + "\": expected sd >= 0, interval > 0 and an integer seed");
     return noise(mean, sd, dt, seed);
   }
-  return error(Errc::invalid_argument, "input \"" + std::string(spec) +
-                                           "\": unknown kind \"" + std::string(kind) + "\" (expected const, step, ramp, file or noise)");
+  return error(Errc::invalid_argument, "input \"" + std::string(spec) + "\": unknown kind \"" + std::string(kind) +
+                                           "\" (expected const, step, ramp, file or noise)");
 }
 
 }  // namespace ion::neuron

@@ -15,10 +15,9 @@ namespace {
 // conductances are read only (ke_now, ki_now carry the decay factors); a neuron spiking in this
 // step gets free_at = mark, the first step after its refractory period.
 // Branch-free (selects only) so it auto-vectorises; GCC honours __restrict only on parameters.
-ION_SIMD_CLONES void cuba_pass(size_t n, double* __restrict v, const double* __restrict ge,
-                               const double* __restrict gi, int32_t* __restrict free_at, int32_t step,
-                               int32_t mark, double el, double am, double ke_now, double ki_now, double vth,
-                               double vr) {
+ION_SIMD_CLONES void cuba_pass(size_t n, double* __restrict v, const double* __restrict ge, const double* __restrict gi,
+                               int32_t* __restrict free_at, int32_t step, int32_t mark, double el, double am,
+                               double ke_now, double ki_now, double vth, double vr) {
   for (size_t i = 0; i < n; ++i) {
     const bool free_now = free_at[i] <= step;
     const double x = el + (v[i] - el) * am + ge[i] * ke_now + gi[i] * ki_now;
@@ -69,8 +68,8 @@ Result<LifCubaNetwork> LifCubaNetwork::create(const LifCubaParams& p, size_t n, 
   if (!(dt_s > 0)) return error(Errc::invalid_argument, "lif network: dt must be > 0 s, got " + std::to_string(dt_s));
   for (double tau : {p.tau_m_s, p.tau_e_s, p.tau_i_s})
     if (!(tau > 0) || !std::isfinite(tau))
-      return error(Errc::invalid_argument, "lif network: time constants must be finite and > 0 s, got " +
-                                               std::to_string(tau));
+      return error(Errc::invalid_argument,
+                   "lif network: time constants must be finite and > 0 s, got " + std::to_string(tau));
   if (p.tau_e_s == p.tau_m_s || p.tau_i_s == p.tau_m_s)
     return error(Errc::invalid_argument, "lif network: tau_e and tau_i must differ from tau_m (exact propagator)");
   return LifCubaNetwork(p, n, dt_s);
@@ -87,8 +86,9 @@ Status LifCubaNetwork::set_synapses(CsrSynapses syn) {
     if (syn.start[j] > syn.start[j + 1])
       return error(Errc::invalid_argument, "lif network synapses: start decreases at " + std::to_string(j));
   for (uint32_t post : syn.post)
-    if (post >= n) return error(Errc::invalid_argument, "lif network synapses: post index " + std::to_string(post) +
-                                                            " out of range (n = " + std::to_string(n) + ")");
+    if (post >= n)
+      return error(Errc::invalid_argument, "lif network synapses: post index " + std::to_string(post) +
+                                               " out of range (n = " + std::to_string(n) + ")");
   syn_ = std::move(syn);
   one_weight_.assign(n, 1);
   for (size_t j = 0; j < n; ++j)
@@ -102,8 +102,8 @@ void LifCubaNetwork::step() {
   // A neuron spiking now is refractory in the steps before step_ + ref_steps_; no other neuron can
   // hold that value (earlier spikes set smaller ones, and -1 is the initial/rebased floor).
   const int32_t mark = step_ + ref_steps_;
-  cuba_pass(size(), v_.data(), ge_.data(), gi_.data(), free_at_.data(), step_, mark, p_.e_l_v, am_,
-            ke_ * scale_e_, ki_ * scale_i_, p_.v_th_v, p_.v_reset_v);
+  cuba_pass(size(), v_.data(), ge_.data(), gi_.data(), free_at_.data(), step_, mark, p_.e_l_v, am_, ke_ * scale_e_,
+            ki_ * scale_i_, p_.v_th_v, p_.v_reset_v);
   scale_e_ *= ee_;
   scale_i_ *= ei_;
   ++step_;

@@ -73,8 +73,8 @@ class LifCubaNetwork {
   int32_t ref_steps_;
   std::vector<double> v_, ge_, gi_;  // ge_, gi_ are stored: true value = stored × scale
   double scale_e_ = 1, scale_i_ = 1;
-  int32_t step_ = 0;  // steps since the last rebase
-  std::vector<int32_t> free_at_;  // first step (since the last rebase) in which the neuron is not refractory
+  int32_t step_ = 0;                   // steps since the last rebase
+  std::vector<int32_t> free_at_;       // first step (since the last rebase) in which the neuron is not refractory
   std::vector<uint8_t> block_spiked_;  // per block of the pass: did any neuron spike in this step
   std::vector<uint32_t> spiked_;
   CsrSynapses syn_;

@@ -11,10 +11,14 @@ namespace ion::neuron {
 
 const char* integrator_name(Integrator i) {
   switch (i) {
-    case Integrator::exact: return "exact";
-    case Integrator::euler: return "euler";
-    case Integrator::exponential_euler: return "exponential_euler";
-    case Integrator::rk4: return "rk4";
+    case Integrator::exact:
+      return "exact";
+    case Integrator::euler:
+      return "euler";
+    case Integrator::exponential_euler:
+      return "exponential_euler";
+    case Integrator::rk4:
+      return "rk4";
   }
   return "?";
 }
@@ -38,8 +42,8 @@ std::vector<double> ModelDef::default_params() const {
 }
 
 std::span<const ModelDef* const> all_models() {
-  static const ModelDef* const kModels[] = {&lif_model(), &lif_cond_model(), &adex_model(), &izhikevich_model(),
-                                            &hh_model(), &hh_hippocampal_model(), &dpi_model()};
+  static const ModelDef* const kModels[] = {&lif_model(), &lif_cond_model(),       &adex_model(), &izhikevich_model(),
+                                            &hh_model(),  &hh_hippocampal_model(), &dpi_model()};
   return kModels;
 }
 
@@ -59,7 +63,8 @@ std::string known_param_names(const ModelDef& m) {
 Result<const ModelDef*> find_model(std::string_view name) {
   for (const ModelDef* m : all_models())
     if (m->name == name) return m;
-  return error(Errc::not_found, "unknown neuron model \"" + std::string(name) + "\" (known: " + known_model_names() + ")");
+  return error(Errc::not_found,
+               "unknown neuron model \"" + std::string(name) + "\" (known: " + known_model_names() + ")");
 }
 
 Result<double> parse_param_value(const ModelDef& model, std::string_view name, std::string_view text) {
@@ -78,15 +83,16 @@ Result<double> parse_param_value(const ModelDef& model, std::string_view name, s
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
-    return error(Errc::invalid_argument, where + "\"" + s + "\" is not a dimensionless number (expected e.g. \"0.02\")");
+    return error(Errc::invalid_argument,
+                 where + "\"" + s + "\" is not a dimensionless number (expected e.g. \"0.02\")");
   return v;
 }
 
 Status apply_override(const ModelDef& model, std::string_view assignment, std::vector<double>& params) {
   size_t eq = assignment.find('=');
   if (eq == std::string_view::npos || eq == 0)
-    return error(Errc::invalid_argument, "parameter override \"" + std::string(assignment) +
-                                             "\" is not of the form name=value (e.g. a=4nS)");
+    return error(Errc::invalid_argument,
+                 "parameter override \"" + std::string(assignment) + "\" is not of the form name=value (e.g. a=4nS)");
   std::string_view name = assignment.substr(0, eq);
   ION_TRY_ASSIGN(auto v, parse_param_value(model, name, assignment.substr(eq + 1)));
   params.resize(model.params.size());
@@ -117,7 +123,8 @@ Status validate_params(const ModelDef& model, std::span<const double> params) {
 
 Status validate_dt(const ModelDef& model, Duration dt_ns) {
   if (dt_ns <= 0)
-    return error(Errc::out_of_range, "dt must be > 0 for neuron model \"" + model.name + "\", got " + format_duration(dt_ns));
+    return error(Errc::out_of_range,
+                 "dt must be > 0 for neuron model \"" + model.name + "\", got " + format_duration(dt_ns));
   if (dt_ns > model.max_dt_ns)
     return error(Errc::out_of_range, "dt " + format_duration(dt_ns) + " is too large for neuron model \"" + model.name +
                                          "\" (" + integrator_name(model.integrator) + " integration; max " +

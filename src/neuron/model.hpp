@@ -32,7 +32,7 @@ struct ParamDef {
   std::optional<Dim> dim;  // nullopt: dimensionless (written as a bare number)
   double default_si = 0;
   std::string doc;
-  bool positive = false;   // must be > 0
+  bool positive = false;  // must be > 0
 };
 
 struct StateDef {
@@ -46,12 +46,12 @@ struct StateDef {
 struct PopulationView {
   size_t n = 0;
   double dt_s = 0;
-  const double* const* param = nullptr;   // param[k][i]
-  double* const* state = nullptr;         // state[k][i]
-  const double* input_a = nullptr;        // input current per neuron for this step (A)
-  int32_t* refractory_steps = nullptr;    // steps left in the refractory period, per neuron
+  const double* const* param = nullptr;     // param[k][i]
+  double* const* state = nullptr;           // state[k][i]
+  const double* input_a = nullptr;          // input current per neuron for this step (A)
+  int32_t* refractory_steps = nullptr;      // steps left in the refractory period, per neuron
   std::vector<uint32_t>* spiked = nullptr;  // step(): append indices of neurons that spiked
-  const double* const* derived = nullptr;  // derived[k][i]: ModelDef::derive's columns, current for param
+  const double* const* derived = nullptr;   // derived[k][i]: ModelDef::derive's columns, current for param
 };
 
 using InitFn = void (*)(PopulationView& pop);

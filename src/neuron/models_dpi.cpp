@@ -17,8 +17,21 @@ namespace ion::neuron {
 namespace {
 
 enum DpiP {
-  kDC, kDItau, kDIth, kDIagain, kDIath, kDIanorm, kDIspk, kDIreset, kDTref,
-  kDCahp, kDItauahp, kDIahpJump, kDI0, kDKappa, kDUt
+  kDC,
+  kDItau,
+  kDIth,
+  kDIagain,
+  kDIath,
+  kDIanorm,
+  kDIspk,
+  kDIreset,
+  kDTref,
+  kDCahp,
+  kDItauahp,
+  kDIahpJump,
+  kDI0,
+  kDKappa,
+  kDUt
 };
 enum DpiS { kDImem, kDIahp, kDIshunt };
 
@@ -61,15 +74,16 @@ void dpi_derive(const PopulationView& p, double* const* d) {
 }
 
 // RK4 of every neuron in one branch-free pass (rk4_population2: two neurons per iteration;
-// auto-vectorises; refractory neurons get dI_mem = 0 through a 0/1 gate). GCC honours __restrict only on function parameters, hence the parameter list.
+// auto-vectorises; refractory neurons get dI_mem = 0 through a 0/1 gate). GCC honours __restrict only on function
+// parameters, hence the parameter list.
 ION_SIMD_CLONES void dpi_rk4(size_t n, double h, double* __restrict imem, double* __restrict iahp,
                              const double* __restrict ishunt, const double* __restrict in,
                              const int32_t* __restrict refr, const double* const* __restrict prm,
                              const double* const* __restrict der) {
-  const double *__restrict ith = prm[kDIth], *__restrict iag = prm[kDIagain], *__restrict iath = prm[kDIath];
-  const double *__restrict i0 = prm[kDI0], *__restrict inv_tau = der[kDInvTau];
-  const double *__restrict inv_tau_ahp = der[kDInvTauAhp], *__restrict inv_itau = der[kDInvItau];
-  const double *__restrict gain = der[kDGain], *__restrict inv_anorm = der[kDInvAnorm];
+  const double* __restrict ith = prm[kDIth], * __restrict iag = prm[kDIagain], * __restrict iath = prm[kDIath];
+  const double* __restrict i0 = prm[kDI0], * __restrict inv_tau = der[kDInvTau];
+  const double* __restrict inv_tau_ahp = der[kDInvTauAhp], * __restrict inv_itau = der[kDInvItau];
+  const double* __restrict gain = der[kDGain], * __restrict inv_anorm = der[kDInvAnorm];
   auto derivative = [&](size_t i) {
     const DpiConst c{inv_tau[i], inv_tau_ahp[i], inv_itau[i], gain[i], ith[i], iag[i], iath[i], inv_anorm[i], i0[i]};
     const double iin = std::max(in[i], c.i0), sh = ishunt[i];
@@ -111,7 +125,8 @@ void dpi_step(PopulationView& p) {
 
 const ModelDef& dpi_model() {
   static const ModelDef kModel{
-      "dpi", "adaptive-exponential DPI neuron of INI chips (currents; tau = C U_T/(kappa I_tau))",
+      "dpi",
+      "adaptive-exponential DPI neuron of INI chips (currents; tau = C U_T/(kappa I_tau))",
       "tau (1 + I_th/(I_mem+I_0)) dI_mem/dt = (I_th/I_tau)(I_in + I_a - I_shunt - I_ahp) - I_th - "
       "(1 + (I_shunt + I_ahp - I_a)/I_tau) I_mem; I_a = I_again/(1 + exp(-(I_mem - I_ath)/I_anorm)); "
       "dI_ahp/dt = -I_ahp/tau_ahp",
@@ -130,10 +145,18 @@ const ModelDef& dpi_model() {
        {"I_0", Dim::current, 0.5e-12, "transistor leakage (floor of every current)", true},
        {"kappa", std::nullopt, 0.7, "subthreshold slope factor", true},
        {"U_T", Dim::voltage, 25e-3, "thermal voltage", true}},
-      {{"I_mem", "A", "membrane current"}, {"I_ahp", "A", "adaptation current"},
+      {{"I_mem", "A", "membrane current"},
+       {"I_ahp", "A", "adaptation current"},
        {"I_shunt", "A", "shunting inhibition input (set by the owner)"}},
-      Integrator::rk4, 100'000, 500'000, "I_mem > I_spkthr", "I_mem = I_reset; I_ahp += I_ahp_jump; refractory t_ref",
-      dpi_init, dpi_step, kDDerivedCount, dpi_derive};
+      Integrator::rk4,
+      100'000,
+      500'000,
+      "I_mem > I_spkthr",
+      "I_mem = I_reset; I_ahp += I_ahp_jump; refractory t_ref",
+      dpi_init,
+      dpi_step,
+      kDDerivedCount,
+      dpi_derive};
   return kModel;
 }
 

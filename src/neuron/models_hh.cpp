@@ -79,8 +79,8 @@ void hh_step(PopulationView& p) {
   }
 }
 
-std::vector<ParamDef> hh_params(double g_na, double g_k, double g_l, double e_na, double e_k, double e_l,
-                                double v_init, double v_t) {
+std::vector<ParamDef> hh_params(double g_na, double g_k, double g_l, double e_na, double e_k, double e_l, double v_init,
+                                double v_t) {
   return {{"C_m", Dim::capacitance, 200e-12, "membrane capacitance (1 uF/cm2 x 20000 um2)", true},
           {"g_Na", Dim::conductance, g_na, "sodium conductance", false},
           {"g_K", Dim::conductance, g_k, "potassium (delayed rectifier) conductance", false},
@@ -102,21 +102,34 @@ const std::vector<StateDef> kHhStates{{"v", "V", "membrane potential"},
 
 const ModelDef& hh_model() {
   static const ModelDef kModel{
-      "hh", "Hodgkin–Huxley squid giant axon (1952), 20000 um2 patch",
+      "hh",
+      "Hodgkin–Huxley squid giant axon (1952), 20000 um2 patch",
       "C dv/dt = g_L (E_L - v) + g_Na m^3 h (E_Na - v) + g_K n^4 (E_K - v) + I; dx/dt = a_x(v)(1 - x) - b_x(v) x",
       hh_params(24e-6, 7.2e-6, 60e-9, 50e-3, -77e-3, -54.387e-3, -65e-3, 0.0),
-      kHhStates, Integrator::exponential_euler, 25'000, 50'000,
-      "v crosses V_spike upwards", "none (the dynamics repolarise)", hh_init<squid_rates>, hh_step<squid_rates>};
+      kHhStates,
+      Integrator::exponential_euler,
+      25'000,
+      50'000,
+      "v crosses V_spike upwards",
+      "none (the dynamics repolarise)",
+      hh_init<squid_rates>,
+      hh_step<squid_rates>};
   return kModel;
 }
 
 const ModelDef& hh_hippocampal_model() {
-  static const ModelDef kModel{
-      "hh-hippocampal", "Hodgkin–Huxley with Traub–Miles hippocampal kinetics (Brian2 COBAHH), 20000 um2",
-      "as hh, rates of Traub & Miles (1991) shifted by V_T",
-      hh_params(20e-6, 6e-6, 10e-9, 50e-3, -90e-3, -60e-3, -60e-3, -63e-3),
-      kHhStates, Integrator::exponential_euler, 25'000, 50'000,
-      "v crosses V_spike upwards", "none (the dynamics repolarise)", hh_init<traub_rates>, hh_step<traub_rates>};
+  static const ModelDef kModel{"hh-hippocampal",
+                               "Hodgkin–Huxley with Traub–Miles hippocampal kinetics (Brian2 COBAHH), 20000 um2",
+                               "as hh, rates of Traub & Miles (1991) shifted by V_T",
+                               hh_params(20e-6, 6e-6, 10e-9, 50e-3, -90e-3, -60e-3, -60e-3, -63e-3),
+                               kHhStates,
+                               Integrator::exponential_euler,
+                               25'000,
+                               50'000,
+                               "v crosses V_spike upwards",
+                               "none (the dynamics repolarise)",
+                               hh_init<traub_rates>,
+                               hh_step<traub_rates>};
   return kModel;
 }
 

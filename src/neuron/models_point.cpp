@@ -146,8 +146,8 @@ void adex_derive(const PopulationView& p, double* const* d) {
 
 // RK4 over every neuron in one branch-free pass (rk4_population2: two neurons per iteration;
 // auto-vectorises: vexp, no calls, refractory neurons get dv = 0 through a 0/1 gate), then
-// threshold, reset and refractory countdown in a second, cheap pass. A neuron is refractory in this step iff refr[i] > 0 before the countdown.
-// GCC honours __restrict only on function parameters, hence the long parameter list.
+// threshold, reset and refractory countdown in a second, cheap pass. A neuron is refractory in this step iff refr[i] >
+// 0 before the countdown. GCC honours __restrict only on function parameters, hence the long parameter list.
 ION_SIMD_CLONES void adex_rk4(size_t n, double h, double* __restrict v, double* __restrict w,
                               const double* __restrict p_inv_c, const double* __restrict p_gl,
                               const double* __restrict p_el, const double* __restrict p_vt,
@@ -221,24 +221,30 @@ void izh_step(PopulationView& p) {
 }  // namespace
 
 const ModelDef& lif_model() {
-  static const ModelDef kModel{
-      "lif", "leaky integrate-and-fire, current based",
-      "C_m dv/dt = C_m (E_L - v)/tau_m + I",
-      {{"C_m", Dim::capacitance, 250e-12, "membrane capacitance", true},
-       {"tau_m", Dim::time, 20e-3, "membrane time constant", true},
-       {"E_L", Dim::voltage, -70e-3, "resting potential", false},
-       {"V_th", Dim::voltage, -50e-3, "spike threshold", false},
-       {"V_reset", Dim::voltage, -65e-3, "reset potential", false},
-       {"t_ref", Dim::time, 2e-3, "absolute refractory period (v clamped)", false}},
-      {{"v", "V", "membrane potential"}},
-      Integrator::exact, 100'000, 10'000'000, "v > V_th", "v = V_reset; refractory for t_ref",
-      lif_init, lif_step};
+  static const ModelDef kModel{"lif",
+                               "leaky integrate-and-fire, current based",
+                               "C_m dv/dt = C_m (E_L - v)/tau_m + I",
+                               {{"C_m", Dim::capacitance, 250e-12, "membrane capacitance", true},
+                                {"tau_m", Dim::time, 20e-3, "membrane time constant", true},
+                                {"E_L", Dim::voltage, -70e-3, "resting potential", false},
+                                {"V_th", Dim::voltage, -50e-3, "spike threshold", false},
+                                {"V_reset", Dim::voltage, -65e-3, "reset potential", false},
+                                {"t_ref", Dim::time, 2e-3, "absolute refractory period (v clamped)", false}},
+                               {{"v", "V", "membrane potential"}},
+                               Integrator::exact,
+                               100'000,
+                               10'000'000,
+                               "v > V_th",
+                               "v = V_reset; refractory for t_ref",
+                               lif_init,
+                               lif_step};
   return kModel;
 }
 
 const ModelDef& lif_cond_model() {
   static const ModelDef kModel{
-      "lif-cond", "leaky integrate-and-fire, conductance based (exponential synaptic conductances)",
+      "lif-cond",
+      "leaky integrate-and-fire, conductance based (exponential synaptic conductances)",
       "C_m dv/dt = g_L (E_L - v) + g_e (E_e - v) + g_i (E_i - v) + I; dg_e/dt = -g_e/tau_e; dg_i/dt = -g_i/tau_i",
       {{"C_m", Dim::capacitance, 200e-12, "membrane capacitance", true},
        {"g_L", Dim::conductance, 10e-9, "leak conductance", true},
@@ -250,15 +256,23 @@ const ModelDef& lif_cond_model() {
        {"E_i", Dim::voltage, -80e-3, "inhibitory reversal", false},
        {"tau_e", Dim::time, 5e-3, "excitatory conductance decay", true},
        {"tau_i", Dim::time, 10e-3, "inhibitory conductance decay", true}},
-      {{"v", "V", "membrane potential"}, {"g_e", "S", "excitatory conductance"}, {"g_i", "S", "inhibitory conductance"}},
-      Integrator::exponential_euler, 100'000, 1'000'000, "v > V_th", "v = V_reset; refractory for t_ref",
-      lif_cond_init, lif_cond_step};
+      {{"v", "V", "membrane potential"},
+       {"g_e", "S", "excitatory conductance"},
+       {"g_i", "S", "inhibitory conductance"}},
+      Integrator::exponential_euler,
+      100'000,
+      1'000'000,
+      "v > V_th",
+      "v = V_reset; refractory for t_ref",
+      lif_cond_init,
+      lif_cond_step};
   return kModel;
 }
 
 const ModelDef& adex_model() {
   static const ModelDef kModel{
-      "adex", "adaptive exponential integrate-and-fire (Brette & Gerstner 2005)",
+      "adex",
+      "adaptive exponential integrate-and-fire (Brette & Gerstner 2005)",
       "C dv/dt = -g_L (v - E_L) + g_L Delta_T exp((v - V_T)/Delta_T) - w + I; tau_w dw/dt = a (v - E_L) - w",
       {{"C", Dim::capacitance, 281e-12, "membrane capacitance", true},
        {"g_L", Dim::conductance, 30e-9, "leak conductance", true},
@@ -272,14 +286,22 @@ const ModelDef& adex_model() {
        {"V_peak", Dim::voltage, -40.4e-3, "spike cut (V_T + 5 Delta_T)", false},
        {"t_ref", Dim::time, 0.0, "refractory period (v clamped)", false}},
       {{"v", "V", "membrane potential"}, {"w", "A", "adaptation current"}},
-      Integrator::rk4, 100'000, 500'000, "v > V_peak", "v = V_reset; w += b",
-      adex_init, adex_step, kAxDerivedCount, adex_derive};
+      Integrator::rk4,
+      100'000,
+      500'000,
+      "v > V_peak",
+      "v = V_reset; w += b",
+      adex_init,
+      adex_step,
+      kAxDerivedCount,
+      adex_derive};
   return kModel;
 }
 
 const ModelDef& izhikevich_model() {
   static const ModelDef kModel{
-      "izhikevich", "Izhikevich (2003) simple model, regular spiking by default",
+      "izhikevich",
+      "Izhikevich (2003) simple model, regular spiking by default",
       "dv/dt = (0.04 v^2 + 5 v + 140 - u + I/C) per ms (v, u in mV); du/dt = a (b v - u) per ms",
       {{"a", std::nullopt, 0.02, "recovery rate (1/ms)", false},
        {"b", std::nullopt, 0.2, "recovery sensitivity", false},
@@ -288,8 +310,13 @@ const ModelDef& izhikevich_model() {
        {"C", Dim::capacitance, 1e-12, "input scale: I/C in V/s is Izhikevich's I in mV/ms (1 pA ~ 1)", true},
        {"V_peak", Dim::voltage, 30e-3, "spike cut", false}},
       {{"v", "V", "membrane potential"}, {"u", "V", "recovery variable (Izhikevich's mV)"}},
-      Integrator::rk4, 100'000, 250'000, "v >= V_peak", "v = c; u += d",
-      izh_init, izh_step};
+      Integrator::rk4,
+      100'000,
+      250'000,
+      "v >= V_peak",
+      "v = c; u += d",
+      izh_init,
+      izh_step};
   return kModel;
 }
 

@@ -26,7 +26,8 @@ Population::Population(const ModelDef& model, size_t n, Duration dt_ns, Time t0)
 Result<Population> Population::create(const ModelDef& model, size_t n, Duration dt_ns, std::span<const double> params,
                                       Time t0) {
   ION_TRY(validate_dt(model, dt_ns));
-  std::vector<double> values = params.empty() ? model.default_params() : std::vector<double>(params.begin(), params.end());
+  std::vector<double> values = params.empty() ? model.default_params()
+                                              : std::vector<double>(params.begin(), params.end());
   ION_TRY(validate_params(model, values));
   Population pop(model, n, dt_ns, t0);
   for (size_t k = 0; k < values.size(); ++k) pop.params_[k].assign(n, values[k]);
@@ -36,7 +37,9 @@ Result<Population> Population::create(const ModelDef& model, size_t n, Duration 
 
 Result<std::span<double>> Population::param(std::string_view name) {
   auto k = model_->param_index(name);
-  if (!k) return error(Errc::not_found, "neuron model \"" + model_->name + "\" has no parameter \"" + std::string(name) + "\"");
+  if (!k)
+    return error(Errc::not_found,
+                 "neuron model \"" + model_->name + "\" has no parameter \"" + std::string(name) + "\"");
   return param_column(*k);
 }
 

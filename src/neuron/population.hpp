@@ -31,8 +31,8 @@ class Population {
  public:
   // REQUIRES nothing: bad dt / params return errors. `params` empty → model defaults; otherwise one
   // value per ModelDef::params entry, applied to every neuron. t0 is the time of the first step.
-  static Result<Population> create(const ModelDef& model, size_t n, Duration dt_ns,
-                                   std::span<const double> params = {}, Time t0 = 0);
+  static Result<Population> create(const ModelDef& model, size_t n, Duration dt_ns, std::span<const double> params = {},
+                                   Time t0 = 0);
 
   const ModelDef& model() const { return *model_; }
   size_t size() const { return n_; }

@@ -36,10 +36,8 @@ Result<SynapseBank> SynapseBank::create(const SynapseParams& params, size_t n, d
 }
 
 void SynapseBank::on_spike(size_t i, double weight) {
-  if (params_.kind == SynapseKind::alpha)
-    aux_[i] += weight;
-  else
-    current_[i] += jump_per_weight_ * weight;  // jump_a is linear in the weight
+  if (params_.kind == SynapseKind::alpha) aux_[i] += weight;
+  else current_[i] += jump_per_weight_ * weight;  // jump_a is linear in the weight
 }
 
 void SynapseBank::step() {

@@ -20,12 +20,12 @@ enum class SynapseKind { exponential, alpha, dpi };
 
 struct SynapseParams {
   SynapseKind kind = SynapseKind::exponential;
-  double tau_s = 5e-3;          // exponential, alpha
+  double tau_s = 5e-3;  // exponential, alpha
   // dpi only:
   double c_f = 2e-12;
   double i_tau_a = 7e-12;
   double i_th_a = 70e-12;
-  double i_w_a = 100e-12;       // base weight; on_spike's weight multiplies it
+  double i_w_a = 100e-12;  // base weight; on_spike's weight multiplies it
   double t_pulse_s = 1e-3;
   double kappa = 0.7;
   double u_t_v = 25e-3;
@@ -50,7 +50,7 @@ class SynapseBank {
   SynapseBank(const SynapseParams& params, size_t n, double dt_s);
   SynapseParams params_;
   double decay_;
-  double alpha_gain_;  // dt/tau·e for the alpha kernel's x → I transfer
+  double alpha_gain_;       // dt/tau·e for the alpha kernel's x → I transfer
   double jump_per_weight_;  // params_.jump_a(1): the current added per unit weight
   std::vector<double> current_;
   std::vector<double> aux_;  // alpha: the pre-kernel state x

@@ -56,8 +56,8 @@ Result<ClockOrigin> load_clock_origin(Storage& storage, const std::string& path,
   if (!have_origin) return error(Errc::invalid_argument, path + ": no origin_ns line");
   if (!o.boot_id.empty() && !boot_id.empty() && o.boot_id != boot_id)
     return error(Errc::invalid_argument, path + " was written during another boot (boot id " + o.boot_id +
-                                                "); the monotonic clock restarted, so experiment time cannot "
-                                                "continue — start a new run in another --out directory");
+                                             "); the monotonic clock restarted, so experiment time cannot "
+                                             "continue — start a new run in another --out directory");
   return o;
 }
 

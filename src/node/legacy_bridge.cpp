@@ -20,7 +20,8 @@ std::string to_string(const LegacyCounters& c) {
 Result<SockAddr> parse_ip(const std::string& ip) {
   const bool v6 = ip.find(':') != std::string::npos;
   auto a = SockAddr::parse(v6 ? "[" + ip + "]:0" : ip + ":0");
-  if (!a.is_ok()) return error(Errc::invalid_argument, "legacy bridge: bad peer address '" + ip + "': " + a.status().message());
+  if (!a.is_ok())
+    return error(Errc::invalid_argument, "legacy bridge: bad peer address '" + ip + "': " + a.status().message());
   return *a;
 }
 
@@ -218,7 +219,9 @@ namespace {
 Result<std::optional<SockAddr>> partner(const std::string& text, const char* key) {
   if (text.empty()) return std::optional<SockAddr>{};
   auto a = SockAddr::parse(text);
-  if (!a.is_ok()) return error(Errc::invalid_argument, std::string("legacy bridge: bad ") + key + " '" + text + "': " + a.status().message());
+  if (!a.is_ok())
+    return error(Errc::invalid_argument,
+                 std::string("legacy bridge: bad ") + key + " '" + text + "': " + a.status().message());
   return std::optional<SockAddr>(*a);
 }
 
@@ -230,7 +233,9 @@ Result<LegacyCoreConfig> core_config(const experiment::Experiment& e, const expe
   }
   for (const auto& [id, name] : e.legacy.neurons) {
     const experiment::Neuron* n = e.find_neuron(name);
-    if (!n) return error(Errc::not_found, "legacy bridge: neuron '" + name + "' (legacy id " + std::to_string(id) + ") is not in the experiment");
+    if (!n)
+      return error(Errc::not_found, "legacy bridge: neuron '" + name + "' (legacy id " + std::to_string(id) +
+                                        ") is not in the experiment");
     cfg.neurons[id] = n->addr;
   }
   cfg.synapses = hub::hub_synapses(e, site);
@@ -251,11 +256,11 @@ Result<std::unique_ptr<LegacyBridge>> LegacyBridge::create_for(const experiment:
   ION_TRY_ASSIGN(auto cfg, core_config(e, site));
   const std::string host = site.address.v6 ? "[" + site.address.host + "]" : site.address.host;
   auto bind = SockAddr::parse(host + ":" + std::to_string(e.legacy.port));
-  if (!bind.is_ok()) return error(Errc::invalid_argument, "legacy bridge on " + site.name + ": " + bind.status().message());
+  if (!bind.is_ok())
+    return error(Errc::invalid_argument, "legacy bridge on " + site.name + ": " + bind.status().message());
   std::unique_ptr<LegacyBridge> b(new LegacyBridge(env, std::move(cfg), std::move(hooks)));
   auto sock = env.open_socket(*bind, [p = b.get()](const Datagram& d) { p->on_datagram(d); });
-  if (!sock.is_ok())
-    return sock.status().prefixed("legacy bridge on " + site.name + ": ");
+  if (!sock.is_ok()) return sock.status().prefixed("legacy bridge on " + site.name + ": ");
   b->sock_ = *sock;
   b->local_ = env.local_address(*sock).value_or(*bind);
   b->timer_ = env.schedule_after(kSecond, [p = b.get()] { p->report(); });

@@ -66,11 +66,11 @@ std::string to_string(const LegacyCounters& c);
 enum class LegacyBinding : uint8_t { configured, learned };
 
 struct LegacyCoreConfig {
-  std::vector<SockAddr> allowed;                // port ignored: address family + address only
-  std::map<uint32_t, NeuronAddr> neurons;       // legacy id → ion neuron
-  std::vector<hub::HubSynapse> synapses;        // this hub's: presynaptic neurons, weight maps
-  std::optional<SockAddr> pre_partner;          // gets the 'S' of inputs caused by 'D' spikes
-  std::optional<SockAddr> post_partner;         // gets the 'S' of inputs caused by 'A' spikes
+  std::vector<SockAddr> allowed;           // port ignored: address family + address only
+  std::map<uint32_t, NeuronAddr> neurons;  // legacy id → ion neuron
+  std::vector<hub::HubSynapse> synapses;   // this hub's: presynaptic neurons, weight maps
+  std::optional<SockAddr> pre_partner;     // gets the 'S' of inputs caused by 'D' spikes
+  std::optional<SockAddr> post_partner;    // gets the 'S' of inputs caused by 'A' spikes
   LegacyBinding binding = LegacyBinding::configured;
   Duration max_lag_ns = kSecond;
 };
@@ -122,22 +122,22 @@ class LegacyCore {
   uint32_t hub_ticks(Time t) const;
 
   LegacyCoreConfig cfg_;
-  std::unordered_map<uint64_t, uint32_t> ids_;                   // ion neuron key → legacy id
-  std::unordered_map<uint64_t, std::vector<uint64_t>> pre_of_;   // neuron key → presynaptic keys
-  std::unordered_set<uint64_t> tracked_;                         // neurons whose spikes are kept
+  std::unordered_map<uint64_t, uint32_t> ids_;                  // ion neuron key → legacy id
+  std::unordered_map<uint64_t, std::vector<uint64_t>> pre_of_;  // neuron key → presynaptic keys
+  std::unordered_set<uint64_t> tracked_;                        // neurons whose spikes are kept
   std::unordered_map<SynapseId, hub::WeightMap> maps_;
-  std::unordered_map<SynapseId, double> resistance_;             // latest recorded read-back
-  std::unordered_map<uint64_t, Time> last_spike_;                // neuron key → last registered spike
-  std::unordered_map<uint32_t, SockAddr> bound_;                 // learned binding: id → address
+  std::unordered_map<SynapseId, double> resistance_;  // latest recorded read-back
+  std::unordered_map<uint64_t, Time> last_spike_;     // neuron key → last registered spike
+  std::unordered_map<uint32_t, SockAddr> bound_;      // learned binding: id → address
   HubClock clock_;
   LegacyCounters counters_;
 };
 
 // What the node gives the bridge.
 struct LegacyHooks {
-  std::function<Time(Time local)> to_experiment;   // local clock → experiment time
-  std::function<bool(const Spike&)> on_spike;      // true if the node took it
-  std::function<void(std::string_view)> note;      // recorded in the node's log
+  std::function<Time(Time local)> to_experiment;  // local clock → experiment time
+  std::function<bool(const Spike&)> on_spike;     // true if the node took it
+  std::function<void(std::string_view)> note;     // recorded in the node's log
 };
 
 // The bridge on an Env: its own UDP socket at <hub host>:<legacy.port>; a Note with the
@@ -145,9 +145,8 @@ struct LegacyHooks {
 class LegacyBridge {
  public:
   // nullptr when the bridge is off or hosted by another site. Errors: bad address, port in use.
-  static Result<std::unique_ptr<LegacyBridge>> create_for(const experiment::Experiment& e,
-                                                          const experiment::Site& site, Env& env,
-                                                          LegacyHooks hooks);
+  static Result<std::unique_ptr<LegacyBridge>> create_for(const experiment::Experiment& e, const experiment::Site& site,
+                                                          Env& env, LegacyHooks hooks);
   ~LegacyBridge();
   LegacyBridge(const LegacyBridge&) = delete;
   LegacyBridge& operator=(const LegacyBridge&) = delete;

@@ -20,8 +20,9 @@ constexpr Duration kMaxEventSkew = 30 * kSecond;
 std::string error_classes(const std::array<uint64_t, wire::kWireErrorCount>& counts) {
   std::string out;
   for (size_t i = 0; i < counts.size(); ++i)
-    if (counts[i]) out += std::string(" ") + wire::wire_error_name(static_cast<wire::WireError>(i)) + "=" +
-                          std::to_string(counts[i]);
+    if (counts[i])
+      out += std::string(" ") + wire::wire_error_name(static_cast<wire::WireError>(i)) + "=" +
+             std::to_string(counts[i]);
   return out;
 }
 
@@ -47,12 +48,18 @@ std::string describe_stale(const link::Link& l, const experiment::Experiment& e,
 
 const char* to_string(NodeState s) {
   switch (s) {
-    case NodeState::waiting: return "waiting";
-    case NodeState::running: return "running";
-    case NodeState::finishing: return "finishing";
-    case NodeState::done: return "done";
-    case NodeState::failed: return "failed";
-    case NodeState::interrupted: return "interrupted";
+    case NodeState::waiting:
+      return "waiting";
+    case NodeState::running:
+      return "running";
+    case NodeState::finishing:
+      return "finishing";
+    case NodeState::done:
+      return "done";
+    case NodeState::failed:
+      return "failed";
+    case NodeState::interrupted:
+      return "interrupted";
   }
   return "?";
 }
@@ -90,15 +97,16 @@ Status Node::init() {
   // sent to a closed port (where the sequence accounting would count them as lost).
   ION_TRY(open_link());
   ION_TRY(make_role());
-  ION_TRY_ASSIGN(legacy_, LegacyBridge::create_for(exp_, site_, env_, LegacyHooks{
-      [this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; },
-      [this](const Spike& s) {
-        if (state_ != NodeState::running) return false;
-        record(s);
-        role_->on_spike(s);
-        return true;
-      },
-      [this](std::string_view text) { record_note(text); }}));
+  ION_TRY_ASSIGN(legacy_, LegacyBridge::create_for(
+                              exp_, site_, env_,
+                              LegacyHooks{[this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; },
+                                          [this](const Spike& s) {
+                                            if (state_ != NodeState::running) return false;
+                                            record(s);
+                                            role_->on_spike(s);
+                                            return true;
+                                          },
+                                          [this](std::string_view text) { record_note(text); }}));
   env_.schedule_after(opt_.tick_ns + opt_.tick_phase_ns, [this] { tick(); });
   return Status::ok();
 }
@@ -190,7 +198,8 @@ Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
     p.epoch_floor = epoch_state_.peer_floor(other.name, key_ids_[id]);
     label.key = opt_.key_dir.empty()
                     ? "simulated key of seed " + std::to_string(exp_.seed)
-                    : "key file " + (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other.name)).string();
+                    : "key file " +
+                          (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other.name)).string();
   }
   peer_labels_.push_back(std::move(label));
   return Status::ok();
@@ -258,8 +267,9 @@ void Node::on_peer_epoch(SiteId peer, uint64_t epoch) {
   if (!opt_.epochs || key == key_ids_.end()) return;
   if (!epoch_state_.raise_peer(exp_.sites[peer].name, key->second, epoch)) return;
   Status s = opt_.epochs->save(site_.name, epoch_state_);
-  if (!s) warn("cannot save the epoch state (" + s.message() + "): the next run will not know peer " +
-               exp_.sites[peer].name + "'s current epoch");
+  if (!s)
+    warn("cannot save the epoch state (" + s.message() + "): the next run will not know peer " + exp_.sites[peer].name +
+         "'s current epoch");
 }
 
 Status Node::make_role() {
@@ -412,7 +422,8 @@ void Node::begin_finish() {
 }
 
 std::string Node::counts() const {
-  return "spikes=" + std::to_string(spikes_) + " inputs=" + std::to_string(inputs_) + " refused=" + std::to_string(refused_);
+  return "spikes=" + std::to_string(spikes_) + " inputs=" + std::to_string(inputs_) +
+         " refused=" + std::to_string(refused_);
 }
 
 bool Node::close_session(Time t, const std::string& final_note) {

@@ -34,8 +34,8 @@ namespace ion::site {
 using KeyProvider = std::function<Result<wire::Psk>(const std::string& a, const std::string& b)>;
 
 struct NodeOptions {
-  std::string out_dir = ".";      // <out_dir>/<site>.ionlog, hub state <out_dir>/<site>.xbar
-  bool resume = false;            // continue the log and the hub's crossbar state
+  std::string out_dir = ".";         // <out_dir>/<site>.ionlog, hub state <out_dir>/<site>.xbar
+  bool resume = false;               // continue the log and the hub's crossbar state
   Duration warmup_ns = 3 * kSecond;  // time for clock sync before experiment time 0
   Duration tick_ns = kMillisecond;   // role pacing step
   Duration tick_phase_ns = 0;        // delay of the first tick: sites' ticks need not be in phase
@@ -45,8 +45,8 @@ struct NodeOptions {
   // Session epoch candidate; 0 = wire::clock_epoch() (real runs). The epoch used is
   // wire::next_epoch(candidate, the last one saved in `epochs`): it only moves forward.
   uint64_t epoch = 0;
-  KeyProvider keys;               // required unless every link is insecure
-  std::string key_dir;            // where `keys` reads key files (for messages); "" = derived keys
+  KeyProvider keys;     // required unless every link is insecure
+  std::string key_dir;  // where `keys` reads key files (for messages); "" = derived keys
   // Forward-only epoch state (own last epoch, newest peer epochs per key); not owned, may be null
   // (then nothing persists across runs: docs/protocol.md §4.3). Real nodes keep it in key_dir.
   wire::EpochStore* epochs = nullptr;
@@ -102,8 +102,8 @@ class Node final : public RoleHost {
   Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt);
   Status init();
   std::string log_path() const;  // <out>/<site>.ionlog
-  Status lock_log();       // opens and locks <out>/<site>.ionlog before anything is written
-  Status choose_epoch();  // forward-only: after the last epoch saved in opt_.epochs
+  Status lock_log();             // opens and locks <out>/<site>.ionlog before anything is written
+  Status choose_epoch();         // forward-only: after the last epoch saved in opt_.epochs
   Status peer_spec(SiteId id, link::PeerSpec& p);
   void on_refused(SiteId peer, wire::WireError e, uint64_t count);
   void on_peer_epoch(SiteId peer, uint64_t epoch);
@@ -135,9 +135,9 @@ class Node final : public RoleHost {
   Routing routing_;
   uint64_t epoch_ = 0;
   std::unique_ptr<OutputFile> log_file_;  // locked by lock_log, handed to the writer by open_log
-  wire::EpochState epoch_state_;               // what opt_.epochs holds for this site
-  std::map<SiteId, uint64_t> key_ids_;         // wire::key_id of each secure peer's key
-  std::vector<PeerLabel> peer_labels_;         // by routing_.peers order
+  wire::EpochState epoch_state_;          // what opt_.epochs holds for this site
+  std::map<SiteId, uint64_t> key_ids_;    // wire::key_id of each secure peer's key
+  std::vector<PeerLabel> peer_labels_;    // by routing_.peers order
   std::vector<std::string> peer_problems_;
   std::unique_ptr<record::LogWriter> log_;
   bool log_done_ = false;  // the log failed or is closed: no more records go to it
@@ -147,9 +147,9 @@ class Node final : public RoleHost {
   NodeState state_ = NodeState::waiting;
   Status failure_;
   Time last_advance_ns_ = 0;
-  bool resumed_ = false;   // restarted with --resume on a persisted clock origin
+  bool resumed_ = false;        // restarted with --resume on a persisted clock origin
   bool log_continued_ = false;  // the log existed: this session continues it
-  Time start_local_ns_ = 0;   // node clock when this process started (sync timeout base)
+  Time start_local_ns_ = 0;     // node clock when this process started (sync timeout base)
   Time next_stats_ns_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;
 };

@@ -4,9 +4,7 @@
 namespace ion::site {
 namespace {
 
-std::string plural(uint64_t n, const char* what) {
-  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-}
+std::string plural(uint64_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
 // What one refusal class means for the user (docs/protocol.md §6).
 std::string meaning(const PeerLabel& p, wire::WireError e) {
@@ -15,8 +13,8 @@ std::string meaning(const PeerLabel& p, wire::WireError e) {
     case W::auth_failed:
       return "failed authentication: the " + p.key + " does not match " + p.name + "'s copy, or they were forged";
     case W::old_epoch:
-      return "carried an older epoch of " + p.name + " than one seen before: replays of an earlier run (or " +
-             p.name + "'s clock and epoch state went back)";
+      return "carried an older epoch of " + p.name + " than one seen before: replays of an earlier run (or " + p.name +
+             "'s clock and epoch state went back)";
     case W::stale_epoch:
       return "carried the epoch of an earlier incarnation of this site";
     case W::bad_version:

@@ -28,13 +28,15 @@ std::string synapse_lines(const experiment::Experiment& e) {
 
 }  // namespace
 
-Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site,
-                                        RoleHost& host, const RoleOptions& opt) {
+Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site, RoleHost& host,
+                                        const RoleOptions& opt) {
   switch (site.role) {
     case experiment::Role::hub:
       return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume, opt.storage, opt.log_path});
-    case experiment::Role::bio: return bio::make_bio_role(e, site, host);
-    case experiment::Role::silicon: return silicon::make_silicon_role(e, site, host);
+    case experiment::Role::bio:
+      return bio::make_bio_role(e, site, host);
+    case experiment::Role::silicon:
+      return silicon::make_silicon_role(e, site, host);
   }
   return error(Errc::internal, "site " + site.name + ": unknown role");
 }
@@ -42,12 +44,9 @@ Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const e
 std::vector<record::Record> describe_experiment(const experiment::Experiment& e) {
   using record::Note;
   using record::NoteKind;
-  return {Note{0, NoteKind::experiment_name, e.name},
-          Note{0, NoteKind::seed, std::to_string(e.seed)},
-          Note{0, NoteKind::experiment_file, e.source_text},
-          Note{0, NoteKind::site_names, site_lines(e)},
-          Note{0, NoteKind::neuron_names, neuron_lines(e)},
-          Note{0, NoteKind::synapse_names, synapse_lines(e)}};
+  return {Note{0, NoteKind::experiment_name, e.name},        Note{0, NoteKind::seed, std::to_string(e.seed)},
+          Note{0, NoteKind::experiment_file, e.source_text}, Note{0, NoteKind::site_names, site_lines(e)},
+          Note{0, NoteKind::neuron_names, neuron_lines(e)},  Note{0, NoteKind::synapse_names, synapse_lines(e)}};
 }
 
 }  // namespace ion::site

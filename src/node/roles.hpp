@@ -16,11 +16,11 @@ struct RoleOptions {
   std::string state_dir;  // persistent device state (hub crossbar)
   bool resume = false;
   Storage* storage = nullptr;  // where that state lives (the node's Env storage); null: real_storage()
-  std::string log_path;  // the site's event log when this session continues it (resume), else ""
+  std::string log_path;        // the site's event log when this session continues it (resume), else ""
 };
 
-Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site,
-                                        RoleHost& host, const RoleOptions& opt);
+Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site, RoleHost& host,
+                                        const RoleOptions& opt);
 
 // The notes every site log starts with: experiment name, file text, seed, site/neuron/synapse names.
 std::vector<record::Record> describe_experiment(const experiment::Experiment& e);

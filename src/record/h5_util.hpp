@@ -38,13 +38,34 @@ struct DatasetOptions {
 
 template <class T>
 hid_t native_type();
-template <> inline hid_t native_type<int64_t>() { return H5T_NATIVE_INT64; }
-template <> inline hid_t native_type<uint64_t>() { return H5T_NATIVE_UINT64; }
-template <> inline hid_t native_type<uint32_t>() { return H5T_NATIVE_UINT32; }
-template <> inline hid_t native_type<uint16_t>() { return H5T_NATIVE_UINT16; }
-template <> inline hid_t native_type<uint8_t>() { return H5T_NATIVE_UINT8; }
-template <> inline hid_t native_type<int8_t>() { return H5T_NATIVE_INT8; }
-template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <>
+inline hid_t native_type<int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+inline hid_t native_type<uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
+template <>
+inline hid_t native_type<uint32_t>() {
+  return H5T_NATIVE_UINT32;
+}
+template <>
+inline hid_t native_type<uint16_t>() {
+  return H5T_NATIVE_UINT16;
+}
+template <>
+inline hid_t native_type<uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
+inline hid_t native_type<int8_t>() {
+  return H5T_NATIVE_INT8;
+}
+template <>
+inline hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
 
 // io_error "HDF5: cannot <what>", with the most specific message of HDF5's error stack appended.
 Status error_status(const std::string& what);

@@ -118,7 +118,8 @@ Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& 
   sp.add("log_site", offsetof(SpikeRow, log_site), H5T_NATIVE_UINT16);
   ION_TRY(h5::write_dataset(file, "spikes", sp.get(), m.spikes.size(), m.spikes.data(), o));
   Compound in(sizeof(InputRow));
-  in.add("t_ns", offsetof(InputRow, t), H5T_NATIVE_INT64).add("post_site", offsetof(InputRow, post_site), H5T_NATIVE_UINT16);
+  in.add("t_ns", offsetof(InputRow, t), H5T_NATIVE_INT64)
+      .add("post_site", offsetof(InputRow, post_site), H5T_NATIVE_UINT16);
   in.add("post_index", offsetof(InputRow, post_index), H5T_NATIVE_UINT32)
       .add("synapse", offsetof(InputRow, synapse), H5T_NATIVE_UINT32)
       .add("weight", offsetof(InputRow, weight), H5T_NATIVE_FLOAT)
@@ -146,32 +147,52 @@ Status write_synapses(hid_t file, const MergedRecording& m, const DatasetOptions
     ION_TRY(h5::attr<uint32_t>(gid, "id", id));
     auto name = m.synapse_names.find(id);
     ION_TRY(h5::attr_string(gid, "name", name == m.synapse_names.end() ? "" : name->second));
-    ION_TRY(column<int64_t>(gid, "t_ns", rows, [](const WeightRow& r) { return r.t; }, o));
-    ION_TRY(column<float>(gid, "resistance_ohm", rows, [](const WeightRow& r) { return r.resistance_ohm; }, o));
-    ION_TRY(column<float>(gid, "weight", rows, [](const WeightRow& r) { return r.weight; }, o));
-    ION_TRY(column<int8_t>(gid, "action", rows, [](const WeightRow& r) { return r.action; }, o));
-    ION_TRY(column<uint16_t>(gid, "log_site", rows, [](const WeightRow& r) { return r.log_site; }, o));
+    ION_TRY(column<int64_t>(
+        gid, "t_ns", rows, [](const WeightRow& r) { return r.t; }, o));
+    ION_TRY(column<float>(
+        gid, "resistance_ohm", rows, [](const WeightRow& r) { return r.resistance_ohm; }, o));
+    ION_TRY(column<float>(
+        gid, "weight", rows, [](const WeightRow& r) { return r.weight; }, o));
+    ION_TRY(column<int8_t>(
+        gid, "action", rows, [](const WeightRow& r) { return r.action; }, o));
+    ION_TRY(column<uint16_t>(
+        gid, "log_site", rows, [](const WeightRow& r) { return r.log_site; }, o));
   }
   return Status::ok();
 }
 
 Status write_link_columns(hid_t g, const std::vector<LinkStats>& rows, const DatasetOptions& o) {
   using L = LinkStats;
-  ION_TRY(column<int64_t>(g, "t_ns", rows, [](const L& r) { return r.t; }, o));
-  ION_TRY(column<uint64_t>(g, "sent", rows, [](const L& r) { return r.sent; }, o));
-  ION_TRY(column<uint64_t>(g, "received", rows, [](const L& r) { return r.received; }, o));
-  ION_TRY(column<uint64_t>(g, "events_sent", rows, [](const L& r) { return r.events_sent; }, o));
-  ION_TRY(column<uint64_t>(g, "events_received", rows, [](const L& r) { return r.events_received; }, o));
-  ION_TRY(column<uint64_t>(g, "lost", rows, [](const L& r) { return r.lost; }, o));
-  ION_TRY(column<uint64_t>(g, "duplicated", rows, [](const L& r) { return r.duplicated; }, o));
-  ION_TRY(column<uint64_t>(g, "reordered", rows, [](const L& r) { return r.reordered; }, o));
-  ION_TRY(column<uint64_t>(g, "late", rows, [](const L& r) { return r.late; }, o));
-  ION_TRY(column<uint64_t>(g, "rejected", rows, [](const L& r) { return r.rejected; }, o));
-  ION_TRY(column<uint64_t>(g, "malformed", rows, [](const L& r) { return r.malformed; }, o));
-  ION_TRY(column<int64_t>(g, "rtt_ns", rows, [](const L& r) { return r.rtt_ns; }, o));
-  ION_TRY(column<int64_t>(g, "clock_offset_ns", rows, [](const L& r) { return r.clock_offset_ns; }, o));
-  ION_TRY(column<int64_t>(g, "clock_uncertainty_ns", rows, [](const L& r) { return r.clock_uncertainty_ns; }, o));
-  return column<uint8_t>(g, "peer_up", rows, [](const L& r) { return r.peer_up ? 1 : 0; }, o);
+  ION_TRY(column<int64_t>(
+      g, "t_ns", rows, [](const L& r) { return r.t; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "sent", rows, [](const L& r) { return r.sent; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "received", rows, [](const L& r) { return r.received; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "events_sent", rows, [](const L& r) { return r.events_sent; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "events_received", rows, [](const L& r) { return r.events_received; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "lost", rows, [](const L& r) { return r.lost; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "duplicated", rows, [](const L& r) { return r.duplicated; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "reordered", rows, [](const L& r) { return r.reordered; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "late", rows, [](const L& r) { return r.late; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "rejected", rows, [](const L& r) { return r.rejected; }, o));
+  ION_TRY(column<uint64_t>(
+      g, "malformed", rows, [](const L& r) { return r.malformed; }, o));
+  ION_TRY(column<int64_t>(
+      g, "rtt_ns", rows, [](const L& r) { return r.rtt_ns; }, o));
+  ION_TRY(column<int64_t>(
+      g, "clock_offset_ns", rows, [](const L& r) { return r.clock_offset_ns; }, o));
+  ION_TRY(column<int64_t>(
+      g, "clock_uncertainty_ns", rows, [](const L& r) { return r.clock_uncertainty_ns; }, o));
+  return column<uint8_t>(
+      g, "peer_up", rows, [](const L& r) { return r.peer_up ? 1 : 0; }, o);
 }
 
 // Group names are site names; '/' would nest groups, so it becomes '_'.
@@ -185,7 +206,8 @@ std::string path_safe(std::string s) {
 Status write_links_and_clocks(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
   ION_TRY_ASSIGN(auto links, h5::create_group(file, "links"));
   for (const auto& [key, rows] : m.links) {
-    ION_TRY_ASSIGN(auto g, h5::create_group(links.get(), path_safe(m.site_name(key.first)) + "-" + path_safe(m.site_name(key.second))));
+    ION_TRY_ASSIGN(auto g, h5::create_group(links.get(), path_safe(m.site_name(key.first)) + "-" +
+                                                             path_safe(m.site_name(key.second))));
     ION_TRY(h5::attr<uint16_t>(g.get(), "site", key.first));
     ION_TRY(h5::attr<uint16_t>(g.get(), "peer", key.second));
     ION_TRY(write_link_columns(g.get(), rows, o));
@@ -195,10 +217,14 @@ Status write_links_and_clocks(hid_t file, const MergedRecording& m, const Datase
     ION_TRY_ASSIGN(auto g, h5::create_group(clock.get(), path_safe(m.site_name(site))));
     const hid_t gid = g.get();
     ION_TRY(h5::attr<uint16_t>(gid, "site", site));
-    ION_TRY(column<int64_t>(gid, "local_ns", rows, [](const ClockSample& r) { return r.local_ns; }, o));
-    ION_TRY(column<int64_t>(gid, "experiment_ns", rows, [](const ClockSample& r) { return r.experiment_ns; }, o));
-    ION_TRY(column<int64_t>(gid, "offset_ns", rows, [](const ClockSample& r) { return r.offset_ns; }, o));
-    ION_TRY(column<int64_t>(gid, "uncertainty_ns", rows, [](const ClockSample& r) { return r.uncertainty_ns; }, o));
+    ION_TRY(column<int64_t>(
+        gid, "local_ns", rows, [](const ClockSample& r) { return r.local_ns; }, o));
+    ION_TRY(column<int64_t>(
+        gid, "experiment_ns", rows, [](const ClockSample& r) { return r.experiment_ns; }, o));
+    ION_TRY(column<int64_t>(
+        gid, "offset_ns", rows, [](const ClockSample& r) { return r.offset_ns; }, o));
+    ION_TRY(column<int64_t>(
+        gid, "uncertainty_ns", rows, [](const ClockSample& r) { return r.uncertainty_ns; }, o));
   }
   return Status::ok();
 }
@@ -220,9 +246,11 @@ Status write_sessions(hid_t file, const MergedRecording& m, const DatasetOptions
   std::vector<H5Session> rows;
   for (const auto& s : m.sessions) rows.push_back({s.site, s.epoch, s.resumed, s.local_ns, s.wall_ns});
   Compound t(sizeof(H5Session));
-  t.add("site", offsetof(H5Session, site), H5T_NATIVE_UINT16).add("epoch", offsetof(H5Session, epoch), H5T_NATIVE_UINT64);
+  t.add("site", offsetof(H5Session, site), H5T_NATIVE_UINT16)
+      .add("epoch", offsetof(H5Session, epoch), H5T_NATIVE_UINT64);
   t.add("resumed", offsetof(H5Session, resumed), H5T_NATIVE_UINT8);
-  t.add("local_ns", offsetof(H5Session, local_ns), H5T_NATIVE_INT64).add("wall_ns", offsetof(H5Session, wall_ns), H5T_NATIVE_INT64);
+  t.add("local_ns", offsetof(H5Session, local_ns), H5T_NATIVE_INT64)
+      .add("wall_ns", offsetof(H5Session, wall_ns), H5T_NATIVE_INT64);
   ION_TRY(h5::write_dataset(file, "sessions", t.get(), rows.size(), rows.data(), o));
   ION_TRY(write_notes(file, "gaps", m.gaps, o));
   return write_notes(file, "notes", m.notes, o);

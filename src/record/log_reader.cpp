@@ -23,10 +23,14 @@ bool frame_is_valid(std::span<const uint8_t> frame) {
 
 const char* tail_state_name(TailState s) {
   switch (s) {
-    case TailState::clean: return "clean";
-    case TailState::torn: return "torn";
-    case TailState::corrupt: return "corrupt";
-    case TailState::io_error: return "io_error";
+    case TailState::clean:
+      return "clean";
+    case TailState::torn:
+      return "torn";
+    case TailState::corrupt:
+      return "corrupt";
+    case TailState::io_error:
+      return "io_error";
   }
   return "?";
 }
@@ -158,14 +162,16 @@ std::optional<RawRecord> LogReader::next_raw() {
   if (!fill(total)) {
     const uint64_t left = end_ - pos_;
     if (!read_error_.empty()) finish(TailState::io_error, at, read_error_);
-    else finish(TailState::torn, at, "record of " + std::to_string(total) + " bytes runs past the end of the file (" +
-                                         std::to_string(left) + " bytes left)");
+    else
+      finish(TailState::torn, at,
+             "record of " + std::to_string(total) + " bytes runs past the end of the file (" + std::to_string(left) +
+                 " bytes left)");
     return std::nullopt;
   }
   const auto frame = std::span<const uint8_t>(buf_).subspan(pos_, total);
   if (!frame_is_valid(frame)) {
-    finish(TailState::corrupt, at, "CRC mismatch (kind " + std::to_string(kind) + ", " + std::to_string(len) +
-                                       "-byte payload)");
+    finish(TailState::corrupt, at,
+           "CRC mismatch (kind " + std::to_string(kind) + ", " + std::to_string(len) + "-byte payload)");
     return std::nullopt;
   }
   pos_ += total;
@@ -202,7 +208,9 @@ struct ScanWindow {
     work += bytes.size();
     return bytes.size() >= n;
   }
-  std::span<const uint8_t> at(uint64_t p, size_t n) const { return std::span<const uint8_t>(bytes).subspan(p - start, n); }
+  std::span<const uint8_t> at(uint64_t p, size_t n) const {
+    return std::span<const uint8_t>(bytes).subspan(p - start, n);
+  }
 };
 
 }  // namespace
@@ -263,7 +271,8 @@ Result<ScanReport> repair_open_log(Storage& storage, OutputFile& file, bool allo
   if (!rep) return rep;
   if (rep->state == TailState::clean) return rep;
   if (rep->state == TailState::io_error) return error(Errc::io_error, file.path() + ": " + rep->describe());
-  if (!rep->bad_record_is_last && !allow_middle_loss) return error(Errc::corrupt, middle_damage_message(file.path(), *rep));
+  if (!rep->bad_record_is_last && !allow_middle_loss)
+    return error(Errc::corrupt, middle_damage_message(file.path(), *rep));
   ION_TRY(file.truncate(rep->good_bytes));
   ION_TRY(file.sync());
   return rep;

@@ -45,11 +45,11 @@ struct ScanReport {
   // error, or the work limit on a hostile file): the damage is then not known to be a tail and
   // counts as mid-log (bad_record_is_last false, next_valid_offset 0).
   std::string scan_limit;
-  uint64_t problem_offset = 0;   // file offset of the first untrusted record
-  std::string problem;           // human-readable reason, empty when clean
-  uint64_t unknown_records = 0;  // good records of kinds this build does not know (skipped)
+  uint64_t problem_offset = 0;     // file offset of the first untrusted record
+  std::string problem;             // human-readable reason, empty when clean
+  uint64_t unknown_records = 0;    // good records of kinds this build does not know (skipped)
   uint64_t malformed_records = 0;  // good CRC but undecodable payload (skipped)
-  std::string first_malformed;   // the first decode error message
+  std::string first_malformed;     // the first decode error message
   std::map<uint16_t, uint64_t> unknown_by_kind;
 
   bool lost_data() const { return state != TailState::clean; }
@@ -97,7 +97,7 @@ class LogReader {
   std::vector<uint8_t> buf_;
   size_t pos_ = 0;
   size_t end_ = 0;
-  uint64_t offset_ = 0;  // file offset of buf_[pos_]
+  uint64_t offset_ = 0;     // file offset of buf_[pos_]
   std::string read_error_;  // the failed read's message, empty while reads succeed
   bool done_ = false;
   LogHeader header_;

@@ -62,13 +62,20 @@ struct Accumulate {
 };
 
 nlohmann::json link_json(const LinkStats& l) {
-  return {{"t_ns", l.t},           {"sent", l.sent},
-          {"received", l.received}, {"events_sent", l.events_sent},
-          {"events_received", l.events_received}, {"lost", l.lost},
-          {"duplicated", l.duplicated}, {"reordered", l.reordered},
-          {"late", l.late},         {"rejected", l.rejected},
-          {"malformed", l.malformed}, {"rtt_ns", l.rtt_ns},
-          {"clock_offset_ns", l.clock_offset_ns}, {"clock_uncertainty_ns", l.clock_uncertainty_ns},
+  return {{"t_ns", l.t},
+          {"sent", l.sent},
+          {"received", l.received},
+          {"events_sent", l.events_sent},
+          {"events_received", l.events_received},
+          {"lost", l.lost},
+          {"duplicated", l.duplicated},
+          {"reordered", l.reordered},
+          {"late", l.late},
+          {"rejected", l.rejected},
+          {"malformed", l.malformed},
+          {"rtt_ns", l.rtt_ns},
+          {"clock_offset_ns", l.clock_offset_ns},
+          {"clock_uncertainty_ns", l.clock_uncertainty_ns},
           {"peer_up", l.peer_up}};
 }
 
@@ -87,14 +94,10 @@ nlohmann::json synapse_json(const SynapseSummary& y) {
 }
 
 nlohmann::json tail_json(const ScanReport& t) {
-  nlohmann::json j = {{"state", tail_state_name(t.state)},
-                      {"file_bytes", t.file_bytes},
-                      {"good_bytes", t.good_bytes},
-                      {"dropped_bytes", t.dropped_bytes},
-                      {"dropped_records", t.dropped_records},
-                      {"records", t.records},
-                      {"unknown_records", t.unknown_records},
-                      {"malformed_records", t.malformed_records}};
+  nlohmann::json j = {{"state", tail_state_name(t.state)},    {"file_bytes", t.file_bytes},
+                      {"good_bytes", t.good_bytes},           {"dropped_bytes", t.dropped_bytes},
+                      {"dropped_records", t.dropped_records}, {"records", t.records},
+                      {"unknown_records", t.unknown_records}, {"malformed_records", t.malformed_records}};
   if (t.state != TailState::clean) {
     j["problem"] = t.problem;
     j["problem_offset"] = t.problem_offset;
@@ -137,7 +140,8 @@ nlohmann::json to_json(const LogSummary& s) {
   j["start_wall_ns"] = s.header.start_wall_ns;
   j["sessions"] = nlohmann::json::array();
   for (const auto& e : s.sessions) {
-    j["sessions"].push_back({{"epoch", e.epoch}, {"resumed", e.resumed}, {"local_ns", e.local_ns}, {"wall_ns", e.wall_ns}});
+    j["sessions"].push_back(
+        {{"epoch", e.epoch}, {"resumed", e.resumed}, {"local_ns", e.local_ns}, {"wall_ns", e.wall_ns}});
   }
   j["records_by_kind"] = s.records_by_kind;
   j["time_span_ns"] = s.has_events ? nlohmann::json{s.t_first_ns, s.t_last_ns} : nlohmann::json(nullptr);
@@ -150,8 +154,10 @@ nlohmann::json to_json(const LogSummary& s) {
   for (const auto& [peer, l] : s.last_link_stats) j["links"][std::to_string(peer)] = link_json(l);
   j["clock_samples"] = s.clock_samples;
   if (s.clock_samples > 0) {
-    j["last_clock"] = {{"local_ns", s.last_clock.local_ns}, {"experiment_ns", s.last_clock.experiment_ns},
-                       {"offset_ns", s.last_clock.offset_ns}, {"uncertainty_ns", s.last_clock.uncertainty_ns}};
+    j["last_clock"] = {{"local_ns", s.last_clock.local_ns},
+                       {"experiment_ns", s.last_clock.experiment_ns},
+                       {"offset_ns", s.last_clock.offset_ns},
+                       {"uncertainty_ns", s.last_clock.uncertainty_ns}};
   }
   j["notes_by_kind"] = s.notes_by_kind;
   j["gaps"] = s.gaps;
@@ -200,8 +206,8 @@ std::string to_text(const LogSummary& s) {
     o << '\n';
   }
   if (s.clock_samples > 0) {
-    o << "  clock samples: " << s.clock_samples << " (last offset " << format_duration(s.last_clock.offset_ns)
-      << " ± " << format_duration(s.last_clock.uncertainty_ns) << ")\n";
+    o << "  clock samples: " << s.clock_samples << " (last offset " << format_duration(s.last_clock.offset_ns) << " ± "
+      << format_duration(s.last_clock.uncertainty_ns) << ")\n";
   }
   for (const auto& g : s.gaps) o << "  gap: " << g << '\n';
   o << "  tail: " << s.tail.describe() << '\n';

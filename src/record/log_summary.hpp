@@ -27,17 +27,17 @@ struct LogSummary {
   LogHeader header;
   std::vector<SessionStart> sessions;
   std::map<std::string, uint64_t> records_by_kind;  // known kinds by name
-  Time t_first_ns = 0, t_last_ns = 0;                     // over event records (not session starts)
+  Time t_first_ns = 0, t_last_ns = 0;               // over event records (not session starts)
   bool has_events = false;
   std::map<NeuronAddr, uint64_t> spikes;
-  std::map<NeuronAddr, uint64_t> inputs;            // synaptic inputs per post neuron
-  std::array<uint64_t, 3> stimuli{};                // delivered, clamped, refused
+  std::map<NeuronAddr, uint64_t> inputs;  // synaptic inputs per post neuron
+  std::array<uint64_t, 3> stimuli{};      // delivered, clamped, refused
   std::map<SynapseId, SynapseSummary> synapses;
   std::map<SiteId, LinkStats> last_link_stats;
   uint64_t clock_samples = 0;
   ClockSample last_clock;
   std::map<std::string, uint64_t> notes_by_kind;
-  std::vector<std::string> gaps;                     // texts of gap notes
+  std::vector<std::string> gaps;  // texts of gap notes
   ScanReport tail;
 };
 

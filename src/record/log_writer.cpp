@@ -123,7 +123,8 @@ Status LogWriter::flush() { return write_buffer(); }
 Status LogWriter::sync_file() {
   Status s = file_->sync();
   if (s) return s;
-  failed_ = error(s.code(), s.message() + "; records written since the last successful sync may not be on stable storage");
+  failed_ = error(s.code(),
+                  s.message() + "; records written since the last successful sync may not be on stable storage");
   return failed_;
 }
 

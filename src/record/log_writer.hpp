@@ -31,7 +31,7 @@ enum class FsyncPolicy : uint8_t {
 };
 
 struct WriterOptions {
-  size_t buffer_bytes = 64 * 1024;             // flush when the buffer holds this much
+  size_t buffer_bytes = 64 * 1024;  // flush when the buffer holds this much
   Duration flush_interval_ns = 100 * kMillisecond;
   FsyncPolicy fsync = FsyncPolicy::on_close;
 };

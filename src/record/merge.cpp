@@ -89,9 +89,7 @@ struct Absorb {
 
 // Row orderings: by the full tuple, so the result does not depend on the order of the logs.
 auto key(const SpikeRow& r) { return std::tie(r.t, r.site, r.index, r.kind, r.log_site); }
-auto key(const InputRow& r) {
-  return std::tie(r.t, r.post_site, r.post_index, r.synapse, r.log_site, r.arrival_ns);
-}
+auto key(const InputRow& r) { return std::tie(r.t, r.post_site, r.post_index, r.synapse, r.log_site, r.arrival_ns); }
 auto key(const StimulusRow& r) { return std::tie(r.t, r.log_site, r.electrode, r.synapse); }
 auto key(const WeightRow& r) { return std::tie(r.t, r.log_site); }
 auto key(const LinkStats& r) { return std::tie(r.t); }

@@ -65,10 +65,10 @@ struct NoteRow {
 };
 
 struct MergedRecording {
-  std::string experiment_name;  // from the first experiment_name note (lowest site id), else ""
-  std::string seed;             // decimal text of the first seed note, else ""
-  std::string experiment_file;  // text of the first experiment_file note, else ""
-  std::vector<SiteRow> sites;   // by id
+  std::string experiment_name;                     // from the first experiment_name note (lowest site id), else ""
+  std::string seed;                                // decimal text of the first seed note, else ""
+  std::string experiment_file;                     // text of the first experiment_file note, else ""
+  std::vector<SiteRow> sites;                      // by id
   std::map<SiteId, std::string> site_names;        // logs' headers + site_names notes
   std::map<NeuronAddr, std::string> neuron_names;  // neuron_names notes
   std::map<SynapseId, std::string> synapse_names;  // synapse_names notes

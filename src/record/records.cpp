@@ -53,8 +53,8 @@ void encode(const WeightUpdate& u, ByteWriter& w) {
 void encode(const LinkStats& s, ByteWriter& w) {
   w.u16(s.peer);
   w.i64(s.t);
-  for (uint64_t c : {s.sent, s.received, s.events_sent, s.events_received, s.lost, s.duplicated,
-                     s.reordered, s.late, s.rejected, s.malformed}) {
+  for (uint64_t c : {s.sent, s.received, s.events_sent, s.events_received, s.lost, s.duplicated, s.reordered, s.late,
+                     s.rejected, s.malformed}) {
     w.u64(c);
   }
   w.i64(s.rtt_ns);
@@ -141,8 +141,8 @@ Result<Record> decode_link(ByteReader& r) {
   LinkStats s;
   s.peer = r.u16();
   s.t = r.i64();
-  for (uint64_t* c : {&s.sent, &s.received, &s.events_sent, &s.events_received, &s.lost,
-                      &s.duplicated, &s.reordered, &s.late, &s.rejected, &s.malformed}) {
+  for (uint64_t* c : {&s.sent, &s.received, &s.events_sent, &s.events_received, &s.lost, &s.duplicated, &s.reordered,
+                      &s.late, &s.rejected, &s.malformed}) {
     *c = r.u64();
   }
   s.rtt_ns = r.i64();
@@ -184,12 +184,12 @@ Result<Record> decode_note(ByteReader& r) {
 }
 
 using Decoder = Result<Record> (*)(ByteReader&);
-constexpr std::array<Decoder, kMaxKnownKind + 1> kDecoders = {
-    nullptr,       decode_spike, decode_input,   decode_stimulus, decode_weight,
-    decode_link,   decode_clock, decode_session, decode_note};
-constexpr std::array<const char*, kMaxKnownKind + 1> kKindNames = {
-    "unknown",    "spike",        "synaptic_input", "stimulus", "weight_update",
-    "link_stats", "clock_sample", "session_start",  "note"};
+constexpr std::array<Decoder, kMaxKnownKind + 1> kDecoders = {nullptr,         decode_spike,   decode_input,
+                                                              decode_stimulus, decode_weight,  decode_link,
+                                                              decode_clock,    decode_session, decode_note};
+constexpr std::array<const char*, kMaxKnownKind + 1> kKindNames = {"unknown",      "spike",         "synaptic_input",
+                                                                   "stimulus",     "weight_update", "link_stats",
+                                                                   "clock_sample", "session_start", "note"};
 
 }  // namespace
 
@@ -199,8 +199,7 @@ const char* kind_name(uint16_t kind) { return kind <= kMaxKnownKind ? kKindNames
 
 const char* note_kind_name(NoteKind k) {
   static constexpr std::array<const char*, 8> kNames = {
-      "text", "experiment_file", "seed", "gap", "experiment_name", "site_names", "neuron_names",
-      "synapse_names"};
+      "text", "experiment_file", "seed", "gap", "experiment_name", "site_names", "neuron_names", "synapse_names"};
   const auto i = static_cast<uint16_t>(k);
   return i < kNames.size() ? kNames[i] : "unknown";
 }

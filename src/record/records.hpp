@@ -31,18 +31,18 @@ inline constexpr uint16_t kMaxKnownKind = 8;
 
 // One clock-synchronisation estimate taken by a site.
 struct ClockSample {
-  Time local_ns = 0;           // this site's local clock when the sample was taken
-  Time experiment_ns = 0;      // experiment (master) time at that instant, as estimated
-  Duration offset_ns = 0;      // local − master
-  Duration uncertainty_ns = 0; // ± bound on offset_ns
+  Time local_ns = 0;            // this site's local clock when the sample was taken
+  Time experiment_ns = 0;       // experiment (master) time at that instant, as estimated
+  Duration offset_ns = 0;       // local − master
+  Duration uncertainty_ns = 0;  // ± bound on offset_ns
 };
 
 // Written at the start of every session that appends to a log (first or resumed).
 struct SessionStart {
-  uint64_t epoch = 0;     // session epoch (changes on every restart of the site)
-  bool resumed = false;   // true when appending to an existing log
-  Time local_ns = 0;      // local clock at session start
-  int64_t wall_ns = 0;    // wall-clock time at session start, ns since the Unix epoch (UTC)
+  uint64_t epoch = 0;    // session epoch (changes on every restart of the site)
+  bool resumed = false;  // true when appending to an existing log
+  Time local_ns = 0;     // local clock at session start
+  int64_t wall_ns = 0;   // wall-clock time at session start, ns since the Unix epoch (UTC)
 };
 
 enum class NoteKind : uint16_t {
@@ -51,20 +51,19 @@ enum class NoteKind : uint16_t {
   seed = 2,             // the experiment seed, decimal
   gap = 3,              // a gap in the record (e.g. resumed after a crash), human-readable reason
   experiment_name = 4,
-  site_names = 5,       // "id=name" lines, one per site
-  neuron_names = 6,     // "site:index=name" lines
-  synapse_names = 7,    // "id=name" lines
+  site_names = 5,     // "id=name" lines, one per site
+  neuron_names = 6,   // "site:index=name" lines
+  synapse_names = 7,  // "id=name" lines
 };
 
 struct Note {
-  Time t = 0;                   // experiment time (or local time for session-level notes)
+  Time t = 0;                      // experiment time (or local time for session-level notes)
   NoteKind kind = NoteKind::text;  // unknown values are kept as they are
-  std::string text;             // UTF-8
+  std::string text;                // UTF-8
 };
 
 // Variant index + 1 == RecordKind value.
-using Record = std::variant<Spike, SynapticInput, Stimulus, WeightUpdate, LinkStats, ClockSample,
-                            SessionStart, Note>;
+using Record = std::variant<Spike, SynapticInput, Stimulus, WeightUpdate, LinkStats, ClockSample, SessionStart, Note>;
 
 RecordKind kind_of(const Record& r);
 // "spike", "synaptic_input", ..., or "unknown" for kinds this build does not know.

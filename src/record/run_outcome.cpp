@@ -47,9 +47,12 @@ std::string at_ms(Time t) {
 
 const char* run_status_name(RunStatus s) {
   switch (s) {
-    case RunStatus::complete: return "complete";
-    case RunStatus::interrupted: return "interrupted";
-    case RunStatus::incomplete: return "incomplete";
+    case RunStatus::complete:
+      return "complete";
+    case RunStatus::interrupted:
+      return "interrupted";
+    case RunStatus::incomplete:
+      return "incomplete";
   }
   return "?";
 }

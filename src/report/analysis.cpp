@@ -58,8 +58,8 @@ const std::vector<Time>& train_of(const SpikeTrains& trains, NeuronAddr a) {
   return it == trains.end() ? kEmpty : it->second;
 }
 
-std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post,
-                                              Time from, Time to, const AnalysisOptions& o) {
+std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post, Time from,
+                                              Time to, const AnalysisOptions& o) {
   uint64_t n = 0, hit = 0;
   for (auto it = std::lower_bound(pre.begin(), pre.end(), from); it != pre.end() && *it < to; ++it) {
     ++n;
@@ -70,8 +70,7 @@ std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, cons
 }
 
 const record::WeightRow* weight_at(const std::vector<record::WeightRow>& rows, Time t) {
-  auto it = std::upper_bound(rows.begin(), rows.end(), t,
-                             [](Time v, const record::WeightRow& r) { return v < r.t; });
+  auto it = std::upper_bound(rows.begin(), rows.end(), t, [](Time v, const record::WeightRow& r) { return v < r.t; });
   return it == rows.begin() ? nullptr : &*(it - 1);
 }
 
@@ -172,7 +171,8 @@ PhaseSummary phase_not_run(const experiment::Experiment& e, const PhaseWindow& w
 void coverage_warnings(Summary& s) {
   for (const auto& c : s.coverage) {
     if (!c.logged) {
-      s.warnings.push_back("site " + c.name + " has no log in the recording: its neurons, inputs and stimuli "
+      s.warnings.push_back("site " + c.name +
+                           " has no log in the recording: its neurons, inputs and stimuli "
                            "are shown as no data");
     } else if (!c.finished) {
       s.warnings.push_back("site " + c.name + " wrote no end-of-run note; its log ends at " +
@@ -187,7 +187,8 @@ void add_warnings(Summary& s, const record::MergedRecording& m, const experiment
   // Unnamed sources (e.g. culture electrodes without a named neuron) in one line, not one each.
   std::vector<std::string> unknown;
   for (const auto& g : s.circuit.groups) {
-    for (size_t i = g.first; !g.in_experiment && i < g.first + g.count; ++i) unknown.push_back(s.circuit.neurons[i].name);
+    for (size_t i = g.first; !g.in_experiment && i < g.first + g.count; ++i)
+      unknown.push_back(s.circuit.neurons[i].name);
   }
   if (!unknown.empty()) {
     std::string list;
@@ -197,11 +198,12 @@ void add_warnings(Summary& s, const record::MergedRecording& m, const experiment
                          " address(es) that are not neurons of the experiment (e.g. unnamed electrodes): " + list);
   }
   for (const auto& [id, rows] : m.synapses) {
-    if (id >= e.synapses.size()) s.warnings.push_back("weights of " + synapse_label(m, e, id) + " (not in the experiment)");
+    if (id >= e.synapses.size())
+      s.warnings.push_back("weights of " + synapse_label(m, e, id) + " (not in the experiment)");
   }
   if (!s.phases.empty() && !m.spikes.empty() && m.spikes.back().t >= s.phases.back().end_ns) {
-    s.warnings.push_back("spikes recorded after the last phase ended (at " +
-                         format_duration(s.phases.back().end_ns) + "): was the run's --duration different?");
+    s.warnings.push_back("spikes recorded after the last phase ended (at " + format_duration(s.phases.back().end_ns) +
+                         "): was the run's --duration different?");
   }
 }
 

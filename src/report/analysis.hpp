@@ -42,25 +42,25 @@ struct AnalysisOptions {
 struct SynapsePhase {
   SynapseId id = 0;
   std::string name, pre, post;
-  uint64_t pre_spikes = 0;   // pre neuron spikes in the phase
-  uint64_t responded = 0;    // of those, followed by a post spike within the response window
-  std::optional<double> response_probability;  // responded / pre_spikes; nullopt if no pre spikes
+  uint64_t pre_spikes = 0;                        // pre neuron spikes in the phase
+  uint64_t responded = 0;                         // of those, followed by a post spike within the response window
+  std::optional<double> response_probability;     // responded / pre_spikes; nullopt if no pre spikes
   std::optional<float> weight_start, weight_end;  // last recorded value at/before the phase bound
   std::optional<float> resistance_start_ohm, resistance_end_ohm;
-  uint64_t potentiations = 0, depressions = 0;    // plasticity pulses recorded in the phase
+  uint64_t potentiations = 0, depressions = 0;  // plasticity pulses recorded in the phase
 };
 
 struct PhaseSummary {
   size_t index = 0;
   std::optional<double> set_rate_hz;  // the drive's rate (nullopt without a schedule drive)
   Time start_ns = 0, end_ns = 0;
-  std::optional<double> pacemaker_rate_hz;    // measured rate of the schedule-driven neuron
+  std::optional<double> pacemaker_rate_hz;  // measured rate of the schedule-driven neuron
   // Measured rate of every neuron by display name. A neuron whose site's log does not cover the
   // phase is absent (no data); one whose log covers part of it has the rate over that part and is
   // listed in `partial`.
   std::map<std::string, double> rate_hz;
   std::set<std::string> partial;
-  std::vector<SynapsePhase> synapses;         // in synapse id order
+  std::vector<SynapsePhase> synapses;  // in synapse id order
   // false: the run ended (outcome.ended_at_ns) before this phase started; nothing was measured
   // and it is shown as "not run", never as 0 Hz or "no data".
   bool ran = true;
@@ -80,10 +80,10 @@ struct SynapseDelivery {
   SynapseId id = 0;
   std::string name, pre, post;
   SiteId pre_site = kNoSite, hub_site = kNoSite, post_site = kNoSite;
-  bool post_logged = false;    // the post site's log is in the recording (else nothing is known)
-  uint64_t pre_spikes = 0;     // pre neuron spikes in the counted span
-  uint64_t delivered = 0;      // of those, recorded as an input of this synapse by the post site
-  uint64_t without_arrival = 0;  // delivered inputs with no arrival time (older log, legacy partner)
+  bool post_logged = false;             // the post site's log is in the recording (else nothing is known)
+  uint64_t pre_spikes = 0;              // pre neuron spikes in the counted span
+  uint64_t delivered = 0;               // of those, recorded as an input of this synapse by the post site
+  uint64_t without_arrival = 0;         // delivered inputs with no arrival time (older log, legacy partner)
   std::optional<double> loss_fraction;  // 1 - delivered / pre_spikes; nullopt without pre spikes
   std::vector<Time> spike_ns;           // spike time of each delivered input with an arrival time
   std::vector<Duration> latency_ns;     // its latency, same order (by spike time)
@@ -120,11 +120,11 @@ struct LinkSummary {
 struct Summary {
   std::string experiment_name, seed;
   AnalysisOptions options;
-  std::string pacemaker;  // name of the schedule-driven neuron ("" if none)
+  std::string pacemaker;     // name of the schedule-driven neuron ("" if none)
   Duration duration_ns = 0;  // the experiment's (after any --duration scaling)
   Circuit circuit;
   std::vector<SiteCoverage> coverage;
-  bool complete = true;   // every site of the experiment logged and wrote its end-of-run note
+  bool complete = true;        // every site of the experiment logged and wrote its end-of-run note
   record::RunOutcome outcome;  // complete, or interrupted / incomplete at a time, and why
   std::vector<PhaseSummary> phases;
   std::vector<SynapseDelivery> delivery;  // in synapse id order
@@ -153,8 +153,8 @@ const std::vector<Time>& train_of(const SpikeTrains& trains, NeuronAddr a);
 
 // Fraction of `pre` spikes in [from, to) followed by a `post` spike in [t+min, t+max].
 // REQUIRES: pre and post sorted. Returns (pre count, responded count).
-std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post,
-                                              Time from, Time to, const AnalysisOptions& o);
+std::pair<uint64_t, uint64_t> count_responses(const std::vector<Time>& pre, const std::vector<Time>& post, Time from,
+                                              Time to, const AnalysisOptions& o);
 
 // Last weight row at or before t (nullptr if none).
 const record::WeightRow* weight_at(const std::vector<record::WeightRow>& rows, Time t);
@@ -166,8 +166,7 @@ std::vector<SynapseDelivery> summarize_delivery(const record::MergedRecording& m
                                                 const SpikeTrains& trains, const std::vector<SiteCoverage>& coverage);
 std::vector<RouteSummary> summarize_routes(const record::MergedRecording& m, const std::vector<SynapseDelivery>& d);
 
-Summary summarize(const record::MergedRecording& m, const experiment::Experiment& e,
-                  const AnalysisOptions& o = {});
+Summary summarize(const record::MergedRecording& m, const experiment::Experiment& e, const AnalysisOptions& o = {});
 
 // The printed summary: phases with rates (circuit order) and synapses, per-synapse delivery and
 // latency, links, then warnings. At most `max_synapses` synapses and `max_neurons` rates are

@@ -18,17 +18,17 @@ namespace ion::report {
 
 // One [[neurons]] entry (or all addresses of one site that are not neurons of the experiment).
 struct NeuronGroup {
-  std::string name;          // the entry's name; "unnamed (SITE)" for addresses not in the experiment
-  std::string site;          // site name
+  std::string name;             // the entry's name; "unnamed (SITE)" for addresses not in the experiment
+  std::string site;             // site name
   size_t first = 0, count = 0;  // its members: Circuit::neurons[first, first + count)
-  std::string color;         // "#rrggbb"; every member is drawn in it
+  std::string color;            // "#rrggbb"; every member is drawn in it
   bool in_experiment = true;
 };
 
 struct NeuronRow {
-  std::string name;          // display name (neuron_label)
+  std::string name;  // display name (neuron_label)
   NeuronAddr addr;
-  size_t group = 0;          // index into Circuit::groups
+  size_t group = 0;  // index into Circuit::groups
 };
 
 struct Circuit {

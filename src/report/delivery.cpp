@@ -39,8 +39,7 @@ SiteId site_id(const experiment::Experiment& e, const std::string& name) {
 }
 
 // Counts over [0, end): the experiment, cut where the post site's log ends.
-void count_delivery(SynapseDelivery& d, const std::vector<Time>& pre_train, const std::vector<Received>& in,
-                    Time end) {
+void count_delivery(SynapseDelivery& d, const std::vector<Time>& pre_train, const std::vector<Received>& in, Time end) {
   for (auto it = std::lower_bound(pre_train.begin(), pre_train.end(), Time{0}); it != pre_train.end() && *it < end;
        ++it) {
     ++d.pre_spikes;

@@ -27,9 +27,10 @@ Json run_json(const Context& c) {
 Json sites_json(const Context& c) {
   Json a = Json::array();
   for (const auto& cov : c.s.coverage) {
-    Json j = {{"id", cov.id}, {"name", cov.name}, {"role", nullptr}, {"logged", cov.logged},
-              {"finished", cov.finished}, {"until_s", cov.logged ? sec(cov.until_ns) : Json(nullptr)},
-              {"records", nullptr}, {"log_tail", nullptr}};
+    Json j = {
+        {"id", cov.id},         {"name", cov.name},         {"role", nullptr},
+        {"logged", cov.logged}, {"finished", cov.finished}, {"until_s", cov.logged ? sec(cov.until_ns) : Json(nullptr)},
+        {"records", nullptr},   {"log_tail", nullptr}};
     if (const auto* site = c.e.find_site(cov.name)) j["role"] = experiment::to_string(site->role);
     for (const auto& row : c.m.sites) {
       if (row.id == cov.id) j["records"] = row.records, j["log_tail"] = row.tail.describe();
@@ -42,8 +43,8 @@ Json sites_json(const Context& c) {
 Json phases_json(const Context& c) {
   Json a = Json::array();
   for (const auto& p : c.s.phases) {
-    a.push_back({{"start_s", sec(p.start_ns)}, {"end_s", sec(p.end_ns)}, {"set_rate_hz", opt(p.set_rate_hz)},
-                 {"ran", p.ran}});
+    a.push_back(
+        {{"start_s", sec(p.start_ns)}, {"end_s", sec(p.end_ns)}, {"set_rate_hz", opt(p.set_rate_hz)}, {"ran", p.ran}});
   }
   return a;
 }
@@ -69,8 +70,13 @@ Json group_phase_rates(const Context& c, const NeuronGroup& g) {
 Json groups_json(const Context& c) {
   Json a = Json::array();
   for (const auto& g : c.s.circuit.groups) {
-    a.push_back({{"name", g.name}, {"site", g.site}, {"color", g.color}, {"first", g.first}, {"count", g.count},
-                 {"in_experiment", g.in_experiment}, {"rate_hz", group_phase_rates(c, g)}});
+    a.push_back({{"name", g.name},
+                 {"site", g.site},
+                 {"color", g.color},
+                 {"first", g.first},
+                 {"count", g.count},
+                 {"in_experiment", g.in_experiment},
+                 {"rate_hz", group_phase_rates(c, g)}});
   }
   return a;
 }
@@ -116,7 +122,8 @@ Json group_rate(const Context& c, const NeuronGroup& g, const TimeGrid& grid) {
     if (n[b]) mean[b] = sum[b] / static_cast<double>(n[b]);
   }
   return {{"label", g.name + (g.count > 1 ? " (mean of " + std::to_string(g.count) + ")" : "")},
-          {"color", g.color}, {"hz", nums(mean)}};
+          {"color", g.color},
+          {"hz", nums(mean)}};
 }
 
 }  // namespace
@@ -131,9 +138,13 @@ Json neurons_json(const Context& c) {
       rates.push_back(it == p.rate_hz.end() ? Json(nullptr) : num(it->second));
       partial.push_back(p.partial.count(row.name) > 0);
     }
-    a.push_back({{"name", row.name}, {"group", row.group}, {"site", c.m.site_name(row.addr.site)},
-                 {"index", row.addr.index}, {"color", c.s.circuit.color_of(i)},
-                 {"spikes", train_of(c.trains, row.addr).size()}, {"rate_hz", std::move(rates)},
+    a.push_back({{"name", row.name},
+                 {"group", row.group},
+                 {"site", c.m.site_name(row.addr.site)},
+                 {"index", row.addr.index},
+                 {"color", c.s.circuit.color_of(i)},
+                 {"spikes", train_of(c.trains, row.addr).size()},
+                 {"rate_hz", std::move(rates)},
                  {"partial", std::move(partial)}});
   }
   return a;

@@ -10,12 +10,23 @@ namespace ion::report::model {
 namespace {
 
 Json link_row(const LinkSummary& l) {
-  return {{"site", l.site_name}, {"peer", l.peer_name}, {"snapshots", l.snapshots},
-          {"events_sent", l.events_sent}, {"events_received", l.events_received},
-          {"datagrams_sent", l.datagrams_sent}, {"datagrams_received", l.datagrams_received},
-          {"lost", l.lost}, {"loss", opt(l.loss_fraction)}, {"duplicated", l.duplicated},
-          {"reordered", l.reordered}, {"late", l.late}, {"rejected", l.rejected}, {"malformed", l.malformed},
-          {"rtt_samples", l.rtt_samples}, {"rtt_p50_ms", opt_ms(l.rtt_p50_ns)}, {"rtt_p99_ms", opt_ms(l.rtt_p99_ns)},
+  return {{"site", l.site_name},
+          {"peer", l.peer_name},
+          {"snapshots", l.snapshots},
+          {"events_sent", l.events_sent},
+          {"events_received", l.events_received},
+          {"datagrams_sent", l.datagrams_sent},
+          {"datagrams_received", l.datagrams_received},
+          {"lost", l.lost},
+          {"loss", opt(l.loss_fraction)},
+          {"duplicated", l.duplicated},
+          {"reordered", l.reordered},
+          {"late", l.late},
+          {"rejected", l.rejected},
+          {"malformed", l.malformed},
+          {"rtt_samples", l.rtt_samples},
+          {"rtt_p50_ms", opt_ms(l.rtt_p50_ns)},
+          {"rtt_p99_ms", opt_ms(l.rtt_p99_ns)},
           {"clock_offset_us", l.clock_offset_ns ? num(static_cast<double>(*l.clock_offset_ns) / 1e3) : Json(nullptr)}};
 }
 
@@ -34,8 +45,11 @@ Json stimuli_json(const Context& c) {
   for (const auto& s : c.m.stimuli) by[{s.log_site, s.synapse}][std::min<size_t>(s.outcome, 2)]++;
   Json a = Json::array();
   for (const auto& [key, n] : by) {
-    a.push_back({{"site", c.m.site_name(key.first)}, {"synapse", synapse_label(c.m, c.e, key.second)},
-                 {"delivered", n[0]}, {"clamped", n[1]}, {"refused", n[2]}});
+    a.push_back({{"site", c.m.site_name(key.first)},
+                 {"synapse", synapse_label(c.m, c.e, key.second)},
+                 {"delivered", n[0]},
+                 {"clamped", n[1]},
+                 {"refused", n[2]}});
   }
   return a;
 }
@@ -63,7 +77,9 @@ Json clocks_json(const Context& c) {
       off.push_back(num(static_cast<double>(r.offset_ns) / 1e3));
       unc.push_back(num(static_cast<double>(r.uncertainty_ns) / 1e3));
     }
-    a.push_back({{"site", c.m.site_name(site)}, {"t_s", std::move(t)}, {"offset_us", std::move(off)},
+    a.push_back({{"site", c.m.site_name(site)},
+                 {"t_s", std::move(t)},
+                 {"offset_us", std::move(off)},
                  {"uncertainty_us", std::move(unc)}});
   }
   return a;
@@ -74,8 +90,8 @@ Json notes_json(const Context& c) {
   for (const auto& n : c.m.notes) {
     const auto k = static_cast<record::NoteKind>(n.kind);
     if (k != record::NoteKind::text && k != record::NoteKind::gap) continue;
-    a.push_back({{"site", c.m.site_name(n.site)}, {"t_s", sec(n.t)}, {"gap", k == record::NoteKind::gap},
-                 {"text", n.text}});
+    a.push_back(
+        {{"site", c.m.site_name(n.site)}, {"t_s", sec(n.t)}, {"gap", k == record::NoteKind::gap}, {"text", n.text}});
   }
   return a;
 }

@@ -11,9 +11,12 @@ namespace {
 
 const char* rule_name(experiment::PlasticityRule r) {
   switch (r) {
-    case experiment::PlasticityRule::srdp: return "srdp";
-    case experiment::PlasticityRule::stdp: return "stdp";
-    case experiment::PlasticityRule::none: break;
+    case experiment::PlasticityRule::srdp:
+      return "srdp";
+    case experiment::PlasticityRule::stdp:
+      return "stdp";
+    case experiment::PlasticityRule::none:
+      break;
   }
   return "none";
 }
@@ -35,18 +38,26 @@ Json phase_rows(const Context& c, size_t synapse) {
   Json a = Json::array();
   for (const auto& p : c.s.phases) {
     const auto& sp = p.synapses.at(synapse);
-    a.push_back({{"pre_spikes", sp.pre_spikes}, {"responded", sp.responded}, {"p", opt(sp.response_probability)},
-                 {"w_start", opt(sp.weight_start)}, {"w_end", opt(sp.weight_end)},
-                 {"r_start_ohm", opt(sp.resistance_start_ohm)}, {"r_end_ohm", opt(sp.resistance_end_ohm)},
-                 {"ltp", sp.potentiations}, {"ltd", sp.depressions}});
+    a.push_back({{"pre_spikes", sp.pre_spikes},
+                 {"responded", sp.responded},
+                 {"p", opt(sp.response_probability)},
+                 {"w_start", opt(sp.weight_start)},
+                 {"w_end", opt(sp.weight_end)},
+                 {"r_start_ohm", opt(sp.resistance_start_ohm)},
+                 {"r_end_ohm", opt(sp.resistance_end_ohm)},
+                 {"ltp", sp.potentiations},
+                 {"ltd", sp.depressions}});
   }
   return a;
 }
 
 Json delivery_json(const SynapseDelivery& d) {
   if (!d.post_logged) return nullptr;  // the post site recorded nothing: no data
-  return {{"pre_spikes", d.pre_spikes}, {"delivered", d.delivered}, {"loss", opt(d.loss_fraction)},
-          {"without_arrival", d.without_arrival}, {"latency", latency_json(d.latency)}};
+  return {{"pre_spikes", d.pre_spikes},
+          {"delivered", d.delivered},
+          {"loss", opt(d.loss_fraction)},
+          {"without_arrival", d.without_arrival},
+          {"latency", latency_json(d.latency)}};
 }
 
 // Every row, or evenly thinned rows (and every pulse while the pulses alone fit) beyond the limit.
@@ -62,17 +73,27 @@ Json trace_json(const std::vector<record::WeightRow>& rows, size_t max_rows) {
     w.push_back(num(rows[i].weight));
     action.push_back(rows[i].action);
   }
-  return {{"t_s", std::move(t)}, {"r_ohm", std::move(r_ohm)}, {"w", std::move(w)}, {"action", std::move(action)},
+  return {{"t_s", std::move(t)},
+          {"r_ohm", std::move(r_ohm)},
+          {"w", std::move(w)},
+          {"action", std::move(action)},
           {"thinned", stride > 1}};
 }
 
 Json synapse_json(const Context& c, const experiment::Synapse& syn) {
-  Json j = {{"name", synapse_label(c.m, c.e, syn.id)}, {"group", syn.group}, {"pre", syn.pre}, {"post", syn.post},
-            {"pre_neuron", row_of(c, syn.pre)}, {"post_neuron", row_of(c, syn.post)}, {"hub", syn.hub},
-            {"cell", {syn.word, syn.bit}}, {"color", color_of(c, syn.post)}};
-  j["weight_map"] = {{"r_min_ohm", num(syn.weight.r_min_ohm)}, {"r_max_ohm", num(syn.weight.r_max_ohm)},
-                     {"polarity", syn.weight.polarity == experiment::WeightPolarity::low_r_strong ? "low-r-strong"
-                                                                                               : "high-r-strong"}};
+  Json j = {{"name", synapse_label(c.m, c.e, syn.id)},
+            {"group", syn.group},
+            {"pre", syn.pre},
+            {"post", syn.post},
+            {"pre_neuron", row_of(c, syn.pre)},
+            {"post_neuron", row_of(c, syn.post)},
+            {"hub", syn.hub},
+            {"cell", {syn.word, syn.bit}},
+            {"color", color_of(c, syn.post)}};
+  j["weight_map"] = {
+      {"r_min_ohm", num(syn.weight.r_min_ohm)},
+      {"r_max_ohm", num(syn.weight.r_max_ohm)},
+      {"polarity", syn.weight.polarity == experiment::WeightPolarity::low_r_strong ? "low-r-strong" : "high-r-strong"}};
   j["rule"] = rule_name(syn.plasticity.rule);
   j["phases"] = phase_rows(c, syn.id);
   j["delivery"] = delivery_json(c.s.delivery.at(syn.id));
@@ -119,7 +140,10 @@ Json latency_samples(const SynapseDelivery& d, size_t max_points) {
 }  // namespace
 
 Json latency_json(const LatencyStats& l) {
-  return {{"n", l.n}, {"p50_ms", opt_ms(l.p50_ns)}, {"p99_ms", opt_ms(l.p99_ns)}, {"min_ms", opt_ms(l.min_ns)},
+  return {{"n", l.n},
+          {"p50_ms", opt_ms(l.p50_ns)},
+          {"p99_ms", opt_ms(l.p99_ns)},
+          {"min_ms", opt_ms(l.min_ns)},
           {"max_ms", opt_ms(l.max_ns)}};
 }
 
@@ -169,13 +193,19 @@ Json synapse_groups_json(const Context& c) {
         const auto& sp = p.synapses.at(i);
         pre += sp.pre_spikes, hit += sp.responded, ltp += sp.potentiations, ltd += sp.depressions;
       }
-      phases.push_back({{"pre_spikes", pre}, {"responded", hit},
+      phases.push_back({{"pre_spikes", pre},
+                        {"responded", hit},
                         {"p", pre ? num(static_cast<double>(hit) / static_cast<double>(pre)) : Json(nullptr)},
-                        {"ltp", ltp}, {"ltd", ltd}});
+                        {"ltp", ltp},
+                        {"ltd", ltd}});
     }
     const auto& first = c.e.synapses[from];
-    a.push_back({{"name", first.group}, {"label", group_label(c, first, to - from)}, {"first", from},
-                 {"count", to - from}, {"color", color_of(c, first.post)}, {"phases", std::move(phases)}});
+    a.push_back({{"name", first.group},
+                 {"label", group_label(c, first, to - from)},
+                 {"first", from},
+                 {"count", to - from},
+                 {"color", color_of(c, first.post)},
+                 {"phases", std::move(phases)}});
   });
   return a;
 }
@@ -213,19 +243,27 @@ Json latency_section(const Context& c) {
   Json synapses = Json::array(), routes = Json::array();
   for (const auto& d : c.s.delivery) {
     if (c.population || !d.post_logged) continue;
-    synapses.push_back({{"synapse", d.id}, {"label", d.name + " (" + d.pre + " \u2192 " + d.post + ")"},
-                        {"color", color_of(c, d.post)}, {"stats", latency_json(d.latency)},
+    synapses.push_back({{"synapse", d.id},
+                        {"label", d.name + " (" + d.pre + " \u2192 " + d.post + ")"},
+                        {"color", color_of(c, d.post)},
+                        {"stats", latency_json(d.latency)},
                         {"counts", histogram_json(d.latency_ns, lo, hi, c.lim.latency_bins)},
                         {"samples", latency_samples(d, c.lim.max_latency_points)}});
   }
   for (const auto& r : c.s.routes) {
-    routes.push_back({{"from", r.from_name}, {"via", r.via_name}, {"to", r.to_name}, {"synapses", r.synapses},
-                      {"pre_spikes", r.pre_spikes}, {"delivered", r.delivered}, {"loss", opt(r.loss_fraction)},
+    routes.push_back({{"from", r.from_name},
+                      {"via", r.via_name},
+                      {"to", r.to_name},
+                      {"synapses", r.synapses},
+                      {"pre_spikes", r.pre_spikes},
+                      {"delivered", r.delivered},
+                      {"loss", opt(r.loss_fraction)},
                       {"stats", latency_json(r.latency)},
                       {"counts", histogram_json(r.latency_ns, lo, hi, c.lim.latency_bins)}});
   }
   return {{"hist", {{"lo_ms", num(lo)}, {"hi_ms", num(hi)}, {"bins", c.lim.latency_bins}}},
-          {"synapses", std::move(synapses)}, {"routes", std::move(routes)}};
+          {"synapses", std::move(synapses)},
+          {"routes", std::move(routes)}};
 }
 
 Json weights_json(const Context& c) {
@@ -235,9 +273,18 @@ Json weights_json(const Context& c) {
                            c.lim.max_density_bins);
   for (const auto& d : weight_distributions(c.m, c.e, g)) {
     const auto& first = c.e.synapses.at(d.synapses.front());
-    a.push_back({{"group", d.group}, {"synapses", d.synapses.size()}, {"color", color_of(c, first.post)},
-                 {"grid", grid_json(g)}, {"n", d.n}, {"min", nums(d.min)}, {"p10", nums(d.p10)},
-                 {"p50", nums(d.p50)}, {"p90", nums(d.p90)}, {"max", nums(d.max)}, {"ltp", d.ltp}, {"ltd", d.ltd}});
+    a.push_back({{"group", d.group},
+                 {"synapses", d.synapses.size()},
+                 {"color", color_of(c, first.post)},
+                 {"grid", grid_json(g)},
+                 {"n", d.n},
+                 {"min", nums(d.min)},
+                 {"p10", nums(d.p10)},
+                 {"p50", nums(d.p50)},
+                 {"p90", nums(d.p90)},
+                 {"max", nums(d.max)},
+                 {"ltp", d.ltp},
+                 {"ltd", d.ltd}});
   }
   return a;
 }
@@ -247,9 +294,15 @@ Json crossbars_json(const Context& c) {
   for (const auto& x : crossbar_maps(c.m, c.e)) {
     Json cells = Json::array();
     for (const auto& cell : x.cells) {
-      cells.push_back({{"word", cell.word}, {"bit", cell.bit}, {"synapse", cell.synapse}, {"name", cell.name},
-                       {"w_first", opt(cell.weight_first)}, {"w_last", opt(cell.weight_last)},
-                       {"r_last_ohm", opt(cell.resistance_last_ohm)}, {"ltp", cell.ltp}, {"ltd", cell.ltd}});
+      cells.push_back({{"word", cell.word},
+                       {"bit", cell.bit},
+                       {"synapse", cell.synapse},
+                       {"name", cell.name},
+                       {"w_first", opt(cell.weight_first)},
+                       {"w_last", opt(cell.weight_last)},
+                       {"r_last_ohm", opt(cell.resistance_last_ohm)},
+                       {"ltp", cell.ltp},
+                       {"ltd", cell.ltd}});
     }
     a.push_back({{"hub", x.hub}, {"words", x.words}, {"bits", x.bits}, {"cells", std::move(cells)}});
   }

@@ -10,12 +10,23 @@ std::string html_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -37,18 +48,21 @@ std::string script_safe_json(const Json& j) {
 }
 
 std::string report_page(const Json& model, const std::string& title, const std::string& fallback_text) {
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-                  html_escape(title) + "</title>\n<style>\n" + kReportCss + "</style>\n</head>\n<body>\n";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      html_escape(title) + "</title>\n<style>\n" + kReportCss + "</style>\n</head>\n<body>\n";
   h += "<main id=\"ion-report\">\n<noscript><p>The figures of this report are drawn by JavaScript, which is "
-       "off. The run's summary:</p><pre>" + html_escape(fallback_text) + "</pre></noscript>\n</main>\n";
+       "off. The run's summary:</p><pre>" +
+       html_escape(fallback_text) + "</pre></noscript>\n</main>\n";
   h += "<script type=\"application/json\" id=\"ion-report-model\">" + script_safe_json(model) + "</script>\n";
-  h += "<script>\n" + std::string(kReportJs) + "\nIonReport.renderPage(\"ion-report-model\", \"ion-report\");\n</script>\n";
+  h += "<script>\n" + std::string(kReportJs) +
+       "\nIonReport.renderPage(\"ion-report-model\", \"ion-report\");\n</script>\n";
   return h + "</body>\n</html>\n";
 }
 
-std::string render_report_html(const record::MergedRecording& m, const experiment::Experiment& e,
-                               const Summary& s, const ReportLimits& limits) {
+std::string render_report_html(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
+                               const ReportLimits& limits) {
   return report_page(report_model(m, e, s, limits), "ion report: " + s.experiment_name, format_summary(s));
 }
 

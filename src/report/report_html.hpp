@@ -13,8 +13,8 @@
 
 namespace ion::report {
 
-std::string render_report_html(const record::MergedRecording& m, const experiment::Experiment& e,
-                               const Summary& s, const ReportLimits& limits = {});
+std::string render_report_html(const record::MergedRecording& m, const experiment::Experiment& e, const Summary& s,
+                               const ReportLimits& limits = {});
 
 // The page around a model: the same renderer can be served with a model that a live view
 // updates (IonReport.render(model, element) in the page's script).

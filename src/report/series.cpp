@@ -143,8 +143,9 @@ void add_to(ResponseSeries& total, const ResponseSeries& one) {
   for (size_t k = 0; k < total.n.size() && k < one.n.size(); ++k) {
     total.n[k] += one.n[k];
     total.hit[k] += one.hit[k];
-    total.p[k] = total.n[k] > 0 ? std::optional<double>(static_cast<double>(total.hit[k]) / static_cast<double>(total.n[k]))
-                                : std::nullopt;
+    total.p[k] = total.n[k] > 0
+                     ? std::optional<double>(static_cast<double>(total.hit[k]) / static_cast<double>(total.n[k]))
+                     : std::nullopt;
   }
 }
 
@@ -160,8 +161,8 @@ DensityRaster density_raster(const Circuit& c, const SpikeTrains& trains, const 
   return d;
 }
 
-std::vector<WeightDistribution> weight_distributions(const record::MergedRecording& m,
-                                                     const experiment::Experiment& e, const TimeGrid& g) {
+std::vector<WeightDistribution> weight_distributions(const record::MergedRecording& m, const experiment::Experiment& e,
+                                                     const TimeGrid& g) {
   std::vector<std::pair<std::string, std::vector<SynapseId>>> groups;
   for (const auto& s : e.synapses) {
     if (groups.empty() || groups.back().first != s.group) groups.push_back({s.group, {}});

@@ -66,8 +66,8 @@ struct WeightDistribution {
   std::vector<std::optional<double>> min, p10, p50, p90, max;
   std::vector<uint32_t> ltp, ltd;
 };
-std::vector<WeightDistribution> weight_distributions(const record::MergedRecording& m,
-                                                     const experiment::Experiment& e, const TimeGrid& g);
+std::vector<WeightDistribution> weight_distributions(const record::MergedRecording& m, const experiment::Experiment& e,
+                                                     const TimeGrid& g);
 
 // The crossbar of one hub: every cell that holds a synapse of the experiment.
 struct CrossbarCell {

@@ -113,8 +113,7 @@ void delivery_table(std::string& out, const Summary& s, size_t max_synapses) {
     }
     appendf(out, "  %-12s %s->%s: delivered %llu/%llu (%s)  latency p50 %s p99 %s max %s (n=%zu)\n", d.name.c_str(),
             d.pre.c_str(), d.post.c_str(), ull(d.delivered), ull(d.pre_spikes), loss(d.loss_fraction).c_str(),
-            dur(d.latency.p50_ns).c_str(), dur(d.latency.p99_ns).c_str(), dur(d.latency.max_ns).c_str(),
-            d.latency.n);
+            dur(d.latency.p50_ns).c_str(), dur(d.latency.p99_ns).c_str(), dur(d.latency.max_ns).c_str(), d.latency.n);
   }
   if (s.delivery.size() > max_synapses) {
     appendf(out, "  ... and %zu more synapses; by route:\n", s.delivery.size() - max_synapses);
@@ -131,13 +130,13 @@ void links_table(std::string& out, const Summary& s) {
   appendf(out, "links (recorded by site about peer; last counters; RTT = min-RTT estimates over snapshots):\n");
   if (s.links.empty()) appendf(out, "  (no link statistics recorded)\n");
   for (const auto& l : s.links) {
-    appendf(out, "  %s->%s: events sent %llu recv %llu  datagrams sent %llu recv %llu lost %llu (%s%%)"
-                 "  dup %llu reord %llu late %llu rejected %llu  RTT p50 %s p99 %s (n=%zu)\n",
-            l.site_name.c_str(), l.peer_name.c_str(), ull(l.events_sent), ull(l.events_received),
-            ull(l.datagrams_sent), ull(l.datagrams_received), ull(l.lost),
-            l.loss_fraction ? num(*l.loss_fraction * 100, "%.2f").c_str() : "-", ull(l.duplicated),
-            ull(l.reordered), ull(l.late), ull(l.rejected), dur(l.rtt_p50_ns).c_str(), dur(l.rtt_p99_ns).c_str(),
-            l.rtt_samples);
+    appendf(out,
+            "  %s->%s: events sent %llu recv %llu  datagrams sent %llu recv %llu lost %llu (%s%%)"
+            "  dup %llu reord %llu late %llu rejected %llu  RTT p50 %s p99 %s (n=%zu)\n",
+            l.site_name.c_str(), l.peer_name.c_str(), ull(l.events_sent), ull(l.events_received), ull(l.datagrams_sent),
+            ull(l.datagrams_received), ull(l.lost), l.loss_fraction ? num(*l.loss_fraction * 100, "%.2f").c_str() : "-",
+            ull(l.duplicated), ull(l.reordered), ull(l.late), ull(l.rejected), dur(l.rtt_p50_ns).c_str(),
+            dur(l.rtt_p99_ns).c_str(), l.rtt_samples);
   }
 }
 

@@ -15,14 +15,12 @@ using namespace bytes;
 namespace {
 
 constexpr const char* kErrorNames[] = {
-    "short_datagram", "long_datagram", "bad_magic", "bad_version", "bad_type",
-    "bad_flags", "bad_count", "truncated_record", "bad_tag", "bad_field",
-    "trailing_bytes", "insecure_refused", "auth_failed", "wrong_site", "stale_epoch",
-    "unbound", "duplicate", "too_old", "old_epoch"};
+    "short_datagram",   "long_datagram", "bad_magic", "bad_version",    "bad_type",         "bad_flags",   "bad_count",
+    "truncated_record", "bad_tag",       "bad_field", "trailing_bytes", "insecure_refused", "auth_failed", "wrong_site",
+    "stale_epoch",      "unbound",       "duplicate", "too_old",        "old_epoch"};
 static_assert(sizeof(kErrorNames) / sizeof(kErrorNames[0]) == kWireErrorCount);
 
-constexpr const char* kTypeNames[] = {"?",         "events",    "hello",  "clock_probe",
-                                      "clock_reply", "heartbeat", "goodbye"};
+constexpr const char* kTypeNames[] = {"?", "events", "hello", "clock_probe", "clock_reply", "heartbeat", "goodbye"};
 
 size_t tag_bytes(const Header& h) { return h.insecure() ? 0 : kTagBytes; }
 
@@ -42,10 +40,9 @@ bool operator==(const Heartbeat& a, const Heartbeat& b) {
   const LinkStats& x = a.stats;
   const LinkStats& y = b.stats;
   return x.peer == y.peer && x.t == y.t && x.sent == y.sent && x.received == y.received &&
-         x.events_sent == y.events_sent && x.events_received == y.events_received &&
-         x.lost == y.lost && x.duplicated == y.duplicated && x.reordered == y.reordered &&
-         x.late == y.late && x.rejected == y.rejected && x.malformed == y.malformed &&
-         x.rtt_ns == y.rtt_ns && x.clock_offset_ns == y.clock_offset_ns &&
+         x.events_sent == y.events_sent && x.events_received == y.events_received && x.lost == y.lost &&
+         x.duplicated == y.duplicated && x.reordered == y.reordered && x.late == y.late && x.rejected == y.rejected &&
+         x.malformed == y.malformed && x.rtt_ns == y.rtt_ns && x.clock_offset_ns == y.clock_offset_ns &&
          x.clock_uncertainty_ns == y.clock_uncertainty_ns && x.peer_up == y.peer_up;
 }
 

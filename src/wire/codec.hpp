@@ -20,7 +20,7 @@ namespace ion::wire {
 
 inline constexpr size_t kMaxDatagramBytes = 1200;
 inline constexpr size_t kHeaderBytes = 44;
-inline constexpr size_t kTagBytes = 16;  // Poly1305 tag, absent on insecure datagrams
+inline constexpr size_t kTagBytes = 16;   // Poly1305 tag, absent on insecure datagrams
 inline constexpr uint8_t kMagic0 = 0x69;  // 'i'
 inline constexpr uint8_t kMagic1 = 0x6F;  // 'o'
 // 2: forward-only epochs and the handshake rules of docs/protocol.md §4.3 (1 had random epochs).
@@ -41,8 +41,8 @@ const char* msg_type_name(MsgType t);
 // Every way a datagram can be refused. Codec classes first (count as "malformed"), then security
 // and stream classes (count as "rejected"; duplicate may be counted as "duplicated").
 enum class WireError : uint8_t {
-  short_datagram,    // fewer bytes than header (+ tag)
-  long_datagram,     // more than kMaxDatagramBytes
+  short_datagram,  // fewer bytes than header (+ tag)
+  long_datagram,   // more than kMaxDatagramBytes
   bad_magic,
   bad_version,
   bad_type,          // message type unknown

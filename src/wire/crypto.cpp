@@ -17,8 +17,7 @@ static_assert(kKeyBytes >= crypto_generichash_KEYBYTES_MIN && kKeyBytes <= crypt
 
 namespace {
 // Domain separation for key derivation (16 bytes, NUL padded).
-constexpr char kKdfContext[16] = {'i', 'o', 'n', '/', '1', ' ', 'l', 'i',
-                                  'n', 'k', ' ', 'k', 'e', 'y', 0,   0};
+constexpr char kKdfContext[16] = {'i', 'o', 'n', '/', '1', ' ', 'l', 'i', 'n', 'k', ' ', 'k', 'e', 'y', 0, 0};
 constexpr size_t kKdfInputBytes = 16 + 2 + 2 + 8 + 8;
 }  // namespace
 
@@ -84,9 +83,8 @@ std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key) {
   const auto nonce = make_nonce(b.header());
   unsigned long long out_len = 0;
   // In-place encryption (c == m) is supported by libsodium's combined mode.
-  crypto_aead_xchacha20poly1305_ietf_encrypt(base + kHeaderBytes, &out_len, base + kHeaderBytes,
-                                             payload_bytes, base, kHeaderBytes, nullptr,
-                                             nonce.data(), key.bytes.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(base + kHeaderBytes, &out_len, base + kHeaderBytes, payload_bytes, base,
+                                             kHeaderBytes, nullptr, nonce.data(), key.bytes.data());
   return {base, kHeaderBytes + static_cast<size_t>(out_len)};
 }
 
@@ -98,8 +96,8 @@ WireResult<bool> open(std::span<const uint8_t> d, const LinkKey& key, Datagram& 
   unsigned long long plain_len = 0;
   const auto nonce = make_nonce(*h);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plain_len, nullptr, d.data() + kHeaderBytes,
-                                                 d.size() - kHeaderBytes, d.data(), kHeaderBytes,
-                                                 nonce.data(), key.bytes.data()) != 0)
+                                                 d.size() - kHeaderBytes, d.data(), kHeaderBytes, nonce.data(),
+                                                 key.bytes.data()) != 0)
     return WireError::auth_failed;
   return decode_payload(*h, {plain, static_cast<size_t>(plain_len)}, out);
 }

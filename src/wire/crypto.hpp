@@ -40,8 +40,7 @@ uint64_t random_epoch();
 Psk random_psk();
 
 // Key for datagrams sender → receiver while the epochs are (sender_epoch, receiver_epoch).
-LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t sender_epoch,
-                        uint64_t receiver_epoch);
+LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t sender_epoch, uint64_t receiver_epoch);
 // The nonce for a header (direction, sender epoch, sequence).
 std::array<uint8_t, kNonceBytes> make_nonce(const Header& h);
 

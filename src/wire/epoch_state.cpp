@@ -81,8 +81,8 @@ bool EpochState::raise_peer(std::string_view peer, uint64_t key, uint64_t epoch)
 uint64_t key_id(const Psk& psk) {
   static constexpr char kLabel[] = "ion key id v1";
   uint8_t out[8];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const uint8_t*>(kLabel), sizeof kLabel - 1,
-                     psk.bytes.data(), psk.bytes.size());
+  crypto_generichash(out, sizeof out, reinterpret_cast<const uint8_t*>(kLabel), sizeof kLabel - 1, psk.bytes.data(),
+                     psk.bytes.size());
   return bytes::get_u64(out);
 }
 
@@ -126,7 +126,9 @@ Result<EpochState> parse_epoch_state(std::string_view text, std::string_view sit
       return error(Errc::invalid_argument, at + ": expected 'self <epoch>' or 'peer <site> <key id> <epoch>'");
     }
   }
-  if (text.empty()) return error(Errc::invalid_argument, where + ":1: empty file; expected '" + std::string(kMagic) + " " + std::string(site) + "'");
+  if (text.empty())
+    return error(Errc::invalid_argument,
+                 where + ":1: empty file; expected '" + std::string(kMagic) + " " + std::string(site) + "'");
   return s;
 }
 
@@ -147,7 +149,8 @@ Result<EpochState> DirEpochStore::load(const std::string& site) {
   ION_TRY(check_secret_file(path, "epoch state"));
   auto text = storage_.read_file(path, kMaxStateBytes);
   if (!text && text.status().code() == Errc::out_of_range)
-    return error(Errc::invalid_argument, "epoch state " + path + " is larger than " + std::to_string(kMaxStateBytes) + " bytes");
+    return error(Errc::invalid_argument,
+                 "epoch state " + path + " is larger than " + std::to_string(kMaxStateBytes) + " bytes");
   if (!text) return error(Errc::io_error, "cannot read epoch state: " + text.status().message());
   return parse_epoch_state(*text, site, path);
 }

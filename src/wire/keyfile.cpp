@@ -72,13 +72,13 @@ Status check_secret_dir(const std::filesystem::path& dir, std::string_view what)
   if (st.st_uid != me && st.st_uid != 0)
     return error(Errc::invalid_argument,
                  std::string(what) + " directory " + d.string() + " is owned by " + uid_text(st.st_uid) +
-                     ", who could replace its files; expected a directory of this user (" + uid_text(me) +
-                     ") or root");
+                     ", who could replace its files; expected a directory of this user (" + uid_text(me) + ") or root");
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
     return error(Errc::invalid_argument,
                  std::string(what) + " directory " + d.string() + " has mode " + mode_text(st.st_mode) +
                      " (group or others may write, and so replace its files); expected no group/other write "
-                     "— run: chmod go-w " + d.string());
+                     "— run: chmod go-w " +
+                     d.string());
   return Status::ok();
 }
 
@@ -90,10 +90,10 @@ Status check_secret_file(const std::filesystem::path& path, std::string_view wha
     return error(Errc::invalid_argument, std::string(what) + " " + path.string() + " is not a regular file");
   const uid_t me = ::geteuid();
   if (st.st_uid != me)
-    return error(Errc::invalid_argument,
-                 std::string(what) + " " + path.string() + " is owned by " + uid_text(st.st_uid) +
-                     ", but ion runs as " + uid_text(me) + "; expected a file of this user (copy it as this "
-                     "user, then chmod 600 it)");
+    return error(Errc::invalid_argument, std::string(what) + " " + path.string() + " is owned by " +
+                                             uid_text(st.st_uid) + ", but ion runs as " + uid_text(me) +
+                                             "; expected a file of this user (copy it as this "
+                                             "user, then chmod 600 it)");
   if ((st.st_mode & 077) != 0)
     return error(Errc::invalid_argument,
                  std::string(what) + " " + path.string() + " has mode " + mode_text(st.st_mode) +
@@ -104,8 +104,7 @@ Status check_secret_file(const std::filesystem::path& path, std::string_view wha
 bool valid_site_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -116,17 +115,18 @@ std::string key_file_name(std::string_view a, std::string_view b) {
   return std::string(swap ? b : a) + "." + std::string(swap ? a : b) + ".key";
 }
 
-Status write_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b,
-                      const Psk& psk, bool force) {
+Status write_key_file(const std::filesystem::path& path, std::string_view a, std::string_view b, const Psk& psk,
+                      bool force) {
   if (!valid_site_name(a) || !valid_site_name(b) || a == b)
-    return error(Errc::invalid_argument, "key file sites must be two different names of 1..64 "
-                                         "characters [A-Za-z0-9_-], got '" + std::string(a) + "' and '" +
-                                         std::string(b) + "'");
+    return error(Errc::invalid_argument,
+                 "key file sites must be two different names of 1..64 "
+                 "characters [A-Za-z0-9_-], got '" +
+                     std::string(a) + "' and '" + std::string(b) + "'");
   const bool swap = b < a;
   char hex[2 * kKeyBytes + 1];
   sodium_bin2hex(hex, sizeof hex, psk.bytes.data(), psk.bytes.size());
-  std::string line = std::string(kMagic) + " " + std::string(swap ? b : a) + " " +
-                     std::string(swap ? a : b) + " " + hex + "\n";
+  std::string line = std::string(kMagic) + " " + std::string(swap ? b : a) + " " + std::string(swap ? a : b) + " " +
+                     hex + "\n";
   sodium_memzero(hex, sizeof hex);
   // Mode 0600 exactly (independent of umask), synced; nothing is left behind on failure.
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(line.data()), line.size());
@@ -145,16 +145,16 @@ Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view a,
   sodium_memzero(text.data(), text.size());
   const std::string where = "key file " + path.string();
   if (parts.size() != 4 || parts[0] != kMagic)
-    return error(Errc::invalid_argument, where + ": expected one line '" + std::string(kMagic) +
-                                             " <site> <site> <64 hex digits>'");
+    return error(Errc::invalid_argument,
+                 where + ": expected one line '" + std::string(kMagic) + " <site> <site> <64 hex digits>'");
   const bool match = (parts[1] == a && parts[2] == b) || (parts[1] == b && parts[2] == a);
   if (!match)
-    return error(Errc::invalid_argument, where + " is for sites '" + parts[1] + "' and '" + parts[2] +
-                                             "', expected '" + std::string(a) + "' and '" + std::string(b) + "'");
+    return error(Errc::invalid_argument, where + " is for sites '" + parts[1] + "' and '" + parts[2] + "', expected '" +
+                                             std::string(a) + "' and '" + std::string(b) + "'");
   Psk psk;
   size_t bin_len = 0;
-  const int rc = sodium_hex2bin(psk.bytes.data(), psk.bytes.size(), parts[3].data(), parts[3].size(),
-                                nullptr, &bin_len, nullptr);
+  const int rc = sodium_hex2bin(psk.bytes.data(), psk.bytes.size(), parts[3].data(), parts[3].size(), nullptr, &bin_len,
+                                nullptr);
   const bool ok = rc == 0 && bin_len == kKeyBytes && parts[3].size() == 2 * kKeyBytes;
   sodium_memzero(parts[3].data(), parts[3].size());
   if (!ok) return error(Errc::invalid_argument, where + ": key must be exactly 64 hex digits");

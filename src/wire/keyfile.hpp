@@ -26,13 +26,11 @@ bool valid_site_name(std::string_view name);
 std::string key_file_name(std::string_view site_a, std::string_view site_b);
 
 // Creates the file with mode 0600 (O_EXCL unless force; with force an existing file is replaced).
-Status write_key_file(const std::filesystem::path& path, std::string_view site_a,
-                      std::string_view site_b, const Psk& psk, bool force);
+Status write_key_file(const std::filesystem::path& path, std::string_view site_a, std::string_view site_b,
+                      const Psk& psk, bool force);
 // Loads and validates (permissions, format, that it names exactly sites a and b in any order).
-Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view site_a,
-                          std::string_view site_b);
+Result<Psk> load_key_file(const std::filesystem::path& path, std::string_view site_a, std::string_view site_b);
 // load_key_file(dir / key_file_name(a, b), a, b).
-Result<Psk> load_pair_key(const std::filesystem::path& dir, std::string_view site_a,
-                          std::string_view site_b);
+Result<Psk> load_pair_key(const std::filesystem::path& dir, std::string_view site_a, std::string_view site_b);
 
 }  // namespace ion::wire

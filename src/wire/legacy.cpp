@@ -11,17 +11,19 @@ uint32_t get_be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 bool known_sender(uint8_t code) {
-  return code == static_cast<uint8_t>(Sender::presynaptic) ||
-         code == static_cast<uint8_t>(Sender::postsynaptic) ||
+  return code == static_cast<uint8_t>(Sender::presynaptic) || code == static_cast<uint8_t>(Sender::postsynaptic) ||
          code == static_cast<uint8_t>(Sender::hub) || code == static_cast<uint8_t>(Sender::ready);
 }
 }  // namespace
 
 const char* legacy_error_name(LegacyError e) {
   switch (e) {
-    case LegacyError::wrong_length: return "wrong_length";
-    case LegacyError::unknown_sender: return "unknown_sender";
-    case LegacyError::field_too_wide: return "field_too_wide";
+    case LegacyError::wrong_length:
+      return "wrong_length";
+    case LegacyError::unknown_sender:
+      return "unknown_sender";
+    case LegacyError::field_too_wide:
+      return "field_too_wide";
   }
   return "unknown";
 }

@@ -23,17 +23,18 @@ inline constexpr uint32_t kMask20 = 0xFFFFF;
 inline constexpr Duration kPeriod20Ns = Duration{1} * (1 << 20) * kTickNs;
 
 enum class Sender : uint8_t {
-  presynaptic = 65,   // 'A' partner → hub: an action potential (aux unused); time = ticks since the previous 'A'
-  postsynaptic = 68,  // 'D' partner → hub: aux 0 PSP, 1 stimulated AP, 2 spontaneous AP; time relative to a reference spike
-  hub = 83,           // 'S' hub → partner: aux = weight byte of the device read; time = the presynaptic spike's ticks
-  ready = 82,         // 'R' hub → partner "ready" (id 0, aux 255, time 0); the reference never sent it
+  presynaptic = 65,  // 'A' partner → hub: an action potential (aux unused); time = ticks since the previous 'A'
+  postsynaptic =
+      68,      // 'D' partner → hub: aux 0 PSP, 1 stimulated AP, 2 spontaneous AP; time relative to a reference spike
+  hub = 83,    // 'S' hub → partner: aux = weight byte of the device read; time = the presynaptic spike's ticks
+  ready = 82,  // 'R' hub → partner "ready" (id 0, aux 255, time 0); the reference never sent it
 };
 
 struct Packet {
   Sender sender = Sender::presynaptic;
   uint32_t neuron_id = 0;  // 24 bits
   uint8_t aux = 0;
-  uint32_t ticks = 0;      // 24 bits, 50 µs each
+  uint32_t ticks = 0;  // 24 bits, 50 µs each
   bool operator==(const Packet&) const = default;
 };
 

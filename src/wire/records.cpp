@@ -85,8 +85,7 @@ bool decode_spike(Fields& f, uint8_t tag, Time base, Spike& s) {
 
 bool decode_input(Fields& f, Time base, SynapticInput& s) {
   uint64_t site = 0, index = 0, syn = 0;
-  if (!f.var_max(site, kMaxSite) || !f.var_max(index, UINT32_MAX) || !f.var_max(syn, UINT32_MAX))
-    return false;
+  if (!f.var_max(site, kMaxSite) || !f.var_max(index, UINT32_MAX) || !f.var_max(syn, UINT32_MAX)) return false;
   s.post = {static_cast<SiteId>(site), static_cast<uint32_t>(index)};
   s.synapse = static_cast<SynapseId>(syn);
   return f.f32(s.weight) && f.time(s.t, base);
@@ -137,13 +136,10 @@ bool decode_record(Fields& f, uint8_t tag, Time base, std::vector<Event>& out) {
 
 // ---------------- validity + encode ----------------
 
-bool valid(const Spike& s) {
-  return s.source.valid() && static_cast<uint8_t>(s.kind) <= 3;
-}
+bool valid(const Spike& s) { return s.source.valid() && static_cast<uint8_t>(s.kind) <= 3; }
 bool valid(const SynapticInput& s) { return s.post.valid() && finite(s.weight); }
 bool valid(const Stimulus& s) {
-  return static_cast<uint8_t>(s.outcome) <= 2 && finite(s.amplitude) && finite(s.width_s) &&
-         finite(s.charge_c);
+  return static_cast<uint8_t>(s.outcome) <= 2 && finite(s.amplitude) && finite(s.width_s) && finite(s.charge_c);
 }
 bool valid(const WeightUpdate& w) {
   const int a = static_cast<int>(w.action);
@@ -219,8 +215,7 @@ size_t size(const WeightUpdate& u, Time base) { return record_bytes(u, base); }
 
 // ---------------- events decode ----------------
 
-WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload,
-                               std::vector<Event>& out) {
+WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out) {
   if (static_cast<size_t>(h.count) * kMinRecordBytes > payload.size()) return WireError::bad_count;
   out.reserve(h.count);
   Fields f{ByteReader(payload)};
@@ -261,8 +256,8 @@ size_t encode_heartbeat(const Heartbeat& m, Writer& w) {
   const LinkStats& s = m.stats;
   w.u16(s.peer);
   w.i64(s.t);
-  for (uint64_t v : {s.sent, s.received, s.events_sent, s.events_received, s.lost, s.duplicated,
-                     s.reordered, s.late, s.rejected, s.malformed})
+  for (uint64_t v : {s.sent, s.received, s.events_sent, s.events_received, s.lost, s.duplicated, s.reordered, s.late,
+                     s.rejected, s.malformed})
     w.u64(v);
   w.i64(s.rtt_ns);
   w.i64(s.clock_offset_ns);
@@ -284,8 +279,7 @@ WireResult<bool> decode_hello(Fixed& f, Control& out) {
   const uint8_t reserved = f.u8();
   m.max_datagram_bytes = f.u16();
   if (reply > 1 || reserved != 0) return WireError::bad_field;
-  if (m.max_datagram_bytes < kHeaderBytes + kTagBytes + kMinRecordBytes ||
-      m.max_datagram_bytes > kMaxDatagramBytes)
+  if (m.max_datagram_bytes < kHeaderBytes + kTagBytes + kMinRecordBytes || m.max_datagram_bytes > kMaxDatagramBytes)
     return WireError::bad_field;
   m.reply = reply == 1;
   out = m;
@@ -314,8 +308,8 @@ WireResult<bool> decode_heartbeat(Fixed& f, Control& out) {
   LinkStats& s = m.stats;
   s.peer = f.u16();
   s.t = f.i64();
-  for (uint64_t* v : {&s.sent, &s.received, &s.events_sent, &s.events_received, &s.lost,
-                      &s.duplicated, &s.reordered, &s.late, &s.rejected, &s.malformed})
+  for (uint64_t* v : {&s.sent, &s.received, &s.events_sent, &s.events_received, &s.lost, &s.duplicated, &s.reordered,
+                      &s.late, &s.rejected, &s.malformed})
     *v = f.u64();
   s.rtt_ns = f.i64();
   s.clock_offset_ns = f.i64();
@@ -339,9 +333,12 @@ struct ControlCodec {
 };
 // Indexed by message type (events = 1 has no control codec).
 constexpr ControlCodec kControlCodecs[] = {
-    {0, nullptr},           {0, nullptr},
-    {kHelloBytes, decode_hello},         {kProbeBytes, decode_probe},
-    {kReplyBytes, decode_reply},         {kHeartbeatBytes, decode_heartbeat},
+    {0, nullptr},
+    {0, nullptr},
+    {kHelloBytes, decode_hello},
+    {kProbeBytes, decode_probe},
+    {kReplyBytes, decode_reply},
+    {kHeartbeatBytes, decode_heartbeat},
     {kGoodbyeBytes, decode_goodbye},
 };
 
@@ -351,7 +348,10 @@ size_t encode_control(const Control& c, uint8_t* out) {
   Writer w{out};
   struct V {
     Writer& w;
-    size_t operator()(std::monostate) const { assert(false); return 0; }
+    size_t operator()(std::monostate) const {
+      assert(false);
+      return 0;
+    }
     size_t operator()(const Hello& m) const { return encode_hello(m, w); }
     size_t operator()(const ClockProbe& m) const { return encode_probe(m, w); }
     size_t operator()(const ClockReply& m) const { return encode_reply(m, w); }

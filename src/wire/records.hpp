@@ -14,7 +14,7 @@ inline constexpr size_t kMaxRecordBytes = 40;  // largest record: stimulus, 1+3+
 inline constexpr size_t kMinRecordBytes = 4;   // smallest: spike with 1-byte fields
 
 // Record tags (high nibble = record type, low bits = small enum fields).
-inline constexpr uint8_t kTagSpike = 0x10;     // | kind (0..3)
+inline constexpr uint8_t kTagSpike = 0x10;  // | kind (0..3)
 inline constexpr uint8_t kTagInput = 0x20;
 inline constexpr uint8_t kTagStimulus = 0x30;  // | outcome (0..2) | 0x04 if cathodic first
 inline constexpr uint8_t kTagWeight = 0x40;    // | action + 1 (0..2)
@@ -43,8 +43,7 @@ size_t size(const WeightUpdate& w, Time base_ns);
 // Writes a control payload; returns its size (<= kHeartbeatBytes). REQUIRES: c not monostate.
 size_t encode_control(const Control& c, uint8_t* out);
 
-WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload,
-                               std::vector<Event>& out);
+WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out);
 WireResult<bool> decode_control(MsgType type, std::span<const uint8_t> payload, Control& out);
 
 }  // namespace ion::wire::records

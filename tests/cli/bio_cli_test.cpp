@@ -30,8 +30,8 @@ TEST(IonCli, CultureThenDetectScoresAgainstTruth) {
   EXPECT_TRUE(fs::exists(dir / "truth.csv"));
   const auto spikes = (dir / "spikes.csv").string();
   const auto snippets = (dir / "snippets.csv").string();
-  auto d = run("detect --input " + dir.string() + " --out " + spikes + " --snippets " + snippets +
-               " --truth " + (dir / "truth.csv").string());
+  auto d = run("detect --input " + dir.string() + " --out " + spikes + " --snippets " + snippets + " --truth " +
+               (dir / "truth.csv").string());
   ASSERT_EQ(d.code, 0) << d.text;
   EXPECT_GE(field(d.text, "precision"), 0.95) << d.text;
   EXPECT_GE(field(d.text, "recall"), 0.95) << d.text;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "arc_fixture.hpp"
 #include "../common/run_command.hpp"
+#include "arc_fixture.hpp"
 
 namespace {
 
@@ -37,8 +37,9 @@ std::vector<std::vector<double>> csv_rows(const std::string& out) {
 }
 
 TEST(DeviceCli, PulseProgramPrintsResistanceAfterEveryPulse) {
-  const IonRun r = ion("--model data-driven --preset tiox-dut2 --r0 12kohm --read 0.5V "
-                    "--pulses \"+0.8V,100us*20;-0.8V,100us*20\"");
+  const IonRun r = ion(
+      "--model data-driven --preset tiox-dut2 --r0 12kohm --read 0.5V "
+      "--pulses \"+0.8V,100us*20;-0.8V,100us*20\"");
   ASSERT_EQ(r.code, 0) << r.text;
   EXPECT_EQ(r.text.rfind("pulse,voltage_v,width_s,state_R_ohm,resistance_ohm\n", 0), 0u) << r.text;
   const auto rows = csv_rows(r.text);
@@ -55,7 +56,8 @@ TEST(DeviceCli, SweepCsvAndSvg) {
   ASSERT_EQ(r.code, 0) << r.text;
   const auto rows = csv_rows(r.text);
   ASSERT_EQ(rows.size(), 600u);
-  for (const auto& row : rows) EXPECT_NEAR(row[2], row[1] / row[4], 1e-7 * std::fabs(row[2]) + 1e-15);  // i = v / R (9 digits)
+  for (const auto& row : rows)
+    EXPECT_NEAR(row[2], row[1] / row[4], 1e-7 * std::fabs(row[2]) + 1e-15);  // i = v / R (9 digits)
   std::ifstream f(svg);
   std::string head;
   std::getline(f, head);
@@ -89,28 +91,39 @@ TEST(DeviceCli, ProgramsOutsideThePresetsFittedRangeAreWarnedOnStderr) {
   ASSERT_EQ(in.code, 0) << in.text;
   EXPECT_EQ(in.text.find("warning"), std::string::npos) << in.text;  // inside DUT2's fit: silent
   // The reference GUI's -4 V on DUT1 (fitted on -1.5..-1.2 V), from a resistance it never had.
-  const IonRun out = ::ion::testing::run_command("{ " + std::string(ION_BINARY_DIR) + "/ion device --model data-driven "
-                                                 "--preset tiox-dut1 --r0 8kohm --pulses \"-4V,100us*3;+1.8V,100us\" 2>" +
-                                                 err + "; }");
+  const IonRun out = ::ion::testing::run_command(
+      "{ " + std::string(ION_BINARY_DIR) +
+      "/ion device --model data-driven "
+      "--preset tiox-dut1 --r0 8kohm --pulses \"-4V,100us*3;+1.8V,100us\" 2>" +
+      err + "; }");
   ASSERT_EQ(out.code, 0) << out.text;
   EXPECT_EQ(csv_rows(out.text).size(), 5u) << out.text;  // the CSV on stdout is unchanged
   std::ifstream f(err);
   const std::string w((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  const std::string range = "data-driven preset 'tiox-dut1' outside the range it was fitted on (pulses -1.5 V..-1.2 V "
-                            "and +1.7 V..+2 V of 100 us; 4.5 kohm..6 kohm read at 0.5 V)";
-  EXPECT_NE(w.find("ion device: warning: --r0 drives " + range + ": 8 kohm is outside 4.5 kohm..6 kohm"), std::string::npos) << w;
-  EXPECT_NE(w.find("ion device: warning: --pulses (pulse 1-3) drives " + range + ": -4 V is beyond -1.5 V"), std::string::npos) << w;
+  const std::string range =
+      "data-driven preset 'tiox-dut1' outside the range it was fitted on (pulses -1.5 V..-1.2 V "
+      "and +1.7 V..+2 V of 100 us; 4.5 kohm..6 kohm read at 0.5 V)";
+  EXPECT_NE(w.find("ion device: warning: --r0 drives " + range + ": 8 kohm is outside 4.5 kohm..6 kohm"),
+            std::string::npos)
+      << w;
+  EXPECT_NE(w.find("ion device: warning: --pulses (pulse 1-3) drives " + range + ": -4 V is beyond -1.5 V"),
+            std::string::npos)
+      << w;
   EXPECT_EQ(w.find("pulse 4"), std::string::npos) << w;  // +1.8 V lies inside the fit
 }
 
 TEST(DeviceCli, ListShowsEveryModel) {
   const IonRun r = ion("list");
   ASSERT_EQ(r.code, 0);
-  for (const char* m : {"linear-drift", "joglekar", "biolek", "prodromakis", "vteam", "yakopcic", "compact", "data-driven"})
+  for (const char* m :
+       {"linear-drift", "joglekar", "biolek", "prodromakis", "vteam", "yakopcic", "compact", "data-driven"})
     EXPECT_NE(r.text.find(std::string(m) + " — "), std::string::npos) << m;
   EXPECT_NE(r.text.find("tiox-dut2"), std::string::npos);
-  EXPECT_NE(r.text.find("fitted range of tiox-dut2: pulses -0.8 V..-0.6 V and +0.6 V..+0.8 V of 100 us; 10 kohm..17 kohm "
-                        "read at 0.5 V"), std::string::npos) << r.text;
+  EXPECT_NE(
+      r.text.find("fitted range of tiox-dut2: pulses -0.8 V..-0.6 V and +0.6 V..+0.8 V of 100 us; 10 kohm..17 kohm "
+                  "read at 0.5 V"),
+      std::string::npos)
+      << r.text;
   EXPECT_NE(r.text.find("fitted range of arc-emulator: not published: "), std::string::npos) << r.text;
 }
 

@@ -63,9 +63,11 @@ TEST(NeuronCli, TraceHasOneRowPerStepPlusInitial) {
 TEST(NeuronCli, BadInputGivesPreciseErrors) {
   const std::string out = out_path();
   EXPECT_NE(run({"neuron", "--model", "nope"}).find("unknown neuron model \"nope\""), std::string::npos);
-  EXPECT_NE(run({"neuron", "--model", "adex", "--param", "zz=1nS"}).find("unknown parameter \"zz\""), std::string::npos);
+  EXPECT_NE(run({"neuron", "--model", "adex", "--param", "zz=1nS"}).find("unknown parameter \"zz\""),
+            std::string::npos);
   EXPECT_NE(run({"neuron", "--model", "adex", "--param", "a=4nA"}).find("conductance"), std::string::npos);
-  EXPECT_NE(run({"neuron", "--model", "hh", "--dt", "0.1ms"}).find("too large for neuron model \"hh\""), std::string::npos);
+  EXPECT_NE(run({"neuron", "--model", "hh", "--dt", "0.1ms"}).find("too large for neuron model \"hh\""),
+            std::string::npos);
   EXPECT_NE(run({"neuron", "--input", "step,1nA"}).find("--input"), std::string::npos);
   EXPECT_NE(run({"neuron", "--trace", "q", "--trace-out", out}).find("no state variable \"q\""), std::string::npos);
   EXPECT_NE(run({"neuron", "--duration", "-1s"}).find("--duration"), std::string::npos);

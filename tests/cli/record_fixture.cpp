@@ -29,16 +29,30 @@ json to_json(const Record& r) {
       return {"synaptic_input", e.t, e.post.site, e.post.index, e.synapse, e.weight, e.arrival_ns};
     }
     json operator()(const Stimulus& e) const {
-      return {"stimulus", e.t, e.electrode, e.amplitude, e.width_s, e.charge_c, e.synapse, int(e.outcome),
-              int(e.cathodic_first)};
+      return {"stimulus", e.t,       e.electrode,    e.amplitude,          e.width_s,
+              e.charge_c, e.synapse, int(e.outcome), int(e.cathodic_first)};
     }
     json operator()(const WeightUpdate& e) const {
       return {"weight_update", e.t, e.synapse, e.resistance_ohm, e.weight, int(e.action)};
     }
     json operator()(const LinkStats& e) const {
-      return {"link_stats", e.t, e.peer, e.sent, e.received, e.events_sent, e.events_received, e.lost,
-              e.duplicated, e.reordered, e.late, e.rejected, e.malformed, e.rtt_ns, e.clock_offset_ns,
-              e.clock_uncertainty_ns, int(e.peer_up)};
+      return {"link_stats",
+              e.t,
+              e.peer,
+              e.sent,
+              e.received,
+              e.events_sent,
+              e.events_received,
+              e.lost,
+              e.duplicated,
+              e.reordered,
+              e.late,
+              e.rejected,
+              e.malformed,
+              e.rtt_ns,
+              e.clock_offset_ns,
+              e.clock_uncertainty_ns,
+              int(e.peer_up)};
     }
     json operator()(const ClockSample& e) const {
       return {"clock_sample", e.local_ns, e.experiment_ns, e.offset_ns, e.uncertainty_ns};
@@ -170,7 +184,10 @@ void write_silicon_session(SiteLog& s, Rng& rng, Time from, int spikes) {
     if (i % 3 == 0) s.add(Spike{{2, 1}, t + 3 * kMillisecond, SpikeKind::spike});
     if (i % 5 == 0) {
       const Time spike_t = t + 2 * kMillisecond;
-      s.add(SynapticInput{{2, 1}, 1, static_cast<float>(rng.uniform()), spike_t,
+      s.add(SynapticInput{{2, 1},
+                          1,
+                          static_cast<float>(rng.uniform()),
+                          spike_t,
                           spike_t + 10 * kMillisecond + static_cast<Time>(rng.below(1000))});
     }
   }
@@ -223,7 +240,8 @@ int main(int argc, char** argv) {
   // The hub "crashed" mid-write: a torn tail that nobody repaired before the export.
   std::ofstream(logs[1].path, std::ios::binary | std::ios::app).write("\x1b\x00\x00\x00\x01", 5);
   json truth = json::object();
-  for (const auto& l : logs) truth[std::to_string(l.header.site_id)] = {{"name", l.header.site_name}, {"path", l.path}, {"records", l.records}};
+  for (const auto& l : logs)
+    truth[std::to_string(l.header.site_id)] = {{"name", l.header.site_name}, {"path", l.path}, {"records", l.records}};
   std::ofstream(dir + "/truth.json") << truth.dump(1) << '\n';
   return 0;
 }

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-#include "record/event_log.hpp"
 #include "../common/run_command.hpp"
+#include "record/event_log.hpp"
 
 using namespace ion;
 using namespace ion::literals;
@@ -30,8 +30,8 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-const std::filesystem::path kRoot =
-    std::filesystem::temp_directory_path() / ("ion_report_test_" + std::to_string(::getpid()));
+const std::filesystem::path kRoot = std::filesystem::temp_directory_path() /
+                                    ("ion_report_test_" + std::to_string(::getpid()));
 struct RemoveRootAtExit {
   ~RemoveRootAtExit() {
     std::error_code ec;
@@ -154,7 +154,7 @@ TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
   auto o = run_command(kIon + " run --sim --duration 4s --quiet --out " + dir);
   ASSERT_EQ(o.code, 0) << o.text;
   for (const char* want : {"phase 4  3s..4s  set 2 Hz  ANpre measured 2.00 Hz", "ABsyn        ANpre->BN",
-                           "southampton->padova", "report: " }) {
+                           "southampton->padova", "report: "}) {
     EXPECT_NE(o.text.find(want), std::string::npos) << want << "\n" << o.text;
   }
   const auto first = read_text(dir + "/report.html");

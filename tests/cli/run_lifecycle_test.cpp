@@ -34,11 +34,11 @@ struct RunResult {
 // The built-in experiment on `loopback`, 16 s in four phases of 4 s, warm-up 1 s. Once the hub
 // runs, `act(runner pid)` after `after`; the run then gets at most `limit` to end.
 RunResult run_and(const std::string& name, const std::string& loopback, const std::function<void(pid_t)>& act,
-            std::chrono::milliseconds after = 2s, std::chrono::milliseconds limit = 60s) {
+                  std::chrono::milliseconds after = 2s, std::chrono::milliseconds limit = 60s) {
   RunResult r;
   r.dir = fresh_dir(name);
-  const std::string file =
-      write_loopback_experiment(r.dir + "-cfg", loopback, std::string(experiment::builtin_experiment_text()));
+  const std::string file = write_loopback_experiment(r.dir + "-cfg", loopback,
+                                                     std::string(experiment::builtin_experiment_text()));
   const pid_t pid = spawn_group(kIon + " run " + file + " --realtime --duration 16s --warmup 1s --out " + r.dir,
                                 r.dir + "-cfg/output.txt");
   const bool running = wait_until(
@@ -97,8 +97,9 @@ void expect_interrupted_by(const RunResult& r, const std::string& sig, int code,
   const auto m = merged(r);
   EXPECT_EQ(record::outcome_from_notes(m).status, record::RunStatus::interrupted);
   for (const char* s : kSites)
-    EXPECT_EQ(final_note(m, s).rfind("site " + std::string(s) + " interrupted by " + node_sig + " at experiment time ", 0),
-              0u)
+    EXPECT_EQ(
+        final_note(m, s).rfind("site " + std::string(s) + " interrupted by " + node_sig + " at experiment time ", 0),
+        0u)
         << s << ": " << final_note(m, s);
 }
 
@@ -124,7 +125,7 @@ TEST(RunLifecycle, SigintToTheRunnerAloneIsAnInterruptNotASuccess) {
 
 TEST(RunLifecycle, AKilledSiteIsNamedAndTheOthersAreStoppedAndKept) {
   RunResult r = run_and("lifecycle-killed", "127.0.95.1",
-                  [](pid_t pid) { kill(child_with(pid, "--site southampton"), SIGKILL); });
+                        [](pid_t pid) { kill(child_with(pid, "--site southampton"), SIGKILL); });
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("site southampton failed (killed by SIGKILL)"), std::string::npos) << r.output;
   expect_kept_and_marked(r, "incomplete", "site southampton failed (killed by SIGKILL)");
@@ -138,13 +139,14 @@ TEST(RunLifecycle, AStoppedSiteIsNamedPromptlyAndEverySiteClosesItsLog) {
   // Before: the runner waited for its 65 s limit and failed without naming the site.
   pid_t hub = -1;
   auto stopped_at = std::chrono::steady_clock::now();
-  RunResult r = run_and("lifecycle-sigstop", "127.0.96.1",
-                  [&](pid_t pid) {
-                    hub = child_with(pid, "--site southampton");
-                    stopped_at = std::chrono::steady_clock::now();
-                    kill(hub, SIGSTOP);
-                  },
-                  2s, 30s);  // a bound for the test, far below the old 65 s: the state is read, not timed out
+  RunResult r = run_and(
+      "lifecycle-sigstop", "127.0.96.1",
+      [&](pid_t pid) {
+        hub = child_with(pid, "--site southampton");
+        stopped_at = std::chrono::steady_clock::now();
+        kill(hub, SIGSTOP);
+      },
+      2s, 30s);  // a bound for the test, far below the old 65 s: the state is read, not timed out
   const auto took = std::chrono::steady_clock::now() - stopped_at;
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_LT(took, 30s);
@@ -162,10 +164,13 @@ TEST(RunLifecycle, ASiteWhoseStatusStopsChangingIsNamedAsNotAnswering) {
   // by a directory in place of zurich's status file (its writes then fail): the runner sees no
   // progress for 10 s, names the site and ends the run before the experiment's 16 s.
   const std::string status = std::string(ION_BINARY_DIR) + "/test-runs/lifecycle-silent/zurich.status";
-  RunResult r = run_and("lifecycle-silent", "127.0.99.1", [&](pid_t) {
-    std::filesystem::remove(status);
-    std::filesystem::create_directory(status);
-  }, 0s);
+  RunResult r = run_and(
+      "lifecycle-silent", "127.0.99.1",
+      [&](pid_t) {
+        std::filesystem::remove(status);
+        std::filesystem::create_directory(status);
+      },
+      0s);
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("site zurich stopped answering: its event loop made no progress for 10s"), std::string::npos)
       << r.output;
@@ -177,8 +182,8 @@ TEST(RunLifecycle, ASiteWhoseStatusStopsChangingIsNamedAsNotAnswering) {
 
 TEST(RunLifecycle, ASiteFailingAtStartIsNamedWithItsOwnMessage) {
   const std::string dir = fresh_dir("lifecycle-port-in-use");
-  const std::string file =
-      write_loopback_experiment(dir + "-cfg", "127.0.97.1", std::string(experiment::builtin_experiment_text()));
+  const std::string file = write_loopback_experiment(dir + "-cfg", "127.0.97.1",
+                                                     std::string(experiment::builtin_experiment_text()));
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -196,13 +201,14 @@ TEST(RunLifecycle, ASiteFailingAtStartIsNamedWithItsOwnMessage) {
 
 TEST(RunLifecycle, ANodeAloneStopsCleanlyOnSigterm) {
   const std::string dir = fresh_dir("lifecycle-node");
-  const std::string file =
-      write_loopback_experiment(dir + "-cfg", "127.0.98.1", std::string(experiment::builtin_experiment_text()));
+  const std::string file = write_loopback_experiment(dir + "-cfg", "127.0.98.1",
+                                                     std::string(experiment::builtin_experiment_text()));
   ASSERT_EQ(run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys").code, 0);
-  const pid_t pid = spawn_group(kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir +
-                                    "/keys --sync-timeout 60s",
-                                dir + "-cfg/output.txt");
-  ASSERT_TRUE(wait_until([&] { return slurp(dir + "/padova.status").find("padova waiting") != std::string::npos; }, 30s));
+  const pid_t pid = spawn_group(
+      kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir + "/keys --sync-timeout 60s",
+      dir + "-cfg/output.txt");
+  ASSERT_TRUE(
+      wait_until([&] { return slurp(dir + "/padova.status").find("padova waiting") != std::string::npos; }, 30s));
   kill(pid, SIGTERM);
   EXPECT_EQ(wait_exit(pid, 30s), 143) << slurp(dir + "-cfg/output.txt");
   auto m = record::merge_logs({dir + "/padova.ionlog"});

@@ -92,8 +92,7 @@ TEST(FullDiskCli, InspectH5OntoAFullTmpfsIsAnErrorNotACrash) {
     Tmpfs disk(fresh_dir("h5-tmpfs-" + std::to_string(room)), h5_bytes + 64 * 1024);
     if (!disk.mounted()) GTEST_SKIP() << disk.reason();
     disk.fill("filler");
-    std::filesystem::resize_file(disk.dir() + "/filler",
-                                 std::filesystem::file_size(disk.dir() + "/filler") - room);
+    std::filesystem::resize_file(disk.dir() + "/filler", std::filesystem::file_size(disk.dir() + "/filler") - room);
     const std::string out = disk.dir() + "/recording.h5";
     auto r = run_command(kIon + " inspect --h5 " + out + " " + all);
     EXPECT_EQ(r.code, 1) << "expected a clean failure (1), not a crash:\n" << r.text;
@@ -126,7 +125,8 @@ TEST(RepairCli, ResumeRefusesMidLogDamageAndChangesNothing) {
   const std::string dir = fresh_dir("resume-damaged");
   simulate(dir);
   std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += 11) text.replace(at, 10, "127.0.84.1:");
+  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += 11)
+    text.replace(at, 10, "127.0.84.1:");
   std::ofstream(dir + "/experiment.toml") << text;
   ASSERT_EQ(run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys").code, 0);
   const std::string log = dir + "/southampton.ionlog";

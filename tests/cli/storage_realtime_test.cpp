@@ -33,7 +33,9 @@ namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 
-std::string fresh_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-runs/storage-realtime", name); }
+std::string fresh_dir(const std::string& name) {
+  return ion::testing::fresh_test_dir("test-runs/storage-realtime", name);
+}
 using ion::testing::file_contents;
 
 // The built-in experiment on `loopback` with keys, in `cfg` (outside any tmpfs).
@@ -53,8 +55,11 @@ struct Proc {
 
 Proc spawn_node(const std::string& cfg, const std::string& out, const std::string& site, const std::string& duration,
                 const std::string& tag, bool resume = false) {
-  std::vector<std::string> args = {kIon,  "node",   cfg + "/experiment.toml", "--site",   site,      "--out", out,
-                                   "--keys", cfg + "/keys", "--duration",   duration, "--warmup", "1s"};
+  std::vector<std::string> args = {kIon,         "node",   cfg + "/experiment.toml",
+                                   "--site",     site,     "--out",
+                                   out,          "--keys", cfg + "/keys",
+                                   "--duration", duration, "--warmup",
+                                   "1s"};
   if (resume) args.push_back("--resume");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

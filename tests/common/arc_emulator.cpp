@@ -20,8 +20,8 @@ namespace {
 
 // Commands with a fixed argument list (`2` depends on its type; `999` on the firmware).
 const std::map<std::string, size_t>& fixed_arity() {
-  static const std::map<std::string, size_t> kArity = {{"00", 0}, {"0", 7},  {"01", 2}, {"011", 2},
-                                                       {"02", 2}, {"1", 2},  {"3", 4},  {"04", 2}};
+  static const std::map<std::string, size_t> kArity = {{"00", 0}, {"0", 7}, {"01", 2}, {"011", 2},
+                                                       {"02", 2}, {"1", 2}, {"3", 4},  {"04", 2}};
   return kArity;
 }
 
@@ -104,7 +104,8 @@ void ArcEmulator::note(const std::string& line) {
 // Sleeps as the busy board does, but wakes for the destructor.
 void ArcEmulator::nap(Duration d) {
   const Time end = monotonic_now() + d;
-  while (!stop_.load() && monotonic_now() < end) sleep_for(std::min<Duration>(end - monotonic_now(), 10 * kMillisecond));
+  while (!stop_.load() && monotonic_now() < end)
+    sleep_for(std::min<Duration>(end - monotonic_now(), 10 * kMillisecond));
 }
 
 void ArcEmulator::quiesce() const {
@@ -135,8 +136,14 @@ void ArcEmulator::run() {
 void ArcEmulator::take_bytes(const char* p, size_t n) {
   size_t lost = 0;
   for (size_t i = 0; i < n && master_.load() >= 0; ++i) {
-    if (monotonic_now() < boot_until_ns_) { ++lost; continue; }  // rebooting: the byte is lost
-    if (p[i] != '\n') { line_ += p[i]; continue; }
+    if (monotonic_now() < boot_until_ns_) {
+      ++lost;
+      continue;
+    }  // rebooting: the byte is lost
+    if (p[i] != '\n') {
+      line_ += p[i];
+      continue;
+    }
     std::string t;
     t.swap(line_);
     on_token(t);
@@ -148,8 +155,8 @@ size_t ArcEmulator::needed() const {
   if (op_ == "999") return 0;
   if (op_ != "2") return fixed_arity().at(op_);
   if (args_.empty()) return 1;
-  if (to_int(args_[0]) != 2) return 3;   // type, words, bits (type 1: the whole array)
-  if (args_.size() < 4) return 4;        // type 2: custom array, then a device count
+  if (to_int(args_[0]) != 2) return 3;  // type, words, bits (type 1: the whole array)
+  if (args_.size() < 4) return 4;       // type 2: custom array, then a device count
   return 4 + 2 * size_t(std::clamp(to_int(args_[3]), 0L, 1024L));
 }
 
@@ -264,16 +271,23 @@ void ArcEmulator::reply(const std::vector<float>& values) {
 
 void ArcEmulator::reply_bytes(std::string out) {
   switch (take_reply_fault()) {
-    case Fault::silent: return;
-    case Fault::hangup: return hangup();
-    case Fault::garbage: out = std::string("\xff\xff\xff\x7f", 4) + "junk"; break;
-    case Fault::late: nap(kSecond); break;
+    case Fault::silent:
+      return;
+    case Fault::hangup:
+      return hangup();
+    case Fault::garbage:
+      out = std::string("\xff\xff\xff\x7f", 4) + "junk";
+      break;
+    case Fault::late:
+      nap(kSecond);
+      break;
     case Fault::partial_then_hangup:
       send_raw(out.substr(0, 2));
       nap(20 * kMillisecond);
       return hangup();
     case Fault::none:
-    case Fault::drop_token: break;  // not a reply fault (take_reply_fault never returns it)
+    case Fault::drop_token:
+      break;  // not a reply fault (take_reply_fault never returns it)
   }
   send_raw(out);
 }

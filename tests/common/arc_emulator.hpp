@@ -24,10 +24,10 @@
 namespace ion::device::testing {
 
 struct ArcBoardOptions {
-  CrossbarConfig array;                     // the devices (32 x 32 unless the test says otherwise)
+  CrossbarConfig array;  // the devices (32 x 32 unless the test says otherwise)
   // nullopt: firmware without `999` (it stays silent, like any unknown command).
   std::optional<arc::FirmwareVersion> firmware = arc::FirmwareVersion{9, 3};
-  std::string confirmation = "1\n";         // the line printed after `0`
+  std::string confirmation = "1\n";            // the line printed after `0`
   Duration boot_time_ns = 300 * kMillisecond;  // after `00`: input is lost until then
   Duration read_time_ns = 100 * kMicrosecond;  // one device read
   // Tokens a previous host sent before it stopped: the board is mid-command when the test starts.
@@ -39,7 +39,7 @@ struct ArcBoardSettings {
   bool initialised = false, read_set = false;
   int cycles = 0, words = 0, bits = 0, read_mode = 0, session = 0, sneak_path = 0;
   double v_read = 0;
-  int selected_word = 0, selected_bit = 0;   // 1-based, as on the wire
+  int selected_word = 0, selected_bit = 0;  // 1-based, as on the wire
 };
 
 class ArcEmulator {
@@ -61,7 +61,7 @@ class ArcEmulator {
   // A hung firmware: while muted the board parses and executes but sends nothing.
   void mute(bool on) { muted_.store(on); }
   bool hung_up() const { return master_.load() < 0; }
-  size_t tokens() const { return tokens_.load(); }   // tokens received (not lost while booting)
+  size_t tokens() const { return tokens_.load(); }  // tokens received (not lost while booting)
   size_t resets() const { return resets_.load(); }
   // Waits (at most 2 s) until the board has taken every byte sent to it and is not executing:
   // the driver returns as soon as a command without a reply is written.
@@ -100,14 +100,14 @@ class ArcEmulator {
   std::atomic<bool> stop_{false};
   std::atomic<Fault> fault_{Fault::none};
   std::atomic<bool> muted_{false};
-  std::atomic<bool> working_{false};   // the thread is parsing or executing input
+  std::atomic<bool> working_{false};  // the thread is parsing or executing input
   std::atomic<size_t> tokens_{0}, resets_{0};
-  mutable std::mutex mu_;          // guards log_ and settings_
+  mutable std::mutex mu_;  // guards log_ and settings_
   std::vector<std::string> log_;
   ArcBoardSettings settings_;
   // Parser state (emulator thread only).
   std::string line_;
-  std::string op_;                  // command being collected ("" when idle)
+  std::string op_;  // command being collected ("" when idle)
   std::vector<std::string> args_;
   Time boot_until_ns_ = 0;
 };

@@ -36,7 +36,7 @@ inline ArcBoardOptions fast_board(const CrossbarConfig& array = compact_array())
 inline ArcOneOptions fast() {
   ArcOneOptions o;
   o.reply_timeout_ns = 300 * kMillisecond;  // generous: the machine running the tests may be loaded
-  o.reset_wait_ns = 150 * kMillisecond;  // > fast_board().boot_time, with room for a slow emulator thread
+  o.reset_wait_ns = 150 * kMillisecond;     // > fast_board().boot_time, with room for a slow emulator thread
   o.confirm_timeout_ns = 500 * kMillisecond;
   o.version_settle_ns = 10 * kMillisecond;
   o.version_timeout_ns = 300 * kMillisecond;

@@ -24,7 +24,7 @@ namespace ion::testing {
 // The ion binary under test; ION_TEST_BINARY=path runs the same tests against another build
 // (how these tests were shown to fail on the code before issue 12).
 inline const std::string kIon = std::getenv("ION_TEST_BINARY") ? std::getenv("ION_TEST_BINARY")
-                                                                : std::string(ION_BINARY_DIR) + "/ion";
+                                                               : std::string(ION_BINARY_DIR) + "/ion";
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -24,7 +24,8 @@ using testing::fast_board;
 // Every cell of a compact_array() board still holds its preset 7000 ohm: nothing was pulsed.
 void expect_unpulsed(ArcEmulator& e, const std::string& context) {
   for (uint32_t w = 0; w < 32; ++w)
-    for (uint32_t b = 0; b < 32; ++b) ASSERT_FLOAT_EQ(float(e.state_ohm(w, b)), 7000.f) << context << " w=" << w << " b=" << b;
+    for (uint32_t b = 0; b < 32; ++b)
+      ASSERT_FLOAT_EQ(float(e.state_ohm(w, b)), 7000.f) << context << " w=" << w << " b=" << b;
 }
 
 // Defect: read-all sent a bare `2`. The board needs type 1, words, bits and answers word-major.
@@ -36,7 +37,8 @@ TEST(ArcProtocol, ReadAllSendsTypeWordsBitsAndReadsWordMajor) {
   ASSERT_TRUE(all.is_ok()) << all.status().to_string();
   ASSERT_EQ(all->size(), 1024u);
   for (uint32_t w = 0; w < 32; ++w)
-    for (uint32_t b = 0; b < 32; ++b) EXPECT_FLOAT_EQ(float((*all)[w * 32 + b]), float(e.state_ohm(w, b))) << w << "," << b;
+    for (uint32_t b = 0; b < 32; ++b)
+      EXPECT_FLOAT_EQ(float((*all)[w * 32 + b]), float(e.state_ohm(w, b))) << w << "," << b;
   EXPECT_EQ(commands(e).back(), "2 1 32 32");
   auto r = a->read(7, 9);  // the board is still in step
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
@@ -194,9 +196,18 @@ TEST(ArcProtocol, ConfirmationLineMustReadAsOne) {
 // Defect: connect sent `0` straight away, so a board left mid-command by an earlier host
 // swallowed it. Each state below is a command of the host protocol with part of its arguments.
 TEST(ArcProtocol, ConnectsToABoardLeftMidCommand) {
-  const std::vector<std::vector<std::string>> states = {
-      {"2"}, {"2", "1", "32"}, {"2", "2", "32", "32", "3", "1"}, {"3", "5"}, {"3", "5", "6", "1.0"},
-      {"0", "50", "32"}, {"1"}, {"1", "4"}, {"01"}, {"02", "1"}, {"04", "1.0"}, {"011"}};
+  const std::vector<std::vector<std::string>> states = {{"2"},
+                                                        {"2", "1", "32"},
+                                                        {"2", "2", "32", "32", "3", "1"},
+                                                        {"3", "5"},
+                                                        {"3", "5", "6", "1.0"},
+                                                        {"0", "50", "32"},
+                                                        {"1"},
+                                                        {"1", "4"},
+                                                        {"01"},
+                                                        {"02", "1"},
+                                                        {"04", "1.0"},
+                                                        {"011"}};
   for (const auto& st : states) {
     ArcBoardOptions bo = fast_board();
     bo.left_mid_command = st;
@@ -317,9 +328,10 @@ TEST(ArcWire, TokensAndReplies) {
   EXPECT_EQ(arc::float_token(0.5), "0.500000");
   EXPECT_EQ(arc::width_token(100_us), "0.000100");
   EXPECT_EQ(arc::width_token(10_s), "10.000000");
-  EXPECT_EQ(arc::width_token(90), "9e-08");       // 90 ns: "%f" would send 0.000000
+  EXPECT_EQ(arc::width_token(90), "9e-08");  // 90 ns: "%f" would send 0.000000
   EXPECT_EQ(arc::width_token(1500), "1.5e-06");
-  for (const char* ok : {"1", "1\n", " 1 \r\n", "+1", "01", "1_0"}) EXPECT_TRUE(arc::parse_confirmation(ok).is_ok()) << ok;
+  for (const char* ok : {"1", "1\n", " 1 \r\n", "+1", "01", "1_0"})
+    EXPECT_TRUE(arc::parse_confirmation(ok).is_ok()) << ok;
   EXPECT_EQ(*arc::parse_confirmation("1_0"), 10);
   EXPECT_EQ(*arc::parse_confirmation("-1"), -1);
   for (const char* bad : {"", " ", "1.0", "1 1", "_1", "1_", "1__0", "x1", "+", "\x01"})

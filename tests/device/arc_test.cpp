@@ -87,7 +87,8 @@ TEST(ArcOne, GarbageReplyIsCorruptThenRecovers) {
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), Errc::corrupt);
   EXPECT_NE(r.status().message().find("garbled reply during pulse-read w=2 b=2 (sent '3 3 3 1.000000 0.000100')"),
-            std::string::npos) << r.status().message();
+            std::string::npos)
+      << r.status().message();
   auto ok = a->read(2, 2);
   ASSERT_TRUE(ok.is_ok()) << ok.status().to_string();
   EXPECT_NEAR(*ok, e.state_ohm(2, 2), 1e-2);
@@ -125,13 +126,15 @@ TEST(ArcOne, HangupDuringReadAllAndBadConnects) {
   ASSERT_FALSE(s.is_ok());
   EXPECT_EQ(s.status().code(), Errc::timeout);
   EXPECT_NE(s.status().message().find("no complete reply during initialisation (waiting for the confirmation line)"),
-            std::string::npos) << s.status().message();
+            std::string::npos)
+      << s.status().message();
   ArcEmulator garbled(fast_board());
   garbled.inject(ArcEmulator::Fault::garbage);
   auto g = ArcOne::connect(garbled.slave_path(), fast());
   ASSERT_FALSE(g.is_ok());
   EXPECT_EQ(g.status().code(), Errc::corrupt);
-  EXPECT_NE(g.status().message().find("garbled reply during initialisation"), std::string::npos) << g.status().message();
+  EXPECT_NE(g.status().message().find("garbled reply during initialisation"), std::string::npos)
+      << g.status().message();
   EXPECT_NE(g.status().message().find("is this an ArC ONE?"), std::string::npos) << g.status().message();
   auto none = ArcOne::connect("/dev/nonexistent-arc", fast());
   ASSERT_FALSE(none.is_ok());

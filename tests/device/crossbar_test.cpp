@@ -39,7 +39,7 @@ TEST(Variability, TenThousandDeviceSpreadMatchesConfiguration) {
     for (size_t c = 0; c < n; ++c) sq += std::pow(x->cell_params(c)[k] - mean, 2);
     const double sd = std::sqrt(sq / (n - 1));
     EXPECT_NEAR(mean / base, 1, 4 * rel / std::sqrt(double(n))) << k;  // 4 standard errors
-    EXPECT_NEAR(sd / (rel * base), 1, 0.05) << k;                       // ~7 standard errors of sd
+    EXPECT_NEAR(sd / (rel * base), 1, 0.05) << k;                      // ~7 standard errors of sd
   }
   size_t low = 0, high = 0;
   for (uint32_t w = 0; w < 100; ++w)

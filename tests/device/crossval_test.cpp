@@ -31,9 +31,9 @@ std::string n(double v) {
 struct Case {
   const char* model;
   const char* preset;
-  double s0;                      // initial state (model units)
-  double scale;                   // capacitor voltage = state · scale (keeps it well above vntol)
-  std::vector<Pulse> pulses;      // each followed by an equal 0 V gap
+  double s0;                                       // initial state (model units)
+  double scale;                                    // capacitor voltage = state · scale (keeps it well above vntol)
+  std::vector<Pulse> pulses;                       // each followed by an equal 0 V gap
   std::function<std::string(const Params&)> rate;  // d(cap voltage)/dt in terms of V(in), V(x)
 };
 
@@ -123,26 +123,33 @@ std::string drift_rate(const Params& p, const std::string& window) {
 }
 
 TEST(CrossVal, LinearDriftNoWindow) {
-  cross_validate({"linear-drift", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, ""); }});
+  cross_validate(
+      {"linear-drift", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, ""); }});
 }
 
 TEST(CrossVal, LinearDriftJoglekar) {
-  cross_validate({"joglekar", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, "joglekar"); }});
+  cross_validate(
+      {"joglekar", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, "joglekar"); }});
 }
 
 TEST(CrossVal, LinearDriftBiolek) {
-  cross_validate({"biolek", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, "biolek"); }});
+  cross_validate(
+      {"biolek", "", 0.3, 1, train(1.0, -1.0, 20e-3, 10), [](const Params& p) { return drift_rate(p, "biolek"); }});
 }
 
 TEST(CrossVal, LinearDriftProdromakis) {
-  cross_validate({"prodromakis", "", 0.3, 1, train(2.0, -2.0, 40e-3, 10), [](const Params& p) { return drift_rate(p, "prodromakis"); }});
+  cross_validate({"prodromakis", "", 0.3, 1, train(2.0, -2.0, 40e-3, 10),
+                  [](const Params& p) { return drift_rate(p, "prodromakis"); }});
 }
 
 TEST(CrossVal, Vteam) {
   auto rate = [](const Params& p) {  // state in nm
-    const std::string on = n(1e9 * param_of(p, "k_on")) + "*pow(V(in)/" + n(param_of(p, "v_on")) + "-1," + n(param_of(p, "a_on")) + ")";
-    const std::string off = n(1e9 * param_of(p, "k_off")) + "*pow(V(in)/" + n(param_of(p, "v_off")) + "-1," + n(param_of(p, "a_off")) + ")";
-    return "V(in) > " + n(param_of(p, "v_off")) + " ? " + off + " : (V(in) < " + n(param_of(p, "v_on")) + " ? " + on + " : 0)";
+    const std::string on = n(1e9 * param_of(p, "k_on")) + "*pow(V(in)/" + n(param_of(p, "v_on")) + "-1," +
+                           n(param_of(p, "a_on")) + ")";
+    const std::string off = n(1e9 * param_of(p, "k_off")) + "*pow(V(in)/" + n(param_of(p, "v_off")) + "-1," +
+                            n(param_of(p, "a_off")) + ")";
+    return "V(in) > " + n(param_of(p, "v_off")) + " ? " + off + " : (V(in) < " + n(param_of(p, "v_on")) + " ? " + on +
+           " : 0)";
   };
   auto pulses = train(0.025, -0.21, 1e-6, 10);
   for (size_t i = 10; i < 20; ++i) pulses[i].width_s = 1e-7;
@@ -153,10 +160,10 @@ TEST(CrossVal, DataDrivenTiOxDut2) {
   auto rate = [](const Params& p) {
     const std::string rp = "(" + n(param_of(p, "a0p")) + "+" + n(param_of(p, "a1p")) + "*V(in))";
     const std::string rn = "(" + n(param_of(p, "a0n")) + "+" + n(param_of(p, "a1n")) + "*V(in))";
-    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(" + n(param_of(p, "tp")) + "*V(in))-1)*(exp(" +
-                            n(param_of(p, "kp")) + "*(" + rp + "-V(x)))-1) : 0)";
-    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-" + n(param_of(p, "tn")) + "*V(in))-1)*(exp(" +
-                            n(param_of(p, "kn")) + "*(V(x)-" + rn + "))-1) : 0)";
+    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(" + n(param_of(p, "tp")) +
+                            "*V(in))-1)*(exp(" + n(param_of(p, "kp")) + "*(" + rp + "-V(x)))-1) : 0)";
+    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-" + n(param_of(p, "tn")) +
+                            "*V(in))-1)*(exp(" + n(param_of(p, "kn")) + "*(V(x)-" + rn + "))-1) : 0)";
     return "V(in) > 0 ? " + pos + " : " + neg;
   };
   cross_validate({"data-driven", "tiox-dut2", 11000, 1, train(0.8, -0.8, 100e-6, 10), rate});
@@ -166,10 +173,10 @@ TEST(CrossVal, SouthamptonCompact) {
   auto rate = [](const Params& p) {
     const std::string rp = "(" + n(param_of(p, "a0p")) + "+" + n(param_of(p, "a1p")) + "*V(in))";
     const std::string rn = "(" + n(param_of(p, "a0n")) + "+" + n(param_of(p, "a1n")) + "*V(in))";
-    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in)/" + n(param_of(p, "tp")) + ")-1)*(" + rp +
-                            "-V(x))*(" + rp + "-V(x)) : 0)";
-    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-V(in)/" + n(param_of(p, "tn")) + ")-1)*(" + rn +
-                            "-V(x))*(" + rn + "-V(x)) : 0)";
+    const std::string pos = "(V(x) < " + rp + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in)/" + n(param_of(p, "tp")) +
+                            ")-1)*(" + rp + "-V(x))*(" + rp + "-V(x)) : 0)";
+    const std::string neg = "(V(x) > " + rn + " ? " + n(param_of(p, "An")) + "*(exp(-V(in)/" + n(param_of(p, "tn")) +
+                            ")-1)*(" + rn + "-V(x))*(" + rn + "-V(x)) : 0)";
     return "V(in) > 0 ? " + pos + " : " + neg;
   };
   cross_validate({"compact", "", 7000, 1, train(1.0, -1.0, 100e-6, 10), rate});
@@ -178,13 +185,13 @@ TEST(CrossVal, SouthamptonCompact) {
 TEST(CrossVal, Yakopcic) {
   auto rate = [](const Params& p) {
     const std::string x = "V(x)", xp = n(param_of(p, "xp")), xn = n(param_of(p, "xn"));
-    const std::string g = "(V(in) > " + n(param_of(p, "Vp")) + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in))-" + n(std::exp(param_of(p, "Vp"))) +
-                          ") : (V(in) < -" + n(param_of(p, "Vn")) + " ? -" + n(param_of(p, "An")) + "*(exp(-V(in))-" +
-                          n(std::exp(param_of(p, "Vn"))) + ") : 0))";
-    const std::string fup = "(" + x + " >= " + xp + " ? exp(-" + n(param_of(p, "alphap")) + "*(" + x + "-" + xp + "))*((" + xp +
-                            "-" + x + ")/(1-" + xp + ")+1) : 1)";
-    const std::string fdn = "(" + x + " <= 1-" + xn + " ? exp(" + n(param_of(p, "alphan")) + "*(" + x + "+" + xn + "-1))*(" + x +
-                            "/(1-" + xn + ")) : 1)";
+    const std::string g = "(V(in) > " + n(param_of(p, "Vp")) + " ? " + n(param_of(p, "Ap")) + "*(exp(V(in))-" +
+                          n(std::exp(param_of(p, "Vp"))) + ") : (V(in) < -" + n(param_of(p, "Vn")) + " ? -" +
+                          n(param_of(p, "An")) + "*(exp(-V(in))-" + n(std::exp(param_of(p, "Vn"))) + ") : 0))";
+    const std::string fup = "(" + x + " >= " + xp + " ? exp(-" + n(param_of(p, "alphap")) + "*(" + x + "-" + xp +
+                            "))*((" + xp + "-" + x + ")/(1-" + xp + ")+1) : 1)";
+    const std::string fdn = "(" + x + " <= 1-" + xn + " ? exp(" + n(param_of(p, "alphan")) + "*(" + x + "+" + xn +
+                            "-1))*(" + x + "/(1-" + xn + ")) : 1)";
     return g + "*(V(in) > 0 ? " + fup + " : " + fdn + ")";  // eta = 1
   };
   cross_validate({"yakopcic", "", 0.11, 1, train(0.5, -0.5, 20e-6, 10), rate});

@@ -24,7 +24,9 @@ CrossbarConfig small() {
   return c;
 }
 
-std::string fresh_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-out/crossbar_faults", name); }
+std::string fresh_dir(const std::string& name) {
+  return ion::testing::fresh_test_dir("test-out/crossbar_faults", name);
+}
 using ion::testing::file_contents;
 
 TEST(CrossbarOnFailingDisk, APulseThatCannotBeLoggedIsRefusedAndNotApplied) {

@@ -3,13 +3,13 @@
 // No wall-clock speed assertions: only ordering, "not early" and generous upper bounds.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "env/real_env.hpp"

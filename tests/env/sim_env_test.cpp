@@ -51,17 +51,17 @@ TEST(SimClock, NodeEstimatesPeerOffsetAndDriftFromTimestamps) {
   std::vector<std::pair<double, double>> theta;  // (a's time s, offset estimate ns)
   SocketId sb = 0;
   SocketId sa = a.open_socket(addr("10.0.0.1:123"), [&](const Datagram& d) {
-    Time t[2];
-    std::memcpy(t, d.data.data(), sizeof t);  // t1 (a), t2 (b)
-    const double est = 0.5 * static_cast<double>((t[1] - t[0]) + (t[1] - d.rx_time_ns));
-    theta.emplace_back(to_seconds(d.rx_time_ns), est);
-  }).value();
+                   Time t[2];
+                   std::memcpy(t, d.data.data(), sizeof t);  // t1 (a), t2 (b)
+                   const double est = 0.5 * static_cast<double>((t[1] - t[0]) + (t[1] - d.rx_time_ns));
+                   theta.emplace_back(to_seconds(d.rx_time_ns), est);
+                 }).value();
   sb = b.open_socket(addr("10.0.0.2:123"), [&](const Datagram& d) {
-    Time t[2];
-    std::memcpy(t, d.data.data(), 8);
-    t[1] = d.rx_time_ns;
-    (void)b.send_to(sb, d.from, std::span(reinterpret_cast<const uint8_t*>(t), sizeof t));
-  }).value();
+          Time t[2];
+          std::memcpy(t, d.data.data(), 8);
+          t[1] = d.rx_time_ns;
+          (void)b.send_to(sb, d.from, std::span(reinterpret_cast<const uint8_t*>(t), sizeof t));
+        }).value();
   for (int k = 0; k < 100; ++k) {
     a.schedule_at(k * 1_s, [&] {
       Time t1 = a.now();

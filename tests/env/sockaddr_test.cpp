@@ -65,7 +65,8 @@ struct BadCase {
 };
 
 TEST(SockAddr, RejectsBadTextPrecisely) {
-  const std::string expected = " (expected \"IPv4:port\" or \"[IPv6]:port\", e.g. \"127.0.0.1:7201\" or \"[::1]:7201\")";
+  const std::string expected =
+      " (expected \"IPv4:port\" or \"[IPv6]:port\", e.g. \"127.0.0.1:7201\" or \"[::1]:7201\")";
   const BadCase cases[] = {
       {"", "empty"},
       {"127.0.0.1", "missing ':port'"},

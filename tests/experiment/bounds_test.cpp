@@ -71,12 +71,12 @@ Status build_site(const Experiment& e, const char* name) {
 
 struct Edge {
   const char* label;
-  const char* site;        // the site whose construction checks the bound
-  std::string find;        // text of the base to replace
-  std::string at_edge;     // accepted by the loader and by the site
-  std::string beyond;      // refused by the loader ...
-  std::string value;       // ... at this text (its first occurrence after the edit) ...
-  std::string key_path;    // ... with this key path
+  const char* site;                        // the site whose construction checks the bound
+  std::string find;                        // text of the base to replace
+  std::string at_edge;                     // accepted by the loader and by the site
+  std::string beyond;                      // refused by the loader ...
+  std::string value;                       // ... at this text (its first occurrence after the edit) ...
+  std::string key_path;                    // ... with this key path
   std::function<void(Experiment&)> force;  // the beyond value put into a loaded model
   std::vector<std::pair<std::string, std::string>> also = {};  // further edits to both texts
 };
@@ -96,9 +96,7 @@ std::string src(const std::string& inner) { return "source     = { kind = \"cult
 
 std::vector<Edge> edges() {
   using S = StimulatorConfig;
-  auto stim = [](std::function<void(S&)> f) {
-    return [f](Experiment& e) { f(*site_named(e, "padova").stimulator); };
-  };
+  auto stim = [](std::function<void(S&)> f) { return [f](Experiment& e) { f(*site_named(e, "padova").stimulator); }; };
   auto source = [](std::function<void(SourceConfig&)> f) {
     return [f](Experiment& e) { f(*site_named(e, "padova").source); };
   };
@@ -136,8 +134,12 @@ std::vector<Edge> edges() {
       {"shannon_k zero", "padova", kStim, std::string(kStim) + ", shannon_k = 0.001",
        std::string(kStim) + ", shannon_k = 0.0", "0.0", "sites.padova.stimulator.shannon_k",
        stim([](S& c) { c.shannon_k = 0; })},
-      {"v_read", "southampton", kInstr, "instrument = { kind = \"simulated\", v_read = \"5V\" }",
-       "instrument = { kind = \"simulated\", v_read = \"5.001V\" }", "\"5.001V\"",
+      {"v_read",
+       "southampton",
+       kInstr,
+       "instrument = { kind = \"simulated\", v_read = \"5V\" }",
+       "instrument = { kind = \"simulated\", v_read = \"5.001V\" }",
+       "\"5.001V\"",
        "sites.southampton.instrument.v_read",
        [](Experiment& e) { site_named(e, "southampton").instrument->v_read = 5.001; },
        // r0 depends on the read voltage (the device layer checks it at 5 V too): preset defaults here.
@@ -145,8 +147,9 @@ std::vector<Edge> edges() {
       {"neurons_per_core", "zurich", "chip    = { cores = 1 }", "chip    = { cores = 1, neurons_per_core = 256 }",
        "chip    = { cores = 1, neurons_per_core = 255 }", "255", "sites.zurich.chip.neurons_per_core",
        [](Experiment& e) { site_named(e, "zurich").chip->neurons_per_core = 255; }},
-      {"silicon neuron model", "zurich", kANpost, kANpost, std::string(kANpost).replace(std::string(kANpost).size() - 5, 5, "\"lif\""),
-       "\"lif\"", "neurons[2].model", [](Experiment& e) { e.neurons[2].model = "lif"; }},
+      {"silicon neuron model", "zurich", kANpost, kANpost,
+       std::string(kANpost).replace(std::string(kANpost).size() - 5, 5, "\"lif\""), "\"lif\"", "neurons[2].model",
+       [](Experiment& e) { e.neurons[2].model = "lif"; }},
       {"silicon neuron parameter", "zurich", kANpost, std::string(kANpost) + "\nparams = { I_tau = \"3pA\" }",
        std::string(kANpost) + "\nparams = { I_tau = \"3nS\" }", "\"3nS\"", "neurons[2].params.I_tau",
        [](Experiment& e) { e.neurons[2].params["I_tau"].value = std::string("3nS"); }},
@@ -188,8 +191,9 @@ TEST(Bounds, EachRunBoundIsTheLoadersBound) {
 TEST(Bounds, PlasticityPulsesAreWhatTheInstrumentsApply) {
   const std::string pulse = "ltp_pulse = \"-0.8V 100us\"";
   Experiment ok = load_ok(edit(pulse, "ltp_pulse = \"-20V 10s\""));
-  EXPECT_TRUE(device::check_pulse(ok.synapses[0].plasticity.ltp_pulse.amplitude_v,
-                                  ok.synapses[0].plasticity.ltp_pulse.width_ns).is_ok());
+  EXPECT_TRUE(
+      device::check_pulse(ok.synapses[0].plasticity.ltp_pulse.amplitude_v, ok.synapses[0].plasticity.ltp_pulse.width_ns)
+          .is_ok());
   for (const char* bad : {"-20.01V 100us", "-4V 10.001s"}) {
     Diagnostics d;
     EXPECT_FALSE(load_experiment_text(edit(pulse, "ltp_pulse = \"" + std::string(bad) + "\""), "e.toml", &d).is_ok());
@@ -255,13 +259,14 @@ TEST(Bounds, SmallNumericDeviceParametersReachTheHub) {
 }
 
 TEST(Bounds, DriveStartsBeforeTheExperimentEnds) {
-  const std::string sched = "drive = { kind = \"schedule\", phases = [\"10Hz 10s\", \"30Hz 10s\", \"10Hz 10s\", \"2Hz 10s\"] }";
+  const std::string sched =
+      "drive = { kind = \"schedule\", phases = [\"10Hz 10s\", \"30Hz 10s\", \"10Hz 10s\", \"2Hz 10s\"] }";
   Experiment ok = load_ok(edit(sched, "drive = { kind = \"step\", amplitude = \"1nA\", start = \"39.999s\" }"));
   EXPECT_TRUE(build_site(ok, "zurich").is_ok());
   Diagnostics d;
-  EXPECT_FALSE(
-      load_experiment_text(edit(sched, "drive = { kind = \"step\", amplitude = \"1nA\", start = \"40s\" }"), "e.toml", &d)
-          .is_ok());
+  EXPECT_FALSE(load_experiment_text(edit(sched, "drive = { kind = \"step\", amplitude = \"1nA\", start = \"40s\" }"),
+                                    "e.toml", &d)
+                   .is_ok());
   ASSERT_EQ(d.size(), 1u) << d.to_string();
   EXPECT_EQ(d.items()[0].key_path, "neurons[0].drive.start");
   ok.neurons[0].drive.start_ns = 40 * kSecond;

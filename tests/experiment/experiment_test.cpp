@@ -86,7 +86,7 @@ TEST(Builtin, NeuronsAndThePacemakerProtocol) {
   }
   EXPECT_DOUBLE_EQ(e.find_neuron("BN")->spontaneous_hz, 1.0);
   EXPECT_DOUBLE_EQ(e.find_neuron("ANpost")->spontaneous_hz, 2.0);  // background: BAsyn's rule gets evaluated
-  EXPECT_EQ(e.find_neuron("ANpost")->addr, (NeuronAddr{0, 1}));  // second neuron on zurich
+  EXPECT_EQ(e.find_neuron("ANpost")->addr, (NeuronAddr{0, 1}));    // second neuron on zurich
   EXPECT_EQ(e.find_neuron("BN")->addr, (NeuronAddr{2, 0}));
 }
 
@@ -143,7 +143,7 @@ TEST(Populations, CountAndBlocksExpandToMembers) {
   EXPECT_EQ(c5->group, "C");
   EXPECT_EQ(c5->addr, (NeuronAddr{2, 5}));
   EXPECT_EQ(e.find_neuron("S[0]")->addr, (NeuronAddr{0, 8}));  // after P[0..7] on the chip
-  EXPECT_EQ(e.find_neuron("C"), nullptr);                       // the group itself is not a neuron
+  EXPECT_EQ(e.find_neuron("C"), nullptr);                      // the group itself is not a neuron
   ASSERT_EQ(e.synapses.size(), 8u * 24u + 24u);
   const Synapse* pc = e.find_synapse("PC[2,5]");
   ASSERT_NE(pc, nullptr);
@@ -255,7 +255,7 @@ TEST(GoodFile, SynapseLinksLegacyDefaults) {
   EXPECT_EQ(s.plasticity.tau_plus_ns, 15_ms);
   EXPECT_EQ(s.plasticity.tau_minus_ns, 20_ms);
   const LinkConfig& pair = e.link_between("h", "s-1");  // either order
-  EXPECT_EQ(pair.latency_ns, 1_ms);                        // inherited from default
+  EXPECT_EQ(pair.latency_ns, 1_ms);                     // inherited from default
   EXPECT_EQ(pair.jitter_ns, 500_us);
   EXPECT_TRUE(pair.insecure);
   EXPECT_DOUBLE_EQ(pair.loss, 0.1);
@@ -299,11 +299,14 @@ TEST(Collect, MissingSectionsAndEmptyFile) {
   EXPECT_FALSE(load_experiment_text("", "empty.toml", &d).is_ok());
   ASSERT_EQ(d.size(), 2u) << d.to_string();
   EXPECT_EQ(d.items()[0].to_string(), "empty.toml:1:1: sites: missing required key 'sites' (expected a table)");
-  EXPECT_EQ(d.items()[1].to_string(), "empty.toml:1:1: experiment: missing required key 'experiment' (expected a table)");
+  EXPECT_EQ(d.items()[1].to_string(),
+            "empty.toml:1:1: experiment: missing required key 'experiment' (expected a table)");
   Diagnostics d2;
-  EXPECT_FALSE(load_experiment_text("[experiment]\nname=\"a\"\nduration=\"1s\"\n[sites]\n", "nosites.toml", &d2).is_ok());
+  EXPECT_FALSE(
+      load_experiment_text("[experiment]\nname=\"a\"\nduration=\"1s\"\n[sites]\n", "nosites.toml", &d2).is_ok());
   ASSERT_EQ(d2.size(), 1u);
-  EXPECT_EQ(d2.items()[0].to_string(), "nosites.toml:4:1: sites: found no sites, expected at least one [sites.NAME] table");
+  EXPECT_EQ(d2.items()[0].to_string(),
+            "nosites.toml:4:1: sites: found no sites, expected at least one [sites.NAME] table");
 }
 
 TEST(Collect, UnreadableFile) {
@@ -312,7 +315,8 @@ TEST(Collect, UnreadableFile) {
   EXPECT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), Errc::io_error);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d.items()[0].to_string(), "/nonexistent/x.toml: cannot open the experiment file: No such file or directory");
+  EXPECT_EQ(d.items()[0].to_string(),
+            "/nonexistent/x.toml: cannot open the experiment file: No such file or directory");
 }
 
 TEST(DidYouMean, SuggestsOnlyPlausibleTypos) {

@@ -128,7 +128,8 @@ TEST_F(Files, AFifoIsRefusedByTypeWithoutWaiting) {
 }
 
 TEST_F(Files, DevicesAndDirectoriesAreRefusedByType) {
-  EXPECT_EQ(refusal("/dev/zero"), "/dev/zero: found a character device, expected a regular file (an experiment TOML file)");
+  EXPECT_EQ(refusal("/dev/zero"),
+            "/dev/zero: found a character device, expected a regular file (an experiment TOML file)");
   EXPECT_EQ(refusal(dir_.string()),
             dir_.string() + ": found a directory, expected a regular file (an experiment TOML file)");
 }
@@ -158,12 +159,14 @@ TEST(ModelSize, NeuronsBeyondTheLimitAreNotExpanded) {
   std::string text(builtin_experiment_text());
   text.replace(text.find("chip    = { cores = 1 }"), 23, "chip    = { cores = 1024 }");
   for (int i = 0; i < 4; ++i)
-    text += "\n[[neurons]]\nname = \"P" + std::to_string(i) + "\"\nsite = \"zurich\"\nmodel = \"dpi\"\ncount = 100000\n";
+    text += "\n[[neurons]]\nname = \"P" + std::to_string(i) +
+            "\"\nsite = \"zurich\"\nmodel = \"dpi\"\ncount = 100000\n";
   Diagnostics d;
   EXPECT_FALSE(load_experiment_text(text, "e.toml", &d).is_ok());
   bool capped = false;
-  for (const auto& diag : d) capped = capped || (diag.key_path == "neurons[5].count" &&
-                                                 diag.message.find("expected at most 300000") != std::string::npos);
+  for (const auto& diag : d)
+    capped = capped ||
+             (diag.key_path == "neurons[5].count" && diag.message.find("expected at most 300000") != std::string::npos);
   EXPECT_TRUE(capped) << d.to_string();
 }
 

@@ -50,8 +50,7 @@ TEST(Robustness, RandomByteEditsAreHandled) {
   for (int i = 0; i < 1500; ++i) {
     std::string text = full;
     int edits = 1 + static_cast<int>(rng.below(4));
-    for (int k = 0; k < edits; ++k)
-      text[rng.below(text.size())] = alphabet[rng.below(sizeof alphabet - 1)];
+    for (int k = 0; k < edits; ++k) text[rng.below(text.size())] = alphabet[rng.below(sizeof alphabet - 1)];
     check_consistent(text, "mutation " + std::to_string(i));
   }
 }

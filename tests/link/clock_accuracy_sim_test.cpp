@@ -53,10 +53,14 @@ Accuracy measure(Jitter jitter, bool per_direction, uint32_t probes) {
 
 const char* name(Jitter j) {
   switch (j) {
-    case Jitter::uniform: return "uniform +-2ms";
-    case Jitter::normal: return "normal sd 2ms";
-    case Jitter::exponential: return "exponential mean 2ms";
-    case Jitter::none: return "none";
+    case Jitter::uniform:
+      return "uniform +-2ms";
+    case Jitter::normal:
+      return "normal sd 2ms";
+    case Jitter::exponential:
+      return "exponential mean 2ms";
+    case Jitter::none:
+      return "none";
   }
   return "?";
 }
@@ -67,8 +71,10 @@ TEST(ClockAccuracySim, Table) {
   for (Jitter j : {Jitter::uniform, Jitter::exponential, Jitter::normal}) {
     const Accuracy base = measure(j, false, 8);
     const Accuracy ours = measure(j, true, 32);
-    std::printf("%-22s %-34s %10.1f %10.1f\n", name(j), "min-RTT probe, 8/wave (baseline)", base.worst_us, base.mean_us);
-    std::printf("%-22s %-34s %10.1f %10.1f\n", name(j), "per-leg minima, 32/wave (default)", ours.worst_us, ours.mean_us);
+    std::printf("%-22s %-34s %10.1f %10.1f\n", name(j), "min-RTT probe, 8/wave (baseline)", base.worst_us,
+                base.mean_us);
+    std::printf("%-22s %-34s %10.1f %10.1f\n", name(j), "per-leg minima, 32/wave (default)", ours.worst_us,
+                ours.mean_us);
     if (j != Jitter::normal) {
       EXPECT_LT(ours.worst_us, 200.0) << name(j);
     }

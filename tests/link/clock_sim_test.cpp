@@ -54,8 +54,8 @@ TEST(ClockSim, MappedTimeErrorBelow200usAfterTenSeconds) {
     EXPECT_LT(worst, c.bound_ns);
     const LinkStats s = *p.node.link->stats(kHub);
     // The node's clock reads offset ahead of the hub's (minus the hub's own 3 ms): local − master.
-    EXPECT_NEAR(static_cast<double>(s.clock_offset_ns),
-                static_cast<double>(p.node.env->now() - p.hub.env->now()), static_cast<double>(c.bound_ns));
+    EXPECT_NEAR(static_cast<double>(s.clock_offset_ns), static_cast<double>(p.node.env->now() - p.hub.env->now()),
+                static_cast<double>(c.bound_ns));
     EXPECT_GT(s.clock_uncertainty_ns, 0);
     EXPECT_LT(s.clock_uncertainty_ns, 2 * c.bound_ns);
     EXPECT_GE(s.rtt_ns, c.jitter == Jitter::normal ? 8_ms : 16_ms);  // sum of the minimal legs

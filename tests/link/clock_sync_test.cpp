@@ -80,7 +80,12 @@ TEST(ClockSync, ClosedLoopMeetsTargetAfterTenSeconds) {
     SynthClock c{.offset_ns = sign * 50e6, .drift = sign * 100e-6};
     ClockSync cs;  // defaults: 32 probes per wave, per-direction minima
     Rng rng(sign > 0 ? 21 : 22);
-    struct Reply { Time t4; ProbeToSend p; Time t2; Time t3; };
+    struct Reply {
+      Time t4;
+      ProbeToSend p;
+      Time t2;
+      Time t3;
+    };
     std::vector<Reply> inflight;
     cs.start(c.local(0));
     Time local = c.local(0);

@@ -53,7 +53,8 @@ TEST(LinkRealtime, LoopbackBurstAndClockSync) {
   ASSERT_TRUE((*hub)->stats(1)->peer_up);
   ASSERT_TRUE((*node)->stats(0)->peer_up);
   ASSERT_TRUE((*node)->synced());
-  for (uint32_t i = 0; i < 1000; ++i) ASSERT_TRUE((*node)->send(0, Spike{NeuronAddr{1, i}, 0, SpikeKind::spike}).is_ok());
+  for (uint32_t i = 0; i < 1000; ++i)
+    ASSERT_TRUE((*node)->send(0, Spike{NeuronAddr{1, i}, 0, SpikeKind::spike}).is_ok());
   ASSERT_TRUE(env.run_for(300_ms).is_ok());
   ASSERT_EQ(got.size(), 1000u);
   for (uint32_t i = 0; i < 1000; ++i) EXPECT_EQ(got[i], i);

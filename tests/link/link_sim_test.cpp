@@ -17,8 +17,8 @@ using namespace ion::literals;
 
 namespace {
 size_t count_transitions(const Endpoint& ep, PeerTransition t) {
-  return static_cast<size_t>(std::count_if(ep.transitions.begin(), ep.transitions.end(),
-                                           [&](const auto& p) { return p.second == t; }));
+  return static_cast<size_t>(
+      std::count_if(ep.transitions.begin(), ep.transitions.end(), [&](const auto& p) { return p.second == t; }));
 }
 
 std::vector<wire::Header> events_headers(const Endpoint& ep) {
@@ -174,12 +174,15 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
     hs.on_event = [&got, self](SiteId from, const Event&) { got.emplace_back(self, from); };
     return hs;
   };
-  auto lh = Link::create(h, cfg(0, "127.0.0.1:7100"), {PeerSpec{1, aa, test_psk(1), false, false},
-                                                        PeerSpec{2, ab, test_psk(2), false, false}}, handlers(0));
-  auto la = Link::create(a, cfg(1, "127.0.0.1:7101"), {PeerSpec{0, ah, test_psk(1), false, true},
-                                                        PeerSpec{2, ab, test_psk(3), false, false}}, handlers(1));
-  auto lb = Link::create(b, cfg(2, "127.0.0.1:7102"), {PeerSpec{0, ah, test_psk(2), false, true},
-                                                        PeerSpec{1, aa, test_psk(3), false, false}}, handlers(2));
+  auto lh = Link::create(h, cfg(0, "127.0.0.1:7100"),
+                         {PeerSpec{1, aa, test_psk(1), false, false}, PeerSpec{2, ab, test_psk(2), false, false}},
+                         handlers(0));
+  auto la = Link::create(a, cfg(1, "127.0.0.1:7101"),
+                         {PeerSpec{0, ah, test_psk(1), false, true}, PeerSpec{2, ab, test_psk(3), false, false}},
+                         handlers(1));
+  auto lb = Link::create(b, cfg(2, "127.0.0.1:7102"),
+                         {PeerSpec{0, ah, test_psk(2), false, true}, PeerSpec{1, aa, test_psk(3), false, false}},
+                         handlers(2));
   ASSERT_TRUE(lh.is_ok() && la.is_ok() && lb.is_ok());
   world.run_until(1_s);
   for (int i = 0; i < 100; ++i) {
@@ -195,10 +198,9 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
   EXPECT_TRUE(world.set_link_both("hub", "b", LinkImpairments{}).is_ok());
   EXPECT_TRUE(world.set_link_both("a", "b", LinkImpairments{}).is_ok());
   world.run_until(4_s);
-  for (auto [rx, from, txname, rxname] : {std::tuple{lh->get(), SiteId{1}, "a", "hub"},
-                                          std::tuple{lb->get(), SiteId{1}, "a", "b"},
-                                          std::tuple{la->get(), SiteId{2}, "b", "a"},
-                                          std::tuple{lh->get(), SiteId{2}, "b", "hub"}}) {
+  for (auto [rx, from, txname, rxname] :
+       {std::tuple{lh->get(), SiteId{1}, "a", "hub"}, std::tuple{lb->get(), SiteId{1}, "a", "b"},
+        std::tuple{la->get(), SiteId{2}, "b", "a"}, std::tuple{lh->get(), SiteId{2}, "b", "hub"}}) {
     SCOPED_TRACE(std::string(txname) + "->" + rxname);
     const LinkStats s = *rx->stats(from);
     const LinkTruth& t = *world.link_truth(txname, rxname).value();

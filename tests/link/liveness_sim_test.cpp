@@ -72,7 +72,7 @@ TEST(LivenessSim, HostileDatagramsAreCountedNotDelivered) {
   wire::write_header(h, forged);
   forged[forged.size() - 20] ^= 0x04;
   ASSERT_TRUE(evil.send_to(*sock, hub_addr, forged).is_ok());
-  ASSERT_TRUE(evil.send_to(*sock, hub_addr, captured).is_ok());   // exact replay
+  ASSERT_TRUE(evil.send_to(*sock, hub_addr, captured).is_ok());  // exact replay
   p.world.run_until(1200_ms);
   const LinkStats after = *p.hub.link->stats(kNode);
   EXPECT_EQ(p.hub.events.size(), 1u);  // nothing new delivered

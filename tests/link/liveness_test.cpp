@@ -15,7 +15,7 @@ TEST(Liveness, HeartbeatsOnAGrid) {
   EXPECT_EQ(l.next_heartbeat_at(), 1_s);
   l.on_heartbeat_sent(1_s + 3_ms);  // a little late: stays on the grid
   EXPECT_EQ(l.next_heartbeat_at(), 1_s + 200_ms);
-  l.on_heartbeat_sent(2_s);         // far behind: one interval from now
+  l.on_heartbeat_sent(2_s);  // far behind: one interval from now
   EXPECT_EQ(l.next_heartbeat_at(), 2_s + 200_ms);
   EXPECT_EQ(l.stats().heartbeats_sent, 2u);
 }
@@ -30,7 +30,7 @@ TEST(Liveness, SilentPeerDownWithinOneSecondAndRecovers) {
   EXPECT_LE(l.next_deadline(), 1100_ms);
   EXPECT_EQ(l.service(1100_ms), PT::down);  // 800 ms after last heard
   EXPECT_FALSE(l.up());
-  EXPECT_EQ(l.service(2_s), PT::none);      // declared once
+  EXPECT_EQ(l.service(2_s), PT::none);  // declared once
   EXPECT_EQ(l.on_heard(3_s, 7, true), PT::recovered);
   EXPECT_TRUE(l.up());
   EXPECT_EQ(l.stats().downs, 1u);

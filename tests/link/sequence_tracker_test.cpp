@@ -72,7 +72,7 @@ TEST(SequenceTracker, DuplicatesInWindowAndInHistory) {
   EXPECT_EQ(t.on_packet(2, 2_ms), V::duplicate);  // inside the pending window
   EXPECT_EQ(t.on_packet(0, 3_ms), V::duplicate);  // already settled, remembered in history
   t.service(1_s);
-  EXPECT_EQ(t.on_packet(2, 1_s), V::duplicate);   // settled after the gap was declared lost
+  EXPECT_EQ(t.on_packet(2, 1_s), V::duplicate);  // settled after the gap was declared lost
   EXPECT_EQ(t.counters().duplicated, 3u);
   EXPECT_EQ(t.counters().received, 2u);
   EXPECT_EQ(t.counters().lost, 1u);
@@ -122,13 +122,19 @@ TEST(SequenceTracker, WindowIsBoundedByMaxWindow) {
 TEST(SequenceTracker, MatchesTruthUnderRandomImpairments) {
   for (uint64_t seed : {1u, 2u, 3u, 4u}) {
     Rng rng(seed);
-    struct Arrival { Time t; uint64_t seq; };
+    struct Arrival {
+      Time t;
+      uint64_t seq;
+    };
     std::vector<Arrival> arrivals;
     uint64_t dropped = 0, dup_copies = 0;
     const uint64_t n = 5000;
     for (uint64_t s = 0; s < n; ++s) {
       const Time sent = static_cast<Time>(s) * 100_us;
-      if (s + 1 < n && rng.bernoulli(0.05)) { ++dropped; continue; }
+      if (s + 1 < n && rng.bernoulli(0.05)) {
+        ++dropped;
+        continue;
+      }
       const int copies = rng.bernoulli(0.03) ? 2 : 1;
       dup_copies += static_cast<uint64_t>(copies - 1);
       for (int c = 0; c < copies; ++c) {

@@ -27,13 +27,13 @@ inline constexpr SiteId kNode = 1;
 struct Endpoint {
   SimEnv* env = nullptr;
   std::unique_ptr<Link> link;
-  std::vector<std::pair<SiteId, Event>> events;       // delivered events
-  std::vector<Time> event_true_ns;                      // world time of each delivery
+  std::vector<std::pair<SiteId, Event>> events;  // delivered events
+  std::vector<Time> event_true_ns;               // world time of each delivery
   std::vector<std::pair<SiteId, PeerTransition>> transitions;
   std::vector<Time> transition_true_ns;
-  std::vector<std::vector<uint8_t>> raw;               // captured datagrams (if capture)
-  std::vector<Time> raw_rx_local_ns;                   // their local receive times
-  std::vector<LinkStats> stats;                         // on_stats snapshots
+  std::vector<std::vector<uint8_t>> raw;  // captured datagrams (if capture)
+  std::vector<Time> raw_rx_local_ns;      // their local receive times
+  std::vector<LinkStats> stats;           // on_stats snapshots
   bool capture = false;
 };
 
@@ -41,8 +41,7 @@ struct Pair {
   SimWorld world;
   Endpoint hub, node;
 
-  explicit Pair(uint64_t seed, NodeClock hub_clock = {}, NodeClock node_clock = {})
-      : world(SimWorldOptions{seed, ""}) {
+  explicit Pair(uint64_t seed, NodeClock hub_clock = {}, NodeClock node_clock = {}) : world(SimWorldOptions{seed, ""}) {
     hub.env = world.add_node("hub", hub_clock).value();
     node.env = world.add_node("node", node_clock).value();
   }

@@ -11,10 +11,10 @@
 namespace ion::link::test {
 
 struct SynthClock {
-  double offset_ns = 0;      // local − true at true time 0
-  double drift = 0;          // local rate − 1
+  double offset_ns = 0;  // local − true at true time 0
+  double drift = 0;      // local rate − 1
   Time step_at_true_ns = kTimeNever;
-  double step_ns = 0;        // added to local after step_at_true_ns
+  double step_ns = 0;  // added to local after step_at_true_ns
 
   Time local(Time true_ns) const {
     double l = static_cast<double>(true_ns) * (1.0 + drift) + offset_ns;
@@ -29,9 +29,7 @@ struct SynthClock {
     return static_cast<Time>(std::llround(t));
   }
   // Master (true) time − local time, at the given local reading.
-  double true_offset_at_local(Time local_ns) const {
-    return static_cast<double>(true_at(local_ns) - local_ns);
-  }
+  double true_offset_at_local(Time local_ns) const { return static_cast<double>(true_at(local_ns) - local_ns); }
 };
 
 // One probe exchange starting at true time t: one-way delays base + U(0, jitter) each way.

@@ -20,7 +20,6 @@
 namespace ion::neuron {
 namespace {
 
-
 struct Protocol {
   std::string name;
   CurrentInput input;
@@ -44,8 +43,7 @@ std::vector<std::vector<Time>> run_ion(const ModelDef& m, Duration dt, const std
 }
 
 std::vector<std::vector<double>> run_brian(const std::string& model, Duration dt, Duration duration,
-                                           const std::vector<std::string>& files,
-                                           const std::filesystem::path& dir) {
+                                           const std::vector<std::string>& files, const std::filesystem::path& dir) {
   std::string out = (dir / "brian_spikes.txt").string();
   std::string cmd = "/usr/bin/python3 " + std::string(ION_SOURCE_DIR) + "/tests/neuron/brian_ref.py " + model + " " +
                     std::to_string(to_ms(dt)) + " " + std::to_string(to_seconds(duration)) + " " + out;

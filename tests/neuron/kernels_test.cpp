@@ -59,7 +59,8 @@ TEST(Vexp, VectorisedLoopGivesTheSameBitsAsSingleCalls) {
   std::vector<double> x(4099), y(x.size());
   for (double& v : x) v = rng.uniform(-50.0, 50.0);
   vexp_all(x.size(), x.data(), y.data());
-  for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(std::bit_cast<uint64_t>(y[i]), std::bit_cast<uint64_t>(vexp_scalar(x[i]))) << i;
+  for (size_t i = 0; i < x.size(); ++i)
+    ASSERT_EQ(std::bit_cast<uint64_t>(y[i]), std::bit_cast<uint64_t>(vexp_scalar(x[i]))) << i;
 }
 
 }  // namespace

@@ -56,7 +56,9 @@ TEST(LifCubaNetwork, SpikeResetAndRefractoryPeriod) {
   }
   // Crossing after t* = tau_m ln((V_r − E_L)/(V_th − E_L)) = 47.96 ms: in the step ending at 48.0 ms
   // (step 479); then 49 clamped steps and the same trajectory again from step 529.
-  const int first = static_cast<int>(std::ceil(p.tau_m_s * std::log((p.v_reset_v - p.e_l_v) / (p.v_th_v - p.e_l_v)) / 1e-4)) - 1;
+  const int first = static_cast<int>(
+                        std::ceil(p.tau_m_s * std::log((p.v_reset_v - p.e_l_v) / (p.v_th_v - p.e_l_v)) / 1e-4)) -
+                    1;
   EXPECT_EQ(first, 479);
   EXPECT_EQ(spike_steps, (std::vector<int>{first, first + 50 + first}));
 }
@@ -85,7 +87,8 @@ struct ReferenceCuba {
   std::vector<int> refr;
   std::vector<uint32_t> step(const CsrSynapses& syn) {
     const double am = std::exp(-dt / p.tau_m_s), ee = std::exp(-dt / p.tau_e_s), ei = std::exp(-dt / p.tau_i_s);
-    const double ke = p.tau_e_s / (p.tau_e_s - p.tau_m_s) * (ee - am), ki = p.tau_i_s / (p.tau_i_s - p.tau_m_s) * (ei - am);
+    const double ke = p.tau_e_s / (p.tau_e_s - p.tau_m_s) * (ee - am),
+                 ki = p.tau_i_s / (p.tau_i_s - p.tau_m_s) * (ei - am);
     const int ref_steps = static_cast<int>(std::floor((p.t_ref_s + 1e-3 * dt) / dt));
     std::vector<uint32_t> spikes;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -125,8 +128,8 @@ TEST(LifCubaNetwork, MatchesTheTextbookFormAcrossRebases) {
   }
   auto net = LifCubaNetwork::create(p, n, dt).value();
   ASSERT_TRUE(net.set_synapses(syn).is_ok());
-  ReferenceCuba ref{p, dt, std::vector<double>(n), std::vector<double>(n, 0.0), std::vector<double>(n, 0.0),
-                    std::vector<int>(n, 0)};
+  ReferenceCuba ref{
+      p, dt, std::vector<double>(n), std::vector<double>(n, 0.0), std::vector<double>(n, 0.0), std::vector<int>(n, 0)};
   for (size_t i = 0; i < n; ++i) ref.v[i] = net.v()[i] = p.v_reset_v + rng.uniform() * (p.v_th_v - p.v_reset_v);
   size_t total = 0;
   for (int k = 0; k < 3000; ++k) {

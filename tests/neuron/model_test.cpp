@@ -156,9 +156,7 @@ TEST(Integrators, Rk4IsFourthOrder) {
   EXPECT_NEAR(error_ratio("izhikevich", 200'000, 1e-12), 16.0, 3.0);
 }
 
-TEST(Integrators, ExponentialEulerIsFirstOrder) {
-  EXPECT_NEAR(error_ratio("hh", 40'000, 0.1e-9), 2.0, 0.4);
-}
+TEST(Integrators, ExponentialEulerIsFirstOrder) { EXPECT_NEAR(error_ratio("hh", 40'000, 0.1e-9), 2.0, 0.4); }
 
 TEST(Population, HeterogeneousParametersActPerNeuron) {
   const ModelDef& m = *find_model("lif").value();
@@ -189,9 +187,9 @@ TEST(Population, ParameterEditsBetweenStepsReachDerivedConstants) {
     std::string override_text;
     double input_a;
   };
-  for (const Case& c : {Case{"adex", "C", 200e-12, "C=200pF", 0.8e-9}, Case{"adex", "tau_w", 50e-3, "tau_w=50ms", 0.8e-9},
-                        Case{"dpi", "I_tau", 5e-12, "I_tau=5pA", 200e-12},
-                        Case{"dpi", "C_ahp", 1e-12, "C_ahp=1pF", 200e-12}}) {
+  for (const Case& c :
+       {Case{"adex", "C", 200e-12, "C=200pF", 0.8e-9}, Case{"adex", "tau_w", 50e-3, "tau_w=50ms", 0.8e-9},
+        Case{"dpi", "I_tau", 5e-12, "I_tau=5pA", 200e-12}, Case{"dpi", "C_ahp", 1e-12, "C_ahp=1pF", 200e-12}}) {
     auto edited = make(c.model, 100'000);
     auto fresh = make(c.model, 100'000, {c.override_text});
     edited.input_current()[0] = fresh.input_current()[0] = c.input_a;

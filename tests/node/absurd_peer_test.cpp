@@ -52,7 +52,8 @@ size_t count_notes(const record::MergedRecording& m, const std::string& needle) 
 
 TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded) {
   const std::string dir = setup_dir();
-  const auto keygen = ion::testing::run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
+  const auto keygen = ion::testing::run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir +
+                                                "/keys");
   ASSERT_EQ(keygen.code, 0) << keygen.text;
   auto e = experiment::load_experiment(dir + "/experiment.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
@@ -86,10 +87,10 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
     };
     (void)link.send(bio, input(now - 3600 * kSecond, bio, 0, 0, 0.5f));  // far past: refused by the node
     (void)link.send(bio, input(now + 3600 * kSecond, bio, 0, 0, 0.5f));  // far future: refused
-    (void)link.send(bio, input(now, silicon, 0, 0, 0.5f));                // for another site: refused
-    (void)link.send(bio, input(now, bio, 999, 0, 0.5f));                  // unknown neuron: interlock refuses
-    (void)link.send(bio, input(now, bio, 0, 0, -0.5f));                   // negative weight: refused
-    (void)link.send(bio, input(now, bio, 0, 4242, 1e30f));                // huge weight, unknown synapse
+    (void)link.send(bio, input(now, silicon, 0, 0, 0.5f));               // for another site: refused
+    (void)link.send(bio, input(now, bio, 999, 0, 0.5f));                 // unknown neuron: interlock refuses
+    (void)link.send(bio, input(now, bio, 0, 0, -0.5f));                  // negative weight: refused
+    (void)link.send(bio, input(now, bio, 0, 4242, 1e30f));               // huge weight, unknown synapse
     for (int i = 0; i < 2000; ++i) (void)link.send(bio, input(now, bio, 0, 0, 0.5f));  // burst
     (void)link.send(bio, input(now, bio, 0, 0, std::nanf("")));  // never leaves: the encoder refuses it
     (void)link.send(bio, input(now, bio, 0, 0, INFINITY));

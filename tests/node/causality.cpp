@@ -76,7 +76,8 @@ void check_stimuli(const experiment::Experiment& e, const Collected& c, Causalit
     ++r.stimuli;
     const experiment::Synapse* s = synapse(e, st.synapse);
     const std::string name = s ? s->name : "synapse " + std::to_string(st.synapse);
-    if (st.synapse != in.synapse) r.violations.push_back("stimulus of " + name + ": follows another synapse's input" + at(st.t));
+    if (st.synapse != in.synapse)
+      r.violations.push_back("stimulus of " + name + ": follows another synapse's input" + at(st.t));
     if (st.t <= in.t)
       r.violations.push_back("stimulus of " + name + at(st.t) + ": not after its presynaptic spike" + at(in.t));
   }
@@ -118,8 +119,8 @@ void check_pulses(const experiment::Experiment& e, const Collected& c, Duration 
     }
     for (auto& [neuron, times] : by_trigger) {
       auto it = c.spikes.find(neuron_key(e, neuron));
-      match_pulses(s->name + " (triggered by " + neuron + ")", std::move(times), it == c.spikes.end() ? kNone : it->second,
-                   s->plasticity.horizon_ns, slack, e.duration_ns, r);
+      match_pulses(s->name + " (triggered by " + neuron + ")", std::move(times),
+                   it == c.spikes.end() ? kNone : it->second, s->plasticity.horizon_ns, slack, e.duration_ns, r);
     }
   }
 }

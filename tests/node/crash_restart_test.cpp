@@ -55,8 +55,7 @@ std::string write_experiment(const std::string& dir) {
   std::filesystem::create_directories(dir);
   std::string text(experiment::builtin_experiment_text());
   const std::string lo = kLoopback;
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size())
-    text.replace(at, 9, lo);
+  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size()) text.replace(at, 9, lo);
   const std::string path = dir + "/experiment.toml";
   std::ofstream(path) << text;
   return path;
@@ -64,8 +63,19 @@ std::string write_experiment(const std::string& dir) {
 
 // One `ion node` process; output to <dir>/<site>.<n>.out.
 pid_t spawn_node(const std::string& file, const std::string& dir, const std::string& site, bool resume, int n) {
-  std::vector<std::string> args = {kIon, "node", file, "--site", site, "--out", dir, "--keys", dir + "/keys",
-                                   "--duration", kDuration, "--warmup", std::to_string(kWarmupMs) + "ms"};
+  std::vector<std::string> args = {kIon,
+                                   "node",
+                                   file,
+                                   "--site",
+                                   site,
+                                   "--out",
+                                   dir,
+                                   "--keys",
+                                   dir + "/keys",
+                                   "--duration",
+                                   kDuration,
+                                   "--warmup",
+                                   std::to_string(kWarmupMs) + "ms"};
   if (resume) args.push_back("--resume");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -104,7 +114,8 @@ bool has_note(const record::MergedRecording& m, SiteId site, const std::string& 
 std::string outputs(const std::string& dir) {
   std::string all;
   for (const auto& f : std::filesystem::directory_iterator(dir))
-    if (f.path().extension() == ".out") all += "--- " + f.path().filename().string() + "\n" + sh("tail -5 " + f.path().string());
+    if (f.path().extension() == ".out")
+      all += "--- " + f.path().filename().string() + "\n" + sh("tail -5 " + f.path().string());
   return all;
 }
 

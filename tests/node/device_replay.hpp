@@ -12,8 +12,8 @@
 namespace ion::crashtest {
 
 struct ReplayCount {
-  int pulses = 0;         // LTP/LTD records replayed
-  int pulses_after = 0;   // of which stamped after the given time
+  int pulses = 0;        // LTP/LTD records replayed
+  int pulses_after = 0;  // of which stamped after the given time
 };
 
 // Expects (gtest) the hub `hub_name`'s files in `dir` (<hub>.ionlog, <hub>.xbar) to agree as

@@ -28,9 +28,9 @@
 #include "record/log_reader.hpp"
 
 using namespace ion;
-using nlohmann::json;
 using legacy_test::finish_peer;
 using legacy_test::start_peer;
+using nlohmann::json;
 
 namespace {
 
@@ -43,7 +43,7 @@ constexpr int64_t kNeverFired = -2001;  // Neurdt's initial entry, −LTPwin −
 // latest + field without presynaptic neurons (l.473), and registers only for aux 1/2 (l.482–483).
 struct ReferenceHub {
   std::map<uint32_t, std::vector<uint32_t>> pre_of;  // ConnMat[:, id, 0]
-  std::map<uint32_t, int64_t> latest;                 // Neurdt[id][-1]
+  std::map<uint32_t, int64_t> latest;                // Neurdt[id][-1]
   int64_t tabs = 0;
 
   int64_t last(uint32_t id) const { return latest.count(id) ? latest.at(id) : kNeverFired; }
@@ -74,7 +74,7 @@ int reference_byte(double r_ohm, const experiment::Synapse& s) {
 }
 
 struct LogEvents {
-  std::vector<Spike> spikes;                        // in the order the hub took them
+  std::vector<Spike> spikes;                             // in the order the hub took them
   std::vector<std::pair<SynapticInput, double>> inputs;  // with the resistance recorded before
 };
 
@@ -109,8 +109,8 @@ std::vector<json> received_for(const json& peer, uint32_t id) {
 struct Matched {
   Spike spike;
   json packet;
-  int64_t ref_ticks = 0;        // the reference's reconstruction
-  int64_t reference = 0;        // the spike it counted from
+  int64_t ref_ticks = 0;  // the reference's reconstruction
+  int64_t reference = 0;  // the spike it counted from
   bool has_reference() const { return reference != kNeverFired; }
 };
 
@@ -139,8 +139,10 @@ TEST(LegacyAcceptance, ExampleWithTwoOldPartnersFollowsTheReferenceHub) {
   auto node = site::Node::create(e, "southampton", env, no);
   ASSERT_TRUE(node.is_ok()) << node.status().message();
   const std::string common = "--start 0.6 --seconds 4.4 --linger 0.4 --poisson ";
-  FILE* a_peer = start_peer("--hub 127.0.0.1:5005 " + common + "--role A --bind 127.0.0.1:10000 --rate 25 --every 2 --seed 11");
-  FILE* d_peer = start_peer("--hub 127.0.0.1:5005 " + common + "--role D --bind 127.0.0.1:25003 --spont 3 --evoke 0.5 --seed 12");
+  FILE* a_peer = start_peer("--hub 127.0.0.1:5005 " + common +
+                            "--role A --bind 127.0.0.1:10000 --rate 25 --every 2 --seed 11");
+  FILE* d_peer = start_peer("--hub 127.0.0.1:5005 " + common +
+                            "--role D --bind 127.0.0.1:25003 --spont 3 --evoke 0.5 --seed 12");
   ASSERT_TRUE(a_peer && d_peer);
   env.schedule_after(12 * kSecond, [&env] { env.stop(); });  // bound, should the node hang
   ASSERT_TRUE(env.run().is_ok());
@@ -154,7 +156,8 @@ TEST(LegacyAcceptance, ExampleWithTwoOldPartnersFollowsTheReferenceHub) {
   // Every datagram taken during the run: nothing lost on loopback, nothing outside the run.
   EXPECT_EQ(c.received, a["sent"].size() + d["sent"].size()) << to_string(c);
   EXPECT_EQ(c.dropped + c.refused_address + c.malformed + c.unmapped + c.ignored + c.send_errors, 0u) << to_string(c);
-  const NeuronAddr anpre = e.find_neuron("ANpre")->addr, bn = e.find_neuron("BN")->addr, anpost = e.find_neuron("ANpost")->addr;
+  const NeuronAddr anpre = e.find_neuron("ANpre")->addr, bn = e.find_neuron("BN")->addr,
+                   anpost = e.find_neuron("ANpost")->addr;
   const std::map<uint64_t, uint32_t> legacy_id = {{anpre.key(), 1}, {bn.key(), 2}, {anpost.key(), 3}};
   std::map<uint32_t, std::vector<json>> packets = {{1, sent_for(a, 1)}, {2, sent_for(d, 2)}, {3, sent_for(a, 3)}};
   std::map<uint32_t, size_t> next;
@@ -210,9 +213,10 @@ TEST(LegacyAcceptance, ExampleWithTwoOldPartnersFollowsTheReferenceHub) {
   }
   EXPECT_EQ(without_reference, c.no_reference);
   EXPECT_LE(later_than_arrival, c.clamped);
-  std::printf("[ legacy  ] %zu spikes within %.3f ms of the reference; %zu later than arrival (clamped), "
-              "%zu without reference; %s\n", compared, static_cast<double>(worst) / 1e6, later_than_arrival,
-              without_reference, to_string(c).c_str());
+  std::printf(
+      "[ legacy  ] %zu spikes within %.3f ms of the reference; %zu later than arrival (clamped), "
+      "%zu without reference; %s\n",
+      compared, static_cast<double>(worst) / 1e6, later_than_arrival, without_reference, to_string(c).c_str());
 
   // 'S': one per ANpre spike to the 'D' partner, one per BN AP (none per PSP) to the 'A' partner;
   // byte = the reference formula of the resistance recorded before the input.

@@ -30,14 +30,17 @@ duration = "3s"
 seed = 3
 [sites.zurich]
 role = "silicon"
-address = "127.0.0.1:)" + port(0) + R"("
+address = "127.0.0.1:)" +
+         port(0) + R"("
 [sites.southampton]
 role = "hub"
-address = "127.0.0.1:)" + port(1) + R"("
+address = "127.0.0.1:)" +
+         port(1) + R"("
 instrument = { kind = "simulated" }
 [sites.padova]
 role = "bio"
-address = "127.0.0.1:)" + port(2) + R"("
+address = "127.0.0.1:)" +
+         port(2) + R"("
 source = { kind = "culture" }
 [links.default]
 insecure = true
@@ -59,7 +62,8 @@ device = { model = "data-driven", preset = "tiox-dut1", r0 = "5kohm" }
 [legacy]
 enabled = true
 hub = "southampton"
-port = )" + std::to_string(legacy_port) + R"(
+port = )" +
+         std::to_string(legacy_port) + R"(
 allowed_peers = ["127.0.0.1"]
 neurons = { "1" = "ANpre", "2" = "BN" }
 )";

@@ -63,9 +63,12 @@ struct Harness {
     rogue_sock = rogue.open_socket(SockAddr::parse("127.0.0.2:6000").value(), [](const Datagram&) {}).value();
   }
   SocketId open(SimEnv& env, const char* at, std::vector<Received>& rx) {
-    return env.open_socket(SockAddr::parse(at).value(), [&rx, &env](const Datagram& d) {
-                if (auto p = lg::decode(d.data)) rx.push_back(Received{env.now(), *p});
-              }).value();
+    return env
+        .open_socket(SockAddr::parse(at).value(),
+                     [&rx, &env](const Datagram& d) {
+                       if (auto p = lg::decode(d.data)) rx.push_back(Received{env.now(), *p});
+                     })
+        .value();
   }
   // The hub role's part: ANpre → BN (ABsyn), BN → ANpost (BAsyn); PSPs do not propagate.
   bool take(const Spike& s) {
@@ -109,7 +112,8 @@ TEST(LegacyBridgeSim, TwoPartnersAsTheReferenceHubSawThem) {
   std::function<void()> answer = [&] {
     for (; answered < h.d_rx.size(); ++answered) {
       h.d_lab.schedule_after(kMillisecond, [&h] { h.send(h.d_lab, h.d_sock, lg::Sender::postsynaptic, 2, 0, 60); });
-      h.d_lab.schedule_after(6 * kMillisecond, [&h] { h.send(h.d_lab, h.d_sock, lg::Sender::postsynaptic, 2, 1, 160); });
+      h.d_lab.schedule_after(6 * kMillisecond,
+                             [&h] { h.send(h.d_lab, h.d_sock, lg::Sender::postsynaptic, 2, 1, 160); });
     }
     h.d_lab.schedule_after(100 * kMicrosecond, answer);
   };

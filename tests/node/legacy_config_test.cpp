@@ -34,7 +34,9 @@ std::string line_of(int n) {
   return "x.toml:" + std::to_string(std::count(t.begin(), t.end(), '\n') + 1 + n) + ":";
 }
 
-Result<experiment::Experiment> load(const std::string& text) { return experiment::load_experiment_text(text, "x.toml"); }
+Result<experiment::Experiment> load(const std::string& text) {
+  return experiment::load_experiment_text(text, "x.toml");
+}
 
 }  // namespace
 
@@ -60,8 +62,10 @@ TEST(LegacyConfig, BadPartnersAndBindingsAreNamed) {
   const struct {
     std::string partners, expected;
   } cases[] = {
-      {"pre_partner = \"127.0.0.1\"\n", line_of(0) + "15: legacy.pre_partner: found \"127.0.0.1\", expected a partner address"},
-      {"post_partner = 25003\n", line_of(0) + "16: legacy.post_partner: found integer 25003, expected a partner address"},
+      {"pre_partner = \"127.0.0.1\"\n",
+       line_of(0) + "15: legacy.pre_partner: found \"127.0.0.1\", expected a partner address"},
+      {"post_partner = 25003\n",
+       line_of(0) + "16: legacy.post_partner: found integer 25003, expected a partner address"},
       {"post_partner = \"127.0.0.1:0\"\n", line_of(0) + "16: legacy.post_partner: found \"127.0.0.1:0\""},
       {"binding = \"configured\"\n",
        line_of(0) + "11: legacy.binding: found binding = \"configured\" without pre_partner or post_partner"},

@@ -88,9 +88,9 @@ TEST(LegacyCore, CountsMalformedUnmappedAndIgnored) {
   EXPECT_FALSE(c.on_datagram(kA, pkt(kSenderA, 77, 0, 0), 0));
   EXPECT_FALSE(c.on_datagram(kD, pkt(kSenderD, 77, 1, 0), 0));
   EXPECT_EQ(c.counters().unmapped, 2u);
-  EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::hub, 1, 200, 0), 0));   // hub → partner only
-  EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::ready, 1, 255, 0), 0)); // hub → partner only
-  EXPECT_FALSE(c.on_datagram(kD, pkt(kSenderD, 2, 3, 0), 0));                   // 'D' aux beyond 0/1/2
+  EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::hub, 1, 200, 0), 0));    // hub → partner only
+  EXPECT_FALSE(c.on_datagram(kA, pkt(lg::Sender::ready, 1, 255, 0), 0));  // hub → partner only
+  EXPECT_FALSE(c.on_datagram(kD, pkt(kSenderD, 2, 3, 0), 0));             // 'D' aux beyond 0/1/2
   EXPECT_EQ(c.counters().ignored, 3u);
   EXPECT_EQ(c.counters().received, 5u);
 }
@@ -240,8 +240,8 @@ TEST(LegacyCore, SDatagramCarriesTheReferenceByteAndHubTicks) {
   lg::Packet p = sent(*out);
   EXPECT_EQ(p.sender, lg::Sender::hub);
   EXPECT_EQ(p.neuron_id, 2u);
-  EXPECT_EQ(p.aux, 155);       // 155.499: higher resistance, higher byte (255 · w would be 99)
-  EXPECT_EQ(p.ticks, 12345u);  // the hub clock's tick count of the spike
+  EXPECT_EQ(p.aux, 155);                      // 155.499: higher resistance, higher byte (255 · w would be 99)
+  EXPECT_EQ(p.ticks, 12345u);                 // the hub clock's tick count of the spike
   a_time(c, 1, 2000000, t0 + 100 * kSecond);  // 24-bit field: tabs = 2 012 345
   out = c.on_input(SynapticInput{kBio, 0, 0.39f, t0 + 100 * kSecond}, kSenderA);
   EXPECT_EQ(sent(*out).ticks, 2012345u & lg::kMask20);
@@ -256,7 +256,7 @@ TEST(LegacyCore, SDatagramCarriesTheReferenceByteAndHubTicks) {
 // Before any recorded read-back the byte is that of the resistance the weight stands for.
 TEST(LegacyCore, SByteWithoutReadBackFollowsTheForwardedWeight) {
   LegacyCore c(config());
-  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, kSenderA)).aux, 51);   // 5000 Ω
+  EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, kSenderA)).aux, 51);  // 5000 Ω
   EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, std::numeric_limits<float>::quiet_NaN(), 0}, kSenderA)).aux, 255);
   c.on_weight(WeightUpdate{9, 0, 4100.0f, 1.0f, PlasticityAction::read});  // not this hub's synapse
   EXPECT_EQ(sent(*c.on_input(SynapticInput{kBio, 0, 0.8f, 0}, kSenderA)).aux, 51);
@@ -268,7 +268,7 @@ TEST(LegacyCore, ConfiguredBindingSendsToThePartnerOfTheTargetSide) {
   const SynapticInput to_bio{kBio, 0, 0.5f, kSecond}, to_post{kPost, 1, 0.5f, kSecond};
   EXPECT_EQ(c.on_input(to_bio, kSenderA)->to, kD);
   EXPECT_EQ(c.on_input(to_post, kSenderD)->to, kA);
-  EXPECT_FALSE(c.on_input(to_bio, std::nullopt));                           // an ion spike's input
+  EXPECT_FALSE(c.on_input(to_bio, std::nullopt));                                   // an ion spike's input
   EXPECT_FALSE(c.on_input(SynapticInput{NeuronAddr{5, 5}, 0, 0.5f, 0}, kSenderA));  // not mapped
   LegacyCoreConfig only_post = config();
   only_post.pre_partner.reset();

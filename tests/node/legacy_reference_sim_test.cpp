@@ -88,9 +88,11 @@ struct Harness {
       return true;
     };
     bridge = LegacyBridge::create_for(e, *e.find_site("southampton"), hub, h).value();
-    sock[0] = lab.open_socket(SockAddr::parse("127.0.0.1:6000").value(), [this](const Datagram& d) {
-                   if (auto p = lg::decode(d.data)) rx.push_back(*p);
-                 }).value();
+    sock[0] = lab.open_socket(SockAddr::parse("127.0.0.1:6000").value(),
+                              [this](const Datagram& d) {
+                                if (auto p = lg::decode(d.data)) rx.push_back(*p);
+                              })
+                  .value();
     sock[1] = lab.open_socket(SockAddr::parse("127.0.0.1:6001").value(), [](const Datagram&) {}).value();
   }
   // Sends at experiment time t from the lab's socket `from` (0 or 1).
@@ -122,11 +124,11 @@ TEST(LegacyReference, EveryPresynapticPacketIsAnActionPotential) {
 // whether or not its id is connected.
 TEST(LegacyReference, PresynapticFieldsAdvanceOneHubClock) {
   Harness h;
-  h.at(kSecond, 0, kSenderA, 1, 0, 7);                          // anchors: tick 7 at 1 s
-  h.at(kSecond + 25 * kMillisecond, 1, kSenderA, 3, 0, 400);    // another address; claims 1.020 s
-  h.at(kSecond + 45 * kMillisecond, 0, kSenderA, 1, 0, 400);    // 1.040 s on the same clock
-  h.at(kSecond + 65 * kMillisecond, 0, kSenderA, 77, 0, 400);   // unmapped, still 20 ms of clock
-  h.at(kSecond + 85 * kMillisecond, 0, kSenderA, 1, 0, 400);    // 1.080 s
+  h.at(kSecond, 0, kSenderA, 1, 0, 7);                         // anchors: tick 7 at 1 s
+  h.at(kSecond + 25 * kMillisecond, 1, kSenderA, 3, 0, 400);   // another address; claims 1.020 s
+  h.at(kSecond + 45 * kMillisecond, 0, kSenderA, 1, 0, 400);   // 1.040 s on the same clock
+  h.at(kSecond + 65 * kMillisecond, 0, kSenderA, 77, 0, 400);  // unmapped, still 20 ms of clock
+  h.at(kSecond + 85 * kMillisecond, 0, kSenderA, 1, 0, 400);   // 1.080 s
   h.run();
   ASSERT_EQ(h.spikes.size(), 4u);
   EXPECT_EQ(h.t(0), kSecond);
@@ -139,11 +141,11 @@ TEST(LegacyReference, PresynapticFieldsAdvanceOneHubClock) {
 // own latest spike + field when it has none (ANpre has no presynaptic neuron here).
 TEST(LegacyReference, PostsynapticTimesCountFromTheReferenceSpike) {
   Harness h;
-  h.at(kSecond, 0, kSenderA, 1, 0, 0);                                // ANpre at 1.000 s
-  h.at(kSecond + 5 * kMillisecond, 1, kSenderD, 2, 1, 60);            // BN 3 ms after ANpre
-  h.at(kSecond + 10 * kMillisecond, 1, kSenderD, 2, 2, 100);          // BN 5 ms after ANpre, not after BN
-  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 400);          // ANpre 20 ms after its own spike
-  h.at(kSecond + 45 * kMillisecond, 1, kSenderD, 1, 2, 200);          // 10 ms after that one
+  h.at(kSecond, 0, kSenderA, 1, 0, 0);                        // ANpre at 1.000 s
+  h.at(kSecond + 5 * kMillisecond, 1, kSenderD, 2, 1, 60);    // BN 3 ms after ANpre
+  h.at(kSecond + 10 * kMillisecond, 1, kSenderD, 2, 2, 100);  // BN 5 ms after ANpre, not after BN
+  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 400);  // ANpre 20 ms after its own spike
+  h.at(kSecond + 45 * kMillisecond, 1, kSenderD, 1, 2, 200);  // 10 ms after that one
   h.run();
   ASSERT_EQ(h.spikes.size(), 5u);
   EXPECT_EQ(h.spikes[1].source, h.bn);
@@ -156,10 +158,10 @@ TEST(LegacyReference, PostsynapticTimesCountFromTheReferenceSpike) {
 // l.481–483: a PSP does not register: the next 'D' of the neuron still counts from its last AP.
 TEST(LegacyReference, PspIsNoReferenceSpike) {
   Harness h;
-  h.at(kSecond, 1, kSenderD, 1, 2, 0);                         // ANpre AP, no reference yet: at arrival
-  h.at(kSecond + 12 * kMillisecond, 1, kSenderD, 1, 2, 200);   // AP 10 ms after it
-  h.at(kSecond + 16 * kMillisecond, 1, kSenderD, 1, 0, 100);   // PSP 5 ms after the last AP
-  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 300);   // AP 15 ms after the last AP, not the PSP
+  h.at(kSecond, 1, kSenderD, 1, 2, 0);                        // ANpre AP, no reference yet: at arrival
+  h.at(kSecond + 12 * kMillisecond, 1, kSenderD, 1, 2, 200);  // AP 10 ms after it
+  h.at(kSecond + 16 * kMillisecond, 1, kSenderD, 1, 0, 100);  // PSP 5 ms after the last AP
+  h.at(kSecond + 30 * kMillisecond, 1, kSenderD, 1, 2, 300);  // AP 15 ms after the last AP, not the PSP
   h.run();
   ASSERT_EQ(h.spikes.size(), 4u);
   EXPECT_EQ(h.t(1), kSecond + 10 * kMillisecond);

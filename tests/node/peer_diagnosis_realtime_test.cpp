@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "experiment/builtin.hpp"
 #include "../common/node_process.hpp"
+#include "experiment/builtin.hpp"
 
 using namespace ion;
 using ion::testing::NodeProcess;
@@ -66,14 +66,18 @@ TEST(PeerDiagnosisRealtime, MismatchedKeyFileIsNamedByBothSitesAndNeitherClaimsS
   const auto& po = p.wait();
   EXPECT_EQ(po.code, 1) << po.text;
   EXPECT_TRUE(has(po.text, "no clock synchronisation with the time master 'southampton'")) << po.text;
-  EXPECT_TRUE(has(po.text, "failed authentication: the key file " + pkeys + "/padova.southampton.key does not match "
-                           "southampton's copy")) << po.text;
+  EXPECT_TRUE(has(po.text, "failed authentication: the key file " + pkeys +
+                               "/padova.southampton.key does not match "
+                               "southampton's copy"))
+      << po.text;
   EXPECT_FALSE(has(po.text, "is it running and reachable")) << po.text;
   const auto& so = s.wait();
   EXPECT_EQ(so.code, 3) << so.text;
   EXPECT_TRUE(has(so.text, "peer padova never authenticated")) << so.text;
-  EXPECT_TRUE(has(so.text, "failed authentication: the key file " + dir + "/keys/padova.southampton.key does not "
-                           "match padova's copy")) << so.text;
+  EXPECT_TRUE(has(so.text, "failed authentication: the key file " + dir +
+                               "/keys/padova.southampton.key does not "
+                               "match padova's copy"))
+      << so.text;
   EXPECT_EQ(z.wait().code, 0) << z.wait().text;
 }
 
@@ -92,7 +96,8 @@ TEST(PeerDiagnosisRealtime, StoppedTimeMasterIsNamedAndTheOtherSitesExit3) {
     const auto& o = n->wait();
     EXPECT_EQ(o.code, 3) << o.text;
     EXPECT_TRUE(has(o.text, "peer southampton: down (stopped answering at experiment time ")) << o.text;
-    EXPECT_TRUE(has(o.text, "incomplete: peer southampton stopped answering: last heard at experiment time ")) << o.text;
+    EXPECT_TRUE(has(o.text, "incomplete: peer southampton stopped answering: last heard at experiment time "))
+        << o.text;
   }
   s.signal(SIGKILL);
 }

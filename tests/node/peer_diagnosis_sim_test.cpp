@@ -44,7 +44,7 @@ struct Sites {
       no.warmup_ns = 1_s;
       no.sync_timeout_ns = 3_s;
       no.epoch = 100 + s.id;
-      no.key_dir = "/etc/ion/keys";  // only named in messages
+      no.key_dir = "/etc/ion/keys";                                   // only named in messages
       const uint64_t seed = s.name == wrong_key_site ? 999 : e.seed;  // a different key file content
       no.keys = [seed](const std::string& a, const std::string& c) -> Result<wire::Psk> {
         return site::simulation_psk(seed, a, c);
@@ -100,7 +100,8 @@ TEST(PeerDiagnosisSim, MismatchedKeyIsAnAuthenticationFailureNamedByBothSites) {
   ASSERT_EQ(s.node("southampton").peer_problems().size(), 1u);
   const std::string p = s.node("southampton").peer_problems()[0];
   EXPECT_TRUE(contains(p, "peer padova never authenticated: ")) << p;
-  EXPECT_TRUE(contains(p, "datagrams from it failed authentication: the " + key + " does not match padova's copy")) << p;
+  EXPECT_TRUE(contains(p, "datagrams from it failed authentication: the " + key + " does not match padova's copy"))
+      << p;
   EXPECT_TRUE(s.warned("southampton", "peer padova: 1 datagram failed authentication"));
   EXPECT_TRUE(s.warned("southampton", "incomplete: peer padova never authenticated"));
   // zurich's links were fine.
@@ -111,7 +112,9 @@ TEST(PeerDiagnosisSim, MismatchedKeyIsAnAuthenticationFailureNamedByBothSites) {
   auto m = record::merge_logs({s.dir + "/southampton.ionlog"});
   ASSERT_TRUE(m.is_ok()) << m.status().message();
   size_t auth_notes = 0;
-  for (const auto& n : m->notes) auth_notes += contains(n.text, "datagrams failed authentication") || contains(n.text, "datagram failed authentication");
+  for (const auto& n : m->notes)
+    auth_notes += contains(n.text, "datagrams failed authentication") ||
+                  contains(n.text, "datagram failed authentication");
   EXPECT_GE(auth_notes, 2u);
 }
 
@@ -165,5 +168,6 @@ TEST(PeerDiagnosisSim, APeerOfAnotherWireVersionIsNamed) {
   EXPECT_TRUE(s.warned("southampton", "peer padova: 1 datagram carried another version of the wire protocol"));
   ASSERT_EQ(s.node("southampton").peer_problems().size(), 1u);
   const std::string problem = s.node("southampton").peer_problems()[0];
-  EXPECT_TRUE(contains(problem, "peer padova never authenticated: 30 datagrams from it carried another version")) << problem;
+  EXPECT_TRUE(contains(problem, "peer padova never authenticated: 30 datagrams from it carried another version"))
+      << problem;
 }

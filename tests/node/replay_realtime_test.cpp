@@ -17,11 +17,11 @@
 #include <string>
 #include <thread>
 
+#include "../common/node_process.hpp"
 #include "experiment/load.hpp"
 #include "record/merge.hpp"
 #include "wire/channel.hpp"
 #include "wire/keyfile.hpp"
-#include "../common/node_process.hpp"
 
 using namespace ion;
 using ion::testing::NodeProcess;

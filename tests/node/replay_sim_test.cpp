@@ -127,14 +127,16 @@ class ReplaySim : public ::testing::Test {
     SimEnv& evil = *w.add_node("mallory").value();
     std::vector<SocketId> socks;
     for (int i = 0; i < 16; ++i)
-      socks.push_back(evil.open_socket(SockAddr::parse("127.0.0.66:" + std::to_string(40000 + i)).value(),
-                                       [](const Datagram&) {}).value());
+      socks.push_back(
+          evil.open_socket(SockAddr::parse("127.0.0.66:" + std::to_string(40000 + i)).value(), [](const Datagram&) {})
+              .value());
     for (const auto& s : e_.sites) EXPECT_TRUE(w.set_link("mallory", s.name, LinkImpairments{}).is_ok());
     size_t i = 0;
     for (const Replay& p : replays) {
       const SockAddr to = SockAddr::parse(e_.find_site(p.to_site)->address.text).value();
       const SocketId from = socks[i++ % socks.size()];
-      w.schedule_at(p.at_ns, [&evil, from, to, bytes = p.bytes] { ASSERT_TRUE(evil.send_to(from, to, *bytes).is_ok()); });
+      w.schedule_at(p.at_ns,
+                    [&evil, from, to, bytes = p.bytes] { ASSERT_TRUE(evil.send_to(from, to, *bytes).is_ok()); });
       ++r.sent_to[p.to_site];
     }
   }

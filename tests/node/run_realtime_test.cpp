@@ -12,12 +12,12 @@
 #include <fstream>
 #include <string>
 
+#include "../common/run_command.hpp"
+#include "causality.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "record/merge.hpp"
 #include "report/analysis.hpp"
-#include "../common/run_command.hpp"
-#include "causality.hpp"
 
 using namespace ion;
 
@@ -116,7 +116,7 @@ TEST(RunRealtime, SilentTimeMasterIsReportedByName) {
   CommandOutput keys = run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
   ASSERT_EQ(keys.code, 0) << keys.text;
   CommandOutput o = run_command(kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir +
-                "/keys --sync-timeout 1500ms");
+                                "/keys --sync-timeout 1500ms");
   EXPECT_EQ(o.code, 1) << o.text;
   EXPECT_NE(o.text.find("no clock synchronisation with the time master 'southampton'"), std::string::npos) << o.text;
   EXPECT_TRUE(std::filesystem::exists(dir + "/padova.ionlog"));

@@ -51,7 +51,8 @@ Records records_of(const std::string& path) {
   auto r = record::LogReader::open(path);
   EXPECT_TRUE(r.is_ok()) << r.status().message();
   if (!r) return out;
-  while (auto raw = r->next_raw()) out.items.emplace_back(raw->kind, std::vector<uint8_t>(raw->payload.begin(), raw->payload.end()));
+  while (auto raw = r->next_raw())
+    out.items.emplace_back(raw->kind, std::vector<uint8_t>(raw->payload.begin(), raw->payload.end()));
   out.report = r->report();
   return out;
 }
@@ -132,7 +133,9 @@ TEST(StorageFaultSim, SecondNodeForALiveSiteWritesNothing) {
   site::NodeOptions o;
   o.out_dir = dir;
   o.epoch = 5;
-  o.keys = [](const std::string& a, const std::string& b) -> Result<wire::Psk> { return site::simulation_psk(1, a, b); };
+  o.keys = [](const std::string& a, const std::string& b) -> Result<wire::Psk> {
+    return site::simulation_psk(1, a, b);
+  };
   auto live = site::Node::create(e, "southampton", *live_world.add_node("southampton").value(), o);
   ASSERT_TRUE(live.is_ok()) << live.status().message();
   live_world.run_for(2_s);
@@ -153,8 +156,8 @@ TEST(StorageFaultSim, SecondNodeForALiveSiteWritesNothing) {
   }
   std::ifstream again(log, std::ios::binary);
   const std::string log_after((std::istreambuf_iterator<char>(again)), {});
-  EXPECT_TRUE(log_after == log_before) << "the live log was written: " << log_before.size() << " → "
-                                       << log_after.size() << " bytes";
+  EXPECT_TRUE(log_after == log_before) << "the live log was written: " << log_before.size() << " → " << log_after.size()
+                                       << " bytes";
   EXPECT_EQ(std::filesystem::last_write_time(origin), origin_time) << "the live clock origin was rewritten";
   const Records rec = records_of(log);
   int sessions = 0;

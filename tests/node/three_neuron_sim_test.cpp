@@ -91,7 +91,8 @@ double response(const RunData& r, const std::string& pre, const std::string& pos
 
 double rate_hz(const RunData& r, const std::string& neuron, int i) {
   const auto& s = r.spikes.at(neuron);
-  const auto n = std::count_if(s.begin(), s.end(), [&](Time t) { return t >= phase_start(i) && t < phase_start(i + 1); });
+  const auto n = std::count_if(s.begin(), s.end(),
+                               [&](Time t) { return t >= phase_start(i) && t < phase_start(i + 1); });
   return double(n) / to_seconds(kPhase);
 }
 
@@ -160,7 +161,8 @@ TEST(ThreeNeuronSim, SameSeedSameRecordingOtherSeedDifferent) {
     e.seed = seed;
     auto r = sim_run(e, name);
     EXPECT_TRUE(r.is_ok()) << r.status().message();
-    auto h5 = record::export_logs_to_hdf5(r->logs, std::string(ION_BINARY_DIR) + "/test-runs/" + name + "/recording.h5");
+    auto h5 = record::export_logs_to_hdf5(r->logs,
+                                          std::string(ION_BINARY_DIR) + "/test-runs/" + name + "/recording.h5");
     EXPECT_TRUE(h5.is_ok()) << h5.status().message();
     return h5->digest;
   };

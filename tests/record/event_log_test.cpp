@@ -441,8 +441,8 @@ const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new TempCleanup
 
 TEST(EventLogFormat, PayloadSizesMatchTheDocumentedLayout) {
   const std::vector<std::pair<Record, size_t>> cases = {
-      {Spike{}, 15}, {SynapticInput{}, 30}, {Stimulus{}, 28}, {WeightUpdate{}, 21},
-      {LinkStats{}, 115}, {ClockSample{}, 32}, {SessionStart{}, 25}, {Note{0, NoteKind::text, "abc"}, 13}};
+      {Spike{}, 15},      {SynapticInput{}, 30}, {Stimulus{}, 28},     {WeightUpdate{}, 21},
+      {LinkStats{}, 115}, {ClockSample{}, 32},   {SessionStart{}, 25}, {Note{0, NoteKind::text, "abc"}, 13}};
   for (const auto& [rec, size] : cases) {
     std::vector<uint8_t> payload;
     encode_payload(rec, payload);
@@ -472,18 +472,19 @@ TEST(EventLogFormat, SynapticInputArrivalIsOptional) {
 TEST(EventLogFormat, GoldenBytesOfASpikeRecordAndAHeader) {
   std::vector<uint8_t> rec;
   frame_record(Spike{{0x0102, 0x03040506}, 0x1122334455667788, SpikeKind::evoked}, rec);
-  const std::vector<uint8_t> expect_prefix = {15, 0, 0, 0, 1, 0, 0, 0,  // length 15, kind 1, flags 0
-                                              0x02, 0x01, 0x06, 0x05, 0x04, 0x03,  // site, index
-                                              0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 2};
+  const std::vector<uint8_t> expect_prefix = {
+      15,   0,    0,    0,    1,    0,    0,    0,  // length 15, kind 1, flags 0
+      0x02, 0x01, 0x06, 0x05, 0x04, 0x03,           // site, index
+      0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 2};
   ASSERT_EQ(rec.size(), 27u);
   EXPECT_TRUE(std::equal(expect_prefix.begin(), expect_prefix.end(), rec.begin()));
   const uint32_t crc = crc32c(std::span<const uint8_t>(rec).first(23));
   EXPECT_EQ(rec[23] | rec[24] << 8 | rec[25] << 16 | static_cast<uint32_t>(rec[26]) << 24, crc);
 
   const auto h = encode_header(LogHeader{kLogVersion, 3, "ab", 0x0807060504030201, -1});
-  const std::vector<uint8_t> expect_header = {'I', 'O', 'N', 'L', 'O', 'G', '1', 0, 1, 0, 38, 0, 3, 0, 2, 0,
-                                              1, 2, 3, 4, 5, 6, 7, 8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                              'a', 'b'};
+  const std::vector<uint8_t> expect_header = {'I',  'O',  'N',  'L',  'O',  'G',  '1',  0,    1,   0,  38, 0,
+                                              3,    0,    2,    0,    1,    2,    3,    4,    5,   6,  7,  8,
+                                              0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 'a', 'b'};
   ASSERT_EQ(h.size(), 38u);
   EXPECT_TRUE(std::equal(expect_header.begin(), expect_header.end(), h.begin()));
 }

@@ -12,12 +12,12 @@
 
 #include "record/log_reader.hpp"
 
-#define REC_FUZZ_CHECK(cond)                                                           \
-  do {                                                                                 \
-    if (!(cond)) {                                                                     \
+#define REC_FUZZ_CHECK(cond)                                                              \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       std::fprintf(stderr, "fuzz check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                    \
-    }                                                                                  \
+      std::abort();                                                                       \
+    }                                                                                     \
   } while (0)
 
 using namespace ion::record;

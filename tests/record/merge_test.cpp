@@ -16,8 +16,7 @@ using namespace ion::record;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ion_merge_test_" + std::to_string(::getpid())) / name;
+  const auto dir = std::filesystem::temp_directory_path() / ("ion_merge_test_" + std::to_string(::getpid())) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

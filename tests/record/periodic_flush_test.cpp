@@ -37,7 +37,9 @@ class FakeEnv final : public Env {
   void defer(std::function<void()> fn) override { fn(); }
   Result<SocketId> open_socket(const SockAddr&, DatagramHandler) override { return error(Errc::unavailable, "no net"); }
   Result<SockAddr> local_address(SocketId) const override { return error(Errc::unavailable, "no net"); }
-  Status send_to(SocketId, const SockAddr&, std::span<const uint8_t>) override { return error(Errc::unavailable, "no"); }
+  Status send_to(SocketId, const SockAddr&, std::span<const uint8_t>) override {
+    return error(Errc::unavailable, "no");
+  }
   void close_socket(SocketId) override {}
   Rng rng(std::string_view stream) const override { return Rng::stream(1, stream); }
   Storage& storage() override { return storage_; }

@@ -54,15 +54,28 @@ inline std::string rand_text(Rng& r) {
 // A random record of kind index k (0..7 = variant index).
 inline Record random_record(Rng& r, size_t k) {
   switch (k) {
-    case 0: return Spike{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())}, rand_i64(r),
-                         static_cast<SpikeKind>(r.below(4))};
-    case 1: return SynapticInput{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())},
-                                 static_cast<SynapseId>(r.next_u64()), rand_f32(r), rand_i64(r), rand_i64(r)};
-    case 2: return Stimulus{static_cast<ElectrodeId>(r.below(65536)), rand_i64(r), rand_f32(r), rand_f32(r),
-                            rand_f32(r), static_cast<SynapseId>(r.next_u64()),
-                            static_cast<StimulusOutcome>(r.below(3)), r.bernoulli(0.5)};
-    case 3: return WeightUpdate{static_cast<SynapseId>(r.next_u64()), rand_i64(r), rand_f32(r), rand_f32(r),
-                                static_cast<PlasticityAction>(static_cast<int>(r.below(3)) - 1)};
+    case 0:
+      return Spike{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())},
+                   rand_i64(r),
+                   static_cast<SpikeKind>(r.below(4))};
+    case 1:
+      return SynapticInput{{static_cast<SiteId>(r.below(65535)), static_cast<uint32_t>(r.next_u64())},
+                           static_cast<SynapseId>(r.next_u64()),
+                           rand_f32(r),
+                           rand_i64(r),
+                           rand_i64(r)};
+    case 2:
+      return Stimulus{static_cast<ElectrodeId>(r.below(65536)),
+                      rand_i64(r),
+                      rand_f32(r),
+                      rand_f32(r),
+                      rand_f32(r),
+                      static_cast<SynapseId>(r.next_u64()),
+                      static_cast<StimulusOutcome>(r.below(3)),
+                      r.bernoulli(0.5)};
+    case 3:
+      return WeightUpdate{static_cast<SynapseId>(r.next_u64()), rand_i64(r), rand_f32(r), rand_f32(r),
+                          static_cast<PlasticityAction>(static_cast<int>(r.below(3)) - 1)};
     case 4: {
       LinkStats s;
       s.peer = static_cast<SiteId>(r.below(65536));
@@ -77,9 +90,12 @@ inline Record random_record(Rng& r, size_t k) {
       s.peer_up = r.bernoulli(0.5);
       return s;
     }
-    case 5: return ClockSample{rand_i64(r), rand_i64(r), rand_i64(r), rand_i64(r)};
-    case 6: return SessionStart{r.next_u64(), r.bernoulli(0.5), rand_i64(r), rand_i64(r)};
-    default: return Note{rand_i64(r), static_cast<NoteKind>(r.below(65536)), rand_text(r)};
+    case 5:
+      return ClockSample{rand_i64(r), rand_i64(r), rand_i64(r), rand_i64(r)};
+    case 6:
+      return SessionStart{r.next_u64(), r.bernoulli(0.5), rand_i64(r), rand_i64(r)};
+    default:
+      return Note{rand_i64(r), static_cast<NoteKind>(r.below(65536)), rand_text(r)};
   }
 }
 
@@ -120,8 +136,7 @@ inline ::testing::AssertionResult same_record(const Record& a, const Record& b) 
     if (x->peer != y.peer || x->t != y.t) return fail("peer/t");
     if (x->sent != y.sent || x->received != y.received || x->events_sent != y.events_sent ||
         x->events_received != y.events_received || x->lost != y.lost || x->duplicated != y.duplicated ||
-        x->reordered != y.reordered || x->late != y.late || x->rejected != y.rejected ||
-        x->malformed != y.malformed) {
+        x->reordered != y.reordered || x->late != y.late || x->rejected != y.rejected || x->malformed != y.malformed) {
       return fail("counters");
     }
     if (x->rtt_ns != y.rtt_ns || x->clock_offset_ns != y.clock_offset_ns ||

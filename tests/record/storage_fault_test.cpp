@@ -31,8 +31,8 @@ std::vector<uint8_t> file_bytes(const std::string& path) {
 }
 
 void put_bytes(const std::string& path, const std::vector<uint8_t>& b) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(b.data()),
-                                                                 static_cast<std::streamsize>(b.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 // Writes a log of `n` spikes (one record each, flushed together at close) and returns the start
@@ -216,8 +216,8 @@ TEST(LogRepair, EveryBitOfAMidLogLengthFieldIsMidLogDamage) {
       auto r = LogReader::from_bytes(bad);
       while (r->next()) {
       }
-      EXPECT_FALSE(r->report().bad_record_is_last) << "record " << victim << " bit " << bit << ": "
-                                                   << r->report().describe();
+      EXPECT_FALSE(r->report().bad_record_is_last)
+          << "record " << victim << " bit " << bit << ": " << r->report().describe();
     }
   }
 }

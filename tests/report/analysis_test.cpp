@@ -98,8 +98,8 @@ TEST(Summarize, ResponseProbabilityPerPhase) {
   // A wider window catches the 45 ms spikes of phase 3.
   AnalysisOptions wide;
   wide.response_max_ns = 50_ms;
-  EXPECT_DOUBLE_EQ(*summarize(testdata::recording(), testdata::experiment(), wide)
-                        .phases[2].synapses[0].response_probability, 1.0);
+  EXPECT_DOUBLE_EQ(
+      *summarize(testdata::recording(), testdata::experiment(), wide).phases[2].synapses[0].response_probability, 1.0);
 }
 
 TEST(Summarize, WeightsAtPhaseEnds) {
@@ -108,7 +108,7 @@ TEST(Summarize, WeightsAtPhaseEnds) {
   EXPECT_FLOAT_EQ(*p[0].synapses[0].weight_start, 0.5f);  // first reading inside the phase
   EXPECT_FLOAT_EQ(*p[0].synapses[0].weight_end, 0.5f);
   EXPECT_FLOAT_EQ(*p[1].synapses[0].weight_start, 0.5f);
-  EXPECT_FLOAT_EQ(*p[1].synapses[0].weight_end, 0.7f);    // the 2.0 s row starts phase 3
+  EXPECT_FLOAT_EQ(*p[1].synapses[0].weight_end, 0.7f);  // the 2.0 s row starts phase 3
   EXPECT_FLOAT_EQ(*p[2].synapses[0].weight_start, 0.9f);
   EXPECT_FLOAT_EQ(*p[2].synapses[0].weight_end, 0.4f);
   EXPECT_FLOAT_EQ(*p[2].synapses[0].resistance_end_ohm, 7000.0f);
@@ -167,7 +167,8 @@ TEST(Summarize, EmptyRecordingHasNoValues) {
 TEST(FormatSummary, NamesPhasesSynapsesAndLinks) {
   const auto text = format_summary(summarize(testdata::recording(), testdata::experiment(), window_5_40()));
   for (const char* want : {"phase 1", "phase 3", "set 30 Hz", "ANpre measured 30.00 Hz", "P(response) 0.500 (15/30)",
-                           "weight 0.900 -> 0.400", "rates (Hz): ANpre 30.00  BN 15.00  ANpost 0.00", "hub->bio", "lost 9", "RTT p50 149.0us p99 198.0us", "5ms..40ms"}) {
+                           "weight 0.900 -> 0.400", "rates (Hz): ANpre 30.00  BN 15.00  ANpost 0.00", "hub->bio",
+                           "lost 9", "RTT p50 149.0us p99 198.0us", "5ms..40ms"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
 }

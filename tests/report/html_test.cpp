@@ -70,7 +70,7 @@ TEST(ReportHtml, NamesCannotCloseTheScriptOrInjectMarkup) {
   EXPECT_EQ(html.find("<!--"), std::string::npos);
   const auto model = embedded_model(html);
   EXPECT_EQ(model["neurons"][1]["name"], "B</script><script>alert(1)</script>N");  // round trip intact
-  EXPECT_NE(html.find("B&lt;/script&gt;"), std::string::npos);  // the no-script summary is escaped
+  EXPECT_NE(html.find("B&lt;/script&gt;"), std::string::npos);                     // the no-script summary is escaped
 }
 
 TEST(ReportHtml, InvalidUtf8AndNonFiniteValuesStillGiveAValidModel) {

@@ -148,14 +148,16 @@ TEST(ReportModel, PerSpikeLatencyFromTheRecording) {
   EXPECT_EQ(j["synapses"][0]["delivery"]["delivered"], 40);
   const auto text = format_summary(s);
   EXPECT_NE(text.find("ABsyn        ANpre->BN: delivered 40/44 (9.09% lost)  latency p50 22.00ms p99 30.00ms max "
-                      "30.00ms (n=40)"), std::string::npos) << text;
+                      "30.00ms (n=40)"),
+            std::string::npos)
+      << text;
 }
 
 TEST(ReportModel, DeliveryIgnoresOtherNeuronsAndCountsASpikeOnce) {
   auto m = testdata::recording();
   const Time t = m.inputs.front().t;
-  m.inputs.push_back({t, 0, 0, 0, 0.5f, 0, t + 25_ms});   // the same spike recorded twice
-  m.inputs.push_back({t, 0, 5, 0, 0.5f, 0, t + 1_ms});    // for a neuron that is not ABsyn's post
+  m.inputs.push_back({t, 0, 0, 0, 0.5f, 0, t + 25_ms});  // the same spike recorded twice
+  m.inputs.push_back({t, 0, 5, 0, 0.5f, 0, t + 1_ms});   // for a neuron that is not ABsyn's post
   std::sort(m.inputs.begin(), m.inputs.end(), [](const auto& a, const auto& b) { return a.t < b.t; });
   const auto s = summarize(m, testdata::experiment());
   EXPECT_EQ(s.delivery[0].delivered, 40u);
@@ -176,9 +178,9 @@ TEST(Series, SlidingResponseWindowAndNoData) {
   ASSERT_EQ(r.p.size(), 6u);
   EXPECT_EQ(r.n[0], 10u);
   EXPECT_EQ(*r.p[0], 0.0);
-  EXPECT_EQ(*r.p[2], 1.0);   // [2 s, 3 s)
+  EXPECT_EQ(*r.p[2], 1.0);  // [2 s, 3 s)
   EXPECT_EQ(r.n[3], 10u);
-  EXPECT_FALSE(r.p[4]);      // [4 s, 5 s) was not recorded: no data, not 0
+  EXPECT_FALSE(r.p[4]);  // [4 s, 5 s) was not recorded: no data, not 0
   EXPECT_EQ(r.n[4], 0u);
   const auto none = response_series(pre, post, centers, 1_s, o, std::nullopt);
   for (const auto& p : none.p) EXPECT_FALSE(p);

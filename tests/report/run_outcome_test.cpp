@@ -31,8 +31,8 @@ TEST(RunOutcome, FromTheSitesFinalNotes) {
   EXPECT_EQ(record::outcome_from_notes(done).status, RunStatus::complete);
   EXPECT_EQ(record::outcome_from_notes(done).ended_at_ns, 4_s);
 
-  auto stopped = with_sites({{0, record::interrupted_note("bio", "SIGINT", 2_s) + ": spikes=1"},
-                             {1, "site hub done: spikes=2"}});
+  auto stopped = with_sites(
+      {{0, record::interrupted_note("bio", "SIGINT", 2_s) + ": spikes=1"}, {1, "site hub done: spikes=2"}});
   const RunOutcome o = record::outcome_from_notes(stopped);
   EXPECT_EQ(o.status, RunStatus::interrupted);
   EXPECT_EQ(o.ended_at_ns, 2_s);
@@ -48,13 +48,14 @@ TEST(RunOutcome, FromTheSitesFinalNotes) {
   // A site stopped before it ever synchronised does not date the end.
   auto early = with_sites({{0, record::interrupted_note("bio", "SIGINT", std::nullopt) + ": spikes=0"},
                            {1, record::interrupted_note("hub", "SIGINT", -500_ms) + ": spikes=0"}});
-  early.notes.back().t = -500_ms;                      // the note's time is the time in its text
-  early.notes[early.notes.size() - 2].t = -5 * 1_s;   // an undated note's time must not count
+  early.notes.back().t = -500_ms;                    // the note's time is the time in its text
+  early.notes[early.notes.size() - 2].t = -5 * 1_s;  // an undated note's time must not count
   const RunOutcome e = record::outcome_from_notes(early);
   EXPECT_EQ(e.status, RunStatus::interrupted);
   EXPECT_EQ(e.detail, "SIGINT");
   EXPECT_EQ(e.ended_at_ns, -500_ms);
-  EXPECT_EQ(record::interrupted_note("bio", "SIGINT", std::nullopt), "site bio interrupted by SIGINT before clock synchronisation");
+  EXPECT_EQ(record::interrupted_note("bio", "SIGINT", std::nullopt),
+            "site bio interrupted by SIGINT before clock synchronisation");
 
   auto failed = with_sites({{0, "failed: site bio: disk full"}});
   EXPECT_EQ(record::outcome_from_notes(failed).detail, "site bio failed: site bio: disk full");
@@ -79,7 +80,8 @@ TEST(RunOutcome, PhasesAfterTheEndAreNotRun) {
   EXPECT_FALSE(s.phases[2].pacemaker_rate_hz);
   EXPECT_TRUE(s.phases[2].rate_hz.empty());
   ASSERT_EQ(s.phases[2].synapses.size(), 2u);  // names only
-  for (const auto& sp : s.phases[2].synapses) EXPECT_TRUE(!sp.response_probability && !sp.weight_start && !sp.pre_spikes);
+  for (const auto& sp : s.phases[2].synapses)
+    EXPECT_TRUE(!sp.response_probability && !sp.weight_start && !sp.pre_spikes);
 
   const std::string text = format_summary(s);
   EXPECT_NE(text.find("run interrupted at 1.5s (SIGINT); the recording ends there"), std::string::npos) << text;

@@ -139,8 +139,8 @@ inline record::MergedRecording recording() {
   std::sort(m.spikes.begin(), m.spikes.end(), [](const auto& a, const auto& b) { return a.t < b.t; });
   add_inputs(m);
   add_sites(m, 4_s);
-  m.synapses[0] = {{500_ms, 6500, 0.5f, 0, 1}, {1500_ms, 5500, 0.7f, 1, 1}, {2_s, 4500, 0.9f, 1, 1},
-                   {3_s, 7000, 0.4f, -1, 1}};
+  m.synapses[0] = {
+      {500_ms, 6500, 0.5f, 0, 1}, {1500_ms, 5500, 0.7f, 1, 1}, {2_s, 4500, 0.9f, 1, 1}, {3_s, 7000, 0.4f, -1, 1}};
   // Hub about bio: RTT 100..199 us over 100 snapshots; last counters 990 received, 10 lost.
   auto& rows = m.links[{1, 0}];
   for (int i = 0; i < 100; ++i) {

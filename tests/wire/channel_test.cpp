@@ -45,7 +45,8 @@ struct Pair {
   Bytes reply(Channel& from, uint64_t to_epoch) { return copy(from.encode_reply(builder, to_epoch, 0)); }
   Bytes spikes(Channel& from, int n, Time t = 1000) {
     from.begin(builder, MsgType::events, t);
-    for (int i = 0; i < n; ++i) EXPECT_EQ(builder.add(Spike{{from.self(), uint32_t(i)}, t - i, SpikeKind::spike}), Append::added);
+    for (int i = 0; i < n; ++i)
+      EXPECT_EQ(builder.add(Spike{{from.self(), uint32_t(i)}, t - i, SpikeKind::spike}), Append::added);
     return copy(from.finish(builder));
   }
   // a → b hello (unbound), b → a hello reply (bound to a), a → b anything bound.
@@ -158,8 +159,8 @@ TEST(WireChannel, PeerRestartIsAdoptedAndItsOldIncarnationCannotComeBack) {
   EXPECT_TRUE(h->needs_reply);
   EXPECT_TRUE(h->floor_raised);
   EXPECT_EQ(p.b.floor(), 0xA2u);
-  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);        // an unbound hello adopts nothing
-  EXPECT_EQ(p.b.addressed_epoch(), 0xA1u);   // and changes nothing we address
+  EXPECT_EQ(p.b.peer_epoch(), 0xA1u);       // an unbound hello adopts nothing
+  EXPECT_EQ(p.b.addressed_epoch(), 0xA1u);  // and changes nothing we address
   ASSERT_TRUE(a2.open(p.reply(p.b, 0xA2), p.out).is_ok());
   a2.begin(bb, MsgType::events, 0);
   ASSERT_EQ(bb.add(Spike{{1, 1}, 0, SpikeKind::spike}), Append::added);
@@ -290,8 +291,12 @@ namespace {
 struct Snapshot {
   uint64_t peer_epoch, addressed, floor, previous, next_seq, window_next;
   explicit Snapshot(const Channel& c)
-      : peer_epoch(c.peer_epoch()), addressed(c.addressed_epoch()), floor(c.floor()),
-        previous(c.previous_epoch()), next_seq(c.next_send_seq()), window_next(c.window().next()) {}
+      : peer_epoch(c.peer_epoch()),
+        addressed(c.addressed_epoch()),
+        floor(c.floor()),
+        previous(c.previous_epoch()),
+        next_seq(c.next_send_seq()),
+        window_next(c.window().next()) {}
   bool operator==(const Snapshot&) const = default;
 };
 
@@ -325,7 +330,7 @@ TEST(WireChannel, EveryDatagramOfAnEarlierRunIsRefused) {
   p.handshake();
   const Snapshot before(p.b);
   EXPECT_EQ(err(p.b.open(earlier.hello, p.out)), WireError::old_epoch);
-  EXPECT_EQ(err(p.b.open(earlier.data, p.out)), WireError::stale_epoch);  // addressed to B's 0xB0
+  EXPECT_EQ(err(p.b.open(earlier.data, p.out)), WireError::stale_epoch);         // addressed to B's 0xB0
   EXPECT_EQ(err(p.a.open(earlier.reply_to_it, p.out)), WireError::stale_epoch);  // to A's 0xA0
   EXPECT_EQ(Snapshot(p.b), before);
 }

@@ -5,8 +5,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <string>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -141,9 +141,12 @@ TEST(WireCodec, ControlMessagesRoundTrip) {
   st.clock_offset_ns = -987654321;
   st.clock_uncertainty_ns = 42;
   st.peer_up = true;
-  const std::vector<Control> msgs = {
-      Hello{true, 900}, Hello{false, 1200}, ClockProbe{7, 9, -123456789012345},
-      ClockReply{1, 2, 3, INT64_MIN, INT64_MAX}, Heartbeat{st}, Goodbye{GoodbyeReason::restart}};
+  const std::vector<Control> msgs = {Hello{true, 900},
+                                     Hello{false, 1200},
+                                     ClockProbe{7, 9, -123456789012345},
+                                     ClockReply{1, 2, 3, INT64_MIN, INT64_MAX},
+                                     Heartbeat{st},
+                                     Goodbye{GoodbyeReason::restart}};
   DatagramBuilder b;
   Datagram out;
   for (const Control& c : msgs) {
@@ -196,8 +199,7 @@ class WireMalformed : public ::testing::Test {
  protected:
   Header h_ = plain_header();
   std::vector<uint8_t> good_ = plain_events(
-      h_, {Spike{{1, 2}, h_.send_time_ns, SpikeKind::spike},
-          SynapticInput{{2, 3}, 4, 0.5f, h_.send_time_ns + 10}});
+      h_, {Spike{{1, 2}, h_.send_time_ns, SpikeKind::spike}, SynapticInput{{2, 3}, 4, 0.5f, h_.send_time_ns + 10}});
 };
 
 TEST_F(WireMalformed, GoodDatagramDecodes) {
@@ -377,8 +379,8 @@ std::vector<uint8_t> read_seed(const std::string& name) {
 TEST(WireCodec, IndependentPythonEncodingDecodesAndReencodesIdentically) {
   Datagram out;
   DatagramBuilder b;
-  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "clock_probe",
-                           "clock_reply", "heartbeat", "goodbye"}) {
+  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "clock_probe", "clock_reply",
+                           "heartbeat", "goodbye"}) {
     const auto d = read_seed(name);
     auto r = decode_plain(d, out);
     ASSERT_TRUE(r.is_ok()) << name << ": " << wire_error_name(r.error());

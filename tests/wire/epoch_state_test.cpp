@@ -49,7 +49,7 @@ TEST(EpochState, ClockEpochsGrowAndDiffer) {
   const uint64_t b = clock_epoch();
   EXPECT_NE(a, b);
   EXPECT_GT(a, uint64_t{1'600'000'000} * 1'000'000'000);  // wall-clock ns, after 2020
-  EXPECT_LT(a >> 16, (b >> 16) + 1);  // the clock part never goes back between two reads
+  EXPECT_LT(a >> 16, (b >> 16) + 1);                      // the clock part never goes back between two reads
 }
 
 TEST(EpochState, FloorsArePerPeerAndPerKeyAndNeverLowered) {
@@ -74,8 +74,9 @@ TEST(EpochState, TextRoundTripAndPreciseErrors) {
   s.raise_peer("padova", 0xFEDCBA9876543210u, 42);
   s.raise_peer("zurich", 1, UINT64_MAX);
   const std::string text = format_epoch_state("hub", s);
-  EXPECT_EQ(text, "ion-epochs-v1 hub\nself 1234567890123456789\npeer padova fedcba9876543210 42\n"
-                  "peer zurich 0000000000000001 18446744073709551615\n");
+  EXPECT_EQ(text,
+            "ion-epochs-v1 hub\nself 1234567890123456789\npeer padova fedcba9876543210 42\n"
+            "peer zurich 0000000000000001 18446744073709551615\n");
   EXPECT_EQ(parse_epoch_state(text, "hub", "f").value(), s);
   const auto err = [](const std::string& t) { return parse_epoch_state(t, "hub", "F").status().message(); };
   EXPECT_EQ(err("ion-epochs-v1 other\n"), "F:1: expected 'ion-epochs-v1 hub'");
@@ -127,7 +128,8 @@ TEST_F(EpochStateDir, CorruptStateIsAnErrorNamingTheLine) {
   write("ion-epochs-v1 hub\nself 5\npeer padova xyz 1\n");
   auto r = store.load("hub");
   ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.status().message(), (dir_ / "hub.epochs").string() + ":3: expected 'peer <site> <16 hex digits> <epoch>'");
+  EXPECT_EQ(r.status().message(),
+            (dir_ / "hub.epochs").string() + ":3: expected 'peer <site> <16 hex digits> <epoch>'");
 }
 
 TEST_F(EpochStateDir, UnwritableDirectoryIsAnErrorNamingTheFile) {

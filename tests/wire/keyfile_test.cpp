@@ -107,7 +107,8 @@ TEST_F(KeyFile, RejectsAFileOwnedByAnotherUser) {
   auto r = load_key_file(file, "a", "b");
   ASSERT_FALSE(r.is_ok());
   const std::string msg = r.status().message();
-  EXPECT_NE(msg.find("key file " + file.string() + " is owned by uid " + std::to_string(other)), std::string::npos) << msg;
+  EXPECT_NE(msg.find("key file " + file.string() + " is owned by uid " + std::to_string(other)), std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("ion runs as uid " + std::to_string(::geteuid())), std::string::npos) << msg;
 }
 

@@ -29,8 +29,8 @@ TEST(Legacy, RandomRoundTrip) {
   Rng rng(2017);
   const Sender senders[] = {Sender::presynaptic, Sender::postsynaptic, Sender::hub, Sender::ready};
   for (int i = 0; i < 10000; ++i) {
-    Packet p{senders[rng.below(4)], static_cast<uint32_t>(rng.below(1u << 24)),
-             static_cast<uint8_t>(rng.below(256)), static_cast<uint32_t>(rng.below(1u << 24))};
+    Packet p{senders[rng.below(4)], static_cast<uint32_t>(rng.below(1u << 24)), static_cast<uint8_t>(rng.below(256)),
+             static_cast<uint32_t>(rng.below(1u << 24))};
     auto e = encode(p);
     ASSERT_TRUE(e.is_ok());
     auto d = decode(*e);

@@ -25,8 +25,8 @@ inline bool equal(const Event& a, const Event& b) {
   if (auto* x = std::get_if<Stimulus>(&a)) {
     auto& y = std::get<Stimulus>(b);
     return x->electrode == y.electrode && x->t == y.t && same_bits(x->amplitude, y.amplitude) &&
-           same_bits(x->width_s, y.width_s) && same_bits(x->charge_c, y.charge_c) &&
-           x->synapse == y.synapse && x->outcome == y.outcome && x->cathodic_first == y.cathodic_first;
+           same_bits(x->width_s, y.width_s) && same_bits(x->charge_c, y.charge_c) && x->synapse == y.synapse &&
+           x->outcome == y.outcome && x->cathodic_first == y.cathodic_first;
   }
   auto& x = std::get<WeightUpdate>(a);
   auto& y = std::get<WeightUpdate>(b);
@@ -44,20 +44,23 @@ inline uint64_t wide(Rng& r) {
 inline float rand_float(Rng& r) { return static_cast<float>(r.uniform(-1e6, 1e6)); }
 inline Time rand_time_near(Rng& r, Time base) {
   switch (r.below(4)) {
-    case 0: return static_cast<Time>(wide(r));  // anything, incl. negative
-    case 1: return base - static_cast<Time>(r.below(10'000'000));
-    default: return base + static_cast<Time>(r.below(1'000'000)) - 500'000;
+    case 0:
+      return static_cast<Time>(wide(r));  // anything, incl. negative
+    case 1:
+      return base - static_cast<Time>(r.below(10'000'000));
+    default:
+      return base + static_cast<Time>(r.below(1'000'000)) - 500'000;
   }
 }
-inline NeuronAddr rand_addr(Rng& r) {
-  return {static_cast<SiteId>(r.below(kNoSite)), static_cast<uint32_t>(wide(r))};
-}
+inline NeuronAddr rand_addr(Rng& r) { return {static_cast<SiteId>(r.below(kNoSite)), static_cast<uint32_t>(wide(r))}; }
 
 inline Event random_event(Rng& r, Time base) {
   switch (r.below(4)) {
-    case 0: return Spike{rand_addr(r), rand_time_near(r, base), static_cast<SpikeKind>(r.below(4))};
-    case 1: return SynapticInput{rand_addr(r), static_cast<SynapseId>(wide(r)), static_cast<float>(r.uniform()),
-                                 rand_time_near(r, base)};
+    case 0:
+      return Spike{rand_addr(r), rand_time_near(r, base), static_cast<SpikeKind>(r.below(4))};
+    case 1:
+      return SynapticInput{rand_addr(r), static_cast<SynapseId>(wide(r)), static_cast<float>(r.uniform()),
+                           rand_time_near(r, base)};
     case 2: {
       Stimulus s;
       s.electrode = static_cast<ElectrodeId>(r.below(65536));

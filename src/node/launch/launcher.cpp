@@ -36,7 +36,7 @@ char process_state(pid_t pid) {
 // In the child: output to the file, die with the parent, exec. Never returns.
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& out, pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
-  std::signal(SIGPIPE, SIG_DFL);  // the runner ignores it; an ignored signal would survive exec
+  std::signal(SIGPIPE, SIG_DFL);        // the runner ignores it; an ignored signal would survive exec
   if (getppid() != parent) _exit(127);  // the parent died before prctl
   int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {

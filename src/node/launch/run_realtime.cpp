@@ -36,8 +36,8 @@ Result<std::string> make_run_keys(const experiment::Experiment& e, const std::st
 
 std::vector<std::string> node_argv(const RealtimeRun& r, const std::string& file, const std::string& site,
                                    const std::string& keys) {
-  std::vector<std::string> v{self_executable(), "node", file, "--site", site, "--out", r.out, "--keys", keys,
-                             "--warmup", r.warmup};
+  std::vector<std::string> v{self_executable(), "node", file,       "--site", site, "--out", r.out,
+                             "--keys",          keys,   "--warmup", r.warmup};
   if (!r.duration.empty()) v.insert(v.end(), {"--duration", r.duration});
   if (r.seed) v.insert(v.end(), {"--seed", std::to_string(*r.seed)});
   return v;

@@ -97,7 +97,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
   std::vector<std::unique_ptr<Node>> nodes;
   SimRunReport report;
   for (const auto& s : e.sites) {
-    ION_TRY_ASSIGN(SimEnv* env, world.add_node(s.name, NodeClock{s.clock_offset_ns, s.clock_drift_ppm}));
+    ION_TRY_ASSIGN(SimEnv * env, world.add_node(s.name, NodeClock{s.clock_offset_ns, s.clock_drift_ppm}));
     NodeOptions no;
     no.out_dir = opt.out_dir;
     no.warmup_ns = opt.warmup_ns;

@@ -21,7 +21,7 @@ class SimWorld;
 namespace ion::site {
 
 struct SimRunOptions {
-  std::string out_dir;              // site logs go here
+  std::string out_dir;  // site logs go here
   Duration warmup_ns = 3 * kSecond;
   // Called about once per simulated second with (experiment time, per-site status lines).
   std::function<void(Time, const std::vector<std::string>&)> progress;
@@ -42,10 +42,10 @@ struct SimRunOptions {
 };
 
 struct SimRunReport {
-  std::vector<std::string> logs;    // one event log per site
-  Time simulated_ns = 0;            // true time the world ran
-  uint64_t events = 0;              // world events processed
-  uint64_t digest = 0;              // trace digest of the world (same seed → same digest)
+  std::vector<std::string> logs;  // one event log per site
+  Time simulated_ns = 0;          // true time the world ran
+  uint64_t events = 0;            // world events processed
+  uint64_t digest = 0;            // trace digest of the world (same seed → same digest)
   // complete; interrupted (stop_requested); incomplete: a site failed (the others were stopped
   // at once, detail names it), a site's peer never authenticated or stopped answering, or the
   // world did not finish in time. The logs are closed.

@@ -42,8 +42,7 @@ Result<std::unique_ptr<BioRole>> BioRole::create(BioRoleConfig cfg, site::RoleHo
   if (r->culture_)
     r->stimulator_ = std::make_unique<EmulatedStimulator>(
         [](void* ctx, const Stimulus& s) { static_cast<Culture*>(ctx)->stimulate(s); }, &*r->culture_);
-  else
-    r->stimulator_ = std::make_unique<EmulatedStimulator>();  // recordings cannot be stimulated
+  else r->stimulator_ = std::make_unique<EmulatedStimulator>();  // recordings cannot be stimulated
   r->block_rows_ = std::max<size_t>(1, static_cast<size_t>(std::llround(cfg.block_s * r->rate_hz_)));
   r->buf_.resize(r->block_rows_ * r->channels_);
   r->last_stim_ns_.assign(r->channels_, std::numeric_limits<Time>::min() / 2);
@@ -99,8 +98,8 @@ void BioRole::on_input(const SynapticInput& in) {
 
 std::string BioRole::status_line() const {
   const auto& c = interlock_->counters();
-  return fmt::format("bio {} ch, {} spikes, stim {} ok / {} clamped / {} refused", channels_, spikes_,
-                     c.delivered, c.clamped, c.refused);
+  return fmt::format("bio {} ch, {} spikes, stim {} ok / {} clamped / {} refused", channels_, spikes_, c.delivered,
+                     c.clamped, c.refused);
 }
 
 }  // namespace ion::bio

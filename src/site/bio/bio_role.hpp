@@ -32,8 +32,8 @@ struct BioRoleConfig {
   std::unique_ptr<SignalSource> recording;
   double threshold_k = 4.35;
   Polarity polarity = Polarity::negative;
-  double block_s = 1e-3;          // detector block
-  StimLimits limits;              // electrode_count is set to the channel count
+  double block_s = 1e-3;  // detector block
+  StimLimits limits;      // electrode_count is set to the channel count
   StimMapping mapping;
   Duration evoked_window_ns = 20'000'000;
 };

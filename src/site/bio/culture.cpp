@@ -65,14 +65,17 @@ Status CultureConfig::validate() const {
   if (!(pitch_m > 0 && pitch_m < 1e-2)) return bad("pitch", pitch_m, "0 < pitch < 1 cm");
   if (neurons_per_electrode > 16) return bad("neurons per electrode", neurons_per_electrode, "0..16");
   if (background_neurons > 100000) return bad("background neurons", background_neurons, "<= 100000");
-  if (!(snr > 0 && snr <= 100) || !(snr_spread >= 1 && snr_spread <= 10)) return bad("snr", snr, "0 < snr <= 100, spread 1..10");
+  if (!(snr > 0 && snr <= 100) || !(snr_spread >= 1 && snr_spread <= 10))
+    return bad("snr", snr, "0 < snr <= 100, spread 1..10");
   if (!(noise_uv > 0 && noise_uv < 1000)) return bad("noise", noise_uv, "0 < noise < 1000 µV");
   if (!(bit_volts_uv > 0 && bit_volts_uv < 100)) return bad("bit_volts", bit_volts_uv, "0 < bit_volts < 100 µV");
-  if (!std::isfinite(drive_mean_a) || !(drive_sd_a >= 0) || !(drive_tau_s > 0)) return bad("drive", drive_mean_a, "finite mean, sd >= 0, tau > 0");
+  if (!std::isfinite(drive_mean_a) || !(drive_sd_a >= 0) || !(drive_tau_s > 0))
+    return bad("drive", drive_mean_a, "finite mean, sd >= 0, tau > 0");
   if (!(connection_prob >= 0 && connection_prob <= 1)) return bad("connection probability", connection_prob, "0..1");
   if (!(drift_uv >= 0) || !(artefact_uv >= 0)) return bad("drift/artefact", drift_uv, ">= 0 µV");
   if (!(burn_in_s >= 0 && burn_in_s <= 60)) return bad("burn-in", burn_in_s, "0..60 s");
-  if (!(r0_m > 0) || !(stim_radius_m >= 0) || !(stim_tau_s > 0) || !(syn_tau_s > 0)) return bad("radius/tau", r0_m, "> 0");
+  if (!(r0_m > 0) || !(stim_radius_m >= 0) || !(stim_tau_s > 0) || !(syn_tau_s > 0))
+    return bad("radius/tau", r0_m, "> 0");
   return Status::ok();
 }
 
@@ -84,19 +87,34 @@ struct Culture::State {
   double dt_s = 0, fs = 0;
   double ou_decay = 0, ou_kick = 0, syn_decay = 0, stim_decay = 0;  // per row, from cfg (init_dynamics)
   Rng rng;
-  std::vector<double> x, y;                 // neuron positions, m
+  std::vector<double> x, y;                  // neuron positions, m
   std::vector<double> drive, ou, syn, stim;  // per-neuron currents, A
   std::vector<Template> tmpl;
-  struct Tap { uint32_t channel; float uv; float snr; };
-  std::vector<std::vector<Tap>> taps;       // per neuron: channels that see it
+  struct Tap {
+    uint32_t channel;
+    float uv;
+    float snr;
+  };
+  std::vector<std::vector<Tap>> taps;  // per neuron: channels that see it
   std::vector<std::vector<uint32_t>> targets;
   std::vector<std::vector<double>> syn_ring;  // [delay slot][neuron] arriving current
   size_t syn_delay_rows = 1;
-  struct Active { uint32_t neuron; int64_t start; };
+  struct Active {
+    uint32_t neuron;
+    int64_t start;
+  };
   std::vector<Active> active;
-  struct Pending { int64_t row; uint32_t electrode; double charge_c; };
+  struct Pending {
+    int64_t row;
+    uint32_t electrode;
+    double charge_c;
+  };
   std::vector<Pending> pending;
-  struct Artefact { int64_t start; uint32_t electrode; double scale; };
+  struct Artefact {
+    int64_t start;
+    uint32_t electrode;
+    double scale;
+  };
   std::vector<Artefact> artefacts;
   std::vector<Biquad> noise_shape;
   std::unique_ptr<FilterBank> noise_bank;
@@ -186,7 +204,8 @@ Result<Culture> Culture::create(const CultureConfig& cfg) {
   const auto substeps = static_cast<uint32_t>(std::ceil(sample_ns / static_cast<double>((*model)->max_dt_ns)));
   const auto dt_ns = static_cast<Duration>(std::llround(sample_ns / substeps));
   const uint32_t n = cfg.channels * cfg.neurons_per_electrode + cfg.background_neurons;
-  if (n == 0) return error(Errc::invalid_argument, "culture has no neurons (neurons per electrode and background both 0)");
+  if (n == 0)
+    return error(Errc::invalid_argument, "culture has no neurons (neurons per electrode and background both 0)");
   auto pop = neuron::Population::create(**model, n, dt_ns);
   ION_TRY(pop.status());
   auto st = std::make_unique<State>(std::move(*pop));
@@ -356,8 +375,7 @@ void Culture::stimulate(const Stimulus& s) {
   auto pos = std::upper_bound(st_->pending.begin(), st_->pending.end(), p,
                               [](const auto& a, const auto& b) { return a.row < b.row; });
   st_->pending.insert(pos, p);
-  if (st_->cfg.artefact_uv > 0)
-    st_->artefacts.push_back({at, s.electrode, st_->cfg.artefact_uv * s.charge_c / 0.3e-9});
+  if (st_->cfg.artefact_uv > 0) st_->artefacts.push_back({at, s.electrode, st_->cfg.artefact_uv * s.charge_c / 0.3e-9});
 }
 
 const std::vector<TruthSpike>& Culture::truth() const { return st_->truth; }
@@ -407,7 +425,8 @@ Status write_truth_csv(const std::string& path, const std::vector<TruthSpike>& t
   if (!f) return error(Errc::io_error, fmt::format("cannot write truth file {}", path));
   std::fputs("neuron,channel,sample,time_s,snr\n", f);
   for (const auto& t : truth)
-    fmt::print(f, "{},{},{},{:.6f},{:.2f}\n", t.neuron, t.channel, t.sample, static_cast<double>(t.sample) / rate_hz, t.snr);
+    fmt::print(f, "{},{},{},{:.6f},{:.2f}\n", t.neuron, t.channel, t.sample, static_cast<double>(t.sample) / rate_hz,
+               t.snr);
   const bool ok = std::fclose(f) == 0;
   return ok ? Status::ok() : error(Errc::io_error, fmt::format("error writing truth file {}", path));
 }

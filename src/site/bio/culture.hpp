@@ -9,9 +9,9 @@
 // r0). Each electrode adds noise shaped so its σ in the 300–3000 Hz detection band equals
 // noise_uv, plus optional slow drift and stimulus artefacts. Amplitudes are set so the depth of a
 // neuron's band-passed trough on its own electrode is snr..snr·snr_spread times that σ (the SNR
-// definition used by the detection benchmark: what a negative-polarity detector sees). A delivered stimulus injects an EPSC-like current into nearby
-// neurons, proportional to its charge. One step of the neurons per sample; all randomness from
-// ion::Rng streams of `seed`; deterministic.
+// definition used by the detection benchmark: what a negative-polarity detector sees). A delivered stimulus injects an
+// EPSC-like current into nearby neurons, proportional to its charge. One step of the neurons per sample; all randomness
+// from ion::Rng streams of `seed`; deterministic.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -41,14 +41,14 @@ struct CultureConfig {
   double drive_tau_s = 5e-3;
   bool recurrent = false;
   double connection_prob = 0.05;
-  double syn_weight_a = 0.3e-9;        // current jump per presynaptic spike
+  double syn_weight_a = 0.3e-9;  // current jump per presynaptic spike
   double syn_tau_s = 5e-3;
-  double drift_uv = 0;                 // slow per-channel drift amplitude (0.1–1 Hz)
-  double artefact_uv = 0;              // stimulus artefact amplitude at max charge on the electrode
-  double stim_radius_m = 100e-6;       // neurons within this distance receive stimulus current
-  double stim_gain_a_per_c = 10.0;     // peak current per delivered charge (A/C) at distance 0
+  double drift_uv = 0;              // slow per-channel drift amplitude (0.1–1 Hz)
+  double artefact_uv = 0;           // stimulus artefact amplitude at max charge on the electrode
+  double stim_radius_m = 100e-6;    // neurons within this distance receive stimulus current
+  double stim_gain_a_per_c = 10.0;  // peak current per delivered charge (A/C) at distance 0
   double stim_tau_s = 3e-3;
-  double burn_in_s = 0.5;              // neurons run this long before sample 0 (no output)
+  double burn_in_s = 0.5;  // neurons run this long before sample 0 (no output)
   uint64_t seed = 1;
 
   Status validate() const;

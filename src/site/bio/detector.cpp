@@ -12,9 +12,12 @@ namespace ion::bio {
 
 const char* polarity_name(Polarity p) {
   switch (p) {
-    case Polarity::negative: return "neg";
-    case Polarity::positive: return "pos";
-    case Polarity::both: return "both";
+    case Polarity::negative:
+      return "neg";
+    case Polarity::positive:
+      return "pos";
+    case Polarity::both:
+      return "both";
   }
   return "?";
 }
@@ -23,8 +26,7 @@ Result<Polarity> parse_polarity(std::string_view s) {
   if (s == "neg" || s == "negative") return Polarity::negative;
   if (s == "pos" || s == "positive") return Polarity::positive;
   if (s == "both") return Polarity::both;
-  return error(Errc::invalid_argument,
-               fmt::format("unknown polarity \"{}\": expected neg, pos or both", s));
+  return error(Errc::invalid_argument, fmt::format("unknown polarity \"{}\": expected neg, pos or both", s));
 }
 
 Time sample_to_ns(int64_t sample, double rate_hz, Time t0_ns) {
@@ -35,22 +37,19 @@ Status DetectorConfig::validate() const {
   if (channels == 0 || channels > 65536)
     return error(Errc::out_of_range, fmt::format("detector channels = {} must be 1..65536", channels));
   if (!std::isfinite(sample_rate_hz) || sample_rate_hz < 1000 || sample_rate_hz > 1e6)
-    return error(Errc::out_of_range,
-                 fmt::format("detector sample rate {} Hz must be 1 kHz..1 MHz", sample_rate_hz));
+    return error(Errc::out_of_range, fmt::format("detector sample rate {} Hz must be 1 kHz..1 MHz", sample_rate_hz));
   ION_TRY(butterworth_bandpass(order, band_lo_hz, band_hi_hz, sample_rate_hz).status());
   if (!std::isfinite(threshold_k) || threshold_k <= 0 || threshold_k > 100)
     return error(Errc::out_of_range, fmt::format("threshold k = {} must be in (0, 100]", threshold_k));
   auto span_ok = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1.0; };
-  if (!span_ok(dead_time_s) || !span_ok(align_window_s) || !span_ok(snippet_pre_s) ||
-      !span_ok(snippet_post_s))
+  if (!span_ok(dead_time_s) || !span_ok(align_window_s) || !span_ok(snippet_pre_s) || !span_ok(snippet_post_s))
     return error(Errc::out_of_range, "dead time, align window and snippet spans must be 0..1 s");
-  if (!std::isfinite(noise_window_s) || noise_window_s <= 0 || noise_window_s > 60 ||
-      !std::isfinite(noise_update_s) || noise_update_s <= 0 || noise_update_s > 3600)
+  if (!std::isfinite(noise_window_s) || noise_window_s <= 0 || noise_window_s > 60 || !std::isfinite(noise_update_s) ||
+      noise_update_s <= 0 || noise_update_s > 3600)
     return error(Errc::out_of_range, "noise window must be in (0, 60] s and noise update in (0, 3600] s");
   if (!(noise_track_window_s >= noise_window_s && noise_track_window_s <= 60))
-    return error(Errc::out_of_range,
-                 fmt::format("noise tracking window {} s must be in [noise window {} s, 60 s]",
-                             noise_track_window_s, noise_window_s));
+    return error(Errc::out_of_range, fmt::format("noise tracking window {} s must be in [noise window {} s, 60 s]",
+                                                 noise_track_window_s, noise_window_s));
   if (!span_ok(lobe_window_s) || !(lobe_ratio >= 0 && lobe_ratio <= 1))
     return error(Errc::out_of_range, "lobe window must be 0..1 s and lobe ratio 0..1");
   if (!(noise_alpha > 0 && noise_alpha <= 1))
@@ -81,9 +80,11 @@ struct Detector::State {
   int64_t written = 0;  // rows stored in ring so far
   std::vector<float> snippets;
 
-  State(const DetectorConfig& c, const std::vector<Biquad>& sections, uint32_t win, uint32_t dec,
-        uint64_t upd, uint32_t track, uint32_t first)
-      : cfg(c), bank(sections, c.channels), noise(c.channels, win, dec, upd, c.noise_alpha, track, first),
+  State(const DetectorConfig& c, const std::vector<Biquad>& sections, uint32_t win, uint32_t dec, uint64_t upd,
+        uint32_t track, uint32_t first)
+      : cfg(c),
+        bank(sections, c.channels),
+        noise(c.channels, win, dec, upd, c.noise_alpha, track, first),
         n(c.channels) {}
 
   enum Mode : uint8_t { kIdle = 0, kSearching = 1, kDead = 2, kWaiting = 3 };
@@ -250,8 +251,7 @@ Status Detector::process(std::span<const int16_t> block, std::vector<DetectedSpi
   const uint32_t n = st_->n;
   if (block.size() % n != 0)
     return error(Errc::invalid_argument,
-                 fmt::format("detector block of {} samples is not a whole number of {}-channel rows",
-                             block.size(), n));
+                 fmt::format("detector block of {} samples is not a whole number of {}-channel rows", block.size(), n));
   const size_t rows = block.size() / n;
   for (size_t r = 0; r < rows; ++r) st_->do_row(block.data() + r * n, out);
   return Status::ok();
@@ -280,9 +280,7 @@ uint64_t Detector::lobes_rejected() const { return st_->lobes; }
 const DetectorConfig& Detector::config() const { return st_->cfg; }
 float Detector::sigma(uint32_t channel) const { return st_->noise.sigma(channel); }
 bool Detector::noise_ready() const { return st_->noise.ready(); }
-uint32_t Detector::snippet_length() const {
-  return static_cast<uint32_t>(st_->pre_rows + st_->post_rows + 1);
-}
+uint32_t Detector::snippet_length() const { return static_cast<uint32_t>(st_->pre_rows + st_->post_rows + 1); }
 const std::vector<float>& Detector::snippets() const { return st_->snippets; }
 void Detector::clear_snippets() { st_->snippets.clear(); }
 

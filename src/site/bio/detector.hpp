@@ -25,14 +25,14 @@ struct DetectorConfig {
   uint32_t channels = 0;
   double sample_rate_hz = 0;
   double band_lo_hz = 300, band_hi_hz = 3000;
-  int order = 2;                    // per edge: order-n high-pass + order-n low-pass
+  int order = 2;  // per edge: order-n high-pass + order-n low-pass
   // threshold = k·σ. 4.35: best precision/recall balance at SNR 6 on the emulated cultures
   // (docs/benchmarks.md, detect); with noise rows inside spikes left out of σ this is about the
   // operating point 4.3 had when σ still read 1–3 % high from the channel's own spikes.
   double threshold_k = 4.35;
   Polarity polarity = Polarity::negative;
-  double dead_time_s = 1e-3;        // after a peak, no new detection on that channel
-  double align_window_s = 0.5e-3;   // peak search after the crossing (also the added latency)
+  double dead_time_s = 1e-3;       // after a peak, no new detection on that channel
+  double align_window_s = 0.5e-3;  // peak search after the crossing (also the added latency)
   // After-lobe rejection: a peak within lobe_window of the previous accepted peak on the channel
   // and smaller than lobe_ratio × that peak is the band-pass ringing of the earlier spike, not a
   // new spike (0 disables). Counted in Detector::lobes_rejected().
@@ -47,23 +47,24 @@ struct DetectorConfig {
   // smoothing; measured, docs/benchmarks.md). Rows inside a detected spike are left out.
   double noise_window_s = 0.01;
   double noise_track_window_s = 1.0;
-  double noise_update_s = 1.0;      // each channel re-estimated this often
-  float noise_alpha = 0.25f;        // smoothing of successive estimates
-  bool snippets = false;            // keep the filtered waveform around each peak
+  double noise_update_s = 1.0;  // each channel re-estimated this often
+  float noise_alpha = 0.25f;    // smoothing of successive estimates
+  bool snippets = false;        // keep the filtered waveform around each peak
   double snippet_pre_s = 0.5e-3, snippet_post_s = 1.0e-3;
-  std::vector<float> gain_v;        // per channel volts per input unit (empty → 1.0)
-  SiteId site = 0;                  // Spike.source = {site, channel}
-  Time t0_ns = 0;                   // time of sample 0
+  std::vector<float> gain_v;  // per channel volts per input unit (empty → 1.0)
+  SiteId site = 0;            // Spike.source = {site, channel}
+  Time t0_ns = 0;             // time of sample 0
 
   Status validate() const;
 };
 
 struct DetectedSpike {
   uint32_t channel = 0;
-  int64_t sample = 0;        // sample index of the peak (0 = first sample processed)
-  float amplitude_v = 0;     // filtered peak value × gain
-  float threshold_v = 0;     // threshold in force at the crossing × gain (signed)
-  uint32_t snippet = 0;      // index into Detector::snippets() in snippet_length() units (if enabled; restarts after clear_snippets())
+  int64_t sample = 0;     // sample index of the peak (0 = first sample processed)
+  float amplitude_v = 0;  // filtered peak value × gain
+  float threshold_v = 0;  // threshold in force at the crossing × gain (signed)
+  uint32_t snippet =
+      0;  // index into Detector::snippets() in snippet_length() units (if enabled; restarts after clear_snippets())
 };
 
 class Detector {
@@ -85,7 +86,7 @@ class Detector {
   int64_t rows_processed() const;
   uint64_t lobes_rejected() const;
   const DetectorConfig& config() const;
-  float sigma(uint32_t channel) const;        // in input units
+  float sigma(uint32_t channel) const;  // in input units
   bool noise_ready() const;
   uint32_t snippet_length() const;
   // Snippets of all spikes emitted so far, snippet_length() floats each (volts), pre + post.

@@ -17,7 +17,8 @@ Result<ElectrodeMaterial> material_from(const std::string& name, const std::stri
   if (name == "TiN") return ElectrodeMaterial::titanium_nitride;
   if (name == "IrOx") return ElectrodeMaterial::iridium_oxide;
   if (name == "TiO2") return ElectrodeMaterial::titanium_dioxide;
-  return error(Errc::invalid_argument, fmt::format("{}: unknown electrode material \"{}\" (expected Pt, TiN, IrOx or TiO2)", where, name));
+  return error(Errc::invalid_argument,
+               fmt::format("{}: unknown electrode material \"{}\" (expected Pt, TiN, IrOx or TiO2)", where, name));
 }
 
 Result<CultureConfig> culture_from(const experiment::Experiment& e, const experiment::Site& site,
@@ -27,7 +28,9 @@ Result<CultureConfig> culture_from(const experiment::Experiment& e, const experi
   cc.sample_rate_hz = src.rate_hz;
   const auto neurons = static_cast<uint32_t>(std::max(1, src.neurons));
   cc.neurons_per_electrode = std::max<uint32_t>(1, neurons / cc.channels);
-  cc.background_neurons = neurons > cc.neurons_per_electrode * cc.channels ? neurons - cc.neurons_per_electrode * cc.channels : 0;
+  cc.background_neurons = neurons > cc.neurons_per_electrode * cc.channels
+                              ? neurons - cc.neurons_per_electrode * cc.channels
+                              : 0;
   double spontaneous_hz = 0;
   for (const auto& n : e.neurons)
     if (n.site == site.name && !n.model.empty()) {
@@ -52,11 +55,14 @@ Result<CultureConfig> culture_from(const experiment::Experiment& e, const experi
 
 Result<std::unique_ptr<SignalSource>> recording_from(const experiment::SourceConfig& src) {
   switch (src.kind) {
-    case experiment::SourceKind::openephys: return open_openephys(src.path);
+    case experiment::SourceKind::openephys:
+      return open_openephys(src.path);
     case experiment::SourceKind::raw:
       return open_raw_int16(src.path, static_cast<uint32_t>(std::max(0, src.channels)), src.rate_hz, kDefaultGainV);
-    case experiment::SourceKind::hdf5: return open_hdf5(src.path, src.dataset.empty() ? "/data" : src.dataset, src.rate_hz, kDefaultGainV);
-    case experiment::SourceKind::culture: break;
+    case experiment::SourceKind::hdf5:
+      return open_hdf5(src.path, src.dataset.empty() ? "/data" : src.dataset, src.rate_hz, kDefaultGainV);
+    case experiment::SourceKind::culture:
+      break;
   }
   return error(Errc::internal, "bio: not a recording source");
 }

@@ -11,9 +11,7 @@ namespace ion::bio {
 
 namespace {
 // Q of the k-th conjugate pole pair of an order-n Butterworth prototype.
-double pair_q(int k, int n) {
-  return 1.0 / (2.0 * std::sin((2 * k + 1) * std::numbers::pi / (2.0 * n)));
-}
+double pair_q(int k, int n) { return 1.0 / (2.0 * std::sin((2 * k + 1) * std::numbers::pi / (2.0 * n))); }
 
 std::vector<Biquad> design(int order, double fc_hz, double fs_hz, bool high) {
   const double warp = std::tan(std::numbers::pi * fc_hz / fs_hz);
@@ -49,14 +47,12 @@ std::vector<Biquad> butterworth_highpass(int order, double fc_hz, double fs_hz) 
 }
 
 Result<std::vector<Biquad>> butterworth_bandpass(int order, double lo_hz, double hi_hz, double fs_hz) {
-  if (order < 1 || order > 8)
-    return error(Errc::out_of_range, fmt::format("band-pass order {} must be 1..8", order));
+  if (order < 1 || order > 8) return error(Errc::out_of_range, fmt::format("band-pass order {} must be 1..8", order));
   if (!(fs_hz > 0) || !std::isfinite(fs_hz))
     return error(Errc::out_of_range, fmt::format("sample rate {} Hz must be > 0", fs_hz));
   if (!(lo_hz > 0) || !(hi_hz > lo_hz) || !(hi_hz < fs_hz / 2))
     return error(Errc::out_of_range,
-                 fmt::format("band {}–{} Hz must satisfy 0 < low < high < fs/2 = {} Hz", lo_hz,
-                             hi_hz, fs_hz / 2));
+                 fmt::format("band {}–{} Hz must satisfy 0 < low < high < fs/2 = {} Hz", lo_hz, hi_hz, fs_hz / 2));
   auto s = butterworth_highpass(order, lo_hz, fs_hz);
   auto lp = butterworth_lowpass(order, hi_hz, fs_hz);
   s.insert(s.end(), lp.begin(), lp.end());

@@ -42,7 +42,9 @@ class FilterBank {
 
  private:
   void run_sections(float* row);
-  struct Coeffs { float b0, b1, b2, a1, a2; };
+  struct Coeffs {
+    float b0, b1, b2, a1, a2;
+  };
   std::vector<Coeffs> coeffs_;
   std::vector<float> s1_, s2_;  // [section * channels + c]
   uint32_t channels_;

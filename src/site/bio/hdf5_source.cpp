@@ -53,20 +53,24 @@ Status check_dataset(hid_t dset, hid_t space, const std::string& where, SignalIn
   hid_t type = H5Dget_type(dset);
   const bool int16 = H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) == 2;
   H5Tclose(type);
-  if (!int16) return error(Errc::invalid_argument, fmt::format("{}: dataset is not 16-bit integers (expected int16 samples)", where));
+  if (!int16)
+    return error(Errc::invalid_argument,
+                 fmt::format("{}: dataset is not 16-bit integers (expected int16 samples)", where));
   if (H5Sget_simple_extent_ndims(space) != 2)
     return error(Errc::invalid_argument, fmt::format("{}: dataset must be 2-D [samples][channels]", where));
   hsize_t dims[2];
   H5Sget_simple_extent_dims(space, dims, nullptr);
   if (dims[1] == 0 || dims[1] > 65536 || dims[0] == 0)
-    return error(Errc::invalid_argument, fmt::format("{}: dataset shape [{}][{}] has no samples or 0/too many channels", where, dims[0], dims[1]));
+    return error(Errc::invalid_argument, fmt::format("{}: dataset shape [{}][{}] has no samples or 0/too many channels",
+                                                     where, dims[0], dims[1]));
   info.channels = static_cast<uint32_t>(dims[1]);
   info.total_rows = static_cast<int64_t>(dims[0]);
   return Status::ok();
 }
 }  // namespace
 
-Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const std::string& dataset, double rate_hz, double gain_v) {
+Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const std::string& dataset, double rate_hz,
+                                                double gain_v) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become Status values, not stderr noise
   hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) return error(Errc::not_found, fmt::format("{}: cannot open as HDF5", path));
@@ -84,9 +88,12 @@ Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const s
     st = error(Errc::invalid_argument, fmt::format("{}: no \"sample_rate\" attribute; pass --rate", where));
   if (st.is_ok() && !(gain_v > 0)) {
     if (read_double_attr(dset, "bit_volts", bitv_uv) && bitv_uv > 0) gain_v = bitv_uv * 1e-6;
-    else st = error(Errc::invalid_argument, fmt::format("{}: no \"bit_volts\" attribute (µV per unit); pass --gain", where));
+    else
+      st = error(Errc::invalid_argument,
+                 fmt::format("{}: no \"bit_volts\" attribute (µV per unit); pass --gain", where));
   }
-  if (st.is_ok() && !(rate > 0)) st = error(Errc::invalid_argument, fmt::format("{}: sample rate {} must be > 0", where, rate));
+  if (st.is_ok() && !(rate > 0))
+    st = error(Errc::invalid_argument, fmt::format("{}: sample rate {} must be > 0", where, rate));
   if (!st.is_ok()) {
     H5Sclose(space);
     H5Dclose(dset);

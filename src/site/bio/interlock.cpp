@@ -61,18 +61,18 @@ Result<Interlock> Interlock::create(const StimLimits& limits, const StimMapping&
   if (mapping.width_min_s < limits.min_width_s || mapping.width_max_s > limits.max_width_s)
     return error(Errc::invalid_argument,
                  fmt::format("stimulus mapping widths [{}, {}] s must lie within the limits [{}, {}] s",
-                             mapping.width_min_s, mapping.width_max_s, limits.min_width_s,
-                             limits.max_width_s));
+                             mapping.width_min_s, mapping.width_max_s, limits.min_width_s, limits.max_width_s));
   return Interlock(limits, mapping);
 }
 
 Interlock::Interlock(const StimLimits& l, const StimMapping& m)
-    : lim_(l), map_(m), charge_limit_c_(l.charge_limit_c()),
-      last_pulse_ns_(l.electrode_count, std::numeric_limits<Time>::min()), tokens_(l.global_burst) {}
+    : lim_(l),
+      map_(m),
+      charge_limit_c_(l.charge_limit_c()),
+      last_pulse_ns_(l.electrode_count, std::numeric_limits<Time>::min()),
+      tokens_(l.global_burst) {}
 
-double Interlock::charge_of(double amplitude, double width_s) const {
-  return pulse_charge(lim_, amplitude, width_s);
-}
+double Interlock::charge_of(double amplitude, double width_s) const { return pulse_charge(lim_, amplitude, width_s); }
 
 StimDecision Interlock::refuse(Stimulus rec, Refusal why) {
   rec.outcome = StimulusOutcome::refused;
@@ -161,8 +161,7 @@ StimDecision Interlock::review(const SynapticInput& input, int64_t electrode, Ti
 
 Status EmulatedStimulator::deliver(ApprovedStimulus&& pulse) {
   ApprovedStimulus token(std::move(pulse));
-  if (!token.consume())
-    return error(Errc::invalid_argument, "stimulator: the approved stimulus was already spent");
+  if (!token.consume()) return error(Errc::invalid_argument, "stimulator: the approved stimulus was already spent");
   delivered_.push_back(token.pulse());
   if (sink_) sink_(ctx_, token.pulse());
   return Status::ok();

@@ -19,16 +19,16 @@ namespace ion::bio {
 
 enum class Refusal : uint8_t {
   none = 0,
-  bad_weight,       // NaN, ±inf or negative weight
-  weight_above_one, // weight > 1 under the refuse policy
-  bad_electrode,    // electrode index outside 0..electrode_count-1
-  amplitude,        // mapped amplitude above the limit (refuse policy)
-  width,            // mapped width outside [min, max] (refuse policy)
-  charge,           // charge above cap / density / Shannon limit (refuse policy)
-  electrode_rate,   // closer than 1/max_rate_hz to the previous pulse on this electrode
-  global_rate,      // global token bucket empty
-  time_reversal,    // time earlier than a previous decision (rate limits would be void)
-  internal,         // final re-check failed (a bug; never delivered)
+  bad_weight,        // NaN, ±inf or negative weight
+  weight_above_one,  // weight > 1 under the refuse policy
+  bad_electrode,     // electrode index outside 0..electrode_count-1
+  amplitude,         // mapped amplitude above the limit (refuse policy)
+  width,             // mapped width outside [min, max] (refuse policy)
+  charge,            // charge above cap / density / Shannon limit (refuse policy)
+  electrode_rate,    // closer than 1/max_rate_hz to the previous pulse on this electrode
+  global_rate,       // global token bucket empty
+  time_reversal,     // time earlier than a previous decision (rate limits would be void)
+  internal,          // final re-check failed (a bug; never delivered)
   count_
 };
 inline constexpr size_t kRefusalKinds = static_cast<size_t>(Refusal::count_);
@@ -67,7 +67,7 @@ class ApprovedStimulus {
 
 // The interlock's answer: the record (always) and the token (only when approved).
 struct StimDecision {
-  Stimulus record;                          // outcome delivered/clamped/refused; charge 0 if refused
+  Stimulus record;  // outcome delivered/clamped/refused; charge 0 if refused
   Refusal reason = Refusal::none;
   std::optional<ApprovedStimulus> approved;
 };

@@ -33,8 +33,8 @@ bool parse_int(const std::string& s, T& v) {
 }
 }  // namespace
 
-MatchResult match_spikes(std::vector<ChannelEvent> det, std::vector<ChannelEvent> truth,
-                         int64_t tol, int64_t skip_before) {
+MatchResult match_spikes(std::vector<ChannelEvent> det, std::vector<ChannelEvent> truth, int64_t tol,
+                         int64_t skip_before) {
   auto keep = [&](const ChannelEvent& e) { return e.sample >= skip_before; };
   std::erase_if(det, [&](const ChannelEvent& e) { return !keep(e); });
   std::erase_if(truth, [&](const ChannelEvent& e) { return !keep(e); });
@@ -65,7 +65,8 @@ Result<std::vector<ChannelEvent>> read_events_csv(const std::string& path) {
   std::ifstream in(path);
   if (!in) return error(Errc::not_found, fmt::format("cannot open {}", path));
   std::string line;
-  if (!std::getline(in, line)) return error(Errc::invalid_argument, fmt::format("{}: empty file (expected a CSV header)", path));
+  if (!std::getline(in, line))
+    return error(Errc::invalid_argument, fmt::format("{}: empty file (expected a CSV header)", path));
   const auto head = split_csv(line);
   const auto ch = std::find(head.begin(), head.end(), "channel");
   const auto sa = std::find(head.begin(), head.end(), "sample");

@@ -25,8 +25,8 @@ struct MatchResult {
 
 // Events may come in any order. Truth events within `skip_before` samples of the start are
 // excluded together with detections there (warm-up of the noise estimate), if skip_before > 0.
-MatchResult match_spikes(std::vector<ChannelEvent> detected, std::vector<ChannelEvent> truth,
-                         int64_t tolerance_samples, int64_t skip_before = 0);
+MatchResult match_spikes(std::vector<ChannelEvent> detected, std::vector<ChannelEvent> truth, int64_t tolerance_samples,
+                         int64_t skip_before = 0);
 
 // Reads "channel,sample" (first two named columns "channel" and "sample" anywhere in the header)
 // from a CSV such as truth.csv or spikes.csv. Errors name the file and line.

@@ -24,14 +24,18 @@ double mad_sigma(std::span<const float> x) {
   return med * kMadToSigma;
 }
 
-MadNoise::MadNoise(uint32_t channels, uint32_t window, uint32_t decimation, uint64_t update_rows,
-                   float alpha, uint32_t track_decimation, uint32_t first_count)
-    : channels_(channels), window_(std::max<uint32_t>(window, 1)),
+MadNoise::MadNoise(uint32_t channels, uint32_t window, uint32_t decimation, uint64_t update_rows, float alpha,
+                   uint32_t track_decimation, uint32_t first_count)
+    : channels_(channels),
+      window_(std::max<uint32_t>(window, 1)),
       decimation_(std::max<uint32_t>(decimation, 1)),
-      track_decimation_(std::max(decimation_, track_decimation)), fill_decimation_(decimation_),
+      track_decimation_(std::max(decimation_, track_decimation)),
+      fill_decimation_(decimation_),
       fill_target_(first_count == 0 ? window_ : std::min(first_count, window_)),
-      update_rows_(std::max<uint64_t>(update_rows, 1)), alpha_(alpha),
-      ring_(static_cast<size_t>(window_) * channels, 0.0f), sigma_(channels, 0.0f),
+      update_rows_(std::max<uint64_t>(update_rows, 1)),
+      alpha_(alpha),
+      ring_(static_cast<size_t>(window_) * channels, 0.0f),
+      sigma_(channels, 0.0f),
       scratch_(window_) {
   changed.reserve(channels + 1);
 }

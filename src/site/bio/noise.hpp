@@ -60,7 +60,7 @@ class MadNoise {
   uint64_t row_ = 0;
   uint32_t slot_ = 0, filled_ = 0, used_ = 0;  // used_: valid ring slots (≤ window_)
   bool ready_ = false, full_ = false, last_fill_ = false, tracking_ = false;
-  float weight_ = 1;           // merge weight of the current sweep
+  float weight_ = 1;  // merge weight of the current sweep
   uint64_t fill_start_row_ = 0;
   uint64_t credit_ = 0;
   uint32_t cursor_ = 0;

@@ -63,19 +63,23 @@ Status field_error(const std::string& oebin, const std::string& where, const cha
 // Parses stream `stream` of structure.oebin into info + data folder name.
 Status parse_oebin(const std::string& oebin, size_t stream, SignalInfo& info, std::string& folder) {
   std::ifstream in(oebin);
-  if (!in) return error(Errc::not_found, fmt::format("{}: cannot open (expected an Open Ephys structure.oebin)", oebin));
+  if (!in)
+    return error(Errc::not_found, fmt::format("{}: cannot open (expected an Open Ephys structure.oebin)", oebin));
   const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object())
-    return error(Errc::invalid_argument, fmt::format("{}: not valid JSON (expected an Open Ephys structure.oebin object)", oebin));
+    return error(Errc::invalid_argument,
+                 fmt::format("{}: not valid JSON (expected an Open Ephys structure.oebin object)", oebin));
   if (!j.contains("continuous") || !j["continuous"].is_array() || j["continuous"].empty())
     return field_error(oebin, "the top level", "continuous", "a non-empty array of streams");
   const auto& streams = j["continuous"];
   if (stream >= streams.size())
-    return error(Errc::out_of_range, fmt::format("{}: stream {} requested, file has {}", oebin, stream, streams.size()));
+    return error(Errc::out_of_range,
+                 fmt::format("{}: stream {} requested, file has {}", oebin, stream, streams.size()));
   const auto& s = streams[stream];
   const std::string where = fmt::format("continuous[{}]", stream);
   if (!s.is_object()) return field_error(oebin, where, "(object)", "an object");
-  if (!s.contains("folder_name") || !s["folder_name"].is_string()) return field_error(oebin, where, "folder_name", "a string");
+  if (!s.contains("folder_name") || !s["folder_name"].is_string())
+    return field_error(oebin, where, "folder_name", "a string");
   if (!s.contains("sample_rate") || !s["sample_rate"].is_number() || !(s["sample_rate"].get<double>() > 0))
     return field_error(oebin, where, "sample_rate", "a positive number, e.g. 30000.0");
   if (!s.contains("num_channels") || !s["num_channels"].is_number_integer() || s["num_channels"].get<int64_t>() <= 0 ||
@@ -85,14 +89,16 @@ Status parse_oebin(const std::string& oebin, size_t stream, SignalInfo& info, st
   const auto n = s["num_channels"].get<uint32_t>();
   if (s["channels"].size() != n)
     return error(Errc::invalid_argument,
-                 fmt::format("{}: {} channel count mismatch: num_channels = {} but the channels array lists {}",
-                             oebin, where, n, s["channels"].size()));
+                 fmt::format("{}: {} channel count mismatch: num_channels = {} but the channels array lists {}", oebin,
+                             where, n, s["channels"].size()));
   info.channels = n;
   info.sample_rate_hz = s["sample_rate"].get<double>();
   for (uint32_t c = 0; c < n; ++c) {
     const auto& ch = s["channels"][c];
-    if (!ch.is_object() || !ch.contains("bit_volts") || !ch["bit_volts"].is_number() || !(ch["bit_volts"].get<double>() > 0))
-      return field_error(oebin, fmt::format("{}.channels[{}]", where, c), "bit_volts", "a positive number (µV per bit)");
+    if (!ch.is_object() || !ch.contains("bit_volts") || !ch["bit_volts"].is_number() ||
+        !(ch["bit_volts"].get<double>() > 0))
+      return field_error(oebin, fmt::format("{}.channels[{}]", where, c), "bit_volts",
+                         "a positive number (µV per bit)");
     double scale = 1e-6;  // Open Ephys data channels are in µV
     if (ch.contains("units") && ch["units"].is_string()) {
       const auto u = ch["units"].get<std::string>();
@@ -113,10 +119,13 @@ Result<std::unique_ptr<SignalSource>> open_openephys(const std::string& path, si
   fs::path dir;
   if (fs::is_directory(path, ec)) dir = path;
   else if (fs::path(path).extension() == ".oebin") dir = fs::path(path).parent_path();
-  else if (fs::path(path).filename() == "continuous.dat") dir = fs::path(path).parent_path().parent_path().parent_path();
+  else if (fs::path(path).filename() == "continuous.dat")
+    dir = fs::path(path).parent_path().parent_path().parent_path();
   else
-    return error(Errc::invalid_argument,
-                 fmt::format("{}: not an Open Ephys recording (expected a directory, a structure.oebin or a continuous.dat)", path));
+    return error(
+        Errc::invalid_argument,
+        fmt::format("{}: not an Open Ephys recording (expected a directory, a structure.oebin or a continuous.dat)",
+                    path));
   const std::string oebin = (dir / "structure.oebin").string();
   SignalInfo info;
   std::string folder;
@@ -124,9 +133,11 @@ Result<std::unique_ptr<SignalSource>> open_openephys(const std::string& path, si
   return open_frames((dir / "continuous" / folder / "continuous.dat").string(), std::move(info));
 }
 
-Result<std::unique_ptr<SignalSource>> open_raw_int16(const std::string& path, uint32_t channels, double rate_hz, double gain_v) {
+Result<std::unique_ptr<SignalSource>> open_raw_int16(const std::string& path, uint32_t channels, double rate_hz,
+                                                     double gain_v) {
   if (channels == 0 || channels > 65536)
-    return error(Errc::invalid_argument, fmt::format("{}: raw input needs --channels 1..65536 (got {})", path, channels));
+    return error(Errc::invalid_argument,
+                 fmt::format("{}: raw input needs --channels 1..65536 (got {})", path, channels));
   if (!(rate_hz > 0)) return error(Errc::invalid_argument, fmt::format("{}: raw input needs a positive --rate", path));
   if (!(gain_v > 0)) return error(Errc::invalid_argument, fmt::format("{}: raw input needs a positive --gain", path));
   SignalInfo info;
@@ -175,17 +186,24 @@ Result<OpenEphysWriter> OpenEphysWriter::create(const std::string& dir, uint32_t
   const std::string folder = source_name + "-100.0";
   std::error_code ec;
   fs::create_directories(fs::path(dir) / "continuous" / folder, ec);
-  if (ec) return error(Errc::io_error, fmt::format("{}: cannot create the recording directory ({})", dir, ec.message()));
+  if (ec)
+    return error(Errc::io_error, fmt::format("{}: cannot create the recording directory ({})", dir, ec.message()));
   json chans = json::array();
   for (uint32_t c = 0; c < channels; ++c)
-    chans.push_back({{"channel_name", fmt::format("CH{}", c + 1)}, {"description", "emulated extracellular electrode"},
-                     {"identifier", "genericdata.continuous"}, {"history", "ion culture"},
-                     {"bit_volts", bit_volts_uv}, {"units", "uV"},
-                     {"source_processor_index", c}, {"recorded_processor_index", c}});
-  json stream = {{"folder_name", folder + "/"}, {"sample_rate", rate_hz}, {"source_processor_name", source_name},
-                 {"source_processor_id", 100}, {"stream_name", source_name}, {"recorded_processor", source_name},
-                 {"recorded_processor_id", 100}, {"num_channels", channels}, {"channels", chans}};
-  json root = {{"GUI version", "0.6.0"}, {"continuous", json::array({stream})}, {"events", json::array()},
+    chans.push_back({{"channel_name", fmt::format("CH{}", c + 1)},
+                     {"description", "emulated extracellular electrode"},
+                     {"identifier", "genericdata.continuous"},
+                     {"history", "ion culture"},
+                     {"bit_volts", bit_volts_uv},
+                     {"units", "uV"},
+                     {"source_processor_index", c},
+                     {"recorded_processor_index", c}});
+  json stream = {{"folder_name", folder + "/"},  {"sample_rate", rate_hz},     {"source_processor_name", source_name},
+                 {"source_processor_id", 100},   {"stream_name", source_name}, {"recorded_processor", source_name},
+                 {"recorded_processor_id", 100}, {"num_channels", channels},   {"channels", chans}};
+  json root = {{"GUI version", "0.6.0"},
+               {"continuous", json::array({stream})},
+               {"events", json::array()},
                {"spikes", json::array()}};
   const auto oebin = (fs::path(dir) / "structure.oebin").string();
   std::ofstream o(oebin);
@@ -199,7 +217,8 @@ Result<OpenEphysWriter> OpenEphysWriter::create(const std::string& dir, uint32_t
   return w;
 }
 
-OpenEphysWriter::OpenEphysWriter(OpenEphysWriter&& o) noexcept : f_(o.f_), path_(std::move(o.path_)), channels_(o.channels_) {
+OpenEphysWriter::OpenEphysWriter(OpenEphysWriter&& o) noexcept
+    : f_(o.f_), path_(std::move(o.path_)), channels_(o.channels_) {
   o.f_ = nullptr;
 }
 OpenEphysWriter& OpenEphysWriter::operator=(OpenEphysWriter&& o) noexcept {
@@ -215,7 +234,8 @@ OpenEphysWriter::~OpenEphysWriter() {
 Status OpenEphysWriter::write(std::span<const int16_t> rows) {
   if (!f_) return error(Errc::invalid_argument, "Open Ephys writer is closed");
   if (rows.size() % channels_ != 0)
-    return error(Errc::invalid_argument, fmt::format("{}: block of {} samples is not whole {}-channel rows", path_, rows.size(), channels_));
+    return error(Errc::invalid_argument,
+                 fmt::format("{}: block of {} samples is not whole {}-channel rows", path_, rows.size(), channels_));
   if (std::fwrite(rows.data(), 2, rows.size(), f_) != rows.size())
     return error(Errc::io_error, fmt::format("{}: write failed", path_));
   return Status::ok();

@@ -36,19 +36,19 @@ class SignalSource {
 
 // path: a recording directory, its structure.oebin, or a continuous.dat beside ../../structure.oebin.
 Result<std::unique_ptr<SignalSource>> open_openephys(const std::string& path, size_t stream = 0);
-Result<std::unique_ptr<SignalSource>> open_raw_int16(const std::string& path, uint32_t channels,
-                                                     double rate_hz, double gain_v);
+Result<std::unique_ptr<SignalSource>> open_raw_int16(const std::string& path, uint32_t channels, double rate_hz,
+                                                     double gain_v);
 // rate_hz / gain_v <= 0: take them from the dataset's attributes "sample_rate" / "bit_volts" (µV).
-Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const std::string& dataset,
-                                                double rate_hz, double gain_v);
+Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const std::string& dataset, double rate_hz,
+                                                double gain_v);
 // Emits `rows` rows of the culture (then end of data). Takes ownership.
 std::unique_ptr<SignalSource> culture_source(Culture culture, int64_t rows);
 
 // Writes an Open Ephys binary recording (format 0.4-style layout, one continuous stream).
 class OpenEphysWriter {
  public:
-  static Result<OpenEphysWriter> create(const std::string& dir, uint32_t channels, double rate_hz,
-                                        double bit_volts_uv, const std::string& source_name = "ion-culture");
+  static Result<OpenEphysWriter> create(const std::string& dir, uint32_t channels, double rate_hz, double bit_volts_uv,
+                                        const std::string& source_name = "ion-culture");
   OpenEphysWriter(OpenEphysWriter&&) noexcept;
   OpenEphysWriter& operator=(OpenEphysWriter&&) noexcept;
   ~OpenEphysWriter();

@@ -10,22 +10,32 @@ namespace ion::bio {
 
 double material_capacity_c_per_m2(ElectrodeMaterial m) {
   switch (m) {
-    case ElectrodeMaterial::platinum: return 0.5;           // 0.05 mC/cm²
-    case ElectrodeMaterial::titanium_nitride: return 9.0;   // 0.9 mC/cm²
-    case ElectrodeMaterial::iridium_oxide: return 10.0;     // 1 mC/cm²
-    case ElectrodeMaterial::custom: return 0;               // must be configured
-    case ElectrodeMaterial::titanium_dioxide: return 0.5;   // assumed 0.05 mC/cm² (as Pt)
+    case ElectrodeMaterial::platinum:
+      return 0.5;  // 0.05 mC/cm²
+    case ElectrodeMaterial::titanium_nitride:
+      return 9.0;  // 0.9 mC/cm²
+    case ElectrodeMaterial::iridium_oxide:
+      return 10.0;  // 1 mC/cm²
+    case ElectrodeMaterial::custom:
+      return 0;  // must be configured
+    case ElectrodeMaterial::titanium_dioxide:
+      return 0.5;  // assumed 0.05 mC/cm² (as Pt)
   }
   return 0;
 }
 
 const char* material_name(ElectrodeMaterial m) {
   switch (m) {
-    case ElectrodeMaterial::platinum: return "Pt";
-    case ElectrodeMaterial::titanium_nitride: return "TiN";
-    case ElectrodeMaterial::iridium_oxide: return "IrOx";
-    case ElectrodeMaterial::custom: return "custom";
-    case ElectrodeMaterial::titanium_dioxide: return "TiO2";
+    case ElectrodeMaterial::platinum:
+      return "Pt";
+    case ElectrodeMaterial::titanium_nitride:
+      return "TiN";
+    case ElectrodeMaterial::iridium_oxide:
+      return "IrOx";
+    case ElectrodeMaterial::custom:
+      return "custom";
+    case ElectrodeMaterial::titanium_dioxide:
+      return "TiO2";
   }
   return "?";
 }
@@ -47,23 +57,21 @@ double shannon_charge_limit_c(double k_max, double area_m2) {
 }
 
 double StimLimits::charge_limit_c() const {
-  return std::min({max_charge_c, capacity() * electrode_area_m2,
-                   shannon_charge_limit_c(shannon_k, electrode_area_m2)});
+  return std::min({max_charge_c, capacity() * electrode_area_m2, shannon_charge_limit_c(shannon_k, electrode_area_m2)});
 }
 
 namespace {
 Status check_range(const char* name, double v, double lo, double hi, const char* unit) {
   if (!std::isfinite(v) || v < lo || v > hi)
     return error(Errc::out_of_range,
-                 fmt::format("stimulation limit {} = {} {} is outside the allowed range [{}, {}] {}",
-                             name, v, unit, lo, hi, unit));
+                 fmt::format("stimulation limit {} = {} {} is outside the allowed range [{}, {}] {}", name, v, unit, lo,
+                             hi, unit));
   return Status::ok();
 }
 Status check_positive(const char* name, double v, double hi, const char* unit) {
   if (!std::isfinite(v) || v <= 0 || v > hi)
     return error(Errc::out_of_range,
-                 fmt::format("stimulation limit {} = {} {} must be > 0 and <= {} {}", name, v,
-                             unit, hi, unit));
+                 fmt::format("stimulation limit {} = {} {} must be > 0 and <= {} {}", name, v, unit, hi, unit));
   return Status::ok();
 }
 }  // namespace
@@ -93,15 +101,13 @@ Status StimLimits::validate() const {
 Status StimMapping::validate() const {
   auto bad = [](double v) { return !std::isfinite(v) || v < 0; };
   if (bad(amplitude_min) || bad(amplitude_max) || amplitude_max < amplitude_min || amplitude_max == 0)
-    return error(Errc::invalid_argument,
-                 fmt::format("stimulus mapping amplitude range [{}, {}] must be finite, >= 0, "
-                             "non-empty and ordered min <= max",
-                             amplitude_min, amplitude_max));
+    return error(Errc::invalid_argument, fmt::format("stimulus mapping amplitude range [{}, {}] must be finite, >= 0, "
+                                                     "non-empty and ordered min <= max",
+                                                     amplitude_min, amplitude_max));
   if (bad(width_min_s) || bad(width_max_s) || width_max_s < width_min_s || width_min_s == 0)
-    return error(Errc::invalid_argument,
-                 fmt::format("stimulus mapping width range [{}, {}] s must be finite, > 0 and "
-                             "ordered min <= max",
-                             width_min_s, width_max_s));
+    return error(Errc::invalid_argument, fmt::format("stimulus mapping width range [{}, {}] s must be finite, > 0 and "
+                                                     "ordered min <= max",
+                                                     width_min_s, width_max_s));
   return Status::ok();
 }
 

@@ -23,20 +23,20 @@ const char* material_name(ElectrodeMaterial m);
 // Per-electrode and global limits. Defaults describe a 30 µm Pt disk MEA electrode driven in
 // current mode: charge capacity 0.05 mC/cm² × 707 µm² ≈ 0.35 nC per phase bounds everything.
 struct StimLimits {
-  uint32_t electrode_count = 60;           // valid electrodes are 0..electrode_count-1
+  uint32_t electrode_count = 60;  // valid electrodes are 0..electrode_count-1
   StimMode mode = StimMode::current;
-  double capacitance_f = 1e-9;             // electrode capacitance (voltage mode: Q = C·V)
-  double max_amplitude = 2e-6;             // per phase: A (current mode) or V (voltage mode)
+  double capacitance_f = 1e-9;  // electrode capacitance (voltage mode: Q = C·V)
+  double max_amplitude = 2e-6;  // per phase: A (current mode) or V (voltage mode)
   double min_width_s = 20e-6;
   double max_width_s = 400e-6;
-  double max_charge_c = 0.3e-9;            // per phase, absolute cap
-  double electrode_area_m2 = 7.07e-10;     // 30 µm diameter disk
+  double max_charge_c = 0.3e-9;         // per phase, absolute cap
+  double electrode_area_m2 = 7.07e-10;  // 30 µm diameter disk
   ElectrodeMaterial material = ElectrodeMaterial::platinum;
-  double capacity_c_per_m2 = 0;            // 0 → the material's conservative default
-  double shannon_k = 1.5;                  // refuse when k(Q, D) >= shannon_k; must be <= 1.85
-  double max_rate_hz = 100;                // per electrode (minimum interval 1/max_rate_hz)
-  double global_rate_hz = 1000;            // token-bucket refill rate over all electrodes
-  double global_burst = 20;                // token-bucket depth (stimuli)
+  double capacity_c_per_m2 = 0;                     // 0 → the material's conservative default
+  double shannon_k = 1.5;                           // refuse when k(Q, D) >= shannon_k; must be <= 1.85
+  double max_rate_hz = 100;                         // per electrode (minimum interval 1/max_rate_hz)
+  double global_rate_hz = 1000;                     // token-bucket refill rate over all electrodes
+  double global_burst = 20;                         // token-bucket depth (stimuli)
   ViolationPolicy policy = ViolationPolicy::clamp;  // for amplitude/width/charge/weight>1
 
   // Charge-density capacity actually used (capacity_c_per_m2 or the material default).

@@ -32,7 +32,9 @@ class EventOrderer {
   }
   // Releases everything (end of experiment).
   template <class F>
-  void drain(F&& f) { release(INT64_MAX / 2, f); }
+  void drain(F&& f) {
+    release(INT64_MAX / 2, f);
+  }
 
   uint64_t late() const { return late_; }
   size_t pending() const { return heap_.size(); }
@@ -41,9 +43,7 @@ class EventOrderer {
   struct Item {
     Spike spike;
     uint64_t arrival;
-    bool operator>(const Item& o) const {
-      return spike.t != o.spike.t ? spike.t > o.spike.t : arrival > o.arrival;
-    }
+    bool operator>(const Item& o) const { return spike.t != o.spike.t ? spike.t > o.spike.t : arrival > o.arrival; }
   };
   Duration horizon_ns_;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap_;

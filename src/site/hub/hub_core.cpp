@@ -72,8 +72,7 @@ void HubCore::act(size_t i, PlasticityAction a, Time t, const UpdateSink& out) {
   record(i, instrument_.pulse_read(syn.word, syn.bit, p.amplitude_v, p.width_ns), a, t, out);
 }
 
-void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time t,
-                     const UpdateSink& out) {
+void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time t, const UpdateSink& out) {
   if (!r || !std::isfinite(*r)) {
     ++counters_.device_errors;
     return;

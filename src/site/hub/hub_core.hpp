@@ -43,14 +43,14 @@ struct HubSynapse {
 };
 
 struct HubCounters {
-  uint64_t spikes = 0;          // spikes received
-  uint64_t unrouted = 0;        // spikes of neurons that are neither pre nor post of a synapse
-  uint64_t forwarded = 0;       // SynapticInputs produced
-  uint64_t late = 0;            // spikes too late for the plasticity order (still forwarded)
-  uint64_t potentiations = 0;   // LTP pulses applied
-  uint64_t depressions = 0;     // LTD pulses applied
-  uint64_t device_errors = 0;   // failed instrument operations
-  uint64_t withheld = 0;        // decisions withheld: window not fully observed (run start, resume)
+  uint64_t spikes = 0;         // spikes received
+  uint64_t unrouted = 0;       // spikes of neurons that are neither pre nor post of a synapse
+  uint64_t forwarded = 0;      // SynapticInputs produced
+  uint64_t late = 0;           // spikes too late for the plasticity order (still forwarded)
+  uint64_t potentiations = 0;  // LTP pulses applied
+  uint64_t depressions = 0;    // LTD pulses applied
+  uint64_t device_errors = 0;  // failed instrument operations
+  uint64_t withheld = 0;       // decisions withheld: window not fully observed (run start, resume)
 };
 
 // Receives each device read-back as soon as the instrument returned it, before the next pulse: a
@@ -96,7 +96,7 @@ class HubCore {
 
   std::vector<HubSynapse> synapses_;
   std::vector<State> state_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_pre_;   // neuron key → synapse indices
+  std::unordered_map<uint64_t, std::vector<uint32_t>> by_pre_;  // neuron key → synapse indices
   std::unordered_map<uint64_t, std::vector<uint32_t>> by_post_;
   device::Crossbar& instrument_;
   EventOrderer orderer_;

@@ -30,8 +30,9 @@ Status apply_params(const experiment::ParamMap& params, std::vector<std::pair<st
     if (p.is_number()) std::snprintf(number, sizeof number, "%.17g", std::get<double>(p.value));
     std::string text = name + "=" + (p.is_number() ? std::string(number) : std::get<std::string>(p.value));
     Status s = base.set_from_text(text);
-    if (!s) return s.prefixed(p.loc.file + ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.col) +
-                                       ": " + p.key_path + ": ");
+    if (!s)
+      return s.prefixed(p.loc.file + ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.col) + ": " +
+                        p.key_path + ": ");
     out.emplace_back(name, *base.get(name));
   }
   return Status::ok();
@@ -50,10 +51,10 @@ Status check_same_device(const std::vector<const Synapse*>& syn, const std::stri
   return Status::ok();
 }
 
-Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Experiment& e,
-                                                         const experiment::Site& hub, const HubRoleOptions& opt) {
+Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Experiment& e, const experiment::Site& hub,
+                                                         const HubRoleOptions& opt) {
   const auto& ic = *hub.instrument;
-  const std::string path = !ic.state_file.empty() ? ic.state_file
+  const std::string path = !ic.state_file.empty()  ? ic.state_file
                            : opt.state_dir.empty() ? std::string()
                                                    : opt.state_dir + "/" + hub.name + ".xbar";
   Storage& storage = opt.storage != nullptr ? *opt.storage : real_storage();
@@ -91,8 +92,7 @@ Result<std::unique_ptr<device::Crossbar>> make_simulated(const experiment::Exper
 
 }  // namespace
 
-Result<std::unique_ptr<device::Crossbar>> make_instrument(const experiment::Experiment& e,
-                                                          const experiment::Site& hub,
+Result<std::unique_ptr<device::Crossbar>> make_instrument(const experiment::Experiment& e, const experiment::Site& hub,
                                                           const HubRoleOptions& opt) {
   const auto& ic = *hub.instrument;
   if (ic.kind == experiment::InstrumentKind::simulated) return make_simulated(e, hub, opt);

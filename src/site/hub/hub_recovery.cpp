@@ -35,8 +35,9 @@ std::string describe(const device::ReplayedPulse& p) {
 }
 
 Recovery mismatch(const std::string& why) {
-  return Recovery{{}, "hub: warning: the crossbar state does not fit this event log (" + why +
-                          "); no pulse was recovered from its write-ahead log"};
+  return Recovery{{},
+                  "hub: warning: the crossbar state does not fit this event log (" + why +
+                      "); no pulse was recovered from its write-ahead log"};
 }
 
 std::string recovered_note(const std::vector<std::string>& pulses) {

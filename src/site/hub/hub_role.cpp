@@ -13,9 +13,15 @@ namespace {
 RuleParams rule_params(const experiment::Plasticity& p) {
   RuleParams r;
   switch (p.rule) {
-    case experiment::PlasticityRule::srdp: r.kind = RuleKind::srdp; break;
-    case experiment::PlasticityRule::stdp: r.kind = RuleKind::stdp; break;
-    case experiment::PlasticityRule::none: r.kind = RuleKind::none; break;
+    case experiment::PlasticityRule::srdp:
+      r.kind = RuleKind::srdp;
+      break;
+    case experiment::PlasticityRule::stdp:
+      r.kind = RuleKind::stdp;
+      break;
+    case experiment::PlasticityRule::none:
+      r.kind = RuleKind::none;
+      break;
   }
   r.window_ns = p.window_ns;
   r.ltp_above = p.ltp_above;
@@ -27,8 +33,8 @@ RuleParams rule_params(const experiment::Plasticity& p) {
 
 class HubRole final : public site::Role {
  public:
-  HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon,
-          site::RoleHost& host, bool resumed, Recovery recovery)
+  HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon, site::RoleHost& host,
+          bool resumed, Recovery recovery)
       : xb_(std::move(xb)),
         core_(std::move(syn), *xb_, horizon),
         host_(host),
@@ -55,12 +61,12 @@ class HubRole final : public site::Role {
     core_.drain(end, record_);
     const HubCounters& c = core_.counters();
     char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu withheld=%llu",
-                  (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
-                  (unsigned long long)c.late, (unsigned long long)c.potentiations,
-                  (unsigned long long)c.depressions, (unsigned long long)c.device_errors,
-                  (unsigned long long)c.withheld);
+    std::snprintf(
+        buf, sizeof buf,
+        "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu withheld=%llu",
+        (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
+        (unsigned long long)c.late, (unsigned long long)c.potentiations, (unsigned long long)c.depressions,
+        (unsigned long long)c.device_errors, (unsigned long long)c.withheld);
     host_.record_note(buf);
   }
   std::string status_line() const override {
@@ -133,8 +139,9 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   auto syn = hub_synapses(e, hub);
   auto recovery = recover(syn, *xb, opt);
   if (!recovery)
-    return recovery.status().prefixed("hub " + hub.name + ": cannot read its event log to compare it with the "
-                                                               "crossbar state: ");
+    return recovery.status().prefixed("hub " + hub.name +
+                                      ": cannot read its event log to compare it with the "
+                                      "crossbar state: ");
   Duration horizon = 0;
   for (const auto& s : e.synapses)
     if (s.hub == hub.name) horizon = std::max(horizon, s.plasticity.horizon_ns);
@@ -142,8 +149,7 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   for (const auto& w : device_range_warnings(e))
     if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);
   return std::unique_ptr<site::Role>(
-      std::make_unique<HubRole>(std::move(xb), std::move(syn), horizon, host, opt.resume,
-                                std::move(recovery).value()));
+      std::make_unique<HubRole>(std::move(xb), std::move(syn), horizon, host, opt.resume, std::move(recovery).value()));
 }
 
 }  // namespace ion::hub

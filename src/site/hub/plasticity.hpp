@@ -23,9 +23,9 @@ enum class RuleKind { none, srdp, stdp };
 
 struct RuleParams {
   RuleKind kind = RuleKind::none;
-  Duration window_ns = kSecond;  // srdp
-  int ltp_above = 20;         // srdp
-  int ltd_below = 5;          // srdp
+  Duration window_ns = kSecond;               // srdp
+  int ltp_above = 20;                         // srdp
+  int ltd_below = 5;                          // srdp
   Duration tau_plus_ns = 20 * kMillisecond;   // stdp
   Duration tau_minus_ns = 20 * kMillisecond;  // stdp
 };

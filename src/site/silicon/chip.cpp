@@ -47,7 +47,8 @@ ChipConfig ChipConfig::defaults() {
 }
 
 Status ChipConfig::validate() const {
-  if (cores == 0 || cores > 1024) return error(Errc::out_of_range, "chip: cores must be 1..1024, got " + std::to_string(cores));
+  if (cores == 0 || cores > 1024)
+    return error(Errc::out_of_range, "chip: cores must be 1..1024, got " + std::to_string(cores));
   if (max_fan_in == 0) return error(Errc::out_of_range, "chip: max_fan_in must be > 0");
   if (!(nmda_gate_a >= 0)) return error(Errc::out_of_range, "chip: nmda_gate_a must be >= 0 A");
   if (!(external_i_w_a >= 0)) return error(Errc::out_of_range, "chip: external_i_w_a must be >= 0 A");
@@ -103,7 +104,8 @@ Status Chip::reserve_external(uint32_t post) {
   if (post >= size()) return error(Errc::out_of_range, "chip: neuron " + std::to_string(post) + " out of range");
   if (has_external_slot_[post]) return Status::ok();
   if (fan_in_[post] >= config_.max_fan_in)
-    return error(Errc::out_of_range, "chip: neuron " + std::to_string(post) + " has no free input synapse for external inputs");
+    return error(Errc::out_of_range,
+                 "chip: neuron " + std::to_string(post) + " has no free input synapse for external inputs");
   has_external_slot_[post] = 1;
   ++fan_in_[post];
   return Status::ok();
@@ -183,14 +185,17 @@ void Chip::fire_pacemakers(Time step_end) {
 }
 
 Status Chip::add_pacemaker(uint32_t neuron, std::vector<Time> times) {
-  if (neuron >= size()) return error(Errc::out_of_range, "chip: pacemaker neuron " + std::to_string(neuron) + " out of range");
-  if (!std::is_sorted(times.begin(), times.end())) return error(Errc::invalid_argument, "chip: pacemaker times must be sorted");
+  if (neuron >= size())
+    return error(Errc::out_of_range, "chip: pacemaker neuron " + std::to_string(neuron) + " out of range");
+  if (!std::is_sorted(times.begin(), times.end()))
+    return error(Errc::invalid_argument, "chip: pacemaker times must be sorted");
   pacemakers_.push_back({neuron, std::move(times), 0});
   return Status::ok();
 }
 
 Status Chip::add_current_drive(uint32_t neuron, neuron::CurrentInput input) {
-  if (neuron >= size()) return error(Errc::out_of_range, "chip: driven neuron " + std::to_string(neuron) + " out of range");
+  if (neuron >= size())
+    return error(Errc::out_of_range, "chip: driven neuron " + std::to_string(neuron) + " out of range");
   current_drives_.push_back({neuron, std::move(input)});
   return Status::ok();
 }

@@ -41,9 +41,9 @@ struct ChipConfig {
   std::vector<double> neuron_params;  // "dpi" model parameter vector; empty → defaults
   // DPI synapse parameters per type (C, I_tau → tau; I_th/I_tau gain; base weight I_w; pulse).
   std::array<neuron::SynapseParams, kSynTypes> synapse;
-  double nmda_gate_a = 10e-12;        // NMDA passes current only while I_mem exceeds this
+  double nmda_gate_a = 10e-12;            // NMDA passes current only while I_mem exceeds this
   SynType external_type = SynType::ampa;  // type of the synapse behind SynapticInput events
-  double external_i_w_a = 0;          // base efficacy of external inputs; 0 → that type's I_w
+  double external_i_w_a = 0;              // base efficacy of external inputs; 0 → that type's I_w
 
   // AMPA tau ~5 ms, NMDA ~50 ms, GABA ~10 ms, SHUNT ~5 ms; I_w 100 pA, pulse 1 ms.
   static ChipConfig defaults();
@@ -54,7 +54,7 @@ struct ChipStats {
   uint64_t steps = 0;
   uint64_t spikes_out = 0;
   uint64_t inputs_applied = 0;
-  uint64_t inputs_rejected = 0;    // bad neuron index or weight (counted, dropped)
+  uint64_t inputs_rejected = 0;  // bad neuron index or weight (counted, dropped)
   uint64_t recurrent_deliveries = 0;
 };
 
@@ -98,7 +98,8 @@ class Chip {
     uint32_t post;
     float weight;
   };
-  Chip(const ChipConfig& config, SpikeSink sink, neuron::Population pop, std::array<neuron::SynapseBank, kSynTypes> syn);
+  Chip(const ChipConfig& config, SpikeSink sink, neuron::Population pop,
+       std::array<neuron::SynapseBank, kSynTypes> syn);
   struct Pacemaker {
     uint32_t neuron;
     std::vector<Time> times;
@@ -126,7 +127,7 @@ class Chip {
   std::vector<Pacemaker> pacemakers_;
   std::vector<CurrentDrive> current_drives_;
   double external_scale_ = 1.0;  // external_i_w_a / I_w of the external type
-  size_t i_reset_col_ = 0;  // the I_reset parameter column (a paced neuron resets to its own value)
+  size_t i_reset_col_ = 0;       // the I_reset parameter column (a paced neuron resets to its own value)
   ChipStats stats_;
 };
 

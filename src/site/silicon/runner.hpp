@@ -15,8 +15,8 @@ namespace ion::silicon {
 
 struct RunnerStats {
   uint64_t ticks = 0;
-  uint64_t late_ticks = 0;   // work finished > tick after the scheduled instant
-  Duration max_lag_ns = 0;   // worst (finish − scheduled) seen
+  uint64_t late_ticks = 0;  // work finished > tick after the scheduled instant
+  Duration max_lag_ns = 0;  // worst (finish − scheduled) seen
   Duration total_lag_ns = 0;
 };
 

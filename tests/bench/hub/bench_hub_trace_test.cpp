@@ -12,9 +12,7 @@ using namespace ion::hub::bench;
 namespace {
 // stamp 1000; bio hands off at 1010; hub: kernel 1030, woke 1050, done 1070; silicon: kernel
 // 1090, woke 1085 (already awake), done 1100. Thread CPU: bio 9, hub 15, silicon 12.
-PathTrace example() {
-  return PathTrace{1000, 1010, HopTrace{1030, 1050, 1070, 15}, HopTrace{1090, 1085, 1100, 12}, 9};
-}
+PathTrace example() { return PathTrace{1000, 1010, HopTrace{1030, 1050, 1070, 15}, HopTrace{1090, 1085, 1100, 12}, 9}; }
 }  // namespace
 
 TEST(BenchHubTrace, SplitIsExactAndPaired) {
@@ -91,9 +89,9 @@ TEST(BenchHubTrace, StallsCountOnlyLongGapsAndWhetherTheyWereBilledAsCpu) {
   Stalls s;
   s.add(kStallGapNs, kStallGapNs);  // not longer than the threshold: no stall
   s.add(100, 100);
-  s.add(50'000, 45'000);            // billed as CPU (90 %)
-  s.add(80'000, 1'000);             // the thread was off the CPU
-  s.add(30'000, 24'000);            // exactly 80 %: billed
+  s.add(50'000, 45'000);  // billed as CPU (90 %)
+  s.add(80'000, 1'000);   // the thread was off the CPU
+  s.add(30'000, 24'000);  // exactly 80 %: billed
   s.span_s = 2;
   EXPECT_EQ(s.count, 3u);
   EXPECT_EQ(s.cpu_charged, 2u);

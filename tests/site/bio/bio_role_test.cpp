@@ -75,7 +75,7 @@ TEST(BioRole, InputsGoThroughTheInterlockAndEvokeSpikes) {
   EXPECT_EQ(c.requests, 40u);
   EXPECT_EQ(c.of(Refusal::bad_electrode), 20u);
   EXPECT_EQ(c.of(Refusal::bad_weight), 10u + 0u);  // NaN on odd k: k % 4 == 1
-  EXPECT_EQ(c.delivered, 10u);                    // weight 1.0 on electrode 4 (k % 4 == 3)
+  EXPECT_EQ(c.delivered, 10u);                     // weight 1.0 on electrode 4 (k % 4 == 3)
   size_t evoked = 0;
   for (const auto& s : host.spikes) evoked += s.kind == SpikeKind::evoked && s.source.index == 4;
   EXPECT_GE(evoked, 5u);

@@ -20,7 +20,8 @@ void add_spike(std::vector<float>& x, uint32_t n_channels, uint32_t ch, int64_t 
     const int64_t r = at + i;
     if (r < 0 || r >= static_cast<int64_t>(x.size() / n_channels)) continue;
     const double t = i / kFs * 1e3;  // ms
-    const double v = -std::exp(-t * t / (2 * 0.12 * 0.12)) + 0.35 * std::exp(-(t - 0.45) * (t - 0.45) / (2 * 0.25 * 0.25));
+    const double v = -std::exp(-t * t / (2 * 0.12 * 0.12)) +
+                     0.35 * std::exp(-(t - 0.45) * (t - 0.45) / (2 * 0.25 * 0.25));
     x[static_cast<size_t>(r) * n_channels + ch] += static_cast<float>(amp * v);
   }
 }
@@ -111,7 +112,8 @@ TEST(Detector, BlockSizeNeverChangesTheResult) {
   auto x = noise(n_channels, 30000, 8, 3);
   Rng rng(5);
   for (int i = 0; i < 200; ++i)
-    add_spike(x, n_channels, static_cast<uint32_t>(rng.below(n_channels)), 3000 + static_cast<int64_t>(rng.below(26000)), static_cast<float>(rng.uniform(30, 70)));
+    add_spike(x, n_channels, static_cast<uint32_t>(rng.below(n_channels)),
+              3000 + static_cast<int64_t>(rng.below(26000)), static_cast<float>(rng.uniform(30, 70)));
   auto cfg = config(n_channels);
   cfg.polarity = Polarity::both;
   cfg.snippets = true;

@@ -55,6 +55,6 @@ TEST(BioExperiment, BuiltinPadovaSiteMapsToACultureAndVoltageModeInterlock) {
               static_cast<unsigned long long>(bio_role->culture()->neuron_spikes()), host.spikes,
               cfg->culture->drive_mean_a);
   EXPECT_LE(bio_role->culture()->neuron_spikes(), 6u);  // ~1 Hz for 1 s (uncalibrated: ~20 Hz)
-  EXPECT_LT(cfg->culture->drive_mean_a, 0.0);  // hh-hippocampal is tonic at rest: needs inhibition
+  EXPECT_LT(cfg->culture->drive_mean_a, 0.0);           // hh-hippocampal is tonic at rest: needs inhibition
   for (const auto& s : host.records) EXPECT_EQ(s.outcome, StimulusOutcome::refused);
 }

@@ -94,16 +94,19 @@ TEST(Mad, OnlineEstimatorTracksEachChannelAndIsBlockIndependent) {
   const int rows = 60000;
   std::vector<float> data(static_cast<size_t>(rows) * n_channels);
   for (int r = 0; r < rows; ++r)
-    for (uint32_t c = 0; c < n_channels; ++c) data[static_cast<size_t>(r) * n_channels + c] = static_cast<float>(rng.normal(0, sd[c] * (r < rows / 2 ? 1.0 : 2.0)));
+    for (uint32_t c = 0; c < n_channels; ++c)
+      data[static_cast<size_t>(r) * n_channels + c] = static_cast<float>(
+          rng.normal(0, sd[c] * (r < rows / 2 ? 1.0 : 2.0)));
   int ready_at = -1;
   size_t changed_at_ready = 0;
   float last_at_ready = -1;
   for (int r = 0; r < rows / 2; ++r) {
     a.push_row(&data[static_cast<size_t>(r) * n_channels]);
-    if (a.ready() && ready_at < 0) ready_at = r, changed_at_ready = a.changed.size(), last_at_ready = a.sigma(n_channels - 1);
+    if (a.ready() && ready_at < 0)
+      ready_at = r, changed_at_ready = a.changed.size(), last_at_ready = a.sigma(n_channels - 1);
     a.changed.clear();
   }
-  EXPECT_EQ(ready_at, 2046);  // 1024 values from rows 0, 2, …, 2046
+  EXPECT_EQ(ready_at, 2046);        // 1024 values from rows 0, 2, …, 2046
   EXPECT_EQ(changed_at_ready, 1u);  // first estimates: one channel per row (3 channels ≤ 1024)
   EXPECT_EQ(last_at_ready, 0.0f);
   for (uint32_t c = 0; c < n_channels; ++c) EXPECT_NEAR(a.sigma(c), sd[c], 0.06 * sd[c]);
@@ -165,7 +168,8 @@ TEST(Mad, LaterFillsShrinkTheErrorOfTheFastFirstEstimate) {
   std::vector<double> truth(n_channels);
   for (uint32_t c = 0; c < n_channels; ++c) {  // the exact σ of each channel's whole signal
     double s = 0;
-    for (size_t r = 5000; r < x.size() / n_channels; ++r) s += static_cast<double>(x[r * n_channels + c]) * x[r * n_channels + c];
+    for (size_t r = 5000; r < x.size() / n_channels; ++r)
+      s += static_cast<double>(x[r * n_channels + c]) * x[r * n_channels + c];
     truth[c] = std::sqrt(s / static_cast<double>(x.size() / n_channels - 5000));
   }
   MadNoise m(n_channels, 1024, 1, 25000, 0.25f, /*track_decimation=*/25, /*first_count=*/250);
@@ -177,7 +181,7 @@ TEST(Mad, LaterFillsShrinkTheErrorOfTheFastFirstEstimate) {
     if (r == 74999) later = rms_rel_error(m, truth);
   }
   std::printf("σ rms relative error: %.4f at 44 ms, %.4f at 3 s\n", first, later);
-  EXPECT_GT(first, 0.03);  // 1024 correlated samples: a few % error
+  EXPECT_GT(first, 0.03);         // 1024 correlated samples: a few % error
   EXPECT_LT(later, 0.6 * first);  // measured 0.023 vs 0.051
 }
 

@@ -88,7 +88,7 @@ TEST(Interlock, MapsWeightToAmplitudeBiphasic) {
   EXPECT_EQ(d.record.electrode, 3);
   EXPECT_NEAR(d.record.amplitude, 0.825e-6, 1e-12);
   EXPECT_NEAR(d.record.width_s, 200e-6, 1e-10);
-  EXPECT_NEAR(d.record.charge_c, 0.825e-6 * 200e-6, 1e-16);  // float storage
+  EXPECT_NEAR(d.record.charge_c, 0.825e-6 * 200e-6, 1e-16);                                     // float storage
   EXPECT_EQ(il.review(input(4, 1.0f), 20'000'000).record.outcome, StimulusOutcome::delivered);  // full weight fits
   EXPECT_TRUE(d.record.cathodic_first);
 }
@@ -168,7 +168,12 @@ TEST(Interlock, FloodNeverExceedsLimitsAndCountsEveryRefusal) {
     const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
                               std::numeric_limits<float>::infinity(),
                               -std::numeric_limits<float>::infinity(),
-                              -1.0f, -0.0f, 0.0f, 1.0f, 1e30f, 2.0f,
+                              -1.0f,
+                              -0.0f,
+                              0.0f,
+                              1.0f,
+                              1e30f,
+                              2.0f,
                               std::numeric_limits<float>::max(),
                               std::numeric_limits<float>::denorm_min()};
     uint64_t approved = 0, refused_records = 0;

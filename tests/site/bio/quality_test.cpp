@@ -50,8 +50,8 @@ Run detect_culture(const CultureConfig& cc, double seconds, size_t block_rows) {
 static void print_run(const char* what, uint64_t seed, const Run& run) {
   std::printf("%s seed %llu: tp %llu fp %llu fn %llu  P %.4f R %.4f A %.4f\n", what,
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(run.m.tp),
-              static_cast<unsigned long long>(run.m.fp), static_cast<unsigned long long>(run.m.fn),
-              run.m.precision(), run.m.recall(), run.m.accuracy());
+              static_cast<unsigned long long>(run.m.fp), static_cast<unsigned long long>(run.m.fn), run.m.precision(),
+              run.m.recall(), run.m.accuracy());
 }
 
 // 16 electrodes, units at SNR 6 × uniform(1, spread).
@@ -124,7 +124,8 @@ TEST(CultureSnr, IsTheBandPassedTroughOverTheBandNoiseSigma) {
   auto sec = butterworth_bandpass(2, 300, 3000, cc.sample_rate_hz);
   FilterBank fa(*sec, n_channels), fb(*sec, n_channels);
   std::vector<float> ya(rows * n_channels), yb(rows * n_channels);
-  for (size_t r = 0; r < rows; ++r) fa.process_row(&xa[r * n_channels], &ya[r * n_channels]), fb.process_row(&xb[r * n_channels], &yb[r * n_channels]);
+  for (size_t r = 0; r < rows; ++r)
+    fa.process_row(&xa[r * n_channels], &ya[r * n_channels]), fb.process_row(&xb[r * n_channels], &yb[r * n_channels]);
   std::vector<double> sd(n_channels, 0);
   for (uint32_t c = 0; c < n_channels; ++c) {
     for (size_t r = 1000; r < rows; ++r) sd[c] += static_cast<double>(yb[r * n_channels + c]) * yb[r * n_channels + c];

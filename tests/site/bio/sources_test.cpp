@@ -163,7 +163,8 @@ TEST(OpenEphys, BadInputsGivePreciseErrors) {
     s.replace(at, 17, "\"num_channels\": 9");
     write_text(oebin, s);
     msg = error_of(open_openephys(dir.string()));
-    EXPECT_NE(msg.find("channel count mismatch: num_channels = 9 but the channels array lists 8"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("channel count mismatch: num_channels = 9 but the channels array lists 8"), std::string::npos)
+        << msg;
   }
   write_text(oebin, "{ not json");
   msg = error_of(open_openephys(dir.string()));

@@ -30,7 +30,8 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 // The built-in experiment with every occurrence of `from` replaced by `to`.
 experiment::Experiment builtin_with(const std::string& from, const std::string& to) {
   std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
+    text.replace(at, from.size(), to);
   experiment::Diagnostics d;
   auto e = experiment::load_experiment_text(text, "x.toml", &d);
   EXPECT_TRUE(e.is_ok()) << d.to_string();
@@ -74,7 +75,8 @@ TEST(FittedRange, PulsesAndResistancesOutsideAreNamed) {
   EXPECT_EQ(device::resistance_outside(d2, 14800), "");
   EXPECT_EQ(device::resistance_outside(d2, 8000), "8 kohm is outside 10 kohm..17 kohm");
   const device::Model& dd = *device::find_model("data-driven");
-  const std::string w = device::extrapolation_warning("x", dd, preset("data-driven", "tiox-dut1"), "-4 V is beyond -1.5 V");
+  const std::string w = device::extrapolation_warning("x", dd, preset("data-driven", "tiox-dut1"),
+                                                      "-4 V is beyond -1.5 V");
   EXPECT_TRUE(has(w, "data-driven preset 'tiox-dut1'")) << w;
   EXPECT_TRUE(has(w, "pulses -1.5 V..-1.2 V and +1.7 V..+2 V of 100 us; 4.5 kohm..6 kohm read at 0.5 V")) << w;
 }

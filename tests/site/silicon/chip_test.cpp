@@ -22,8 +22,8 @@ struct RunResult {
 
 // 4 × 256 DPI neurons, 16 random recurrent inputs each (12 AMPA, 4 GABA), Poisson external
 // inputs at rate_hz per neuron with the given weight, for `duration` of simulated time.
-RunResult run_chip(uint64_t seed, float input_weight, Duration duration = 500 * kMillisecond, Duration tick = kMillisecond,
-                   double rate_hz = 100) {
+RunResult run_chip(uint64_t seed, float input_weight, Duration duration = 500 * kMillisecond,
+                   Duration tick = kMillisecond, double rate_hz = 100) {
   SimWorld world(SimWorldOptions{seed, ""});
   SimEnv& env = *world.add_node("silicon").value();
   RunResult r;

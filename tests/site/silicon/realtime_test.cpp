@@ -15,7 +15,9 @@ TEST(SiliconRealtime, OneCoreKeepsUpWithTheClock) {
   ChipConfig cfg = ChipConfig::defaults();
   cfg.cores = 1;
   const Time t0 = env.now();
-  auto chip = Chip::create(cfg, [](const Spike&) {}, t0).value();
+  auto chip = Chip::create(
+                  cfg, [](const Spike&) {}, t0)
+                  .value();
   ChipRunner runner(env, chip, kMillisecond);
   runner.start();
   ASSERT_TRUE(env.run_for(200 * kMillisecond).is_ok());

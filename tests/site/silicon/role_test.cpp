@@ -41,8 +41,8 @@ TEST(SiliconRole, PacemakerFollowsTheSchedule) {
   ASSERT_TRUE(role.is_ok()) << role.status().to_string();
   (*role)->advance(2 * kSecond);
   const uint32_t anpre = e.find_neuron("ANpre")->addr.index;
-  EXPECT_EQ(host.count(anpre, 0, kSecond), 10u);               // 10 Hz phase
-  EXPECT_EQ(host.count(anpre, kSecond, 2 * kSecond), 30u);     // 30 Hz phase
+  EXPECT_EQ(host.count(anpre, 0, kSecond), 10u);            // 10 Hz phase
+  EXPECT_EQ(host.count(anpre, kSecond, 2 * kSecond), 30u);  // 30 Hz phase
   for (const auto& s : host.spikes) EXPECT_EQ(s.source.site, zurich(e).id);
 }
 
