@@ -17,7 +17,7 @@ namespace {
 using ion::testing::run_command;
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
-const std::string kFixture = std::string(ION_BINARY_DIR) + "/src/record/ion_record_fixture";
+const std::string kFixture = ION_RECORD_FIXTURE;  // the built fixture, wherever CMake puts it
 
 std::string fixture_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("ion_inspect_test_" + std::to_string(::getpid())) / name;

@@ -94,7 +94,8 @@ constexpr const char* kANpost = "name        = \"ANpost\"\nsite        = \"zuric
 
 std::string src(const std::string& inner) { return "source     = { kind = \"culture\", " + inner + " }"; }
 
-std::vector<Edge> edges() {
+// The bio site's bounds: its culture source and its stimulator.
+std::vector<Edge> padova_edges() {
   using S = StimulatorConfig;
   auto stim = [](std::function<void(S&)> f) { return [f](Experiment& e) { f(*site_named(e, "padova").stimulator); }; };
   auto source = [](std::function<void(SourceConfig&)> f) {
@@ -134,6 +135,12 @@ std::vector<Edge> edges() {
       {"shannon_k zero", "padova", kStim, std::string(kStim) + ", shannon_k = 0.001",
        std::string(kStim) + ", shannon_k = 0.0", "0.0", "sites.padova.stimulator.shannon_k",
        stim([](S& c) { c.shannon_k = 0; })},
+  };
+}
+
+// The hub's instrument and device, and the silicon site's chip and neurons.
+std::vector<Edge> hub_and_chip_edges() {
+  return {
       {"v_read",
        "southampton",
        kInstr,
@@ -156,6 +163,12 @@ std::vector<Edge> edges() {
       {"device r0", "southampton", "r0 = \"14.8kohm\"", "r0 = \"14kohm\"", "r0 = \"1e300kohm\"", "\"1e300kohm\"",
        "synapses[0].device.r0", [](Experiment& e) { e.synapses[0].device.r0_ohm = 1e303; }},
   };
+}
+
+std::vector<Edge> edges() {
+  std::vector<Edge> all = padova_edges();
+  for (Edge& e : hub_and_chip_edges()) all.push_back(std::move(e));
+  return all;
 }
 
 // Line and column (1-based) of `needle`'s first occurrence at or after `from`.

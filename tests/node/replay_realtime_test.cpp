@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "../common/node_process.hpp"
+#include "../common/process_helpers.hpp"
 #include "experiment/load.hpp"
 #include "record/merge.hpp"
 #include "wire/channel.hpp"
@@ -31,15 +32,11 @@ namespace {
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
 const std::string kHost = "127.0.95.1";
 
+// The built-in experiment on this test's own loopback address, in a fresh run directory.
 std::string setup_dir() {
-  const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/hostile-replay-realtime";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::ifstream in(std::string(ION_SOURCE_DIR) + "/examples/three_neuron.toml");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += kHost.size())
-    text.replace(at, 9, kHost);
-  std::ofstream(dir + "/experiment.toml") << text;
+  const std::string dir = ion::testing::fresh_dir("hostile-replay-realtime");
+  ion::testing::write_loopback_experiment(
+      dir, kHost, ion::testing::slurp(std::string(ION_SOURCE_DIR) + "/examples/three_neuron.toml"));
   return dir;
 }
 
