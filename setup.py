@@ -36,12 +36,15 @@ class CMakeBuild(build_ext):
                      "-DION_BUILD_TESTS=OFF", "-DION_BUILD_BENCHMARKS=OFF", "-DION_BUILD_PYTHON=ON",
                      f"-DPython3_EXECUTABLE={sys.executable}"] + shlex.split(os.environ.get("ION_CMAKE_FLAGS", ""))
         subprocess.run(configure, check=True)
-        subprocess.run(["cmake", "--build", str(build), "--target", "ion_python", "-j", str(os.cpu_count() or 2)],
+        subprocess.run(["cmake", "--build", str(build), "--target", "ion_python", "ion", "-j", str(os.cpu_count() or 2)],
                        check=True)
         built = build / "python" / "ion" / f"_ion{sysconfig.get_config_var('EXT_SUFFIX')}"
         target = pathlib.Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, target)
+        # The `ion` program ion.run(sim=False) launches (python/ion/_realtime.py), inside the package.
+        (target.parent / "_bin").mkdir(exist_ok=True)
+        shutil.copy2(build / "ion", target.parent / "_bin" / "ion")
 
 
 # setuptools' own files (build/lib.*, *.egg-info) under build/pip too, not in the source tree.

@@ -15,6 +15,7 @@ from ._ion import ValidationError, __version__
 from ._experiment import Experiment
 from ._recording import Recording
 from ._run import run, sweep
+from ._realtime import executable
 from . import device, neuron
 
-__all__ = ["Experiment", "Recording", "ValidationError", "device", "neuron", "run", "sweep", "__version__"]
+__all__ = ["Experiment", "Recording", "ValidationError", "device", "executable", "neuron", "run", "sweep", "__version__"]

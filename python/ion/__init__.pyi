@@ -106,6 +106,8 @@ class Recording:
     def stimuli(self) -> np.ndarray: ...
     def links(self) -> dict[tuple[str, str], np.ndarray]: ...
     def synapse(self, name: str) -> Synapse: ...
+    def to_pandas(self, table: Optional[str] = ...) -> Any:
+        """A DataFrame ("spikes", "inputs", "stimuli", "weights", "links") or a dict of all five; needs pandas."""
     def summary(self, duration: Union[str, int, None] = ...) -> dict[str, Any]:
         """Times in integer ns (`_ns`), rates in Hz (`_hz`), resistances in ohm (`_ohm`); None
         where a value cannot be computed; "text" is the summary as `ion run` prints it."""
@@ -127,6 +129,9 @@ def run(experiment: Experiment, sim: bool = ..., seed: Optional[int] = ...,
         out: Union[str, os.PathLike[str], None] = ..., duration: Union[str, int, None] = ...,
         warmup: Union[str, int] = ...) -> Recording:
     """duration/warmup: "20s"-style strings or integer nanoseconds."""
+
+def executable() -> str:
+    """The `ion` program ion.run(sim=False) launches ($ION_BINARY, installed, built, or on PATH)."""
 
 def sweep(experiment: Experiment, grid: dict[str, Iterable[Value]], seeds: Optional[Iterable[int]] = ...,
           processes: int = ..., out: Union[str, os.PathLike[str], None] = ...,

@@ -7,7 +7,7 @@ import pathlib
 
 import numpy as np
 
-from . import _ion
+from . import _frames, _ion
 from ._experiment import Experiment
 
 Spikes = collections.namedtuple("Spikes", ["t_s", "kind"])
@@ -181,6 +181,12 @@ class Recording:
             if s["name"] == name:
                 return Synapse(s["name"], s["id"], s["pre"], s["post"], s["hub"], tuple(s["cell"]))
         raise KeyError(f"no synapse named {name!r} in the recorded experiment")
+
+    def to_pandas(self, table=None):
+        """The tables as pandas DataFrames with names and ``t_s`` (seconds) beside ``t_ns``:
+        ``table`` one of "spikes", "inputs", "stimuli", "weights", "links", or None for a dict of
+        all five. Needs pandas (ImportError saying so otherwise)."""
+        return _frames.to_pandas(self._t, table)
 
     # Run results -----------------------------------------------------------------------------
     def summary(self, duration=None):

@@ -7,7 +7,7 @@ import os
 import pathlib
 import tempfile
 
-from . import _ion
+from . import _ion, _realtime
 from ._experiment import Experiment
 from ._recording import Recording
 
@@ -28,17 +28,34 @@ def run(experiment, sim=True, seed=None, out=None, duration=None, warmup="3s"):
     absent; default: a new temporary directory). The GIL is released while the run goes on.
     Ctrl-C stops every site cleanly, writes the outputs marked interrupted, then raises
     KeyboardInterrupt. A run that ends incomplete is returned with ``status == "incomplete"``.
+
+    sim=False: real time, launched exactly as ``ion run --realtime`` does (one ``ion node``
+    process per site over UDP; the program is found by ``ion.executable()``); returns when the run
+    is over. ``warmup`` is the clock-sync time before experiment time 0. Ctrl-C stops it as in a
+    terminal, then raises KeyboardInterrupt. Raises ValueError if ``ion run`` refuses the
+    experiment, RuntimeError if the run failed before anything was recorded.
     """
     if not isinstance(experiment, Experiment):
         raise TypeError("run: expected an ion.Experiment")
-    if not sim:
-        raise NotImplementedError("ion.run(sim=False): real-time runs from Python are not available yet; "
-                                  "use `ion run --realtime` (docs/python.md)")
     out = tempfile.mkdtemp(prefix="ion-run-") if out is None else os.fspath(out)
+    if not sim:
+        return _run_realtime(experiment, seed, out, duration, warmup)
     info = _ion.run_sim(experiment._core, out, seed=seed, duration_ns=_duration_ns(duration),
                         warmup_ns=_duration_ns(warmup))
     logs = [str(p) for p in info["logs"] if os.path.exists(p)]
     return Recording(out, lambda: _ion.open_logs(logs), logs, run_info=info)
+
+
+def _run_realtime(experiment, seed, out, duration, warmup):
+    """sim=False: ``ion run --realtime`` (see _realtime.py); exit codes as docs/python.md says."""
+    code, err = _realtime.run_realtime(experiment, seed, out, duration, warmup)
+    recorded = (pathlib.Path(out) / "recording.h5").exists()
+    if code == 2:
+        raise ValueError(f"ion run refused the experiment: {err.strip()}")
+    if code != 0 and not recorded:
+        raise RuntimeError(f"real-time run failed (ion run exit code {code}) before anything was recorded: "
+                           f"{err.strip()}")
+    return Recording.open(out)
 
 
 def _metrics(summary):

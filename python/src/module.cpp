@@ -9,6 +9,7 @@
 PYBIND11_MODULE(_ion, m) {
   m.doc() = "ion's C++ core: experiments, simulated runs and recordings (use the package `ion`).";
   m.attr("__version__") = ION_VERSION;
+  m.attr("built_executable") = ION_EXECUTABLE;  // the `ion` of the same build (python/CMakeLists.txt)
   m.def(
       "parse_duration",
       [](const std::string& text) {

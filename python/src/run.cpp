@@ -25,11 +25,8 @@ experiment::Experiment prepared(const PyExperiment& x, std::optional<uint64_t> s
   experiment::Experiment e = x.model();
   if (seed) e.seed = *seed;
   if (duration_ns) {
-    // A node paces its role in 1 ms ticks: a shorter experiment would end before its first tick.
-    if (*duration_ns < kMillisecond) throw py::value_error("duration: must be at least 1ms");
-    experiment::scale_duration(e, *duration_ns);
-    const std::string problem = experiment::resource_problem(experiment::estimate_resources(e));
-    if (!problem.empty()) throw py::value_error("duration: " + problem);
+    const Status scaled = experiment::rescale_duration(e, *duration_ns);
+    if (!scaled) throw py::value_error("duration: " + scaled.message());
   }
   return e;
 }

@@ -39,12 +39,8 @@ experiment::Experiment load_experiment_args(const ExperimentArgs& a) {
   if (!a.duration.empty()) {
     auto d = parse_duration(a.duration);
     if (!d) throw CliError("--duration: " + d.status().message(), 2);
-    // A node paces its role in 1 ms ticks: a shorter experiment would end before its first tick.
-    if (*d < kMillisecond) throw CliError("--duration: must be at least 1ms, got " + a.duration, 2);
-    experiment::scale_duration(*e, *d);
-    // The file's own estimate was checked when it was loaded; a longer run records more.
-    const std::string problem = experiment::resource_problem(experiment::estimate_resources(*e));
-    if (!problem.empty()) throw CliError("--duration " + a.duration + ": " + problem, 2);
+    const Status scaled = experiment::rescale_duration(*e, *d);
+    if (!scaled) throw CliError("--duration " + a.duration + ": " + scaled.message(), 2);
   }
   if (a.seed) e->seed = *a.seed;
   return std::move(e).value();

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/time.hpp"
 #include "core/units.hpp"
 #include "experiment/limits.hpp"
 
@@ -172,6 +173,17 @@ std::string format_bytes(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g %s", bytes, units[u]);
   return buf;
+}
+
+Status rescale_duration(Experiment& e, Duration total_ns) {
+  if (total_ns < kMillisecond)
+    return error(Errc::out_of_range, "must be at least 1ms, got " + format_duration(total_ns));
+  Experiment scaled = e;
+  scale_duration(scaled, total_ns);
+  const std::string problem = resource_problem(estimate_resources(scaled));
+  if (!problem.empty()) return error(Errc::out_of_range, problem);
+  e = std::move(scaled);
+  return Status::ok();
 }
 
 std::string resource_problem(const ResourceEstimate& r) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/status.hpp"
 #include "experiment/model.hpp"
 
 namespace ion::experiment {
@@ -36,6 +37,12 @@ ResourceEstimate estimate_resources(const Experiment& e);
 
 // "" when the estimate is within limits::kMaxEvents; else the problem, with the estimate.
 std::string resource_problem(const ResourceEstimate& r);
+
+// Scales `e` to `total_ns` (every phase in proportion; `--duration`, ion.run(duration=)). The
+// file's own estimate was checked when it was loaded; a longer run records more, so the estimate
+// is checked again. Error (e unchanged): shorter than 1 ms — a node paces its role in 1 ms ticks,
+// so the run would end before its first tick — or the scaled run over the limits.
+Status rescale_duration(Experiment& e, Duration total_ns);
 
 // "1.2e+10" style counts and "80 GB" style sizes for messages.
 std::string format_count(double n);

@@ -2,6 +2,7 @@
 """ion.Recording: a run directory's event logs and its recording.h5 give identical arrays; names
 are str; spikes/weights/resistance/stimuli/links/synapse/summary."""
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -109,3 +110,31 @@ def test_a_cli_run_directory_opens_too(run_cli, tmp_path):
     a, b = ion.Recording.open(out), ion.Recording.open(out / "recording.h5")
     assert a.digest == b.digest
     assert a.summary()["status"] == "complete"
+
+
+def test_to_pandas_gives_named_tables_equal_to_the_arrays(run_dir, monkeypatch):
+    import pandas  # installed by scripts/install-deps
+    rec = ion.Recording.open(run_dir / "recording.h5")
+    frames = rec.to_pandas()
+    assert set(frames) == {"spikes", "inputs", "stimuli", "weights", "links"}
+    spikes = frames["spikes"]
+    assert isinstance(spikes, pandas.DataFrame) and len(spikes) == len(rec.table("spikes"))
+    bn = spikes[spikes["neuron"] == "BN"]
+    assert np.array_equal(bn["t_s"].to_numpy(), rec.spikes("BN").t_s)
+    assert set(spikes["neuron"]) <= {"ANpre", "BN", "ANpost"} and set(spikes["site"]) <= set(rec.site_names)
+    w = frames["weights"]
+    ab = w[w["synapse"] == "ABsyn"]
+    assert np.array_equal(ab["weight"].to_numpy(), rec.weights("ABsyn").value)
+    assert np.array_equal(ab["resistance_ohm"].to_numpy(), rec.resistance("ABsyn").value)
+    assert np.array_equal(w["t_s"].to_numpy(), w["t_ns"].to_numpy() / 1e9)
+    assert set(frames["inputs"]["synapse"]) <= {"ABsyn", "BAsyn"} and len(frames["inputs"]) > 0
+    links = frames["links"]
+    assert ("southampton", "zurich") in set(zip(links["site"], links["peer"]))
+    assert len(frames["stimuli"]) == len(rec.stimuli())
+    logs = ion.Recording.open(run_dir).to_pandas("spikes")  # the same from the event logs
+    assert logs.equals(spikes)
+    with pytest.raises(KeyError, match="no table 'units'"):
+        rec.to_pandas("units")
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="needs pandas"):
+        rec.to_pandas("spikes")

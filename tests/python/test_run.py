@@ -58,8 +58,6 @@ def test_bad_arguments(tmp_path):
         ion.run(ion.Experiment.builtin(), duration="10us", out=tmp_path / "short")
     with pytest.raises(ValueError):
         ion.run(ion.Experiment.builtin(), duration="ten seconds", out=tmp_path / "bad")
-    with pytest.raises(NotImplementedError):
-        ion.run(ion.Experiment.builtin(), sim=False, out=tmp_path / "rt")
     with pytest.raises(TypeError):
         ion.run("examples/three_neuron.toml")
 
@@ -98,3 +96,37 @@ def test_ctrl_c_stops_the_run_cleanly(tmp_path):
         assert f["meta"].attrs["run_detail"] == "SIGINT"
         # Stopped long before the end (possibly still in the warm-up, which is negative time).
         assert f["meta"].attrs["run_ended_at_ns"] < 400_000_000_000
+
+
+def fake_ion(tmp_path, body):
+    """An `ion` program that records its arguments and then runs the shell `body`."""
+    exe = tmp_path / "fake-ion"
+    exe.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path / 'argv'}\n{body}\n")
+    exe.chmod(0o755)
+    return exe
+
+
+def test_realtime_launches_ion_run_as_the_cli_does(tmp_path, monkeypatch):
+    # The real-time path hands the experiment to `ion run --realtime` (ion.executable(), $ION_BINARY
+    # first) and maps its exit codes; the real run is in test_realtime.py (label realtime).
+    monkeypatch.setenv("ION_BINARY", str(fake_ion(tmp_path, "echo 'x.toml:3:1: bad key' >&2; exit 2")))
+    assert ion.executable() == str(tmp_path / "fake-ion")
+    with pytest.raises(ValueError, match="refused the experiment: x.toml:3:1: bad key"):
+        ion.run(ion.Experiment.builtin(), sim=False, seed=7, duration=2_000_000_000, out=tmp_path / "rt")
+    argv = (tmp_path / "argv").read_text().split()
+    assert argv[:2] == ["run", "--realtime"] and argv[3:] == [
+        "--out", str(tmp_path / "rt"), "--quiet", "--warmup", "3s", "--seed", "7", "--duration", "2000000000ns"]
+    monkeypatch.setenv("ION_BINARY", str(fake_ion(tmp_path, "echo 'cannot start padova' >&2; exit 1")))
+    with pytest.raises(RuntimeError, match="exit code 1.*cannot start padova"):
+        ion.run(ion.Experiment.builtin(), sim=False, out=tmp_path / "rt2")
+    with pytest.raises(ValueError):  # a bad duration is refused before anything starts
+        ion.run(ion.Experiment.builtin(), sim=False, duration="soon", out=tmp_path / "rt3")
+
+
+def test_the_executable_is_found_or_named(tmp_path, monkeypatch):
+    monkeypatch.delenv("ION_BINARY", raising=False)
+    assert ion.executable() == ion._ion.built_executable  # the `ion` of this build
+    monkeypatch.setattr(ion._ion, "built_executable", str(tmp_path / "absent"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="needs the `ion` program"):
+        ion.executable()

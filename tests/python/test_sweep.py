@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """ion.sweep: a 4 x 2 grid in simulated time whose runs equal the same runs made with the CLI."""
+import sys
+
 import pytest
 
 import ion
@@ -38,3 +40,12 @@ def test_a_bad_grid_value_fails_before_any_run(tmp_path):
     with pytest.raises(ion.ValidationError, match="ltp_above"):
         ion.sweep(ion.Experiment.builtin(), {KEY: [10, "x"]}, out=tmp_path / "s", duration="1s")
     assert not (tmp_path / "s").exists()
+
+
+def test_the_table_is_a_dataframe_with_pandas_and_dicts_without(tmp_path, monkeypatch):
+    import pandas  # installed by scripts/install-deps
+    frame = ion.sweep(ion.Experiment.builtin(), {KEY: [10]}, out=tmp_path / "a", duration="1s")
+    assert isinstance(frame, pandas.DataFrame) and list(frame[KEY]) == [10]
+    monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` now fails
+    rows = ion.sweep(ion.Experiment.builtin(), {KEY: [10]}, out=tmp_path / "b", duration="1s")
+    assert isinstance(rows, list) and rows[0][KEY] == 10 and rows[0]["digest"] == frame["digest"][0]
