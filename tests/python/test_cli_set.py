@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """`ion run --set KEY=VALUE` (repeatable, validated, names the key on error) and `--quiet`
 (nothing but errors), through the built binary."""
-import fcntl
-
 import h5py
 
 
@@ -60,19 +58,3 @@ def test_set_is_repeatable_after_the_file_argument(run_cli, source_dir, tmp_path
                 "--set", "experiment.seed=4", source_dir / "examples" / "three_neuron.toml")
     assert r.returncode == 0, r.stderr
     assert h5_meta(tmp_path / "run" / "recording.h5")["seed"] == "4"
-
-
-def test_realtime_sites_load_the_edited_experiment(run_cli, tmp_path):
-    # Real time: each site's `ion node` process must run the edited text, not the file. Holds the
-    # machine-wide lock of the real-time tests (fixed loopback ports; docs/reliability.md).
-    with open("/tmp/ion-realtime.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        out = tmp_path / "rt"
-        r = run_cli("run", "--realtime", "--duration", "2s", "--warmup", "1s", "--quiet", "--out", out,
-                    "--set", "synapses.ABsyn.plasticity.ltp_above=26", "--set", "experiment.seed=6")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout == ""
-    assert "ltp_above = 26" in (out / "experiment.toml").read_text()
-    meta = h5_meta(out / "recording.h5")
-    assert meta["seed"] == "6"
-    assert "ltp_above = 26" in meta["experiment_file"]

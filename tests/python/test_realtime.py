@@ -67,3 +67,18 @@ def test_ctrl_c_stops_a_realtime_run_cleanly(tmp_path):
         assert f["meta"].attrs["run_detail"] == "SIGINT"
         assert f["meta"].attrs["run_ended_at_ns"] < 300_000_000_000
     assert node_processes(out) == []  # every site's process is gone
+
+
+def test_realtime_sites_load_the_edited_experiment(run_cli, tmp_path):
+    # `ion run --set` in real time: each site's `ion node` process must run the edited text, not the file.
+    out = tmp_path / "rt"
+    moved = [f"--set=sites.{site}.address=127.0.0.57:{port}"
+             for site, port in (("padova", 7111), ("southampton", 7211), ("zurich", 7311))]
+    r = run_cli("run", "--realtime", "--duration", "2s", "--warmup", "1s", "--quiet", "--out", out, *moved,
+                "--set", "synapses.ABsyn.plasticity.ltp_above=26", "--set", "experiment.seed=6")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    assert "ltp_above = 26" in (out / "experiment.toml").read_text()
+    with h5py.File(out / "recording.h5", "r") as f:
+        assert f["meta"].attrs["seed"] == "6"
+        assert "ltp_above = 26" in f["meta"].attrs["experiment_file"]
