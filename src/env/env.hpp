@@ -45,6 +45,10 @@ class Env {
 
   // This node's local clock (ns). Monotonic. On SimEnv it includes the node's offset and drift.
   virtual Time now() const = 0;
+  // Wall-clock time (ns since the Unix epoch, UTC) for labelling a recording with when it was
+  // made — never for timing. RealEnv: CLOCK_REALTIME. SimEnv: 0, so simulated runs (and their
+  // logs) stay identical for a seed whatever the date.
+  virtual int64_t wall_now_ns() const = 0;
 
   // Runs fn once when now() >= t (local clock). Timers due at the same instant run in the order
   // they were scheduled. Returns an id usable with cancel().

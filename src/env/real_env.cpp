@@ -60,6 +60,12 @@ RealEnv::~RealEnv() {
 
 Time RealEnv::now() const { return monotonic_now_ns(); }
 
+int64_t RealEnv::wall_now_ns() const {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
 Time RealEnv::probe_cpu_now() const { return probe_.thread_cpu ? thread_cpu_now() : 0; }
 
 TimerId RealEnv::schedule_at(Time t, std::function<void()> fn) {

@@ -80,6 +80,7 @@ class RealEnv final : public Env {
   Status run_once(Time deadline);
 
   Time now() const override;
+  int64_t wall_now_ns() const override;
   TimerId schedule_at(Time t, std::function<void()> fn) override;
   bool cancel(TimerId id) override;
   void defer(std::function<void()> fn) override;

@@ -85,6 +85,7 @@ class SimWorld;
 class SimEnv final : public Env {
  public:
   Time now() const override;
+  int64_t wall_now_ns() const override { return 0; }
   TimerId schedule_at(Time t, std::function<void()> fn) override;  // id 0 after stop()
   bool cancel(TimerId id) override;
   void defer(std::function<void()> fn) override;

@@ -168,6 +168,7 @@ Status Node::open_log() {
   h.site_id = site_.id;
   h.site_name = site_.name;
   h.session_epoch = epoch_;
+  h.start_wall_ns = env_.wall_now_ns();  // 0 in simulation (Env::wall_now_ns)
   record::WriterOptions w;
   w.flush_interval_ns = exp_.recording.flush_interval_ns;
   auto opened = record::start_log(env_.storage(), std::move(log_file_), h, w, env_.now());

@@ -13,6 +13,7 @@ class ShiftedEnv final : public Env {
   explicit ShiftedEnv(Env& inner) : inner_(inner), origin_ns_(inner.now()) {}
 
   Time now() const override { return inner_.now() - origin_ns_; }
+  int64_t wall_now_ns() const override { return inner_.wall_now_ns(); }
   TimerId schedule_at(Time t, std::function<void()> fn) override {
     return inner_.schedule_at(t + origin_ns_, std::move(fn));
   }

@@ -71,6 +71,7 @@ class SteppedEnv final : public Env {
   Duration step_ns = 0;
 
   Time now() const override { return in_.now() + step_ns; }
+  int64_t wall_now_ns() const override { return in_.wall_now_ns(); }
   TimerId schedule_at(Time t, std::function<void()> fn) override { return in_.schedule_at(t - step_ns, std::move(fn)); }
   bool cancel(TimerId id) override { return in_.cancel(id); }
   void defer(std::function<void()> fn) override { in_.defer(std::move(fn)); }

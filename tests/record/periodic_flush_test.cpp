@@ -21,6 +21,7 @@ class FakeEnv final : public Env {
  public:
   explicit FakeEnv(const std::string& dir) : storage_(dir) {}
   Time now() const override { return now_ns_; }
+  int64_t wall_now_ns() const override { return 0; }
   TimerId schedule_at(Time t, std::function<void()> fn) override {
     timers_.emplace(std::make_pair(t, ++next_id_), std::move(fn));
     return next_id_;
