@@ -9,6 +9,8 @@
 #include "record/hdf5_export.hpp"
 #include "record/log_reader.hpp"
 #include "record/log_summary.hpp"
+#include "record/merge.hpp"
+#include "report/describe.hpp"
 
 namespace ion::cli {
 namespace {
@@ -22,12 +24,41 @@ struct InspectOptions {
   bool compress = false;
 };
 
-// Merges every log into one HDF5 file; returns its digest.
-std::string export_h5(const InspectOptions& o) {
-  auto r = record::export_logs_to_hdf5(o.logs, o.h5_path, {o.compress, std::nullopt});
-  if (!r) throw CliError("cannot export to " + o.h5_path + ": " + r.status().message());
-  if (!o.json) std::printf("wrote %s (digest %s)\n", o.h5_path.c_str(), r->digest.c_str());
-  return r->digest;
+// The /neurons and /synapses rows from the experiment file the logs recorded, re-validated as
+// `ion report` does. Without one (or if it no longer loads) the tables carry only the names the
+// logs give; a warning says why, the export goes on (inspect must read any logs).
+record::RecordingDescription describe(const record::MergedRecording& m, const InspectOptions& o) {
+  auto d = report::describe_recorded(m, "the logs");
+  if (d) return *d;
+  std::fprintf(stderr,
+               "ion inspect: warning: /neurons and /synapses in %s hold only the names the logs give, because "
+               "the experiment file they recorded is not usable:\n%s\n",
+               o.h5_path.c_str(), d.status().message().c_str());
+  return {};
+}
+
+// Merges every log into one HDF5 file; returns what it printed as JSON (path, digest, counts).
+nlohmann::json export_h5(const InspectOptions& o) {
+  auto m = record::merge_logs(o.logs);
+  if (!m) throw CliError("cannot export to " + o.h5_path + ": " + m.status().message());
+  record::ExportOptions eo;
+  eo.compress = o.compress;
+  eo.description = describe(*m, o);
+  if (Status s = record::write_hdf5(*m, o.h5_path, eo); !s)
+    throw CliError("cannot export to " + o.h5_path + ": " + s.message());
+  const std::string dig = record::digest(*m);
+  const size_t neurons = eo.description.neurons.size(), synapses = eo.description.synapses.size();
+  if (!o.json) {
+    std::printf(
+        "wrote %s (digest %s, format %u): %zu neurons and %zu synapses described from the recorded "
+        "experiment\n",
+        o.h5_path.c_str(), dig.c_str(), record::kHdf5FormatVersion, neurons, synapses);
+  }
+  return {{"path", o.h5_path},
+          {"digest", dig},
+          {"format_version", record::kHdf5FormatVersion},
+          {"described_neurons", neurons},
+          {"described_synapses", synapses}};
 }
 
 void repair_one(const std::string& path, bool force) {
@@ -54,7 +85,7 @@ void run_inspect(const InspectOptions& o) {
     }
   }
   nlohmann::json out = {{"logs", all}};
-  if (!o.h5_path.empty()) out["hdf5"] = {{"path", o.h5_path}, {"digest", export_h5(o)}};
+  if (!o.h5_path.empty()) out["hdf5"] = export_h5(o);
   if (o.json) std::printf("%s\n", out.dump(2).c_str());
 }
 

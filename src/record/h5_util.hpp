@@ -66,6 +66,18 @@ template <>
 inline hid_t native_type<float>() {
   return H5T_NATIVE_FLOAT;
 }
+template <>
+inline hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+inline hid_t native_type<int32_t>() {
+  return H5T_NATIVE_INT32;
+}
+
+// The float64 seconds column written beside an int64 nanoseconds one: exactly ns / 1e9 as IEEE
+// double division (what numpy's `t_ns / 1e9` gives), so readers can compare them bit for bit.
+inline double seconds(int64_t ns) { return static_cast<double>(ns) / 1e9; }
 
 // io_error "HDF5: cannot <what>", with the most specific message of HDF5's error stack appended.
 Status error_status(const std::string& what);

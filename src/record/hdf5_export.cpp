@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "record/h5_util.hpp"
+#include "record/hdf5_tables.hpp"
 
 #ifndef ION_VERSION_STRING
 #define ION_VERSION_STRING "unknown"
@@ -16,31 +17,12 @@ using h5::Compound;
 using h5::DatasetOptions;
 using h5::Id;
 
-// Memory rows for the compound tables (strings as borrowed C strings).
+// Memory row of /sites (strings as borrowed C strings).
 struct H5Site {
   uint16_t id;
   const char* name;
   uint64_t records, file_bytes, dropped_bytes, unknown_records, malformed_records;
   const char* tail_state;
-};
-struct H5Neuron {
-  uint16_t site;
-  uint32_t index;
-  const char* name;
-  uint64_t spikes;
-};
-struct H5Session {
-  uint16_t site;
-  uint64_t epoch;
-  uint8_t resumed;
-  int64_t local_ns, wall_ns;
-};
-struct H5Note {
-  uint16_t site;
-  int64_t t_ns;
-  uint16_t kind;
-  const char* kind_name;
-  const char* text;
 };
 
 template <class T, class Rows, class F>
@@ -51,11 +33,35 @@ Status column(hid_t g, const char* name, const Rows& rows, F get, const DatasetO
   return h5::write_vector(g, name, v, o);
 }
 
-// How the run ended: /meta attributes run_status, run_detail and (when known) run_ended_at_ns.
+// A time column: "<stem>_ns" (int64 ns) and beside it "<stem>_s" (float64 s, h5::seconds).
+template <class Rows, class F>
+Status time_column(hid_t g, const std::string& stem, const Rows& rows, F get, const DatasetOptions& o) {
+  ION_TRY(column<int64_t>(g, (stem + "_ns").c_str(), rows, get, o));
+  return column<double>(
+      g, (stem + "_s").c_str(), rows, [&](const auto& r) { return h5::seconds(get(r)); }, o);
+}
+
+// An int64 ns attribute "<stem>_ns" and its float64 seconds twin "<stem>_s".
+Status time_attr(hid_t obj, const std::string& stem, int64_t ns) {
+  ION_TRY(h5::attr<int64_t>(obj, stem + "_ns", ns));
+  return h5::attr<double>(obj, stem + "_s", h5::seconds(ns));
+}
+
+// How the run ended: /meta attributes run_status, run_detail and (when known) run_ended_at_ns/_s.
 Status write_outcome(hid_t meta, const RunOutcome& o) {
   ION_TRY(h5::attr_string(meta, "run_status", run_status_name(o.status)));
   ION_TRY(h5::attr_string(meta, "run_detail", o.detail));
-  return o.ended_at_ns ? h5::attr<int64_t>(meta, "run_ended_at_ns", *o.ended_at_ns) : Status::ok();
+  return o.ended_at_ns ? time_attr(meta, "run_ended_at", *o.ended_at_ns) : Status::ok();
+}
+
+// Wall clock when the recording started: the earliest first-session wall time of the sites
+// (ns since the Unix epoch, UTC); 0 in simulation, where no site reads the wall clock.
+int64_t start_wall_ns(const MergedRecording& m) {
+  int64_t first = 0;
+  for (const auto& s : m.sessions) {
+    if (!s.resumed && s.wall_ns != 0 && (first == 0 || s.wall_ns < first)) first = s.wall_ns;
+  }
+  return first;
 }
 
 Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
@@ -66,8 +72,9 @@ Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig, 
   ION_TRY(h5::attr_string(id, "seed", m.seed));
   ION_TRY(h5::attr_string(id, "experiment_file", m.experiment_file));
   ION_TRY(h5::attr_string(id, "ion_version", ION_VERSION_STRING));
-  ION_TRY(h5::attr<uint32_t>(id, "format_version", 1));
+  ION_TRY(h5::attr<uint32_t>(id, "format_version", kHdf5FormatVersion));
   ION_TRY(h5::attr_string(id, "digest", dig));
+  ION_TRY(time_attr(id, "start_wall", start_wall_ns(m)));
   std::vector<std::string> names;
   for (const auto& s : m.sites) names.push_back(s.name);
   ION_TRY(h5::attr_strings(id, "sites", names));
@@ -94,61 +101,17 @@ Status write_sites(hid_t file, const MergedRecording& m, const DatasetOptions& o
   return h5::write_dataset(file, "sites", t.get(), rows.size(), rows.data(), o);
 }
 
-Status write_neurons(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  std::map<NeuronAddr, uint64_t> counts;
-  for (const auto& [a, name] : m.neuron_names) counts[a] += 0;
-  for (const auto& s : m.spikes) ++counts[{s.site, s.index}];
-  static const std::string kEmpty;
-  std::vector<H5Neuron> rows;
-  for (const auto& [a, n] : counts) {
-    auto it = m.neuron_names.find(a);
-    rows.push_back({a.site, a.index, (it == m.neuron_names.end() ? kEmpty : it->second).c_str(), n});
-  }
-  Id str = h5::string_type();
-  Compound t(sizeof(H5Neuron));
-  t.add("site", offsetof(H5Neuron, site), H5T_NATIVE_UINT16).add("index", offsetof(H5Neuron, index), H5T_NATIVE_UINT32);
-  t.add("name", offsetof(H5Neuron, name), str.get()).add("spikes", offsetof(H5Neuron, spikes), H5T_NATIVE_UINT64);
-  return h5::write_dataset(file, "neurons", t.get(), rows.size(), rows.data(), o);
-}
-
-Status write_events(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  Compound sp(sizeof(SpikeRow));
-  sp.add("t_ns", offsetof(SpikeRow, t), H5T_NATIVE_INT64).add("site", offsetof(SpikeRow, site), H5T_NATIVE_UINT16);
-  sp.add("index", offsetof(SpikeRow, index), H5T_NATIVE_UINT32).add("kind", offsetof(SpikeRow, kind), H5T_NATIVE_UINT8);
-  sp.add("log_site", offsetof(SpikeRow, log_site), H5T_NATIVE_UINT16);
-  ION_TRY(h5::write_dataset(file, "spikes", sp.get(), m.spikes.size(), m.spikes.data(), o));
-  Compound in(sizeof(InputRow));
-  in.add("t_ns", offsetof(InputRow, t), H5T_NATIVE_INT64)
-      .add("post_site", offsetof(InputRow, post_site), H5T_NATIVE_UINT16);
-  in.add("post_index", offsetof(InputRow, post_index), H5T_NATIVE_UINT32)
-      .add("synapse", offsetof(InputRow, synapse), H5T_NATIVE_UINT32)
-      .add("weight", offsetof(InputRow, weight), H5T_NATIVE_FLOAT)
-      .add("log_site", offsetof(InputRow, log_site), H5T_NATIVE_UINT16)
-      .add("arrival_ns", offsetof(InputRow, arrival_ns), H5T_NATIVE_INT64);
-  ION_TRY(h5::write_dataset(file, "inputs", in.get(), m.inputs.size(), m.inputs.data(), o));
-  Compound st(sizeof(StimulusRow));
-  st.add("t_ns", offsetof(StimulusRow, t), H5T_NATIVE_INT64)
-      .add("log_site", offsetof(StimulusRow, log_site), H5T_NATIVE_UINT16)
-      .add("electrode", offsetof(StimulusRow, electrode), H5T_NATIVE_UINT16)
-      .add("amplitude", offsetof(StimulusRow, amplitude), H5T_NATIVE_FLOAT)
-      .add("width_s", offsetof(StimulusRow, width_s), H5T_NATIVE_FLOAT)
-      .add("charge_c", offsetof(StimulusRow, charge_c), H5T_NATIVE_FLOAT)
-      .add("synapse", offsetof(StimulusRow, synapse), H5T_NATIVE_UINT32)
-      .add("outcome", offsetof(StimulusRow, outcome), H5T_NATIVE_UINT8)
-      .add("cathodic_first", offsetof(StimulusRow, cathodic_first), H5T_NATIVE_UINT8);
-  return h5::write_dataset(file, "stimuli", st.get(), m.stimuli.size(), m.stimuli.data(), o);
-}
-
-Status write_synapses(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  ION_TRY_ASSIGN(auto top, h5::create_group(file, "synapses"));
+// /weights/<id>/: every weight record of one synapse (its description is the /synapses row).
+Status write_weights(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
+  ION_TRY_ASSIGN(auto top, h5::create_group(file, "weights"));
   for (const auto& [id, rows] : m.synapses) {
     ION_TRY_ASSIGN(auto g, h5::create_group(top.get(), std::to_string(id)));
     const hid_t gid = g.get();
     ION_TRY(h5::attr<uint32_t>(gid, "id", id));
     auto name = m.synapse_names.find(id);
     ION_TRY(h5::attr_string(gid, "name", name == m.synapse_names.end() ? "" : name->second));
-    ION_TRY(column<int64_t>(
-        gid, "t_ns", rows, [](const WeightRow& r) { return r.t; }, o));
+    ION_TRY(time_column(
+        gid, "t", rows, [](const WeightRow& r) { return r.t; }, o));
     ION_TRY(column<float>(
         gid, "resistance_ohm", rows, [](const WeightRow& r) { return r.resistance_ohm; }, o));
     ION_TRY(column<float>(
@@ -163,8 +126,8 @@ Status write_synapses(hid_t file, const MergedRecording& m, const DatasetOptions
 
 Status write_link_columns(hid_t g, const std::vector<LinkStats>& rows, const DatasetOptions& o) {
   using L = LinkStats;
-  ION_TRY(column<int64_t>(
-      g, "t_ns", rows, [](const L& r) { return r.t; }, o));
+  ION_TRY(time_column(
+      g, "t", rows, [](const L& r) { return r.t; }, o));
   ION_TRY(column<uint64_t>(
       g, "sent", rows, [](const L& r) { return r.sent; }, o));
   ION_TRY(column<uint64_t>(
@@ -185,12 +148,12 @@ Status write_link_columns(hid_t g, const std::vector<LinkStats>& rows, const Dat
       g, "rejected", rows, [](const L& r) { return r.rejected; }, o));
   ION_TRY(column<uint64_t>(
       g, "malformed", rows, [](const L& r) { return r.malformed; }, o));
-  ION_TRY(column<int64_t>(
-      g, "rtt_ns", rows, [](const L& r) { return r.rtt_ns; }, o));
-  ION_TRY(column<int64_t>(
-      g, "clock_offset_ns", rows, [](const L& r) { return r.clock_offset_ns; }, o));
-  ION_TRY(column<int64_t>(
-      g, "clock_uncertainty_ns", rows, [](const L& r) { return r.clock_uncertainty_ns; }, o));
+  ION_TRY(time_column(
+      g, "rtt", rows, [](const L& r) { return r.rtt_ns; }, o));
+  ION_TRY(time_column(
+      g, "clock_offset", rows, [](const L& r) { return r.clock_offset_ns; }, o));
+  ION_TRY(time_column(
+      g, "clock_uncertainty", rows, [](const L& r) { return r.clock_uncertainty_ns; }, o));
   return column<uint8_t>(
       g, "peer_up", rows, [](const L& r) { return r.peer_up ? 1 : 0; }, o);
 }
@@ -201,6 +164,18 @@ std::string path_safe(std::string s) {
     if (c == '/') c = '_';
   }
   return s.empty() || s == "." ? "_" : s;
+}
+
+Status write_clock_columns(hid_t g, const std::vector<ClockSample>& rows, const DatasetOptions& o) {
+  using C = ClockSample;
+  ION_TRY(time_column(
+      g, "local", rows, [](const C& r) { return r.local_ns; }, o));
+  ION_TRY(time_column(
+      g, "experiment", rows, [](const C& r) { return r.experiment_ns; }, o));
+  ION_TRY(time_column(
+      g, "offset", rows, [](const C& r) { return r.offset_ns; }, o));
+  return time_column(
+      g, "uncertainty", rows, [](const C& r) { return r.uncertainty_ns; }, o);
 }
 
 Status write_links_and_clocks(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
@@ -215,56 +190,22 @@ Status write_links_and_clocks(hid_t file, const MergedRecording& m, const Datase
   ION_TRY_ASSIGN(auto clock, h5::create_group(file, "clock"));
   for (const auto& [site, rows] : m.clocks) {
     ION_TRY_ASSIGN(auto g, h5::create_group(clock.get(), path_safe(m.site_name(site))));
-    const hid_t gid = g.get();
-    ION_TRY(h5::attr<uint16_t>(gid, "site", site));
-    ION_TRY(column<int64_t>(
-        gid, "local_ns", rows, [](const ClockSample& r) { return r.local_ns; }, o));
-    ION_TRY(column<int64_t>(
-        gid, "experiment_ns", rows, [](const ClockSample& r) { return r.experiment_ns; }, o));
-    ION_TRY(column<int64_t>(
-        gid, "offset_ns", rows, [](const ClockSample& r) { return r.offset_ns; }, o));
-    ION_TRY(column<int64_t>(
-        gid, "uncertainty_ns", rows, [](const ClockSample& r) { return r.uncertainty_ns; }, o));
+    ION_TRY(h5::attr<uint16_t>(g.get(), "site", site));
+    ION_TRY(write_clock_columns(g.get(), rows, o));
   }
   return Status::ok();
-}
-
-Status write_notes(hid_t file, const char* name, const std::vector<NoteRow>& notes, const DatasetOptions& o) {
-  std::vector<H5Note> rows;
-  for (const auto& n : notes) {
-    rows.push_back({n.site, n.t, n.kind, note_kind_name(static_cast<NoteKind>(n.kind)), n.text.c_str()});
-  }
-  Id str = h5::string_type();
-  Compound t(sizeof(H5Note));
-  t.add("site", offsetof(H5Note, site), H5T_NATIVE_UINT16).add("t_ns", offsetof(H5Note, t_ns), H5T_NATIVE_INT64);
-  t.add("kind", offsetof(H5Note, kind), H5T_NATIVE_UINT16).add("kind_name", offsetof(H5Note, kind_name), str.get());
-  t.add("text", offsetof(H5Note, text), str.get());
-  return h5::write_dataset(file, name, t.get(), rows.size(), rows.data(), o);
-}
-
-Status write_sessions(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
-  std::vector<H5Session> rows;
-  for (const auto& s : m.sessions) rows.push_back({s.site, s.epoch, s.resumed, s.local_ns, s.wall_ns});
-  Compound t(sizeof(H5Session));
-  t.add("site", offsetof(H5Session, site), H5T_NATIVE_UINT16)
-      .add("epoch", offsetof(H5Session, epoch), H5T_NATIVE_UINT64);
-  t.add("resumed", offsetof(H5Session, resumed), H5T_NATIVE_UINT8);
-  t.add("local_ns", offsetof(H5Session, local_ns), H5T_NATIVE_INT64)
-      .add("wall_ns", offsetof(H5Session, wall_ns), H5T_NATIVE_INT64);
-  ION_TRY(h5::write_dataset(file, "sessions", t.get(), rows.size(), rows.data(), o));
-  ION_TRY(write_notes(file, "gaps", m.gaps, o));
-  return write_notes(file, "notes", m.notes, o);
 }
 
 Status write_all(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
   const DatasetOptions o{options.compress};
   ION_TRY(write_meta(file, m, dig, options));
   ION_TRY(write_sites(file, m, o));
-  ION_TRY(write_neurons(file, m, o));
-  ION_TRY(write_events(file, m, o));
-  ION_TRY(write_synapses(file, m, o));
+  ION_TRY(h5::write_neuron_table(file, m, options.description, o));
+  ION_TRY(h5::write_synapse_table(file, m, options.description, o));
+  ION_TRY(h5::write_event_tables(file, m, o));
+  ION_TRY(write_weights(file, m, o));
   ION_TRY(write_links_and_clocks(file, m, o));
-  return write_sessions(file, m, o);
+  return h5::write_session_tables(file, m, o);
 }
 
 // Builds the whole file in memory (HDF5's "core" driver without a backing store) and returns its

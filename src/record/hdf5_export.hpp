@@ -10,6 +10,7 @@
 
 #include "core/status.hpp"
 #include "env/storage.hpp"
+#include "record/description.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 
@@ -20,7 +21,13 @@ struct ExportOptions {
   // How the run ended (/meta run_status, run_ended_at_ns, run_detail); default: derived from the
   // sites' final notes (record/run_outcome.hpp).
   std::optional<RunOutcome> outcome;
+  // The experiment's neurons and synapses (/neurons model, /synapses; report/describe.hpp). Empty:
+  // only what the logs name (names, no models, cells or rules).
+  RecordingDescription description;
 };
+
+// The HDF5 layout this exporter writes (/meta format_version; docs/recording.md §3).
+inline constexpr uint32_t kHdf5FormatVersion = 2;
 
 struct ExportResult {
   std::string digest;  // digest(merged): also stored as /meta attribute "digest"

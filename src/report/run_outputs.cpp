@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "record/hdf5_export.hpp"
+#include "report/describe.hpp"
 #include "report/report_html.hpp"
 
 namespace ion::report {
@@ -45,6 +46,7 @@ Result<RunOutputs> write_run_outputs(const experiment::Experiment& e, const std:
   RunOutputs r{outcome, out + "/recording.h5", out + "/report.html", record::digest(*m), {}};
   record::ExportOptions eo;
   eo.outcome = outcome;
+  eo.description = describe_recording(e);
   ION_TRY(record::write_hdf5(*m, r.h5_path, eo).prefixed("writing " + r.h5_path + ": "));
   AnalysisOptions ao;
   ao.outcome = outcome;
