@@ -7,7 +7,10 @@ Runs the fixture (three sites' logs + truth.json), merges the logs with
 `ion inspect --json --h5`, then checks with h5py: the layout of docs/recording.md, every value
 against truth.json (sorted and de-duplicated as documented), the aggregates against
 `ion inspect --json`, the digest recomputed from the file's values, and determinism
-(same seed → same digest, other seed → other digest, compression changes no value).
+(same seed → same digest, other seed → other digest, compression changes no value). Format 2:
+every *_ns time has a float64 *_s twin equal to ns / 1e9, /neurons and /synapses describe the
+experiment (the fixture's recorded experiment file does not validate, so they hold the logs'
+names only), and the digest is the one pinned before format 2 (the logs did not change).
 """
 import hashlib
 import json
@@ -21,6 +24,10 @@ import h5py
 import numpy as np
 
 FAILURES = []
+# `ion inspect --h5` of the fixture with seed 7, computed by the format-1 exporter (main a096cf5+):
+# format 2 adds columns and tables, never a logged value, so the digest must not move.
+FIXTURE_DIGEST_SEED7 = "8b1062dc9c7c0c979961adea3ba7964a351a0a3090cc29e0b3b4c6fafe5a6b47"
+WEIGHT_COLUMNS = {"t_ns", "t_s", "resistance_ohm", "weight", "action", "log_site"}
 
 
 def check(cond, what):
@@ -99,19 +106,24 @@ def s(x):
 
 
 def check_layout(f):
-    for name in ("meta", "sites", "neurons", "spikes", "inputs", "stimuli", "synapses", "links", "clock",
+    for name in ("meta", "sites", "neurons", "spikes", "inputs", "stimuli", "synapses", "weights", "links", "clock",
                  "sessions", "gaps", "notes"):
         check(name in f, f"/{name} exists")
     for a in ("experiment_name", "seed", "experiment_file", "ion_version", "format_version", "digest", "sites"):
         check(a in f["meta"].attrs, f"/meta attribute {a}")
-    check(f["spikes"].dtype.names == ("t_ns", "site", "index", "kind", "log_site"), "/spikes columns")
+    check(f["meta"].attrs["format_version"] == 2, "/meta format_version is 2")
+    check(f["spikes"].dtype.names == ("t_ns", "t_s", "site", "index", "kind", "log_site"), "/spikes columns")
+    check(f["neurons"].dtype.names == ("site", "index", "name", "model", "spikes"), "/neurons columns")
+    check(f["synapses"].dtype.names == ("id", "name", "pre", "post", "hub", "word", "bit", "device_model", "preset",
+                                        "rule"), "/synapses columns")
+    check(h5py.check_string_dtype(f["synapses"].dtype["pre"]).encoding == "utf-8", "/synapses strings are UTF-8")
     check(f["spikes"].dtype["t_ns"] == np.dtype("<i8"), "/spikes t_ns is int64 LE")
     check(f["stimuli"].dtype["amplitude"] == np.dtype("<f4"), "/stimuli amplitude is float32")
-    for g in f["synapses"].values():
-        check(set(g.keys()) == {"t_ns", "resistance_ohm", "weight", "action", "log_site"}, f"{g.name} datasets")
+    for g in f["weights"].values():
+        check(set(g.keys()) == WEIGHT_COLUMNS, f"{g.name} datasets")
         check(g["resistance_ohm"].dtype == np.dtype("<f4") and g["action"].dtype == np.dtype("i1"), f"{g.name} dtypes")
     for g in f["links"].values():
-        check(len(g.keys()) == 15 and g["sent"].dtype == np.dtype("<u8"), f"{g.name} columns")
+        check(len(g.keys()) == 19 and g["sent"].dtype == np.dtype("<u8"), f"{g.name} columns")
 
 
 def check_values(f, truth, e):
@@ -120,12 +132,12 @@ def check_values(f, truth, e):
                                 "arrival_ns")) == e["inputs"], "/inputs values")
     check(rows_of(f["stimuli"], ("t_ns", "log_site", "electrode", "amplitude", "width_s", "charge_c", "synapse",
                                  "outcome", "cathodic_first")) == e["stimuli"], "/stimuli values")
-    check(sorted(int(k) for k in f["synapses"]) == sorted(e["synapses"]), "synapse groups")
+    check(sorted(int(k) for k in f["weights"]) == sorted(e["synapses"]), "weight groups")
     for sid, rows in e["synapses"].items():
-        g = f["synapses"][str(sid)]
+        g = f["weights"][str(sid)]
         got = list(zip(*(g[c][()].tolist() for c in ("t_ns", "resistance_ohm", "weight", "action", "log_site"))))
         check(got == [tuple(float(x) if isinstance(x, np.float32) else x for x in r) for r in rows],
-              f"/synapses/{sid} values")
+              f"/weights/{sid} values")
     names = {int(k): v["name"] for k, v in truth.items()}
     cols = ("t_ns", "sent", "received", "events_sent", "events_received", "lost", "duplicated", "reordered", "late",
             "rejected", "malformed", "rtt_ns", "clock_offset_ns", "clock_uncertainty_ns", "peer_up")
@@ -161,7 +173,7 @@ def check_against_inspect(f, inspect):
     check(dup == 1, f"exactly one duplicate spike merged (got {dup})")
     check(counts["0:0"] - 1 == h5counts["0:0"] and counts["2:0"] == h5counts["2:0"], "per-neuron spike counts")
     for sid, y in logs[1]["synapses"].items():
-        g = f["synapses"][sid]
+        g = f["weights"][sid]
         w, r = g["weight"][()], g["resistance_ohm"][()]
         check(len(w) == y["updates"], f"synapse {sid} update count")
         check(np.float32(y["weight_min"]) == w.min() and np.float32(y["weight_max"]) == w.max(), f"synapse {sid} weight range")
@@ -220,10 +232,10 @@ def recompute_digest(f):
             r["arrival_ns"])
     d.section("stimuli", len(f["stimuli"]))
     for r in f["stimuli"][()]:
-        d.p("qHHfffIBB", *(r[c] for c in f["stimuli"].dtype.names))
-    d.section("synapses", len(f["synapses"]))
-    for sid in sorted(f["synapses"], key=int):
-        g = f["synapses"][sid]
+        d.p("qHHfffIBB", *(r[c] for c in f["stimuli"].dtype.names if c != "t_s"))
+    d.section("synapses", len(f["weights"]))
+    for sid in sorted(f["weights"], key=int):
+        g = f["weights"][sid]
         d.p("IQ", int(sid), len(g["t_ns"]))
         for row in zip(*(g[c][()] for c in ("t_ns", "resistance_ohm", "weight", "action", "log_site"))):
             d.p("qffbH", *row)
@@ -250,6 +262,58 @@ def recompute_digest(f):
     return d.h.hexdigest()
 
 
+# ---- format 2: seconds beside nanoseconds, the description tables ----
+def check_seconds_pair(where, ns, sec):
+    check(sec is not None and sec.dtype == np.dtype("<f8"), f"{where}: float64 seconds twin")
+    if sec is None:
+        return
+    want = ns.astype(np.float64) / 1e9
+    if ns.dtype == np.dtype("<i8"):
+        want[ns == np.iinfo(np.int64).min] = np.nan  # arrival_ns not known → arrival_s NaN
+    check(np.array_equal(sec, want, equal_nan=True), f"{where}: *_s == *_ns / 1e9 on every row")
+
+
+def check_seconds(f):
+    """Every *_ns column (compound field, group dataset or /meta attribute) has its *_s twin."""
+    pairs = []
+
+    def visit(name, obj):
+        if not isinstance(obj, h5py.Dataset):
+            return
+        if obj.dtype.names:
+            for c in obj.dtype.names:
+                if c.endswith("_ns"):
+                    twin = c[:-3] + "_s"
+                    pairs.append((f"/{name}.{c}", obj[c][()], obj[twin][()] if twin in obj.dtype.names else None))
+        elif name.endswith("_ns"):
+            twin = name[:-3] + "_s"
+            pairs.append((f"/{name}", obj[()], f[twin][()] if twin in f else None))
+
+    f.visititems(visit)
+    m = f["meta"].attrs
+    for a in m:
+        if a.endswith("_ns"):
+            pairs.append((f"/meta@{a}", np.array([m[a]]), np.array([m[a[:-3] + "_s"]]) if a[:-3] + "_s" in m else None))
+    check(len(pairs) >= 20, f"found the *_ns columns ({len(pairs)})")
+    for where, ns, sec in pairs:
+        check_seconds_pair(where, ns, sec)
+    check(int(m["start_wall_ns"]) == 0, "/meta start_wall_ns is 0 for logs without a wall clock")
+
+
+def check_description(f):
+    """The fixture's experiment file is not a valid experiment: the tables hold the logs' names."""
+    n = f["neurons"][()]
+    check([(int(r["site"]), int(r["index"]), s(r["name"]), s(r["model"])) for r in n] ==
+          [(0, 0, "BN", ""), (2, 0, "ANpre", ""), (2, 1, "ANpost", "")], "/neurons rows from the logs' names")
+    y = f["synapses"]
+    check([(int(r["id"]), s(r["name"]), int(r["word"]), int(r["bit"])) for r in y[()]] ==
+          [(0, "ABsyn", -1, -1), (1, "BAsyn", -1, -1)], "/synapses rows from the logs' names, cell unknown")
+    check(all(s(r[c]) == "" for c in ("pre", "post", "hub", "device_model", "preset", "rule") for r in y[()]),
+          "/synapses: nothing made up for an experiment that does not load")
+    # h5py 3.7 gives vlen strings in compound fields as bytes whatever the cset (docs/recording.md §3).
+    check(all(isinstance(r["name"], bytes) and r["name"].decode("utf-8") for r in y[()]), "names decode as UTF-8")
+
+
 def main():
     fixture, ion = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="ion_check_h5_") as tmp:
@@ -258,9 +322,14 @@ def main():
             check_layout(f)
             check_values(f, truth, expected(truth))
             check_against_inspect(f, inspect)
+            check_seconds(f)
+            check_description(f)
             dig = s(f["meta"].attrs["digest"])
             check(recompute_digest(f) == dig, "digest recomputed from the HDF5 values")
             check(inspect["hdf5"]["digest"] == dig, "digest printed by ion inspect")
+            check(dig == FIXTURE_DIGEST_SEED7, f"digest {dig} == the one pinned before format 2")
+            check(inspect["hdf5"]["format_version"] == 2 and inspect["hdf5"]["described_synapses"] == 0,
+                  "ion inspect --json reports format 2 and no described synapses")
         _, again, packed = make_recording(fixture, ion, os.path.join(tmp, "b"), 7, compress=True)
         check(again["hdf5"]["digest"] == dig, "same seed (compressed file) → same digest")
         with h5py.File(packed, "r") as f:

@@ -7,12 +7,16 @@ Runs the built-in three-neuron experiment (`ion run --sim --duration 6s`), then 
 recording.h5 with h5py and compares its layout and values with `ion inspect --json` of every
 site log: spikes per neuron, inputs, stimuli by outcome, every synapse's weight updates (counts by
 action, last/min/max resistance and weight), sessions, and the last link statistics per link.
+Format 2: /neurons and /synapses equal the experiment's (read from the recorded TOML with
+tomllib, an independent reader), `ion inspect --h5` of the same logs writes the same tables,
+seconds beside nanoseconds, and start_wall_ns is 0 in simulation.
 """
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import h5py
 import numpy as np
@@ -46,6 +50,9 @@ def check_layout(f):
     check(text(m["seed"]) == "1", "meta seed")
     check(text(m["experiment_file"]).startswith("# The three-neuron experiment"), "meta experiment_file")
     check(len(text(m["digest"])) > 0, "meta digest")
+    check(m["format_version"] == 2, "meta format_version 2")
+    check(m["start_wall_ns"] == 0 and m["start_wall_s"] == 0.0, "simulation: start_wall_ns 0")
+    check(bool(np.all(f["sessions"]["wall_ns"] == 0)), "simulation: every session's wall_ns 0")
 
 
 def check_events(f, logs):
@@ -69,7 +76,8 @@ def check_synapses(f, logs):
     hub = [l for l in logs if l["synapses"]]
     check(len(hub) == 1, "one log holds the weight updates (the hub)")
     for sid, s in hub[0]["synapses"].items():
-        g = f[f"synapses/{sid}"]
+        g = f[f"weights/{sid}"]
+        check(np.array_equal(g["t_s"][:], g["t_ns"][:] / 1e9), f"synapse {sid}: t_s == t_ns / 1e9")
         action = g["action"][:]
         check(len(action) == s["updates"], f"synapse {sid}: {len(action)} updates == {s['updates']}")
         for name, code in [("potentiate", 1), ("depress", -1), ("read", 0)]:
@@ -94,6 +102,39 @@ def check_sessions_and_links(f, logs):
             check(int(g["rejected"][-1]) == 0, f"link {log['site']['name']}->{names[int(peer)]}: no auth failures")
 
 
+def expected_description(f):
+    """/neurons and /synapses rows as the recorded experiment file states them."""
+    e = tomllib.loads(text(f["meta"].attrs["experiment_file"]))
+    site_ids = {text(n): int(i) for n, i in zip(f["meta"].attrs["sites"], f["meta"]["site_ids"][()])}
+    neurons, per_site = [], {}
+    for n in e["neurons"]:
+        index = per_site.get(n["site"], 0)
+        per_site[n["site"]] = index + 1
+        neurons.append((site_ids[n["site"]], index, n["name"], n["model"]))
+    synapses = [(i, y["name"], y["pre"], y["post"], y["hub"], y["cell"][0], y["cell"][1], y["device"]["model"],
+                 y["device"].get("preset", ""), y["plasticity"]["rule"]) for i, y in enumerate(e["synapses"])]
+    return sorted(neurons), synapses
+
+
+def description(f):
+    n = [(int(r["site"]), int(r["index"]), text(r["name"]), text(r["model"])) for r in f["neurons"][()]]
+    cols = f["synapses"].dtype.names
+    y = [tuple(text(r[c]) if isinstance(r[c], bytes) else int(r[c]) for c in cols) for r in f["synapses"][()]]
+    return n, y
+
+
+def check_description(f, h5_of_inspect):
+    neurons, synapses = expected_description(f)
+    got_n, got_y = description(f)
+    check(got_n == neurons, f"/neurons {got_n} == the experiment's {neurons}")
+    check(got_y == synapses, f"/synapses {got_y} == the experiment's {synapses}")
+    spikes = f["spikes"][:]
+    check(np.array_equal(spikes["t_s"], spikes["t_ns"] / 1e9), "/spikes t_s == t_ns / 1e9")
+    with h5py.File(h5_of_inspect, "r") as g:
+        check(description(g) == (got_n, got_y), "ion inspect --h5 of the logs: the same /neurons and /synapses")
+        check(text(g["meta"].attrs["digest"]) == text(f["meta"].attrs["digest"]), "ion inspect --h5: same digest")
+
+
 def main():
     ion, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -101,11 +142,15 @@ def main():
     paths = sorted(os.path.join(work, p) for p in os.listdir(work) if p.endswith(".ionlog"))
     check(len(paths) == 3, "three site logs")
     logs = json.loads(run([ion, "inspect", "--json"] + paths))["logs"]
+    inspected = os.path.join(work, "inspect.h5")
+    said = run([ion, "inspect", "--h5", inspected] + paths)
+    check("3 neurons and 2 synapses described from the recorded experiment" in said, "ion inspect --h5 says so")
     with h5py.File(os.path.join(work, "recording.h5"), "r") as f:
         check_layout(f)
         check_events(f, logs)
         check_synapses(f, logs)
         check_sessions_and_links(f, logs)
+        check_description(f, inspected)
     print(f"{len(FAILURES)} failed")
     sys.exit(1 if FAILURES else 0)
 

@@ -219,4 +219,32 @@ TEST(RunLifecycle, ANodeAloneStopsCleanlyOnSigterm) {
   EXPECT_EQ(m->sites.at(0).tail.state, record::TailState::clean);
 }
 
+int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A real-time run is stamped with the wall clock it started at (log headers, /sessions wall_ns,
+// /meta start_wall_ns in recording.h5), not with 0 as a simulation is (docs/recording.md §3).
+TEST(RunLifecycle, ARealTimeRunRecordsTheWallClockItStartedAt) {
+  const std::string dir = fresh_dir("lifecycle-wall-clock");
+  const std::string file = write_loopback_experiment(dir + "-cfg", "127.0.90.1",
+                                                     std::string(experiment::builtin_experiment_text()));
+  const int64_t before_ns = wall_clock_ns();
+  const pid_t pid = spawn_group(kIon + " run " + file + " --realtime --duration 2s --warmup 1s --out " + dir,
+                                dir + "-cfg/output.txt");
+  ASSERT_EQ(wait_exit(pid, 60s), 0) << slurp(dir + "-cfg/output.txt");
+  const int64_t after_ns = wall_clock_ns();
+  const auto m = merged(RunResult{dir, 0, ""});
+  ASSERT_EQ(m.sessions.size(), 3u);
+  for (const auto& s : m.sessions) {
+    EXPECT_GE(s.wall_ns, before_ns) << m.site_name(s.site);
+    EXPECT_LE(s.wall_ns, after_ns) << m.site_name(s.site);
+  }
+  const int64_t start_ns = std::stoll(h5_meta(dir + "/recording.h5", "start_wall_ns"));
+  EXPECT_GE(start_ns, before_ns);
+  EXPECT_LE(start_ns, after_ns);
+  EXPECT_EQ(h5_meta(dir + "/recording.h5", "format_version"), "2");
+}
+
 }  // namespace
