@@ -32,23 +32,45 @@ def _group_table(group, fields):
     return np.rec.fromarrays(columns, names=fields).view(np.ndarray)
 
 
+def _without_seconds(table):
+    """A format-2 table without its float64 ``X_s`` twins of ``X_ns`` fields, so that it has
+    exactly the fields of the same table read from the event logs (times in seconds come from
+    spikes()/weights()/to_pandas(), computed the same way: t_ns / 1e9)."""
+    names = table.dtype.names
+    keep = [n for n in names if not (n.endswith("_s") and n[:-2] + "_ns" in names)]
+    return table if len(keep) == len(names) else np.ascontiguousarray(table[keep])
+
+
+def _weight_groups(f, version):
+    """{synapse id: (name, weight group)}: /weights/<id> in format 2, /synapses/<id> in format 1."""
+    groups = f["weights"] if version >= 2 else f["synapses"]
+    return {int(g.attrs["id"]): (_text(g.attrs["name"]), g) for g in groups.values()}
+
+
+def _synapse_names(f, version, weight_groups):
+    names = {sid: name for sid, (name, _) in weight_groups.items()}
+    if version >= 2:  # the /synapses table lists every synapse, also those without weights
+        names.update({int(r["id"]): _text(r["name"]) for r in f["synapses"][()] if _text(r["name"])})
+    return names
+
+
 def _read_h5(path):
     import h5py
     with h5py.File(path, "r") as f:
         meta = f["meta"].attrs
+        version = int(meta["format_version"])
+        if version not in (1, 2):
+            raise ValueError(f"{path}: recording.h5 format_version {version}; this ion reads 1 and 2")
         sites = {int(i): _text(n) for i, n in zip(f["meta"]["site_ids"][()], meta["sites"])}
         neurons = {(int(r["site"]), int(r["index"])): _text(r["name"]) for r in f["neurons"][()] if _text(r["name"])}
-        weights, names, links = {}, {}, {}
-        for g in f["synapses"].values():
-            sid = int(g.attrs["id"])
-            weights[sid] = _group_table(g, _WEIGHT_FIELDS)
-            names[sid] = _text(g.attrs["name"])
-        for g in f["links"].values():
-            links[(int(g.attrs["site"]), int(g.attrs["peer"]))] = _group_table(g, _LINK_FIELDS)
-        return {"sites": sites, "neurons": neurons, "synapses": names, "experiment_name": _text(meta["experiment_name"]),
-                "seed": _text(meta["seed"]), "experiment_file": _text(meta["experiment_file"]),
-                "digest": _text(meta["digest"]), "spikes": f["spikes"][()], "inputs": f["inputs"][()],
-                "stimuli": f["stimuli"][()], "weights": weights, "links": links}
+        groups = _weight_groups(f, version)
+        weights = {sid: _group_table(g, _WEIGHT_FIELDS) for sid, (_, g) in groups.items()}
+        links = {(int(g.attrs["site"]), int(g.attrs["peer"])): _group_table(g, _LINK_FIELDS) for g in f["links"].values()}
+        tables = {name: _without_seconds(f[name][()]) for name in ("spikes", "inputs", "stimuli")}
+        return {"sites": sites, "neurons": neurons, "synapses": _synapse_names(f, version, groups),
+                "experiment_name": _text(meta["experiment_name"]), "seed": _text(meta["seed"]),
+                "experiment_file": _text(meta["experiment_file"]), "digest": _text(meta["digest"]),
+                "weights": weights, "links": links, **tables}
 
 
 class Recording:

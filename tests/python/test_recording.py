@@ -138,3 +138,23 @@ def test_to_pandas_gives_named_tables_equal_to_the_arrays(run_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="needs pandas"):
         rec.to_pandas("spikes")
+
+
+def test_format_1_files_still_open_and_unknown_formats_are_refused(run_dir, tmp_path):
+    # Format 1 (docs/recording.md §3 "What changed from format 1"): weight traces in
+    # /synapses/<id>/, no description tables, no X_s twins. Made from this run's format-2 file.
+    import h5py
+    old = tmp_path / "format1.h5"
+    shutil.copy(run_dir / "recording.h5", old)
+    with h5py.File(old, "r+") as f:
+        del f["synapses"]
+        f.move("weights", "synapses")
+        f["meta"].attrs["format_version"] = np.uint32(1)
+    a, b = ion.Recording.open(run_dir / "recording.h5"), ion.Recording.open(old)
+    assert a.synapse_names == b.synapse_names == ["ABsyn", "BAsyn"]
+    assert np.array_equal(a.weights("ABsyn").value, b.weights("ABsyn").value)
+    same_table(a.table("spikes"), b.table("spikes"))
+    with h5py.File(old, "r+") as f:
+        f["meta"].attrs["format_version"] = np.uint32(3)
+    with pytest.raises(ValueError, match="format_version 3; this ion reads 1 and 2"):
+        ion.Recording.open(old).spikes("BN")
