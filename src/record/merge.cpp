@@ -77,14 +77,7 @@ struct Absorb {
   void operator()(const SessionStart& e) {
     m.sessions.push_back({site, e.epoch, static_cast<uint8_t>(e.resumed), e.local_ns, e.wall_ns});
   }
-  void operator()(const Note& e) {
-    m.notes.push_back({site, e.t, static_cast<uint16_t>(e.kind), e.text});
-    if (e.kind == NoteKind::gap) m.gaps.push_back(m.notes.back());
-    if (e.kind == NoteKind::experiment_name && m.experiment_name.empty()) m.experiment_name = e.text;
-    if (e.kind == NoteKind::seed && m.seed.empty()) m.seed = e.text;
-    if (e.kind == NoteKind::experiment_file && m.experiment_file.empty()) m.experiment_file = e.text;
-    absorb_names(m, e);
-  }
+  void operator()(const Note& e) { add_note(m, site, e); }
 };
 
 // Row orderings: by the full tuple, so the result does not depend on the order of the logs.
@@ -115,6 +108,15 @@ void finish(MergedRecording& m) {
 }
 
 }  // namespace
+
+void add_note(MergedRecording& m, SiteId site, const Note& n) {
+  m.notes.push_back({site, n.t, static_cast<uint16_t>(n.kind), n.text});
+  if (n.kind == NoteKind::gap) m.gaps.push_back(m.notes.back());
+  if (n.kind == NoteKind::experiment_name && m.experiment_name.empty()) m.experiment_name = n.text;
+  if (n.kind == NoteKind::seed && m.seed.empty()) m.seed = n.text;
+  if (n.kind == NoteKind::experiment_file && m.experiment_file.empty()) m.experiment_file = n.text;
+  absorb_names(m, n);
+}
 
 std::string MergedRecording::site_name(SiteId id) const {
   for (const auto& s : sites) {

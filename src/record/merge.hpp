@@ -86,6 +86,11 @@ struct MergedRecording {
   std::string site_name(SiteId id) const;
 };
 
+// Appends note `n` recorded by `site` to m.notes (and m.gaps), and takes from it what the notes
+// say: the first experiment name, seed and experiment file, and the site/neuron/synapse names.
+// merge_logs calls it for every note in order; the HDF5 import for every /notes row.
+void add_note(MergedRecording& m, SiteId site, const Note& n);
+
 // Reads every log (stopping each at its last good record) and merges them.
 // Errors: a log that cannot be opened, two logs of the same site id.
 Result<MergedRecording> merge_logs(const std::vector<std::string>& paths);
