@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `ion report RUN_DIR`: regenerates RUN_DIR/report.html and prints the summary from the sites'
-// event logs in a run directory. The experiment comes from the logs (experiment_file note).
+// `ion report RUN_DIR` / `ion report FILE.h5`: regenerates report.html and prints the summary
+// from the sites' event logs in a run directory, or from a recording.h5 (record/hdf5_import.hpp;
+// report.html goes beside it). The experiment comes from the recorded experiment_file note.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_outputs.hpp"
 #include "experiment/load.hpp"
+#include "record/hdf5_import.hpp"
 #include "record/merge.hpp"
 
 namespace ion::cli {
@@ -54,6 +56,36 @@ void apply_duration(experiment::Experiment& e, const record::MergedRecording& m,
   if (d) experiment::scale_duration(e, *d);
 }
 
+// What the report is made from: the merged recording, where report.html goes and, for a
+// recording.h5, how the run ended as `ion run` recorded it (else the analysis takes it from the
+// sites' final notes).
+struct Source {
+  record::MergedRecording m;
+  std::string out_dir;
+  std::optional<record::RunOutcome> outcome;
+};
+
+Source load_h5(const std::string& path) {
+  auto h = record::read_hdf5_file(path);
+  if (!h) throw CliError("ion report: " + h.status().message(), 1);
+  if (record::digest(h->merged) != h->digest) {
+    std::fprintf(
+        stderr,
+        "ion report: warning: %s: the recorded values do not match the file's digest (changed since it was written?)\n",
+        path.c_str());
+  }
+  const auto parent = std::filesystem::path(path).parent_path();
+  return {std::move(h->merged), parent.empty() ? "." : parent.string(), h->outcome};
+}
+
+Source load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) return load_h5(path);
+  auto m = record::merge_logs(find_logs(path));
+  if (!m) throw CliError("ion report: merging the logs in " + path + ": " + m.status().message(), 1);
+  return {std::move(m).value(), path, std::nullopt};
+}
+
 void run_report(const ReportOptions& o) {
   report::AnalysisOptions ao;
   ao.response_min_ns = duration_option("--response-min", o.response_min);
@@ -61,18 +93,16 @@ void run_report(const ReportOptions& o) {
   if (ao.response_max_ns < ao.response_min_ns) {
     throw CliError("--response-max (" + o.response_max + ") is less than --response-min (" + o.response_min + ")", 2);
   }
-  auto m = record::merge_logs(find_logs(o.dir));
-  if (!m) throw CliError("ion report: merging the logs in " + o.dir + ": " + m.status().message(), 1);
-  if (m->experiment_file.empty()) {
-    throw CliError("ion report: the logs in " + o.dir +
-                       " hold no experiment_file note, so the phases and "
-                       "synapses are unknown",
+  Source src = load(o.dir);
+  if (src.m.experiment_file.empty()) {
+    throw CliError("ion report: " + o.dir + " holds no experiment_file note, so the phases and synapses are unknown",
                    1);
   }
-  auto e = experiment::load_experiment_text(m->experiment_file, o.dir + " (recorded experiment file)");
+  auto e = experiment::load_experiment_text(src.m.experiment_file, o.dir + " (recorded experiment file)");
   if (!e) throw CliError("ion report: " + e.status().message(), 1);
-  apply_duration(*e, *m, o);
-  write_report(*m, *e, o.dir, ao);
+  apply_duration(*e, src.m, o);
+  ao.outcome = src.outcome;
+  write_report(src.m, *e, src.out_dir, ao);
 }
 
 }  // namespace
@@ -80,9 +110,10 @@ void run_report(const ReportOptions& o) {
 void add_report_command(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand("report",
-                                 "Regenerate RUN_DIR/report.html and print the run summary from the "
-                                 "sites' event logs (*.ionlog) in a run directory");
-  cmd->add_option("RUN_DIR", o->dir, "output directory of `ion run`")->required();
+                                 "Regenerate report.html and print the run summary from the sites' event "
+                                 "logs (*.ionlog) in a run directory, or from a recording.h5 (report.html "
+                                 "beside it)");
+  cmd->add_option("RUN_DIR", o->dir, "output directory of `ion run`, or its recording.h5")->required();
   cmd->add_option("--duration", o->duration,
                   "experiment duration the run used (as `ion run --duration`); default: from the logs");
   cmd->add_option("--response-min", o->response_min, "start of the response window after a pre spike")

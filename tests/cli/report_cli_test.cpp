@@ -165,3 +165,24 @@ TEST(ReportCli, RunWritesReportAndReportRegeneratesIt) {
   EXPECT_NE(o.text.find("the sites ran for 4s"), std::string::npos) << o.text;
   EXPECT_EQ(read_text(dir + "/report.html"), first);
 }
+
+// `ion report FILE.h5`: a recording.h5 without its logs gives the same report.html and summary;
+// a file that is not a recording is refused with its name and the problem.
+TEST(ReportCli, ARecordingH5AloneGivesTheSameReport) {
+  const auto dir = fresh_dir("h5") + "/out";
+  auto o = run_command(kIon + " run --sim --quiet --duration 4s --out " + dir);
+  ASSERT_EQ(o.code, 0) << o.text;
+  const auto alone = fresh_dir("h5-alone");
+  std::filesystem::copy_file(dir + "/recording.h5", alone + "/x.h5");
+  const auto from_logs = run_command(kIon + " report " + dir);
+  ASSERT_EQ(from_logs.code, 0) << from_logs.text;
+  o = run_command(kIon + " report " + alone + "/x.h5");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(o.text.substr(0, o.text.find("report: ")), from_logs.text.substr(0, from_logs.text.find("report: ")));
+  EXPECT_NE(o.text.find("report: " + alone + "/report.html"), std::string::npos) << o.text;
+  EXPECT_EQ(read_text(alone + "/report.html"), read_text(dir + "/report.html"));
+  std::ofstream(alone + "/text.h5") << "not a recording\n";
+  o = run_command(kIon + " report " + alone + "/text.h5");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.text.find(alone + "/text.h5: not an HDF5 file"), std::string::npos) << o.text;
+}
