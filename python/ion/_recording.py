@@ -214,13 +214,14 @@ class Recording:
     def summary(self, duration=None):
         """The run summary (the numbers ``ion run`` prints; ``["text"]`` is that text).
 
-        For a run of ``ion.run`` it is the run's own; otherwise it is computed from the event
-        logs as ``ion report`` does (``duration``: as ``ion report --duration``)."""
+        For a run of ``ion.run`` it is the run's own; otherwise it is computed as ``ion report``
+        does, from the event logs, or from ``recording.h5`` alone when it was opened without
+        them (``duration``: as ``ion report --duration``)."""
         if self._run is not None and duration is None:
             return self._run["summary"]
-        if not self._logs:
-            raise ValueError(f"{self.path}: summary() needs the run's event logs (*.ionlog) beside it")
         ns = duration if duration is None or isinstance(duration, int) else _ion.parse_duration(str(duration))
+        if not self._logs:
+            return _ion.summarize_h5(str(self.h5_path), duration_ns=ns)
         return _ion.summarize_logs([str(p) for p in self._logs], duration_ns=ns)
 
     @property

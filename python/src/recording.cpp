@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// ion._ion.open_logs / summarize_logs: a run directory's event logs merged by record::merge_logs
-// (what recording.h5 holds) as NumPy arrays, and the run summary from them (report::summarize,
-// as `ion report` computes it). The arrays are read-only views of the merged recording's own
+// ion._ion.open_logs / summarize_logs / summarize_h5: a run directory's event logs merged by
+// record::merge_logs (what recording.h5 holds) as NumPy arrays, and the run summary from them or
+// from a recording.h5 read back (record/hdf5_import.hpp; report::summarize, as `ion report`
+// computes it). The arrays are read-only views of the merged recording's own
 // vectors (no copy); the recording lives as long as any of them.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -10,6 +11,7 @@
 
 #include "bindings.hpp"
 #include "experiment/load.hpp"
+#include "record/hdf5_import.hpp"
 #include "record/merge.hpp"
 #include "report/analysis.hpp"
 #include "summary_py.hpp"
@@ -66,17 +68,31 @@ py::dict open_logs(const std::vector<std::string>& logs) {
   return d;
 }
 
-// The summary `ion report` prints: the experiment from the logs' experiment_file note, its
-// duration the one the sites ran for (their end notes) unless `duration_ns` is given.
-py::dict summarize_logs(const std::vector<std::string>& logs, std::optional<Duration> duration_ns) {
-  const Merged m = merged(logs);
-  if (m->experiment_file.empty()) throw py::value_error("the logs hold no experiment_file note");
-  auto e = experiment::load_experiment_text(m->experiment_file, "(recorded experiment file)");
+// The summary `ion report` prints: the experiment from the recording's experiment_file note, its
+// duration the one the sites ran for (their end notes) unless `duration_ns` is given; the outcome
+// as recorded in recording.h5, else from the sites' final notes.
+py::dict summarize(const record::MergedRecording& m, std::optional<Duration> duration_ns,
+                   std::optional<record::RunOutcome> outcome) {
+  if (m.experiment_file.empty()) throw py::value_error("the recording holds no experiment_file note");
+  auto e = experiment::load_experiment_text(m.experiment_file, "(recorded experiment file)");
   if (!e) throw std::runtime_error(e.status().message());
-  if (!duration_ns) duration_ns = report::recorded_duration(*m);
+  if (!duration_ns) duration_ns = report::recorded_duration(m);
   if (duration_ns && *duration_ns <= 0) throw py::value_error("duration: must be positive");
   if (duration_ns && *duration_ns != e->duration_ns) experiment::scale_duration(*e, *duration_ns);
-  return summary_to_python(report::summarize(*m, *e));
+  report::AnalysisOptions o;
+  o.outcome = std::move(outcome);
+  return summary_to_python(report::summarize(m, *e, o));
+}
+
+py::dict summarize_logs(const std::vector<std::string>& logs, std::optional<Duration> duration_ns) {
+  return summarize(*merged(logs), duration_ns, std::nullopt);
+}
+
+// HDF5 is not thread-safe in Debian's build and h5py uses it too: read with the GIL held.
+py::dict summarize_h5(const std::string& path, std::optional<Duration> duration_ns) {
+  auto h = record::read_hdf5_file(path);
+  if (!h) throw std::runtime_error(h.status().message());
+  return summarize(h->merged, duration_ns, h->outcome);
 }
 
 }  // namespace
@@ -99,6 +115,8 @@ void bind_recording(py::module_& m) {
   m.def("open_logs", &open_logs, py::arg("logs"), "The merged event logs as NumPy views (record/merge.hpp).");
   m.def("summarize_logs", &summarize_logs, py::arg("logs"), py::arg("duration_ns") = py::none(),
         "The run summary from event logs, as `ion report` computes it.");
+  m.def("summarize_h5", &summarize_h5, py::arg("path"), py::arg("duration_ns") = py::none(),
+        "The run summary from a recording.h5 alone, as `ion report FILE.h5` computes it.");
 }
 
 }  // namespace ion::python

@@ -95,13 +95,18 @@ def test_stimuli_links_and_unknown_names(run_dir):
 def test_summary_from_the_logs_equals_the_runs(run_dir, tmp_path):
     ran = ion.run(ion.Experiment.builtin(), seed=3, duration="6s", out=tmp_path / "again")
     assert ion.Recording.open(run_dir).summary()["text"] == ran.summary()["text"]
-    # A recording.h5 on its own has no logs to analyse: a clear error, the data still readable.
+    # A recording.h5 on its own is read back by the C++ record layer: the same summary.
     alone = tmp_path / "alone.h5"
     shutil.copy(run_dir / "recording.h5", alone)
     rec = ion.Recording.open(alone)
-    with pytest.raises(ValueError, match="needs the run's event logs"):
-        rec.summary()
+    assert not rec.logs
+    assert rec.summary()["text"] == ran.summary()["text"]
+    assert rec.summary(duration="3s")["text"] != ran.summary()["text"]
     assert rec.digest == ran.digest
+    not_h5 = tmp_path / "not.h5"
+    not_h5.write_text("not a recording\n")
+    with pytest.raises(RuntimeError, match="not.h5: not an HDF5 file"):
+        ion.Recording(not_h5, {}).summary()
 
 
 def test_a_cli_run_directory_opens_too(run_cli, tmp_path):
