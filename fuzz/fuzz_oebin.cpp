@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Open Ephys reader (structure.oebin JSON + continuous.dat frames) and the raw int16 reader.
 // Input layout: bytes before the first NUL are structure.oebin; bytes after it are written to
-// continuous/s/continuous.dat and to a raw file (so a "folder_name": "s" stream finds data).
+// continuous/s/continuous.dat and to a raw file (so a "folder_name": "s" stream finds data);
+// continuous/s/sample_numbers.npy gets one sample number per row for split % 7 + 1 channels (so
+// streams of that channel count open), and the whole input is also parsed as an NPY header.
 // Properties: every input either opens or fails with a message; an opened source reports sane
 // info (1..65536 channels, positive rate, one positive gain per channel) and reads exactly
 // total_rows whole rows. Files live in a private directory under /tmp (removed at exit).
@@ -18,7 +20,8 @@
 #include <vector>
 
 #include "fuzz_util.hpp"
-#include "site/bio/sources.hpp"
+#include "site/bio/npy.hpp"
+#include "site/bio/openephys.hpp"
 
 namespace fs = std::filesystem;
 
@@ -70,10 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t dat_at = split < size ? split + 1 : size;
   write_file(dir.root / "structure.oebin", data, split);
   write_file(dir.root / "continuous" / "s" / "continuous.dat", data + dat_at, size - dat_at);
+  const uint32_t channels = split % 7 + 1;  // a few channel counts for the raw reader and the NPY
+  std::vector<int64_t> samples((size - dat_at) / (2 * channels));
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<int64_t>(i);
+  const std::string npy = ion::bio::npy_file(ion::bio::NpyType::i8, samples.data(), samples.size());
+  write_file(dir.root / "continuous" / "s" / "sample_numbers.npy", reinterpret_cast<const uint8_t*>(npy.data()),
+             npy.size());
   auto src = ion::bio::open_openephys(dir.root.string());
   if (src) drain(**src);
   else ION_FUZZ_CHECK(!src.status().message().empty());
-  const uint32_t channels = split % 7 + 1;  // a few channel counts for the raw reader
+  auto header = ion::bio::parse_npy_header({reinterpret_cast<const char*>(data), size}, "input");
+  if (!header) ION_FUZZ_CHECK(!header.status().message().empty());
   auto raw = ion::bio::open_raw_int16((dir.root / "continuous" / "s" / "continuous.dat").string(), channels, 30000.0,
                                       0.195e-6);
   if (raw) drain(**raw);

@@ -12,7 +12,8 @@
 #include "core/units.hpp"
 #include "site/bio/culture.hpp"
 #include "site/bio/interlock.hpp"
-#include "site/bio/sources.hpp"
+#include "env/storage.hpp"
+#include "site/bio/openephys.hpp"
 
 namespace ion::cli {
 namespace {
@@ -42,6 +43,32 @@ void write_stimuli(const std::string& path, const std::vector<Stimulus>& log) {
   std::fclose(f);
 }
 
+// Stimuli as TTL edges on line electrode + 1 of the session's event stream: rising at the onset
+// sample, falling after both phases of the pulse (or at the next onset / the end of the recording, if sooner).
+class StimTtl {
+ public:
+  StimTtl(bio::OpenEphysWriter& w, double rate_hz) : w_(w), rate_hz_(rate_hz) {}
+  void onset(int64_t sample, const Stimulus& s) {
+    flush(sample);
+    check(w_.ttl(sample, static_cast<int>(s.electrode) + 1, true));
+    line_ = static_cast<int>(s.electrode) + 1;
+    fall_ = sample + std::max<int64_t>(1, std::llround(2.0 * s.width_s * rate_hz_));
+  }
+  void flush(int64_t before) {
+    if (line_ > 0) check(w_.ttl(std::min(fall_, before), line_, false));
+    line_ = 0;
+  }
+
+ private:
+  static void check(const Status& s) {
+    if (!s) throw CliError(s.message());
+  }
+  bio::OpenEphysWriter& w_;
+  double rate_hz_;
+  int line_ = 0;
+  int64_t fall_ = 0;
+};
+
 void run_culture(CultureOpts& o) {
   auto dur = parse_duration(o.duration);
   if (!dur || *dur <= 0) throw CliError("--duration '" + o.duration + "': expected a positive duration, e.g. 10s", 2);
@@ -56,8 +83,12 @@ void run_culture(CultureOpts& o) {
   lim.electrode_count = o.cfg.channels;
   auto interlock = bio::Interlock::create(lim, bio::StimMapping{});
   if (!interlock) throw CliError("interlock: " + interlock.status().message(), 2);
-  auto writer = bio::OpenEphysWriter::create(o.out, o.cfg.channels, o.cfg.sample_rate_hz, o.cfg.bit_volts_uv);
+  bio::OeStreamSpec spec{.channels = o.cfg.channels,
+                         .sample_rate_hz = o.cfg.sample_rate_hz,
+                         .bit_volts_uv = o.cfg.bit_volts_uv};
+  auto writer = bio::OpenEphysWriter::create(real_storage(), o.out, spec);
   if (!writer) throw CliError(writer.status().message());
+  StimTtl ttl(*writer, o.cfg.sample_rate_hz);
   bio::EmulatedStimulator stim([](void* ctx, const Stimulus& s) { static_cast<bio::Culture*>(ctx)->stimulate(s); },
                                &*culture);
   std::vector<Stimulus> stim_log;
@@ -72,13 +103,17 @@ void run_culture(CultureOpts& o) {
       in.weight = static_cast<float>(o.stim_weight);
       auto d = interlock->review(in, static_cast<Time>(static_cast<double>(r) / o.cfg.sample_rate_hz * 1e9));
       stim_log.push_back(d.record);
-      if (d.approved) (void)stim.deliver(std::move(*d.approved));
+      if (d.approved) {
+        ttl.onset(r, d.record);
+        if (auto s = stim.deliver(std::move(*d.approved)); !s) throw CliError(s.message());
+      }
     }
     const int64_t n = std::min(block, total_rows - r);
     std::span<int16_t> rows(buf.data(), static_cast<size_t>(n) * o.cfg.channels);
     culture->generate(rows);
     if (auto s = writer->write(rows); !s) throw CliError(s.message());
   }
+  ttl.flush(total_rows - 1);
   if (auto s = writer->close(); !s) throw CliError(s.message());
   const auto truth_path = (std::filesystem::path(o.out) / "truth.csv").string();
   if (auto s = bio::write_truth_csv(truth_path, culture->truth(), o.cfg.sample_rate_hz); !s)
@@ -94,8 +129,7 @@ void run_culture(CultureOpts& o) {
                 static_cast<unsigned long long>(interlock->counters().delivered),
                 static_cast<unsigned long long>(interlock->counters().clamped),
                 static_cast<unsigned long long>(interlock->counters().refused));
-  std::printf("wrote %s (structure.oebin, %s, truth.csv)\n", o.out.c_str(),
-              bio::OpenEphysWriter::data_path(".").c_str() + 2);
+  std::printf("wrote %s (Open Ephys session %s, truth.csv)\n", o.out.c_str(), writer->recording_dir().c_str());
 }
 
 }  // namespace

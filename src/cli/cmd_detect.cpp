@@ -14,7 +14,7 @@
 #include "core/units.hpp"
 #include "site/bio/detector.hpp"
 #include "site/bio/metrics.hpp"
-#include "site/bio/sources.hpp"
+#include "site/bio/openephys.hpp"
 
 namespace ion::cli {
 namespace {
@@ -23,6 +23,7 @@ struct DetectOpts {
   std::string input, out, truth, snippets, format = "auto", dataset = "/data", rate, gain, block = "1ms";
   std::string dead = "1ms", align = "0.5ms", low = "300Hz", high = "3000Hz", polarity = "neg", tolerance = "0.4ms";
   uint32_t channels = 0;
+  int experiment = 0, recording = 0;  // 0: the session's only one
   int order = 2;
   double k = bio::DetectorConfig{}.threshold_k;
   bool realtime = false;
@@ -57,7 +58,7 @@ std::unique_ptr<bio::SignalSource> open_source(const DetectOpts& o) {
   const std::string fmt_name = detect_format(o);
   Result<std::unique_ptr<bio::SignalSource>> src = error(Errc::invalid_argument, "");
   if (fmt_name == "openephys") {
-    src = bio::open_openephys(o.input);
+    src = bio::open_openephys(o.input, bio::OeSelect{o.experiment, o.recording});
   } else if (fmt_name == "raw") {
     if (o.rate.empty() || o.gain.empty()) throw CliError("raw input needs --channels, --rate and --gain", 2);
     src = bio::open_raw_int16(o.input, o.channels, quantity(o.rate, Dim::frequency, "--rate"),
@@ -164,10 +165,14 @@ void run_detect(const DetectOpts& o) {
 void add_detect_command(CLI::App& app) {
   auto o = std::make_shared<DetectOpts>();
   auto* c = app.add_subcommand("detect", "online spike detection over a recording; spikes.csv; --truth scores it");
-  c->add_option("--input", o->input, "Open Ephys directory / structure.oebin, .h5 file, or raw int16 file")->required();
+  c->add_option("--input", o->input, "Open Ephys session (any folder level) / structure.oebin, .h5 file, or raw int16 file")->required();
   c->add_option("--out", o->out, "spikes CSV to write")->required();
   c->add_option("--truth", o->truth, "ground-truth CSV (channel,sample columns), e.g. truth.csv of `ion culture`");
   c->add_option("--snippets", o->snippets, "also write each spike's filtered waveform (CSV, µV) to FILE");
+  c->add_option("--experiment", o->experiment, "Open Ephys session: experiment N (when it holds several)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--recording", o->recording, "Open Ephys session: recording N (when it holds several)")
+      ->check(CLI::PositiveNumber);
   c->add_option("--format", o->format, "auto, openephys, raw or hdf5")->capture_default_str();
   c->add_option("--channels", o->channels, "raw input: channel count");
   c->add_option("--rate", o->rate, "raw/HDF5 input: sample rate, e.g. 30kHz");

@@ -17,7 +17,8 @@ using namespace std::string_view_literals;
 
 constexpr std::array kRoleKeys{"instrument"sv, "source"sv, "stimulator"sv, "chip"sv};
 constexpr std::array kInstrumentKeys{"port"sv, "state_file"sv, "read_noise"sv};
-constexpr std::array kSourceKeys{"neurons"sv, "electrodes"sv, "rate"sv, "path"sv, "channels"sv, "dataset"sv};
+constexpr std::array kSourceKeys{"neurons"sv, "electrodes"sv, "rate"sv, "path"sv, "channels"sv, "dataset"sv,
+                             "experiment"sv, "recording"sv};
 
 // A path the site will open: if something exists there, it must be of the kind the site reads
 // (a FIFO would block the site forever, a device such as /dev/zero would never end). A missing
@@ -89,6 +90,10 @@ SourceConfig load_source(const toml::table& t, const std::string& path, Ctx& ctx
                               "the spike detector's range; its 300-3000 Hz band must lie below half the rate")
                     .value_or(c.rate_hz);
     c.channels = static_cast<int>(r.integer("channels", Need::required, 1, 65535).value_or(0));
+  }
+  if (c.kind == SourceKind::openephys) {  // which of several experiments / recordings (0: the only one)
+    c.experiment = static_cast<int>(r.integer("experiment", Need::optional, 1, 999999999).value_or(0));
+    c.recording = static_cast<int>(r.integer("recording", Need::optional, 1, 999999999).value_or(0));
   }
   if (c.kind == SourceKind::hdf5) c.dataset = r.str("dataset", Need::optional).value_or("");
   r.finish(kSourceKeys, "source kind '" + kind + "'");

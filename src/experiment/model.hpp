@@ -74,6 +74,8 @@ struct SourceConfig {
   int electrodes = 1;        // culture only
   double rate_hz = 25000.0;  // sample rate (culture, raw)
   std::string path;          // openephys (directory), raw, hdf5
+  int experiment = 0;        // openephys only: experiment<N> / recording<N> of the session (0: the only one)
+  int recording = 0;
   int channels = 0;          // raw only
   std::string dataset;       // hdf5 only
   double threshold_k = 4.5;  // spike detection threshold in noise sigmas

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "site/bio/openephys.hpp"
+
 namespace ion::bio {
 
 namespace {
@@ -56,7 +58,7 @@ Result<CultureConfig> culture_from(const experiment::Experiment& e, const experi
 Result<std::unique_ptr<SignalSource>> recording_from(const experiment::SourceConfig& src) {
   switch (src.kind) {
     case experiment::SourceKind::openephys:
-      return open_openephys(src.path);
+      return open_openephys(src.path, OeSelect{src.experiment, src.recording});
     case experiment::SourceKind::raw:
       return open_raw_int16(src.path, static_cast<uint32_t>(std::max(0, src.channels)), src.rate_hz, kDefaultGainV);
     case experiment::SourceKind::hdf5:

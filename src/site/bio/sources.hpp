@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Signal sources of the bio site: blocks of interleaved int16 rows from a recording or an emulator.
-//   * Open Ephys binary: DIR with structure.oebin + continuous/<folder>/continuous.dat
-//     (int16 LE interleaved; oebin JSON gives num_channels, sample_rate, channels[].bit_volts µV).
+//   * Open Ephys binary sessions (site/bio/openephys.hpp).
 //   * raw int16 LE interleaved file with explicit channels, rate and gain.
 //   * HDF5 2-D int16 dataset [samples][channels] (attributes sample_rate / bit_volts optional).
 //   * the culture emulator.
@@ -34,8 +33,9 @@ class SignalSource {
   virtual Result<size_t> read(std::span<int16_t> out) = 0;
 };
 
-// path: a recording directory, its structure.oebin, or a continuous.dat beside ../../structure.oebin.
-Result<std::unique_ptr<SignalSource>> open_openephys(const std::string& path, size_t stream = 0);
+// Opens `path` and checks it holds whole rows of info.channels int16 LE samples (sets total_rows).
+Result<std::unique_ptr<SignalSource>> open_int16_frames(const std::string& path, SignalInfo info);
+// Open Ephys binary sessions: site/bio/openephys.hpp.
 Result<std::unique_ptr<SignalSource>> open_raw_int16(const std::string& path, uint32_t channels, double rate_hz,
                                                      double gain_v);
 // rate_hz / gain_v <= 0: take them from the dataset's attributes "sample_rate" / "bit_volts" (µV).
@@ -43,24 +43,5 @@ Result<std::unique_ptr<SignalSource>> open_hdf5(const std::string& path, const s
                                                 double gain_v);
 // Emits `rows` rows of the culture (then end of data). Takes ownership.
 std::unique_ptr<SignalSource> culture_source(Culture culture, int64_t rows);
-
-// Writes an Open Ephys binary recording (format 0.4-style layout, one continuous stream).
-class OpenEphysWriter {
- public:
-  static Result<OpenEphysWriter> create(const std::string& dir, uint32_t channels, double rate_hz, double bit_volts_uv,
-                                        const std::string& source_name = "ion-culture");
-  OpenEphysWriter(OpenEphysWriter&&) noexcept;
-  OpenEphysWriter& operator=(OpenEphysWriter&&) noexcept;
-  ~OpenEphysWriter();
-  Status write(std::span<const int16_t> rows);
-  Status close();  // flushes continuous.dat; the oebin is written at create()
-  static std::string data_path(const std::string& dir, const std::string& source_name = "ion-culture");
-
- private:
-  OpenEphysWriter() = default;
-  std::FILE* f_ = nullptr;
-  std::string path_;
-  uint32_t channels_ = 0;
-};
 
 }  // namespace ion::bio
