@@ -9,7 +9,7 @@
 
 #include "site/bio/culture.hpp"
 #include "site/bio/detector.hpp"
-#include "site/bio/sources.hpp"
+#include "site/bio/openephys.hpp"
 
 using namespace ion;
 using namespace ion::bio;
@@ -21,6 +21,13 @@ fs::path temp_dir(const std::string& name) {
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
+}
+
+// The session ion writes for an 8-channel culture at 25 kHz (0.195 µV per bit).
+OeStreamSpec small_spec() { return OeStreamSpec{.channels = 8, .sample_rate_hz = 25000, .bit_volts_uv = 0.195}; }
+fs::path rec_of(const fs::path& session) { return OpenEphysWriter::recording_dir(session.string(), small_spec()); }
+fs::path dat_of(const fs::path& session) {
+  return rec_of(session) / "continuous" / OpenEphysWriter::folder_name(small_spec()) / "continuous.dat";
 }
 
 CultureConfig small_culture() {
@@ -35,7 +42,8 @@ std::vector<DetectedSpike> record_and_detect(const fs::path& dir, int64_t rows, 
   auto culture = Culture::create(small_culture());
   EXPECT_TRUE(culture.is_ok());
   const auto& cc = culture->config();
-  auto w = OpenEphysWriter::create(dir.string(), cc.channels, cc.sample_rate_hz, cc.bit_volts_uv);
+  EXPECT_EQ(cc.channels, small_spec().channels);
+  auto w = OpenEphysWriter::create(real_storage(), dir.string(), small_spec());
   EXPECT_TRUE(w.is_ok()) << w.status().to_string();
   DetectorConfig dc;
   dc.channels = cc.channels;
@@ -103,7 +111,7 @@ TEST(OpenEphys, OnlineAndOfflineDetectionsAreIdentical) {
   const auto offline = detect_source(**src, 4096);  // different block size
   expect_same(online, offline);
   // The samples themselves round-trip exactly, whichever path names the recording.
-  for (auto path : {dir / "structure.oebin", fs::path(OpenEphysWriter::data_path(dir.string()))}) {
+  for (auto path : {rec_of(dir) / "structure.oebin", dat_of(dir)}) {
     auto s = open_openephys(path.string());
     ASSERT_TRUE(s.is_ok()) << s.status().to_string();
     std::vector<int16_t> back(all.size() + 80);
@@ -114,7 +122,7 @@ TEST(OpenEphys, OnlineAndOfflineDetectionsAreIdentical) {
     EXPECT_EQ(back, all);
   }
   // Raw playback of the same continuous.dat with explicit parameters gives the same detections.
-  auto raw = open_raw_int16(OpenEphysWriter::data_path(dir.string()), 8, 25000, 0.195e-6);
+  auto raw = open_raw_int16(dat_of(dir).string(), 8, 25000, 0.195e-6);
   ASSERT_TRUE(raw.is_ok());
   expect_same(online, detect_source(**raw, 7));
   fs::remove_all(dir);
@@ -123,8 +131,8 @@ TEST(OpenEphys, OnlineAndOfflineDetectionsAreIdentical) {
 TEST(OpenEphys, BadInputsGivePreciseErrors) {
   const auto dir = temp_dir("bad");
   record_and_detect(dir, 2500);
-  const auto dat = fs::path(OpenEphysWriter::data_path(dir.string()));
-  const auto oebin = dir / "structure.oebin";
+  const auto dat = dat_of(dir);
+  const auto oebin = rec_of(dir) / "structure.oebin";
   std::string good;
   {
     std::ifstream in(oebin);
@@ -170,8 +178,10 @@ TEST(OpenEphys, BadInputsGivePreciseErrors) {
   msg = error_of(open_openephys(dir.string()));
   EXPECT_NE(msg.find("not valid JSON"), std::string::npos) << msg;
   fs::remove(oebin);
-  msg = error_of(open_openephys(dir.string()));
+  msg = error_of(open_openephys(oebin.string()));
   EXPECT_NE(msg.find("cannot open"), std::string::npos) << msg;
+  msg = error_of(open_openephys(dir.string()));
+  EXPECT_NE(msg.find("no structure.oebin found"), std::string::npos) << msg;
   // Unknown format / wrong raw parameters.
   write_text(dir / "notes.txt", "hello");
   msg = error_of(open_openephys((dir / "notes.txt").string()));
