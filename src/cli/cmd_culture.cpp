@@ -10,9 +10,9 @@
 #include "cli/commands.hpp"
 #include "core/time.hpp"
 #include "core/units.hpp"
+#include "env/storage.hpp"
 #include "site/bio/culture.hpp"
 #include "site/bio/interlock.hpp"
-#include "env/storage.hpp"
 #include "site/bio/openephys.hpp"
 
 namespace ion::cli {
@@ -83,9 +83,8 @@ void run_culture(CultureOpts& o) {
   lim.electrode_count = o.cfg.channels;
   auto interlock = bio::Interlock::create(lim, bio::StimMapping{});
   if (!interlock) throw CliError("interlock: " + interlock.status().message(), 2);
-  bio::OeStreamSpec spec{.channels = o.cfg.channels,
-                         .sample_rate_hz = o.cfg.sample_rate_hz,
-                         .bit_volts_uv = o.cfg.bit_volts_uv};
+  bio::OeStreamSpec spec{
+      .channels = o.cfg.channels, .sample_rate_hz = o.cfg.sample_rate_hz, .bit_volts_uv = o.cfg.bit_volts_uv};
   auto writer = bio::OpenEphysWriter::create(real_storage(), o.out, spec);
   if (!writer) throw CliError(writer.status().message());
   StimTtl ttl(*writer, o.cfg.sample_rate_hz);

@@ -165,7 +165,9 @@ void run_detect(const DetectOpts& o) {
 void add_detect_command(CLI::App& app) {
   auto o = std::make_shared<DetectOpts>();
   auto* c = app.add_subcommand("detect", "online spike detection over a recording; spikes.csv; --truth scores it");
-  c->add_option("--input", o->input, "Open Ephys session (any folder level) / structure.oebin, .h5 file, or raw int16 file")->required();
+  c->add_option("--input", o->input,
+                "Open Ephys session (any folder level) / structure.oebin, .h5 file, or raw int16 file")
+      ->required();
   c->add_option("--out", o->out, "spikes CSV to write")->required();
   c->add_option("--truth", o->truth, "ground-truth CSV (channel,sample columns), e.g. truth.csv of `ion culture`");
   c->add_option("--snippets", o->snippets, "also write each spike's filtered waveform (CSV, µV) to FILE");

@@ -17,8 +17,8 @@ using namespace std::string_view_literals;
 
 constexpr std::array kRoleKeys{"instrument"sv, "source"sv, "stimulator"sv, "chip"sv};
 constexpr std::array kInstrumentKeys{"port"sv, "state_file"sv, "read_noise"sv};
-constexpr std::array kSourceKeys{"neurons"sv, "electrodes"sv, "rate"sv, "path"sv, "channels"sv, "dataset"sv,
-                             "experiment"sv, "recording"sv};
+constexpr std::array kSourceKeys{"neurons"sv,  "electrodes"sv, "rate"sv,       "path"sv,
+                                 "channels"sv, "dataset"sv,    "experiment"sv, "recording"sv};
 
 // A path the site will open: if something exists there, it must be of the kind the site reads
 // (a FIFO would block the site forever, a device such as /dev/zero would never end). A missing

@@ -26,7 +26,8 @@ TEST(IonCli, CultureThenDetectScoresAgainstTruth) {
   fs::remove_all(dir);
   auto c = run("culture --duration 4s --channels 16 --rate 25kHz --snr 8 --seed 3 --out " + dir.string());
   ASSERT_EQ(c.code, 0) << c.text;
-  EXPECT_TRUE(fs::exists(dir / "structure.oebin"));
+  const fs::path rec = dir / "Record Node 101" / "experiment1" / "recording1";
+  EXPECT_TRUE(fs::exists(rec / "structure.oebin"));
   EXPECT_TRUE(fs::exists(dir / "truth.csv"));
   const auto spikes = (dir / "spikes.csv").string();
   const auto snippets = (dir / "snippets.csv").string();
@@ -47,6 +48,14 @@ TEST(IonCli, CultureThenDetectScoresAgainstTruth) {
   };
   EXPECT_GT(lines(spikes), 100u);
   EXPECT_EQ(lines(snippets), lines(spikes));
+  // A second recording: the root is ambiguous until --recording chooses.
+  fs::copy(rec, rec.parent_path() / "recording2", fs::copy_options::recursive);
+  d = run("detect --input " + dir.string() + " --out " + spikes);
+  EXPECT_EQ(d.code, 2) << d.text;
+  EXPECT_NE(d.text.find("holds 2 recordings"), std::string::npos) << d.text;
+  d = run("detect --input " + dir.string() + " --recording 2 --experiment 1 --out " + spikes);
+  EXPECT_EQ(d.code, 0) << d.text;
+  EXPECT_NE(d.text.find("recording2/structure.oebin"), std::string::npos) << d.text;
   fs::remove_all(dir);
 }
 

@@ -249,6 +249,20 @@ TEST(Bounds, RawRecordingRateIsTheDetectorsRange) {
   EXPECT_FALSE(detector(1.001e6).is_ok());
 }
 
+TEST(Bounds, OpenEphysExperimentAndRecordingChooseAmongSeveral) {
+  const std::string oe = "source     = { kind = \"openephys\", path = \"/nonexistent/session\"";
+  auto e = load_experiment_text(edit(kSrc, oe + ", experiment = 2, recording = 3 }"), "e.toml");
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  EXPECT_EQ(e->find_site("padova")->source->experiment, 2);
+  EXPECT_EQ(e->find_site("padova")->source->recording, 3);
+  e = load_experiment_text(edit(kSrc, oe + " }"), "e.toml");
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  EXPECT_EQ(e->find_site("padova")->source->recording, 0);  // the only one
+  EXPECT_FALSE(load_experiment_text(edit(kSrc, oe + ", recording = 0 }"), "e.toml").is_ok());
+  EXPECT_FALSE(load_experiment_text(edit(kSrc, oe + ", experiment = -1 }"), "e.toml").is_ok());
+  EXPECT_FALSE(load_experiment_text(edit(kSrc, oe + ", recording = \"2\" }"), "e.toml").is_ok());
+}
+
 TEST(Bounds, ExperimentPresetsAreTheDeviceLayersPresets) {
   for (std::string_view p : device_preset_names()) {
     const std::string model(preset_model(p));

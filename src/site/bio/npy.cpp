@@ -118,13 +118,12 @@ Result<NpyHeader> read_npy_header(const std::string& path, NpyType want, int64_t
   auto h = parse_npy_header(head, path);
   if (!h) return h;
   if (h->descr != npy_descr(want) || h->fortran_order || h->shape.size() != 1)
-    return error(Errc::corrupt, fmt::format("{}: holds a {}-D {}array of '{}' (expected a 1-D C-order array of '{}')",
-                                            path, h->shape.size(), h->fortran_order ? "Fortran-order " : "",
-                                            h->descr, npy_descr(want)));
-  if (count >= 0 && h->shape[0] != static_cast<uint64_t>(count))
     return error(Errc::corrupt,
-                 fmt::format("{}: holds {} items (expected {}, one per sample of continuous.dat)", path, h->shape[0],
-                             count));
+                 fmt::format("{}: holds a {}-D {}array of '{}' (expected a 1-D C-order array of '{}')", path,
+                             h->shape.size(), h->fortran_order ? "Fortran-order " : "", h->descr, npy_descr(want)));
+  if (count >= 0 && h->shape[0] != static_cast<uint64_t>(count))
+    return error(Errc::corrupt, fmt::format("{}: holds {} items (expected {}, one per sample of continuous.dat)", path,
+                                            h->shape[0], count));
   const uint64_t need = h->data_offset + h->shape[0] * npy_item_bytes(want);
   if ((*f)->info().size < need)
     return error(Errc::corrupt, fmt::format("{}: {} bytes, but its header announces {} items = {} bytes (truncated)",

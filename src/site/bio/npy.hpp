@@ -25,10 +25,10 @@ std::string npy_header(NpyType t, uint64_t count);
 std::string npy_file(NpyType t, const void* items, uint64_t count);
 
 struct NpyHeader {
-  std::string descr;             // e.g. "<i8"
+  std::string descr;  // e.g. "<i8"
   bool fortran_order = false;
-  std::vector<uint64_t> shape;   // () → empty
-  size_t data_offset = 0;        // bytes before the first item
+  std::vector<uint64_t> shape;  // () → empty
+  size_t data_offset = 0;       // bytes before the first item
 };
 
 // Parses the header at the start of `bytes` (a file's first bytes; at least the whole header).

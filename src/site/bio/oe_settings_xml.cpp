@@ -15,20 +15,30 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string stream_element(const OeStreamSpec& s, const char* indent) {
-  return fmt::format("{}<STREAM name=\"{}\" description=\"ion signal stream\" sample_rate=\"{:.1f}\" "
-                     "channel_count=\"{}\">\n{}  <PARAMETERS/>\n{}</STREAM>\n",
-                     indent, xml_escape(s.stream), s.sample_rate_hz, s.channels, indent, indent);
+  return fmt::format(
+      "{}<STREAM name=\"{}\" description=\"ion signal stream\" sample_rate=\"{:.1f}\" "
+      "channel_count=\"{}\">\n{}  <PARAMETERS/>\n{}</STREAM>\n",
+      indent, xml_escape(s.stream), s.sample_rate_hz, s.channels, indent, indent);
 }
 
 std::string channel_map(const OeStreamSpec& s) {

@@ -23,7 +23,7 @@ inline constexpr const char* kOeGuiVersion = "0.6.7";  // the GUI version whose 
 struct OeStreamSpec {
   uint32_t channels = 0;
   double sample_rate_hz = 0;
-  double bit_volts_uv = 0;             // µV per int16 unit, every channel
+  double bit_volts_uv = 0;                // µV per int16 unit, every channel
   std::string processor = "ion culture";  // source processor (folder: spaces → '_')
   std::string stream = "mea";
   int processor_id = 100;

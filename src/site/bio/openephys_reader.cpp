@@ -26,8 +26,8 @@ struct Candidate {
   int experiment = 0;
   int recording = 0;
   std::string label() const {
-    return fmt::format("{}experiment{}/recording{}", node >= 0 ? fmt::format("Record Node {}/", node) : "",
-                       experiment, recording);
+    return fmt::format("{}experiment{}/recording{}", node >= 0 ? fmt::format("Record Node {}/", node) : "", experiment,
+                       recording);
   }
 };
 
@@ -91,19 +91,18 @@ std::string listing(const std::vector<Candidate>& cs) {
 
 Result<std::string> choose(const fs::path& root, const std::vector<Candidate>& all, const OeSelect& sel) {
   if (all.empty())
-    return error(Errc::not_found,
-                 fmt::format("{}: no structure.oebin found (expected an Open Ephys session: "
-                             "<session>/Record Node <id>/experiment<N>/recording<M>/structure.oebin)",
-                             root.string()));
+    return error(Errc::not_found, fmt::format("{}: no structure.oebin found (expected an Open Ephys session: "
+                                              "<session>/Record Node <id>/experiment<N>/recording<M>/structure.oebin)",
+                                              root.string()));
   std::vector<Candidate> left;
   for (const auto& c : all)
     if ((sel.experiment == 0 || c.experiment == sel.experiment) && (sel.recording == 0 || c.recording == sel.recording))
       left.push_back(c);
   if (left.empty())
-    return error(Errc::not_found, fmt::format("{}: no {}{} (the session holds {})", root.string(),
-                                              sel.experiment ? fmt::format("experiment{}/", sel.experiment) : "",
-                                              sel.recording ? fmt::format("recording{}", sel.recording) : "",
-                                              listing(all)));
+    return error(Errc::not_found,
+                 fmt::format("{}: no {}{} (the session holds {})", root.string(),
+                             sel.experiment ? fmt::format("experiment{}/", sel.experiment) : "",
+                             sel.recording ? fmt::format("recording{}", sel.recording) : "", listing(all)));
   if (left.size() > 1)
     return error(Errc::invalid_argument,
                  fmt::format("{}: holds {} recordings ({}); choose one with --experiment N / --recording N "

@@ -68,10 +68,14 @@ json channels_json(const OeStreamSpec& s) {
 }
 
 json oebin_json(const OeStreamSpec& s, const std::string& folder) {
-  json cont = {{"folder_name", folder + "/"},       {"sample_rate", s.sample_rate_hz},
-               {"source_processor_name", s.processor}, {"source_processor_id", s.processor_id},
-               {"stream_name", s.stream},          {"recorded_processor", "Record Node"},
-               {"recorded_processor_id", s.record_node_id}, {"num_channels", s.channels},
+  json cont = {{"folder_name", folder + "/"},
+               {"sample_rate", s.sample_rate_hz},
+               {"source_processor_name", s.processor},
+               {"source_processor_id", s.processor_id},
+               {"stream_name", s.stream},
+               {"recorded_processor", "Record Node"},
+               {"recorded_processor_id", s.record_node_id},
+               {"num_channels", s.channels},
                {"channels", channels_json(s)}};
   json ttl = {{"folder_name", folder + "/TTL/"},
               {"channel_name", "Stimulation TTL"},
@@ -132,12 +136,10 @@ Status OpenEphysWriter::write(std::span<const int16_t> rows) {
 }
 
 Status OpenEphysWriter::ttl(int64_t sample, int line, bool high) {
-  if (line < 1 || line > 64)
-    return error(Errc::invalid_argument, fmt::format("TTL line {} (expected 1..64)", line));
+  if (line < 1 || line > 64) return error(Errc::invalid_argument, fmt::format("TTL line {} (expected 1..64)", line));
   if (sample < 0 || (!ttl_samples_.empty() && sample < ttl_samples_.back()))
-    return error(Errc::invalid_argument,
-                 fmt::format("TTL edge at sample {} goes back in time (last at {})", sample,
-                             ttl_samples_.empty() ? 0 : ttl_samples_.back()));
+    return error(Errc::invalid_argument, fmt::format("TTL edge at sample {} goes back in time (last at {})", sample,
+                                                     ttl_samples_.empty() ? 0 : ttl_samples_.back()));
   const uint64_t bit = uint64_t{1} << (line - 1);
   word_ = high ? (word_ | bit) : (word_ & ~bit);
   states_.push_back(static_cast<int16_t>(high ? line : -line));
@@ -158,8 +160,7 @@ Status OpenEphysWriter::write_continuous_npys() {
 Status OpenEphysWriter::write_events() {
   const std::string dir = fmt::format("{}/events/{}/TTL", rec_dir_, folder_name(spec_));
   std::vector<double> seconds(ttl_samples_.size());
-  for (size_t i = 0; i < seconds.size(); ++i)
-    seconds[i] = static_cast<double>(ttl_samples_[i]) / spec_.sample_rate_hz;
+  for (size_t i = 0; i < seconds.size(); ++i) seconds[i] = static_cast<double>(ttl_samples_[i]) / spec_.sample_rate_hz;
   ION_TRY(write_npy(*storage_, dir + "/states.npy", NpyType::i2, states_));
   ION_TRY(write_npy(*storage_, dir + "/sample_numbers.npy", NpyType::i8, ttl_samples_));
   ION_TRY(write_npy(*storage_, dir + "/timestamps.npy", NpyType::f8, seconds));
@@ -174,7 +175,7 @@ Status OpenEphysWriter::write_metadata() {
   ION_TRY(storage_->write_file_atomic(rec_dir_ + "/sync_messages.txt", as_bytes(sync)));
   const std::string node = fmt::format("{}/Record Node {}", session_, spec_.record_node_id);
   const std::string settings = spec_.experiment == 1 ? "/settings.xml"
-                                                      : fmt::format("/settings_{}.xml", spec_.experiment);
+                                                     : fmt::format("/settings_{}.xml", spec_.experiment);
   ION_TRY(storage_->write_file_atomic(node + settings, as_bytes(oe_settings_xml(spec_))));
   // structure.oebin last: a session is readable only once everything it lists exists.
   const std::string oebin = oebin_json(spec_, folder_name(spec_)).dump(2) + "\n";

@@ -87,16 +87,11 @@ TEST(OpenEphysWriter, WritesTheGuiTreeWithNpyColumns) {
   std::set<std::string> files;
   for (auto& e : fs::recursive_directory_iterator(root))
     if (e.is_regular_file()) files.insert(fs::relative(e.path(), root).string());
-  const std::set<std::string> want{"Record Node 101/settings.xml",
-                                   kRec + "/structure.oebin",
-                                   kRec + "/sync_messages.txt",
-                                   kStream + "/continuous.dat",
-                                   kStream + "/sample_numbers.npy",
-                                   kStream + "/timestamps.npy",
-                                   kTtl + "/states.npy",
-                                   kTtl + "/sample_numbers.npy",
-                                   kTtl + "/timestamps.npy",
-                                   kTtl + "/full_words.npy"};
+  const std::set<std::string> want{
+      "Record Node 101/settings.xml", kRec + "/structure.oebin",       kRec + "/sync_messages.txt",
+      kStream + "/continuous.dat",    kStream + "/sample_numbers.npy", kStream + "/timestamps.npy",
+      kTtl + "/states.npy",           kTtl + "/sample_numbers.npy",    kTtl + "/timestamps.npy",
+      kTtl + "/full_words.npy"};
   EXPECT_EQ(files, want);
   EXPECT_EQ(fs::file_size(root / kStream / "continuous.dat"), 100u * 3 * 2);
   auto sn = read_npy_i64((root / kStream / "sample_numbers.npy").string(), 1000);
@@ -212,8 +207,7 @@ TEST(OpenEphysReader, MissingOrMalformedPartsAreNamed) {
          spit(r / kStream / "sample_numbers.npy", npy_file(NpyType::f8, d.data(), d.size()));
        },
        kStream + "/sample_numbers.npy", "array of '<f8' (expected a 1-D C-order array of '<i8')"},
-      {"truncated npy",
-       [](const fs::path& r) { fs::resize_file(r / kStream / "sample_numbers.npy", 128 + 8 * 50); },
+      {"truncated npy", [](const fs::path& r) { fs::resize_file(r / kStream / "sample_numbers.npy", 128 + 8 * 50); },
        kStream + "/sample_numbers.npy", "its header announces 100 items = 928 bytes (truncated)"},
       {"not npy", [](const fs::path& r) { spit(r / kStream / "sample_numbers.npy", "hello"); },
        kStream + "/sample_numbers.npy", "does not start with the NPY magic"},
