@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "core/time.hpp"
 #include "core/units.hpp"
@@ -140,7 +141,7 @@ void add_culture_command(CLI::App& app) {
   c->add_option("--channels", o->cfg.channels, "electrodes (square grid)")->capture_default_str();
   c->add_option("--rate", o->rate, "sample rate, 10–30 kHz, e.g. 25kHz")->capture_default_str();
   c->add_option("--out", o->out, "output directory")->required();
-  c->add_option("--seed", o->cfg.seed, "seed of every random stream")->capture_default_str();
+  c->add_option("--seed", o->cfg.seed, "seed of every random stream")->capture_default_str()->check(unsigned_in());
   c->add_option("--snr", o->cfg.snr, "band-passed spike trough depth / noise σ on the own electrode (minimum)")
       ->capture_default_str();
   c->add_option("--snr-spread", o->cfg.snr_spread, "per-neuron SNR uniform in [snr, snr·spread]")

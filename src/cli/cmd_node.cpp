@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
 #include "env/real_env.hpp"
@@ -61,8 +62,7 @@ std::shared_ptr<std::function<void()>> start_status_file(RealEnv& env, site::Nod
 
 int run_node(const NodeArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
-  auto warmup = parse_duration(a.warmup);
-  if (!warmup || *warmup < 0) throw CliError("--warmup: expected a duration such as \"2s\"", 2);
+  const Duration warmup = duration_arg("--warmup", a.warmup);
   RealEnvOptions eo;
   eo.name = a.site;
   eo.seed = e.seed;
@@ -77,10 +77,8 @@ int run_node(const NodeArgs& a) {
   site::NodeOptions no;
   no.out_dir = a.out;
   no.resume = a.resume;
-  no.warmup_ns = *warmup;
-  auto sync_timeout = parse_duration(a.sync_timeout);
-  if (!sync_timeout || *sync_timeout <= 0) throw CliError("--sync-timeout: expected a duration such as \"15s\"", 2);
-  no.sync_timeout_ns = *sync_timeout;
+  no.warmup_ns = warmup;
+  no.sync_timeout_ns = duration_arg("--sync-timeout", a.sync_timeout, 1);
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   no.key_dir = key_dir;
@@ -126,7 +124,7 @@ void add_node_command(CLI::App& app) {
   c->add_option("--out", a->out, "Directory for this site's event log and device state")->capture_default_str();
   c->add_option("--keys", a->keys, "Directory of pre-shared key files (default: [security] key_dir)");
   c->add_option("--duration", a->exp.duration, "Scale the experiment to this total duration");
-  c->add_option("--seed", a->exp.seed, "Override the experiment seed");
+  c->add_option("--seed", a->exp.seed, "Override the experiment seed")->check(unsigned_in());
   c->add_option("--set", a->exp.sets, "KEY=VALUE: change one value of the experiment (repeatable)")
       ->allow_extra_args(false);
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();

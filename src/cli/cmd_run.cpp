@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
 #include "cli/run_outputs.hpp"
@@ -140,8 +141,7 @@ int run(const RunArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
   if (a.sim && a.realtime) throw CliError("--sim and --realtime exclude each other", 2);
   const bool sim = a.sim || (!a.realtime && e.mode == experiment::Mode::sim);
-  auto warmup = parse_duration(a.warmup);
-  if (!warmup || *warmup < 0) throw CliError("--warmup: expected a duration such as \"2s\"", 2);
+  const Duration warmup = duration_arg("--warmup", a.warmup);
   const std::string out = a.out.empty() ? e.output_dir(timestamp_now()) : a.out;
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
@@ -151,8 +151,8 @@ int run(const RunArgs& a) {
               format_duration(e.duration_ns).c_str(), (unsigned long long)e.seed, out.c_str());
   std::fflush(stdout);
   record::RunOutcome outcome;
-  if (sim) outcome = run_simulated(e, out, *warmup, a.quiet);
-  else outcome = run_realtime(a, e, out, *warmup);
+  if (sim) outcome = run_simulated(e, out, warmup, a.quiet);
+  else outcome = run_realtime(a, e, out, warmup);
   return finish(e, out, outcome);
 }
 
@@ -166,7 +166,7 @@ void add_run_command(CLI::App& app) {
   c->add_flag("--realtime", a->realtime, "One process per site over loopback UDP in real time");
   c->add_option("--out", a->out, "Output directory (default: [recording] out, e.g. runs/<name>-<timestamp>)");
   c->add_option("--duration", a->exp.duration, "Scale the experiment (all phases) to this total duration");
-  c->add_option("--seed", a->exp.seed, "Override the experiment seed");
+  c->add_option("--seed", a->exp.seed, "Override the experiment seed")->check(unsigned_in());
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
   c->add_option("--set", a->exp.sets,
                 "KEY=VALUE: change one value of the experiment, e.g. "

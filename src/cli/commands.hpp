@@ -2,7 +2,8 @@
 #pragma once
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself on the top-level app.
 // Handlers throw CliError (or any std::exception) for user-facing failures; main() prints one
-// clear message and exits with CliError::code (2 for usage/config errors, 1 for runtime failures).
+// clear message and exits with CliError::code (the scheme of cli/exit_codes.hpp: 2 for usage/config
+// errors, 1 for runtime failures).
 #include <CLI/CLI.hpp>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,8 @@ void add_neuron_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_node_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_completion_command(CLI::App& app);
+void add_help_command(CLI::App& app);
 // `ion bench ...` (cmd_bench.cpp, only in builds with ION_BUILD_BENCHMARKS, which define ION_WITH_BENCH).
 void add_bench_command(CLI::App& app);
 
@@ -41,6 +44,8 @@ inline void add_all_commands(CLI::App& app) {
   add_detect_command(app);
   add_neuron_command(app);
   add_report_command(app);
+  add_completion_command(app);
+  add_help_command(app);
 }
 
 }  // namespace ion::cli

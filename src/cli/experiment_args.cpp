@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "core/time.hpp"
 #include "experiment/builtin.hpp"
@@ -34,12 +35,13 @@ Result<experiment::Experiment> load_with_sets(const ExperimentArgs& a) {
 }  // namespace
 
 experiment::Experiment load_experiment_args(const ExperimentArgs& a) {
+  // Checked first: `--duration 8 s` leaves "s" as the experiment file, and the duration's message
+  // (quote it) is the one that helps. Its range is rescale_duration's (the one check, CLI and Python).
+  const Duration duration = a.duration.empty() ? 0 : duration_arg("--duration", a.duration);
   auto e = load_with_sets(a);
   if (!e) throw CliError(e.status().message(), 2);
   if (!a.duration.empty()) {
-    auto d = parse_duration(a.duration);
-    if (!d) throw CliError("--duration: " + d.status().message(), 2);
-    const Status scaled = experiment::rescale_duration(*e, *d);
+    const Status scaled = experiment::rescale_duration(*e, duration);
     if (!scaled) throw CliError("--duration " + a.duration + ": " + scaled.message(), 2);
   }
   if (a.seed) e->seed = *a.seed;

@@ -3,6 +3,7 @@
 // Loading an experiment file: parse (toml++), check every key, type, unit and reference, and
 // return the validated Experiment — or, if there is any problem at all, an error whose message
 // lists every diagnostic (one per line, sorted by position). Nothing should start on error.
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,10 @@ Result<Experiment> load_experiment(const std::string& path, Diagnostics* diags =
 Result<Experiment> load_experiment_text(std::string_view text, std::string_view name, Diagnostics* diags = nullptr);
 // The error a failed load returns: "N problems in the experiment:" and one diagnostic per line.
 Status load_failure(const Diagnostics& d);
+
+// Every key path the loader reads (or names as belonging to another kind) while loading `text`,
+// as in diagnostics: "experiment.seed", "sites.zurich.chip.cores", "neurons[0].drive.rate". The
+// test of `ion help experiment` compares the documented keys (docs/experiment.md) with these.
+std::set<std::string> keys_read_by_loader(std::string_view text);
 
 }  // namespace ion::experiment

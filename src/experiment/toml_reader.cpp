@@ -8,6 +8,8 @@
 namespace ion::experiment {
 namespace {
 
+thread_local std::set<std::string>* t_key_log = nullptr;
+
 std::string fmt_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -131,8 +133,16 @@ void TableReader::wrong(const toml::node& n, std::string_view key, std::string_v
   ctx_.error(n.source(), path(key), "found " + describe(n) + ", expected " + std::string(expected));
 }
 
+KeyLog::KeyLog(std::set<std::string>& into) { t_key_log = &into; }
+KeyLog::~KeyLog() { t_key_log = nullptr; }
+
+void note_key(const std::string& key_path) {
+  if (t_key_log) t_key_log->insert(key_path);
+}
+
 const toml::node* TableReader::node(std::string_view key, Need need, std::string_view expected) {
   tried_.emplace_back(key);
+  note_key(path(key));
   const toml::node* n = t_.get(key);
   if (!n && need == Need::required) missing(key, expected);
   return n;
@@ -282,6 +292,7 @@ ParamMap TableReader::params(std::string_view key) {
 
 void TableReader::finish(NameList other_keys, std::string_view other_context) {
   finished_ = true;
+  for (auto k : other_keys) note_key(path(k));
   std::vector<std::string_view> known(tried_.begin(), tried_.end());
   std::vector<std::string> suggested;
   for (auto&& [k, v] : t_) {

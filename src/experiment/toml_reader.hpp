@@ -5,6 +5,7 @@
 // loading continues and all problems are collected. finish() reports keys nobody asked for.
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,18 @@ class TableReader {
   std::vector<std::pair<std::string, std::string>> missing_;  // (key, expectation), reported by finish()
   bool finished_ = false;
 };
+
+// While a KeyLog is alive on this thread every TableReader adds to it the path of each key it asks
+// for, and of each key finish() is told belongs to another kind (what the loader accepts; used by
+// load.hpp's keys_read_by_loader). Not nestable.
+class KeyLog {
+ public:
+  explicit KeyLog(std::set<std::string>& into);
+  ~KeyLog();
+  KeyLog(const KeyLog&) = delete;
+  KeyLog& operator=(const KeyLog&) = delete;
+};
+void note_key(const std::string& key_path);
 
 // A table's entries in file order (toml++ iterates in key order).
 std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& t);
