@@ -118,7 +118,7 @@ void run_help(const CLI::App& root, const std::string& topic) {
   std::vector<std::string> topics = {"experiment"};
   for (const CLI::App* s : root.get_subcommands([](const CLI::App*) { return true; })) {
     if (s->get_name() == topic) {
-      std::fputs(s->help().c_str(), stdout);
+      std::fputs(s->help(root.get_name()).c_str(), stdout);
       return;
     }
     topics.push_back(s->get_name());
