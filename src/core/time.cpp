@@ -29,6 +29,21 @@ std::string format_duration(Duration d) {
   return "0s";
 }
 
+std::string format_duration_human(Duration d) {
+  static constexpr std::pair<Duration, const char*> kUnits[] = {
+      {kSecond, "s"}, {kMillisecond, "ms"}, {kMicrosecond, "us"}, {1, "ns"}};
+  if (d == 0) return "0 s";
+  const Duration mag = d < 0 ? -d : d;
+  for (const auto& [unit_ns, name] : kUnits) {
+    if (mag < unit_ns) continue;
+    const double v = static_cast<double>(d) / static_cast<double>(unit_ns);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%.0f %s" : "%.4g %s", v, name);
+    return buf;
+  }
+  return "0 s";
+}
+
 Result<Duration> parse_duration(std::string_view text) {
   ION_TRY_ASSIGN(double s, parse_quantity(text, Dim::time));
   if (std::fabs(s) > 9.2e9) return error(Errc::out_of_range, "\"" + std::string(text) + "\" is too long a duration");

@@ -33,6 +33,9 @@ constexpr Duration from_seconds(double s) { return static_cast<Duration>(s * 1e9
 
 // Human-readable with the largest unit that keeps it exact-ish: "1.5ms", "10s", "250ns", "-3us".
 std::string format_duration(Duration d);
+// For people: at most 4 significant digits, a space and the unit: "12.4 s", "803.3 ms", "22.7 us",
+// "1250 s" (whole seconds from 1000 s on). Parses back with parse_duration (to that precision).
+std::string format_duration_human(Duration d);
 
 // Strict parse of "<number><unit>" with unit in {ns, us, µs, ms, s, min, h}; e.g. "100us", "1.5s".
 // No unit, unknown unit, trailing text or overflow → error naming the problem.

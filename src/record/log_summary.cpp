@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "record/log_summary.hpp"
 
+#include "record/merge.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -58,6 +60,7 @@ struct Accumulate {
   void operator()(const Note& e) {
     ++s.notes_by_kind[note_kind_name(e.kind)];
     if (e.kind == NoteKind::gap) s.gaps.push_back(e.text);
+    read_name_note(e, s.site_names, s.neuron_names, s.synapse_names);
   }
 };
 
@@ -165,6 +168,49 @@ nlohmann::json to_json(const LogSummary& s) {
   return j;
 }
 
+namespace {
+
+// The experiment's name for an id, else the id: "ANpre" / "2:0"; "ABsyn" / "4"; "hub (site 1)" / "site 1".
+template <class Map, class Key, class Fallback>
+std::string name_of(const Map& names, const Key& key, Fallback fallback) {
+  auto it = names.find(key);
+  return it == names.end() ? fallback() : it->second;
+}
+
+std::string neuron_name(const LogSummary& s, NeuronAddr a) {
+  return name_of(s.neuron_names, a, [a] { return to_string(a); });
+}
+
+std::string site_label(const LogSummary& s, SiteId id) {
+  const std::string site = "site " + std::to_string(id);
+  return name_of(s.site_names, id, [] { return std::string(); }) + (s.site_names.count(id) ? " (" + site + ")" : site);
+}
+
+std::string synapse_label(const LogSummary& s, SynapseId id) {
+  const std::string n = std::to_string(id);
+  return s.synapse_names.count(id) ? s.synapse_names.at(id) + " (id " + n + ")" : n;
+}
+
+void synapse_lines(std::ostringstream& o, const LogSummary& s) {
+  for (const auto& [id, y] : s.synapses) {
+    o << "  synapse " << synapse_label(s, id) << ": " << y.updates << " updates (+" << y.by_action[2] << " -"
+      << y.by_action[0] << "), weight " << y.weight_min << " .. " << y.weight_max << " (last " << y.weight_last
+      << "), R " << y.resistance_min_ohm << " .. " << y.resistance_max_ohm << " ohm\n";
+  }
+}
+
+void link_lines(std::ostringstream& o, const LogSummary& s) {
+  for (const auto& [peer, l] : s.last_link_stats) {
+    o << "  link to " << site_label(s, peer) << " at " << format_duration_human(l.t) << ": sent=" << l.sent
+      << " received=" << l.received << " lost=" << l.lost << " rejected=" << l.rejected
+      << " rtt=" << format_duration_human(l.rtt_ns) << " offset=" << format_duration_human(l.clock_offset_ns)
+      << (l.peer_up ? " up" : " down") << '\n';
+  }
+}
+
+}  // namespace
+
+// Names from the log's notes and times for people (format_duration_human); --json keeps ids and ns.
 std::string to_text(const LogSummary& s) {
   std::ostringstream o;
   o << s.path << ": site '" << s.header.site_name << "' (id " << s.header.site_id << ")\n";
@@ -176,38 +222,29 @@ std::string to_text(const LogSummary& s) {
   if (s.tail.malformed_records) o << " malformed=" << s.tail.malformed_records;
   o << "\n  time span: ";
   if (s.has_events) {
-    o << format_duration(s.t_first_ns) << " .. " << format_duration(s.t_last_ns) << " ("
-      << format_duration(s.t_last_ns - s.t_first_ns) << ")\n";
+    o << format_duration_human(s.t_first_ns) << " .. " << format_duration_human(s.t_last_ns) << " ("
+      << format_duration_human(s.t_last_ns - s.t_first_ns) << ")\n";
   } else {
     o << "no events\n";
   }
   if (!s.spikes.empty()) {
     o << "  spikes per neuron:";
-    for (auto [a, n] : s.spikes) o << ' ' << to_string(a) << '=' << n;
+    for (auto [a, n] : s.spikes) o << ' ' << neuron_name(s, a) << '=' << n;
     o << '\n';
   }
   if (s.stimuli[0] + s.stimuli[1] + s.stimuli[2] > 0) {
     o << "  stimuli: delivered=" << s.stimuli[0] << " clamped=" << s.stimuli[1] << " refused=" << s.stimuli[2] << '\n';
   }
-  for (const auto& [id, y] : s.synapses) {
-    o << "  synapse " << id << ": " << y.updates << " updates (+" << y.by_action[2] << " -" << y.by_action[0]
-      << "), weight " << y.weight_min << " .. " << y.weight_max << " (last " << y.weight_last << "), R "
-      << y.resistance_min_ohm << " .. " << y.resistance_max_ohm << " ohm\n";
-  }
-  for (const auto& [peer, l] : s.last_link_stats) {
-    o << "  link to site " << peer << " (at " << format_duration(l.t) << "): sent=" << l.sent
-      << " received=" << l.received << " lost=" << l.lost << " rejected=" << l.rejected
-      << " rtt=" << format_duration(l.rtt_ns) << " offset=" << format_duration(l.clock_offset_ns)
-      << (l.peer_up ? " up" : " down") << '\n';
-  }
+  synapse_lines(o, s);
+  link_lines(o, s);
   if (!s.notes_by_kind.empty()) {
     o << "  notes:";
     for (const auto& [k, n] : s.notes_by_kind) o << ' ' << k << '=' << n;
     o << '\n';
   }
   if (s.clock_samples > 0) {
-    o << "  clock samples: " << s.clock_samples << " (last offset " << format_duration(s.last_clock.offset_ns) << " ± "
-      << format_duration(s.last_clock.uncertainty_ns) << ")\n";
+    o << "  clock samples: " << s.clock_samples << " (last offset " << format_duration_human(s.last_clock.offset_ns)
+      << " ± " << format_duration_human(s.last_clock.uncertainty_ns) << ")\n";
   }
   for (const auto& g : s.gaps) o << "  gap: " << g << '\n';
   o << "  tail: " << s.tail.describe() << '\n';

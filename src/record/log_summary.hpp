@@ -38,6 +38,10 @@ struct LogSummary {
   ClockSample last_clock;
   std::map<std::string, uint64_t> notes_by_kind;
   std::vector<std::string> gaps;  // texts of gap notes
+  // From the log's name notes (the experiment's names); to_text prints them instead of ids.
+  std::map<SiteId, std::string> site_names;
+  std::map<NeuronAddr, std::string> neuron_names;
+  std::map<SynapseId, std::string> synapse_names;
   ScanReport tail;
 };
 

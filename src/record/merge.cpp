@@ -32,11 +32,14 @@ bool parse_uint(const std::string& s, T& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-void absorb_names(MergedRecording& m, const Note& n) {
+}  // namespace
+
+void read_name_note(const Note& n, std::map<SiteId, std::string>& sites, std::map<NeuronAddr, std::string>& neurons,
+                    std::map<SynapseId, std::string>& synapses) {
   if (n.kind == NoteKind::site_names) {
     for_each_pair(n.text, [&](const std::string& k, const std::string& v) {
       SiteId id;
-      if (parse_uint(k, id)) m.site_names.emplace(id, v);
+      if (parse_uint(k, id)) sites.emplace(id, v);
     });
   } else if (n.kind == NoteKind::neuron_names) {
     for_each_pair(n.text, [&](const std::string& k, const std::string& v) {
@@ -44,16 +47,18 @@ void absorb_names(MergedRecording& m, const Note& n) {
       NeuronAddr a;
       if (colon != std::string::npos && parse_uint(k.substr(0, colon), a.site) &&
           parse_uint(k.substr(colon + 1), a.index)) {
-        m.neuron_names.emplace(a, v);
+        neurons.emplace(a, v);
       }
     });
   } else if (n.kind == NoteKind::synapse_names) {
     for_each_pair(n.text, [&](const std::string& k, const std::string& v) {
       SynapseId id;
-      if (parse_uint(k, id)) m.synapse_names.emplace(id, v);
+      if (parse_uint(k, id)) synapses.emplace(id, v);
     });
   }
 }
+
+namespace {
 
 // Folds one site's records into the merged recording (a handler per kind).
 struct Absorb {
@@ -115,7 +120,7 @@ void add_note(MergedRecording& m, SiteId site, const Note& n) {
   if (n.kind == NoteKind::experiment_name && m.experiment_name.empty()) m.experiment_name = n.text;
   if (n.kind == NoteKind::seed && m.seed.empty()) m.seed = n.text;
   if (n.kind == NoteKind::experiment_file && m.experiment_file.empty()) m.experiment_file = n.text;
-  absorb_names(m, n);
+  read_name_note(n, m.site_names, m.neuron_names, m.synapse_names);
 }
 
 std::string MergedRecording::site_name(SiteId id) const {

@@ -91,6 +91,11 @@ struct MergedRecording {
 // merge_logs calls it for every note in order; the HDF5 import for every /notes row.
 void add_note(MergedRecording& m, SiteId site, const Note& n);
 
+// Adds the names of a site_names / neuron_names / synapse_names note ("id=name" lines) to the
+// maps; other notes and malformed lines are ignored. Used by merge_logs and `ion inspect`.
+void read_name_note(const Note& n, std::map<SiteId, std::string>& sites, std::map<NeuronAddr, std::string>& neurons,
+                    std::map<SynapseId, std::string>& synapses);
+
 // Reads every log (stopping each at its last good record) and merges them.
 // Errors: a log that cannot be opened, two logs of the same site id.
 Result<MergedRecording> merge_logs(const std::vector<std::string>& paths);

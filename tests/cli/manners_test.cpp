@@ -16,6 +16,7 @@
 
 #include "../common/run_command.hpp"
 #include "cli/suggest.hpp"
+#include "core/time.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 
@@ -171,6 +172,33 @@ TEST(CliManners, BashCompletionIsGeneratedFromTheCommandTree) {
   for (const auto& s : subcommands_of("device")) all += (all.empty() ? "" : " ") + s;
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(complete("ion device ''", 2), "[" + all + "]\n");
+}
+
+TEST(CliManners, HumanDurationsHaveFourDigitsAndAUnit) {
+  EXPECT_EQ(ion::format_duration_human(12'400'000'000), "12.4 s");
+  EXPECT_EQ(ion::format_duration_human(803'325'428), "803.3 ms");
+  EXPECT_EQ(ion::format_duration_human(-497'561), "-497.6 us");
+  EXPECT_EQ(ion::format_duration_human(1'250'400'000'000), "1250 s");
+  EXPECT_EQ(ion::format_duration_human(0), "0 s");
+  EXPECT_EQ(*ion::parse_duration(ion::format_duration_human(20'780)), 20'780);  // "20.78 us" reads back
+}
+
+TEST(CliManners, InspectShowsNamesAndHumanTimes) {
+  const std::string dir = testing::TempDir() + "ion_manners_inspect";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  CommandOutput fx = ion::testing::run_command(std::string(ION_RECORD_FIXTURE) + " " + dir);
+  ASSERT_EQ(fx.code, 0) << fx.text;
+  CommandOutput r = ion_cmd("inspect " + dir + "/silicon.ionlog " + dir + "/hub.ionlog");
+  ASSERT_EQ(r.code, 0) << r.text;
+  // The fixture names its neurons and synapses in notes (record_fixture.cpp); old: "2:0=30",
+  // "synapse 0:", "link to site 1 (at 4.00000431s)", "100.000265ms .. 4.00300431s".
+  EXPECT_TRUE(has(r.text, "spikes per neuron: ANpre=30 ANpost=11")) << r.text;
+  EXPECT_TRUE(has(r.text, "synapse ABsyn (id 0): 40 updates")) << r.text;
+  EXPECT_TRUE(has(r.text, "link to hub (site 1) at 4 s: sent=1000")) << r.text;
+  EXPECT_TRUE(has(r.text, "link to silicon (site 2) at 3 s:")) << r.text;
+  EXPECT_TRUE(has(r.text, "time span: 100 ms .. 4.003 s (3.903 s)")) << r.text;
+  EXPECT_TRUE(has(r.text, "rtt=20.55 us offset=662 ns")) << r.text;
 }
 
 // "sites.zurich.chip.cores" → "sites.NAME.chip.cores"; "neurons[2].drive.rate" → "neurons.drive.rate";
