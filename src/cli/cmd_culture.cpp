@@ -23,7 +23,7 @@ struct CultureOpts {
   std::string duration = "10s", rate = "25kHz", noise = "10uV", drift = "0uV", artefact = "0uV", out;
   std::string stim_rate = "0Hz";
   bio::CultureConfig cfg;
-  int stim_electrode = 0;
+  uint32_t stim_electrode = 0;
   double stim_weight = 0.8;
 };
 
@@ -71,8 +71,7 @@ class StimTtl {
 };
 
 void run_culture(CultureOpts& o) {
-  auto dur = parse_duration(o.duration);
-  if (!dur || *dur <= 0) throw CliError("--duration '" + o.duration + "': expected a positive duration, e.g. 10s", 2);
+  const Duration dur = duration_arg("--duration", o.duration, 1);
   o.cfg.sample_rate_hz = quantity(o.rate, Dim::frequency, "--rate");
   o.cfg.noise_uv = quantity(o.noise, Dim::voltage, "--noise") * 1e6;
   o.cfg.drift_uv = quantity(o.drift, Dim::voltage, "--drift") * 1e6;
@@ -80,6 +79,10 @@ void run_culture(CultureOpts& o) {
   const double stim_hz = quantity(o.stim_rate, Dim::frequency, "--stim-rate");
   auto culture = bio::Culture::create(o.cfg);
   if (!culture) throw CliError("culture: " + culture.status().message(), 2);
+  if (o.stim_electrode >= o.cfg.channels)
+    throw CliError("--stim-electrode: found " + std::to_string(o.stim_electrode) + ", expected an electrode 0.." +
+                       std::to_string(o.cfg.channels - 1) + " (--channels " + std::to_string(o.cfg.channels) + ")",
+                   2);
   bio::StimLimits lim;
   lim.electrode_count = o.cfg.channels;
   auto interlock = bio::Interlock::create(lim, bio::StimMapping{});
@@ -92,14 +95,14 @@ void run_culture(CultureOpts& o) {
   bio::EmulatedStimulator stim([](void* ctx, const Stimulus& s) { static_cast<bio::Culture*>(ctx)->stimulate(s); },
                                &*culture);
   std::vector<Stimulus> stim_log;
-  const auto total_rows = static_cast<int64_t>(to_seconds(*dur) * o.cfg.sample_rate_hz);
+  const auto total_rows = static_cast<int64_t>(to_seconds(dur) * o.cfg.sample_rate_hz);
   const auto block = static_cast<int64_t>(o.cfg.sample_rate_hz * 1e-3);
   std::vector<int16_t> buf(static_cast<size_t>(block) * o.cfg.channels);
   const int64_t stim_every = stim_hz > 0 ? static_cast<int64_t>(o.cfg.sample_rate_hz / stim_hz) : 0;
   for (int64_t r = 0; r < total_rows; r += block) {
     if (stim_every > 0 && (r / stim_every) != ((r + block) / stim_every)) {
       SynapticInput in;
-      in.post = {0, static_cast<uint32_t>(o.stim_electrode)};
+      in.post = {0, o.stim_electrode};
       in.weight = static_cast<float>(o.stim_weight);
       auto d = interlock->review(in, static_cast<Time>(static_cast<double>(r) / o.cfg.sample_rate_hz * 1e9));
       stim_log.push_back(d.record);
@@ -158,7 +161,9 @@ void add_culture_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--stim-rate", o->stim_rate, "stimulate --stim-electrode periodically at this rate, e.g. 2Hz")
       ->capture_default_str();
-  c->add_option("--stim-electrode", o->stim_electrode, "electrode for --stim-rate")->capture_default_str();
+  c->add_option("--stim-electrode", o->stim_electrode, "electrode for --stim-rate")
+      ->capture_default_str()
+      ->check(unsigned_in(0, 65535));
   c->add_option("--stim-weight", o->stim_weight, "normalised weight of each stimulus (mapped by the interlock)")
       ->capture_default_str();
   c->callback([o] { run_culture(*o); });

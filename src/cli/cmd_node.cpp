@@ -11,6 +11,7 @@
 
 #include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/experiment_args.hpp"
 #include "env/real_env.hpp"
 #include "node/launch/interrupts.hpp"
@@ -24,10 +25,6 @@ namespace {
 using site::interrupt_exit_code;
 using site::interrupt_signal;
 using site::signal_name;
-
-// The site ran to its end, but a required peer never authenticated or stopped answering: its
-// recording is complete for this site and incomplete for the experiment (docs/reliability.md).
-constexpr int kExitPeerProblem = 3;
 
 std::atomic<RealEnv*> g_env{nullptr};
 // Async-signal-safe: RealEnv::stop sets a flag and writes an eventfd.
@@ -110,7 +107,9 @@ int run_node(const NodeArgs& a) {
   if (!s) throw CliError("site " + a.site + ": " + s.message(), 1);
   if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);
   // Each problem was printed as a warning when the run ended; the exit status says it again.
-  if (!(*node)->peer_problems().empty()) return kExitPeerProblem;
+  // The site ran to its end, but a required peer never authenticated or stopped answering: its
+  // recording is complete for this site and incomplete for the experiment (docs/reliability.md).
+  if (!(*node)->peer_problems().empty()) return exit_code::kNodePeerProblem;
   return 0;
 }
 

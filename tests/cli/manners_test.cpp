@@ -111,6 +111,15 @@ TEST(CliManners, OutOfRangeIntegersAreRefusedWithTheRange) {
           << cmd << ": " << r.text;
     }
   }
+  // Old: -1 became electrode 4294967295 (a stimulus the interlock refused) and the run went on.
+  std::filesystem::remove_all(out);
+  CommandOutput r = ion_cmd("culture --duration 10ms --stim-rate 200Hz --stim-electrode -1 --out " + out);
+  EXPECT_EQ(r.code, 2) << r.text;
+  EXPECT_TRUE(has(r.text, "--stim-electrode: found \"-1\", expected an integer in 0..65535")) << r.text;
+  std::filesystem::remove_all(out);
+  r = ion_cmd("culture --duration 10ms --stim-rate 200Hz --stim-electrode 60 --out " + out);
+  EXPECT_EQ(r.code, 2) << r.text;
+  EXPECT_TRUE(has(r.text, "--stim-electrode: found 60, expected an electrode 0..59 (--channels 60)")) << r.text;
 }
 
 // The line a simulated run ends with: experiment time, events and trace digest.
