@@ -9,6 +9,7 @@
 #include "bench/hub/bench_hub.hpp"
 #include "bench/link/bench_link.hpp"
 #include "bench/silicon/bench_neurons.hpp"
+#include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 
 namespace ion::cli {
@@ -25,7 +26,9 @@ void add_device(CLI::App& bench) {
   auto seed = std::make_shared<uint64_t>(1);
   c->add_option("--size", *size, "array is size x size")->capture_default_str();
   c->add_option("--seconds", *secs, "minimum time per model")->capture_default_str();
-  c->add_option("--seed", *seed, "seed of the random cell order and states")->capture_default_str();
+  c->add_option("--seed", *seed, "seed of the random cell order and states")
+      ->capture_default_str()
+      ->check(unsigned_in());
   c->callback([size, secs, seed] { check(device::report_bench_device(*size, *secs, *seed), 2); });
 }
 
@@ -39,7 +42,7 @@ void add_detect(CLI::App& bench) {
   c->add_option("--repeats", cfg->repeats, "repeats (best is reported)")->capture_default_str();
   c->add_option("--order", cfg->order, "band-pass order per edge")->capture_default_str();
   c->add_option("--block", cfg->block_s, "block size, s")->capture_default_str();
-  c->add_option("--seed", cfg->seed, "seed")->capture_default_str();
+  c->add_option("--seed", cfg->seed, "seed")->capture_default_str()->check(unsigned_in());
   c->add_option("--table-seconds", table->seconds, "seconds of emulated culture per SNR row and seed (0: no table)")
       ->capture_default_str();
   c->add_option("--table-seeds", table->seeds, "recordings pooled per SNR row (seeds seed, seed+1, …)")
@@ -61,7 +64,7 @@ void add_neurons(CLI::App& bench) {
   c->add_option("--repeats", o->repeats, "repeat each run (ion and Brian2), keep the minimum times")
       ->capture_default_str();
   c->add_option("--work-dir", o->work_dir, "where Brian2 builds its standalone projects")->capture_default_str();
-  c->add_option("--seed", o->seed, "seed")->capture_default_str();
+  c->add_option("--seed", o->seed, "seed")->capture_default_str()->check(unsigned_in());
   c->add_flag("!--no-brian", o->brian, "skip the Brian2 baselines");
   c->callback([o] {
     const Status s = silicon::report_bench_neurons(*o);

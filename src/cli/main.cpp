@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
     return usage_error(app, e);
   } catch (const ion::cli::CliError& e) {
-    if (*e.what()) std::fprintf(stderr, "ion: %s\n", e.what());
+    // Some handlers already name themselves ("ion report: ..."); the others get "ion: ".
+    const std::string_view what = e.what();
+    if (!what.empty()) std::fprintf(stderr, "%s%s\n", what.rfind("ion ", 0) == 0 ? "" : "ion: ", e.what());
     return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ion: error: %s\n", e.what());

@@ -85,13 +85,17 @@ TEST(CliManners, EveryUsageErrorOfEverySubcommandExits2) {
   }
   // Old codes in comments: what CLI11's app.exit(e) returned.
   const std::vector<std::string> errors = {
-      "",                                // 106: a subcommand is required
-      "inspect",                         // 106: LOG is required
-      "inspect /no/such/file.ionlog",    // 105: validation (file exists)
-      "validate a.toml --json=3",        // 109 / 104
-      "culture --channels many",         // 104: conversion
-      "run --sim --realtime extra more"  // 109: extras
-  };
+      "",                                 // 106: a subcommand is required
+      "inspect",                          // 106: LOG is required
+      "inspect /no/such/file.ionlog",     // 105: validation (file exists)
+      "validate a.toml --json=3",         // 109 / 104
+      "culture --channels many",          // 104: conversion
+      "run --sim --realtime extra more",  // 109: extras
+      // Usage errors the handlers find (2 before too; kept so that no subcommand drifts) ...
+      "report /no/such/run", "detect --input /no/such/input --out x.csv", "neuron --model nosuch",
+      "run --sim --realtime",
+      // ... and those of the new subcommands.
+      "help nosuchtopic", "completion zsh"};
   for (const auto& args : errors) {
     CommandOutput r = ion_cmd(args);
     EXPECT_EQ(r.code, 2) << "ion " << args << ": " << r.text;
