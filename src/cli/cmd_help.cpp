@@ -127,9 +127,10 @@ void run_help(const CLI::App& root, const std::string& topic) {
     std::fputs(root.help().c_str(), stdout);
     return;
   }
-  throw CliError("help: no help topic '" + topic + "';" + did_you_mean(suggest(topic, topics)) +
-                     " (topics: experiment, or a command)",
-                 exit_code::kUsage);
+  const std::string hint = did_you_mean(suggest(topic, topics));
+  throw CliError(
+      "help: no help topic '" + topic + "'" + (hint.empty() ? "" : ";" + hint) + " (topics: experiment, or a command)",
+      exit_code::kUsage);
 }
 
 }  // namespace
