@@ -1,36 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "report/report_html.hpp"
 
+#include "core/markup.hpp"
 #include "report/web_assets.inc"  // kReportCss, kReportJs (generated from src/report/web/)
 
 namespace ion::report {
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string script_safe_json(const Json& j) {
   // Invalid UTF-8 in a name or note is replaced, not thrown on: the report is still written.
@@ -51,10 +25,10 @@ std::string report_page(const Json& model, const std::string& title, const std::
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-      html_escape(title) + "</title>\n<style>\n" + kReportCss + "</style>\n</head>\n<body>\n";
+      markup_escape(title) + "</title>\n<style>\n" + kReportCss + "</style>\n</head>\n<body>\n";
   h += "<main id=\"ion-report\">\n<noscript><p>The figures of this report are drawn by JavaScript, which is "
        "off. The run's summary:</p><pre>" +
-       html_escape(fallback_text) + "</pre></noscript>\n</main>\n";
+       markup_escape(fallback_text) + "</pre></noscript>\n</main>\n";
   h += "<script type=\"application/json\" id=\"ion-report-model\">" + script_safe_json(model) + "</script>\n";
   h += "<script>\n" + std::string(kReportJs) +
        "\nIonReport.renderPage(\"ion-report-model\", \"ion-report\");\n</script>\n";

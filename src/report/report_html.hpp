@@ -20,8 +20,6 @@ std::string render_report_html(const record::MergedRecording& m, const experimen
 // updates (IonReport.render(model, element) in the page's script).
 std::string report_page(const Json& model, const std::string& title, const std::string& fallback_text);
 
-// Escapes &, <, >, " and ' for HTML text and attribute values.
-std::string html_escape(const std::string& s);
 // JSON text that is safe inside a <script> element: every '<' is written as \u003c.
 std::string script_safe_json(const Json& j);
 

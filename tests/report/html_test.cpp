@@ -6,6 +6,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/markup.hpp"
 #include "report/report_html.hpp"
 #include "test_data.hpp"
 
@@ -98,6 +99,6 @@ TEST(ReportHtml, EmptyRecordingAndEmptyExperimentGiveAPage) {
 }
 
 TEST(HtmlEscape, Characters) {
-  EXPECT_EQ(html_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+  EXPECT_EQ(markup_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
   EXPECT_EQ(script_safe_json(Json("</script>")), "\"\\u003c/script>\"");
 }

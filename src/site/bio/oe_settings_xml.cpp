@@ -6,39 +6,17 @@
 
 #include <fmt/format.h>
 
+#include "core/markup.hpp"
 #include "site/bio/openephys.hpp"
 
 namespace ion::bio {
 
 namespace {
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string stream_element(const OeStreamSpec& s, const char* indent) {
   return fmt::format(
       "{}<STREAM name=\"{}\" description=\"ion signal stream\" sample_rate=\"{:.1f}\" "
       "channel_count=\"{}\">\n{}  <PARAMETERS/>\n{}</STREAM>\n",
-      indent, xml_escape(s.stream), s.sample_rate_hz, s.channels, indent, indent);
+      indent, markup_escape(s.stream), s.sample_rate_hz, s.channels, indent, indent);
 }
 
 std::string channel_map(const OeStreamSpec& s) {
@@ -54,7 +32,7 @@ std::string source_processor(const OeStreamSpec& s) {
       "libraryName=\"ion\" libraryVersion=\"\" processorType=\"2\" nodeId=\"{1}\">\n"
       "      <GLOBAL_PARAMETERS/>\n{2}      <CUSTOM_PARAMETERS>\n{3}      </CUSTOM_PARAMETERS>\n"
       "    </PROCESSOR>\n",
-      xml_escape(s.processor), s.processor_id, stream_element(s, "      "), channel_map(s));
+      markup_escape(s.processor), s.processor_id, stream_element(s, "      "), channel_map(s));
 }
 
 std::string record_node(const OeStreamSpec& s) {
@@ -66,7 +44,7 @@ std::string record_node(const OeStreamSpec& s) {
       "        <STREAM isMainStream=\"1\" sync_line=\"0\" name=\"{2}\" source_node_id=\"{3}\" "
       "sample_rate=\"{4:.1f}\" channel_count=\"{5}\" recording_state=\"ALL\"/>\n"
       "      </CUSTOM_PARAMETERS>\n    </PROCESSOR>\n",
-      s.record_node_id, stream_element(s, "      "), xml_escape(s.stream), s.processor_id, s.sample_rate_hz,
+      s.record_node_id, stream_element(s, "      "), markup_escape(s.stream), s.processor_id, s.sample_rate_hz,
       s.channels);
 }
 }  // namespace
