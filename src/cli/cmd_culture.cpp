@@ -70,12 +70,24 @@ class StimTtl {
   int64_t fall_ = 0;
 };
 
-void run_culture(CultureOpts& o) {
-  const Duration dur = duration_arg("--duration", o.duration, 1);
+// --rate, --noise, --drift and --artefact (unit strings) into the culture's configuration.
+void apply_quantities(CultureOpts& o) {
   o.cfg.sample_rate_hz = quantity(o.rate, Dim::frequency, "--rate");
   o.cfg.noise_uv = quantity(o.noise, Dim::voltage, "--noise") * 1e6;
   o.cfg.drift_uv = quantity(o.drift, Dim::voltage, "--drift") * 1e6;
   o.cfg.artefact_uv = quantity(o.artefact, Dim::voltage, "--artefact") * 1e6;
+}
+
+void print_interlock_counters(const bio::Interlock& interlock) {
+  std::printf("stimuli: %llu delivered, %llu clamped, %llu refused by the interlock\n",
+              static_cast<unsigned long long>(interlock.counters().delivered),
+              static_cast<unsigned long long>(interlock.counters().clamped),
+              static_cast<unsigned long long>(interlock.counters().refused));
+}
+
+void run_culture(CultureOpts& o) {
+  const Duration dur = duration_arg("--duration", o.duration, 1);
+  apply_quantities(o);
   const double stim_hz = quantity(o.stim_rate, Dim::frequency, "--stim-rate");
   auto culture = bio::Culture::create(o.cfg);
   if (!culture) throw CliError("culture: " + culture.status().message(), 2);
@@ -127,11 +139,7 @@ void run_culture(CultureOpts& o) {
       "%zu ground-truth (spike, channel) pairs\n",
       culture->neuron_count(), o.cfg.channels, static_cast<long long>(total_rows), o.cfg.sample_rate_hz,
       static_cast<unsigned long long>(culture->neuron_spikes()), culture->truth().size());
-  if (!stim_log.empty())
-    std::printf("stimuli: %llu delivered, %llu clamped, %llu refused by the interlock\n",
-                static_cast<unsigned long long>(interlock->counters().delivered),
-                static_cast<unsigned long long>(interlock->counters().clamped),
-                static_cast<unsigned long long>(interlock->counters().refused));
+  if (!stim_log.empty()) print_interlock_counters(*interlock);
   std::printf("wrote %s (Open Ephys session %s, truth.csv)\n", o.out.c_str(), writer->recording_dir().c_str());
 }
 

@@ -26,7 +26,7 @@ struct Fixture {
 
 // The fixture's logs (seed 3), merged and exported once.
 const Fixture& fixture() {
-  static const Fixture f = [] {
+  static const Fixture kFixture = [] {
     Fixture x;
     x.dir = ion::testing::fresh_test_dir("test-runs", "hdf5-import");
     EXPECT_EQ(ion::testing::run_command(std::string(ION_RECORD_FIXTURE) + " " + x.dir + " 3").code, 0);
@@ -40,7 +40,7 @@ const Fixture& fixture() {
     if (r.is_ok()) x.logs = r->merged;
     return x;
   }();
-  return f;
+  return kFixture;
 }
 
 void expect_same(const MergedRecording& a, const MergedRecording& b) {
