@@ -24,11 +24,13 @@ struct Fixture {
   MergedRecording logs;
 };
 
-// The fixture's logs (seed 3), merged and exported once.
+// The fixture's logs (seed 3), merged and exported once per process. The directory is the
+// running test's own: ctest runs this binary's tests in parallel processes.
 const Fixture& fixture() {
   static const Fixture kFixture = [] {
     Fixture x;
-    x.dir = ion::testing::fresh_test_dir("test-runs", "hdf5-import");
+    x.dir = ion::testing::fresh_test_dir(
+        "test-runs", std::string("hdf5-import-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     EXPECT_EQ(ion::testing::run_command(std::string(ION_RECORD_FIXTURE) + " " + x.dir + " 3").code, 0);
     std::vector<std::string> logs;
     for (const auto& e : std::filesystem::directory_iterator(x.dir)) {
