@@ -12,11 +12,6 @@ import tempfile
 
 from . import _ion
 
-# ion run gives each site this long to close its log after being stopped (kStopGrace in
-# src/node/launch/run_realtime.hpp), then kills it; waiting a little longer is always enough.
-_STOP_WAIT_S = 15
-
-
 def executable():
     """The ``ion`` program real-time runs launch: ``$ION_BINARY`` if set, else the one installed
     with this package (``pip install .``), else the one built beside this module (``make``), else
@@ -55,17 +50,25 @@ def _duration_text(d):
 def _wait(proc):
     """Waits for ``ion run``; on Ctrl-C (KeyboardInterrupt here) stops it the way Ctrl-C in a
     terminal does (SIGINT: every site stops cleanly, the outputs are written marked
-    interrupted), waits for that, and re-raises."""
+    interrupted), waits until it has written them, and re-raises."""
     try:
         return proc.communicate()[1]
     except KeyboardInterrupt:
+        _stop(proc)
+        raise
+
+
+def _stop(proc):
+    """SIGINT to ``ion run``, then wait for it to end however long its outputs take (it bounds
+    the sites' stop itself: kStopGrace in src/node/launch/run_realtime.hpp). A further Ctrl-C
+    while it stops is forwarded too, as a terminal would."""
+    while True:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.communicate(timeout=_STOP_WAIT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
             proc.communicate()
-        raise
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def run_realtime(experiment, seed, out, duration, warmup):
