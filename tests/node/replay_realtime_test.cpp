@@ -30,7 +30,7 @@ using ion::testing::NodeProcess;
 namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
-const std::string kHost = "127.0.95.1";
+const std::string kHost = "127.0.89.1";
 
 // The built-in experiment on this test's own loopback address, in a fresh run directory.
 std::string setup_dir() {
@@ -53,7 +53,7 @@ struct Attacker {
     sockaddr_in me{};
     me.sin_family = hub.sin_family = AF_INET;
     me.sin_port = htons(port);
-    inet_pton(AF_INET, "127.0.95.9", &me.sin_addr);
+    inet_pton(AF_INET, "127.0.89.9", &me.sin_addr);
     EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me), 0);
     hub.sin_port = htons(7201);
     inet_pton(AF_INET, kHost.c_str(), &hub.sin_addr);
