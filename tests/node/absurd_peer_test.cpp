@@ -29,7 +29,7 @@ using namespace ion;
 namespace {
 
 const std::string kIon = std::string(ION_BINARY_DIR) + "/ion";
-const std::string kHost = "127.0.94.1";
+const std::string kHost = "127.0.105.1";
 
 // The built-in experiment on this test's own loopback address, in a fresh run directory.
 std::string setup_dir() {

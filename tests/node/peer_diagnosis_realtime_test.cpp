@@ -55,7 +55,7 @@ bool running(const std::string& dir, const std::string& site) {
 }  // namespace
 
 TEST(PeerDiagnosisRealtime, MismatchedKeyFileIsNamedByBothSitesAndNeitherClaimsSuccess) {
-  const std::string dir = setup("diagnosis-mismatched-key", "127.0.96.1");
+  const std::string dir = setup("diagnosis-mismatched-key", "127.0.102.1");
   // padova gets its own key directory whose padova.southampton.key holds another key.
   const std::string pkeys = dir + "/padova-keys";
   auto k = run_command(kIon + " keygen --sites padova,southampton --out " + pkeys);
@@ -82,7 +82,7 @@ TEST(PeerDiagnosisRealtime, MismatchedKeyFileIsNamedByBothSitesAndNeitherClaimsS
 }
 
 TEST(PeerDiagnosisRealtime, StoppedTimeMasterIsNamedAndTheOtherSitesExit3) {
-  const std::string dir = setup("diagnosis-stopped-master", "127.0.97.1");
+  const std::string dir = setup("diagnosis-stopped-master", "127.0.103.1");
   NodeProcess s(node(dir, "southampton", dir + "/keys", "--duration 8s"), dir + "/s.pid");
   NodeProcess z(node(dir, "zurich", dir + "/keys", "--duration 8s"), dir + "/z.pid");
   NodeProcess p(node(dir, "padova", dir + "/keys", "--duration 8s"), dir + "/p.pid");
@@ -103,7 +103,7 @@ TEST(PeerDiagnosisRealtime, StoppedTimeMasterIsNamedAndTheOtherSitesExit3) {
 }
 
 TEST(PeerDiagnosisRealtime, KeysOthersCouldReplaceAreRefusedBeforeTheRun) {
-  const std::string dir = setup("diagnosis-key-permissions", "127.0.98.1");
+  const std::string dir = setup("diagnosis-key-permissions", "127.0.104.1");
   ASSERT_EQ(::chmod((dir + "/keys").c_str(), 0777), 0);
   auto o = run_command(node(dir, "padova", dir + "/keys", "--duration 2s"));
   EXPECT_EQ(o.code, 1) << o.text;
