@@ -72,7 +72,8 @@ void add_completion_command(CLI::App& app) {
   auto shell = std::make_shared<std::string>();
   CLI::App* c = app.add_subcommand("completion", "Print a shell completion script: `source <(ion completion bash)`");
   c->add_option("shell", *shell, "the shell (bash)")->required()->check(CLI::IsMember({"bash"}));
-  c->callback([&app] { std::fputs(bash_script(app).c_str(), stdout); });
+  // The callback owns `shell`: CLI11 writes the parsed value into it after this function returns.
+  c->callback([&app, shell] { std::fputs(bash_script(app).c_str(), stdout); });
 }
 
 }  // namespace ion::cli
