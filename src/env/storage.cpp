@@ -69,12 +69,6 @@ Status write_and_sync(std::unique_ptr<OutputFile> file, std::span<const uint8_t>
   return file->sync();
 }
 
-// `s` with the failure of the clean-up `r` added to its message (both matter to the user).
-Status with_cleanup(Status s, const Status& r) {
-  if (r) return s;
-  return error(s.code(), s.message() + "; and " + r.message());
-}
-
 AppendOptions new_file(uint32_t mode) {
   AppendOptions o;
   o.exclusive = true;
@@ -83,6 +77,11 @@ AppendOptions new_file(uint32_t mode) {
 }
 
 }  // namespace
+
+Status with_cleanup(Status s, const Status& r) {
+  if (r) return s;
+  return error(s.code(), s.message() + "; and " + r.message());
+}
 
 Status Storage::write_new_file(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode) {
   ION_TRY_ASSIGN(auto f, open_append(path, new_file(mode)));  // open_append leaves nothing behind when it fails

@@ -108,6 +108,10 @@ class Storage {
 // running without an Env use it; nodes use their Env's storage().
 Storage& real_storage();
 
+// Failure `s` with the failure of its clean-up `r` (e.g. removing a partial temporary file) added
+// to its message, so neither is lost: both matter to the user. `s` unchanged when `r` is ok.
+Status with_cleanup(Status s, const Status& r);
+
 // Directory part of `path` ("." when it has none).
 std::string parent_dir(const std::string& path);
 

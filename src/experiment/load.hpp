@@ -23,6 +23,7 @@ Status load_failure(const Diagnostics& d);
 // Every key path the loader reads (or names as belonging to another kind) while loading `text`,
 // as in diagnostics: "experiment.seed", "sites.zurich.chip.cores", "neurons[0].drive.rate". The
 // test of `ion help experiment` compares the documented keys (docs/experiment.md) with these.
-std::set<std::string> keys_read_by_loader(std::string_view text);
+// Error: the loader's, when `text` is not a valid experiment (its key set would be incomplete).
+Result<std::set<std::string>> keys_read_by_loader(std::string_view text);
 
 }  // namespace ion::experiment

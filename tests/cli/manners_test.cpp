@@ -288,8 +288,12 @@ std::set<std::string> loader_keys() {
     texts.push_back(read_text(std::string(ION_SOURCE_DIR) + "/examples/" + name));
   texts.push_back(texts[0] + "\n[security]\nkey_dir = \"keys\"\n");
   std::set<std::string> keys;
-  for (const auto& t : texts)
-    for (const auto& k : ion::experiment::keys_read_by_loader(t)) keys.insert(normalized(k));
+  for (const auto& t : texts) {
+    auto read = ion::experiment::keys_read_by_loader(t);
+    EXPECT_TRUE(read.is_ok()) << read.status().message();
+    if (read.is_ok())
+      for (const auto& k : *read) keys.insert(normalized(k));
+  }
   return keys;
 }
 

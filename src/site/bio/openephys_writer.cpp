@@ -40,11 +40,7 @@ Status write_npy_column(Storage& st, const std::string& path, NpyType type, int6
   }
   if (s) s = (*f)->sync();
   if (s) s = st.rename(tmp, path);
-  if (!s) {
-    // The temporary file is only a partial copy; the error returned is the one that matters.
-    (void)st.remove(tmp);
-    return s;
-  }
+  if (!s) return with_cleanup(s, st.remove(tmp));  // the partial copy goes; a failure to remove it is said too
   return st.sync_dir(parent_dir(path));
 }
 

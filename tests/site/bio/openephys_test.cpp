@@ -3,7 +3,6 @@
 // folder level and among several experiments/recordings, and a table of missing or malformed
 // parts, each error naming the path and what was expected.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include <functional>
 #include <set>
 
+#include "../../common/test_files.hpp"
 #include "env/sim_storage.hpp"
 #include "site/bio/npy.hpp"
 #include "site/bio/openephys.hpp"
@@ -21,11 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh(const std::string& name) {
-  auto p = fs::temp_directory_path() / ("ion-oe-test-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(p);
-  return p;
-}
+fs::path fresh(const std::string& name) { return ion::testing::fresh_test_dir("test-runs", "openephys-" + name); }
 
 OeStreamSpec spec(int experiment = 1, int recording = 1, uint32_t channels = 3) {
   return OeStreamSpec{.channels = channels,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../../common/test_files.hpp"
 #include "site/bio/culture.hpp"
 #include "site/bio/detector.hpp"
 #include "site/bio/openephys.hpp"
@@ -16,12 +17,7 @@ using namespace ion::bio;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path temp_dir(const std::string& name) {
-  auto p = fs::temp_directory_path() / ("ion-bio-test-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path temp_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-runs", "bio-sources-" + name); }
 
 // The session ion writes for an 8-channel culture at 25 kHz (0.195 µV per bit).
 OeStreamSpec small_spec() { return OeStreamSpec{.channels = 8, .sample_rate_hz = 25000, .bit_volts_uv = 0.195}; }
