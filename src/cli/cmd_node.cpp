@@ -3,10 +3,11 @@
 // machine (the form used across labs; `ion run` launches one of these per site on loopback).
 // SIGINT, SIGTERM and SIGHUP stop the site cleanly (Node::interrupt: final statistics and note,
 // log closed) and exit with 128 + the signal: 130, 143, 129.
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "cli/arg_checks.hpp"
@@ -42,14 +43,26 @@ struct NodeArgs {
   bool resume = false;
 };
 
-// Writes "<state> <status line>" to <out>/<site>.status every second (read by `ion run`). The
-// returned writer reschedules itself through a weak reference: it lives as long as the caller
-// keeps it (a self-reference would be a cycle that never frees).
-std::shared_ptr<std::function<void()>> start_status_file(RealEnv& env, site::Node& node, const std::string& path) {
+// Writes the site's status (node/status.hpp) to `path` now; a failure is printed once, since a
+// status is ephemeral and the run goes on without it.
+void write_status(site::Node& node, const std::string& path) {
+  static bool warned = false;
+  site::NodeStatus s = node.status();
+  s.pid = getpid();
+  Status w = site::write_status_file(real_storage(), path, s);
+  if (!w && !warned) std::fprintf(stderr, "ion node: site %s: %s\n", s.site.c_str(), w.message().c_str());
+  warned = warned || !w;
+}
+
+// Writes <out>/<site>.status every `period` (read by `ion run`, which also takes an unchanged file
+// as a stuck event loop). The returned writer reschedules itself through a weak reference: it
+// lives as long as the caller keeps it (a self-reference would be a cycle that never frees).
+std::shared_ptr<std::function<void()>> start_status_file(RealEnv& env, site::Node& node, const std::string& path,
+                                                         Duration period = kSecond) {
   auto write = std::make_shared<std::function<void()>>();
-  *write = [&env, &node, path, weak = std::weak_ptr<std::function<void()>>(write)] {
-    std::ofstream(path, std::ios::trunc) << node.status_line() << "\n";
-    env.schedule_after(kSecond, [weak] {
+  *write = [&env, &node, path, period, weak = std::weak_ptr<std::function<void()>>(write)] {
+    write_status(node, path);
+    env.schedule_after(period, [weak] {
       if (auto w = weak.lock()) (*w)();
     });
   };
@@ -96,7 +109,7 @@ int run_node(const NodeArgs& a) {
   if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
     (*node)->interrupt(signal_name(sig));
     if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);  // its log
-    std::ofstream(status, std::ios::trunc) << (*node)->status_line() << "\n";
+    write_status(**node, status);
     const std::string when = (*node)->link().synced()
                                  ? "at experiment time " + format_duration((*node)->experiment_now())
                                  : "before clock synchronisation";

@@ -45,7 +45,7 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   site::SimRunOptions o;
   o.out_dir = out;
   o.warmup_ns = warmup;
-  o.progress = [&](Time t, const std::vector<std::string>& lines) { progress(quiet, t, e.duration_ns, lines); };
+  o.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { progress(quiet, t, e.duration_ns, sites); };
   o.stop_requested = [] { return interrupt_signal() ? signal_name(interrupt_signal()) : std::string(); };
   auto r = site::run_sim(e, o);
   if (!quiet && isatty(STDOUT_FILENO)) std::printf("\n");
@@ -95,7 +95,9 @@ record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& 
                                 Duration warmup) {
   site::RealtimeRun run{realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
   const bool tty = isatty(STDOUT_FILENO);
-  run.progress = [&](Time t, const std::vector<std::string>& lines) { progress(a.quiet, t, e.duration_ns, lines); };
+  run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) {
+    progress(a.quiet, t, e.duration_ns, sites);
+  };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o, tty && !a.quiet); };
   auto r = site::run_processes(run, e);
   if (!r) throw CliError(r.status().message(), 1);

@@ -29,10 +29,10 @@ record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std:
   return r->outcome;
 }
 
-void progress(bool quiet, Time t, Duration total, const std::vector<std::string>& lines) {
+void progress(bool quiet, Time t, Duration total, const std::vector<site::NodeStatus>& sites) {
   if (quiet) return;
   std::string s = "[" + format_duration(std::clamp<Time>(t, 0, total)) + " / " + format_duration(total) + "]";
-  for (const auto& l : lines) s += "  " + l;
+  for (const auto& site : sites) s += "  " + site::format_status_line(site);
   const bool tty = isatty(STDOUT_FILENO);
   std::printf(tty ? "\r\033[K%s" : "%s\n", s.c_str());
   std::fflush(stdout);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "experiment/model.hpp"
+#include "node/status.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 #include "report/analysis.hpp"
@@ -26,6 +27,6 @@ void write_report(const record::MergedRecording& m, const experiment::Experiment
                   const report::AnalysisOptions& options = {});
 
 // The progress line of a run: "[3s / 8s]  zurich running ..." (one line, rewritten on a tty).
-void progress(bool quiet, Time t, Duration total, const std::vector<std::string>& lines);
+void progress(bool quiet, Time t, Duration total, const std::vector<site::NodeStatus>& sites);
 
 }  // namespace ion::cli

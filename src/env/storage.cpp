@@ -64,9 +64,9 @@ Result<std::string> Storage::read_file(const std::string& path, uint64_t max_byt
 namespace {
 
 // Writes and syncs `file`, then closes it (whatever happened).
-Status write_and_sync(std::unique_ptr<OutputFile> file, std::span<const uint8_t> bytes) {
+Status write_and_sync(std::unique_ptr<OutputFile> file, std::span<const uint8_t> bytes, Sync sync = Sync::durable) {
   ION_TRY(file->append(bytes));
-  return file->sync();
+  return sync == Sync::durable ? file->sync() : Status::ok();
 }
 
 AppendOptions new_file(uint32_t mode) {
@@ -90,13 +90,13 @@ Status Storage::write_new_file(const std::string& path, std::span<const uint8_t>
   return s ? s : with_cleanup(s, remove(path));
 }
 
-Status Storage::write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode) {
+Status Storage::write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode, Sync sync) {
   const std::string tmp = path + ".tmp";
   ION_TRY(remove(tmp));                                      // a stale temporary file left by a crash
   ION_TRY_ASSIGN(auto f, open_append(tmp, new_file(mode)));  // open_append leaves nothing behind when it fails
-  Status s = write_and_sync(std::move(f), bytes);
+  Status s = write_and_sync(std::move(f), bytes, sync);
   if (s) s = rename(tmp, path);
-  if (s) return sync_dir(parent_dir(path));
+  if (s) return sync == Sync::durable ? sync_dir(parent_dir(path)) : Status::ok();
   return with_cleanup(s, remove(tmp));
 }
 

@@ -76,6 +76,9 @@ class InputFile {
   virtual const std::string& path() const = 0;
 };
 
+// Whether an atomic replacement is made durable (fsync of the file and its directory).
+enum class Sync : uint8_t { durable, none };
+
 class Storage {
  public:
   virtual ~Storage() = default;
@@ -98,8 +101,11 @@ class Storage {
   // The whole file; out_of_range when it is larger than max_bytes.
   Result<std::string> read_file(const std::string& path, uint64_t max_bytes);
   // Replaces `path` atomically: writes <path>.tmp, syncs it, renames it over `path`, syncs the
-  // directory. On any failure the temporary file is removed and `path` is unchanged.
-  Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode = 0644);
+  // directory. On any failure the temporary file is removed and `path` is unchanged. With
+  // Sync::none nothing is synced: readers still see the old or the new content, never a mix, but
+  // a power cut may lose the change (for ephemeral files such as a site's status).
+  Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode = 0644,
+                           Sync sync = Sync::durable);
   // Creates `path` (already_exists if present), writes and syncs it; removed again on failure.
   Status write_new_file(const std::string& path, std::span<const uint8_t> bytes, uint32_t mode = 0644);
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "node/node.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -65,7 +66,11 @@ const char* to_string(NodeState s) {
 }
 
 Node::Node(const experiment::Experiment& e, const experiment::Site& site, Env& env, NodeOptions opt)
-    : exp_(e), site_(site), env_(env), opt_(std::move(opt)) {}
+    : exp_(e), site_(site), env_(env), opt_(std::move(opt)) {
+  size_t n = 0;
+  for (const auto& x : e.neurons) n += x.addr.site == site.id ? 1 : 0;
+  neuron_spikes_.assign(std::min(n, kStatusMaxEntries), 0);
+}
 
 Node::~Node() {
   if (link_) link_->close();
@@ -466,17 +471,9 @@ void Node::fail(Status s) {
   env_.stop();
 }
 
-std::string Node::status_line() const {
-  std::string s = site_.name + " " + to_string(state_);
-  if (role_) {
-    std::string r = role_->status_line();
-    if (!r.empty()) s += " " + r;
-  }
-  return s;
-}
-
 void Node::emit_spike(const Spike& s) {
   ++spikes_;
+  if (s.source.site == site_.id && s.source.index < neuron_spikes_.size()) ++neuron_spikes_[s.source.index];
   record(s);
   auto it = routing_.spike_hubs.find(s.source.key());
   if (it == routing_.spike_hubs.end()) return;

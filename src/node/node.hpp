@@ -23,6 +23,7 @@
 #include "node/peer_report.hpp"
 #include "node/routing.hpp"
 #include "node/shifted_env.hpp"
+#include "node/status.hpp"
 #include "record/event_log.hpp"
 #include "site/role.hpp"
 #include "wire/crypto.hpp"
@@ -83,7 +84,8 @@ class Node final : public RoleHost {
   const experiment::Site& site() const { return site_; }
   // Experiment time now (meaningful once synchronised).
   Time experiment_now() const;
-  std::string status_line() const;
+  // This site's status now (node/status.hpp); pid is left 0 for the caller (a process) to set.
+  NodeStatus status() const;
   const link::Link& link() const { return *link_; }
   // Flushes, syncs and closes the event log now (an owner stopping the node early, e.g. on a
   // signal). Returns the log's failure, if any, naming the file. Idempotent.
@@ -152,6 +154,7 @@ class Node final : public RoleHost {
   Time start_local_ns_ = 0;     // node clock when this process started (sync timeout base)
   Time next_stats_ns_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;
+  std::vector<uint64_t> neuron_spikes_;  // by index among this site's neurons, the first kStatusMaxEntries
 };
 
 }  // namespace ion::site

@@ -13,6 +13,7 @@
 #include "core/events.hpp"
 #include "core/prng.hpp"
 #include "core/time.hpp"
+#include "site/role_status.hpp"
 
 namespace ion::site {
 
@@ -45,8 +46,9 @@ class Role {
   virtual void on_input(const SynapticInput&) {}
   // End of the experiment at `end`: flush pending work (e.g. the hub drains its plasticity queue).
   virtual void finish(Time end) { advance(end); }
-  // A one-line status for progress output ("ANpre 30.1 Hz", "ABsyn w=0.62").
-  virtual std::string status_line() const { return {}; }
+  // The role's part of the site's status (site/role_status.hpp): a hub's synapses, a bio site's
+  // interlock counters. Called between ticks, about once a second.
+  virtual void status(RoleStatus&) const {}
 };
 
 }  // namespace ion::site

@@ -14,6 +14,7 @@
 
 #include "../common/process_helpers.hpp"
 #include "experiment/builtin.hpp"
+#include "node/status.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 
@@ -24,6 +25,12 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr const char* kSites[] = {"zurich", "southampton", "padova"};
+
+// The state in a site's status file ("" while it is missing or unreadable).
+std::string site_state(const std::string& path) {
+  auto s = site::read_status_file(real_storage(), path);
+  return s ? s->state : "";
+}
 
 struct RunResult {
   std::string dir;
@@ -41,8 +48,7 @@ RunResult run_and(const std::string& name, const std::string& loopback, const st
                                                      std::string(experiment::builtin_experiment_text()));
   const pid_t pid = spawn_group(kIon + " run " + file + " --realtime --duration 16s --warmup 1s --out " + r.dir,
                                 r.dir + "-cfg/output.txt");
-  const bool running = wait_until(
-      [&] { return slurp(r.dir + "/southampton.status").find("southampton running") != std::string::npos; }, 30s);
+  const bool running = wait_until([&] { return site_state(r.dir + "/southampton.status") == "running"; }, 30s);
   if (running) {
     std::this_thread::sleep_for(after);
     act(pid);
@@ -207,8 +213,7 @@ TEST(RunLifecycle, ANodeAloneStopsCleanlyOnSigterm) {
   const pid_t pid = spawn_group(
       kIon + " node " + file + " --site padova --out " + dir + " --keys " + dir + "/keys --sync-timeout 60s",
       dir + "-cfg/output.txt");
-  ASSERT_TRUE(
-      wait_until([&] { return slurp(dir + "/padova.status").find("padova waiting") != std::string::npos; }, 30s));
+  ASSERT_TRUE(wait_until([&] { return site_state(dir + "/padova.status") == "waiting"; }, 30s));
   kill(pid, SIGTERM);
   EXPECT_EQ(wait_exit(pid, 30s), 143) << slurp(dir + "-cfg/output.txt");
   auto m = record::merge_logs({dir + "/padova.ionlog"});

@@ -15,6 +15,7 @@
 
 #include "../common/node_process.hpp"
 #include "experiment/builtin.hpp"
+#include "node/status.hpp"
 
 using namespace ion;
 using ion::testing::NodeProcess;
@@ -46,10 +47,8 @@ bool has(const std::string& text, const std::string& needle) { return text.find(
 
 // The site's status file (written every second by ion node) says it runs the experiment.
 bool running(const std::string& dir, const std::string& site) {
-  std::ifstream in(dir + "/out/" + site + ".status");
-  std::string line;
-  std::getline(in, line);
-  return has(line, site + " running");
+  auto s = site::read_status_file(real_storage(), dir + "/out/" + site + ".status");
+  return s && s->site == site && s->state == "running";
 }
 
 }  // namespace

@@ -45,15 +45,11 @@ std::vector<std::string> node_argv(const RealtimeRun& r, const std::string& file
 
 std::string status_path(const std::string& out, const Child& c) { return out + "/" + c.name + ".status"; }
 
-std::vector<std::string> read_status(const ProcessGroup& g, const std::string& out) {
-  std::vector<std::string> lines;
-  for (const auto& c : g.children()) {
-    std::ifstream in(status_path(out, c));
-    std::string line;
-    std::getline(in, line);
-    lines.push_back(line.empty() ? c.name + " starting" : line);
-  }
-  return lines;
+std::vector<NodeStatus> read_status(const ProcessGroup& g, const std::string& out) {
+  std::vector<NodeStatus> sites;
+  for (const auto& c : g.children())
+    sites.push_back(read_status_or_starting(real_storage(), status_path(out, c), c.name));
+  return sites;
 }
 
 // A running site whose status file (rewritten every second by its event loop once the site is

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "experiment/model.hpp"
+#include "node/status.hpp"
 #include "record/run_outcome.hpp"
 
 namespace ion::site {
@@ -24,7 +25,7 @@ struct RealtimeRun {
   std::optional<uint64_t> seed;
   Duration warmup_ns = 0;
   // Called about once a second with (experiment time, per-site status lines).
-  std::function<void(Time, const std::vector<std::string>&)> progress;
+  std::function<void(Time, const std::vector<NodeStatus>&)> progress;
   // Called once when the run must end early (interrupted or incomplete), before the sites are
   // stopped (which may take up to kStopGrace).
   std::function<void(const record::RunOutcome&)> on_ending;

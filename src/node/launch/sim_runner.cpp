@@ -123,9 +123,9 @@ Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOption
       break;
     }
     if (opt.progress) {
-      std::vector<std::string> lines;
-      for (const auto& n : nodes) lines.push_back(n->status_line());
-      opt.progress(nodes.front()->experiment_now(), lines);
+      std::vector<NodeStatus> sites;
+      for (const auto& n : nodes) sites.push_back(n->status());
+      opt.progress(nodes.front()->experiment_now(), sites);
     }
   }
   if (!all_ended(nodes))

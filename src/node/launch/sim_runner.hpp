@@ -10,6 +10,7 @@
 #include "env/env.hpp"
 #include "env/sim_storage.hpp"
 #include "experiment/model.hpp"
+#include "node/status.hpp"
 #include "record/run_outcome.hpp"
 #include "wire/crypto.hpp"
 #include "wire/epoch_state.hpp"
@@ -23,8 +24,8 @@ namespace ion::site {
 struct SimRunOptions {
   std::string out_dir;  // site logs go here
   Duration warmup_ns = 3 * kSecond;
-  // Called about once per simulated second with (experiment time, per-site status lines).
-  std::function<void(Time, const std::vector<std::string>&)> progress;
+  // Called about once per simulated second with (experiment time, each site's status).
+  std::function<void(Time, const std::vector<NodeStatus>&)> progress;
   // Forward-only epoch state shared by the simulated sites (not owned). Null: every run of a seed
   // uses the same epochs (and keys), so runs are byte-identical but cannot be told apart on the
   // wire; a store shared by several runs makes each later run's epochs newer, like real sites'

@@ -96,10 +96,9 @@ void BioRole::on_input(const SynapticInput& in) {
   last_stim_ns_[e] = d.record.t;
 }
 
-std::string BioRole::status_line() const {
+void BioRole::status(site::RoleStatus& out) const {
   const auto& c = interlock_->counters();
-  return fmt::format("bio {} ch, {} spikes, stim {} ok / {} clamped / {} refused", channels_, spikes_, c.delivered,
-                     c.clamped, c.refused);
+  out.interlock = site::InterlockStatus{c.delivered, c.clamped, c.refused};
 }
 
 }  // namespace ion::bio

@@ -44,7 +44,7 @@ class BioRole final : public site::Role {
 
   void advance(Time now) override;
   void on_input(const SynapticInput& in) override;
-  std::string status_line() const override;
+  void status(site::RoleStatus& out) const override;
 
   const InterlockCounters& interlock_counters() const { return interlock_->counters(); }
   uint64_t spikes_emitted() const { return spikes_; }

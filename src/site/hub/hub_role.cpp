@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "site/hub/hub_role.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "device/sim_crossbar.hpp"
 #include "site/hub/device_ranges.hpp"
@@ -38,9 +40,14 @@ class HubRole final : public site::Role {
       : xb_(std::move(xb)),
         core_(std::move(syn), *xb_, horizon),
         host_(host),
-        record_([this](const WeightUpdate& u) { host_.record_weight(u); }),
+        record_([this](const WeightUpdate& u) { record_weight(u); }),
         resumed_(resumed),
-        recovery_(std::move(recovery)) {}
+        recovery_(std::move(recovery)) {
+    for (const auto& y : core_.synapses()) {
+      index_.emplace(y.id, shown_.size());
+      shown_.emplace_back().name = y.name.empty() ? "syn" + std::to_string(y.id) : y.name;
+    }
+  }
 
   void advance(Time now) override {
     if (!started_) {
@@ -69,15 +76,9 @@ class HubRole final : public site::Role {
         (unsigned long long)c.device_errors, (unsigned long long)c.withheld);
     host_.record_note(buf);
   }
-  std::string status_line() const override {
-    std::string out;
-    char buf[96];
-    for (const auto& s : core_.synapses()) {
-      const std::string name = s.name.empty() ? "syn" + std::to_string(s.id) : s.name;
-      std::snprintf(buf, sizeof buf, "%s%s w=%.2f", out.empty() ? "" : " ", name.c_str(), core_.weight(s.id));
-      out += buf;
-    }
-    return out;
+  void status(site::RoleStatus& out) const override {
+    const size_t n = std::min(shown_.size(), site::kStatusMaxEntries);
+    out.synapses.assign(shown_.begin(), shown_.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
  private:
@@ -86,9 +87,20 @@ class HubRole final : public site::Role {
     if (!recovery_.note.empty()) host_.record_note(recovery_.note);
     for (WeightUpdate u : recovery_.updates) {
       u.t = now;
-      host_.record_weight(u);
+      record_weight(u);
     }
     recovery_ = {};
+  }
+  // Records `u` and shows it in the status: a synapse's status is its last recorded update.
+  void record_weight(const WeightUpdate& u) {
+    host_.record_weight(u);
+    auto it = index_.find(u.synapse);
+    if (it == index_.end()) return;
+    site::SynapseStatus& s = shown_[it->second];
+    s.weight = u.weight;
+    s.resistance_ohm = u.resistance_ohm;
+    if (u.action == PlasticityAction::potentiate) ++s.ltp;
+    if (u.action == PlasticityAction::depress) ++s.ltd;
   }
   std::unique_ptr<device::Crossbar> xb_;
   HubCore core_;
@@ -99,6 +111,8 @@ class HubRole final : public site::Role {
   bool started_ = false;
   bool resumed_ = false;
   Recovery recovery_;
+  std::vector<site::SynapseStatus> shown_;       // by core_.synapses() order
+  std::unordered_map<SynapseId, size_t> index_;  // synapse id → shown_ index
 };
 
 // On resume, what the persisted crossbar applied that the hub's log lacks. Only a simulated

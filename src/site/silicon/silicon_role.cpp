@@ -19,17 +19,6 @@ void SiliconRole::on_input(const SynapticInput& in) {
   if (!s.is_ok() && chip_->stats().inputs_rejected <= 10) host_.record_note("silicon: input rejected: " + s.message());
 }
 
-std::string SiliconRole::status_line() const {
-  const ChipStats& s = chip_->stats();
-  const double t_s = to_seconds(chip_->now());
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "silicon %u neurons, %llu spikes (%.2f Hz/neuron), %llu inputs, %llu rejected",
-                chip_->size(), static_cast<unsigned long long>(s.spikes_out),
-                t_s > 0 ? static_cast<double>(s.spikes_out) / t_s / chip_->size() : 0.0,
-                static_cast<unsigned long long>(s.inputs_applied), static_cast<unsigned long long>(s.inputs_rejected));
-  return buf;
-}
-
 }  // namespace ion::silicon
 
 namespace ion::silicon {

@@ -18,7 +18,6 @@ class SiliconRole final : public site::Role {
 
   void advance(Time now) override { chip_->advance(now); }
   void on_input(const SynapticInput& in) override;
-  std::string status_line() const override;
   Chip& chip() { return *chip_; }
 
  private:

@@ -79,7 +79,11 @@ TEST(BioRole, InputsGoThroughTheInterlockAndEvokeSpikes) {
   size_t evoked = 0;
   for (const auto& s : host.spikes) evoked += s.kind == SpikeKind::evoked && s.source.index == 4;
   EXPECT_GE(evoked, 5u);
-  EXPECT_NE((*role)->status_line().find("10 ok"), std::string::npos) << (*role)->status_line();
+  site::RoleStatus st;
+  (*role)->status(st);
+  ASSERT_TRUE(st.interlock.has_value());
+  EXPECT_EQ(st.interlock->ok, 10u);
+  EXPECT_EQ(st.interlock->refused, c.refused);
 }
 
 TEST(BioRole, RequiresExactlyOneSource) {

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Node::status(): the site's status as node/status.hpp defines it.
+#include "node/node.hpp"
+
+namespace ion::site {
+namespace {
+
+LinkHealth health(const std::string& peer, const LinkStats& s) {
+  LinkHealth h;
+  h.peer = peer;
+  h.up = s.peer_up;
+  h.lost = s.lost;
+  const uint64_t expected = s.received + s.lost;
+  h.loss = expected == 0 ? 0 : static_cast<double>(s.lost) / static_cast<double>(expected);
+  h.rtt_ns = s.rtt_ns;
+  h.clock_offset_ns = s.clock_offset_ns;
+  return h;
+}
+
+}  // namespace
+
+NodeStatus Node::status() const {
+  NodeStatus s;
+  s.site = site_.name;
+  s.role = experiment::to_string(site_.role);
+  s.state = to_string(state_);
+  if (link_ && link_->synced()) s.t_ns = experiment_now();
+  s.duration_ns = exp_.duration_ns;
+  s.spikes = spikes_;
+  const double t_s = s.t_ns && *s.t_ns > 0 ? to_seconds(*s.t_ns) : 0;
+  for (const auto& n : exp_.neurons) {
+    if (n.addr.site != site_.id || n.addr.index >= neuron_spikes_.size()) continue;
+    const auto count = static_cast<double>(neuron_spikes_[n.addr.index]);
+    s.neurons.push_back(NeuronRate{n.name, t_s > 0 ? count / t_s : 0});
+  }
+  RoleStatus r;
+  if (role_) role_->status(r);
+  s.synapses = std::move(r.synapses);
+  s.interlock = r.interlock;
+  for (size_t i = 0; link_ && i < routing_.peers.size(); ++i)
+    if (auto st = link_->stats(routing_.peers[i])) s.links.push_back(health(peer_labels_[i].name, *st));
+  if (state_ == NodeState::failed) s.failure = failure_.message();
+  return s;
+}
+
+}  // namespace ion::site
