@@ -17,6 +17,7 @@
 #include "env/real_env.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/node.hpp"
+#include "node/routing.hpp"
 #include "wire/epoch_state.hpp"
 #include "wire/keyfile.hpp"
 
@@ -41,7 +42,26 @@ struct NodeArgs {
   std::string warmup = "3s";
   std::string sync_timeout = "15s";
   bool resume = false;
+  int socket_fd = -1;  // --socket-fd: this site's socket, bound by `ion run`
 };
+
+// Only `ion run`, which starts every site, can choose ports (docs/experiment.md): a site run on
+// its own needs its own port and each peer's written in the file.
+void require_pinned_ports(const experiment::Experiment& e, const std::string& name) {
+  const experiment::Site* self = e.find_site(name);
+  if (!self) return;  // Node::create names the unknown site
+  std::vector<SiteId> sites = site::compute_routing(e, self->id).peers;
+  sites.insert(sites.begin(), self->id);
+  for (SiteId id : sites) {
+    const experiment::Site& s = e.sites[id];
+    if (s.address.port != 0) continue;
+    throw CliError("sites." + s.name + ".address = \"" + s.address.text + "\" has no port" +
+                       (id == self->id ? "" : " (site " + s.name + " is a peer of " + name + ")") +
+                       ": only `ion run` can choose ports; for `ion node` write the port, e.g. \"" +
+                       s.address.text + ":7201\"",
+                   2);
+  }
+}
 
 // Writes the site's status (node/status.hpp) to `path` now; a failure is printed once, since a
 // status is ephemeral and the run goes on without it.
@@ -77,6 +97,10 @@ int run_node(const NodeArgs& a) {
   eo.name = a.site;
   eo.seed = e.seed;
   RealEnv env(eo);
+  require_pinned_ports(e, a.site);
+  if (a.socket_fd >= 0) {
+    if (Status adopted = env.adopt_socket(a.socket_fd); !adopted) throw CliError("--socket-fd: " + adopted.message(), 2);
+  }
   // Before the node is built (a culture calibrates for seconds): a signal meanwhile stops the
   // Env, and the node is interrupted as soon as it exists.
   g_env = &env;
@@ -143,6 +167,8 @@ void add_node_command(CLI::App& app) {
   c->add_option("--sync-timeout", a->sync_timeout, "Give up if the time master has not answered by then")
       ->capture_default_str();
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
+  // Set by `ion run` only: a UDP socket it bound for this site (whose port it chose), inherited.
+  c->add_option("--socket-fd", a->socket_fd, "")->group("")->check(CLI::NonNegativeNumber);
   c->footer(
       "Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
       "authenticated or stopped answering (named on stderr); 128 + the signal when stopped cleanly by "

@@ -2,7 +2,14 @@
 // `ion report RUN_DIR` / `ion report FILE.h5`: regenerates report.html and prints the summary
 // from the sites' event logs in a run directory, or from a recording.h5 (record/hdf5_import.hpp;
 // report.html goes beside it). The experiment comes from the recorded experiment_file note.
+// A run still going is refused (its report.html is written when it ends); --live writes
+// report-live.html from what was recorded so far instead.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -20,6 +27,7 @@ struct ReportOptions {
   std::string dir;
   std::string duration;
   std::string response_min = "1ms", response_max = "50ms";
+  bool live = false;
 };
 
 std::vector<std::string> find_logs(const std::string& dir) {
@@ -33,6 +41,35 @@ std::vector<std::string> find_logs(const std::string& dir) {
   if (logs.empty()) throw CliError("ion report: no event logs (*.ionlog) in " + dir, 2);
   std::sort(logs.begin(), logs.end());
   return logs;
+}
+
+// The sites of `logs` whose log is being written now: a writer holds an exclusive flock on its log
+// for as long as it is open (record/log_open.hpp), so a shared lock that cannot be taken at once
+// means a live writer. The probe lock is released at once; a log that cannot be opened is left
+// to the merge, which names the problem.
+std::vector<std::string> live_sites(const std::vector<std::string>& logs) {
+  std::vector<std::string> live;
+  for (const auto& log : logs) {
+    const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+      live.push_back(std::filesystem::path(log).stem().string());
+    ::close(fd);  // also drops the probe's lock
+  }
+  return live;
+}
+
+// Refuses a run that is still going unless --live (then the report goes to report-live.html).
+std::string report_file_name(const std::string& dir, const std::vector<std::string>& logs, bool live) {
+  if (live) return "report-live.html";
+  const auto writing = live_sites(logs);
+  if (writing.empty()) return "report.html";
+  std::string names;
+  for (const auto& s : writing) names += (names.empty() ? "" : ", ") + s;
+  throw CliError("ion report: the run in " + dir + " is still going (site " + names +
+                     " is writing its log); its report.html is written when it ends. `ion report --live " + dir +
+                     "` writes report-live.html from what was recorded so far",
+                 2);
 }
 
 Duration duration_option(const std::string& name, const std::string& text) {
@@ -63,6 +100,7 @@ struct Source {
   record::MergedRecording m;
   std::string out_dir;
   std::optional<record::RunOutcome> outcome;
+  std::string file_name = "report.html";
 };
 
 Source load_h5(const std::string& path) {
@@ -75,15 +113,22 @@ Source load_h5(const std::string& path) {
         path.c_str());
   }
   const auto parent = std::filesystem::path(path).parent_path();
-  return {std::move(h->merged), parent.empty() ? "." : parent.string(), h->outcome};
+  return {std::move(h->merged), parent.empty() ? "." : parent.string(), h->outcome, "report.html"};
 }
 
-Source load(const std::string& path) {
+// A recording.h5 is written once its run has ended; a run directory may still be live.
+Source load(const std::string& path, bool live) {
   std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) return load_h5(path);
-  auto m = record::merge_logs(find_logs(path));
+  if (std::filesystem::is_regular_file(path, ec)) {
+    Source src = load_h5(path);
+    src.file_name = live ? "report-live.html" : "report.html";
+    return src;
+  }
+  const auto logs = find_logs(path);
+  const std::string file_name = report_file_name(path, logs, live);
+  auto m = record::merge_logs(logs);
   if (!m) throw CliError("ion report: merging the logs in " + path + ": " + m.status().message(), 1);
-  return {std::move(m).value(), path, std::nullopt};
+  return {std::move(m).value(), path, std::nullopt, file_name};
 }
 
 void run_report(const ReportOptions& o) {
@@ -93,7 +138,7 @@ void run_report(const ReportOptions& o) {
   if (ao.response_max_ns < ao.response_min_ns) {
     throw CliError("--response-max (" + o.response_max + ") is less than --response-min (" + o.response_min + ")", 2);
   }
-  Source src = load(o.dir);
+  Source src = load(o.dir, o.live);
   if (src.m.experiment_file.empty()) {
     throw CliError("ion report: " + o.dir + " holds no experiment_file note, so the phases and synapses are unknown",
                    1);
@@ -102,7 +147,7 @@ void run_report(const ReportOptions& o) {
   if (!e) throw CliError("ion report: " + e.status().message(), 1);
   apply_duration(*e, src.m, o);
   ao.outcome = src.outcome;
-  write_report(src.m, *e, src.out_dir, ao);
+  write_report(src.m, *e, src.out_dir, ao, src.file_name);
 }
 
 }  // namespace
@@ -120,6 +165,9 @@ void add_report_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--response-max", o->response_max, "end of the response window after a pre spike")
       ->capture_default_str();
+  cmd->add_flag("--live", o->live,
+                "for a run still going: write report-live.html from what was recorded so far (report.html "
+                "is left alone)");
   cmd->callback([o] { run_report(*o); });
 }
 

@@ -12,11 +12,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
 #include "cli/run_outputs.hpp"
+#include "experiment/ports.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/launch/run_realtime.hpp"
 #include "node/launch/sim_runner.hpp"
@@ -33,6 +35,7 @@ struct RunArgs {
   std::string out;
   bool sim = false, realtime = false, quiet = false;
   std::string warmup = "3s";
+  std::optional<long long> base_port;  // --base-port
 };
 
 std::vector<std::string> site_logs(const experiment::Experiment& e, const std::string& out) {
@@ -93,7 +96,8 @@ void announce(const record::RunOutcome& o, bool tty) {
 
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
                                 Duration warmup) {
-  site::RealtimeRun run{realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, {}, {}};
+  site::RealtimeRun run{realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port,
+                        {}, {}};
   const bool tty = isatty(STDOUT_FILENO);
   run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) {
     progress(a.quiet, t, e.duration_ns, sites);
@@ -143,6 +147,10 @@ int run(const RunArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
   if (a.sim && a.realtime) throw CliError("--sim and --realtime exclude each other", 2);
   const bool sim = a.sim || (!a.realtime && e.mode == experiment::Mode::sim);
+  if (a.base_port && sim) throw CliError("--base-port chooses real-time ports; a simulated run binds none", 2);
+  if (a.base_port) {  // checked before anything is created; a port in use is found when it is bound
+    if (auto plan = experiment::base_port_plan(e, *a.base_port); !plan) throw CliError(plan.status().message(), 2);
+  }
   const Duration warmup = duration_arg("--warmup", a.warmup);
   const std::string out = a.out.empty() ? e.output_dir(timestamp_now()) : a.out;
   std::error_code ec;
@@ -170,6 +178,9 @@ void add_run_command(CLI::App& app) {
   c->add_option("--duration", a->exp.duration, "Scale the experiment (all phases) to this total duration");
   c->add_option("--seed", a->exp.seed, "Override the experiment seed")->check(unsigned_in());
   c->add_option("--warmup", a->warmup, "Time for clock sync before experiment time 0")->capture_default_str();
+  c->add_option("--base-port", a->base_port,
+                "Real time: the site i of the file without a port gets port N+i (default: free ports)")
+      ->check(unsigned_in(1, 65535));
   c->add_option("--set", a->exp.sets,
                 "KEY=VALUE: change one value of the experiment, e.g. "
                 "synapses.ABsyn.plasticity.ltp_above=25 (repeatable; validated like the file)")

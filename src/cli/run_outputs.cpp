@@ -12,11 +12,11 @@
 namespace ion::cli {
 
 void write_report(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& out,
-                  const report::AnalysisOptions& options) {
-  auto summary = report::write_report_html(m, e, out, options);
+                  const report::AnalysisOptions& options, const std::string& file_name) {
+  auto summary = report::write_report_html(m, e, out, options, file_name);
   if (!summary) throw CliError(summary.status().message(), 1);
   std::fputs(report::format_summary(*summary).c_str(), stdout);
-  std::printf("report: %s/report.html\n", out.c_str());
+  std::printf("report: %s/%s\n", out.c_str(), file_name.c_str());
 }
 
 record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std::string& out,

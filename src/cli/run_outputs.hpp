@@ -21,10 +21,10 @@ namespace ion::cli {
 record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std::string& out,
                                      const std::vector<std::string>& logs, record::RunOutcome outcome);
 
-// Writes <out>/report.html (via a temporary file renamed into place) and prints the summary to
+// Writes <out>/<file_name> (via a temporary file renamed into place) and prints the summary to
 // stdout. Throws CliError if the file cannot be written.
 void write_report(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& out,
-                  const report::AnalysisOptions& options = {});
+                  const report::AnalysisOptions& options = {}, const std::string& file_name = "report.html");
 
 // The progress line of a run: "[3s / 8s]  zurich running ..." (one line, rewritten on a tty).
 void progress(bool quiet, Time t, Duration total, const std::vector<site::NodeStatus>& sites);

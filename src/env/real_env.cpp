@@ -53,6 +53,7 @@ RealEnv::RealEnv(RealEnvOptions options) : options_(std::move(options)), storage
 
 RealEnv::~RealEnv() {
   for (auto& [id, s] : sockets_) ::close(s.fd);
+  for (auto& [addr, fd] : adopted_) ::close(fd);
   for (int fd : {epoll_fd_, timer_fd_, wake_fd_}) {
     if (fd >= 0) ::close(fd);
   }

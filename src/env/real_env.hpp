@@ -85,6 +85,11 @@ class RealEnv final : public Env {
   bool cancel(TimerId id) override;
   void defer(std::function<void()> fn) override;
 
+  // Takes over `fd`, a UDP socket already bound (by `ion run`, which chose its port): the next
+  // open_socket for exactly its local address uses it instead of binding a new one. Errors: not
+  // a bound UDP/IP socket, or a second adopted socket with the same address. Closed with the Env
+  // if never used.
+  Status adopt_socket(int fd);
   Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) override;
   Result<SockAddr> local_address(SocketId s) const override;
   Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) override;
@@ -139,6 +144,7 @@ class RealEnv final : public Env {
   void run_deferred();
   void drain_socket(SocketId id);
   const Socket* find(SocketId id) const;
+  Result<int> bound_socket(const SockAddr& local);
   Status send_error(const Socket& sock, const SockAddr& to);  // after a failed send call
 
   RealEnvOptions options_;
@@ -163,6 +169,7 @@ class RealEnv final : public Env {
   std::vector<std::function<void()>> running_deferred_;
 
   std::unordered_map<SocketId, Socket> sockets_;
+  std::unordered_map<SockAddr, int> adopted_;  // adopt_socket()'s, not yet opened
   SocketId next_socket_ = 1;
   std::vector<SocketId> ready_;
   struct Watch {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // RealEnv sockets: non-blocking UDP, recvmmsg batches with kernel timestamps, sendto/sendmmsg.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -95,16 +96,35 @@ const RealEnv::Socket* RealEnv::find(SocketId id) const {
   return it == sockets_.end() ? nullptr : &it->second;
 }
 
-Result<SocketId> RealEnv::open_socket(const SockAddr& local, DatagramHandler on_receive) {
-  ION_TRY(init_status_);
-  if (!local.valid()) return error(Errc::invalid_argument, "open_socket: the local address is not set");
+Status RealEnv::adopt_socket(int fd) {
+  int type = 0;
+  socklen_t type_len = sizeof type;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_DGRAM)
+    return error(Errc::invalid_argument, "descriptor " + std::to_string(fd) + " is not a UDP socket");
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
+      (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) || from_native(ss).port == 0)
+    return error(Errc::invalid_argument, "descriptor " + std::to_string(fd) + " is not a bound IP socket");
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
+    return error(Errc::io_error, "descriptor " + std::to_string(fd) + ": " + std::strerror(errno));
+  const SockAddr local = from_native(ss);
+  if (!adopted_.emplace(local, fd).second)
+    return error(Errc::already_exists, "two adopted sockets are bound to " + local.to_string());
+  return Status::ok();
+}
+
+// An adopted socket bound to `local`, else a new one bound to it; non-blocking, CLOEXEC.
+Result<int> RealEnv::bound_socket(const SockAddr& local) {
+  if (auto it = adopted_.find(local); it != adopted_.end()) {
+    const int fd = it->second;
+    adopted_.erase(it);
+    return fd;
+  }
   const bool v6 = local.family == SockAddr::Family::v6;
   int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return error(Errc::io_error, std::string("socket(): ") + std::strerror(errno));
   if (v6) set_int_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
-  set_int_option(fd, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
-  set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
-  set_int_option(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
   sockaddr_storage ss{};
   socklen_t len = to_native(local, ss);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
@@ -112,7 +132,18 @@ Result<SocketId> RealEnv::open_socket(const SockAddr& local, DatagramHandler on_
     ::close(fd);
     return s;
   }
-  len = sizeof ss;
+  return fd;
+}
+
+Result<SocketId> RealEnv::open_socket(const SockAddr& local, DatagramHandler on_receive) {
+  ION_TRY(init_status_);
+  if (!local.valid()) return error(Errc::invalid_argument, "open_socket: the local address is not set");
+  ION_TRY_ASSIGN(const int fd, bound_socket(local));
+  set_int_option(fd, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
+  set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
+  set_int_option(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
   getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
   const SocketId id = next_socket_++;
   epoll_event ev{};

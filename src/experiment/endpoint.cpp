@@ -28,11 +28,28 @@ Result<std::string> parse_ip(std::string_view text, bool* loopback, bool* v6) {
   return error(Errc::invalid_argument, "not a numeric IP address");
 }
 
-Result<Endpoint> parse_endpoint(std::string_view text) {
+namespace {
+
+// "IP" / "[IPv6]" alone: the port is left to `ion run` (port 0).
+Result<Endpoint> parse_portless(std::string_view text, Endpoint e) {
+  bool bracketed = text.size() >= 2 && text.front() == '[' && text.back() == ']';
+  std::string_view host = bracketed ? text.substr(1, text.size() - 2) : text;
+  ION_TRY_ASSIGN(std::string ip, parse_ip(host, &e.loopback, &e.v6));
+  if (e.v6 != bracketed) return error(Errc::invalid_argument, e.v6 ? "IPv6 needs brackets" : "bad brackets");
+  e.host = ip;
+  return e;
+}
+
+}  // namespace
+
+Result<Endpoint> parse_endpoint(std::string_view text, PortRule rule) {
   Endpoint e;
   e.text = std::string(text);
   size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return error(Errc::invalid_argument, "missing ':port'");
+  // No port: "127.0.0.1", "[::1]" (a bare "::1" ends in ':1' and is read as a port, then refused).
+  const bool portless = colon == std::string_view::npos || (!text.empty() && text.back() == ']');
+  if (portless && rule == PortRule::optional) return parse_portless(text, e);
+  if (portless) return error(Errc::invalid_argument, "missing ':port'");
   std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
   bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
   if (bracketed) host = host.substr(1, host.size() - 2);
@@ -45,6 +62,10 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   e.host = ip;
   e.port = static_cast<uint16_t>(value);
   return e;
+}
+
+std::string endpoint_text(const Endpoint& e, uint16_t port) {
+  return (e.v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(port);
 }
 
 }  // namespace ion::experiment

@@ -169,21 +169,23 @@ void load_role_tables(TableReader& r, Site& site, std::optional<Role> role) {
 }
 
 void load_address(TableReader& r, Site& site, LoadState& s) {
-  static constexpr const char* kExpect = "an address like \"127.0.0.1:7201\" or \"[::1]:7201\"";
+  static constexpr const char* kExpect =
+      "an address like \"127.0.0.1:7201\" or \"[::1]:7201\", or \"127.0.0.1\" (port chosen by ion run)";
   const toml::node* n = r.node("address", Need::required, kExpect);
   if (!n) return;
   auto text = n->value<std::string>();
   if (!text) return r.error_at("address", "found " + describe(*n) + ", expected " + kExpect);
-  Result<Endpoint> ep = parse_endpoint(*text);
+  Result<Endpoint> ep = parse_endpoint(*text, PortRule::optional);
   if (!ep)
     return r.error_at("address", "found \"" + *text + "\", expected " + kExpect + " (" + ep.status().message() + ")");
+  site.address = *ep;
+  if (ep->port == 0) return;  // auto: `ion run` gives every such site a port of its own
   auto [it, fresh] = s.site_by_address.try_emplace({ep->host, ep->port}, site.id);
   if (!fresh) {
     const Site& other = s.e.sites[it->second];
     return r.error_at("address", "found \"" + *text + "\", expected an address no other site uses (site '" +
                                      other.name + "' at " + first_at(other.loc) + " has it)");
   }
-  site.address = *ep;
 }
 
 void load_site(const std::string& name, const toml::table& t, LoadState& s) {

@@ -12,10 +12,11 @@
 namespace ion::report {
 
 Result<Summary> write_report_html(const record::MergedRecording& m, const experiment::Experiment& e,
-                                  const std::string& out, const AnalysisOptions& options) {
+                                  const std::string& out, const AnalysisOptions& options,
+                                  const std::string& file_name) {
   Summary summary = summarize(m, e, options);
   const std::string html = render_report_html(m, e, summary);
-  const std::string path = out + "/report.html", tmp = path + ".tmp";
+  const std::string path = out + "/" + file_name, tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f.write(html.data(), static_cast<std::streamsize>(html.size()));

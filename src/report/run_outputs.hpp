@@ -21,10 +21,12 @@ struct RunOutputs {
   Summary summary;     // what the report shows (format_summary prints it)
 };
 
-// Writes <out>/report.html (through a temporary file renamed into place) and returns the summary
-// it shows. Error: the file cannot be written (names it).
+// Writes <out>/<file_name> (report.html; `ion report --live` writes report-live.html) through a
+// temporary file renamed into place and returns the summary it shows. Error: the file cannot be
+// written (names it).
 Result<Summary> write_report_html(const record::MergedRecording& m, const experiment::Experiment& e,
-                                  const std::string& out, const AnalysisOptions& options = {});
+                                  const std::string& out, const AnalysisOptions& options = {},
+                                  const std::string& file_name = "report.html");
 
 // Merges the logs that exist (a site that failed before it opened its log has none), writes
 // recording.h5 and report.html marked with `outcome`. An interrupted or incomplete outcome ends at

@@ -11,6 +11,7 @@
 #include "../common/run_command.hpp"
 #include "../common/test_files.hpp"
 #include "../common/tmpfs.hpp"
+#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "record/log_reader.hpp"
 
@@ -124,9 +125,7 @@ TEST(RepairCli, FlippedMidLogLengthNeedsForce) {
 TEST(RepairCli, ResumeRefusesMidLogDamageAndChangesNothing) {
   const std::string dir = fresh_dir("resume-damaged");
   simulate(dir);
-  std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += 11)
-    text.replace(at, 10, "127.0.84.1:");
+  const std::string text = ion::testing::pin_loopback(std::string(experiment::builtin_experiment_text()), "127.0.84.1");
   std::ofstream(dir + "/experiment.toml") << text;
   ASSERT_EQ(run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys").code, 0);
   const std::string log = dir + "/southampton.ionlog";

@@ -21,6 +21,7 @@
 #include "../common/run_command.hpp"
 #include "../common/test_files.hpp"
 #include "../common/tmpfs.hpp"
+#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "record/log_reader.hpp"
 
@@ -40,9 +41,7 @@ using ion::testing::file_contents;
 
 // The built-in experiment on `loopback` with keys, in `cfg` (outside any tmpfs).
 std::string prepare(const std::string& cfg, const std::string& loopback) {
-  std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += loopback.size() + 1)
-    text.replace(at, 10, loopback + ":");
+  const std::string text = ion::testing::pin_loopback(std::string(experiment::builtin_experiment_text()), loopback);
   std::ofstream(cfg + "/experiment.toml") << text;
   EXPECT_EQ(run_command(kIon + " keygen --sites zurich,southampton,padova --out " + cfg + "/keys").code, 0);
   return cfg + "/experiment.toml";

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_experiment.hpp"
 #include "run_command.hpp"
 
 namespace ion::testing {
@@ -99,9 +100,7 @@ inline std::string h5_meta(const std::string& file, const std::string& attr) {
 inline std::string write_loopback_experiment(const std::string& dir, const std::string& loopback,
                                              const std::string& text) {
   std::filesystem::create_directories(dir);
-  std::string t = text;
-  for (size_t at = 0; (at = t.find("127.0.0.1:", at)) != std::string::npos; at += loopback.size())
-    t.replace(at, 9, loopback);
+  const std::string t = pin_loopback(text, loopback);
   const std::string path = dir + "/experiment.toml";
   std::ofstream(path) << t;
   return path;

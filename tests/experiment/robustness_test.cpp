@@ -30,9 +30,11 @@ void check_consistent(const std::string& text, const std::string& what) {
 
 TEST(Robustness, EveryTruncationOfTheBuiltinIsHandled) {
   const std::string full(builtin_experiment_text());
-  // Until the first site has its address the prefix cannot be a valid experiment.
-  const size_t first_site_done = full.find("\n", full.find("address = \"127.0.0.1:7301\""));
-  ASSERT_NE(first_site_done, std::string::npos);
+  // Until the first site has its address (up to its closing quote; a comment may follow) the
+  // prefix cannot be a valid experiment.
+  const std::string first_address = "address = \"127.0.0.1\"";
+  ASSERT_NE(full.find(first_address), std::string::npos);
+  const size_t first_site_done = full.find(first_address) + first_address.size();
   for (size_t n = 0; n <= full.size(); ++n) {
     std::string cut = full.substr(0, n);
     check_consistent(cut, "truncated at " + std::to_string(n));

@@ -98,9 +98,10 @@ impair() {
 }
 
 write_experiment() {  # OUT_FILE
-  sed -e 's/^address *= *"127.0.0.1:7301"/address = "10.77.2.1:7301"/' \
-      -e 's/^address *= *"127.0.0.1:7201"/address = "10.77.0.2:7201"/' \
-      -e 's/^address *= *"127.0.0.1:7101"/address = "10.77.1.1:7101"/' \
+  # The built-in leaves its ports to `ion run`; sites run by `ion node` need them written.
+  sed -e '/^\[sites\.zurich\]/,/^\[/ s/^address *= *"127.0.0.1"/address = "10.77.2.1:7301"/' \
+      -e '/^\[sites\.southampton\]/,/^\[/ s/^address *= *"127.0.0.1"/address = "10.77.0.2:7201"/' \
+      -e '/^\[sites\.padova\]/,/^\[/ s/^address *= *"127.0.0.1"/address = "10.77.1.1:7101"/' \
       "$HERE/../../examples/three_neuron.toml" >"$1"
   grep -q 10.77.0.2:7201 "$1" && grep -q 10.77.1.1:7101 "$1" && grep -q 10.77.2.1:7301 "$1" ||
     { echo "FAIL: could not rewrite the site addresses of examples/three_neuron.toml" >&2; exit 1; }

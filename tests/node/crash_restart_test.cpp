@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "device_replay.hpp"
+#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "node/clock_origin.hpp"
@@ -53,9 +54,7 @@ std::string sh(const std::string& cmd) {
 
 std::string write_experiment(const std::string& dir) {
   std::filesystem::create_directories(dir);
-  std::string text(experiment::builtin_experiment_text());
-  const std::string lo = kLoopback;
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size()) text.replace(at, 9, lo);
+  const std::string text = ion::testing::pin_loopback(std::string(experiment::builtin_experiment_text()), kLoopback);
   const std::string path = dir + "/experiment.toml";
   std::ofstream(path) << text;
   return path;

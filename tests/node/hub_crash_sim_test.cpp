@@ -16,6 +16,7 @@
 #include "device_replay.hpp"
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/ports.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "node/node.hpp"
 #include "record/log_reader.hpp"
@@ -34,6 +35,7 @@ experiment::Experiment twenty_seconds() {
   auto e = experiment::builtin_experiment();
   EXPECT_TRUE(e.is_ok()) << e.status().message();
   experiment::scale_duration(*e, 20_s);
+  experiment::assign_sim_ports(*e);  // the built-in leaves its ports to the runner
   return std::move(e).value();
 }
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "../common/node_process.hpp"
+#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "node/status.hpp"
 
@@ -29,9 +30,7 @@ std::string setup(const std::string& name, const std::string& host) {
   const std::string dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += host.size())
-    text.replace(at, 9, host);
+  const std::string text = ion::testing::pin_loopback(std::string(experiment::builtin_experiment_text()), host);
   std::ofstream(dir + "/experiment.toml") << text;
   auto k = run_command(kIon + " keygen --sites zurich,southampton,padova --out " + dir + "/keys");
   EXPECT_EQ(k.code, 0) << k.text;

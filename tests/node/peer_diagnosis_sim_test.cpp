@@ -12,6 +12,7 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/ports.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "node/node.hpp"
 #include "record/merge.hpp"
@@ -34,6 +35,7 @@ struct Sites {
     EXPECT_TRUE(b.is_ok());
     e = std::move(b).value();
     experiment::scale_duration(e, 4_s);
+    experiment::assign_sim_ports(e);  // the built-in leaves its ports to the runner
     dir = std::string(ION_BINARY_DIR) + "/test-runs/peer-diagnosis/" + name;
     std::filesystem::remove_all(dir);
     for (const auto& s : e.sites) {

@@ -19,6 +19,7 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/ports.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "record/merge.hpp"
 #include "wire/epoch_state.hpp"
@@ -47,6 +48,7 @@ experiment::Experiment short_experiment() {
   EXPECT_TRUE(e.is_ok()) << e.status().message();
   experiment::scale_duration(*e, 6_s);
   e->seed = 20261204;
+  experiment::assign_sim_ports(*e);  // the ports run_sim would give: the attacker aims at them
   return std::move(e).value();
 }
 

@@ -14,6 +14,7 @@
 
 #include "../common/run_command.hpp"
 #include "causality.hpp"
+#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "record/merge.hpp"
@@ -31,9 +32,7 @@ using ion::testing::run_command;
 // The built-in experiment on its own loopback address (no clash with other tests' ports).
 std::string write_experiment(const std::string& dir, const std::string& loopback) {
   std::filesystem::create_directories(dir);
-  std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += loopback.size())
-    text.replace(at, 9, loopback);
+  const std::string text = ion::testing::pin_loopback(std::string(experiment::builtin_experiment_text()), loopback);
   const std::string path = dir + "/experiment.toml";
   std::ofstream(path) << text;
   return path;

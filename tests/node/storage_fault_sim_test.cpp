@@ -11,6 +11,7 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/ports.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "node/node.hpp"
 #include "record/log_reader.hpp"
@@ -24,6 +25,7 @@ experiment::Experiment short_experiment() {
   auto e = experiment::builtin_experiment();
   EXPECT_TRUE(e.is_ok()) << e.status().message();
   experiment::scale_duration(*e, 6_s);
+  experiment::assign_sim_ports(*e);  // the built-in leaves its ports to the runner
   return std::move(e).value();
 }
 

@@ -33,8 +33,10 @@ char process_state(pid_t pid) {
   return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
 }
 
-// In the child: output to the file, die with the parent, exec. Never returns.
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& out, pid_t parent) {
+// In the child: output to the file, keep `inherit_fd` open across exec, die with the parent, exec.
+// Never returns.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& out, pid_t parent,
+                             int inherit_fd) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   std::signal(SIGPIPE, SIG_DFL);        // the runner ignores it; an ignored signal would survive exec
   if (getppid() != parent) _exit(127);  // the parent died before prctl
@@ -43,6 +45,7 @@ char process_state(pid_t pid) {
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
   }
+  if (inherit_fd >= 0 && fcntl(inherit_fd, F_SETFD, 0) != 0) _exit(127);  // the site would bind nothing
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -56,11 +59,11 @@ char process_state(pid_t pid) {
 ProcessGroup::~ProcessGroup() { terminate_all(2 * kSecond); }
 
 Status ProcessGroup::spawn(const std::string& name, const std::vector<std::string>& argv,
-                           const std::string& output_path) {
+                           const std::string& output_path, int inherit_fd) {
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return error(Errc::io_error, "cannot start site " + name + ": " + strerror(errno));
-  if (pid == 0) exec_child(argv, output_path, parent);
+  if (pid == 0) exec_child(argv, output_path, parent, inherit_fd);
   children_.push_back(Child{name, pid, true, -1, 0, output_path, -1});
   return Status::ok();
 }

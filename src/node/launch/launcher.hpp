@@ -28,8 +28,10 @@ std::string describe_exit(const Child& c);
 class ProcessGroup {
  public:
   ~ProcessGroup();  // terminates whatever still runs
-  // Starts argv[0] with argv; stdout and stderr go to output_path.
-  Status spawn(const std::string& name, const std::vector<std::string>& argv, const std::string& output_path);
+  // Starts argv[0] with argv; stdout and stderr go to output_path. `inherit_fd` (if >= 0) stays
+  // open in the child under the same number (the runner opens its own descriptors CLOEXEC).
+  Status spawn(const std::string& name, const std::vector<std::string>& argv, const std::string& output_path,
+               int inherit_fd = -1);
   // Reaps children that exited. Returns the first one that failed since the last call, if any.
   const Child* poll();
   bool any_running() const;

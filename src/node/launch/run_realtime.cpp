@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "experiment/builtin.hpp"
+#include "experiment/overrides.hpp"
+#include "experiment/ports.hpp"
+#include "node/launch/bound_ports.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/launch/launcher.hpp"
 #include "wire/crypto.hpp"
@@ -34,12 +37,14 @@ Result<std::string> make_run_keys(const experiment::Experiment& e, const std::st
   return dir;
 }
 
+// socket_fd: the site's socket bound by the runner (inherited by its process), or -1.
 std::vector<std::string> node_argv(const RealtimeRun& r, const std::string& file, const std::string& site,
-                                   const std::string& keys) {
+                                   const std::string& keys, int socket_fd) {
   std::vector<std::string> v{self_executable(), "node", file,       "--site", site, "--out", r.out,
                              "--keys",          keys,   "--warmup", r.warmup};
   if (!r.duration.empty()) v.insert(v.end(), {"--duration", r.duration});
   if (r.seed) v.insert(v.end(), {"--seed", std::to_string(*r.seed)});
+  if (socket_fd >= 0) v.insert(v.end(), {"--socket-fd", std::to_string(socket_fd)});
   return v;
 }
 
@@ -89,10 +94,20 @@ std::optional<RunOutcome> check(ProcessGroup& g, const RealtimeRun& run, Time t,
   return std::nullopt;
 }
 
-std::string experiment_file(const RealtimeRun& run) {
-  if (!run.file.empty()) return run.file;
+// The file the sites load: the experiment as given, with the ports the runner chose written
+// into the addresses that had none (so every site knows every peer's port, and the recorded
+// experiment_file note says which ports the run used).
+Result<std::string> experiment_file(const RealtimeRun& run, const experiment::Experiment& e,
+                                    const experiment::Experiment& resolved) {
+  const auto sets = experiment::pinned_address_overrides(e, resolved);
+  if (!run.file.empty() && sets.empty()) return run.file;
+  const std::string name = run.file.empty() ? std::string(experiment::kBuiltinName) : run.file;
+  ION_TRY_ASSIGN(auto edited, experiment::apply_overrides(e.source_text, name, sets));
   const std::string file = run.out + "/experiment.toml";
-  std::ofstream(file) << experiment::builtin_experiment_text();
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f << edited.text;
+  f.close();
+  if (!f) return error(Errc::io_error, "writing " + file + ": cannot write the file");
   return file;
 }
 
@@ -103,13 +118,19 @@ Duration since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Experiment& e) {
-  const std::string file = experiment_file(run);
+  experiment::Experiment resolved = e;
+  ION_TRY_ASSIGN(BoundPorts ports, bind_auto_ports(resolved, run.base_port));
+  ION_TRY_ASSIGN(const std::string file, experiment_file(run, e, resolved));
   ION_TRY_ASSIGN(auto keys, make_run_keys(e, run.out));
   ProcessGroup group;
   for (const auto& s : e.sites) {
-    Status st = group.spawn(s.name, node_argv(run, file, s.name, keys), run.out + "/" + s.name + ".out");
+    const int fd = ports.fd(s.id);
+    Status st = group.spawn(s.name, node_argv(run, file, s.name, keys, fd), run.out + "/" + s.name + ".out", fd);
     if (!st) return st;
   }
+  // Each site's process holds its socket now. The runner restarts no site (a failed site ends the
+  // run, docs/reliability.md), so it keeps no copy: a port is free again when its site exits.
+  ports.close_all();
   const auto start = std::chrono::steady_clock::now();
   const Duration limit = run.warmup_ns + e.duration_ns + 60 * kSecond;
   for (int ticks = 1;; ++ticks) {

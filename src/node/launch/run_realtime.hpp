@@ -24,6 +24,9 @@ struct RealtimeRun {
   std::string duration;  // "" or --duration, passed on to the nodes
   std::optional<uint64_t> seed;
   Duration warmup_ns = 0;
+  // --base-port: auto site i gets base_port + i; unset: the kernel chooses free ports. Either way
+  // the runner binds them and hands each site its socket (bound_ports.hpp).
+  std::optional<long long> base_port;
   // Called about once a second with (experiment time, per-site status lines).
   std::function<void(Time, const std::vector<NodeStatus>&)> progress;
   // Called once when the run must end early (interrupted or incomplete), before the sites are
@@ -40,8 +43,8 @@ inline constexpr Duration kSilentSiteGrace = 10 * kSecond;
 inline constexpr Duration kStopGrace = 10 * kSecond;
 
 // Runs every site; returns how the run ended (ended_at_ns: the runner's estimate of experiment
-// time, to be refined from the logs' stop notes). Errors: the keys or a site's process could not
-// be created (nothing ran).
+// time, to be refined from the logs' stop notes). Errors: a port could not be bound (--base-port
+// taken or out of range), the keys or a site's process could not be created (nothing ran).
 Result<record::RunOutcome> run_processes(const RealtimeRun& run, const experiment::Experiment& e);
 
 }  // namespace ion::site

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "env/sim_world.hpp"
+#include "experiment/ports.hpp"
 #include "node/node.hpp"
 
 namespace ion::site {
@@ -89,7 +90,9 @@ wire::Psk simulation_psk(uint64_t seed, const std::string& a, const std::string&
   return k;
 }
 
-Result<SimRunReport> run_sim(const experiment::Experiment& e, const SimRunOptions& opt) {
+Result<SimRunReport> run_sim(const experiment::Experiment& given, const SimRunOptions& opt) {
+  experiment::Experiment e = given;
+  experiment::assign_sim_ports(e);  // sites without a port: deterministic ones (nothing is bound)
   SimWorldOptions wo;
   wo.seed = e.seed;
   SimWorld world(wo);
