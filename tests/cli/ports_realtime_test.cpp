@@ -72,7 +72,7 @@ TEST(PortsRealtime, BasePortGivesSiteIPortNPlusIAndMixesWithPinnedSites) {
 TEST(PortsRealtime, ABasePortInUseIsNamed) {
   const std::string dir = fresh_test_dir("test-runs", "ports-in-use");
   const std::string file = experiment_on_110(dir + "/cfg");
-  const pid_t holder = spawn_group("exec python3 -c \"import socket,time; s=socket.socket(socket.AF_INET, "
+  const pid_t holder = spawn_group("python3 -c \"import socket,time; s=socket.socket(socket.AF_INET, "
                                    "socket.SOCK_DGRAM); s.bind(('127.0.110.1', 41301)); print('bound', flush=True); "
                                    "time.sleep(30)\"",
                                    dir + "/holder.out");
