@@ -57,8 +57,8 @@ void require_pinned_ports(const experiment::Experiment& e, const std::string& na
     if (s.address.port != 0) continue;
     throw CliError("sites." + s.name + ".address = \"" + s.address.text + "\" has no port" +
                        (id == self->id ? "" : " (site " + s.name + " is a peer of " + name + ")") +
-                       ": only `ion run` can choose ports; for `ion node` write the port, e.g. \"" +
-                       s.address.text + ":7201\"",
+                       ": only `ion run` can choose ports; for `ion node` write the port, e.g. \"" + s.address.text +
+                       ":7201\"",
                    2);
   }
 }
@@ -99,7 +99,8 @@ int run_node(const NodeArgs& a) {
   RealEnv env(eo);
   require_pinned_ports(e, a.site);
   if (a.socket_fd >= 0) {
-    if (Status adopted = env.adopt_socket(a.socket_fd); !adopted) throw CliError("--socket-fd: " + adopted.message(), 2);
+    if (Status adopted = env.adopt_socket(a.socket_fd); !adopted)
+      throw CliError("--socket-fd: " + adopted.message(), 2);
   }
   // Before the node is built (a culture calibrates for seconds): a signal meanwhile stops the
   // Env, and the node is interrupted as soon as it exists.

@@ -96,8 +96,8 @@ void announce(const record::RunOutcome& o, bool tty) {
 
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
                                 Duration warmup) {
-  site::RealtimeRun run{realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port,
-                        {}, {}};
+  site::RealtimeRun run{
+      realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}};
   const bool tty = isatty(STDOUT_FILENO);
   run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) {
     progress(a.quiet, t, e.duration_ns, sites);

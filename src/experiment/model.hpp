@@ -49,8 +49,8 @@ const char* to_string(Role r);
 
 // A numeric UDP endpoint "IPv4:port" or "[IPv6]:port" (parsed; no DNS).
 struct Endpoint {
-  std::string text;  // as written
-  std::string host;  // without brackets
+  std::string text;   // as written
+  std::string host;   // without brackets
   uint16_t port = 0;  // 0: not pinned ("auto"); `ion run` chooses it (docs/experiment.md)
   bool v6 = false;
   bool loopback = false;  // 127.0.0.0/8 or ::1

@@ -28,7 +28,8 @@ std::string run_cmd(const std::string& out, const std::string& extra = "") {
 // The built-in with its sites on 127.0.110.1 (ports left to the runner); `site` pinned at `port`.
 std::string experiment_on_110(const std::string& dir, const std::string& site = "", int port = 0) {
   std::string text(experiment::builtin_experiment_text());
-  for (size_t at = 0; (at = text.find("\"127.0.0.1\"", at)) != std::string::npos;) text.replace(at, 11, "\"127.0.110.1\"");
+  for (size_t at = 0; (at = text.find("\"127.0.0.1\"", at)) != std::string::npos;)
+    text.replace(at, 11, "\"127.0.110.1\"");
   if (!site.empty()) {
     const size_t at = text.find("\"127.0.110.1\"", text.find("[sites." + site + "]"));
     text.replace(at, 13, "\"127.0.110.1:" + std::to_string(port) + "\"");
@@ -72,10 +73,11 @@ TEST(PortsRealtime, BasePortGivesSiteIPortNPlusIAndMixesWithPinnedSites) {
 TEST(PortsRealtime, ABasePortInUseIsNamed) {
   const std::string dir = fresh_test_dir("test-runs", "ports-in-use");
   const std::string file = experiment_on_110(dir + "/cfg");
-  const pid_t holder = spawn_group("python3 -c \"import socket,time; s=socket.socket(socket.AF_INET, "
-                                   "socket.SOCK_DGRAM); s.bind(('127.0.110.1', 41301)); print('bound', flush=True); "
-                                   "time.sleep(30)\"",
-                                   dir + "/holder.out");
+  const pid_t holder = spawn_group(
+      "python3 -c \"import socket,time; s=socket.socket(socket.AF_INET, "
+      "socket.SOCK_DGRAM); s.bind(('127.0.110.1', 41301)); print('bound', flush=True); "
+      "time.sleep(30)\"",
+      dir + "/holder.out");
   ASSERT_TRUE(wait_until([&] { return has(slurp(dir + "/holder.out"), "bound"); }, 10s));
   auto r = run_command(run_cmd(dir + "/run", " --base-port 41300 " + file));
   kill(-holder, SIGKILL);

@@ -89,8 +89,9 @@ TEST(Ports, IonNodeRefusesAnAddressWithoutPortNamingTheKey) {
   // Its own port pinned, a peer's not: the peer's key is named.
   r = run_command(kIon + " node --site padova --out " + dir + " --set 'sites.padova.address=\"127.0.110.1:7101\"'");
   EXPECT_EQ(r.code, 2) << r.text;
-  EXPECT_TRUE(has(r.text, "sites.southampton.address = \"127.0.0.1\" has no port (site southampton is a peer of "
-                          "padova)"))
+  EXPECT_TRUE(has(r.text,
+                  "sites.southampton.address = \"127.0.0.1\" has no port (site southampton is a peer of "
+                  "padova)"))
       << r.text;
 }
 

@@ -18,10 +18,10 @@
 #include <fstream>
 #include <thread>
 
+#include "../common/loopback_experiment.hpp"
 #include "../common/run_command.hpp"
 #include "../common/test_files.hpp"
 #include "../common/tmpfs.hpp"
-#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "record/log_reader.hpp"
 

@@ -13,8 +13,7 @@ namespace ion::testing {
 // "127.0.0.1:PORT" → "LO:PORT" everywhere; a portless "127.0.0.1" address of the built-in's sites
 // → "LO:PORT" with PORT as the built-in pinned it (zurich 7301, southampton 7201, padova 7101).
 inline std::string pin_loopback(std::string text, const std::string& lo) {
-  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size())
-    text.replace(at, 9, lo);
+  for (size_t at = 0; (at = text.find("127.0.0.1:", at)) != std::string::npos; at += lo.size()) text.replace(at, 9, lo);
   static const std::pair<const char*, int> kPorts[] = {{"zurich", 7301}, {"southampton", 7201}, {"padova", 7101}};
   for (const auto& [site, port] : kPorts) {
     const size_t section = text.find(std::string("[sites.") + site + "]");

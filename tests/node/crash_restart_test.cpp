@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "device_replay.hpp"
 #include "../common/loopback_experiment.hpp"
+#include "device_replay.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "node/clock_origin.hpp"

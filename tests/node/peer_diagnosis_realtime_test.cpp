@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "../common/node_process.hpp"
 #include "../common/loopback_experiment.hpp"
+#include "../common/node_process.hpp"
 #include "experiment/builtin.hpp"
 #include "node/status.hpp"
 

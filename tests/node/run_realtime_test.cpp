@@ -12,9 +12,9 @@
 #include <fstream>
 #include <string>
 
+#include "../common/loopback_experiment.hpp"
 #include "../common/run_command.hpp"
 #include "causality.hpp"
-#include "../common/loopback_experiment.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "record/merge.hpp"

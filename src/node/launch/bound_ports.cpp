@@ -39,7 +39,8 @@ Result<int> bind_udp(const Endpoint& a, uint16_t port, uint16_t* bound) {
     ::close(fd);
     const std::string where = experiment::endpoint_text(a, port);
     if (err == EADDRINUSE) return error(Errc::already_exists, "address " + where + " already in use");
-    if (err == EADDRNOTAVAIL) return error(Errc::unavailable, "address " + where + " is not an address of this machine");
+    if (err == EADDRNOTAVAIL)
+      return error(Errc::unavailable, "address " + where + " is not an address of this machine");
     return error(Errc::io_error, "cannot bind " + where + ": " + std::strerror(err));
   }
   *bound = ntohs(a.v6 ? in6->sin6_port : in->sin_port);
