@@ -90,7 +90,7 @@ TEST(PortsRealtime, ReportDuringARunRefusesAndLeavesTheRunAlone) {
   const std::string dir = fresh_test_dir("test-runs", "ports-report-running");
   const pid_t run = spawn_group(kIon + " run --realtime --duration 8s --warmup 1s --out " + dir + "/run",
                                 dir + "/run.out");
-  ASSERT_TRUE(wait_until([&] { return has(slurp(dir + "/run/southampton.status"), "southampton running"); }, 30s))
+  ASSERT_TRUE(wait_until([&] { return has(slurp(dir + "/run/southampton.status"), "\"state\":\"running\""); }, 30s))
       << slurp(dir + "/run.out");
   auto r = run_command(kIon + " report " + dir + "/run");
   EXPECT_EQ(r.code, 2) << r.text;  // old code: 0, and report.html written mid-run
