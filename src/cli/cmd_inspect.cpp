@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/run_outputs.hpp"
 #include "record/hdf5_export.hpp"
 #include "record/log_reader.hpp"
 #include "record/log_summary.hpp"
@@ -39,7 +40,7 @@ record::RecordingDescription describe(const record::MergedRecording& m, const In
 
 // Merges every log into one HDF5 file; returns what it printed as JSON (path, digest, counts).
 nlohmann::json export_h5(const InspectOptions& o) {
-  auto m = record::merge_logs(o.logs);
+  auto m = merge_logs_with_bar(o.logs);
   if (!m) throw CliError("cannot export to " + o.h5_path + ": " + m.status().message());
   record::ExportOptions eo;
   eo.compress = o.compress;

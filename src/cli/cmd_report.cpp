@@ -126,7 +126,7 @@ Source load(const std::string& path, bool live) {
   }
   const auto logs = find_logs(path);
   const std::string file_name = report_file_name(path, logs, live);
-  auto m = record::merge_logs(logs);
+  auto m = merge_logs_with_bar(logs);
   if (!m) throw CliError("ion report: merging the logs in " + path + ": " + m.status().message(), 1);
   return {std::move(m).value(), path, std::nullopt, file_name};
 }

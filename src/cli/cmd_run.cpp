@@ -18,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
 #include "cli/run_outputs.hpp"
+#include "cli/status_view.hpp"
 #include "experiment/ports.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/launch/run_realtime.hpp"
@@ -48,10 +49,10 @@ record::RunOutcome run_simulated(const experiment::Experiment& e, const std::str
   site::SimRunOptions o;
   o.out_dir = out;
   o.warmup_ns = warmup;
-  o.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { progress(quiet, t, e.duration_ns, sites); };
+  StatusView view(stdout, quiet, view_phases(e));
+  o.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { view.update({t, e.duration_ns, sites}); };
   o.stop_requested = [] { return interrupt_signal() ? signal_name(interrupt_signal()) : std::string(); };
   auto r = site::run_sim(e, o);
-  if (!quiet && isatty(STDOUT_FILENO)) std::printf("\n");
   if (!r) throw CliError(r.status().message(), 1);
   // Said now: writing the outputs may fail too (the disk that stopped a site may be full).
   if (r->outcome.status != record::RunStatus::complete)
@@ -84,28 +85,23 @@ std::string realtime_file(const RunArgs& a, const experiment::Experiment& e, con
   return file;
 }
 
-void announce(const record::RunOutcome& o, bool tty) {
-  const char* lead = tty ? "\n" : "";
+// On a terminal the status block ends with its line, so this starts on a line of its own.
+void announce(const record::RunOutcome& o) {
   if (o.status == record::RunStatus::interrupted)
-    std::fprintf(stderr, "%sion run: interrupted by %s: stopping every site and keeping what was recorded\n", lead,
+    std::fprintf(stderr, "ion run: interrupted by %s: stopping every site and keeping what was recorded\n",
                  o.detail.c_str());
-  else
-    std::fprintf(stderr, "%sion run: %s; stopping the other sites and keeping what was recorded\n", lead,
-                 o.detail.c_str());
+  else std::fprintf(stderr, "ion run: %s; stopping the other sites and keeping what was recorded\n", o.detail.c_str());
 }
 
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
                                 Duration warmup) {
   site::RealtimeRun run{
       realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}};
-  const bool tty = isatty(STDOUT_FILENO);
-  run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) {
-    progress(a.quiet, t, e.duration_ns, sites);
-  };
-  run.on_ending = [&](const record::RunOutcome& o) { announce(o, tty && !a.quiet); };
+  StatusView view(stdout, a.quiet, view_phases(e));
+  run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { view.update({t, e.duration_ns, sites}); };
+  run.on_ending = [&](const record::RunOutcome& o) { announce(o); };
   auto r = site::run_processes(run, e);
   if (!r) throw CliError(r.status().message(), 1);
-  if (!a.quiet && tty && r->status == record::RunStatus::complete) std::printf("\n");
   return *r;
 }
 

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/run_outputs.hpp"
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "report/run_outputs.hpp"
 
 namespace ion::cli {
+
+Result<record::MergedRecording> merge_logs_with_bar(const std::vector<std::string>& logs) {
+  ProgressBar bar(stderr, "merging logs");
+  return record::merge_logs(logs, [&bar](uint64_t done, uint64_t total) { bar.update(done, total); });
+}
 
 void write_report(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& out,
                   const report::AnalysisOptions& options, const std::string& file_name) {
@@ -27,15 +30,6 @@ record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std:
   std::fputs(report::format_summary(r->summary).c_str(), stdout);
   std::printf("report: %s\n", r->report_path.c_str());
   return r->outcome;
-}
-
-void progress(bool quiet, Time t, Duration total, const std::vector<site::NodeStatus>& sites) {
-  if (quiet) return;
-  std::string s = "[" + format_duration(std::clamp<Time>(t, 0, total)) + " / " + format_duration(total) + "]";
-  for (const auto& site : sites) s += "  " + site::format_status_line(site);
-  const bool tty = isatty(STDOUT_FILENO);
-  std::printf(tty ? "\r\033[K%s" : "%s\n", s.c_str());
-  std::fflush(stdout);
 }
 
 }  // namespace ion::cli

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "experiment/model.hpp"
-#include "node/status.hpp"
 #include "record/merge.hpp"
 #include "record/run_outcome.hpp"
 #include "report/analysis.hpp"
@@ -21,12 +20,13 @@ namespace ion::cli {
 record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std::string& out,
                                      const std::vector<std::string>& logs, record::RunOutcome outcome);
 
+// record::merge_logs with a progress bar of the bytes read on standard error when it is a
+// terminal (erased when done; nothing otherwise).
+Result<record::MergedRecording> merge_logs_with_bar(const std::vector<std::string>& logs);
+
 // Writes <out>/<file_name> (via a temporary file renamed into place) and prints the summary to
 // stdout. Throws CliError if the file cannot be written.
 void write_report(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& out,
                   const report::AnalysisOptions& options = {}, const std::string& file_name = "report.html");
-
-// The progress line of a run: "[3s / 8s]  zurich running ..." (one line, rewritten on a tty).
-void progress(bool quiet, Time t, Duration total, const std::vector<site::NodeStatus>& sites);
 
 }  // namespace ion::cli

@@ -69,7 +69,7 @@ Node::Node(const experiment::Experiment& e, const experiment::Site& site, Env& e
     : exp_(e), site_(site), env_(env), opt_(std::move(opt)) {
   size_t n = 0;
   for (const auto& x : e.neurons) n += x.addr.site == site.id ? 1 : 0;
-  neuron_spikes_.assign(std::min(n, kStatusMaxEntries), 0);
+  neuron_rates_.resize(std::min(n, kStatusMaxEntries));
 }
 
 Node::~Node() {
@@ -473,7 +473,7 @@ void Node::fail(Status s) {
 
 void Node::emit_spike(const Spike& s) {
   ++spikes_;
-  if (s.source.site == site_.id && s.source.index < neuron_spikes_.size()) ++neuron_spikes_[s.source.index];
+  if (s.source.site == site_.id && s.source.index < neuron_rates_.size()) neuron_rates_[s.source.index].add(s.t);
   record(s);
   auto it = routing_.spike_hubs.find(s.source.key());
   if (it == routing_.spike_hubs.end()) return;

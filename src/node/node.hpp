@@ -154,7 +154,7 @@ class Node final : public RoleHost {
   Time start_local_ns_ = 0;     // node clock when this process started (sync timeout base)
   Time next_stats_ns_ = 0;
   uint64_t spikes_ = 0, inputs_ = 0, refused_ = 0;
-  std::vector<uint64_t> neuron_spikes_;  // by index among this site's neurons, the first kStatusMaxEntries
+  std::vector<RecentRate> neuron_rates_;  // by index among this site's neurons, the first kStatusMaxEntries
 };
 
 }  // namespace ion::site

@@ -27,11 +27,9 @@ NodeStatus Node::status() const {
   if (link_ && link_->synced()) s.t_ns = experiment_now();
   s.duration_ns = exp_.duration_ns;
   s.spikes = spikes_;
-  const double t_s = s.t_ns && *s.t_ns > 0 ? to_seconds(*s.t_ns) : 0;
   for (const auto& n : exp_.neurons) {
-    if (n.addr.site != site_.id || n.addr.index >= neuron_spikes_.size()) continue;
-    const auto count = static_cast<double>(neuron_spikes_[n.addr.index]);
-    s.neurons.push_back(NeuronRate{n.name, t_s > 0 ? count / t_s : 0});
+    if (n.addr.site != site_.id || n.addr.index >= neuron_rates_.size()) continue;
+    s.neurons.push_back(NeuronRate{n.name, s.t_ns ? neuron_rates_[n.addr.index].rate_hz(*s.t_ns) : 0});
   }
   RoleStatus r;
   if (role_) role_->status(r);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "node/status.hpp"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace ion::site {
@@ -150,7 +149,30 @@ void read_fields(Fields& f, NodeStatus& s) {
   f.get("failure", s.failure);
 }
 
+int64_t second_of(Time t) { return t >= 0 ? t / kSecond : -((kSecond - 1 - t) / kSecond); }
+
 }  // namespace
+
+void RecentRate::add(Time spike_t) {
+  const int64_t s = second_of(spike_t);
+  if (s == second_) {
+    ++current_;
+  } else if (s > second_) {
+    previous_ = s == second_ + 1 ? current_ : 0;
+    current_ = 1;
+    second_ = s;
+  } else if (s == second_ - 1) {
+    ++previous_;  // a spike delivered after a later one
+  }
+}
+
+double RecentRate::rate_hz(Time now) const {
+  const int64_t s = second_of(now);
+  const double window_s = 1.0 + to_seconds(now - s * kSecond);  // the previous second and this one so far
+  if (s == second_) return static_cast<double>(previous_ + current_) / window_s;
+  if (s == second_ + 1) return static_cast<double>(current_) / window_s;
+  return 0;
+}
 
 NodeStatus starting_status(std::string site) {
   NodeStatus s;
@@ -213,28 +235,6 @@ Status write_status_file(Storage& storage, const std::string& path, const NodeSt
   const std::string text = status_to_json(s);
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   return storage.write_file_atomic(path, {p, text.size()}, 0644, Sync::none);
-}
-
-std::string format_status_line(const NodeStatus& s) {
-  std::string out = s.site + " " + s.state;
-  char buf[160];
-  if (s.state == "starting") return out;
-  std::snprintf(buf, sizeof buf, " %s %llu spikes", s.role.c_str(), static_cast<unsigned long long>(s.spikes));
-  out += buf;
-  for (const auto& n : s.neurons) {
-    std::snprintf(buf, sizeof buf, " %s %.1f Hz", n.name.c_str(), n.rate_hz);
-    out += buf;
-  }
-  for (const auto& y : s.synapses) {
-    if (y.weight) std::snprintf(buf, sizeof buf, " %s w=%.2f", y.name.c_str(), *y.weight);
-    else std::snprintf(buf, sizeof buf, " %s w=\u2014", y.name.c_str());
-    out += buf;
-  }
-  if (s.interlock)
-    out += " stim " + std::to_string(s.interlock->ok) + " ok / " + std::to_string(s.interlock->clamped) +
-           " clamped / " + std::to_string(s.interlock->refused) + " refused";
-  if (s.failure) out += ": " + *s.failure;
-  return out;
 }
 
 }  // namespace ion::site

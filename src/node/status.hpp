@@ -18,9 +18,21 @@ namespace ion::site {
 
 inline constexpr int kStatusFormatVersion = 1;
 
+// One neuron's spikes over the last 1 to 2 s of experiment time (this second so far and the one
+// before): a rate that follows the experiment's phases and is never divided by a tiny time.
+class RecentRate {
+ public:
+  void add(Time spike_t);
+  double rate_hz(Time now) const;
+
+ private:
+  int64_t second_ = 0;  // the second of current_
+  uint64_t current_ = 0, previous_ = 0;
+};
+
 struct NeuronRate {
   std::string name;
-  double rate_hz = 0;  // spikes of this process / experiment time so far
+  double rate_hz = 0;  // RecentRate at t_ns
   bool operator==(const NeuronRate&) const = default;
 };
 
@@ -66,9 +78,5 @@ NodeStatus read_status_or_starting(Storage& storage, const std::string& path, co
 // Writes <path> atomically (readers see the old or the new status, never a mix), without fsync:
 // a status is ephemeral.
 Status write_status_file(Storage& storage, const std::string& path, const NodeStatus& s);
-
-// One line of text: "zurich running 12 spikes ANpre 30.1 Hz syn0 w=0.62 ltp 3 ltd 1 …"; a weight
-// never read shows as "w=—".
-std::string format_status_line(const NodeStatus& s);
 
 }  // namespace ion::site

@@ -84,6 +84,8 @@ class LogReader {
   std::optional<Record> next();
   const ScanReport& report() const { return report_; }
   bool done() const { return done_; }
+  // File offset of the next record to be read (how far the reader got).
+  uint64_t position() const { return offset_; }
 
  private:
   LogReader(std::unique_ptr<InputFile> file, std::string name);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <sstream>
 #include <tuple>
 
@@ -131,12 +132,18 @@ std::string MergedRecording::site_name(SiteId id) const {
   return "site" + std::to_string(id);
 }
 
-Result<MergedRecording> merge_logs(const std::vector<std::string>& paths) {
+constexpr uint64_t kProgressStep = 64u << 10;  // bytes of log between two progress calls
+
+Result<MergedRecording> merge_logs(const std::vector<std::string>& paths, const MergeProgress& progress) {
   // Read in site-id order so "first note" and session order are deterministic.
   std::vector<LogReader> readers;
+  uint64_t total = 0, done = 0;
   for (const auto& p : paths) {
     ION_TRY_ASSIGN(auto r, LogReader::open(p));
     readers.push_back(std::move(r));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(p, ec);
+    total += ec ? 0 : size;  // only for the progress shown: a size that cannot be read counts 0
   }
   std::sort(readers.begin(), readers.end(),
             [](const LogReader& a, const LogReader& b) { return a.header().site_id < b.header().site_id; });
@@ -148,9 +155,17 @@ Result<MergedRecording> merge_logs(const std::vector<std::string>& paths) {
                                              " and another one ('" + m.sites.back().name + "')");
     }
     Absorb absorb{m, site};
-    while (auto rec = r.next()) std::visit(absorb, *rec);
+    uint64_t shown = 0;
+    while (auto rec = r.next()) {
+      std::visit(absorb, *rec);
+      if (!progress || r.position() < shown + kProgressStep) continue;
+      shown = r.position();
+      progress(done + shown, total);
+    }
+    done += r.position();
     m.sites.push_back({site, r.header().site_name, r.report().records, r.report()});
   }
+  if (progress) progress(total, total);
   finish(m);
   return m;
 }

@@ -3,6 +3,8 @@
 // Merging several sites' event logs into one in-memory recording (what the HDF5 file holds),
 // and a digest of its values. Content is independent of the order the logs are given in:
 // every table is sorted by its full row.
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -96,9 +98,13 @@ void add_note(MergedRecording& m, SiteId site, const Note& n);
 void read_name_note(const Note& n, std::map<SiteId, std::string>& sites, std::map<NeuronAddr, std::string>& neurons,
                     std::map<SynapseId, std::string>& synapses);
 
+// Called while merging with the bytes of the logs read so far and the logs' total size (a
+// progress bar); about every 64 KiB and once at the end.
+using MergeProgress = std::function<void(uint64_t read_bytes, uint64_t total_bytes)>;
+
 // Reads every log (stopping each at its last good record) and merges them.
 // Errors: a log that cannot be opened, two logs of the same site id.
-Result<MergedRecording> merge_logs(const std::vector<std::string>& paths);
+Result<MergedRecording> merge_logs(const std::vector<std::string>& paths, const MergeProgress& progress = {});
 
 // BLAKE2b-256 (hex) over the recorded values in a canonical order (docs/recording.md, "Digest").
 // Excludes wall-clock times, session epochs, the ion version and file paths, so simulated runs

@@ -132,6 +132,24 @@ TEST(NodeStatus, RandomBytesNeverCrashTheReader) {
   EXPECT_EQ(site::read_status_or_starting(real_storage(), path, "zurich"), site::starting_status("zurich"));
 }
 
+TEST(NodeStatus, RecentRateFollowsThePhasesAndNeverDividesByATinyTime) {
+  site::RecentRate r;
+  EXPECT_EQ(r.rate_hz(0), 0);
+  r.add(1_ms);
+  EXPECT_NEAR(r.rate_hz(2_ms), 1.0 / 1.002, 1e-9);  // not 1 spike / 2 ms = 500 Hz
+  site::RecentRate p;                               // 10 Hz for 5 s, then 2 Hz
+  Time t = 50_ms;
+  for (; t < 4500_ms; t += 100_ms) p.add(t);
+  EXPECT_NEAR(p.rate_hz(4500_ms), 15.0 / 1.5, 1e-9);  // [3 s, 4.5 s): 10 + 5 spikes over 1.5 s
+  for (; t < 5_s; t += 100_ms) p.add(t);
+  for (t = 5250_ms; t < 7_s; t += 500_ms) p.add(t);
+  EXPECT_NEAR(p.rate_hz(7_s), 2.0, 1e-9);  // [6 s, 7 s): 2 spikes over 1 s
+  p.add(5_s);                              // late, for a second already left: not counted
+  p.add(6100_ms);                          // late, for the previous second: counted there
+  EXPECT_NEAR(p.rate_hz(7_s), 3.0, 1e-9);
+  EXPECT_EQ(p.rate_hz(9_s), 0);  // nothing for more than a second
+}
+
 struct Logged {
   std::map<std::string, std::vector<WeightUpdate>> updates;  // by synapse name, in log order
 };
@@ -209,12 +227,14 @@ TEST(NodeStatus, NeuronRatesAndLinksAreFilled) {
   e->duration_ns = 4_s;
   site::SimRunOptions o;
   o.out_dir = ion::testing::fresh_test_dir("test-runs", "status-rates");
-  std::map<std::string, NodeStatus> last;
+  std::map<std::string, NodeStatus> last;  // each site's status at about 3 s of experiment time
   o.progress = [&](Time, const std::vector<NodeStatus>& sites) {
-    for (const auto& s : sites) last[s.site] = s;
+    for (const auto& s : sites)
+      if (s.t_ns && *s.t_ns >= 2500_ms && *s.t_ns < 3500_ms) last[s.site] = s;
   };
   auto r = site::run_sim(*e, o);
   ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(last.size(), e->sites.size()) << "a site without a status at about 3 s";
   size_t named = 0;
   for (const auto& [name, s] : last) {
     EXPECT_EQ(s.duration_ns, e->duration_ns);

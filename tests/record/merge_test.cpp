@@ -141,3 +141,31 @@ TEST(Summary, CountsRangesLinksAndDamage) {
   EXPECT_EQ(bio->stimuli[1], 1u);
   EXPECT_EQ(bio->spikes.at(NeuronAddr{0, 8}), 1u);
 }
+
+TEST(Merge, ProgressCountsTheBytesReadUpToTheLogsTotalSize) {
+  const std::string dir = temp_dir("progress");
+  auto paths = write_logs(dir);
+  {  // a third log large enough for several progress calls (one about every 64 KiB)
+    paths.push_back(dir + "/big.ionlog");
+    auto o = open_log(paths.back(), LogHeader{kLogVersion, 2, "big", 1, 0}, {}, 0);
+    ASSERT_TRUE(o.is_ok()) << o.status().to_string();
+    for (uint32_t i = 0; i < 20000; ++i)
+      ASSERT_TRUE(o->writer->append(Spike{{2, i % 16}, Time(i) * 1000, SpikeKind::spontaneous}).is_ok());
+    ASSERT_TRUE(o->writer->close().is_ok());
+  }
+  uint64_t total = 0;
+  for (const auto& p : paths) total += std::filesystem::file_size(p);
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  auto m = merge_logs(paths, [&](uint64_t done, uint64_t all) { calls.emplace_back(done, all); });
+  ASSERT_TRUE(m.is_ok()) << m.status().to_string();
+  ASSERT_GE(calls.size(), 3u) << "total " << total;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].second, total);
+    EXPECT_LE(calls[i].first, total);
+    if (i > 0) {
+      EXPECT_GE(calls[i].first, calls[i - 1].first) << "progress went back at call " << i;
+    }
+  }
+  EXPECT_EQ(calls.back().first, total);
+  EXPECT_EQ(digest(*m), digest(*merge_logs(paths))) << "the callback changes nothing merged";
+}

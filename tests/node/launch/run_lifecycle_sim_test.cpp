@@ -34,15 +34,14 @@ TEST(RunLifecycleSim, CtrlCStopsTheSimulationAndKeepsTheResults) {
   const std::string dir = fresh_dir("lifecycle-sim-ctrl-c");
   std::filesystem::create_directories(dir + "-cfg");
   const pid_t pid = spawn_group(kIon + " run --sim --duration 200s --out " + dir, dir + "-cfg/output.txt");
-  // Once every site has run for two simulated seconds (two progress lines, one per simulated
-  // second, with padova running; the whole 200 s take ~30 s here, so it is still running).
-  auto running_lines = [&] {
-    const std::string out = slurp(dir + "-cfg/output.txt");
-    size_t n = 0;
-    for (size_t at = out.find("padova running"); at != std::string::npos; at = out.find("padova running", at + 1)) ++n;
-    return n;
-  };
-  ASSERT_TRUE(wait_until([&] { return running_lines() >= 2; }, 60s)) << slurp(dir + "-cfg/output.txt");
+  // Once every site has run for a few simulated seconds: the compact status line of 5 s (on a
+  // pipe, one per 5 s of experiment time; "| 2/3 running" would follow the phase unless every
+  // site runs). The whole 200 s take ~30 s here, so it is still running.
+  const std::string at_5s = "[5 s / 200 s] phase 1/4 ANpre 10 Hz | ";
+  ASSERT_TRUE(wait_until([&] { return slurp(dir + "-cfg/output.txt").find(at_5s) != std::string::npos; }, 60s))
+      << slurp(dir + "-cfg/output.txt");
+  const std::string before = slurp(dir + "-cfg/output.txt");
+  EXPECT_EQ(before.find(at_5s + "2/3 running"), std::string::npos) << before;
   kill(-pid, SIGINT);
   const int code = wait_exit(pid, 60s);
   const std::string out = slurp(dir + "-cfg/output.txt");
