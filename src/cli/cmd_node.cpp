@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/experiment_args.hpp"
+#include "cli/live_dashboard.hpp"
 #include "env/real_env.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/node.hpp"
@@ -43,6 +44,7 @@ struct NodeArgs {
   std::string sync_timeout = "15s";
   bool resume = false;
   int socket_fd = -1;  // --socket-fd: this site's socket, bound by `ion run`
+  DashboardArg dashboard;
 };
 
 // Only `ion run`, which starts every site, can choose ports (docs/experiment.md): a site run on
@@ -130,9 +132,15 @@ int run_node(const NodeArgs& a) {
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";
   const auto status_writer = start_status_file(env, **node, status);
+  std::unique_ptr<LiveDashboard> dash;  // ended with "ended" by its destructor on an error
+  if (a.dashboard.wanted()) {
+    dash = std::make_unique<LiveDashboard>(a.dashboard, e, a.out, std::vector<std::string>{a.site});
+    dash->running();
+  }
   Status s = interrupt_signal() ? Status::ok() : env.run();
   if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
     (*node)->interrupt(signal_name(sig));
+    if (dash) dash->finish({record::RunStatus::interrupted, (*node)->experiment_now(), signal_name(sig)});
     if ((*node)->state() == site::NodeState::failed) throw CliError((*node)->failure().message(), 1);  // its log
     write_status(**node, status);
     const std::string when = (*node)->link().synced()
@@ -147,6 +155,7 @@ int run_node(const NodeArgs& a) {
   // Each problem was printed as a warning when the run ended; the exit status says it again.
   // The site ran to its end, but a required peer never authenticated or stopped answering: its
   // recording is complete for this site and incomplete for the experiment (docs/reliability.md).
+  if (dash) dash->finish({record::RunStatus::complete, (*node)->experiment_now(), ""});
   if (!(*node)->peer_problems().empty()) return exit_code::kNodePeerProblem;
   return 0;
 }
@@ -170,6 +179,7 @@ void add_node_command(CLI::App& app) {
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
   // Set by `ion run` only: a UDP socket it bound for this site (whose port it chose), inherited.
   c->add_option("--socket-fd", a->socket_fd, "")->group("")->check(CLI::NonNegativeNumber);
+  add_dashboard_option(c, a->dashboard);
   c->footer(
       "Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "
       "authenticated or stopped answering (named on stderr); 128 + the signal when stopped cleanly by "

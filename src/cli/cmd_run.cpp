@@ -17,6 +17,7 @@
 #include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
+#include "cli/live_dashboard.hpp"
 #include "cli/run_outputs.hpp"
 #include "cli/status_view.hpp"
 #include "experiment/ports.hpp"
@@ -37,7 +38,14 @@ struct RunArgs {
   bool sim = false, realtime = false, quiet = false;
   std::string warmup = "3s";
   std::optional<long long> base_port;  // --base-port
+  DashboardArg dashboard;
 };
+
+std::vector<std::string> site_names(const experiment::Experiment& e) {
+  std::vector<std::string> names;
+  for (const auto& s : e.sites) names.push_back(s.name);
+  return names;
+}
 
 std::vector<std::string> site_logs(const experiment::Experiment& e, const std::string& out) {
   std::vector<std::string> logs;
@@ -94,12 +102,16 @@ void announce(const record::RunOutcome& o) {
 }
 
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
-                                Duration warmup) {
+                                Duration warmup, LiveDashboard* dash) {
   site::RealtimeRun run{
-      realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}};
+      realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}, {}};
   StatusView view(stdout, a.quiet, view_phases(e));
   run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { view.update({t, e.duration_ns, sites}); };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o); };
+  if (dash) {
+    dash->watch(run);
+    dash->running();
+  }
   auto r = site::run_processes(run, e);
   if (!r) throw CliError(r.status().message(), 1);
   return *r;
@@ -147,6 +159,10 @@ int run(const RunArgs& a) {
   if (a.base_port) {  // checked before anything is created; a port in use is found when it is bound
     if (auto plan = experiment::base_port_plan(e, *a.base_port); !plan) throw CliError(plan.status().message(), 2);
   }
+  if (sim && a.dashboard.wanted())
+    throw CliError("--dashboard needs a real-time run: a simulated run is not paced, it ends faster than a page "
+                   "can follow it (use --realtime, or open report.html after the run)",
+                   2);
   const Duration warmup = duration_arg("--warmup", a.warmup);
   const std::string out = a.out.empty() ? e.output_dir(timestamp_now()) : a.out;
   std::error_code ec;
@@ -157,9 +173,13 @@ int run(const RunArgs& a) {
               format_duration(e.duration_ns).c_str(), (unsigned long long)e.seed, out.c_str());
   std::fflush(stdout);
   record::RunOutcome outcome;
-  if (sim) outcome = run_simulated(e, out, warmup, a.quiet);
-  else outcome = run_realtime(a, e, out, warmup);
-  return finish(e, out, outcome);
+  if (sim) return finish(e, out, run_simulated(e, out, warmup, a.quiet));
+  std::unique_ptr<LiveDashboard> dash;
+  if (a.dashboard.wanted()) dash = std::make_unique<LiveDashboard>(a.dashboard, e, out, site_names(e));
+  outcome = run_realtime(a, e, out, warmup, dash.get());
+  const int rc = finish(e, out, outcome);
+  if (dash) dash->finish(outcome);
+  return rc;
 }
 
 }  // namespace
@@ -182,6 +202,7 @@ void add_run_command(CLI::App& app) {
                 "synapses.ABsyn.plasticity.ltp_above=25 (repeatable; validated like the file)")
       ->allow_extra_args(false);
   c->add_flag("--quiet", a->quiet, "Print nothing but errors");
+  add_dashboard_option(c, a->dashboard);
   c->callback([a] {
     if (int rc = run(*a); rc != 0) throw CliError("", rc);
   });

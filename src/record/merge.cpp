@@ -99,7 +99,7 @@ void sort_rows(V& v) {
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return key(a) < key(b); });
 }
 
-void finish(MergedRecording& m) {
+void finish_tables(MergedRecording& m) {
   sort_rows(m.spikes);
   m.spikes.erase(std::unique(m.spikes.begin(), m.spikes.end(),
                              [](const SpikeRow& a, const SpikeRow& b) {
@@ -123,6 +123,10 @@ void add_note(MergedRecording& m, SiteId site, const Note& n) {
   if (n.kind == NoteKind::experiment_file && m.experiment_file.empty()) m.experiment_file = n.text;
   read_name_note(n, m.site_names, m.neuron_names, m.synapse_names);
 }
+
+void absorb_record(MergedRecording& m, SiteId site, const Record& r) { std::visit(Absorb{m, site}, r); }
+
+void sort_merged(MergedRecording& m) { finish_tables(m); }
 
 std::string MergedRecording::site_name(SiteId id) const {
   for (const auto& s : sites) {
@@ -166,7 +170,7 @@ Result<MergedRecording> merge_logs(const std::vector<std::string>& paths, const 
     m.sites.push_back({site, r.header().site_name, r.report().records, r.report()});
   }
   if (progress) progress(total, total);
-  finish(m);
+  finish_tables(m);
   return m;
 }
 

@@ -102,6 +102,12 @@ void read_name_note(const Note& n, std::map<SiteId, std::string>& sites, std::ma
 // progress bar); about every 64 KiB and once at the end.
 using MergeProgress = std::function<void(uint64_t read_bytes, uint64_t total_bytes)>;
 
+// The two halves of merge_logs, for a recording built record by record (record/log_tail.hpp):
+// absorb_record appends one record of `site`'s log (unsorted); sort_merged then orders every
+// table as merge_logs does and merges duplicate spikes.
+void absorb_record(MergedRecording& m, SiteId site, const Record& r);
+void sort_merged(MergedRecording& m);
+
 // Reads every log (stopping each at its last good record) and merges them.
 // Errors: a log that cannot be opened, two logs of the same site id.
 Result<MergedRecording> merge_logs(const std::vector<std::string>& paths, const MergeProgress& progress = {});

@@ -2,7 +2,7 @@
 #include "report/report_html.hpp"
 
 #include "core/markup.hpp"
-#include "report/web_assets.inc"  // kReportCss, kReportJs (generated from src/report/web/)
+#include "report/web_assets.inc"  // kReportCss, kReportJs, kLiveCss, kLiveJs (generated from src/report/web/)
 
 namespace ion::report {
 
@@ -32,6 +32,19 @@ std::string report_page(const Json& model, const std::string& title, const std::
   h += "<script type=\"application/json\" id=\"ion-report-model\">" + script_safe_json(model) + "</script>\n";
   h += "<script>\n" + std::string(kReportJs) +
        "\nIonReport.renderPage(\"ion-report-model\", \"ion-report\");\n</script>\n";
+  return h + "</body>\n</html>\n";
+}
+
+std::string dashboard_page(const Json& config, const std::string& title) {
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      markup_escape(title) + "</title>\n<style>\n" + kReportCss + kLiveCss + "</style>\n</head>\n<body>\n";
+  h += "<section id=\"ion-live\"><noscript><p>The dashboard needs JavaScript.</p></noscript></section>\n";
+  h += "<main id=\"ion-report\"><p class=\"note\">Waiting for the first data of the run\u2026</p></main>\n";
+  h += "<script type=\"application/json\" id=\"ion-live-config\">" + script_safe_json(config) + "</script>\n";
+  h += "<script>\n" + std::string(kReportJs) + std::string(kLiveJs) +
+       "\nIonLive.start(\"ion-live-config\", \"ion-live\", \"ion-report\");\n</script>\n";
   return h + "</body>\n</html>\n";
 }
 

@@ -20,6 +20,11 @@ std::string render_report_html(const record::MergedRecording& m, const experimen
 // updates (IonReport.render(model, element) in the page's script).
 std::string report_page(const Json& model, const std::string& title, const std::string& fallback_text);
 
+// The live dashboard's page (src/dashboard/): the same renderer and style as report_page, plus
+// the live panel (web/live.js), which draws every model the server streams. `config` (JSON:
+// title, stop_allowed, token) is embedded for the panel. No model is embedded.
+std::string dashboard_page(const Json& config, const std::string& title);
+
 // JSON text that is safe inside a <script> element: every '<' is written as \u003c.
 std::string script_safe_json(const Json& j);
 

@@ -30,6 +30,8 @@ void install_interrupt_handlers(void (*wake)()) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
+void request_interrupt(int sig) { on_interrupt(sig); }
+
 int interrupt_signal() { return g_signal.load(); }
 
 std::string signal_name(int sig) {

@@ -11,6 +11,9 @@ namespace ion::site {
 
 // `wake` must be async-signal-safe (RealEnv::stop is).
 void install_interrupt_handlers(void (*wake)() = nullptr);
+// The same path as a received signal, from code (the dashboard's Stop button): remembers `sig`
+// as if it had arrived (unless a signal came first) and calls the wake function. Thread-safe.
+void request_interrupt(int sig);
 // The first signal received since install_interrupt_handlers, or 0.
 int interrupt_signal();
 // "SIGINT", "SIGTERM", "SIGHUP", else "signal N".

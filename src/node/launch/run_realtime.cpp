@@ -127,6 +127,7 @@ Result<RunOutcome> run_processes(const RealtimeRun& run, const experiment::Exper
     const int fd = ports.fd(s.id);
     Status st = group.spawn(s.name, node_argv(run, file, s.name, keys, fd), run.out + "/" + s.name + ".out", fd);
     if (!st) return st;
+    if (run.on_spawn) run.on_spawn(s.name, group.children().back().pid);
   }
   // Each site's process holds its socket now. The runner restarts no site (a failed site ends the
   // run, docs/reliability.md), so it keeps no copy: a port is free again when its site exits.

@@ -32,6 +32,8 @@ struct RealtimeRun {
   // Called once when the run must end early (interrupted or incomplete), before the sites are
   // stopped (which may take up to kStopGrace).
   std::function<void(const record::RunOutcome&)> on_ending;
+  // Called once per site when its process was started (the live dashboard watches the pids).
+  std::function<void(const std::string& site, int pid)> on_spawn;
 };
 
 // A site whose process has been stopped this long is declared not answering.

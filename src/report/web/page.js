@@ -61,6 +61,10 @@ var IonReport = (function (P, F, POP) {
     h("p", {"class": "meta"}, hd, "seed " + r.seed + " \u00b7 " + r.duration_s + " s \u00b7 " + m.sites.length + " sites \u00b7 " +
       m.neurons.length + " neurons \u00b7 " + m.synapses.length + " synapses \u00b7 " + r.spikes + " spikes \u00b7 " +
       r.weight_records + " weight records");
+    if (r.status === "running") {  /* a live model (the dashboard): the recording is still growing */
+      h("p", {"class": "banner live"}, hd, "Live: the run is still going; the figures are redrawn as the recording grows.");
+      return;
+    }
     if (r.status !== "complete") h("p", {"class": "banner"}, hd, "Run " + r.status_text + ": the recording ends there; " +
                                    "phases after it did not run.");
     if (!r.complete) {

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// `--dashboard [ADDR:PORT]` of `ion run` (real time) and `ion node`: starts the live dashboard
+// (src/dashboard/, docs/dashboard.md) over the run's output directory, prints its address, and
+// ends it when the run has ended (its last snapshot says how).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "dashboard/dashboard.hpp"
+#include "node/launch/run_realtime.hpp"
+
+namespace ion::cli {
+
+struct DashboardArg {
+  CLI::Option* option = nullptr;  // set when the option was given (with or without a value)
+  std::string address;
+  bool wanted() const { return option && option->count() > 0; }
+};
+
+void add_dashboard_option(CLI::App* c, DashboardArg& d);
+
+class LiveDashboard {
+ public:
+  // Starts the dashboard over <out>/<site>.ionlog and .status of `sites`; prints its URL (and,
+  // off loopback, its token). Throws CliError: a bad address (2), cannot listen (1).
+  LiveDashboard(const DashboardArg& arg, const experiment::Experiment& e, const std::string& out,
+                std::vector<std::string> sites);
+  // Gives the dashboard the sites' processes (a killed one shows "<site> down") and the moment the
+  // run starts ending (afterwards sites stop on purpose and are not reported down).
+  void watch(site::RealtimeRun& run);
+  void running() { d_->set_state("running"); }
+  void finish(const record::RunOutcome& o) { d_->finish(o); }
+
+ private:
+  std::unique_ptr<dashboard::Dashboard> d_;
+};
+
+}  // namespace ion::cli
