@@ -62,6 +62,29 @@ Result<size_t> LogTail::poll(std::vector<Record>& out) {
   return added;
 }
 
+namespace {
+
+// merge_logs reads the logs one after the other in site order; the tails interleave them. Notes
+// and sessions go back to site order (log order within a site), and what the notes say (first
+// experiment name, seed, names) is taken again in that order.
+void by_site_as_merge_logs(MergedRecording& m) {
+  auto site_order = [](const auto& a, const auto& b) { return a.site < b.site; };
+  std::stable_sort(m.sessions.begin(), m.sessions.end(), site_order);
+  std::vector<NoteRow> notes = std::move(m.notes);
+  std::stable_sort(notes.begin(), notes.end(), site_order);
+  m.notes.clear();
+  m.gaps.clear();
+  m.experiment_name.clear();
+  m.seed.clear();
+  m.experiment_file.clear();
+  m.site_names.clear();
+  m.neuron_names.clear();
+  m.synapse_names.clear();
+  for (const auto& n : notes) add_note(m, n.site, Note{n.t, static_cast<NoteKind>(n.kind), n.text});
+}
+
+}  // namespace
+
 LiveMerge::LiveMerge(const std::vector<std::string>& paths, Storage& storage) {
   for (const auto& p : paths) tails_.emplace_back(p, storage);
 }
@@ -93,6 +116,7 @@ MergedRecording LiveMerge::snapshot() const {
     m.sites.push_back({t.header().site_id, t.header().site_name, t.records(), r});
   }
   std::sort(m.sites.begin(), m.sites.end(), [](const SiteRow& a, const SiteRow& b) { return a.id < b.id; });
+  by_site_as_merge_logs(m);
   sort_merged(m);
   return m;
 }
