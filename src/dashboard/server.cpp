@@ -31,6 +31,9 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions o, Broadcast& events
   std::unique_ptr<Server> s(new Server(std::move(o), events, std::move(on_stop)));
   s->impl_->http.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   s->impl_->http.set_write_timeout(2, 0);  // a client that takes no data for 2 s is dropped
+  // One request per connection: a browser's idle keep-alive connection would otherwise hold a
+  // pool thread, and stop() waits for every thread.
+  s->impl_->http.set_keep_alive_max_count(1);
   s->add_routes();
   s->bound_ = s->o_.at;
   if (s->o_.at.port == 0) s->bound_.port = s->impl_->http.bind_to_any_port(s->o_.at.host);
