@@ -160,9 +160,10 @@ int run(const RunArgs& a) {
     if (auto plan = experiment::base_port_plan(e, *a.base_port); !plan) throw CliError(plan.status().message(), 2);
   }
   if (sim && a.dashboard.wanted())
-    throw CliError("--dashboard needs a real-time run: a simulated run is not paced, it ends faster than a page "
-                   "can follow it (use --realtime, or open report.html after the run)",
-                   2);
+    throw CliError(
+        "--dashboard needs a real-time run: a simulated run is not paced, it ends faster than a page "
+        "can follow it (use --realtime, or open report.html after the run)",
+        2);
   const Duration warmup = duration_arg("--warmup", a.warmup);
   const std::string out = a.out.empty() ? e.output_dir(timestamp_now()) : a.out;
   std::error_code ec;

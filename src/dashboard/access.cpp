@@ -37,7 +37,8 @@ Result<Endpoint> parse_endpoint(const std::string& text) {
       return error(Errc::invalid_argument, "--dashboard " + text + ": '[' without ']' (expected [V6ADDR]:PORT)");
     host = text.substr(1, close - 1);
     if (close + 1 < text.size()) {
-      if (text[close + 1] != ':') return error(Errc::invalid_argument, "--dashboard " + text + ": expected ':' after ']'");
+      if (text[close + 1] != ':')
+        return error(Errc::invalid_argument, "--dashboard " + text + ": expected ':' after ']'");
       port = text.substr(close + 2);
     }
   } else if (const size_t colon = text.rfind(':'); colon != std::string::npos && text.find(':') == colon) {

@@ -26,8 +26,8 @@ Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::start(ServerOptions o, Broadcast& events, std::function<void()> on_stop) {
   if (!is_loopback(o.at.host) && o.token.empty())
-    return error(Errc::invalid_argument, "dashboard on " + o.at.host +
-                                             ": a dashboard on a non-loopback address needs a token (none given)");
+    return error(Errc::invalid_argument,
+                 "dashboard on " + o.at.host + ": a dashboard on a non-loopback address needs a token (none given)");
   std::unique_ptr<Server> s(new Server(std::move(o), events, std::move(on_stop)));
   s->impl_->http.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   s->impl_->http.set_write_timeout(2, 0);  // a client that takes no data for 2 s is dropped

@@ -22,7 +22,7 @@ namespace ion::dashboard {
 
 struct ServerOptions {
   Endpoint at;
-  std::string token;        // required (non-empty) on a non-loopback address
+  std::string token;         // required (non-empty) on a non-loopback address
   bool stop_allowed = true;  // false: POST /stop is refused (a receive-only monitor)
   std::string page;          // the HTML of GET /
 };
@@ -42,9 +42,9 @@ class Server {
   // The address to open: http://HOST:PORT/ (with ?token=... when viewing needs it).
   std::string url() const;
   bool viewing_needs_token() const { return !is_loopback(bound_.host); }
-  uint64_t stops() const { return stops_.load(); }        // accepted POST /stop
-  uint64_t refused() const { return refused_.load(); }    // 403 answers
-  void stop();  // closes every connection and joins the listener; idempotent
+  uint64_t stops() const { return stops_.load(); }      // accepted POST /stop
+  uint64_t refused() const { return refused_.load(); }  // 403 answers
+  void stop();                                          // closes every connection and joins the listener; idempotent
 
  private:
   struct Impl;

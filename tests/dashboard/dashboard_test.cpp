@@ -162,9 +162,7 @@ TEST(DashboardServer, ANonLoopbackAddressWithoutATokenIsRefused) {
   EXPECT_NE(s.status().message().find("token"), std::string::npos) << s.status().message();
 }
 
-std::string sse_request(const Running& r) {
-  return "GET /events HTTP/1.1\r\nHost: " + r.host() + "\r\n\r\n";
-}
+std::string sse_request(const Running& r) { return "GET /events HTTP/1.1\r\nHost: " + r.host() + "\r\n\r\n"; }
 
 TEST(DashboardServer, EventStreamsSendModelAndStatusAndAFifthIsRefused) {
   auto r = start_dashboard();

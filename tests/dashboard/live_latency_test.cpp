@@ -6,11 +6,11 @@
 
 #include <thread>
 
+#include "../common/test_files.hpp"
 #include "dashboard/dashboard.hpp"
 #include "experiment/builtin.hpp"
 #include "http_client.hpp"
 #include "record/log_open.hpp"
-#include "../common/test_files.hpp"
 
 namespace ion::dashboard {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <fstream>
 
+#include "../common/test_files.hpp"
 #include "record/log_format.hpp"
 #include "record/log_tail.hpp"
 #include "record_test_util.hpp"
-#include "../common/test_files.hpp"
 
 namespace ion::record {
 namespace {
