@@ -132,11 +132,7 @@ int run_node(const NodeArgs& a) {
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";
   const auto status_writer = start_status_file(env, **node, status);
-  std::unique_ptr<LiveDashboard> dash;  // ended with "ended" by its destructor on an error
-  if (a.dashboard.wanted()) {
-    dash = std::make_unique<LiveDashboard>(a.dashboard, e, a.out, std::vector<std::string>{a.site});
-    dash->running();
-  }
+  const auto dash = open_dashboard(a.dashboard, e, a.out, {a.site});  // on an error its destructor ends it
   Status s = interrupt_signal() ? Status::ok() : env.run();
   if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
     (*node)->interrupt(signal_name(sig));

@@ -108,10 +108,7 @@ record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& 
   StatusView view(stdout, a.quiet, view_phases(e));
   run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { view.update({t, e.duration_ns, sites}); };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o); };
-  if (dash) {
-    dash->watch(run);
-    dash->running();
-  }
+  if (dash) dash->watch(run);
   auto r = site::run_processes(run, e);
   if (!r) throw CliError(r.status().message(), 1);
   return *r;
@@ -175,8 +172,7 @@ int run(const RunArgs& a) {
   std::fflush(stdout);
   record::RunOutcome outcome;
   if (sim) return finish(e, out, run_simulated(e, out, warmup, a.quiet));
-  std::unique_ptr<LiveDashboard> dash;
-  if (a.dashboard.wanted()) dash = std::make_unique<LiveDashboard>(a.dashboard, e, out, site_names(e));
+  const auto dash = open_dashboard(a.dashboard, e, out, site_names(e));
   outcome = run_realtime(a, e, out, warmup, dash.get());
   const int rc = finish(e, out, outcome);
   if (dash) dash->finish(outcome);

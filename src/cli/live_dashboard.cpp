@@ -31,6 +31,14 @@ LiveDashboard::LiveDashboard(const DashboardArg& arg, const experiment::Experime
   std::fflush(stdout);
 }
 
+std::unique_ptr<LiveDashboard> open_dashboard(const DashboardArg& arg, const experiment::Experiment& e,
+                                              const std::string& out, std::vector<std::string> sites) {
+  if (!arg.wanted()) return nullptr;
+  auto d = std::make_unique<LiveDashboard>(arg, e, out, std::move(sites));
+  d->running();
+  return d;
+}
+
 void LiveDashboard::watch(site::RealtimeRun& run) {
   run.on_spawn = [this](const std::string& site, int pid) {
     d_->with_source([&](dashboard::LiveSource& s) { static_cast<dashboard::LogTailSource&>(s).set_pid(site, pid); });

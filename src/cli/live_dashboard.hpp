@@ -38,4 +38,8 @@ class LiveDashboard {
   std::unique_ptr<dashboard::Dashboard> d_;
 };
 
+// The dashboard when --dashboard was given (started and "running"), else nullptr.
+std::unique_ptr<LiveDashboard> open_dashboard(const DashboardArg& arg, const experiment::Experiment& e,
+                                              const std::string& out, std::vector<std::string> sites);
+
 }  // namespace ion::cli
