@@ -45,6 +45,7 @@ struct NodeArgs {
   bool resume = false;
   int socket_fd = -1;  // --socket-fd: this site's socket, bound by `ion run`
   DashboardArg dashboard;
+  std::string status_period;  // "" = 1 s, or kDashboardStatusPeriod with --dashboard
 };
 
 // Only `ion run`, which starts every site, can choose ports (docs/experiment.md): a site run on
@@ -92,6 +93,11 @@ std::shared_ptr<std::function<void()>> start_status_file(RealEnv& env, site::Nod
   return write;
 }
 
+Duration status_period(const NodeArgs& a) {
+  if (!a.status_period.empty()) return duration_arg("--status-period", a.status_period, kMillisecond);
+  return a.dashboard.wanted() ? duration_arg("--status-period", kDashboardStatusPeriod) : kSecond;
+}
+
 int run_node(const NodeArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
   const Duration warmup = duration_arg("--warmup", a.warmup);
@@ -131,7 +137,7 @@ int run_node(const NodeArgs& a) {
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";
-  const auto status_writer = start_status_file(env, **node, status);
+  const auto status_writer = start_status_file(env, **node, status, status_period(a));
   const auto dash = open_dashboard(a.dashboard, e, a.out, {a.site});  // on an error its destructor ends it
   Status s = interrupt_signal() ? Status::ok() : env.run();
   if (int sig = interrupt_signal(); sig && !(*node)->ended()) {
@@ -175,6 +181,8 @@ void add_node_command(CLI::App& app) {
   c->add_flag("--resume", a->resume, "Continue this site's log and device state after a crash");
   // Set by `ion run` only: a UDP socket it bound for this site (whose port it chose), inherited.
   c->add_option("--socket-fd", a->socket_fd, "")->group("")->check(CLI::NonNegativeNumber);
+  c->add_option("--status-period", a->status_period,
+                "How often <out>/<site>.status is rewritten (default 1s; 200ms with --dashboard)");
   add_dashboard_option(c, a->dashboard);
   c->footer(
       "Exit status: 0 done; 1 failed (message on stderr); 3 ran to the end, but a peer never "

@@ -104,7 +104,7 @@ void announce(const record::RunOutcome& o) {
 record::RunOutcome run_realtime(const RunArgs& a, const experiment::Experiment& e, const std::string& out,
                                 Duration warmup, LiveDashboard* dash) {
   site::RealtimeRun run{
-      realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}, {}};
+      realtime_file(a, e, out), out, a.warmup, a.exp.duration, a.exp.seed, warmup, a.base_port, {}, {}, {}, {}};
   StatusView view(stdout, a.quiet, view_phases(e));
   run.progress = [&](Time t, const std::vector<site::NodeStatus>& sites) { view.update({t, e.duration_ns, sites}); };
   run.on_ending = [&](const record::RunOutcome& o) { announce(o); };

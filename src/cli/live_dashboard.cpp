@@ -40,6 +40,7 @@ std::unique_ptr<LiveDashboard> open_dashboard(const DashboardArg& arg, const exp
 }
 
 void LiveDashboard::watch(site::RealtimeRun& run) {
+  run.status_period = kDashboardStatusPeriod;
   run.on_spawn = [this](const std::string& site, int pid) {
     d_->with_source([&](dashboard::LiveSource& s) { static_cast<dashboard::LogTailSource&>(s).set_pid(site, pid); });
   };

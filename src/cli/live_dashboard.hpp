@@ -14,6 +14,9 @@
 
 namespace ion::cli {
 
+// With a dashboard, nodes rewrite their status file this often (else every second).
+inline constexpr const char* kDashboardStatusPeriod = "200ms";
+
 struct DashboardArg {
   CLI::Option* option = nullptr;  // set when the option was given (with or without a value)
   std::string address;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "node/status.hpp"
 #include "report/analysis.hpp"
 
 namespace ion::dashboard {
@@ -13,12 +14,6 @@ std::vector<std::string> log_paths(const std::string& out, const std::vector<std
   std::vector<std::string> v;
   for (const auto& s : sites) v.push_back(out + "/" + s + ".ionlog");
   return v;
-}
-
-std::string read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.size() > (1u << 20) ? std::string() : text;
 }
 
 }  // namespace
@@ -56,14 +51,12 @@ void LogTailSource::check_process(const std::string& site, int pid) {
   alarms_.push_back(site + " down");
 }
 
-// A status file holds JSON (node/status.hpp) or, from older nodes, one line of text; a torn or
-// missing file shows the site as starting.
+// The site's status file (node/status.hpp); a missing, torn or foreign one shows "starting".
 Json LogTailSource::site_json(const std::string& site) {
-  const std::string text = read_small_file(out_ + "/" + site + ".status");
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = Json{{"site", site}, {"line", text.empty() ? "starting" : text}};
-  j["site"] = site;
-  if (j.contains("pid") && j["pid"].is_number_integer() && !pids_.count(site)) pids_[site] = j["pid"].get<int>();
+  const site::NodeStatus st = site::read_status_or_starting(real_storage(), out_ + "/" + site + ".status", site);
+  Json j = Json::parse(site::status_to_json(st), nullptr, false);
+  if (!j.is_object()) j = Json{{"site", site}, {"state", "starting"}};  // never: status_to_json writes an object
+  if (st.pid > 0 && !pids_.count(site)) pids_[site] = static_cast<int>(st.pid);
   if (auto it = pids_.find(site); it != pids_.end()) check_process(site, it->second);
   j["down"] = down_[site];
   return j;

@@ -18,7 +18,7 @@ using Json = report::Json;
 
 struct LiveSnapshot {
   std::optional<Json> model;        // the report model (report/model.hpp), when recomputed
-  Json sites = Json::array();       // per site: its status file's JSON (or {site, line}), "down"
+  Json sites = Json::array();       // per site: its NodeStatus (node/status.hpp) as JSON, and "down"
   std::vector<std::string> alarms;  // "<site> down", ...; once raised, kept
   uint64_t records = 0;             // records read from the logs so far
   std::string problem;              // a log that cannot be read ("" when all read cleanly)
@@ -31,7 +31,7 @@ class LiveSource {
   virtual LiveSnapshot poll(bool want_model) = 0;
 };
 
-// Sites whose process must be alive: from the runner (pid per site) or a status file's "pid".
+// Sites whose process must be alive: from the runner (pid per site) or a status file's pid.
 class LogTailSource : public LiveSource {
  public:
   LogTailSource(const experiment::Experiment& e, const std::string& out, std::vector<std::string> sites);

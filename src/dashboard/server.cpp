@@ -78,6 +78,8 @@ void Server::add_routes() {
     res.set_header("Cache-Control", "no-store");
     res.set_content(o_.page, "text/html; charset=utf-8");
   });
+  // Browsers ask for an icon; none (204) rather than a 404 in their console.
+  http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   http.Get("/events", [this](const httplib::Request&, httplib::Response& res) {
     auto cursor = events_.join();
     if (!cursor) return refuse(res, 503, "too many event streams open; close another dashboard tab");

@@ -13,6 +13,7 @@ final report.html shows the same set of figures, raster rows and weight traces a
 The sites use this test's own loopback addresses (127.0.120.x), set with --set.
 """
 import argparse
+import json
 import os
 import signal
 import struct
@@ -52,6 +53,8 @@ return {
   alarms: Array.from(document.querySelectorAll("li.alarm")).map(e => e.textContent),
   stop: !!document.getElementById("ion-stop"),
   sites: document.querySelectorAll("#ion-sites tbody tr").length,
+  siteText: Object.fromEntries(Array.from(document.querySelectorAll("#ion-sites tbody tr"))
+      .map(r => [r.getAttribute("data-site"), r.textContent])),
 };
 """
 
@@ -91,19 +94,11 @@ def drain(p):
 
 
 def site_pid(out, site):
-    """The pid of `ion node ... --site SITE --out OUT` (this run's child, by its exact argv)."""
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            argv = open(f"/proc/{d}/cmdline", "rb").read().split(b"\0")
-        except OSError:
-            continue
-        a = [x.decode(errors="replace") for x in argv]
-        if "node" in a and "--site" in a and a[a.index("--site") + 1] == site and "--out" in a and \
-                a[a.index("--out") + 1] == out:
-            return int(d)
-    return None
+    """The pid the site's status file names (node/status.hpp)."""
+    try:
+        return json.load(open(os.path.join(out, site + ".status"))).get("pid") or None
+    except (OSError, ValueError):
+        return None
 
 
 def wait_for(driver, cond, timeout, step=0.05):
@@ -150,6 +145,9 @@ def run_a(ion, work, driver):
     check(f is not None and f["stop"], "run A: a loopback dashboard offers Stop")
     errors = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     check(not errors, f"run A: no errors in the browser console ({errors})")
+    f = wait_for(driver, lambda f: "ABsyn w=" in f["siteText"].get("southampton", "") and
+                 "ok " in f["siteText"].get("padova", ""), 10)
+    check(f is not None, "run A: the sites panel shows the hub's weights and the bio site's interlock counters")
     watch_live(driver, out, 5)
     pid = site_pid(out, "padova")
     check(pid is not None, "run A: padova's process found")

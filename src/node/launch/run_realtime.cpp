@@ -45,6 +45,7 @@ std::vector<std::string> node_argv(const RealtimeRun& r, const std::string& file
   if (!r.duration.empty()) v.insert(v.end(), {"--duration", r.duration});
   if (r.seed) v.insert(v.end(), {"--seed", std::to_string(*r.seed)});
   if (socket_fd >= 0) v.insert(v.end(), {"--socket-fd", std::to_string(socket_fd)});
+  if (!r.status_period.empty()) v.insert(v.end(), {"--status-period", r.status_period});
   return v;
 }
 

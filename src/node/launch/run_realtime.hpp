@@ -34,6 +34,8 @@ struct RealtimeRun {
   std::function<void(const record::RunOutcome&)> on_ending;
   // Called once per site when its process was started (the live dashboard watches the pids).
   std::function<void(const std::string& site, int pid)> on_spawn;
+  // How often each node rewrites its status file ("" = the node's default, 1 s; a dashboard: 200ms).
+  std::string status_period;
 };
 
 // A site whose process has been stopped this long is declared not answering.

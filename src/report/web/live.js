@@ -41,10 +41,18 @@ var IonLive = (function (R) {
     }).join("; ");
   }
 
+  function clock(s) {
+    if (s.t_ns === null || s.t_ns === undefined) return "\u2014";
+    return num(s.t_ns / 1e9, 1) + " s / " + num(s.duration_ns / 1e9, 0) + " s";
+  }
+
+  /* One row per site from its status (node/status.hpp, docs/recording.md §8). */
   function siteRow(tb, s) {
     var tr = h("tr", {"data-site": s.site}, tb);
     h("td", {}, tr, s.site);
-    h("td", {"class": s.down ? "down" : ""}, tr, s.down ? "down" : (s.state || s.line || "starting"));
+    h("td", {}, tr, s.role || "");
+    h("td", {"class": s.down || s.failure ? "down" : ""}, tr, s.down ? "down" : s.state + (s.failure ? ": " + s.failure : ""));
+    h("td", {}, tr, clock(s));
     h("td", {}, tr, s.spikes === undefined ? "" : String(s.spikes));
     h("td", {}, tr, rates(s));
     h("td", {}, tr, weights(s));
@@ -71,7 +79,7 @@ var IonLive = (function (R) {
     }
     var t = h("table", {id: "ion-sites"}, h("div", {"class": "scroll"}, root));
     var hr = h("tr", {}, h("thead", {}, t));
-    ["site", "state", "spikes", "rates", "weights", "interlock", "links"].forEach(function (c) { h("th", {}, hr, c); });
+    ["site", "role", "state", "time", "spikes", "rates", "weights", "interlock", "links"].forEach(function (c) { h("th", {}, hr, c); });
     this.sites = h("tbody", {}, t);
     this.counters = h("p", {"class": "counters", id: "ion-counters"}, root);
   }
