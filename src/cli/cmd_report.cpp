@@ -8,7 +8,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -29,19 +28,6 @@ struct ReportOptions {
   std::string response_min = "1ms", response_max = "50ms";
   bool live = false;
 };
-
-std::vector<std::string> find_logs(const std::string& dir) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) throw CliError("ion report: " + dir + " is not a directory", 2);
-  std::vector<std::string> logs;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".ionlog") logs.push_back(entry.path().string());
-  }
-  if (ec) throw CliError("ion report: reading " + dir + ": " + ec.message(), 1);
-  if (logs.empty()) throw CliError("ion report: no event logs (*.ionlog) in " + dir, 2);
-  std::sort(logs.begin(), logs.end());
-  return logs;
-}
 
 // The sites of `logs` whose log is being written now: a writer holds an exclusive flock on its log
 // for as long as it is open (record/log_open.hpp), so a shared lock that cannot be taken at once
@@ -124,7 +110,7 @@ Source load(const std::string& path, bool live) {
     src.file_name = live ? "report-live.html" : "report.html";
     return src;
   }
-  const auto logs = find_logs(path);
+  const auto logs = find_run_logs(path, "ion report");
   const std::string file_name = report_file_name(path, logs, live);
   auto m = merge_logs_with_bar(logs);
   if (!m) throw CliError("ion report: merging the logs in " + path + ": " + m.status().message(), 1);

@@ -36,6 +36,7 @@ struct RunArgs {
   ExperimentArgs exp;
   std::string out;
   bool sim = false, realtime = false, quiet = false;
+  bool nwb = false;  // also <out>/recording.nwb (cmd_export.cpp)
   std::string warmup = "3s";
   std::optional<long long> base_port;  // --base-port
   DashboardArg dashboard;
@@ -170,11 +171,12 @@ int run(const RunArgs& a) {
   std::printf("ion run: %s (%s, %s, seed %llu) → %s\n", e.name.c_str(), sim ? "simulated time" : "real time",
               format_duration(e.duration_ns).c_str(), (unsigned long long)e.seed, out.c_str());
   std::fflush(stdout);
+  const int64_t started_wall_ns = wall_now_ns();  // session_start_time of a simulated run's NWB file
   record::RunOutcome outcome;
-  if (sim) return finish(e, out, run_simulated(e, out, warmup, a.quiet));
-  const auto dash = open_dashboard(a.dashboard, e, out, site_names(e));
-  outcome = run_realtime(a, e, out, warmup, dash.get());
+  const auto dash = open_dashboard(a.dashboard, e, out, site_names(e));  // null unless --dashboard (never with --sim)
+  outcome = sim ? run_simulated(e, out, warmup, a.quiet) : run_realtime(a, e, out, warmup, dash.get());
   const int rc = finish(e, out, outcome);
+  if (a.nwb && any_exists(site_logs(e, out))) write_run_nwb(e, out, site_logs(e, out), started_wall_ns);
   if (dash) dash->finish(outcome);
   return rc;
 }
@@ -200,6 +202,7 @@ void add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   c->add_flag("--quiet", a->quiet, "Print nothing but errors");
   add_dashboard_option(c, a->dashboard);
+  c->add_flag("--nwb", a->nwb, "Also write <out>/recording.nwb (NWB 2.7.0; as `ion export nwb`)");
   c->callback([a] {
     if (int rc = run(*a); rc != 0) throw CliError("", rc);
   });

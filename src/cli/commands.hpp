@@ -25,6 +25,7 @@ void add_neuron_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_node_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 void add_completion_command(CLI::App& app);
 void add_help_command(CLI::App& app);
 // `ion bench ...` (cmd_bench.cpp, only in builds with ION_BUILD_BENCHMARKS, which define ION_WITH_BENCH).
@@ -44,6 +45,7 @@ inline void add_all_commands(CLI::App& app) {
   add_detect_command(app);
   add_neuron_command(app);
   add_report_command(app);
+  add_export_command(app);
   add_completion_command(app);
   add_help_command(app);
 }

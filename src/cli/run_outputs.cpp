@@ -2,6 +2,7 @@
 #include "cli/run_outputs.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
@@ -30,6 +31,19 @@ record::RunOutcome write_run_outputs(const experiment::Experiment& e, const std:
   std::fputs(report::format_summary(r->summary).c_str(), stdout);
   std::printf("report: %s\n", r->report_path.c_str());
   return r->outcome;
+}
+
+std::vector<std::string> find_run_logs(const std::string& dir, const std::string& command) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) throw CliError(command + ": " + dir + " is not a directory", 2);
+  std::vector<std::string> logs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".ionlog") logs.push_back(entry.path().string());
+  }
+  if (ec) throw CliError(command + ": reading " + dir + ": " + ec.message(), 1);
+  if (logs.empty()) throw CliError(command + ": no event logs (*.ionlog) in " + dir, 2);
+  std::sort(logs.begin(), logs.end());
+  return logs;
 }
 
 }  // namespace ion::cli

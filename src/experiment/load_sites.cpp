@@ -244,6 +244,9 @@ void load_experiment_table(TableReader& root, LoadState& s) {
   e.duration_ns = r.duration("duration", Need::required, Sign::positive).value_or(0);
   e.seed = static_cast<uint64_t>(r.integer("seed", Need::optional, 0, INT64_MAX).value_or(1));
   e.mode = enum_of<Mode>(mode_names(), r.choice("mode", mode_names(), Need::optional).value_or("realtime"));
+  e.experimenter = r.str("experimenter", Need::optional).value_or("");
+  e.lab = r.str("lab", Need::optional).value_or("");
+  e.institution = r.str("institution", Need::optional).value_or("");
   if (auto master = r.name("time_master", Need::optional); master && check_site_ref(r, "time_master", *master, s)) {
     auto role = s.declared_sites.find(*master)->second;
     if (role && *role != Role::hub)

@@ -236,6 +236,8 @@ struct Experiment {
   uint64_t seed = 1;
   Mode mode = Mode::realtime;
   std::string time_master;      // a hub site (default: the first hub)
+  // Who ran it, where (optional; the NWB export's general/experimenter, lab, institution).
+  std::string experimenter, lab, institution;
   std::vector<Site> sites;      // in file order; sites[i].id == i
   std::vector<Neuron> neurons;  // in file order
   std::vector<Synapse> synapses;

@@ -54,16 +54,6 @@ Status write_outcome(hid_t meta, const RunOutcome& o) {
   return o.ended_at_ns ? time_attr(meta, "run_ended_at", *o.ended_at_ns) : Status::ok();
 }
 
-// Wall clock when the recording started: the earliest first-session wall time of the sites
-// (ns since the Unix epoch, UTC); 0 in simulation, where no site reads the wall clock.
-int64_t start_wall_ns(const MergedRecording& m) {
-  int64_t first = 0;
-  for (const auto& s : m.sessions) {
-    if (!s.resumed && s.wall_ns != 0 && (first == 0 || s.wall_ns < first)) first = s.wall_ns;
-  }
-  return first;
-}
-
 Status write_meta(hid_t file, const MergedRecording& m, const std::string& dig, const ExportOptions& options) {
   ION_TRY_ASSIGN(auto g, h5::create_group(file, "meta"));
   const hid_t id = g.get();
@@ -241,6 +231,14 @@ Status write_file(const MergedRecording& m, const std::string& dig, const std::s
 }
 
 }  // namespace
+
+int64_t start_wall_ns(const MergedRecording& m) {
+  int64_t first = 0;
+  for (const auto& s : m.sessions) {
+    if (!s.resumed && s.wall_ns != 0 && (first == 0 || s.wall_ns < first)) first = s.wall_ns;
+  }
+  return first;
+}
 
 const char* ion_version() { return ION_VERSION_STRING; }
 

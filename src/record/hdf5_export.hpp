@@ -42,4 +42,9 @@ Result<ExportResult> export_logs_to_hdf5(const std::vector<std::string>& logs, c
 
 const char* ion_version();
 
+// Wall clock when the recording started: the earliest first-session wall time of the sites
+// (ns since the Unix epoch, UTC); 0 in simulation, where no site reads the wall clock. /meta
+// start_wall_ns; the NWB export's session_start_time.
+int64_t start_wall_ns(const MergedRecording& m);
+
 }  // namespace ion::record
