@@ -14,6 +14,20 @@ struct Start {
   std::string says;  // what session_start_time is, for the description
 };
 
+// Wall clock at experiment time 0 in a real-time run: a site's first session pairs its local clock
+// with the wall clock, its first clock sample pairs the local clock with experiment time, so
+// wall(0) = session wall + (sample local − sample experiment − session local); the lowest site id
+// that has both (drift over the few seconds between them is ppm-small). 0: no site has both.
+int64_t wall_at_experiment_zero(const record::MergedRecording& m) {
+  for (const auto& s : m.sessions) {
+    auto c = m.clocks.find(s.site);
+    if (s.resumed || s.wall_ns == 0 || c == m.clocks.end() || c->second.empty()) continue;
+    const auto& k = c->second.front();
+    return s.wall_ns + (k.local_ns - k.experiment_ns - s.local_ns);
+  }
+  return 0;
+}
+
 Start session_start(const record::MergedRecording& m, const NwbOptions& o) {
   if (int64_t w = record::start_wall_ns(m)) return {w, "the wall clock (UTC) when the first site opened its log"};
   if (o.runner_start_wall_ns)
@@ -23,12 +37,22 @@ Start session_start(const record::MergedRecording& m, const NwbOptions& o) {
              "runner start time was given"};
 }
 
-std::string session_description(const record::MergedRecording& m, const experiment::Experiment& e, const Start& s) {
+// timestamps_reference_time: experiment time 0 on the wall clock when the logs tell it, else the
+// session start (simulated runs: experiment time 0 is when the simulation starts).
+Start reference(const record::MergedRecording& m, const Start& session) {
+  if (int64_t w = wall_at_experiment_zero(m))
+    return {w, "the wall clock at experiment time 0 (after the clock-sync warm-up), from the first site's "
+               "session start and first clock-sync sample"};
+  return {session.wall_ns, "session_start_time"};
+}
+
+std::string session_description(const record::MergedRecording& m, const experiment::Experiment& e, const Start& s,
+                                const Start& ref) {
   const bool sim = record::start_wall_ns(m) == 0;
   return "ion experiment '" + e.name + "' (" + std::to_string(e.sites.size()) + " sites, " +
          std::to_string(e.neurons.size()) + " neurons, " + std::to_string(e.synapses.size()) + " synapses), run in " +
          (sim ? "simulated time" : "real time") + ", seed " + m.seed + ". session_start_time is " + s.says +
-         "; every timestamp is experiment time in seconds (experiment time 0 = timestamps_reference_time).";
+         "; timestamps_reference_time is " + ref.says + "; every timestamp is experiment time in seconds.";
 }
 
 Status write_general(hid_t file, const Context& c) {
@@ -47,14 +71,14 @@ Status write_general(hid_t file, const Context& c) {
 }
 
 Status write_root(hid_t file, const Context& c, const NwbOptions& o) {
-  const Start s = session_start(c.m, o);
+  const Start s = session_start(c.m, o), ref = reference(c.m, s);
   ION_TRY(c.b.mark(file, "NWBFile", kCore));
   ION_TRY(h5::attr_string(file, "nwb_version", kNwbVersion));
   ION_TRY(c.b.texts(file, "file_create_date", {iso8601(o.file_create_wall_ns)}));
   ION_TRY(c.b.text(file, "identifier", "ion-" + record::digest(c.m)));
-  ION_TRY(c.b.text(file, "session_description", session_description(c.m, c.e, s)));
+  ION_TRY(c.b.text(file, "session_description", session_description(c.m, c.e, s, ref)));
   ION_TRY(c.b.text(file, "session_start_time", iso8601(s.wall_ns)));
-  ION_TRY(c.b.text(file, "timestamps_reference_time", iso8601(s.wall_ns)));
+  ION_TRY(c.b.text(file, "timestamps_reference_time", iso8601(ref.wall_ns)));
   for (const char* name : {"acquisition", "analysis"}) ION_TRY(c.b.group(file, name).status());
   return write_general(file, c);
 }
