@@ -31,7 +31,7 @@ record::MergedRecording merged(const std::vector<std::string>& logs, const std::
 
 void write(const record::MergedRecording& m, const experiment::Experiment& e, const std::string& path,
            const nwb::NwbOptions& o, const std::string& what) {
-  if (auto s = nwb::write_nwb(m, e, path, o); !s.ok()) throw CliError(what + ": " + s.message(), exit_code::kFailed);
+  if (auto s = nwb::write_nwb(m, e, path, o); !s.is_ok()) throw CliError(what + ": " + s.message(), exit_code::kFailed);
   std::printf("nwb: %s\n", path.c_str());
 }
 

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+// The NWB export (export/nwb_export.hpp) on a hand-made recording of the built-in experiment:
+// every typed object carries neurodata_type, namespace and a UUID-shaped, unique object_id; units
+// are ragged with neurons that never spiked kept as empty rows; the same recording gives the same
+// bytes; a full or failing disk leaves neither the file nor its temporary copy.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "env/sim_storage.hpp"
+#include "experiment/builtin.hpp"
+#include "export/nwb_export.hpp"
+#include "report/describe.hpp"
+#include "../common/test_files.hpp"
+
+using namespace ion;
+
+namespace {
+
+std::string test_dir(const std::string& name) { return ion::testing::fresh_test_dir("test-out/export_nwb", name); }
+
+experiment::Experiment builtin() {
+  auto e = experiment::builtin_experiment();
+  EXPECT_TRUE(e.is_ok()) << e.status().message();
+  return std::move(e).value();
+}
+
+// Spikes only for the LAST described neuron (the others stay at 0 spikes), one weight trace,
+// two stimuli and one link record.
+record::MergedRecording recording(const experiment::Experiment& e, int spikes = 5) {
+  record::MergedRecording m;
+  m.seed = "1";
+  m.experiment_file = e.source_text;
+  const auto d = report::describe_recording(e);
+  const auto& last = d.neurons.back();
+  for (int i = 0; i < spikes; ++i)
+    m.spikes.push_back({Time(i) * 1'000'000'007, last.site, last.index, 0, last.site});
+  const uint32_t syn = d.synapses.front().id;
+  m.synapses[syn] = {{100, 1e4f, 0.5f, 1, 0}, {200, 2e4f, 0.25f, -1, 0}};
+  m.stimuli.push_back({50, 0, 3, 1.0f, 2e-4f, 1e-9f, syn, 0, 1});
+  m.stimuli.push_back({90, 0, 4, 1.0f, 2e-4f, 1e-9f, syn, 2, 1});
+  LinkStats l;
+  l.t = 10;
+  l.sent = 3;
+  m.links[{0, 1}] = {l};
+  return m;
+}
+
+nwb::NwbOptions options() {
+  nwb::NwbOptions o;
+  o.runner_start_wall_ns = 1'700'000'000'000'000'000;
+  o.file_create_wall_ns = 1'700'000'100'000'000'000;
+  return o;
+}
+
+std::string written(const std::string& dir, const record::MergedRecording& m, const experiment::Experiment& e) {
+  const std::string path = dir + "/out.nwb";
+  const Status s = nwb::write_nwb(m, e, path, options());
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return path;
+}
+
+std::string attr_text(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  hid_t t = H5Aget_type(a);
+  std::string out;
+  if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+    char* p = nullptr;
+    hid_t mem = H5Tget_native_type(t, H5T_DIR_ASCEND);
+    if (H5Aread(a, mem, &p) >= 0 && p) out = p;
+    H5free_memory(p);
+    H5Tclose(mem);
+  }
+  H5Tclose(t);
+  H5Aclose(a);
+  return out;
+}
+
+struct Typed {
+  std::string path, type, ns, id;
+};
+
+herr_t collect(hid_t root, const char* name, const H5O_info_t*, void* out) {
+  hid_t o = H5Oopen(root, name, H5P_DEFAULT);
+  static_cast<std::vector<Typed>*>(out)->push_back(
+      {name, attr_text(o, "neurodata_type"), attr_text(o, "namespace"), attr_text(o, "object_id")});
+  H5Oclose(o);
+  return 0;
+}
+
+std::vector<Typed> objects_of(const std::string& path) {
+  std::vector<Typed> out;
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0) << path;
+  H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, collect, &out, H5O_INFO_BASIC);
+  H5Fclose(f);
+  return out;
+}
+
+bool uuid4_shaped(const std::string& s) {
+  if (s.size() != 36 || s[14] != '4' || std::string("89ab").find(s[19]) == std::string::npos) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-') || (!dash && !std::isxdigit(static_cast<unsigned char>(s[i])))) return false;
+  }
+  return true;
+}
+
+template <class T>
+std::vector<T> read_vector(const std::string& file, const std::string& path, hid_t mem) {
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  hid_t s = H5Dget_space(d);
+  std::vector<T> v(static_cast<size_t>(H5Sget_simple_extent_npoints(s)));
+  if (!v.empty()) H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+}  // namespace
+
+TEST(NwbExport, EveryTypedObjectHasTypeNamespaceAndAUniqueUuidShapedId) {
+  const auto e = builtin();
+  const auto objects = objects_of(written(test_dir("typed"), recording(e), e));
+  std::set<std::string> ids, typed;
+  for (const auto& o : objects) {
+    if (o.type.empty() && o.ns.empty() && o.id.empty()) continue;
+    SCOPED_TRACE(o.path);
+    EXPECT_FALSE(o.type.empty());
+    EXPECT_TRUE(o.ns == "core" || o.ns == "hdmf-common") << o.ns;
+    EXPECT_TRUE(uuid4_shaped(o.id)) << o.id;
+    EXPECT_TRUE(ids.insert(o.id).second) << "duplicate object_id " << o.id;
+    typed.insert(o.path + "=" + o.type);
+  }
+  for (const char* want : {"units=Units", "units/spike_times=VectorData", "units/spike_times_index=VectorIndex",
+                           "units/id=ElementIdentifiers", "processing/plasticity=ProcessingModule",
+                           "processing/plasticity/synapses=DynamicTable",
+                           "processing/plasticity/synapses/pre_unit=DynamicTableRegion",
+                           "stimulus/presentation/stimulation=TimeSeries",
+                           "stimulus/presentation/stimulation_pulses=IntervalSeries",
+                           "processing/network/link_stats=DynamicTable"})
+    EXPECT_TRUE(typed.count(want)) << want;
+  // Every dataset of a table is typed (the validator rejects an untyped column).
+  for (const auto& o : objects) {
+    if (o.path.rfind("units/", 0) == 0 || o.path.rfind("processing/plasticity/synapses/", 0) == 0) {
+      EXPECT_FALSE(o.type.empty()) << o.path;
+    }
+  }
+}
+
+TEST(NwbExport, UnitsAreRaggedAndKeepNeuronsThatNeverSpiked) {
+  const auto e = builtin();
+  const auto m = recording(e, 5);
+  const std::string path = written(test_dir("ragged"), m, e);
+  const auto ends = read_vector<uint64_t>(path, "/units/spike_times_index", H5T_NATIVE_UINT64);
+  const auto times = read_vector<double>(path, "/units/spike_times", H5T_NATIVE_DOUBLE);
+  const auto ids = read_vector<int64_t>(path, "/units/id", H5T_NATIVE_INT64);
+  ASSERT_EQ(ends.size(), e.neurons.size()) << "one row per neuron, spiking or not";
+  ASSERT_EQ(ids.size(), ends.size());
+  for (size_t i = 0; i + 1 < ends.size(); ++i) EXPECT_EQ(ends[i], 0u) << "row " << i << " never spiked";
+  EXPECT_EQ(ends.back(), 5u);
+  ASSERT_EQ(times.size(), m.spikes.size());
+  for (size_t i = 0; i < times.size(); ++i) EXPECT_EQ(std::llround(times[i] * 1e9), m.spikes[i].t);
+}
+
+TEST(NwbExport, TheSameLogsGiveTheSameBytesAndOtherLogsOtherIds) {
+  const auto e = builtin();
+  auto a = nwb::build_nwb(recording(e), e, options());
+  auto b = nwb::build_nwb(recording(e), e, options());
+  auto c = nwb::build_nwb(recording(e, 6), e, options());
+  ASSERT_TRUE(a.is_ok() && b.is_ok() && c.is_ok());
+  EXPECT_TRUE(*a == *b) << "two exports of the same recording differ";
+  const std::string dir = test_dir("ids");
+  const std::string pa = written(dir, recording(e), e), pc = dir + "/other.nwb";
+  ASSERT_TRUE(nwb::write_nwb(recording(e, 6), e, pc, options()).is_ok());
+  const auto oa = objects_of(pa), oc = objects_of(pc);
+  ASSERT_EQ(oa.size(), oc.size());
+  for (size_t i = 0; i < oa.size(); ++i) {
+    if (!oa[i].id.empty()) {
+      EXPECT_NE(oa[i].id, oc[i].id) << oa[i].path << ": ids must depend on the recording";
+    }
+  }
+}
+
+TEST(NwbExport, AFailingDiskLeavesNoFileAndNoTemporaryFile) {
+  const auto e = builtin();
+  const auto m = recording(e);
+  const std::string out = test_dir("enospc") + "/recording.nwb";
+  for (const StorageFault& f : {StorageFault{StorageOp::write, "recording.nwb.tmp", 0, ENOSPC},
+                                StorageFault{StorageOp::write, "recording.nwb.tmp", 4000, ENOSPC},
+                                StorageFault{StorageOp::sync, "recording.nwb.tmp", 0, EIO},
+                                StorageFault{StorageOp::rename, "recording.nwb", 0, EIO}}) {
+    SCOPED_TRACE(std::string(storage_op_name(f.op)) + " " + f.path_suffix + " after " + std::to_string(f.budget));
+    SimStorage disk;
+    disk.inject(f);
+    const Status s = nwb::write_nwb(m, e, out, options(), disk);
+    ASSERT_FALSE(s.is_ok());
+    EXPECT_NE(s.message().find(out), std::string::npos) << s.message();
+    EXPECT_EQ(disk.faults_fired(), 1u);
+    EXPECT_FALSE(std::filesystem::exists(out + ".tmp")) << "temporary file left behind";
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  SimStorage disk;
+  EXPECT_TRUE(nwb::write_nwb(m, e, out, options(), disk).is_ok());
+  EXPECT_TRUE(std::filesystem::exists(out));
+}
