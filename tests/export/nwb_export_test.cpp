@@ -12,6 +12,7 @@
 
 #include "env/sim_storage.hpp"
 #include "experiment/builtin.hpp"
+#include "experiment/load.hpp"
 #include "export/nwb_export.hpp"
 #include "report/describe.hpp"
 #include "../common/test_files.hpp"
@@ -108,6 +109,23 @@ bool uuid4_shaped(const std::string& s) {
     if (dash != (s[i] == '-') || (!dash && !std::isxdigit(static_cast<unsigned char>(s[i])))) return false;
   }
   return true;
+}
+
+// A scalar or one-element text dataset ("" when missing).
+std::string read_text(const std::string& file, const std::string& path) {
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  std::string out;
+  if (H5Lexists(f, path.c_str(), H5P_DEFAULT) > 0) {
+    hid_t d = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+    hid_t t = H5Dget_type(d);
+    char* p = nullptr;
+    if (H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) >= 0 && p) out = p;
+    H5free_memory(p);
+    H5Tclose(t);
+    H5Dclose(d);
+  }
+  H5Fclose(f);
+  return out;
 }
 
 template <class T>
@@ -209,4 +227,21 @@ TEST(NwbExport, AFailingDiskLeavesNoFileAndNoTemporaryFile) {
   SimStorage disk;
   EXPECT_TRUE(nwb::write_nwb(m, e, out, options(), disk).is_ok());
   EXPECT_TRUE(std::filesystem::exists(out));
+}
+
+TEST(NwbExport, ExperimenterLabAndInstitutionComeFromTheExperimentSection) {
+  std::string text = builtin().source_text;
+  const size_t at = text.find("[experiment]\n");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at + 13, "experimenter = \"Ada Lovelace\"\nlab = \"Neuro Lab\"\ninstitution = \"Univ\"\n");
+  auto e = experiment::load_experiment_text(text, "meta.toml");
+  ASSERT_TRUE(e.is_ok()) << e.status().message();
+  const std::string path = written(test_dir("meta"), recording(*e), *e);
+  EXPECT_EQ(read_text(path, "/general/experimenter"), "Ada Lovelace");
+  EXPECT_EQ(read_text(path, "/general/lab"), "Neuro Lab");
+  EXPECT_EQ(read_text(path, "/general/institution"), "Univ");
+  EXPECT_EQ(read_text(path, "/general/protocol"), text) << "the experiment file is stored verbatim";
+  EXPECT_EQ(read_text(path, "/session_start_time"), "2023-11-14T22:13:20.000000+00:00") << "the runner's start";
+  const std::string plain = written(test_dir("meta-none"), recording(builtin()), builtin());
+  EXPECT_EQ(read_text(plain, "/general/lab"), "") << "no lab key, no dataset";
 }
