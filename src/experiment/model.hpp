@@ -235,7 +235,7 @@ struct Experiment {
   Duration duration_ns = 0;
   uint64_t seed = 1;
   Mode mode = Mode::realtime;
-  std::string time_master;      // a hub site (default: the first hub)
+  std::string time_master;  // a hub site (default: the first hub)
   // Who ran it, where (optional; the NWB export's general/experimenter, lab, institution).
   std::string experimenter, lab, institution;
   std::vector<Site> sites;      // in file order; sites[i].id == i

@@ -31,18 +31,21 @@ int64_t wall_at_experiment_zero(const record::MergedRecording& m) {
 Start session_start(const record::MergedRecording& m, const NwbOptions& o) {
   if (int64_t w = record::start_wall_ns(m)) return {w, "the wall clock (UTC) when the first site opened its log"};
   if (o.runner_start_wall_ns)
-    return {o.runner_start_wall_ns, "the wall clock (UTC) when `ion run` started the simulation (a simulated "
-                                    "run reads no wall clock)"};
-  return {0, "a placeholder (1970-01-01): the logs are of a simulated run, which reads no wall clock, and no "
-             "runner start time was given"};
+    return {o.runner_start_wall_ns,
+            "the wall clock (UTC) when `ion run` started the simulation (a simulated "
+            "run reads no wall clock)"};
+  return {0,
+          "a placeholder (1970-01-01): the logs are of a simulated run, which reads no wall clock, and no "
+          "runner start time was given"};
 }
 
 // timestamps_reference_time: experiment time 0 on the wall clock when the logs tell it, else the
 // session start (simulated runs: experiment time 0 is when the simulation starts).
 Start reference(const record::MergedRecording& m, const Start& session) {
   if (int64_t w = wall_at_experiment_zero(m))
-    return {w, "the wall clock at experiment time 0 (after the clock-sync warm-up), from the first site's "
-               "session start and first clock-sync sample"};
+    return {w,
+            "the wall clock at experiment time 0 (after the clock-sync warm-up), from the first site's "
+            "session start and first clock-sync sample"};
   return {session.wall_ns, "session_start_time"};
 }
 

@@ -62,8 +62,7 @@ Status Builder::mark(hid_t obj, const std::string& type, const char* ns) const {
 
 Result<Id> Builder::group(hid_t parent, const std::string& name) const { return h5::create_group(parent, name); }
 
-Result<Id> Builder::typed_group(hid_t parent, const std::string& name, const std::string& type,
-                                const char* ns) const {
+Result<Id> Builder::typed_group(hid_t parent, const std::string& name, const std::string& type, const char* ns) const {
   ION_TRY_ASSIGN(auto g, h5::create_group(parent, name));
   ION_TRY(mark(g.get(), type, ns));
   return g;
@@ -133,8 +132,7 @@ Status Table::vector_data(const std::string& name, const std::string& descriptio
   return Status::ok();
 }
 
-Status Table::text_column(const std::string& name, const std::string& description,
-                          const std::vector<std::string>& v) {
+Status Table::text_column(const std::string& name, const std::string& description, const std::vector<std::string>& v) {
   ION_TRY(b_.texts(g_, name, v));
   return vector_data(name, description);
 }

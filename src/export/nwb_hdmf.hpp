@@ -42,7 +42,7 @@ class Builder {
   Result<Id> typed_group(hid_t parent, const std::string& name, const std::string& type, const char* ns) const;
   Result<Id> open(hid_t parent, const std::string& name) const;  // an existing dataset or group
 
-  Status text(hid_t parent, const std::string& name, const std::string& value) const;  // scalar
+  Status text(hid_t parent, const std::string& name, const std::string& value) const;                 // scalar
   Status texts(hid_t parent, const std::string& name, const std::vector<std::string>& values) const;  // 1-D
   template <class T>
   Status numbers(hid_t parent, const std::string& name, const std::vector<T>& v) const {

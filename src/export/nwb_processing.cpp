@@ -60,30 +60,35 @@ Status write_stimulus_series(hid_t presentation, const Context& c) {
 Status write_synapse_table(hid_t module, const Context& c) {
   std::map<uint32_t, record::SynapseRow> rows;
   for (const auto& [id, name] : c.m.synapse_names) rows[id] = {id, name, "", "", "", -1, -1, "", "", ""};
-  for (const auto& [id, trace] : c.m.synapses) rows.emplace(id, record::SynapseRow{id, "", "", "", "", -1, -1, "", "", ""});
+  for (const auto& [id, trace] : c.m.synapses)
+    rows.emplace(id, record::SynapseRow{id, "", "", "", "", -1, -1, "", "", ""});
   for (const auto& s : c.d.synapses) rows[s.id] = s;
   std::vector<record::SynapseRow> v;
   for (auto& [id, r] : rows) v.push_back(r);
   ION_TRY_ASSIGN(auto g, c.b.typed_group(module, "synapses", "DynamicTable", kCommon));
   Table t(c.b, g.get(), v.size());
   using S = record::SynapseRow;
-  ION_TRY(t.column("synapse_id", "ion's synapse id (as in recording.h5)", pick<uint32_t>(v, [](const S& r) { return r.id; })));
+  ION_TRY(t.column("synapse_id", "ion's synapse id (as in recording.h5)",
+                   pick<uint32_t>(v, [](const S& r) { return r.id; })));
   ION_TRY(t.text_column("name", "synapse name", pick<std::string>(v, [](const S& r) { return r.name; })));
   ION_TRY(t.text_column("pre", "presynaptic neuron", pick<std::string>(v, [](const S& r) { return r.pre; })));
   ION_TRY(t.text_column("post", "postsynaptic neuron", pick<std::string>(v, [](const S& r) { return r.post; })));
-  const bool linked = std::all_of(v.begin(), v.end(), [&](const S& r) {
-    return c.unit_row.count(r.pre) && c.unit_row.count(r.post);
-  });
+  const bool linked = std::all_of(v.begin(), v.end(),
+                                  [&](const S& r) { return c.unit_row.count(r.pre) && c.unit_row.count(r.post); });
   if (linked) {
     ION_TRY(t.region("pre_unit", "row of /units of the presynaptic neuron",
                      pick<int64_t>(v, [&](const S& r) { return c.unit_row.at(r.pre); }), "/units"));
     ION_TRY(t.region("post_unit", "row of /units of the postsynaptic neuron",
                      pick<int64_t>(v, [&](const S& r) { return c.unit_row.at(r.post); }), "/units"));
   }
-  ION_TRY(t.text_column("hub", "hub site holding the memristive device", pick<std::string>(v, [](const S& r) { return r.hub; })));
-  ION_TRY(t.column("word", "crossbar word line of the device (-1 unknown)", pick<int32_t>(v, [](const S& r) { return r.word; })));
-  ION_TRY(t.column("bit", "crossbar bit line of the device (-1 unknown)", pick<int32_t>(v, [](const S& r) { return r.bit; })));
-  ION_TRY(t.text_column("device_model", "memristor model", pick<std::string>(v, [](const S& r) { return r.device_model; })));
+  ION_TRY(t.text_column("hub", "hub site holding the memristive device",
+                        pick<std::string>(v, [](const S& r) { return r.hub; })));
+  ION_TRY(t.column("word", "crossbar word line of the device (-1 unknown)",
+                   pick<int32_t>(v, [](const S& r) { return r.word; })));
+  ION_TRY(t.column("bit", "crossbar bit line of the device (-1 unknown)",
+                   pick<int32_t>(v, [](const S& r) { return r.bit; })));
+  ION_TRY(t.text_column("device_model", "memristor model",
+                        pick<std::string>(v, [](const S& r) { return r.device_model; })));
   ION_TRY(t.text_column("preset", "device preset", pick<std::string>(v, [](const S& r) { return r.preset; })));
   ION_TRY(t.text_column("rule", "plasticity rule", pick<std::string>(v, [](const S& r) { return r.rule; })));
   return t.finish("the synapses of the experiment: memristive devices on a hub's crossbar");

@@ -48,12 +48,14 @@ Status ragged_columns(Table& t, const std::map<NeuronAddr, UnitRow>& rows) {
   std::vector<double> times;
   std::vector<uint8_t> kinds;
   std::vector<uint64_t> ends, kind_ends;
-  flatten(rows, [](const UnitRow& r) -> const auto& { return r.t_s; }, times, ends);
-  flatten(rows, [](const UnitRow& r) -> const auto& { return r.spike_kind; }, kinds, kind_ends);
+  flatten(
+      rows, [](const UnitRow& r) -> const auto& { return r.t_s; }, times, ends);
+  flatten(
+      rows, [](const UnitRow& r) -> const auto& { return r.spike_kind; }, kinds, kind_ends);
   ION_TRY(t.ragged("spike_times", "the spike times for each unit in seconds (experiment time)", times, ends));
   return t.ragged("spike_kind",
-                  "per spike, what it reports (ion's spike kind): 0 spike, 1 PSP, 2 evoked AP, 3 spontaneous AP",
-                  kinds, kind_ends);
+                  "per spike, what it reports (ion's spike kind): 0 spike, 1 PSP, 2 evoked AP, 3 spontaneous AP", kinds,
+                  kind_ends);
 }
 
 }  // namespace
@@ -76,10 +78,12 @@ Status write_units(hid_t file, Context& c) {
   ION_TRY(t.text_column("name", "the neuron's name in the experiment file", names));
   ION_TRY(t.text_column("site", "the site the neuron lives on", sites));
   ION_TRY(t.column("index", "the neuron's index among its site's neurons", index));
-  ION_TRY(t.text_column("model", "the neuron model (docs/models.md); empty when the experiment does not name it",
-                        models));
-  ION_TRY(t.text_column("kind", "the role of the neuron's site: bio (cultured neurons on an MEA) or silicon "
-                                "(neuromorphic chip)", kinds));
+  ION_TRY(
+      t.text_column("model", "the neuron model (docs/models.md); empty when the experiment does not name it", models));
+  ION_TRY(t.text_column("kind",
+                        "the role of the neuron's site: bio (cultured neurons on an MEA) or silicon "
+                        "(neuromorphic chip)",
+                        kinds));
   return t.finish("every neuron of the ion experiment, one row each (neurons that never spiked included)");
 }
 

@@ -10,12 +10,12 @@
 #include <filesystem>
 #include <set>
 
+#include "../common/test_files.hpp"
 #include "env/sim_storage.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
 #include "export/nwb_export.hpp"
 #include "report/describe.hpp"
-#include "../common/test_files.hpp"
 
 using namespace ion;
 
@@ -37,8 +37,7 @@ record::MergedRecording recording(const experiment::Experiment& e, int spikes = 
   m.experiment_file = e.source_text;
   const auto d = report::describe_recording(e);
   const auto& last = d.neurons.back();
-  for (int i = 0; i < spikes; ++i)
-    m.spikes.push_back({Time(i) * 1'000'000'007, last.site, last.index, 0, last.site});
+  for (int i = 0; i < spikes; ++i) m.spikes.push_back({Time(i) * 1'000'000'007, last.site, last.index, 0, last.site});
   const uint32_t syn = d.synapses.front().id;
   m.synapses[syn] = {{100, 1e4f, 0.5f, 1, 0}, {200, 2e4f, 0.25f, -1, 0}};
   m.stimuli.push_back({50, 0, 3, 1.0f, 2e-4f, 1e-9f, syn, 0, 1});
@@ -156,13 +155,12 @@ TEST(NwbExport, EveryTypedObjectHasTypeNamespaceAndAUniqueUuidShapedId) {
     EXPECT_TRUE(ids.insert(o.id).second) << "duplicate object_id " << o.id;
     typed.insert(o.path + "=" + o.type);
   }
-  for (const char* want : {"units=Units", "units/spike_times=VectorData", "units/spike_times_index=VectorIndex",
-                           "units/id=ElementIdentifiers", "processing/plasticity=ProcessingModule",
-                           "processing/plasticity/synapses=DynamicTable",
-                           "processing/plasticity/synapses/pre_unit=DynamicTableRegion",
-                           "stimulus/presentation/stimulation=TimeSeries",
-                           "stimulus/presentation/stimulation_pulses=IntervalSeries",
-                           "processing/network/link_stats=DynamicTable"})
+  for (const char* want :
+       {"units=Units", "units/spike_times=VectorData", "units/spike_times_index=VectorIndex",
+        "units/id=ElementIdentifiers", "processing/plasticity=ProcessingModule",
+        "processing/plasticity/synapses=DynamicTable", "processing/plasticity/synapses/pre_unit=DynamicTableRegion",
+        "stimulus/presentation/stimulation=TimeSeries", "stimulus/presentation/stimulation_pulses=IntervalSeries",
+        "processing/network/link_stats=DynamicTable"})
     EXPECT_TRUE(typed.count(want)) << want;
   // Every dataset of a table is typed (the validator rejects an untyped column).
   for (const auto& o : objects) {
