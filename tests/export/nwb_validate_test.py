@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 
 import h5py
 
@@ -83,7 +84,14 @@ def main():
     run(ION, "run", toml, "--realtime", "--nwb", "--quiet", "--duration", "4s", "--warmup", "1s", "--out", rt)
     valid(os.path.join(rt, "recording.nwb"), "built-in, real time (ion run --realtime --nwb, 4 s)")
     with h5py.File(os.path.join(rt, "recording.nwb"), "r") as f:
-        check(not f["session_start_time"][()].startswith(b"1970"), "real-time session_start_time is a wall time")
+        start = datetime.fromisoformat(f["session_start_time"][()].decode())
+        ref = datetime.fromisoformat(f["timestamps_reference_time"][()].decode())
+    with h5py.File(os.path.join(rt, "recording.h5"), "r") as h5:
+        wall_ns = int(h5["meta"].attrs["start_wall_ns"])
+    check(wall_ns > 0 and abs(start.timestamp() * 1e9 - wall_ns) < 1e3,
+          "real-time session_start_time is recording.h5's start_wall_ns (to the microsecond)")
+    lead = (ref - start).total_seconds()
+    check(0 < lead < 3, f"experiment time 0 (timestamps_reference_time) is {lead:.3f} s after the start (1 s warm-up)")
 
     large = fresh("large")
     run(ION, "run", os.path.join(SOURCE, "examples", "large_network.toml"), "--sim", "--nwb", "--quiet",
