@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "export/nwb_parts.hpp"
-#include "record/h5_util.hpp"
+#include "record/hdf5_tables.hpp"
 
 namespace ion::nwb {
 namespace h5 = record::h5;
@@ -58,13 +58,8 @@ Status write_stimulus_series(hid_t presentation, const Context& c) {
 
 // One row per synapse (described or recorded), pre/post as rows of /units when all are known.
 Status write_synapse_table(hid_t module, const Context& c) {
-  std::map<uint32_t, record::SynapseRow> rows;
-  for (const auto& [id, name] : c.m.synapse_names) rows[id] = {id, name, "", "", "", -1, -1, "", "", ""};
-  for (const auto& [id, trace] : c.m.synapses)
-    rows.emplace(id, record::SynapseRow{id, "", "", "", "", -1, -1, "", "", ""});
-  for (const auto& s : c.d.synapses) rows[s.id] = s;
-  std::vector<record::SynapseRow> v;
-  for (auto& [id, r] : rows) v.push_back(r);
+  std::vector<record::SynapseRow> v;  // the rows of recording.h5's /synapses
+  for (auto& [id, r] : record::h5::synapse_entries(c.m, c.d)) v.push_back(r);
   ION_TRY_ASSIGN(auto g, c.b.typed_group(module, "synapses", "DynamicTable", kCommon));
   Table t(c.b, g.get(), v.size());
   using S = record::SynapseRow;

@@ -158,7 +158,8 @@ std::map<NeuronAddr, NeuronEntry> neuron_entries(const MergedRecording& m, const
   return rows;
 }
 
-// One /synapses row per id: the description's, else the logs' name, cell −1 and "" elsewhere.
+}  // namespace
+
 std::map<uint32_t, SynapseRow> synapse_entries(const MergedRecording& m, const RecordingDescription& d) {
   std::map<uint32_t, SynapseRow> rows;
   auto unknown = [](uint32_t id, std::string name) {
@@ -169,8 +170,6 @@ std::map<uint32_t, SynapseRow> synapse_entries(const MergedRecording& m, const R
   for (const auto& s : d.synapses) rows[s.id] = s;
   return rows;
 }
-
-}  // namespace
 
 Status write_event_tables(hid_t file, const MergedRecording& m, const DatasetOptions& o) {
   ION_TRY(write_spikes(file, m, o));
