@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ion export nwb RUN_DIR [-o FILE.nwb]`: the sites' event logs of a run directory as an NWB 2.7.0
-// file (export/nwb_export.hpp; layout in docs/recording.md §8), written atomically (default
+// file (export/nwb_export.hpp; layout in docs/recording.md §9), written atomically (default
 // RUN_DIR/recording.nwb). The experiment comes from the recorded experiment_file note, as for
 // `ion report`. Also the `--nwb` output of `ion run` (write_run_nwb).
 // Exit status: 0 written, 1 the logs or the file could not be read or written, 2 bad arguments

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// NWB 2.7.0 export of a merged recording (docs/recording.md §8 maps every part): the NWBFile root
+// NWB 2.7.0 export of a merged recording (docs/recording.md §9 maps every part): the NWBFile root
 // with the session metadata, /units (spike times per neuron), /stimulus/presentation (the
 // stimulation pulses), the processing modules `plasticity` (resistance and weight per synapse and
 // the synapse table) and `network` (link statistics). Built in memory and written through a

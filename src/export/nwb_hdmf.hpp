@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The building blocks of an NWB 2 file on the HDF5 C API (docs/recording.md §8): typed groups and
+// The building blocks of an NWB 2 file on the HDF5 C API (docs/recording.md §9): typed groups and
 // datasets carrying the three bookkeeping attributes NWB requires of every typed object
 // (neurodata_type, namespace, object_id), text datasets, TimeSeries, and the hdmf-common table
 // types (DynamicTable with VectorData, ragged VectorData + VectorIndex, ElementIdentifiers and

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// /processing/network: the link statistics every site recorded per peer (docs/recording.md §8).
+// /processing/network: the link statistics every site recorded per peer (docs/recording.md §9).
 #include "export/nwb_parts.hpp"
 #include "record/h5_util.hpp"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // /stimulus/presentation and the processing modules `plasticity` and `network`
-// (docs/recording.md §8).
+// (docs/recording.md §9).
 #include <algorithm>
 #include <cmath>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// /units: one row per neuron, spike times as a ragged column (docs/recording.md §8).
+// /units: one row per neuron, spike times as a ragged column (docs/recording.md §9).
 #include <map>
 
 #include "export/nwb_parts.hpp"

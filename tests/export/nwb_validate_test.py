@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""The NWB files ion writes, checked by the NWB validator (docs/recording.md §8).
+"""The NWB files ion writes, checked by the NWB validator (docs/recording.md §9).
 
 The validator is ${ION_NWB_VALIDATE:-<source>/../shared/tools/nwb-validate} (hdmf 3.5.1 against the
 official NWB 2.7.0 schema). It must report "0 errors" for: the built-in experiment in simulated time
