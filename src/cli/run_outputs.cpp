@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/run_outputs.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
