@@ -98,6 +98,29 @@ Duration status_period(const NodeArgs& a) {
   return a.dashboard.wanted() ? duration_arg("--status-period", kDashboardStatusPeriod) : kSecond;
 }
 
+// The node's options from the command line. `epochs` receives the epoch store the options point
+// to (the caller keeps it alive for the node's lifetime).
+site::NodeOptions node_options(const NodeArgs& a, const experiment::Experiment& e, Duration warmup,
+                               std::unique_ptr<wire::DirEpochStore>& epochs) {
+  site::NodeOptions no;
+  no.out_dir = a.out;
+  no.resume = a.resume;
+  no.warmup_ns = warmup;
+  no.sync_timeout_ns = duration_arg("--sync-timeout", a.sync_timeout, 1);
+  const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
+  no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
+  no.key_dir = key_dir;
+  // The forward-only epoch state lives beside the keys (docs/protocol.md §4.1). Without a key
+  // directory there is no key to protect (insecure links), and a missing key fails on its own.
+  std::error_code ec;
+  if (std::filesystem::is_directory(key_dir, ec)) epochs = std::make_unique<wire::DirEpochStore>(key_dir);
+  no.epochs = epochs.get();
+  no.on_warning = [site = a.site](const std::string& text) {
+    std::fprintf(stderr, "ion node: site %s: %s\n", site.c_str(), text.c_str());
+  };
+  return no;
+}
+
 int run_node(const NodeArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
   const Duration warmup = duration_arg("--warmup", a.warmup);
@@ -117,23 +140,8 @@ int run_node(const NodeArgs& a) {
     ~Unset() { g_env = nullptr; }  // also when an error unwinds: no signal may reach a dead Env
   } unset;
   site::install_interrupt_handlers(stop_env);
-  site::NodeOptions no;
-  no.out_dir = a.out;
-  no.resume = a.resume;
-  no.warmup_ns = warmup;
-  no.sync_timeout_ns = duration_arg("--sync-timeout", a.sync_timeout, 1);
-  const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
-  no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
-  no.key_dir = key_dir;
-  // The forward-only epoch state lives beside the keys (docs/protocol.md §4.1). Without a key
-  // directory there is no key to protect (insecure links), and a missing key fails on its own.
   std::unique_ptr<wire::DirEpochStore> epochs;
-  std::error_code ec;
-  if (std::filesystem::is_directory(key_dir, ec)) epochs = std::make_unique<wire::DirEpochStore>(key_dir);
-  no.epochs = epochs.get();
-  no.on_warning = [site = a.site](const std::string& text) {
-    std::fprintf(stderr, "ion node: site %s: %s\n", site.c_str(), text.c_str());
-  };
+  const site::NodeOptions no = node_options(a, e, warmup, epochs);
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";
