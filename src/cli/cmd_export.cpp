@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// `ion export nwb RUN_DIR [-o FILE.nwb]`: the sites' event logs of a run directory as an NWB 2.7.0
-// file (export/nwb_export.hpp; layout in docs/recording.md §9), written atomically (default
-// RUN_DIR/recording.nwb). The experiment comes from the recorded experiment_file note, as for
-// `ion report`. Also the `--nwb` output of `ion run` (write_run_nwb).
+// `ion export nwb RUN_DIR [-o FILE.nwb]` (or `ion export --nwb FILE.nwb RUN_DIR`): the sites'
+// event logs of a run directory as an NWB 2.7.0 file (export/nwb_export.hpp; layout in
+// docs/recording.md §9), written atomically (default RUN_DIR/recording.nwb). The experiment comes
+// from the recorded experiment_file note, as for `ion report`. Also the `--nwb` output of `ion run`
+// (write_run_nwb).
 // Exit status: 0 written, 1 the logs or the file could not be read or written, 2 bad arguments
 // (not a run directory, no logs).
 #include <chrono>
@@ -69,11 +70,24 @@ void write_run_nwb(const experiment::Experiment& e, const std::string& out, cons
 void add_export_command(CLI::App& app) {
   auto a = std::make_shared<ExportArgs>();
   auto* cmd = app.add_subcommand("export", "Export a run to a format other tools read (NWB 2)");
-  cmd->require_subcommand(1);
+  // Two spellings of one export: `ion export nwb RUN_DIR [-o FILE.nwb]` and
+  // `ion export --nwb FILE.nwb RUN_DIR`.
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("--nwb", a->out, "the NWB file to write (same as `ion export nwb RUN_DIR -o FILE`)");
+  cmd->add_option("RUN_DIR", a->dir, "output directory of `ion run` (with --nwb)");
   auto* nwb = cmd->add_subcommand("nwb", "The sites' event logs of a run directory as an NWB 2.7.0 file");
   nwb->add_option("RUN_DIR", a->dir, "output directory of `ion run` (its *.ionlog files)")->required();
   nwb->add_option("-o,--out", a->out, "the NWB file to write (default: RUN_DIR/recording.nwb)");
   nwb->callback([a] { run_export(*a); });
+  cmd->callback([a, nwb] {
+    if (nwb->parsed()) return;  // the subcommand ran the export
+    if (a->out.empty() || a->dir.empty())
+      throw CliError(
+          "ion export: say what to write: `ion export nwb RUN_DIR [-o FILE.nwb]` or "
+          "`ion export --nwb FILE.nwb RUN_DIR`",
+          exit_code::kUsage);
+    run_export(*a);
+  });
 }
 
 }  // namespace ion::cli

@@ -8,6 +8,7 @@ official NWB 2.7.0 schema). It must report "0 errors" for: the built-in experime
 (`ion run --realtime --nwb`, 4 s, on this test's own loopback addresses 127.0.140.x);
 examples/large_network.toml in simulated time (3 s). Negative control: the sim file with its
 identifier deleted (h5py) must give an error. A missing validator is a failure, never a skip.
+`ion export --nwb FILE RUN_DIR` (the same export) validates too and equals `ion export nwb`;
 `ion export nwb` exits 2 for a directory without logs and for a path that is no directory.
 
 usage: nwb_validate_test.py ION SOURCE_DIR WORK_DIR
@@ -66,6 +67,14 @@ def main():
     exported = os.path.join(WORK, "exported.nwb")
     run(ION, "export", "nwb", sim, "-o", exported)
     valid(exported, "built-in, simulated, through `ion export nwb`")
+    aliased = os.path.join(WORK, "aliased.nwb")
+    run(ION, "export", "--nwb", aliased, sim)
+    valid(aliased, "built-in, simulated, through `ion export --nwb FILE RUN_DIR`")
+    with h5py.File(aliased, "r") as a, h5py.File(exported, "r") as b:
+        same = a["identifier"][()] == b["identifier"][()] and (a["units/spike_times"][:] == b["units/spike_times"][:]).all()
+    check(same, "`ion export --nwb FILE RUN_DIR` writes the same export as `ion export nwb RUN_DIR -o FILE`")
+    p = run(ION, "export", "--nwb", aliased, expect=2)
+    check("say what to write" in p.stderr, "ion export --nwb without RUN_DIR: exit 2, says the two forms")
 
     broken = os.path.join(WORK, "no-identifier.nwb")
     shutil.copy(exported, broken)
