@@ -6,7 +6,6 @@
 // (write_run_nwb).
 // Exit status: 0 written, 1 the logs or the file could not be read or written, 2 bad arguments
 // (not a run directory, no logs).
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/run_outputs.hpp"
+#include "env/real_env.hpp"
 #include "experiment/load.hpp"
 #include "export/nwb_export.hpp"
 
@@ -45,16 +45,11 @@ void run_export(const ExportArgs& a) {
   auto e = experiment::load_experiment_text(m.experiment_file, a.dir + " (recorded experiment file)");
   if (!e) throw CliError(what + ": " + e.status().message(), exit_code::kFailed);
   nwb::NwbOptions o;
-  o.file_create_wall_ns = wall_now_ns();
+  o.file_create_wall_ns = wall_clock_ns();
   write(m, *e, a.out.empty() ? a.dir + "/recording.nwb" : a.out, o, what);
 }
 
 }  // namespace
-
-int64_t wall_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void write_run_nwb(const experiment::Experiment& e, const std::string& out, const std::vector<std::string>& logs,
                    int64_t runner_start_wall_ns) {
@@ -63,7 +58,7 @@ void write_run_nwb(const experiment::Experiment& e, const std::string& out, cons
     if (std::filesystem::exists(log)) present.push_back(log);
   nwb::NwbOptions o;
   o.runner_start_wall_ns = runner_start_wall_ns;
-  o.file_create_wall_ns = wall_now_ns();
+  o.file_create_wall_ns = wall_clock_ns();
   write(merged(present, "ion run --nwb"), e, out + "/recording.nwb", o, "ion run --nwb");
 }
 

@@ -20,6 +20,7 @@
 #include "cli/live_dashboard.hpp"
 #include "cli/run_outputs.hpp"
 #include "cli/status_view.hpp"
+#include "env/real_env.hpp"
 #include "experiment/ports.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/launch/run_realtime.hpp"
@@ -171,7 +172,7 @@ int run(const RunArgs& a) {
   std::printf("ion run: %s (%s, %s, seed %llu) → %s\n", e.name.c_str(), sim ? "simulated time" : "real time",
               format_duration(e.duration_ns).c_str(), (unsigned long long)e.seed, out.c_str());
   std::fflush(stdout);
-  const int64_t started_wall_ns = wall_now_ns();  // session_start_time of a simulated run's NWB file
+  const int64_t started_wall_ns = wall_clock_ns();  // session_start_time of a simulated run's NWB file
   record::RunOutcome outcome;
   const auto dash = open_dashboard(a.dashboard, e, out, site_names(e));  // null unless --dashboard (never with --sim)
   outcome = sim ? run_simulated(e, out, warmup, a.quiet) : run_realtime(a, e, out, warmup, dash.get());

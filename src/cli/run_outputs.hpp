@@ -33,9 +33,6 @@ void write_report(const record::MergedRecording& m, const experiment::Experiment
 // exit 2 when `dir` is not a directory or holds no log, 1 when it cannot be read.
 std::vector<std::string> find_run_logs(const std::string& dir, const std::string& command);
 
-// The wall clock, ns since the Unix epoch (UTC).
-int64_t wall_now_ns();
-
 // `ion run --nwb`: the logs that exist merged into <out>/recording.nwb (cmd_export.cpp);
 // `runner_start_wall_ns` is session_start_time of a simulated run. Throws CliError (exit 1).
 void write_run_nwb(const experiment::Experiment& e, const std::string& out, const std::vector<std::string>& logs,

@@ -61,7 +61,9 @@ RealEnv::~RealEnv() {
 
 Time RealEnv::now() const { return monotonic_now_ns(); }
 
-int64_t RealEnv::wall_now_ns() const {
+int64_t RealEnv::wall_now_ns() const { return wall_clock_ns(); }
+
+int64_t wall_clock_ns() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;

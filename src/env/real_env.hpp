@@ -183,4 +183,8 @@ class RealEnv final : public Env {
   RealEnvStats stats_;
 };
 
+// The wall clock (CLOCK_REALTIME), ns since the Unix epoch: what RealEnv::wall_now_ns gives, for
+// code that has no Env (the CLI's file metadata). Never for timing.
+int64_t wall_clock_ns();
+
 }  // namespace ion

@@ -31,8 +31,12 @@ Result<int> bind_udp(const Endpoint& a, uint16_t port, uint16_t* bound) {
   const int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return error(Errc::io_error, std::string("socket(): ") + std::strerror(errno));
   const int one = 1;
-  // Same as RealEnv: an IPv6 socket never takes IPv4 traffic. Failing it only widens the socket.
-  if (a.v6) (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  // An IPv6 site socket never takes IPv4 traffic: a socket that cannot be made so is not handed out.
+  if (a.v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return error(Errc::io_error, "IPV6_V6ONLY on " + experiment::endpoint_text(a, port) + ": " + std::strerror(err));
+  }
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
     const int err = errno;
