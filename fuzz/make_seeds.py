@@ -7,7 +7,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 2  # header byte 2 (docs/protocol.md §2)
+VERSION = 3  # header byte 2 (docs/protocol.md §2)
 
 
 def varint(v):
@@ -46,6 +46,10 @@ def weight(synapse, r_ohm, w, action, dt):
     return bytes([0x40 | (action + 1)]) + varint(synapse) + struct.pack('<ff', r_ohm, w) + varint(zz(dt))
 
 
+def copy(kind, payload):
+    return struct.pack('<HH', kind, len(payload)) + payload
+
+
 def plain_seeds():
     recs = [spike(1, 2, 0, 0), spike(3, 300, 2, -3), syn_input(2, 3, 4, 0.5, 10),
             stimulus(12, 7, 1.5e-6, 2e-4, 3e-10, 0, True, -1000),
@@ -59,6 +63,7 @@ def plain_seeds():
         'clock_reply': header(4, 0) + struct.pack('<IIqqq', 1, 2, 3, 4, 5),
         'heartbeat': header(5, 0) + struct.pack('<Hq10Qqqq?', 3, 99, *range(10), 100, -200, 300, True),
         'goodbye': header(6, 0) + bytes([0]),
+        'status': header(7, 3) + copy(1, bytes(range(16))) + copy(8, b'') + copy(5, b'\xff' * 40),
     }
     assert len(seeds['heartbeat']) == 44 + 115
     assert all(len(v) <= 1200 for v in seeds.values())

@@ -17,12 +17,31 @@ namespace {
 constexpr const char* kErrorNames[] = {
     "short_datagram",   "long_datagram", "bad_magic", "bad_version",    "bad_type",         "bad_flags",   "bad_count",
     "truncated_record", "bad_tag",       "bad_field", "trailing_bytes", "insecure_refused", "auth_failed", "wrong_site",
-    "stale_epoch",      "unbound",       "duplicate", "too_old",        "old_epoch"};
+    "stale_epoch",      "unbound",       "duplicate", "too_old",        "old_epoch",        "not_permitted"};
 static_assert(sizeof(kErrorNames) / sizeof(kErrorNames[0]) == kWireErrorCount);
 
-constexpr const char* kTypeNames[] = {"?", "events", "hello", "clock_probe", "clock_reply", "heartbeat", "goodbye"};
+constexpr const char* kTypeNames[] = {"?",         "events",  "hello", "clock_probe",
+                                      "clock_reply", "heartbeat", "goodbye", "status"};
 
 size_t tag_bytes(const Header& h) { return h.insecure() ? 0 : kTagBytes; }
+
+// Status payload: exactly h.count entries (u16 kind != 0, u16 length, length bytes), nothing after.
+WireResult<bool> decode_copies(const Header& h, std::span<const uint8_t> payload, std::vector<uint8_t>& out) {
+  if (h.count == 0 || h.count > payload.size() / kCopyFrameBytes) return WireError::bad_count;
+  size_t at = 0;
+  for (uint16_t i = 0; i < h.count; ++i) {
+    if (at == payload.size()) return WireError::bad_count;
+    if (at + kCopyFrameBytes > payload.size()) return WireError::truncated_record;
+    const uint16_t kind = get_u16(payload.data() + at);
+    const size_t len = get_u16(payload.data() + at + 2);
+    if (kind == 0) return WireError::bad_tag;
+    if (at + kCopyFrameBytes + len > payload.size()) return WireError::truncated_record;
+    at += kCopyFrameBytes + len;
+  }
+  if (at != payload.size()) return WireError::trailing_bytes;
+  out.assign(payload.begin(), payload.end());
+  return true;
+}
 
 }  // namespace
 
@@ -100,7 +119,9 @@ WireResult<bool> decode_payload(const Header& h, std::span<const uint8_t> payloa
   out.header = h;
   out.events.clear();
   out.control = std::monostate{};
+  out.copies.clear();
   if (h.type == MsgType::events) return records::decode_events(h, payload, out.events);
+  if (h.type == MsgType::status) return decode_copies(h, payload, out.copies);
   if (h.count != 0) return WireError::bad_count;
   return records::decode_control(h.type, payload, out.control);
 }
@@ -163,6 +184,19 @@ Append DatagramBuilder::add(const WeightUpdate& w) {
   uint8_t tmp[records::kMaxRecordBytes];
   return append_bytes(tmp, records::encode(w, header_.send_time_ns, tmp));
 }
+Append DatagramBuilder::add_copy(uint16_t kind, std::span<const uint8_t> payload) {
+  assert(header_.type == MsgType::status);
+  if (kind == 0 || kHeaderBytes + kTagBytes + kCopyFrameBytes + payload.size() > max_bytes_) return Append::invalid;
+  const size_t n = kCopyFrameBytes + payload.size();
+  if (n > free_bytes() || count_ == UINT16_MAX) return Append::full;
+  put_u16(buf_.data() + len_, kind);
+  put_u16(buf_.data() + len_ + 2, static_cast<uint16_t>(payload.size()));
+  if (!payload.empty()) std::memcpy(buf_.data() + len_ + kCopyFrameBytes, payload.data(), payload.size());
+  len_ += n;
+  ++count_;
+  return Append::added;
+}
+
 Append DatagramBuilder::add(const Event& e) {
   return std::visit([this](const auto& ev) { return add(ev); }, e);
 }

@@ -24,7 +24,8 @@ inline constexpr size_t kTagBytes = 16;   // Poly1305 tag, absent on insecure da
 inline constexpr uint8_t kMagic0 = 0x69;  // 'i'
 inline constexpr uint8_t kMagic1 = 0x6F;  // 'o'
 // 2: forward-only epochs and the handshake rules of docs/protocol.md §4.3 (1 had random epochs).
-inline constexpr uint8_t kVersion = 2;
+// 3: message type 7 (status: copies of recorded data for a monitor), docs/protocol.md §4.6.
+inline constexpr uint8_t kVersion = 3;
 inline constexpr uint8_t kFlagInsecure = 0x01;  // no tag, payload in clear; all other bits reserved (0)
 
 enum class MsgType : uint8_t {
@@ -34,8 +35,9 @@ enum class MsgType : uint8_t {
   clock_reply = 4,  // master → node: t1 echoed, t2 (master receive), t3 (master send)
   heartbeat = 5,    // liveness + the sender's LinkStats for this link
   goodbye = 6,      // orderly shutdown
+  status = 7,       // site → monitor: copies of log records (docs/protocol.md §3.3)
 };
-inline constexpr uint8_t kMaxMsgType = 6;
+inline constexpr uint8_t kMaxMsgType = 7;
 const char* msg_type_name(MsgType t);
 
 // Every way a datagram can be refused. Codec classes first (count as "malformed"), then security
@@ -61,6 +63,7 @@ enum class WireError : uint8_t {
   duplicate,         // sequence number already accepted (replay or network duplicate)
   too_old,           // sequence number below the replay window
   old_epoch,         // sender epoch older than the newest one known for the peer (earlier run)
+  not_permitted,     // authentic, but a message type this peer may not send (a monitor's events)
   count_
 };
 inline constexpr size_t kWireErrorCount = static_cast<size_t>(WireError::count_);
@@ -127,7 +130,29 @@ struct Datagram {
   Header header;
   std::vector<Event> events;  // MsgType::events only, in wire order
   Control control;            // control messages only
+  // MsgType::status only: the payload, `header.count` entries of (u16 kind, u16 length, length
+  // bytes of a log record payload), framing checked; the records themselves are not decoded here.
+  std::vector<uint8_t> copies;
 };
+
+// One entry of a status message (docs/protocol.md §3.3).
+inline constexpr size_t kCopyFrameBytes = 4;  // u16 kind + u16 length
+struct CopyView {
+  uint16_t kind = 0;
+  std::span<const uint8_t> payload;
+};
+// Calls fn(CopyView) for each entry of a framing-checked status payload.
+template <class Fn>
+void for_each_copy(std::span<const uint8_t> copies, Fn&& fn) {
+  size_t at = 0;
+  while (at + kCopyFrameBytes <= copies.size()) {
+    const uint16_t kind = static_cast<uint16_t>(copies[at] | (copies[at + 1] << 8));
+    const size_t len = static_cast<size_t>(copies[at + 2] | (copies[at + 3] << 8));
+    if (at + kCopyFrameBytes + len > copies.size()) return;
+    fn(CopyView{kind, copies.subspan(at + kCopyFrameBytes, len)});
+    at += kCopyFrameBytes + len;
+  }
+}
 
 // ---- header ----
 // Writes the 44-byte header. REQUIRES: out.size() >= kHeaderBytes.
@@ -165,6 +190,9 @@ class DatagramBuilder {
   Append add(const SynapticInput& s);
   Append add(const Stimulus& s);
   Append add(const WeightUpdate& w);
+  // One status entry (log record `kind` != 0 and its payload). full: would not fit; invalid: kind
+  // 0 or a payload that could never fit one datagram. REQUIRES: begun with MsgType::status.
+  Append add_copy(uint16_t kind, std::span<const uint8_t> payload);
   // Writes a control payload. REQUIRES: begun with header type == control_type(c), no events.
   void set_control(const Control& c);
 

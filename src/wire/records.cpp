@@ -363,7 +363,7 @@ size_t encode_control(const Control& c, uint8_t* out) {
 
 WireResult<bool> decode_control(MsgType type, std::span<const uint8_t> payload, Control& out) {
   const auto t = static_cast<size_t>(type);
-  assert(t >= 2 && t <= kMaxMsgType);
+  assert(t >= 2 && t < sizeof(kControlCodecs) / sizeof(kControlCodecs[0]));
   const ControlCodec& codec = kControlCodecs[t];
   if (payload.size() < codec.bytes) return WireError::truncated_record;
   if (payload.size() > codec.bytes) return WireError::trailing_bytes;

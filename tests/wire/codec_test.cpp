@@ -171,7 +171,7 @@ TEST(WireCodec, HeaderLayoutIsLittleEndianAtDocumentedOffsets) {
   ASSERT_EQ(d.size(), kHeaderBytes);
   EXPECT_EQ(d[0], 'i');
   EXPECT_EQ(d[1], 'o');
-  EXPECT_EQ(d[2], 2);  // header version (docs/protocol.md §2)
+  EXPECT_EQ(d[2], 3);  // header version (docs/protocol.md §2)
   EXPECT_EQ(d[3], 1);
   EXPECT_EQ(d[4], kFlagInsecure);
   EXPECT_EQ(d[6], 0x02);
@@ -228,12 +228,12 @@ TEST_F(WireMalformed, BadMagicVersionTypeFlags) {
   auto d = good_;
   d[1] = 'x';
   EXPECT_EQ(decode_error(d), WireError::bad_magic);
-  for (uint8_t v : {0, 1, 3}) {  // 1: the wave-1 format with random epochs
+  for (uint8_t v : {0, 1, 2, 4}) {  // 1: the wave-1 format with random epochs; 2: without status
     d = good_;
     d[2] = v;
     EXPECT_EQ(decode_error(d), WireError::bad_version);
   }
-  for (uint8_t t : {0, 7, 255}) {
+  for (uint8_t t : {0, 8, 255}) {
     d = good_;
     d[3] = t;
     EXPECT_EQ(decode_error(d), WireError::bad_type);
@@ -328,6 +328,40 @@ TEST_F(WireMalformed, TrailingBytes) {
   EXPECT_EQ(decode_error(p), WireError::trailing_bytes);
 }
 
+// Status (type 7): count entries of (u16 kind, u16 length, bytes); each framing fault has its class.
+TEST(WireCodec, StatusFramingIsChecked) {
+  DatagramBuilder b;
+  b.begin(plain_header(MsgType::status));
+  const uint8_t rec[3] = {1, 2, 3};
+  ASSERT_EQ(b.add_copy(1, rec), Append::added);
+  ASSERT_EQ(b.add_copy(8, {}), Append::added);
+  EXPECT_EQ(b.add_copy(0, rec), Append::invalid);
+  const std::vector<uint8_t> too_big(kMaxDatagramBytes, 0);
+  EXPECT_EQ(b.add_copy(2, too_big), Append::invalid);
+  auto s = b.finish_plain();
+  const std::vector<uint8_t> good(s.begin(), s.end());
+  Datagram out;
+  ASSERT_TRUE(decode_plain(good, out).is_ok());
+  std::vector<uint16_t> kinds;
+  for_each_copy(out.copies, [&](CopyView c) { kinds.push_back(c.kind); });
+  EXPECT_EQ(kinds, (std::vector<uint16_t>{1, 8}));
+  auto d = good;
+  d[10] = 3;  // count says three entries, two present
+  EXPECT_EQ(decode_error(d), WireError::bad_count);
+  d = good;
+  d[10] = 0;
+  EXPECT_EQ(decode_error(d), WireError::bad_count);
+  d = good;
+  d[10] = 1;  // one entry, then bytes
+  EXPECT_EQ(decode_error(d), WireError::trailing_bytes);
+  d = good;
+  d[kHeaderBytes + 2] = 200;  // first entry longer than the datagram
+  EXPECT_EQ(decode_error(d), WireError::truncated_record);
+  d = good;
+  d[kHeaderBytes] = 0;  // kind 0
+  EXPECT_EQ(decode_error(d), WireError::bad_tag);
+}
+
 TEST(WireCodec, ErrorNamesAreDistinct) {
   for (size_t i = 0; i < kWireErrorCount; ++i)
     for (size_t j = i + 1; j < kWireErrorCount; ++j)
@@ -380,13 +414,15 @@ TEST(WireCodec, IndependentPythonEncodingDecodesAndReencodesIdentically) {
   Datagram out;
   DatagramBuilder b;
   for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "clock_probe", "clock_reply",
-                           "heartbeat", "goodbye"}) {
+                           "heartbeat", "goodbye", "status"}) {
     const auto d = read_seed(name);
     auto r = decode_plain(d, out);
     ASSERT_TRUE(r.is_ok()) << name << ": " << wire_error_name(r.error());
     b.begin(out.header);
     if (out.header.type == MsgType::events) {
       for (const Event& e : out.events) ASSERT_EQ(b.add(e), Append::added);
+    } else if (out.header.type == MsgType::status) {
+      for_each_copy(out.copies, [&](CopyView c) { EXPECT_EQ(b.add_copy(c.kind, c.payload), Append::added); });
     } else {
       b.set_control(out.control);
     }
