@@ -60,6 +60,7 @@ void load_root(const toml::table& root_table, LoadState& s) {
   load_legacy(root, s);
   load_recording(root, s);
   load_security(root, s);
+  load_monitors(root, s);
   root.finish();
 }
 

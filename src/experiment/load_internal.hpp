@@ -31,6 +31,8 @@ struct LoadState {
   const Site* site(std::string_view name) const;
   // The site's instrument if `name` is a hub that loaded one.
   const InstrumentConfig* instrument_of(std::string_view name) const;
+  // The site or monitor with this id (for messages).
+  std::string participant_name(SiteId id) const { return e.participant_name(id); }
 };
 
 void load_sites(TableReader& root, LoadState& s);
@@ -39,6 +41,7 @@ void load_neurons(TableReader& root, LoadState& s);
 void load_synapses(TableReader& root, LoadState& s);
 void load_links(TableReader& root, LoadState& s);
 void load_legacy(TableReader& root, LoadState& s);
+void load_monitors(TableReader& root, LoadState& s);  // after the sites
 
 // True if `site` names a [sites.NAME] table; otherwise reports "found X, expected a site ...".
 bool check_site_ref(TableReader& r, std::string_view key, const std::string& site, const LoadState& s);

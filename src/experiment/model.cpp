@@ -55,6 +55,15 @@ const char* to_string(Role r) {
 }
 
 const Site* Experiment::find_site(std::string_view n) const { return find_named(sites, n); }
+const Monitor* Experiment::find_monitor(std::string_view n) const { return find_named(monitors, n); }
+const Monitor* Experiment::monitor_by_id(SiteId id) const {
+  return id >= sites.size() && id - sites.size() < monitors.size() ? &monitors[id - sites.size()] : nullptr;
+}
+std::string Experiment::participant_name(SiteId id) const {
+  if (id < sites.size()) return sites[id].name;
+  if (const Monitor* m = monitor_by_id(id)) return m->name;
+  return "site#" + std::to_string(id);
+}
 const Neuron* Experiment::find_neuron(std::string_view n) const { return find_named(neurons, n); }
 const Synapse* Experiment::find_synapse(std::string_view n) const { return find_named(synapses, n); }
 

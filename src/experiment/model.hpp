@@ -226,6 +226,15 @@ struct Recording {
   Duration flush_interval_ns = 100 * kMillisecond;
 };
 
+// A read-only peer (docs/protocol.md §3.3): every site sends it copies of what it records. Never a
+// required peer; anything it sends beyond handshake, probes and heartbeats is refused.
+struct Monitor {
+  std::string name;
+  SiteId id = kNoSite;  // wire id: sites.size() + index in the file
+  Endpoint address;
+  double max_record_rate_hz = 100000;  // per site: records copied per second (token bucket)
+  SourceLoc loc;
+};
 struct Security {
   std::string key_dir = "keys";
 };
@@ -241,6 +250,7 @@ struct Experiment {
   std::vector<Site> sites;      // in file order; sites[i].id == i
   std::vector<Neuron> neurons;  // in file order
   std::vector<Synapse> synapses;
+  std::vector<Monitor> monitors;  // ids follow the sites'
   Links links;
   LegacyBridge legacy;
   Recording recording;
@@ -251,6 +261,10 @@ struct Experiment {
   const Site* find_site(std::string_view name) const;
   const Neuron* find_neuron(std::string_view name) const;
   const Synapse* find_synapse(std::string_view name) const;
+  const Monitor* find_monitor(std::string_view name) const;
+  const Monitor* monitor_by_id(SiteId id) const;
+  // The name of the site or monitor with this wire id ("site#ID" if neither).
+  std::string participant_name(SiteId id) const;
   // Link parameters between two sites (pair entry in either order, else the defaults).
   const LinkConfig& link_between(std::string_view a, std::string_view b) const;
   // Recording directory with {name} and {timestamp} substituted.
