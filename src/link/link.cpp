@@ -119,6 +119,9 @@ PeerContext Link::context_for(size_t index) {
   c.deliver = [this](SiteId from, const Event& e) {
     if (handlers_.on_event) handlers_.on_event(from, e);
   };
+  c.copies = [this](SiteId from, std::span<const uint8_t> copies) {
+    if (handlers_.on_copies) handlers_.on_copies(from, copies);
+  };
   c.refused = [this, index](wire::WireError e, uint64_t count) {
     if (handlers_.on_refused && is_power_of_ten(count)) handlers_.on_refused(peers_[index]->site(), e, count);
   };
@@ -138,6 +141,13 @@ Status Link::send(SiteId to, const Event& e) {
     return Status::ok();
   }
   return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));
+}
+
+bool Link::send_copies(SiteId to, std::span<const wire::CopyView> copies, uint64_t* oversize) {
+  if (!open_) return false;
+  for (auto& p : peers_)
+    if (p->site() == to) return p->send_copies(copies, oversize);
+  return false;
 }
 
 void Link::arm_flush(size_t index) {

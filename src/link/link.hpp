@@ -25,6 +25,8 @@ namespace ion::link {
 
 struct LinkHandlers {
   std::function<void(SiteId from, const Event& e)> on_event;   // accepted inbound event
+  // Monitors: the framed copies of an accepted status message (wire::for_each_copy).
+  std::function<void(SiteId from, std::span<const uint8_t> copies)> on_copies;
   std::function<void(const LinkStats& s)> on_stats;            // every heartbeat + transitions
   std::function<void(SiteId peer, PeerTransition t)> on_peer;  // up/down/recovered/restarted
   // Capture tap (diagnostics, tests): every datagram the socket receives, before any check.
@@ -55,6 +57,9 @@ class Link {
 
   // Queues one event for a peer; it leaves when the loop is idle (or on size / linger).
   Status send(SiteId to, const Event& e);
+  // Monitor feed: copies for a monitor peer (Peer::send_copies). False: not sent (no such peer,
+  // closed, or the monitor not addressed yet); the caller keeps them.
+  bool send_copies(SiteId to, std::span<const wire::CopyView> copies, uint64_t* oversize);
   // Sends every pending batch now.
   void flush_all();
   // Goodbye to every addressed peer, then closes the socket. Idempotent.

@@ -158,6 +158,7 @@ PeerTransition Peer::on_datagram(std::span<const uint8_t> bytes, Time rx_local) 
   auto r = channel_.open(bytes, rx_);
   if (r) {
     if (r->floor_raised && ctx_.floor_raised) ctx_.floor_raised(channel_.floor());
+    if (!permitted(rx_.header.type)) return refuse_not_permitted(rx_.header, rx_local);
     if (r->previous) return accept_previous(rx_.header, rx_local);
     if (!r->bound) return accept_hello(rx_.header, r->needs_reply, rx_local);
     return accept(rx_.header, rx_local);
@@ -341,6 +342,9 @@ PeerTransition Peer::dispatch(const wire::Header& h, Time rx_local) {
       break;
     case wire::MsgType::goodbye:
       return liveness_.on_goodbye(rx_local);
+    case wire::MsgType::status:
+      if (ctx_.copies) ctx_.copies(spec_.site, rx_.copies);
+      break;
   }
   return PeerTransition::none;
 }

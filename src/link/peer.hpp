@@ -37,6 +37,9 @@ struct PeerSpec {
   std::optional<wire::Psk> psk;  // absent: insecure link (only with insecure = true on loopback)
   bool insecure = false;
   bool time_master = false;  // this peer is our time master: we run ClockSync against it
+  // A declared monitor (docs/protocol.md §3.3): receive-only. Its events, clock replies and status
+  // messages are refused as not_permitted and never delivered; its silence is never a problem.
+  bool monitor = false;
   // Newest epoch of this peer authenticated under this key in an earlier run (persisted by the
   // owner, wire/epoch_state.hpp); 0 = none. Older epochs are refused as replays.
   uint64_t epoch_floor = 0;
@@ -51,6 +54,7 @@ struct LinkConfig {
   // state; simulated runs that must be byte-reproducible pass a fixed non-zero value.
   uint64_t epoch = 0;
   bool time_master = false;    // we are the master: answer clock probes
+  bool monitor = false;        // we are a monitor: accept status messages (copies), nothing else new
   Duration late_after_ns = 0;  // events datagram older than this on arrival (experiment time)
                                // counts as late; 0: no deadline
   Duration hello_interval_ns = 100 * kMillisecond;
@@ -89,6 +93,8 @@ struct PeerContext {
   // Optional: without it, send() is called for each.
   std::function<size_t(std::span<const std::span<const uint8_t>>)> send_many;
   std::function<void(SiteId, const Event&)> deliver;  // accepted inbound event
+  // Optional (monitors): an accepted status message's framed copies (wire::for_each_copy).
+  std::function<void(SiteId, std::span<const uint8_t>)> copies;
   // Optional: a refused datagram of class e; count = this peer's total for that class so far.
   std::function<void(wire::WireError e, uint64_t count)> refused;
   // Optional: the newest authenticated epoch of the peer moved up (persist it).
@@ -112,6 +118,11 @@ class Peer {
     if (r.full) send_batch(r.full->events);
     return r.started;
   }
+  // Monitor feed (peer_monitor.cpp): sends framed copies (wire::CopyView entries, in order) in as
+  // many status datagrams as they need. Nothing is sent before the peer's epoch is known: returns
+  // false then, and the caller keeps them. Entries too large for any datagram are skipped and
+  // counted in *oversize.
+  bool send_copies(std::span<const wire::CopyView> copies, uint64_t* oversize);
   // Sends the pending batch if due (or always with force). Returns true if events remain
   // pending (re-arm at flush_due()).
   bool flush(Time now_local, bool force);
@@ -163,6 +174,8 @@ class Peer {
   void retire_left();
   bool recover_too_old(std::span<const uint8_t> bytes);
   PeerTransition accept(const wire::Header& h, Time rx_local);
+  bool permitted(wire::MsgType t) const;  // peer_monitor.cpp
+  PeerTransition refuse_not_permitted(const wire::Header& h, Time rx_local);
   PeerTransition on_session(PeerTransition t, Time rx_local);
   PeerTransition dispatch(const wire::Header& h, Time rx_local);
   void on_clock_probe(const wire::ClockProbe& p, Time rx_local);

@@ -32,8 +32,11 @@ std::string error_classes(const std::array<uint64_t, wire::kWireErrorCount>& cou
 std::string describe_refusals(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
   std::string s = "link refusals: unknown_peer=" + std::to_string(l.counters().unknown_peer) +
                   " unattributed:" + error_classes(l.counters().unattributed);
-  for (SiteId id : r.peers)
-    if (const link::Peer* p = l.peer(id)) s += "; peer " + e.sites[id].name + ":" + error_classes(p->counters().errors);
+  std::vector<SiteId> ids = r.peers;
+  ids.insert(ids.end(), r.monitors.begin(), r.monitors.end());
+  for (SiteId id : ids)
+    if (const link::Peer* p = l.peer(id))
+      s += "; peer " + e.participant_name(id) + ":" + error_classes(p->counters().errors);
   return s;
 }
 
@@ -41,7 +44,7 @@ std::string describe_refusals(const link::Link& l, const experiment::Experiment&
 std::string describe_stale(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
   std::string s = "link stale (arrived after being counted lost, not delivered):";
   for (SiteId id : r.peers)
-    if (const link::Peer* p = l.peer(id)) s += " " + e.sites[id].name + "=" + std::to_string(p->seq_counters().stale);
+    if (const link::Peer* p = l.peer(id)) s += " " + e.participant_name(id) + "=" + std::to_string(p->seq_counters().stale);
   return s;
 }
 
@@ -196,18 +199,22 @@ Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
   p.insecure = exp_.link_between(site_.name, other.name).insecure;
   p.time_master = id == routing_.time_master;
   PeerLabel label{other.name, "insecure link (no key)", other.address.text};
-  if (!p.insecure) {
-    if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other.name);
-    ION_TRY_ASSIGN(auto psk, opt_.keys(site_.name, other.name));
-    p.psk = psk;
-    key_ids_[id] = wire::key_id(psk);
-    p.epoch_floor = epoch_state_.peer_floor(other.name, key_ids_[id]);
-    label.key = opt_.key_dir.empty()
-                    ? "simulated key of seed " + std::to_string(exp_.seed)
-                    : "key file " +
-                          (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other.name)).string();
-  }
+  ION_TRY(key_for(id, other.name, p, label));
   peer_labels_.push_back(std::move(label));
+  return Status::ok();
+}
+
+// The pre-shared key of the link to `other` (unless insecure), its epoch floor and label.
+Status Node::key_for(SiteId id, const std::string& other, link::PeerSpec& p, PeerLabel& label) {
+  if (p.insecure) return Status::ok();
+  if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other);
+  ION_TRY_ASSIGN(auto psk, opt_.keys(site_.name, other));
+  p.psk = psk;
+  key_ids_[id] = wire::key_id(psk);
+  p.epoch_floor = epoch_state_.peer_floor(other, key_ids_[id]);
+  label.key = opt_.key_dir.empty()
+                  ? "simulated key of seed " + std::to_string(exp_.seed)
+                  : "key file " + (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other)).string();
   return Status::ok();
 }
 
@@ -225,6 +232,7 @@ Status Node::open_link() {
     ION_TRY(peer_spec(id, p));
     peers.push_back(std::move(p));
   }
+  ION_TRY(monitor_specs(peers));
   // The new epoch is durable before any datagram carries it.
   if (opt_.epochs) {
     Status saved = opt_.epochs->save(site_.name, epoch_state_);
@@ -232,9 +240,11 @@ Status Node::open_link() {
   }
   link::LinkHandlers h;
   h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
-  h.on_stats = [this](const LinkStats& s) { record(s); };
+  h.on_stats = [this](const LinkStats& s) {
+    if (!is_monitor(s.peer)) record(s);  // a monitor's link: in the final monitor note instead
+  };
   h.on_peer = [this](SiteId peer, link::PeerTransition t) {
-    const std::string text = "peer " + exp_.sites[peer].name + ": " + link::transition_name(t);
+    const std::string text = "peer " + exp_.participant_name(peer) + ": " + link::transition_name(t);
     record(record::Note{experiment_now(), record::NoteKind::text, text});
     // Down while the experiment runs is news for the terminal too; at the end peers say goodbye.
     if (t == link::PeerTransition::down && state_ == NodeState::running && opt_.on_warning)
@@ -246,6 +256,7 @@ Status Node::open_link() {
   auto link = link::Link::create(env_, cfg, std::move(peers), std::move(h));
   if (!link) return link.status().prefixed("site " + site_.name + ": ");
   link_ = std::move(link).value();
+  start_feeds();
   return Status::ok();
 }
 
@@ -257,8 +268,9 @@ void Node::warn(const std::string& text) {
 // Every class of refusal is noted when its count reaches 1, 10, 100, … (never silent, never a
 // flood of notes); the ones that stop a peer from ever authenticating are also warnings.
 void Node::on_refused(SiteId peer, wire::WireError e, uint64_t count) {
-  for (size_t i = 0; i < routing_.peers.size(); ++i) {
-    if (routing_.peers[i] != peer) continue;
+  for (size_t i = 0; i < peer_labels_.size(); ++i) {
+    const SiteId id = i < routing_.peers.size() ? routing_.peers[i] : routing_.monitors[i - routing_.peers.size()];
+    if (id != peer) continue;
     const std::string text = describe_refusal(peer_labels_[i], e, count);
     const bool loud = e == wire::WireError::auth_failed || e == wire::WireError::old_epoch ||
                       e == wire::WireError::bad_version;
@@ -271,11 +283,11 @@ void Node::on_refused(SiteId peer, wire::WireError e, uint64_t count) {
 void Node::on_peer_epoch(SiteId peer, uint64_t epoch) {
   auto key = key_ids_.find(peer);
   if (!opt_.epochs || key == key_ids_.end()) return;
-  if (!epoch_state_.raise_peer(exp_.sites[peer].name, key->second, epoch)) return;
+  if (!epoch_state_.raise_peer(exp_.participant_name(peer), key->second, epoch)) return;
   Status s = opt_.epochs->save(site_.name, epoch_state_);
   if (!s)
-    warn("cannot save the epoch state (" + s.message() + "): the next run will not know peer " + exp_.sites[peer].name +
-         "'s current epoch");
+    warn("cannot save the epoch state (" + s.message() + "): the next run will not know peer " +
+         exp_.participant_name(peer) + "'s current epoch");
 }
 
 Status Node::make_role() {
@@ -293,6 +305,7 @@ Time Node::experiment_now() const { return link_ ? link_->experiment_now() - opt
 
 void Node::record(const record::Record& r) {
   if (log_ && !log_done_) check_log(log_->append(r));
+  if (!feeds_.empty()) feed_monitors(r);
 }
 
 // The first failed write or sync of the log stops the node: nothing it does afterwards could be
@@ -357,7 +370,7 @@ void Node::deliver_input(const SynapticInput& in) {
 void Node::refuse_event(SiteId from, const char* why) {
   if (refused_++ < 10)
     record(record::Note{experiment_now(), record::NoteKind::text,
-                        "refused event from " + exp_.sites[from].name + ": " + why});
+                        "refused event from " + exp_.participant_name(from) + ": " + why});
 }
 
 void Node::tick() {
@@ -369,6 +382,7 @@ void Node::tick() {
   }
   if (log_ && !log_done_) check_log(log_->maybe_flush(env_.now()));
   if (state_ == NodeState::failed) return;
+  service_feeds(false);
   if (!link_->synced()) {
     if (state_ == NodeState::waiting && env_.now() - start_local_ns_ > opt_.sync_timeout_ns)
       fail(error(Errc::timeout, "site " + site_.name + ": no clock synchronisation with the time master '" +
@@ -409,7 +423,8 @@ std::string Node::sync_failure_reason() const {
 }
 
 void Node::record_stats() {
-  for (const LinkStats& s : link_->all_stats()) record(s);
+  for (const LinkStats& s : link_->all_stats())
+    if (!is_monitor(s.peer)) record(s);
   if (link_->synced() && site_.id != routing_.time_master) {
     record::ClockSample c;
     c.local_ns = env_.now();
@@ -440,6 +455,9 @@ bool Node::close_session(Time t, const std::string& final_note) {
   peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, t,
                                        [this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; });
   for (const auto& p : peer_problems_) warn("incomplete: " + p);
+  service_feeds(true);  // what the bucket allows goes now; the rest is counted in the note
+  for (const auto& f : feeds_) record(record::Note{t, record::NoteKind::text, f->describe()});
+  feeds_.clear();
   record(record::Note{t, record::NoteKind::text, final_note});
   link_->close();
   return close_log().is_ok();  // else fail() has stopped the node

@@ -20,6 +20,7 @@
 #include "experiment/model.hpp"
 #include "link/link.hpp"
 #include "node/legacy_bridge.hpp"
+#include "node/monitor_feed.hpp"
 #include "node/peer_report.hpp"
 #include "node/routing.hpp"
 #include "node/shifted_env.hpp"
@@ -107,6 +108,13 @@ class Node final : public RoleHost {
   Status lock_log();             // opens and locks <out>/<site>.ionlog before anything is written
   Status choose_epoch();         // forward-only: after the last epoch saved in opt_.epochs
   Status peer_spec(SiteId id, link::PeerSpec& p);
+  // node_monitors.cpp: the declared monitors as receive-only peers, and their feeds.
+  Status monitor_specs(std::vector<link::PeerSpec>& peers);
+  Status key_for(SiteId id, const std::string& other, link::PeerSpec& p, PeerLabel& label);
+  void start_feeds();
+  void feed_monitors(const record::Record& r);
+  void service_feeds(bool final);
+  bool is_monitor(SiteId id) const { return exp_.monitor_by_id(id) != nullptr; }
   void on_refused(SiteId peer, wire::WireError e, uint64_t count);
   void on_peer_epoch(SiteId peer, uint64_t epoch);
   void warn(const std::string& text);
@@ -139,7 +147,8 @@ class Node final : public RoleHost {
   std::unique_ptr<OutputFile> log_file_;  // locked by lock_log, handed to the writer by open_log
   wire::EpochState epoch_state_;          // what opt_.epochs holds for this site
   std::map<SiteId, uint64_t> key_ids_;    // wire::key_id of each secure peer's key
-  std::vector<PeerLabel> peer_labels_;    // by routing_.peers order
+  std::vector<PeerLabel> peer_labels_;    // by routing_.peers order, then routing_.monitors
+  std::vector<std::unique_ptr<MonitorFeed>> feeds_;  // one per monitor, once the link is open
   std::vector<std::string> peer_problems_;
   std::unique_ptr<record::LogWriter> log_;
   bool log_done_ = false;  // the log failed or is closed: no more records go to it

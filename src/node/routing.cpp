@@ -39,6 +39,7 @@ Routing compute_routing(const experiment::Experiment& e, SiteId self) {
     add_unique(r.peers, r.time_master);
   }
   std::sort(r.peers.begin(), r.peers.end());
+  for (const auto& m : e.monitors) r.monitors.push_back(m.id);
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include "env/sim_world.hpp"
 #include "experiment/ports.hpp"
+#include "node/monitor.hpp"
 #include "node/node.hpp"
 
 namespace ion::site {
@@ -90,6 +91,43 @@ wire::Psk simulation_psk(uint64_t seed, const std::string& a, const std::string&
   return k;
 }
 
+namespace {
+
+using Monitors = std::vector<std::unique_ptr<MonitorNode>>;
+
+Result<Monitors> add_monitors(SimWorld& world, const experiment::Experiment& e, const SimRunOptions& opt,
+                              SimRunReport& report) {
+  Monitors out;
+  if (!opt.run_monitors) return out;
+  for (const auto& m : e.monitors) {
+    ION_TRY_ASSIGN(SimEnv * env, world.add_node(m.name, NodeClock{}));
+    MonitorOptions mo;
+    mo.out_dir = opt.out_dir + "/" + m.name;
+    mo.epoch = sim_epoch(e.seed, m.name);
+    mo.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
+      return simulation_psk(seed, a, b);
+    };
+    ION_TRY_ASSIGN(auto node, MonitorNode::create(e, m.name, *env, mo));
+    out.push_back(std::move(node));
+    for (const auto& s : e.sites) report.monitor_logs.push_back(mo.out_dir + "/" + s.name + ".ionlog");
+  }
+  return out;
+}
+
+// After the sites: their last copies and goodbyes are still in flight. Then the logs are closed.
+Status finish_monitors(SimWorld& world, Monitors& monitors) {
+  for (int i = 0; i < 50 && !monitors.empty(); ++i) {
+    bool gone = true;
+    for (const auto& m : monitors) gone = gone && m->sites_gone();
+    if (gone) break;
+    world.run_for(100 * kMillisecond);
+  }
+  for (auto& m : monitors) ION_TRY(m->close());
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<SimRunReport> run_sim(const experiment::Experiment& given, const SimRunOptions& opt) {
   experiment::Experiment e = given;
   experiment::assign_sim_ports(e);  // sites without a port: deterministic ones (nothing is bound)
@@ -117,6 +155,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& given, const SimRunOp
     nodes.push_back(std::move(node));
     report.logs.push_back(opt.out_dir + "/" + s.name + ".ionlog");
   }
+  ION_TRY_ASSIGN(Monitors monitors, add_monitors(world, e, opt, report));
   ION_TRY(configure_links(world, e));  // after the nodes: links are named by node
   if (opt.on_world) opt.on_world(world);
   const Time limit = opt.warmup_ns + e.duration_ns + 60 * kSecond;
@@ -139,6 +178,8 @@ Result<SimRunReport> run_sim(const experiment::Experiment& given, const SimRunOp
       report.outcome = {record::RunStatus::incomplete, e.duration_ns,
                         "site " + n->site().name + " ran to its end, but " + n->peer_problems().front()};
   if (report.outcome.status == record::RunStatus::complete) report.outcome.ended_at_ns = e.duration_ns;
+  ION_TRY(finish_monitors(world, monitors));
+  if (opt.on_end) opt.on_end(world);
   report.simulated_ns = world.now();
   report.events = world.events_processed();
   report.digest = world.digest();

@@ -35,6 +35,10 @@ struct SimRunOptions {
   std::function<void(const std::string& site, const Datagram&)> on_raw;
   // Tests: called once the nodes exist, before the world runs (to add attackers, partitions).
   std::function<void(SimWorld&)> on_world;
+  // Tests: called after the run, before the world is destroyed (to close what on_world added).
+  std::function<void(SimWorld&)> on_end;
+  // Simulate the experiment's [[monitors]] too: each writes its copies to <out_dir>/<monitor>/.
+  bool run_monitors = true;
   // Storage failures injected into the world's files (a full disk, an I/O error, a failed sync).
   std::vector<StorageFault> storage_faults;
   // Polled every 100 ms of simulated time: a non-empty reason ("SIGINT") stops every site
@@ -44,6 +48,8 @@ struct SimRunOptions {
 
 struct SimRunReport {
   std::vector<std::string> logs;  // one event log per site
+  // The simulated monitors' copies: <out_dir>/<monitor>/<site>.ionlog, by monitor then site.
+  std::vector<std::string> monitor_logs;
   Time simulated_ns = 0;          // true time the world ran
   uint64_t events = 0;            // world events processed
   uint64_t digest = 0;            // trace digest of the world (same seed → same digest)
