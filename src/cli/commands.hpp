@@ -24,6 +24,7 @@ void add_detect_command(CLI::App& app);
 void add_neuron_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_node_command(CLI::App& app);
+void add_monitor_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_completion_command(CLI::App& app);
@@ -34,6 +35,7 @@ void add_bench_command(CLI::App& app);
 inline void add_all_commands(CLI::App& app) {
   add_run_command(app);
   add_node_command(app);
+  add_monitor_command(app);
   add_inspect_command(app);
   add_keygen_command(app);
   add_validate_command(app);

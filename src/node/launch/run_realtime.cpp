@@ -22,7 +22,8 @@ using record::RunOutcome;
 using record::RunStatus;
 namespace fs = std::filesystem;
 
-// Fresh pre-shared keys for every site pair of a loopback run (mode 0600, in <out>/keys).
+// Fresh pre-shared keys for every site pair of a loopback run, and for every (monitor, site)
+// pair (mode 0600, in <out>/keys).
 Result<std::string> make_run_keys(const experiment::Experiment& e, const std::string& out) {
   const std::string dir = out + "/keys";
   fs::create_directories(dir);
@@ -32,6 +33,13 @@ Result<std::string> make_run_keys(const experiment::Experiment& e, const std::st
       const auto& a = e.sites[i].name;
       const auto& b = e.sites[j].name;
       Status s = wire::write_key_file(fs::path(dir) / wire::key_file_name(a, b), a, b, wire::random_psk(), false);
+      if (!s) return s.prefixed("writing keys: ");
+    }
+  // Each declared monitor's own keys: `ion monitor EXP --keys <out>/keys` joins the run with them.
+  for (const auto& m : e.monitors)
+    for (const auto& site : e.sites) {
+      const std::string path = fs::path(dir) / wire::key_file_name(m.name, site.name);
+      Status s = wire::write_key_file(path, m.name, site.name, wire::random_psk(), false);
       if (!s) return s.prefixed("writing keys: ");
     }
   return dir;
