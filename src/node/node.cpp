@@ -4,12 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "node/clock_origin.hpp"
 #include "node/roles.hpp"
 #include "record/run_outcome.hpp"
-#include "wire/keyfile.hpp"
 
 namespace ion::site {
 namespace {
@@ -186,35 +184,6 @@ Status Node::open_log() {
   for (const auto& note : describe_experiment(exp_)) record(note);
   // The raw clock this node's local time counts from (lets tests on one kernel know the truth).
   record(record::Note{0, record::NoteKind::text, "clock origin " + std::to_string(env_.origin()) + " ns"});
-  return Status::ok();
-}
-
-// One peer's link settings: address, key (and its id for the epoch state), epoch floor, label.
-Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
-  const experiment::Site& other = exp_.sites[id];
-  p.site = id;
-  auto addr = SockAddr::parse(other.address.text);
-  if (!addr) return error(Errc::invalid_argument, "site " + other.name + ": " + addr.status().message());
-  p.addr = *addr;
-  p.insecure = exp_.link_between(site_.name, other.name).insecure;
-  p.time_master = id == routing_.time_master;
-  PeerLabel label{other.name, "insecure link (no key)", other.address.text};
-  ION_TRY(key_for(id, other.name, p, label));
-  peer_labels_.push_back(std::move(label));
-  return Status::ok();
-}
-
-// The pre-shared key of the link to `other` (unless insecure), its epoch floor and label.
-Status Node::key_for(SiteId id, const std::string& other, link::PeerSpec& p, PeerLabel& label) {
-  if (p.insecure) return Status::ok();
-  if (!opt_.keys) return error(Errc::not_found, "no key source for link " + site_.name + "-" + other);
-  ION_TRY_ASSIGN(auto psk, opt_.keys(site_.name, other));
-  p.psk = psk;
-  key_ids_[id] = wire::key_id(psk);
-  p.epoch_floor = epoch_state_.peer_floor(other, key_ids_[id]);
-  label.key = opt_.key_dir.empty()
-                  ? "simulated key of seed " + std::to_string(exp_.seed)
-                  : "key file " + (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other)).string();
   return Status::ok();
 }
 
@@ -455,10 +424,12 @@ bool Node::close_session(Time t, const std::string& final_note) {
   peer_problems_ = site::peer_problems(*link_, peer_labels_, routing_.peers, t,
                                        [this](Time local) { return link_->to_experiment(local) - opt_.warmup_ns; });
   for (const auto& p : peer_problems_) warn("incomplete: " + p);
-  service_feeds(true);  // what the bucket allows goes now; the rest is counted in the note
-  for (const auto& f : feeds_) record(record::Note{t, record::NoteKind::text, f->describe()});
-  feeds_.clear();
   record(record::Note{t, record::NoteKind::text, final_note});
+  // The monitors get what the bucket allows now, the final note included; the feed notes after it
+  // count the rest (they are the site's own: never copied).
+  service_feeds(true);
+  std::vector<std::unique_ptr<MonitorFeed>> feeds = std::move(feeds_);
+  for (const auto& f : feeds) record(record::Note{t, record::NoteKind::text, f->describe()});
   link_->close();
   return close_log().is_ok();  // else fail() has stopped the node
 }

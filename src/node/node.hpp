@@ -108,7 +108,7 @@ class Node final : public RoleHost {
   Status lock_log();             // opens and locks <out>/<site>.ionlog before anything is written
   Status choose_epoch();         // forward-only: after the last epoch saved in opt_.epochs
   Status peer_spec(SiteId id, link::PeerSpec& p);
-  // node_monitors.cpp: the declared monitors as receive-only peers, and their feeds.
+  // node_peers.cpp: the declared monitors as receive-only peers, and their feeds.
   Status monitor_specs(std::vector<link::PeerSpec>& peers);
   Status key_for(SiteId id, const std::string& other, link::PeerSpec& p, PeerLabel& label);
   void start_feeds();
