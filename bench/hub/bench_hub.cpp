@@ -144,6 +144,15 @@ Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
 void add_net(BenchHubResult& r, const NetOutcome& o) {
   r.auth_failures += o.auth_failures;
   r.device_errors += o.device_errors;
+  r.monitor_records += o.monitor_records;
+  r.monitor_dropped += o.monitor_dropped;
+}
+
+// The hub phases to run: with --monitor, the hub with a monitor attached too (same run, same
+// machine state, interleaved in the latency rounds).
+std::vector<HubMode> hub_modes(const BenchHubConfig& cfg) {
+  if (cfg.monitor) return {HubMode::forward, HubMode::hub, HubMode::hub_monitor};
+  return {HubMode::forward, HubMode::hub};
 }
 
 void pool(Samples& into, Samples&& from) {
@@ -189,17 +198,17 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   r.stalls = spin_for_stalls(kStallSpinNs);
   BenchHubConfig round = cfg;
   round.latency_ns = cfg.latency_ns / kLatencyRounds;
-  Samples raw, fwd, hub;
+  Samples raw, fwd, hub, mon;
   WakeWorkSamples ww, wm;
   for (int k = 0; k < kLatencyRounds; ++k) {
     ION_TRY(run_wake_work(round, kWakeWorkNs, false, ww));
     ION_TRY(run_wake_work(round, kWakeWorkNs, true, wm));
     ION_TRY_ASSIGN(auto rw, run_raw_two_hop(round));
     pool(raw, std::move(rw));
-    for (HubMode mode : {HubMode::forward, HubMode::hub}) {
+    for (HubMode mode : hub_modes(cfg)) {
       ION_TRY_ASSIGN(auto o, run_net_phase(round, mode, true));
       add_net(r, o);
-      pool(mode == HubMode::hub ? hub : fwd, std::move(o.lat));
+      pool(mode == HubMode::hub ? hub : mode == HubMode::forward ? fwd : mon, std::move(o.lat));
     }
   }
   r.wake_work = wake_work_of(ww);
@@ -210,6 +219,7 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   r.raw_lat = latency_of(raw.ns, raw.sent);
   r.forward_lat = latency_of(fwd.ns, fwd.sent);
   r.hub_lat = latency_of(hub.ns, hub.sent);
+  r.hub_mon_lat = latency_of(mon.ns, mon.sent);
   return Status::ok();
 }
 
@@ -223,10 +233,11 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   r.core = core;
   ION_TRY_ASSIGN(auto dev, device_phase(cfg, r.core.sent));
   r.device = dev;
-  for (HubMode mode : {HubMode::hub, HubMode::forward}) {
+  r.monitor = cfg.monitor;
+  for (HubMode mode : hub_modes(cfg)) {
     ION_TRY_ASSIGN(auto o, run_net_phase(cfg, mode, false));
     add_net(r, o);
-    (mode == HubMode::hub ? r.hub : r.forward) = o.rate;
+    (mode == HubMode::hub ? r.hub : mode == HubMode::forward ? r.forward : r.hub_mon) = o.rate;
   }
   ION_TRY(latency_rounds(cfg, r));
   r.load_avg_after_1m = load_average_1m();

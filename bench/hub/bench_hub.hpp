@@ -40,6 +40,7 @@ struct BenchHubConfig {
   size_t burst_events = 1024;            // networked throughput: spikes pushed per loop iteration
   uint32_t synapses = 1024;              // ring size (cells of a 32 × 32 crossbar at most 1024)
   std::string host = "127.0.0.1";
+  bool monitor = false;  // also run the hub phases with a monitor attached (hub_mon, hub_mon_lat)
 };
 
 struct Rate {
@@ -98,6 +99,11 @@ struct BenchHubResult {
   Breakdown hub_split, forward_split, raw_split;
   Stalls stalls;                      // measured for kStallSpinNs just before the latency rounds
   WakeWork wake_work, wake_work_mem;  // registers only; dependent reads over a 512 KiB working set
+  // --monitor: the hub phases again with a read-only monitor attached (docs/protocol.md §3.3).
+  bool monitor = false;
+  Rate hub_mon;
+  Lat hub_mon_lat;
+  uint64_t monitor_records = 0, monitor_dropped = 0;
   uint64_t auth_failures = 0;         // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
@@ -115,6 +121,7 @@ struct BenchHubArgs {
   size_t burst = 1024;           // networked throughput: spikes pushed per loop iteration
   uint32_t synapses = 1024;      // synapses in the ring
   bool json = false;             // one JSON object instead of the table
+  bool monitor = false;          // also measure the hub with a monitor attached
 };
 // Runs the benchmark and prints its table (or JSON) on stdout; the error of run_bench_hub if any.
 Status report_bench_hub(const BenchHubArgs& args);

@@ -26,7 +26,10 @@ using ::ion::link::bench::udp::port_of;
 // Sorts samples (ns) and fills the percentiles (µs); warm-up samples must already be dropped.
 Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
 
-enum class HubMode { hub, forward };
+// hub_monitor: hub with a read-only monitor attached (a 4th Link on its own thread): the hub
+// copies every spike it receives and every input it forwards to it through a MonitorFeed.
+enum class HubMode { hub, forward, hub_monitor };
+inline constexpr SiteId kMonitor = 3;
 
 // Latency samples of one phase (ns, warm-up dropped) and the spikes offered after warm-up.
 struct Samples {
@@ -41,6 +44,7 @@ struct NetOutcome {
   Samples lat;
   uint64_t auth_failures = 0;
   uint64_t device_errors = 0;
+  uint64_t monitor_records = 0, monitor_dropped = 0;  // hub_monitor: copies received / dropped by the feed
 };
 
 // Three Links on three threads (bio → hub → silicon). latency: paced at cfg.rate_hz, else

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "bench/link/bench_saturate.hpp"
 #include "env/real_env.hpp"
 #include "link/link.hpp"
+#include "node/monitor_feed.hpp"
 #include "wire/codec.hpp"
 #include "wire/crypto.hpp"
 
@@ -36,7 +38,7 @@ constexpr size_t kMaxSamples = 2'000'000;  // memory bound of a latency phase
 constexpr Duration kHandshakeBound = 5 * kSecond;
 
 struct Ports {
-  uint16_t bio = 0, hub = 0, sil = 0;
+  uint16_t bio = 0, hub = 0, sil = 0, mon = 0;
 };
 
 SockAddr addr(const std::string& host, uint16_t port) {
@@ -45,7 +47,7 @@ SockAddr addr(const std::string& host, uint16_t port) {
 
 Result<Ports> free_ports(const std::string& host) {
   Ports p;
-  for (uint16_t* q : {&p.bio, &p.hub, &p.sil}) {
+  for (uint16_t* q : {&p.bio, &p.hub, &p.sil, &p.mon}) {
     ION_TRY_ASSIGN(auto r, link::bench::udp::free_port(host, "bench hub"));
     *q = r;
   }
@@ -174,7 +176,50 @@ struct HubSide {
   Status status;
   bool latency = false;
   HopTracer trace;
+  std::optional<site::MonitorFeed> feed;  // hub_monitor only
+  wire::Psk psk_mon;
 };
+
+// hub_monitor: the monitor peer of the hub and the feed's 100 ms batches (as a Node runs them).
+void attach_monitor(const BenchHubConfig& cfg, const Ports& p, RealEnv& env, HubSide& side,
+                    std::vector<PeerSpec>& peers) {
+  if (side.mode != HubMode::hub_monitor) return;
+  PeerSpec m{kMonitor, addr(cfg.host, p.mon), side.psk_mon, false, false};
+  m.monitor = true;
+  peers.push_back(m);
+  side.feed.emplace(kMonitor, "bench", 1e6, env.now());
+}
+
+void service_feed(RealEnv& env, Link& link, HubSide& side) {
+  if (!side.feed) return;
+  side.feed->service(link, env.now(), false);
+  env.schedule_after(site::kMonitorBatchInterval, [&env, &link, &side] { service_feed(env, link, side); });
+}
+
+// ---- monitor: a receive-only Link that counts the copies ----
+struct MonitorSink {
+  std::atomic<uint64_t> records{0};
+  Status status;
+};
+
+void monitor_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk, RealEnv& env, MonitorSink& s) {
+  LinkHandlers h;
+  h.on_copies = [&s](SiteId, std::span<const uint8_t> c) {
+    wire::for_each_copy(c, [&s](wire::CopyView) { s.records.fetch_add(1, std::memory_order_relaxed); });
+  };
+  LinkConfig lc;
+  lc.self = kMonitor;
+  lc.bind = addr(cfg.host, p.mon);
+  lc.monitor = true;
+  auto link = Link::create(env, lc, {PeerSpec{kHub, addr(cfg.host, p.hub), psk, false, false}}, h);
+  if (!link.is_ok()) {
+    s.status = link.status();
+    return;
+  }
+  env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
+  s.status = env.run();
+  (*link)->close();
+}
 
 bool hub_links_up(const Link& l) {
   auto a = l.stats(kBio), b = l.stats(kSilicon);
@@ -237,16 +282,20 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     }
     core.on_spike(*s, fwd);  // forwarding never waits for plasticity (as HubRole)
     for (const SynapticInput& in : fwd) (void)out->send(kSilicon, in);
+    if (side.feed) {  // what a site records, copied after the forwarding (as Node::record)
+      side.feed->copy(*s);
+      for (const SynapticInput& in : fwd) side.feed->copy(in);
+    }
     fwd.clear();
     rules.after_forward(env, s->t);
   };
   LinkConfig lc;
   lc.self = kHub;
   lc.bind = addr(cfg.host, p.hub);
-  auto link = Link::create(env, lc,
-                           {PeerSpec{kBio, addr(cfg.host, p.bio), psk_bio, false, false},
-                            PeerSpec{kSilicon, addr(cfg.host, p.sil), psk_sil, false, false}},
-                           h);
+  std::vector<PeerSpec> peers{PeerSpec{kBio, addr(cfg.host, p.bio), psk_bio, false, false},
+                              PeerSpec{kSilicon, addr(cfg.host, p.sil), psk_sil, false, false}};
+  attach_monitor(cfg, p, env, side, peers);
+  auto link = Link::create(env, lc, peers, h);
   if (!link.is_ok()) {
     side.status = link.status();
     side.failed = true;
@@ -257,6 +306,7 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
   side.failed = !side.status.is_ok();
   if (side.status.is_ok()) {
     side.ready = true;
+    service_feed(env, **link, side);
     env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
     const Time c0 = thread_cpu_now();
     side.status = env.run();
@@ -355,17 +405,25 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   HubSide side;
   side.mode = mode;
   side.latency = latency;
+  side.psk_mon = wire::random_psk();
   BioTracer bio_trace;
   if (latency) install_probes(cfg, env_bio, env_hub, env_sil, bio_trace, side, sink);
+  RealEnv env_mon(RealEnvOptions{"bench-monitor", 4, ""});
+  MonitorSink mon;
+  std::thread mon_thread;
+  if (mode == HubMode::hub_monitor) mon_thread = std::thread([&] { monitor_main(cfg, ports, side.psk_mon, env_mon, mon); });
   std::thread sil([&] { silicon_main(cfg, ports, psk_sil, env_sil, sink); });
   std::thread hub([&] { hub_main(cfg, ports, psk_bio, psk_sil, env_hub, side); });
   uint64_t bio_auth = 0;
   auto sent = bio_main(cfg, ports, psk_bio, env_bio, side, latency, bio_trace, bio_auth);
   env_hub.stop();
   env_sil.stop();
+  env_mon.stop();
   hub.join();
   sil.join();
+  if (mon_thread.joinable()) mon_thread.join();
   if (!side.status.is_ok()) return side.status;
+  if (!mon.status.is_ok()) return mon.status;
   if (!sent.is_ok()) return sent.status();
   if (!sink.status.is_ok()) return sink.status;
   NetOutcome o;
@@ -380,6 +438,8 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   o.lat.kernel_rx_missing = side.trace.missing + sink.trace.missing;
   o.auth_failures = bio_auth + side.auth_failures + sink.auth_failures;
   o.device_errors = side.device_errors;
+  o.monitor_records = mon.records.load();
+  o.monitor_dropped = side.feed ? side.feed->counters().dropped + side.feed->buffered() : 0;
   return o;
 }
 

@@ -58,6 +58,22 @@ void print_splits(const BenchHubResult& r) {
       "software spans (excludes preemption while awake).\n");
 }
 
+// --monitor: the hub with and without a monitor attached, measured in the same run.
+void print_monitor(const BenchHubResult& r) {
+  if (!r.monitor) return;
+  std::printf(
+      "\nmonitor attached (hub copies every spike and forwarded input to a read-only monitor, 100 ms batches):\n"
+      "  %-30s %14s %16s %9s %9s\n",
+      "", "events/s", "events/hub-CPU-s", "p50 us", "p99 us");
+  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, no monitor", r.hub.per_s(), r.hub.per_cpu_s(),
+              r.hub_lat.p50_us, r.hub_lat.p99_us);
+  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, monitor attached", r.hub_mon.per_s(),
+              r.hub_mon.per_cpu_s(), r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us);
+  std::printf("  with/without: events/s %.3f, p50 %.3f; copies received by the monitor %llu, dropped by the feed %llu\n",
+              ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
+              ull(r.monitor_records), ull(r.monitor_dropped));
+}
+
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf(
       "ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
@@ -87,6 +103,7 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
       r.hub_lat.p50_us - r.raw_lat.p50_us, r.hub_lat.p99_us - r.raw_lat.p99_us, r.hub_lat.p999_us - r.raw_lat.p999_us,
       r.hub_lat.p50_us - r.forward_lat.p50_us, r.hub_lat.p99_us - r.forward_lat.p99_us);
   print_splits(r);
+  print_monitor(r);
   std::printf(
       "  platform baseline: %.1f us of fixed work (no ion code, no system call) right after a timerfd wake-up, "
       "wall p50/p99/p99.9, CPU p99, back-to-back p50/p99 (us):\n",
@@ -156,6 +173,7 @@ Status report_bench_hub(const BenchHubArgs& o) {
   cfg.rate_hz = o.rate_hz;
   cfg.burst_events = o.burst;
   cfg.synapses = o.synapses;
+  cfg.monitor = o.monitor;
   ION_TRY_ASSIGN(auto r, run_bench_hub(cfg));
   if (o.json) print_json(r);
   else print_table(r, o);

@@ -97,6 +97,8 @@ void add_hub(CLI::App& bench) {
   c->add_option("--burst", o->burst, "networked throughput: spikes pushed per loop iteration")->capture_default_str();
   c->add_option("--synapses", o->synapses, "synapses in the ring (2..1024)")->capture_default_str();
   c->add_flag("--json", o->json, "one JSON object instead of the table");
+  c->add_flag("--monitor", o->monitor,
+              "also run the hub phases with a read-only monitor attached and print both (same run)");
   c->callback([o] { check(hub::bench::report_bench_hub(*o), 1, "bench hub: "); });
 }
 
