@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""A real `ion run` watched by a real `ion monitor` process (docs/protocol.md §3.3).
+
+Usage: monitor_realtime_test.py ION_BINARY WORKDIR THREE_NEURON_TOML
+The built-in experiment on 127.0.150.1-3 with one [[monitors]] entry at 127.0.150.4; `ion run`
+for 5 s; `ion monitor` joins with the keys `ion run` generated (<out>/keys), ends by itself once
+every site has ended (exit 0), and its copies — read by `ion inspect --json` — hold the same
+spikes per neuron, inputs per neuron, stimuli by outcome and weight updates per synapse as the
+sites' own logs. `ion report` reads the monitor's directory. Loopback range 127.0.150.x only.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+FAILURES = []
+
+
+def check(cond, what):
+    print(("ok    " if cond else "FAIL  ") + what)
+    if not cond:
+        FAILURES.append(what)
+
+
+def experiment(src, dst):
+    text = open(src).read()
+    for old, new in (("127.0.0.1:7301", "127.0.150.1:7301"), ("127.0.0.1:7201", "127.0.150.2:7201"),
+                     ("127.0.0.1:7101", "127.0.150.3:7101")):
+        assert old in text, old
+        text = text.replace(old, new)
+    text += '\n[[monitors]]\nname = "mon"\naddress = "127.0.150.4:7401"\n'
+    open(dst, "w").write(text)
+
+
+def summary(ion, path):
+    out = subprocess.run([ion, "inspect", "--json", path], capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        sys.exit(f"ion inspect {path} failed: {out.stderr}")
+    log = json.loads(out.stdout)["logs"][0]
+    weights = log["synapses"]  # every update: counts by action, last/min/max resistance and weight
+    return {"spikes": log["spikes_per_neuron"], "inputs": log["inputs_per_neuron"], "stimuli": log["stimuli"],
+            "weights": weights}
+
+
+def main():
+    ion, work, src = sys.argv[1], sys.argv[2], sys.argv[3]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    exp = os.path.join(work, "exp.toml")
+    experiment(src, exp)
+    run_out, mon_out = os.path.join(work, "run"), os.path.join(work, "monitor")
+    run = subprocess.Popen([ion, "run", exp, "--duration", "5s", "--out", run_out], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    key = os.path.join(run_out, "keys", "mon.zurich.key")
+    deadline = time.monotonic() + 30
+    while not os.path.exists(key) and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    check(os.path.exists(key), "ion run wrote the monitor's keys")
+    mon = subprocess.run([ion, "monitor", exp, "--keys", os.path.join(run_out, "keys"), "--out", mon_out],
+                         capture_output=True, text=True, timeout=120)
+    run_text = run.communicate(timeout=120)[0]
+    check(run.returncode == 0, f"ion run exits 0 with a monitor attached (got {run.returncode}): {run_text[-400:]}")
+    check(mon.returncode == 0, f"ion monitor exits 0 when every site has ended (got {mon.returncode}): {mon.stderr}")
+    check("every site has ended" in mon.stderr, "ion monitor says why it ended")
+    kinds_seen = set()
+    for site in ("zurich", "southampton", "padova"):
+        a = summary(ion, os.path.join(run_out, site + ".ionlog"))
+        b = summary(ion, os.path.join(mon_out, site + ".ionlog"))
+        check(a == b, f"{site}: the monitor's copy holds what the site recorded: {a} vs {b}")
+        kinds_seen |= {k for k, v in a.items() if v and any(v.values())}
+    check(kinds_seen == {"spikes", "inputs", "stimuli", "weights"}, f"every kind compared: {sorted(kinds_seen)}")
+    rep = subprocess.run([ion, "report", mon_out], capture_output=True, text=True, timeout=120)
+    check(rep.returncode == 0 and os.path.exists(os.path.join(mon_out, "report.html")),
+          f"ion report reads the monitor's directory: {rep.stderr[-300:]}")
+    if FAILURES:
+        sys.exit(f"{len(FAILURES)} check(s) failed")
+
+
+if __name__ == "__main__":
+    main()
