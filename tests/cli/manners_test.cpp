@@ -287,6 +287,7 @@ std::set<std::string> loader_keys() {
   for (const char* name : {"three_neuron.toml", "large_network.toml", "legacy_bridge.toml"})
     texts.push_back(read_text(std::string(ION_SOURCE_DIR) + "/examples/" + name));
   texts.push_back(texts[0] + "\n[security]\nkey_dir = \"keys\"\n");
+  texts.push_back(texts[0] + "\n[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7401\"\nmax_record_rate = 1000\n");
   std::set<std::string> keys;
   for (const auto& t : texts) {
     auto read = ion::experiment::keys_read_by_loader(t);
