@@ -104,7 +104,7 @@ struct BenchHubResult {
   Rate hub_mon;
   Lat hub_mon_lat;
   uint64_t monitor_records = 0, monitor_dropped = 0;
-  uint64_t auth_failures = 0;         // rejected + malformed datagrams over every ion link
+  uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
 };

@@ -411,7 +411,8 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   RealEnv env_mon(RealEnvOptions{"bench-monitor", 4, ""});
   MonitorSink mon;
   std::thread mon_thread;
-  if (mode == HubMode::hub_monitor) mon_thread = std::thread([&] { monitor_main(cfg, ports, side.psk_mon, env_mon, mon); });
+  if (mode == HubMode::hub_monitor)
+    mon_thread = std::thread([&] { monitor_main(cfg, ports, side.psk_mon, env_mon, mon); });
   std::thread sil([&] { silicon_main(cfg, ports, psk_sil, env_sil, sink); });
   std::thread hub([&] { hub_main(cfg, ports, psk_bio, psk_sil, env_hub, side); });
   uint64_t bio_auth = 0;

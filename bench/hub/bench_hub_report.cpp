@@ -67,11 +67,12 @@ void print_monitor(const BenchHubResult& r) {
       "", "events/s", "events/hub-CPU-s", "p50 us", "p99 us");
   std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, no monitor", r.hub.per_s(), r.hub.per_cpu_s(),
               r.hub_lat.p50_us, r.hub_lat.p99_us);
-  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, monitor attached", r.hub_mon.per_s(),
-              r.hub_mon.per_cpu_s(), r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us);
-  std::printf("  with/without: events/s %.3f, p50 %.3f; copies received by the monitor %llu, dropped by the feed %llu\n",
-              ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
-              ull(r.monitor_records), ull(r.monitor_dropped));
+  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, monitor attached", r.hub_mon.per_s(), r.hub_mon.per_cpu_s(),
+              r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us);
+  std::printf(
+      "  with/without: events/s %.3f, p50 %.3f; copies received by the monitor %llu, dropped by the feed %llu\n",
+      ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us), ull(r.monitor_records),
+      ull(r.monitor_dropped));
 }
 
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {

@@ -36,11 +36,10 @@ void check_names(const KeygenOptions& o) {
     const char* what = list == &o.sites ? "site" : "monitor";
     for (const auto& s : *list) {
       if (!wire::valid_site_name(s))
-        throw CliError(std::string("keygen: ") + what + " name '" + s +
-                           "' is invalid; expected 1..64 characters of [A-Za-z0-9_-]",
-                       2);
-      if (!seen.insert(s).second)
-        throw CliError("keygen: '" + s + "' is listed twice in --sites/--monitors", 2);
+        throw CliError(
+            std::string("keygen: ") + what + " name '" + s + "' is invalid; expected 1..64 characters of [A-Za-z0-9_-]",
+            2);
+      if (!seen.insert(s).second) throw CliError("keygen: '" + s + "' is listed twice in --sites/--monitors", 2);
     }
   }
 }

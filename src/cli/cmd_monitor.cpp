@@ -35,8 +35,8 @@ struct MonitorArgs {
 
 std::string monitor_name(const experiment::Experiment& e, const std::string& asked) {
   if (!asked.empty()) {
-    if (!e.find_monitor(asked)) throw CliError("monitor: no [[monitors]] entry named '" + asked + "' in " +
-                                                   e.source_name, 2);
+    if (!e.find_monitor(asked))
+      throw CliError("monitor: no [[monitors]] entry named '" + asked + "' in " + e.source_name, 2);
     return asked;
   }
   if (e.monitors.size() == 1) return e.monitors[0].name;

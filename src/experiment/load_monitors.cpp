@@ -38,8 +38,8 @@ void load_monitor(const toml::table& t, size_t index, LoadState& s, std::map<std
     r.error_at("name", "found \"" + m.name + "\", expected a name no site uses (a monitor is not a site)");
     m.name.clear();
   } else if (auto [it, fresh] = seen.try_emplace(m.name, r.loc("name")); !m.name.empty() && !fresh) {
-    r.error_at("name", "found \"" + m.name + "\" twice, expected unique monitor names (first at " +
-                           first_at(it->second) + ")");
+    r.error_at("name",
+               "found \"" + m.name + "\" twice, expected unique monitor names (first at " + first_at(it->second) + ")");
     m.name.clear();
   }
   load_monitor_address(r, m, s);

@@ -24,7 +24,7 @@
 namespace ion::link {
 
 struct LinkHandlers {
-  std::function<void(SiteId from, const Event& e)> on_event;   // accepted inbound event
+  std::function<void(SiteId from, const Event& e)> on_event;  // accepted inbound event
   // Monitors: the framed copies of an accepted status message (wire::for_each_copy).
   std::function<void(SiteId from, std::span<const uint8_t> copies)> on_copies;
   std::function<void(const LinkStats& s)> on_stats;            // every heartbeat + transitions

@@ -9,8 +9,7 @@ namespace ion::link {
 // never write. A status message is accepted only by a monitor.
 bool Peer::permitted(wire::MsgType t) const {
   using T = wire::MsgType;
-  if (spec_.monitor)
-    return t == T::hello || t == T::clock_probe || t == T::heartbeat || t == T::goodbye;
+  if (spec_.monitor) return t == T::hello || t == T::clock_probe || t == T::heartbeat || t == T::goodbye;
   return t != T::status || cfg_.monitor;
 }
 
@@ -28,8 +27,8 @@ bool Peer::send_copies(std::span<const wire::CopyView> copies, uint64_t* oversiz
   const Time exp_now = ctx_.to_experiment(ctx_.local_now());
   bool begun = false;
   for (const wire::CopyView& c : copies) {
-    if (c.kind == 0 || wire::kHeaderBytes + wire::kTagBytes + wire::kCopyFrameBytes + c.payload.size() >
-                           wire::kMaxDatagramBytes) {
+    if (c.kind == 0 ||
+        wire::kHeaderBytes + wire::kTagBytes + wire::kCopyFrameBytes + c.payload.size() > wire::kMaxDatagramBytes) {
       if (oversize) ++*oversize;
       continue;
     }

@@ -43,8 +43,8 @@ Status MonitorNode::open_logs() {
     auto opened = record::open_log(env_, log_path(s.name), h, w);
     if (!opened) return opened.status().prefixed("monitor " + self_.name + ": ");
     if (opened->resumed)
-      return error(Errc::already_exists, "monitor " + self_.name + ": " + log_path(s.name) +
-                                             " exists; use another --out directory");
+      return error(Errc::already_exists,
+                   "monitor " + self_.name + ": " + log_path(s.name) + " exists; use another --out directory");
     logs_.push_back(std::move(opened->writer));
     for (const auto& r : describe_experiment(exp_)) ION_TRY(logs_.back()->append(r));
     ION_TRY(logs_.back()->append(record::Note{0, record::NoteKind::text,
@@ -112,8 +112,8 @@ void MonitorNode::on_copies(SiteId from, std::span<const uint8_t> copies) {
   wire::for_each_copy(copies, [&](wire::CopyView c) {
     auto r = record::decode_payload(c.kind, c.payload);
     if (!r) {
-      if (counters_.undecodable++ == 0) note("a copy from site " + exp_.sites[from].name + " could not be decoded: " +
-                                             r.status().message());
+      if (counters_.undecodable++ == 0)
+        note("a copy from site " + exp_.sites[from].name + " could not be decoded: " + r.status().message());
       return;
     }
     Status s = log.append(*r);

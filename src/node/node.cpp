@@ -42,7 +42,8 @@ std::string describe_refusals(const link::Link& l, const experiment::Experiment&
 std::string describe_stale(const link::Link& l, const experiment::Experiment& e, const Routing& r) {
   std::string s = "link stale (arrived after being counted lost, not delivered):";
   for (SiteId id : r.peers)
-    if (const link::Peer* p = l.peer(id)) s += " " + e.participant_name(id) + "=" + std::to_string(p->seq_counters().stale);
+    if (const link::Peer* p = l.peer(id))
+      s += " " + e.participant_name(id) + "=" + std::to_string(p->seq_counters().stale);
   return s;
 }
 

@@ -144,10 +144,10 @@ class Node final : public RoleHost {
   NodeOptions opt_;
   Routing routing_;
   uint64_t epoch_ = 0;
-  std::unique_ptr<OutputFile> log_file_;  // locked by lock_log, handed to the writer by open_log
-  wire::EpochState epoch_state_;          // what opt_.epochs holds for this site
-  std::map<SiteId, uint64_t> key_ids_;    // wire::key_id of each secure peer's key
-  std::vector<PeerLabel> peer_labels_;    // by routing_.peers order, then routing_.monitors
+  std::unique_ptr<OutputFile> log_file_;             // locked by lock_log, handed to the writer by open_log
+  wire::EpochState epoch_state_;                     // what opt_.epochs holds for this site
+  std::map<SiteId, uint64_t> key_ids_;               // wire::key_id of each secure peer's key
+  std::vector<PeerLabel> peer_labels_;               // by routing_.peers order, then routing_.monitors
   std::vector<std::unique_ptr<MonitorFeed>> feeds_;  // one per monitor, once the link is open
   std::vector<std::string> peer_problems_;
   std::unique_ptr<record::LogWriter> log_;

@@ -37,7 +37,8 @@ Status Node::key_for(SiteId id, const std::string& other, link::PeerSpec& p, Pee
   p.epoch_floor = epoch_state_.peer_floor(other, key_ids_[id]);
   label.key = opt_.key_dir.empty()
                   ? "simulated key of seed " + std::to_string(exp_.seed)
-                  : "key file " + (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other)).string();
+                  : "key file " +
+                        (std::filesystem::path(opt_.key_dir) / wire::key_file_name(site_.name, other)).string();
   return Status::ok();
 }
 

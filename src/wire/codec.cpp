@@ -14,13 +14,14 @@ using namespace bytes;
 
 namespace {
 
-constexpr const char* kErrorNames[] = {
-    "short_datagram",   "long_datagram", "bad_magic", "bad_version",    "bad_type",         "bad_flags",   "bad_count",
-    "truncated_record", "bad_tag",       "bad_field", "trailing_bytes", "insecure_refused", "auth_failed", "wrong_site",
-    "stale_epoch",      "unbound",       "duplicate", "too_old",        "old_epoch",        "not_permitted"};
+constexpr const char* kErrorNames[] = {"short_datagram", "long_datagram", "bad_magic",      "bad_version",
+                                       "bad_type",       "bad_flags",     "bad_count",      "truncated_record",
+                                       "bad_tag",        "bad_field",     "trailing_bytes", "insecure_refused",
+                                       "auth_failed",    "wrong_site",    "stale_epoch",    "unbound",
+                                       "duplicate",      "too_old",       "old_epoch",      "not_permitted"};
 static_assert(sizeof(kErrorNames) / sizeof(kErrorNames[0]) == kWireErrorCount);
 
-constexpr const char* kTypeNames[] = {"?",         "events",  "hello", "clock_probe",
+constexpr const char* kTypeNames[] = {"?",           "events",    "hello",   "clock_probe",
                                       "clock_reply", "heartbeat", "goodbye", "status"};
 
 size_t tag_bytes(const Header& h) { return h.insecure() ? 0 : kTagBytes; }

@@ -398,8 +398,16 @@ const std::vector<BadCase> kCases = {
      "[[neurons]]\nname = \"B2\"\nsite = \"bio\"\nmodel = \"hh\"\n",
      {"21:1: sites.bio: found neuron 'B2' beyond the 1 this site holds, expected at most 1 neurons (source.neurons)"}},
     {"unknown top-level table", "", "", "[linkz]\n", {"21:2: linkz: unknown key 'linkz'; did you mean 'links'?"}},
-    {"monitor named like a site", "", "", "[[monitors]]\nname = \"hub\"\naddress = \"127.0.0.1:7401\"\n", {"22:8: monitors[0].name: found \"hub\", expected a name no site uses (a monitor is not a site)"}},
-    {"monitor on a site's address", "", "", "[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7201\"\n", {"23:11: monitors[0].address: found \"127.0.0.1:7201\", expected an address no site or other monitor uses "
+    {"monitor named like a site",
+     "",
+     "",
+     "[[monitors]]\nname = \"hub\"\naddress = \"127.0.0.1:7401\"\n",
+     {"22:8: monitors[0].name: found \"hub\", expected a name no site uses (a monitor is not a site)"}},
+    {"monitor on a site's address",
+     "",
+     "",
+     "[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7201\"\n",
+     {"23:11: monitors[0].address: found \"127.0.0.1:7201\", expected an address no site or other monitor uses "
       "('hub' has it)"}},
     {"two monitors of one name",
      "",
@@ -407,7 +415,11 @@ const std::vector<BadCase> kCases = {
      "[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7401\"\n[[monitors]]\nname = \"mon\"\naddress = "
      "\"127.0.0.1:7402\"\n",
      {"25:8: monitors[1].name: found \"mon\" twice, expected unique monitor names (first at line 22)"}},
-    {"monitor without address and a rate of 0", "", "", "[[monitors]]\nname = \"mon\"\nmax_record_rate = 0\n", {"21:1: monitors[0].address: missing required key 'address' (expected an address like \"127.0.0.1:7401\" or "
+    {"monitor without address and a rate of 0",
+     "",
+     "",
+     "[[monitors]]\nname = \"mon\"\nmax_record_rate = 0\n",
+     {"21:1: monitors[0].address: missing required key 'address' (expected an address like \"127.0.0.1:7401\" or "
       "\"[::1]:7401\")",
       "23:19: monitors[0].max_record_rate: found integer 0, expected a number from 1 to 10000000"}},
     {"shannon k too high",

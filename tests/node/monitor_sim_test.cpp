@@ -147,7 +147,8 @@ TEST(MonitorSim, SitesRecordTheSameWithAndWithoutAMonitor) {
   const Outcome without = run(builtin(""), "with-none");
   const Outcome with = run(builtin(kMonitor), "with-mon");
   ASSERT_EQ(without.sites.size(), with.sites.size());
-  for (const auto& [name, site] : without.sites) EXPECT_TRUE(same_events(with.sites.at(name).events, site.events)) << name;
+  for (const auto& [name, site] : without.sites)
+    EXPECT_TRUE(same_events(with.sites.at(name).events, site.events)) << name;
   EXPECT_TRUE(without.report.monitor_logs.empty());
 }
 
@@ -205,7 +206,8 @@ TEST(MonitorSim, AMonitorsEventsAreRefusedCountedAndNeverDelivered) {
   ASSERT_GT(pushed, 1000u);
   uint64_t refused = 0;
   for (const auto& [name, site] : clean.sites) {
-    EXPECT_TRUE(same_events(r.sites.at(name).events, site.events)) << name << ": something the monitor sent was delivered";
+    EXPECT_TRUE(same_events(r.sites.at(name).events, site.events))
+        << name << ": something the monitor sent was delivered";
     const std::string refusals = note_starting(r.sites.at(name), "link refusals:");
     const size_t at = refusals.find("peer mon:");
     ASSERT_NE(at, std::string::npos) << refusals;

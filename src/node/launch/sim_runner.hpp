@@ -50,9 +50,9 @@ struct SimRunReport {
   std::vector<std::string> logs;  // one event log per site
   // The simulated monitors' copies: <out_dir>/<monitor>/<site>.ionlog, by monitor then site.
   std::vector<std::string> monitor_logs;
-  Time simulated_ns = 0;          // true time the world ran
-  uint64_t events = 0;            // world events processed
-  uint64_t digest = 0;            // trace digest of the world (same seed → same digest)
+  Time simulated_ns = 0;  // true time the world ran
+  uint64_t events = 0;    // world events processed
+  uint64_t digest = 0;    // trace digest of the world (same seed → same digest)
   // complete; interrupted (stop_requested); incomplete: a site failed (the others were stopped
   // at once, detail names it), a site's peer never authenticated or stopped answering, or the
   // world did not finish in time. The logs are closed.
