@@ -30,7 +30,7 @@ experiment::Experiment builtin(const std::string& monitors_toml) {
   return std::move(e).value();
 }
 
-const char* kMonitor = "\n[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7401\"\n";
+constexpr const char* kMonitor = "\n[[monitors]]\nname = \"mon\"\naddress = \"127.0.0.1:7401\"\n";
 
 // What a site's physics produced: spikes, inputs, stimuli and weight read-backs, in log order,
 // each as (kind, encoded payload).
