@@ -27,10 +27,13 @@ def check(cond, what):
 
 def experiment(src, dst):
     text = open(src).read()
-    for old, new in (("127.0.0.1:7301", "127.0.150.1:7301"), ("127.0.0.1:7201", "127.0.150.2:7201"),
-                     ("127.0.0.1:7101", "127.0.150.3:7101")):
-        assert old in text, old
-        text = text.replace(old, new)
+    # Each site on its own address of this test's range, with a port (the monitor must know where
+    # the sites are; with or without a port in the example).
+    for n, site in enumerate(("zurich", "southampton", "padova")):
+        at = text.index(f"[sites.{site}]")
+        line = text.index("address", at)
+        end = text.index("\n", line)
+        text = text[:line] + f'address = "127.0.150.{n + 1}:7{n + 1}01"' + text[end:]
     text += '\n[[monitors]]\nname = "mon"\naddress = "127.0.150.4:7401"\n'
     open(dst, "w").write(text)
 

@@ -11,6 +11,7 @@
 #include "env/sim_world.hpp"
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
+#include "experiment/ports.hpp"
 #include "link/link.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "record/log_reader.hpp"
@@ -167,7 +168,8 @@ TEST(MonitorSim, AMonitorIsNeverARequiredPeer) {
 // A monitor holding its valid keys sends spikes of ANpre to the hub (which would forward them as
 // inputs to BN and count them for ABsyn's plasticity) and events to every site: all refused.
 TEST(MonitorSim, AMonitorsEventsAreRefusedCountedAndNeverDelivered) {
-  const auto e = builtin(kMonitor);
+  auto e = builtin(kMonitor);
+  experiment::assign_sim_ports(e);  // as run_sim does: the attacker needs the sites' ports
   const Outcome clean = run(builtin(""), "hostile-none");
   std::unique_ptr<link::Link> evil;
   uint64_t pushed = 0;
