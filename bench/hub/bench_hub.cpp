@@ -77,6 +77,7 @@ constexpr size_t kCoreBatch = 1024;
 // share of --latency-seconds, and their samples are pooled: slow drifts of the machine's load
 // then hit the three paths alike.
 constexpr int kLatencyRounds = 3;
+constexpr int kMonitorPairs = 4;  // --monitor: paired throughput rounds
 
 Status validate(const BenchHubConfig& c) {
   const auto bad_secs = [](Duration d) { return d <= 0 || d > 60 * kSecond; };
@@ -88,6 +89,8 @@ Status validate(const BenchHubConfig& c) {
     return error(Errc::out_of_range, "--burst: expected 1..65536 events");
   if (c.synapses < 2 || c.synapses > 1024)
     return error(Errc::out_of_range, "--synapses: expected 2..1024 (cells of the 32 x 32 bench crossbar)");
+  if (!(c.monitor_rate_hz >= 1 && c.monitor_rate_hz <= experiment::kMaxMonitorRecordRateHz))
+    return error(Errc::out_of_range, "--monitor-rate: expected 1..10000000 records/s (as max_record_rate)");
   return Status::ok();
 }
 
@@ -194,6 +197,26 @@ WakeWork wake_work_of(WakeWorkSamples& s) {
   return w;
 }
 
+// --monitor: kMonitorPairs throughput pairs of half length, hub and hub + monitor back to back in
+// alternating order, so that a drift in the machine's load favours neither.
+Status monitor_pairs(const BenchHubConfig& cfg, BenchHubResult& r) {
+  if (!cfg.monitor) return Status::ok();
+  BenchHubConfig half = cfg;
+  half.throughput_ns = cfg.throughput_ns / 2;
+  for (int k = 0; k < kMonitorPairs; ++k) {
+    Rate hub, mon;
+    for (HubMode mode : k % 2 ? std::vector{HubMode::hub_monitor, HubMode::hub}
+                              : std::vector{HubMode::hub, HubMode::hub_monitor}) {
+      ION_TRY_ASSIGN(auto o, run_net_phase(half, mode, false));
+      add_net(r, o);
+      (mode == HubMode::hub ? hub : mon) = o.rate;
+    }
+    r.monitor_pair_ratio.push_back(hub.per_s() > 0 ? mon.per_s() / hub.per_s() : 0);
+    r.monitor_pair_cpu_ratio.push_back(hub.per_cpu_s() > 0 ? mon.per_cpu_s() / hub.per_cpu_s() : 0);
+  }
+  return Status::ok();
+}
+
 Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   r.stalls = spin_for_stalls(kStallSpinNs);
   BenchHubConfig round = cfg;
@@ -234,11 +257,13 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   ION_TRY_ASSIGN(auto dev, device_phase(cfg, r.core.sent));
   r.device = dev;
   r.monitor = cfg.monitor;
+  r.monitor_rate_hz = cfg.monitor_rate_hz;
   for (HubMode mode : hub_modes(cfg)) {
     ION_TRY_ASSIGN(auto o, run_net_phase(cfg, mode, false));
     add_net(r, o);
     (mode == HubMode::hub ? r.hub : mode == HubMode::forward ? r.forward : r.hub_mon) = o.rate;
   }
+  ION_TRY(monitor_pairs(cfg, r));
   ION_TRY(latency_rounds(cfg, r));
   r.load_avg_after_1m = load_average_1m();
   return r;

@@ -26,9 +26,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.hpp"
 #include "core/time.hpp"
+#include "experiment/model.hpp"
 
 namespace ion::hub::bench {
 
@@ -41,6 +43,7 @@ struct BenchHubConfig {
   uint32_t synapses = 1024;              // ring size (cells of a 32 × 32 crossbar at most 1024)
   std::string host = "127.0.0.1";
   bool monitor = false;  // also run the hub phases with a monitor attached (hub_mon, hub_mon_lat)
+  double monitor_rate_hz = experiment::kDefaultMonitorRecordRateHz;  // the feed's token bucket, records/s
 };
 
 struct Rate {
@@ -101,9 +104,14 @@ struct BenchHubResult {
   WakeWork wake_work, wake_work_mem;  // registers only; dependent reads over a 512 KiB working set
   // --monitor: the hub phases again with a read-only monitor attached (docs/protocol.md §3.3).
   bool monitor = false;
+  double monitor_rate_hz = 0;  // the feed's rate limit in this run
   Rate hub_mon;
   Lat hub_mon_lat;
   uint64_t monitor_records = 0, monitor_dropped = 0;
+  // Paired throughput rounds (hub, hub + monitor; the order alternates), one ratio with/without
+  // per pair: events/s and events/hub-CPU-s. A pair shares the machine's state, so under load
+  // these ratios are steadier than the two single phases above.
+  std::vector<double> monitor_pair_ratio, monitor_pair_cpu_ratio;
   uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
@@ -122,6 +130,7 @@ struct BenchHubArgs {
   uint32_t synapses = 1024;      // synapses in the ring
   bool json = false;             // one JSON object instead of the table
   bool monitor = false;          // also measure the hub with a monitor attached
+  double monitor_rate = experiment::kDefaultMonitorRecordRateHz;  // --monitor-rate, records/s
 };
 // Runs the benchmark and prints its table (or JSON) on stdout; the error of run_bench_hub if any.
 Status report_bench_hub(const BenchHubArgs& args);

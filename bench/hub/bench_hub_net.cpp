@@ -187,7 +187,7 @@ void attach_monitor(const BenchHubConfig& cfg, const Ports& p, RealEnv& env, Hub
   PeerSpec m{kMonitor, addr(cfg.host, p.mon), side.psk_mon, false, false};
   m.monitor = true;
   peers.push_back(m);
-  side.feed.emplace(kMonitor, "bench", 1e6, env.now());
+  side.feed.emplace(kMonitor, "bench", cfg.monitor_rate_hz, env.now());
 }
 
 void service_feed(RealEnv& env, Link& link, HubSide& side) {

@@ -2,6 +2,7 @@
 // The report of `ion bench hub` (registered in src/cli/cmd_bench.cpp): plastic synaptic events/s
 // through one HubCore (in-process and between authenticated Links) and bio → hub → silicon
 // latency, each against a baseline from the same run.
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -13,6 +14,14 @@ namespace {
 constexpr double kReferenceHubEventsPerS = 100;  // docs/spec.md §4: serial read + pulse + re-read, 5 ms pauses
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+// The median of a few ratios (the mean of the middle two of an even count); 0 when there are none.
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
 unsigned long long ull(uint64_t v) { return static_cast<unsigned long long>(v); }
 
 void print_rate(const char* name, const Rate& r) {
@@ -62,9 +71,10 @@ void print_splits(const BenchHubResult& r) {
 void print_monitor(const BenchHubResult& r) {
   if (!r.monitor) return;
   std::printf(
-      "\nmonitor attached (hub copies every spike and forwarded input to a read-only monitor, 100 ms batches):\n"
+      "\nmonitor attached (hub copies every spike and forwarded input to a read-only monitor, 100 ms batches,\n"
+      "rate limit %.0f records/s):\n"
       "  %-30s %14s %16s %9s %9s\n",
-      "", "events/s", "events/hub-CPU-s", "p50 us", "p99 us");
+      r.monitor_rate_hz, "", "events/s", "events/hub-CPU-s", "p50 us", "p99 us");
   std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, no monitor", r.hub.per_s(), r.hub.per_cpu_s(),
               r.hub_lat.p50_us, r.hub_lat.p99_us);
   std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, monitor attached", r.hub_mon.per_s(), r.hub_mon.per_cpu_s(),
@@ -73,6 +83,10 @@ void print_monitor(const BenchHubResult& r) {
       "  with/without: events/s %.3f, p50 %.3f; copies received by the monitor %llu, dropped by the feed %llu\n",
       ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us), ull(r.monitor_records),
       ull(r.monitor_dropped));
+  std::printf("  paired rounds, with/without (events/s | events/hub-CPU-s):");
+  for (size_t i = 0; i < r.monitor_pair_ratio.size(); ++i)
+    std::printf(" %.3f|%.3f", r.monitor_pair_ratio[i], r.monitor_pair_cpu_ratio[i]);
+  std::printf("; median %.3f | %.3f\n", median_of(r.monitor_pair_ratio), median_of(r.monitor_pair_cpu_ratio));
 }
 
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
@@ -175,6 +189,7 @@ Status report_bench_hub(const BenchHubArgs& o) {
   cfg.burst_events = o.burst;
   cfg.synapses = o.synapses;
   cfg.monitor = o.monitor;
+  cfg.monitor_rate_hz = o.monitor_rate;
   ION_TRY_ASSIGN(auto r, run_bench_hub(cfg));
   if (o.json) print_json(r);
   else print_table(r, o);

@@ -99,6 +99,9 @@ void add_hub(CLI::App& bench) {
   c->add_flag("--json", o->json, "one JSON object instead of the table");
   c->add_flag("--monitor", o->monitor,
               "also run the hub phases with a read-only monitor attached and print both (same run)");
+  c->add_option("--monitor-rate", o->monitor_rate,
+                "with --monitor: the feed's rate limit, records/s (an experiment's max_record_rate; 1..1e7)")
+      ->capture_default_str();
   c->callback([o] { check(hub::bench::report_bench_hub(*o), 1, "bench hub: "); });
 }
 

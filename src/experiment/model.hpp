@@ -228,11 +228,14 @@ struct Recording {
 
 // A read-only peer (docs/protocol.md §3.3): every site sends it copies of what it records. Never a
 // required peer; anything it sends beyond handshake, probes and heartbeats is refused.
+// A monitor's default and largest record rate per site (docs/experiment.md [[monitors]]).
+inline constexpr double kDefaultMonitorRecordRateHz = 100000;
+inline constexpr double kMaxMonitorRecordRateHz = 1e7;
 struct Monitor {
   std::string name;
   SiteId id = kNoSite;  // wire id: sites.size() + index in the file
   Endpoint address;
-  double max_record_rate_hz = 100000;  // per site: records copied per second (token bucket)
+  double max_record_rate_hz = kDefaultMonitorRecordRateHz;  // per site: records copied per second (token bucket)
   SourceLoc loc;
 };
 struct Security {
