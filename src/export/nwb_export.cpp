@@ -2,6 +2,7 @@
 #include "export/nwb_export.hpp"
 
 #include "export/nwb_parts.hpp"
+#include "export/nwb_spec.hpp"
 #include "record/hdf5_export.hpp"
 #include "report/describe.hpp"
 
@@ -94,7 +95,8 @@ Status write_all(hid_t file, Context& c, const NwbOptions& o) {
   ION_TRY(c.b.group(stimulus.get(), "templates").status());
   ION_TRY(write_stimulus(presentation.get(), c));
   ION_TRY_ASSIGN(auto processing, c.b.group(file, "processing"));
-  return write_processing(processing.get(), c);
+  ION_TRY(write_processing(processing.get(), c));
+  return write_specifications(file, c.b);
 }
 
 // The file built in memory (HDF5's core driver, no backing store), as record/hdf5_export.cpp does
