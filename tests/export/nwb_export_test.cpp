@@ -243,3 +243,74 @@ TEST(NwbExport, ExperimenterLabAndInstitutionComeFromTheExperimentSection) {
   const std::string plain = written(test_dir("meta-none"), recording(builtin()), builtin());
   EXPECT_EQ(read_text(plain, "/general/lab"), "") << "no lab key, no dataset";
 }
+
+namespace {
+
+// The shape of one cached schema document: a scalar variable-length UTF-8 string (what hdmf's
+// H5SpecWriter writes; its reader also accepts other shapes, pynwb and MatNWB write this one).
+bool scalar_utf8_vlen(hid_t file, const std::string& path) {
+  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return false;
+  hid_t d = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
+  hid_t t = H5Dget_type(d);
+  hid_t s = H5Dget_space(d);
+  const bool ok = H5Sget_simple_extent_type(s) == H5S_SCALAR && H5Tget_class(t) == H5T_STRING &&
+                  H5Tis_variable_str(t) > 0 && H5Tget_cset(t) == H5T_CSET_UTF8;
+  H5Sclose(s);
+  H5Tclose(t);
+  H5Dclose(d);
+  return ok;
+}
+
+// The HDF5 path of the object the root attribute `name` references ("" if none).
+std::string referenced_path(hid_t file, const char* name) {
+  if (H5Aexists(file, name) <= 0) return "";
+  hid_t a = H5Aopen(file, name, H5P_DEFAULT);
+  hid_t t = H5Aget_type(a);
+  hobj_ref_t ref{};
+  std::string out;
+  if (H5Tequal(t, H5T_STD_REF_OBJ) > 0 && H5Aread(a, H5T_STD_REF_OBJ, &ref) >= 0) {
+    hid_t o = H5Rdereference2(file, H5P_DEFAULT, H5R_OBJECT, &ref);
+    char buf[256] = {};
+    if (o >= 0 && H5Iget_name(o, buf, sizeof buf) > 0) out = buf;
+    if (o >= 0) H5Oclose(o);
+  }
+  H5Tclose(t);
+  H5Aclose(a);
+  return out;
+}
+
+}  // namespace
+
+TEST(NwbExport, CachesCoreAndHdmfCommonUnderSpecificationsPointedAtBySpecloc) {
+  const auto e = builtin();
+  const std::string path = written(test_dir("spec"), recording(e), e);
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(referenced_path(f, ".specloc"), "/specifications");
+  hsize_t namespaces = 0;
+  if (H5Lexists(f, "/specifications", H5P_DEFAULT) > 0) {
+    hid_t g = H5Gopen2(f, "/specifications", H5P_DEFAULT);
+    H5G_info_t info{};
+    if (H5Gget_info(g, &info) >= 0) namespaces = info.nlinks;
+    H5Gclose(g);
+  }
+  EXPECT_EQ(namespaces, 2u) << "core and hdmf-common, nothing else";
+  std::vector<std::string> docs{"/specifications/hdmf-common/1.5.1/namespace", "/specifications/hdmf-common/1.5.1/base",
+                                "/specifications/hdmf-common/1.5.1/table", "/specifications/hdmf-common/1.5.1/sparse",
+                                "/specifications/core/2.7.0/namespace"};
+  for (const char* s : {"base", "device", "epoch", "image", "file", "misc", "behavior", "ecephys", "icephys", "ogen",
+                        "ophys", "retinotopy"})
+    docs.push_back(std::string("/specifications/core/2.7.0/nwb.") + s);
+  for (const auto& d : docs) EXPECT_TRUE(scalar_utf8_vlen(f, d)) << d;
+  H5Fclose(f);
+  const std::string ns = read_text(path, "/specifications/core/2.7.0/namespace");
+  EXPECT_EQ(ns.rfind("{\"namespaces\":[{\"name\":\"core\"", 0), 0u) << ns.substr(0, 80);
+  EXPECT_NE(ns.find("{\"namespace\":\"hdmf-common\"}"), std::string::npos) << "core includes hdmf-common";
+  EXPECT_NE(ns.find("\"source\":\"nwb.file\""), std::string::npos) << "sources named as the datasets";
+  EXPECT_NE(ns.find("\"version\":\"2.7.0\""), std::string::npos);
+  const std::string file = read_text(path, "/specifications/core/2.7.0/nwb.file");
+  EXPECT_NE(file.find("\"neurodata_type_def\":\"NWBFile\""), std::string::npos);
+  EXPECT_EQ(file.back(), '}') << "the whole document, not a prefix";
+  EXPECT_NE(read_text(path, "/specifications/hdmf-common/1.5.1/table").find("\"data_type_def\":\"DynamicTable\""),
+            std::string::npos);
+}
