@@ -7,7 +7,8 @@ official NWB 2.7.0 schema). It must report "0 errors" for: the built-in experime
 (`ion run --sim --nwb`) and the same logs through `ion export nwb`; the built-in in real time
 (`ion run --realtime --nwb`, 4 s, on this test's own loopback addresses 127.0.140.x);
 examples/large_network.toml in simulated time (3 s). Negative control: the sim file with its
-identifier deleted (h5py) must give an error. A missing validator is a failure, never a skip.
+identifier deleted (h5py) must give an error. A missing validator is a failure, never a skip, and so is
+the validator's warning "no cached schema" (every file caches its schema, docs/recording.md §9.1).
 `ion export --nwb FILE RUN_DIR` (the same export) validates too and equals `ion export nwb`;
 `ion export nwb` exits 2 for a directory without logs and for a path that is no directory.
 
