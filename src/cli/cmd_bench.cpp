@@ -8,6 +8,7 @@
 #include "bench/device/bench_device.hpp"
 #include "bench/hub/bench_hub.hpp"
 #include "bench/link/bench_link.hpp"
+#include "bench/scale/bench_scale.hpp"
 #include "bench/silicon/bench_neurons.hpp"
 #include "cli/arg_checks.hpp"
 #include "cli/commands.hpp"
@@ -105,6 +106,27 @@ void add_hub(CLI::App& bench) {
   c->callback([o] { check(hub::bench::report_bench_hub(*o), 1, "bench hub: "); });
 }
 
+void add_scale(CLI::App& bench) {
+  auto o = std::make_shared<scale::bench::BenchScaleArgs>();
+  auto* c = bench.add_subcommand("scale", "how cost grows: hub vs synapses and peers, memory, sim runs vs size");
+  c->add_option("--sizes", o->sizes, "synapses of the synapses table, comma-separated (default 1e3,1e4,1e5,1e6)");
+  c->add_option("--peers", o->peers, "peers of the peers table, comma-separated (default 2,4,8,16,32,64)");
+  c->add_option("--sites", o->sites, "sites of the run table, comma-separated (2..64; default 2..64 and size rows)");
+  c->add_option("--tables", o->tables, "subset of synapses,peers,memory,run (default all)");
+  c->add_option("--seconds", o->seconds, "time bound of each in-process point, s (0..60]")->capture_default_str();
+  c->add_option("--seed", o->seed, "seed of the generated experiments")->capture_default_str()->check(unsigned_in());
+  c->add_flag("--quick", o->quick, "tiny sizes (a smoke run in seconds)");
+  c->add_flag("--json", o->json, "one JSON object instead of the tables");
+  c->add_option("--svg", o->svg_dir, "also write the curves as SVG plots into this directory");
+  c->add_option("--write-experiments", o->experiments_dir,
+                "write the run table's generated experiments into this directory and run nothing");
+  c->callback([o] {
+    const Status s = scale::bench::report_bench_scale(*o);
+    const bool usage = s.code() == Errc::invalid_argument || s.code() == Errc::out_of_range;
+    check(s, usage ? 2 : 1, "bench scale: ");
+  });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -115,6 +137,7 @@ void add_bench_command(CLI::App& app) {
   add_neurons(*bench);
   add_link(*bench);
   add_hub(*bench);
+  add_scale(*bench);
 }
 
 }  // namespace ion::cli
