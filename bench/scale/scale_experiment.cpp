@@ -86,6 +86,12 @@ Time mono_now() {
   return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
 }
 
+Time process_cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<Time>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
 MemorySample memory_now() {
   MemorySample m;
   const struct mallinfo2 mi = mallinfo2();
@@ -126,9 +132,10 @@ Result<RunRow> run_point(const RunSize& size, uint64_t seed) {
   o.warmup_ns = kSecond;
   RunRow row;
   row.size = size;
-  const Time t0 = mono_now();
+  const Time t0 = mono_now(), c0 = process_cpu_now();
   auto r = site::run_sim(e, o);
   row.wall_s = static_cast<double>(mono_now() - t0) / 1e9;
+  row.cpu_s = static_cast<double>(process_cpu_now() - c0) / 1e9;
   std::error_code ec;  // a temporary directory left behind is harmless; the row is still valid
   std::filesystem::remove_all(tmpl, ec);
   if (!r) return r.status();

@@ -63,6 +63,7 @@ struct Driver {
   std::vector<int64_t> samples;
   std::vector<SynapticInput> fwd;
   std::vector<WeightUpdate> upd;
+  Time cpu0 = 0;  // thread CPU time at the start of the measured span
   void spike(const Spike& s, Time now_exp) {
     const Time a = mono_now();
     core.on_spike(s, fwd);
@@ -78,6 +79,7 @@ struct Driver {
 
 void finish(Point& p, Driver& d, Time t0, uint64_t& device_errors) {
   p.span_s = static_cast<double>(mono_now() - t0) / 1e9;
+  p.cpu_s = static_cast<double>(thread_cpu_now() - d.cpu0) / 1e9;
   const hub::HubCounters& hc = d.core.counters();
   p.plastic = std::min(hc.forwarded, hc.potentiations + hc.depressions);
   device_errors += hc.device_errors;
@@ -111,11 +113,12 @@ Result<Point> synapse_point(uint64_t n, Duration bound_ns, uint64_t& device_erro
   const Time b0 = mono_now();
   HubCore core(ring(n, 1), *xb, 0);
   p.build_s = static_cast<double>(mono_now() - b0) / 1e9;
-  Driver d{core, {}, {}, {}};
+  Driver d{core, {}, {}, {}, 0};
   d.samples.reserve(kMaxSamples);
   Time t_exp = kWindow;  // the rules decide only with a whole window behind them
   uint64_t j = 0;
   const Time t0 = mono_now(), end = t0 + bound_ns;
+  d.cpu0 = thread_cpu_now();
   while (mono_now() < end && p.spikes < kMaxSpikes) {
     for (size_t k = 0; k < kBatch; ++k, ++p.spikes, t_exp += kMicrosecond) {
       d.spike(Spike{NeuronAddr{0, static_cast<uint32_t>(j)}, t_exp, SpikeKind::spike}, t_exp);
@@ -137,12 +140,13 @@ Result<Point> peer_point(uint32_t sites, uint64_t n, Duration bound_ns, uint64_t
   Point p;
   p.size = sites;
   HubCore core(ring(n, sites), *xb, kPeerHorizon);
-  Driver d{core, {}, {}, {}};
+  Driver d{core, {}, {}, {}, 0};
   d.samples.reserve(kMaxSamples);
   Time round0 = kWindow + kPeerHorizon;
   uint64_t j = 0;
   const uint64_t per_site = (n + sites - 1) / sites;
   const Time t0 = mono_now(), end = t0 + bound_ns;
+  d.cpu0 = thread_cpu_now();
   while (mono_now() < end && p.spikes < kMaxSpikes) {
     for (uint32_t s = 0; s < sites; ++s, p.spikes += kBurst) {
       const Time a = mono_now();

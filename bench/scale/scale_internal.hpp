@@ -9,6 +9,8 @@ namespace ion::scale::bench::detail {
 
 // CLOCK_MONOTONIC, ns.
 Time mono_now();
+// CLOCK_PROCESS_CPUTIME_ID, ns.
+Time process_cpu_now();
 
 // heap_bytes: glibc mallinfo2().uordblks (bytes allocated and not freed, mmapped chunks included
 // via hblkhd); rss_bytes: resident pages of /proc/self/statm. Deltas of heap_bytes are exact for

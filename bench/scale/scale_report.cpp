@@ -27,12 +27,12 @@ void add(std::string& o, const char* fmt, ...) {
 }
 
 void points_table(std::string& o, const char* size_name, const std::vector<Point>& ps, bool device) {
-  add(o, "  %-10s %14s %8s %10s %10s %8s %12s%s\n", size_name, "plastic ev/s", "x base", "p50 ns", "p99 ns", "p99 x",
-      "spikes", device ? "   device pulses/s  build s" : "");
+  add(o, "  %-10s %13s %14s %8s %10s %10s %8s %12s%s\n", size_name, "plastic ev/s", "ev/CPU-s", "x base", "p50 ns",
+      "p99 ns", "p99 x", "spikes", device ? "   device pulses/s  build s" : "");
   for (size_t i = 0; i < ps.size(); ++i) {
     const Point& p = ps[i];
-    add(o, "  %-10llu %14.0f %8.3f %10.0f %10.0f %8.2f %12llu", ull(p.size), p.per_s(), ratio(p.per_s(), ps[0].per_s()),
-        p.p50_ns, p.p99_ns, ratio(p.p99_ns, ps[0].p99_ns), ull(p.spikes));
+    add(o, "  %-10llu %13.0f %14.0f %8.3f %10.0f %10.0f %8.2f %12llu", ull(p.size), p.per_s(), p.per_cpu_s(),
+        ratio(p.per_cpu_s(), ps[0].per_cpu_s()), p.p50_ns, p.p99_ns, ratio(p.p99_ns, ps[0].p99_ns), ull(p.spikes));
     if (device) add(o, " %17.0f %8.3f", p.device_per_s, p.build_s);
     o += i == 0 ? "   <- baseline\n" : "\n";
   }
@@ -46,17 +46,17 @@ void memory_table(std::string& o, const std::vector<MemoryRow>& ms) {
 }
 
 double run_us_per_event(const RunRow& r) {
-  return r.world_events ? r.wall_s * 1e6 / static_cast<double>(r.world_events) : 0;
+  return r.world_events ? r.cpu_s * 1e6 / static_cast<double>(r.world_events) : 0;
 }
 
 void run_table(std::string& o, const std::vector<RunRow>& rs) {
-  add(o, "  %6s %8s %10s %10s %8s %14s %12s %9s\n", "sites", "neurons", "duration", "wall s", "x base", "world events",
-      "us/event", "complete");
+  add(o, "  %6s %8s %10s %10s %10s %8s %14s %14s %9s\n", "sites", "neurons", "duration", "wall s", "CPU s", "x base",
+      "world events", "CPU us/event", "complete");
   for (size_t i = 0; i < rs.size(); ++i) {
     const RunRow& r = rs[i];
-    add(o, "  %6u %8u %9.1fs %10.3f %8.2f %14llu %12.3f %9s%s\n", r.size.sites, r.size.neurons,
-        static_cast<double>(r.size.duration_ns) / 1e9, r.wall_s, ratio(r.wall_s, rs[0].wall_s), ull(r.world_events),
-        run_us_per_event(r), r.complete ? "yes" : "NO", i == 0 ? "   <- baseline" : "");
+    add(o, "  %6u %8u %9.1fs %10.3f %10.3f %8.2f %14llu %14.3f %9s%s\n", r.size.sites, r.size.neurons,
+        static_cast<double>(r.size.duration_ns) / 1e9, r.wall_s, r.cpu_s, ratio(r.cpu_s, rs[0].cpu_s),
+        ull(r.world_events), run_us_per_event(r), r.complete ? "yes" : "NO", i == 0 ? "   <- baseline" : "");
   }
 }
 
@@ -65,10 +65,11 @@ void json_points(std::string& o, const char* name, const std::vector<Point>& ps)
   for (size_t i = 0; i < ps.size(); ++i) {
     const Point& p = ps[i];
     add(o,
-        "%s{\"size\":%llu,\"spikes\":%llu,\"plastic\":%llu,\"span_s\":%.6f,\"plastic_per_s\":%.1f,"
-        "\"ratio_to_baseline\":%.6f,\"p50_ns\":%.1f,\"p99_ns\":%.1f,\"device_per_s\":%.1f,\"build_s\":%.6f}",
-        i ? "," : "", ull(p.size), ull(p.spikes), ull(p.plastic), p.span_s, p.per_s(), ratio(p.per_s(), ps[0].per_s()),
-        p.p50_ns, p.p99_ns, p.device_per_s, p.build_s);
+        "%s{\"size\":%llu,\"spikes\":%llu,\"plastic\":%llu,\"span_s\":%.6f,\"cpu_s\":%.6f,"
+        "\"plastic_per_s\":%.1f,\"plastic_per_cpu_s\":%.1f,\"ratio_to_baseline\":%.6f,\"p50_ns\":%.1f,"
+        "\"p99_ns\":%.1f,\"device_per_s\":%.1f,\"build_s\":%.6f}",
+        i ? "," : "", ull(p.size), ull(p.spikes), ull(p.plastic), p.span_s, p.cpu_s, p.per_s(), p.per_cpu_s(),
+        ratio(p.per_cpu_s(), ps[0].per_cpu_s()), p.p50_ns, p.p99_ns, p.device_per_s, p.build_s);
   }
   o += "],";
 }
@@ -84,10 +85,10 @@ void json_rest(std::string& o, const ScaleResult& r) {
   for (size_t i = 0; i < r.runs.size(); ++i) {
     const RunRow& x = r.runs[i];
     add(o,
-        "%s{\"sites\":%u,\"neurons\":%u,\"duration_s\":%.3f,\"wall_s\":%.6f,\"ratio_to_baseline\":%.6f,"
-        "\"world_events\":%llu,\"us_per_event\":%.6f,\"complete\":%s}",
-        i ? "," : "", x.size.sites, x.size.neurons, static_cast<double>(x.size.duration_ns) / 1e9, x.wall_s,
-        ratio(x.wall_s, r.runs[0].wall_s), ull(x.world_events), run_us_per_event(x), x.complete ? "true" : "false");
+        "%s{\"sites\":%u,\"neurons\":%u,\"duration_s\":%.3f,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+        "\"ratio_to_baseline\":%.6f,\"world_events\":%llu,\"cpu_us_per_event\":%.6f,\"complete\":%s}",
+        i ? "," : "", x.size.sites, x.size.neurons, static_cast<double>(x.size.duration_ns) / 1e9, x.wall_s, x.cpu_s,
+        ratio(x.cpu_s, r.runs[0].cpu_s), ull(x.world_events), run_us_per_event(x), x.complete ? "true" : "false");
   }
   o += "]";
 }
@@ -151,24 +152,24 @@ std::string scale_json(const ScaleConfig& c, const ScaleResult& r) {
 
 Status write_scale_svgs(const ScaleResult& r, const std::string& dir) {
   const auto lg = [](const Point& p) { return std::log10(static_cast<double>(p.size)); };
-  const auto rate = [](const Point& p) { return p.per_s() / 1e6; };
+  const auto rate = [](const Point& p) { return p.per_cpu_s() / 1e6; };
   const auto p99 = [](const Point& p) { return p.p99_ns / 1e3; };
   const auto peers = [](const Point& p) { return static_cast<double>(p.size); };
   ION_TRY(write_svg(dir + "/scale-synapses-rate.svg", series(r.synapses, lg, rate),
-                    "HubCore plastic events/s vs synapses", "log10 synapses", "M plastic events/s"));
+                    "HubCore plastic events/s vs synapses", "log10 synapses", "M plastic events per CPU s"));
   ION_TRY(write_svg(dir + "/scale-synapses-p99.svg", series(r.synapses, lg, p99), "HubCore p99 per spike vs synapses",
                     "log10 synapses", "p99 us (on_spike + advance)"));
   ION_TRY(write_svg(dir + "/scale-peers-rate.svg", series(r.peers, peers, rate), "HubCore plastic events/s vs peers",
-                    "peers", "M plastic events/s"));
+                    "peers", "M plastic events per CPU s"));
   const auto sites = [](const RunRow& x) { return static_cast<double>(x.size.sites); };
   std::vector<RunRow> by_sites;  // the rows at the baseline neurons and duration
   for (const RunRow& x : r.runs)
     if (!r.runs.empty() && x.size.neurons == r.runs[0].size.neurons && x.size.duration_ns == r.runs[0].size.duration_ns)
       by_sites.push_back(x);
-  ION_TRY(write_svg(dir + "/scale-run-wall.svg", series(by_sites, sites, [](const RunRow& x) { return x.wall_s; }),
-                    "ion run --sim wall time vs sites", "sites", "wall s"));
+  ION_TRY(write_svg(dir + "/scale-run-cpu.svg", series(by_sites, sites, [](const RunRow& x) { return x.cpu_s; }),
+                    "ion run --sim CPU time vs sites", "sites", "CPU s"));
   return write_svg(dir + "/scale-run-event.svg", series(by_sites, sites, run_us_per_event),
-                   "ion run --sim wall per world event vs sites", "sites", "us per world event");
+                   "ion run --sim CPU per world event vs sites", "sites", "CPU us per world event");
 }
 
 }  // namespace ion::scale::bench

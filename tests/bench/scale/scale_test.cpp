@@ -96,7 +96,7 @@ TEST(ScaleBenchTables, EveryTableHasItsRowsAndBaseline) {
   const std::string t = scale_table(c, *r);
   EXPECT_EQ(count(t, "<- baseline"), 3u) << t;  // synapses, peers, run
   for (const char* head : {"HubCore in process vs synapses", "HubCore in process vs peers", "memory (heap",
-                           "ion run --sim (in process)", "load average"})
+                           "ion run --sim (in process)", "load average", "ev/CPU-s", "CPU us/event"})
     EXPECT_NE(t.find(head), std::string::npos) << head << "\n" << t;
 
   const auto j = nlohmann::json::parse(scale_json(c, *r));
@@ -110,7 +110,7 @@ TEST(ScaleBenchTables, EveryTableHasItsRowsAndBaseline) {
 
   const std::string dir = ion::testing::fresh_test_dir("scale_bench", "svgs");
   ASSERT_TRUE(write_scale_svgs(*r, dir));
-  for (const char* f : {"synapses-rate", "synapses-p99", "peers-rate", "run-wall", "run-event"}) {
+  for (const char* f : {"synapses-rate", "synapses-p99", "peers-rate", "run-cpu", "run-event"}) {
     const std::string svg = ion::testing::file_contents(dir + "/scale-" + f + ".svg");
     EXPECT_EQ(svg.rfind("<svg", 0), 0u) << f;
     EXPECT_NE(svg.find("<polyline"), std::string::npos) << f;
