@@ -62,7 +62,7 @@ struct Point {        // one row of the synapses / peers tables
   double span_s = 0;
   double cpu_s = 0;  // CPU time of the measuring thread over the span (robust to a shared machine)
   double p50_ns = 0, p99_ns = 0;
-  double device_per_s = 0;  // synapses table: pulse_read/s on the same cells, no hub logic
+  double device_per_s = 0;  // synapses table: pulse_read per CPU s on the same cells, no hub logic
   double build_s = 0;       // constructing the HubCore
   double per_s() const { return span_s > 0 ? static_cast<double>(plastic) / span_s : 0; }
   double per_cpu_s() const { return cpu_s > 0 ? static_cast<double>(plastic) / cpu_s : 0; }

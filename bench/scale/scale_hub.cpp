@@ -87,11 +87,12 @@ void finish(Point& p, Driver& d, Time t0, uint64_t& device_errors) {
   p.p99_ns = percentile_ns(d.samples, 0.99);
 }
 
-// pulse_read on the cells the core would pulse, in the same order: the device's share.
+// pulse_read on the cells the core would pulse, in the same order: the device's share, per CPU
+// second of this thread.
 double device_rate(device::Crossbar& xb, uint64_t n, Duration bound_ns) {
   uint64_t j = 0, done = 0;
   double sink = 0;
-  const Time t0 = mono_now(), end = t0 + bound_ns;
+  const Time t0 = mono_now(), end = t0 + bound_ns, c0 = thread_cpu_now();
   while (mono_now() < end && done < kMaxSpikes) {
     for (size_t k = 0; k < kBatch; ++k, ++done) {
       auto v = xb.pulse_read(static_cast<uint32_t>(j / kSide), static_cast<uint32_t>(j % kSide),
@@ -100,7 +101,7 @@ double device_rate(device::Crossbar& xb, uint64_t n, Duration bound_ns) {
       j = (j + kScatterStride) % n;
     }
   }
-  const double s = static_cast<double>(mono_now() - t0) / 1e9;
+  const double s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
   return std::isfinite(sink) && s > 0 ? static_cast<double>(done) / s : 0;
 }
 

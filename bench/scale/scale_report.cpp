@@ -28,7 +28,7 @@ void add(std::string& o, const char* fmt, ...) {
 
 void points_table(std::string& o, const char* size_name, const std::vector<Point>& ps, bool device) {
   add(o, "  %-10s %13s %14s %8s %10s %10s %8s %12s%s\n", size_name, "plastic ev/s", "ev/CPU-s", "x base", "p50 ns",
-      "p99 ns", "p99 x", "spikes", device ? "   device pulses/s  build s" : "");
+      "p99 ns", "p99 x", "spikes", device ? " dev pulses/CPU-s  build s" : "");
   for (size_t i = 0; i < ps.size(); ++i) {
     const Point& p = ps[i];
     add(o, "  %-10llu %13.0f %14.0f %8.3f %10.0f %10.0f %8.2f %12llu", ull(p.size), p.per_s(), p.per_cpu_s(),
@@ -67,7 +67,7 @@ void json_points(std::string& o, const char* name, const std::vector<Point>& ps)
     add(o,
         "%s{\"size\":%llu,\"spikes\":%llu,\"plastic\":%llu,\"span_s\":%.6f,\"cpu_s\":%.6f,"
         "\"plastic_per_s\":%.1f,\"plastic_per_cpu_s\":%.1f,\"ratio_to_baseline\":%.6f,\"p50_ns\":%.1f,"
-        "\"p99_ns\":%.1f,\"device_per_s\":%.1f,\"build_s\":%.6f}",
+        "\"p99_ns\":%.1f,\"device_per_cpu_s\":%.1f,\"build_s\":%.6f}",
         i ? "," : "", ull(p.size), ull(p.spikes), ull(p.plastic), p.span_s, p.cpu_s, p.per_s(), p.per_cpu_s(),
         ratio(p.per_cpu_s(), ps[0].per_cpu_s()), p.p50_ns, p.p99_ns, p.device_per_s, p.build_s);
   }
