@@ -18,8 +18,9 @@ namespace {
 
 constexpr uint64_t kMaxSynapses = 1024ull * 1024;  // cells of the 1024 x 1024 crossbar
 constexpr uint32_t kMaxPeers = 1024;
+constexpr uint64_t kMaxLoopbackPeers = 64;  // one socket each on the peer thread
 constexpr uint32_t kMaxRunSites = 64;
-const std::vector<std::string> kTables{"synapses", "peers", "memory", "run"};
+const std::vector<std::string> kTables{"synapses", "peers", "loopback", "memory", "run"};
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -61,8 +62,9 @@ Status set_tables(const std::string& text, ScaleConfig& c) {
   c.tables.clear();
   for (const std::string& t : split(text)) {
     if (std::find(kTables.begin(), kTables.end(), t) == kTables.end())
-      return error(Errc::invalid_argument, "--tables: unknown table \"" + t +
-                                               "\" (expected a comma-separated subset of synapses,peers,memory,run)");
+      return error(Errc::invalid_argument,
+                   "--tables: unknown table \"" + t +
+                       "\" (expected a comma-separated subset of synapses,peers,loopback,memory,run)");
     c.tables.push_back(t);
   }
   return Status::ok();
@@ -71,6 +73,7 @@ Status set_tables(const std::string& text, ScaleConfig& c) {
 void set_quick(ScaleConfig& c) {
   c.synapses = {1000, 10000};
   c.peers = {2, 4};
+  c.loopback = {2, 4};
   c.peer_synapses = 4096;
   c.neurons = {1000};
   c.runs = default_runs(true);
@@ -100,6 +103,11 @@ Status in_process_tables(const ScaleConfig& c, ScaleResult& r) {
       ION_TRY_ASSIGN(auto pt,
                      detail::peer_point(static_cast<uint32_t>(p), c.peer_synapses, c.point_ns, r.device_errors));
       r.peers.push_back(pt);
+    }
+  if (wants(c, "loopback"))
+    for (uint64_t p : c.loopback) {
+      ION_TRY_ASSIGN(auto pt, detail::loopback_point(static_cast<uint32_t>(p), c.host, c.point_ns, c.loopback_rate_hz));
+      r.loopback.push_back(pt);
     }
   return Status::ok();
 }
@@ -144,9 +152,12 @@ Result<ScaleConfig> scale_config(const BenchScaleArgs& a) {
     ION_TRY_ASSIGN(c.synapses, parse_list(a.sizes, "--sizes", 2, kMaxSynapses));
   }
   if (!a.peers.empty()) {
-    ION_TRY_ASSIGN(auto peers, parse_list(a.peers, "--peers", 1, kMaxPeers));
-    c.peers.assign(peers.begin(), peers.end());
+    ION_TRY_ASSIGN(c.peers, parse_list(a.peers, "--peers", 1, kMaxPeers));
+    c.loopback.clear();  // the loopback table takes the same peer counts, up to kMaxLoopbackPeers
+    for (uint64_t p : c.peers)
+      if (p >= 1 && p <= kMaxLoopbackPeers) c.loopback.push_back(p);
   }
+  c.host = a.host;
   if (!a.sites.empty()) ION_TRY(set_sites(a.sites, a.quick, c));
   if (!a.tables.empty()) ION_TRY(set_tables(a.tables, c));
   if (c.runs.empty()) c.runs = default_runs(false);

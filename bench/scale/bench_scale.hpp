@@ -40,12 +40,15 @@ struct RunSize {
 struct ScaleConfig {
   std::vector<uint64_t> synapses{1000, 10000, 100000, 1000000};
   std::vector<uint64_t> peers{2, 4, 8, 16, 32, 64};
-  uint64_t peer_synapses = 65536;                      // synapses of the peers table
-  std::vector<uint64_t> neurons{1000, 10000, 100000};  // memory per neuron
-  std::vector<RunSize> runs;                           // first row is the baseline; default_runs() if empty
-  Duration point_ns = 300 * kMillisecond;              // time bound of each in-process point
+  uint64_t peer_synapses = 65536;                       // synapses of the peers table
+  std::vector<uint64_t> loopback{2, 4, 8, 16, 32, 64};  // peers of the loopback table
+  double loopback_rate_hz = 100'000;                    // spikes/s offered by the peers in total
+  std::string host = "127.0.0.1";                       // the loopback table's sockets
+  std::vector<uint64_t> neurons{1000, 10000, 100000};   // memory per neuron
+  std::vector<RunSize> runs;                            // first row is the baseline; default_runs() if empty
+  Duration point_ns = 300 * kMillisecond;               // time bound of each in-process point
   uint64_t seed = 1;
-  std::vector<std::string> tables{"synapses", "peers", "memory", "run"};
+  std::vector<std::string> tables{"synapses", "peers", "loopback", "memory", "run"};
 };
 
 // The default `run` rows: sites 2..64 (16 neurons, 2 s), then neurons 16..256 and duration 1..8 s
@@ -62,8 +65,10 @@ struct Point {        // one row of the synapses / peers tables
   double span_s = 0;
   double cpu_s = 0;  // CPU time of the measuring thread over the span (robust to a shared machine)
   double p50_ns = 0, p99_ns = 0;
-  double device_per_s = 0;  // synapses table: pulse_read per CPU s on the same cells, no hub logic
-  double build_s = 0;       // constructing the HubCore
+  double device_per_s = 0;     // synapses table: pulse_read per CPU s on the same cells, no hub logic
+  uint64_t auth_failures = 0;  // loopback: datagrams the hub rejected (must stay 0)
+  uint64_t lost = 0;           // loopback: spikes sent that never reached the hub within the bound
+  double build_s = 0;          // constructing the HubCore
   double per_s() const { return span_s > 0 ? static_cast<double>(plastic) / span_s : 0; }
   double per_cpu_s() const { return cpu_s > 0 ? static_cast<double>(plastic) / cpu_s : 0; }
 };
@@ -84,7 +89,7 @@ struct RunRow {
 };
 
 struct ScaleResult {
-  std::vector<Point> synapses, peers;
+  std::vector<Point> synapses, peers, loopback;
   std::vector<MemoryRow> memory;
   std::vector<RunRow> runs;
   uint64_t device_errors = 0;
@@ -102,11 +107,12 @@ Status write_scale_svgs(const ScaleResult& r, const std::string& dir);
 
 // `ion bench scale` as typed on the command line.
 struct BenchScaleArgs {
-  std::string sizes;     // synapses, comma-separated ("1e3,1e4")
-  std::string peers;     // peer counts
-  std::string sites;     // run table: sites at the baseline neurons and duration
-  std::string tables;    // comma-separated subset of synapses,peers,memory,run
-  double seconds = 0.3;  // time bound of each in-process point
+  std::string sizes;               // synapses, comma-separated ("1e3,1e4")
+  std::string peers;               // peer counts
+  std::string sites;               // run table: sites at the baseline neurons and duration
+  std::string tables;              // comma-separated subset of synapses,peers,loopback,memory,run
+  std::string host = "127.0.0.1";  // the loopback table's local address
+  double seconds = 0.3;            // time bound of each in-process point
   bool quick = false;
   bool json = false;
   std::string svg_dir;          // write SVG plots here

@@ -50,13 +50,6 @@ Result<std::unique_ptr<device::SimulatedCrossbar>> crossbar() {
   return device::SimulatedCrossbar::create(c);
 }
 
-double percentile_ns(std::vector<int64_t>& v, double q) {
-  if (v.empty()) return 0;
-  const size_t i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(std::min(v.size() - 1, i == 0 ? 0 : i - 1)), v.end());
-  return static_cast<double>(v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)]);
-}
-
 // One spike through the core, timed (on_spike + advance), the sample kept while there is room.
 struct Driver {
   HubCore& core;
@@ -106,6 +99,13 @@ double device_rate(device::Crossbar& xb, uint64_t n, Duration bound_ns) {
 }
 
 }  // namespace
+
+double percentile_ns(std::vector<int64_t>& v, double q) {
+  if (v.empty()) return 0;
+  const size_t i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(std::min(v.size() - 1, i == 0 ? 0 : i - 1)), v.end());
+  return static_cast<double>(v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)]);
+}
 
 Result<Point> synapse_point(uint64_t n, Duration bound_ns, uint64_t& device_errors) {
   ION_TRY_ASSIGN(auto xb, crossbar());

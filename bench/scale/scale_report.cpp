@@ -26,9 +26,10 @@ void add(std::string& o, const char* fmt, ...) {
   o += buf;
 }
 
-void points_table(std::string& o, const char* size_name, const std::vector<Point>& ps, bool device) {
-  add(o, "  %-10s %13s %14s %8s %10s %10s %8s %12s%s\n", size_name, "plastic ev/s", "ev/CPU-s", "x base", "p50 ns",
-      "p99 ns", "p99 x", "spikes", device ? " dev pulses/CPU-s  build s" : "");
+void points_table(std::string& o, const char* size_name, const std::vector<Point>& ps, bool device,
+                  const char* events = "plastic ev/s") {
+  add(o, "  %-10s %13s %14s %8s %10s %10s %8s %12s%s\n", size_name, events, "ev/CPU-s", "x base", "p50 ns", "p99 ns",
+      "p99 x", "spikes", device ? " dev pulses/CPU-s  build s" : "");
   for (size_t i = 0; i < ps.size(); ++i) {
     const Point& p = ps[i];
     add(o, "  %-10llu %13.0f %14.0f %8.3f %10.0f %10.0f %8.2f %12llu", ull(p.size), p.per_s(), p.per_cpu_s(),
@@ -67,9 +68,10 @@ void json_points(std::string& o, const char* name, const std::vector<Point>& ps)
     add(o,
         "%s{\"size\":%llu,\"spikes\":%llu,\"plastic\":%llu,\"span_s\":%.6f,\"cpu_s\":%.6f,"
         "\"plastic_per_s\":%.1f,\"plastic_per_cpu_s\":%.1f,\"ratio_to_baseline\":%.6f,\"p50_ns\":%.1f,"
-        "\"p99_ns\":%.1f,\"device_per_cpu_s\":%.1f,\"build_s\":%.6f}",
+        "\"p99_ns\":%.1f,\"device_per_cpu_s\":%.1f,\"build_s\":%.6f,\"auth_failures\":%llu,\"lost\":%llu}",
         i ? "," : "", ull(p.size), ull(p.spikes), ull(p.plastic), p.span_s, p.cpu_s, p.per_s(), p.per_cpu_s(),
-        ratio(p.per_cpu_s(), ps[0].per_cpu_s()), p.p50_ns, p.p99_ns, p.device_per_s, p.build_s);
+        ratio(p.per_cpu_s(), ps[0].per_cpu_s()), p.p50_ns, p.p99_ns, p.device_per_s, p.build_s, ull(p.auth_failures),
+        ull(p.lost));
   }
   o += "],";
 }
@@ -127,6 +129,16 @@ std::string scale_table(const ScaleConfig& c, const ScaleResult& r) {
         ull(c.peer_synapses));
     points_table(o, "peers", r.peers, false);
   }
+  if (!r.loopback.empty()) {
+    add(o,
+        "\nhub over loopback vs peers (one authenticated Link per peer, real UDP on %s, %.0f spikes/s offered in "
+        "total; ev/CPU-s = hub thread CPU incl. receive, open, decode and HubCore; p50/p99 one-way peer -> hub):\n",
+        c.host.c_str(), c.loopback_rate_hz);
+    points_table(o, "peers", r.loopback, false, "spikes/s in");
+    uint64_t rejected = 0, lost = 0;
+    for (const Point& p : r.loopback) rejected += p.auth_failures, lost += p.lost;
+    add(o, "  datagrams rejected by the hub: %llu; spikes lost: %llu\n", ull(rejected), ull(lost));
+  }
   if (!r.memory.empty()) {
     o += "\nmemory (heap: mallinfo2 uordblks+hblkhd delta; RSS: /proc/self/statm delta):\n";
     memory_table(o, r.memory);
@@ -145,6 +157,7 @@ std::string scale_json(const ScaleConfig& c, const ScaleResult& r) {
       static_cast<double>(c.point_ns) / 1e9, ull(c.seed), r.load_avg_1m, r.load_avg_after_1m, ull(r.device_errors));
   json_points(o, "synapses", r.synapses);
   json_points(o, "peers", r.peers);
+  json_points(o, "loopback", r.loopback);
   json_rest(o, r);
   o += "}\n";
   return o;
@@ -161,6 +174,10 @@ Status write_scale_svgs(const ScaleResult& r, const std::string& dir) {
                     "log10 synapses", "p99 us (on_spike + advance)"));
   ION_TRY(write_svg(dir + "/scale-peers-rate.svg", series(r.peers, peers, rate), "HubCore plastic events/s vs peers",
                     "peers", "M plastic events per CPU s"));
+  ION_TRY(write_svg(dir + "/scale-loopback-rate.svg", series(r.loopback, peers, rate),
+                    "hub over loopback: plastic events per hub CPU s vs peers", "peers", "M plastic events per CPU s"));
+  ION_TRY(write_svg(dir + "/scale-loopback-p99.svg", series(r.loopback, peers, p99),
+                    "hub over loopback: p99 one-way latency vs peers", "peers", "p99 us"));
   const auto sites = [](const RunRow& x) { return static_cast<double>(x.size.sites); };
   std::vector<RunRow> by_sites;  // the rows at the baseline neurons and duration
   for (const RunRow& x : r.runs)

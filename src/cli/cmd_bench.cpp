@@ -112,7 +112,8 @@ void add_scale(CLI::App& bench) {
   c->add_option("--sizes", o->sizes, "synapses of the synapses table, comma-separated (default 1e3,1e4,1e5,1e6)");
   c->add_option("--peers", o->peers, "peers of the peers table, comma-separated (default 2,4,8,16,32,64)");
   c->add_option("--sites", o->sites, "sites of the run table, comma-separated (2..64; default 2..64 and size rows)");
-  c->add_option("--tables", o->tables, "subset of synapses,peers,memory,run (default all)");
+  c->add_option("--tables", o->tables, "subset of synapses,peers,loopback,memory,run (default all)");
+  c->add_option("--host", o->host, "local address of the loopback table's sockets")->capture_default_str();
   c->add_option("--seconds", o->seconds, "time bound of each in-process point, s (0..60]")->capture_default_str();
   c->add_option("--seed", o->seed, "seed of the generated experiments")->capture_default_str()->check(unsigned_in());
   c->add_flag("--quick", o->quick, "tiny sizes (a smoke run in seconds)");

@@ -71,6 +71,7 @@ ScaleConfig tiny() {
   c.neurons = {10};
   c.runs = {{2, 2, kSecond / 5}, {3, 2, kSecond / 5}};
   c.point_ns = 5 * kMillisecond;
+  c.tables = {"synapses", "peers", "memory", "run"};  // no sockets here: the loopback table is in scale_loopback_test
   return c;
 }
 
@@ -104,6 +105,7 @@ TEST(ScaleBenchTables, EveryTableHasItsRowsAndBaseline) {
   EXPECT_EQ(j.at("synapses")[0].at("size"), 16);
   EXPECT_DOUBLE_EQ(j.at("synapses")[0].at("ratio_to_baseline").get<double>(), 1.0);
   EXPECT_EQ(j.at("peers")[1].at("size"), 3);
+  EXPECT_EQ(j.at("loopback").size(), 0u);
   EXPECT_EQ(j.at("memory").size(), 5u);
   EXPECT_EQ(j.at("run")[1].at("sites"), 3);
   EXPECT_TRUE(j.at("run")[0].at("complete").get<bool>());
