@@ -13,6 +13,9 @@
 //             (pulse_read on the same cells) as the per-size baseline of the device's share.
 //   peers     HubCore with the synapses' neurons spread over P sites, each site delivering its
 //             spikes in bursts, so the hub's orderer merges P streams (horizon kPeerHorizon).
+//   loopback  one hub Link with P authenticated peers over real UDP (peers on a second thread),
+//             a fixed total rate split over the peers: the hub's CPU per spike (link cost) and
+//             one-way latency vs P (scale_loopback.cpp).
 //   memory    heap bytes (glibc mallinfo2 uordblks delta; RSS delta of /proc/self/statm beside it)
 //             per synapse of a HubCore and per neuron of a Population of each model.
 //   run       `ion run --sim` (site::run_sim, in process) of generated experiments: one hub and
