@@ -70,7 +70,7 @@ struct Point {        // one row of the synapses / peers tables
   double p50_ns = 0, p99_ns = 0;
   double device_per_s = 0;     // synapses table: pulse_read per CPU s on the same cells, no hub logic
   uint64_t auth_failures = 0;  // loopback: datagrams the hub rejected (must stay 0)
-  uint64_t lost = 0;           // loopback: spikes sent that never reached the hub within the bound
+  uint64_t lost = 0;           // loopback: spikes offered (refused by Link::send or sent) that never reached the hub
   double build_s = 0;          // constructing the HubCore
   double per_s() const { return span_s > 0 ? static_cast<double>(plastic) / span_s : 0; }
   double per_cpu_s() const { return cpu_s > 0 ? static_cast<double>(plastic) / cpu_s : 0; }
