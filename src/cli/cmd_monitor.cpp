@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// `ion monitor EXPERIMENT.toml --keys DIR [--out DIR] [--monitor NAME]`: joins a running
+// `ion monitor EXPERIMENT.toml --keys DIR [--out DIR] [--monitor NAME] [--dashboard [ADDR:PORT]]`: joins a running
 // experiment as one of its declared [[monitors]] — authenticated with its own keys, receive-only
 // (every site refuses anything else from it: docs/protocol.md §3.3) — and writes the copies the
 // sites send as <out>/<site>.ionlog in the normal log format. It ends by itself once every site
 // has been heard and has said goodbye, or on SIGINT/SIGTERM/SIGHUP (a monitor's normal stop):
-// either way its logs are flushed and closed, and it exits with 0.
+// either way its logs are flushed and closed, and it exits with 0. With --dashboard it serves the
+// live dashboard (docs/dashboard.md) over its own copies, read-only: no Stop.
 #include <atomic>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
+#include "cli/live_dashboard.hpp"
 #include "env/real_env.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/monitor.hpp"
@@ -31,6 +33,7 @@ struct MonitorArgs {
   std::string name;  // "" = the experiment's only monitor
   std::string out = ".";
   std::string keys;
+  DashboardArg dashboard;
 };
 
 std::string monitor_name(const experiment::Experiment& e, const std::string& asked) {
@@ -53,6 +56,25 @@ void stop_when_sites_gone(RealEnv& env, const site::MonitorNode& m) {
   });
 }
 
+std::vector<std::string> site_names(const experiment::Experiment& e) {
+  std::vector<std::string> v;
+  for (const auto& s : e.sites) v.push_back(s.name);
+  return v;
+}
+
+void report_end(const std::string& name, const site::MonitorCounters& c, int sig) {
+  std::fprintf(stderr, "ion monitor: %s %s; %llu records written, %llu undecodable; logs closed\n", name.c_str(),
+               sig ? ("stopped by " + site::signal_name(sig)).c_str() : "done (every site has ended)",
+               static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.undecodable));
+}
+
+record::RunOutcome monitor_outcome(int sig) {
+  if (sig)
+    return record::RunOutcome{record::RunStatus::interrupted, std::nullopt,
+                              "monitor stopped by " + site::signal_name(sig)};
+  return record::RunOutcome{record::RunStatus::complete, std::nullopt, "every site has ended"};
+}
+
 int run_monitor(const MonitorArgs& a) {
   experiment::Experiment e = load_experiment_args(a.exp);
   const std::string name = monitor_name(e, a.name);
@@ -71,6 +93,10 @@ int run_monitor(const MonitorArgs& a) {
   mo.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   mo.key_dir = key_dir;
   mo.on_warning = [](const std::string& text) { std::fprintf(stderr, "ion monitor: %s\n", text.c_str()); };
+  // Read-only: the page has no Stop and the server refuses POST /stop (a monitor never acts on the
+  // run). Started before the monitor writes anything, so a bad address leaves no logs behind; it
+  // follows the logs once they exist. On an error its destructor ends it.
+  const auto dash = open_dashboard(a.dashboard, e, a.out, site_names(e), true);
   auto m = site::MonitorNode::create(e, name, env, mo);
   if (!m) throw CliError(m.status().message(), 1);
   std::fprintf(stderr, "ion monitor: %s listening at %s, writing %s/<site>.ionlog; Ctrl-C to stop\n", name.c_str(),
@@ -78,13 +104,10 @@ int run_monitor(const MonitorArgs& a) {
   stop_when_sites_gone(env, **m);
   Status s = site::interrupt_signal() ? Status::ok() : env.run();
   Status closed = (*m)->close();
+  if (dash) dash->finish(monitor_outcome(site::interrupt_signal()));
   if (!s) throw CliError("monitor " + name + ": " + s.message(), 1);
   if (!closed) throw CliError("monitor " + name + ": " + closed.message(), 1);
-  const site::MonitorCounters& c = (*m)->counters();
-  const int sig = site::interrupt_signal();
-  std::fprintf(stderr, "ion monitor: %s %s; %llu records written, %llu undecodable; logs closed\n", name.c_str(),
-               sig ? ("stopped by " + site::signal_name(sig)).c_str() : "done (every site has ended)",
-               static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.undecodable));
+  report_end(name, (*m)->counters(), site::interrupt_signal());
   return 0;
 }
 
@@ -98,9 +121,11 @@ void add_monitor_command(CLI::App& app) {
   c->add_option("--monitor", a->name, "Which [[monitors]] entry to be (default: the only one)");
   c->add_option("--keys", a->keys, "Directory of this monitor's key files (default: [security] key_dir)");
   c->add_option("--out", a->out, "Directory for the copies, one <site>.ionlog per site")->capture_default_str();
+  add_dashboard_option(c, a->dashboard);
   c->footer(
       "Exit status: 0 when every site has ended or on SIGINT/SIGTERM/SIGHUP (logs closed and intact); "
-      "1 failed (message on stderr); 2 usage or experiment error. No --dashboard yet (see docs/architecture.md).");
+      "1 failed (message on stderr); 2 usage or experiment error. With --dashboard: a read-only live dashboard over "
+      "the copies (docs/dashboard.md).");
   c->callback([a] {
     int rc = run_monitor(*a);
     if (rc != 0) throw CliError("", rc);

@@ -14,16 +14,31 @@ void add_dashboard_option(CLI::App* c, DashboardArg& d) {
                            "Serve a live dashboard at ADDR:PORT (default 127.0.0.1 and a free port; the address "
                            "is printed; off loopback it needs the printed token)")
                  ->expected(0, 1);
+  d.port_option = c->add_option("--dashboard-port", d.port,
+                                "Serve the live dashboard at 127.0.0.1:N (same as --dashboard 127.0.0.1:N)")
+                      ->check(CLI::Range(1, 65535));
+}
+
+std::string DashboardArg::endpoint() const {
+  if (!port_option || port_option->count() == 0) return address;
+  if (!address.empty())
+    throw CliError("--dashboard " + address + " and --dashboard-port " + std::to_string(port) +
+                       ": give the port in one of them, not both",
+                   2);
+  return "127.0.0.1:" + std::to_string(port);
 }
 
 LiveDashboard::LiveDashboard(const DashboardArg& arg, const experiment::Experiment& e, const std::string& out,
-                             std::vector<std::string> sites) {
+                             std::vector<std::string> sites, bool read_only) {
   dashboard::DashboardOptions o;
-  o.address = arg.address;
-  o.title = "ion dashboard: " + e.name;
+  o.address = arg.endpoint();
+  o.title = (read_only ? "ion monitor: " : "ion dashboard: ") + e.name;
+  o.stop_allowed = !read_only;
   auto source = std::make_unique<dashboard::LogTailSource>(e, out, std::move(sites));
   // The Stop button takes the Ctrl-C path: the run stops every site cleanly and keeps the recording.
-  auto d = dashboard::Dashboard::start(o, std::move(source), [] { site::request_interrupt(SIGINT); });
+  std::function<void()> on_stop;
+  if (!read_only) on_stop = [] { site::request_interrupt(SIGINT); };
+  auto d = dashboard::Dashboard::start(o, std::move(source), std::move(on_stop));
   if (!d) throw CliError(d.status().message(), d.status().code() == Errc::invalid_argument ? 2 : 1);
   d_ = std::move(*d);
   std::printf("dashboard: %s\n", d_->url().c_str());
@@ -32,9 +47,9 @@ LiveDashboard::LiveDashboard(const DashboardArg& arg, const experiment::Experime
 }
 
 std::unique_ptr<LiveDashboard> open_dashboard(const DashboardArg& arg, const experiment::Experiment& e,
-                                              const std::string& out, std::vector<std::string> sites) {
+                                              const std::string& out, std::vector<std::string> sites, bool read_only) {
   if (!arg.wanted()) return nullptr;
-  auto d = std::make_unique<LiveDashboard>(arg, e, out, std::move(sites));
+  auto d = std::make_unique<LiveDashboard>(arg, e, out, std::move(sites), read_only);
   d->running();
   return d;
 }
