@@ -30,6 +30,7 @@ bool process_ended(int pid) {
 Json live_model(const record::MergedRecording& m, const experiment::Experiment& e) {
   report::AnalysisOptions o;
   o.outcome = record::RunOutcome{record::RunStatus::incomplete, std::nullopt, "running"};
+  o.live = true;  // the newest rate bin is still filling: left out, not drawn as a dip
   report::Summary s = report::summarize(m, e, o);
   // While the run goes, no site has written its end-of-run note yet: that is not worth a warning.
   std::erase_if(s.warnings,

@@ -37,6 +37,10 @@ struct AnalysisOptions {
   Duration rate_bin_ns = 0;
   // How the run ended (`ion run` knows it); default: from the sites' final notes.
   std::optional<record::RunOutcome> outcome;
+  // A run still going (the live dashboard): the newest rate bin of a site still recording is
+  // incomplete — its latest records (spikes read back late, a log flushed in pieces) may not be
+  // there yet — so rates over time leave it out rather than show a dip (series.hpp binned_rate).
+  bool live = false;
 };
 
 struct SynapsePhase {

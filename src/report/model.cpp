@@ -112,7 +112,8 @@ Json group_rate(const Context& c, const NeuronGroup& g, const TimeGrid& grid) {
   std::vector<size_t> n(grid.n, 0);
   for (size_t i = g.first; i < g.first + g.count; ++i) {
     const auto& addr = c.s.circuit.neurons[i].addr;
-    const auto r = binned_rate(train_of(c.trains, addr), grid, find_coverage(c.s.coverage, addr.site));
+    const auto r =
+        binned_rate(train_of(c.trains, addr), grid, find_coverage(c.s.coverage, addr.site), c.s.options.live);
     for (size_t b = 0; b < grid.n; ++b) {
       if (r[b]) sum[b] += *r[b], ++n[b];
     }
@@ -165,7 +166,8 @@ Json rates_json(const Context& c) {
   } else {
     for (size_t i = 0; i < c.s.circuit.neurons.size(); ++i) {
       const auto& row = c.s.circuit.neurons[i];
-      const auto r = binned_rate(train_of(c.trains, row.addr), grid, find_coverage(c.s.coverage, row.addr.site));
+      const auto r = binned_rate(train_of(c.trains, row.addr), grid, find_coverage(c.s.coverage, row.addr.site),
+                                 c.s.options.live);
       series.push_back({{"label", row.name}, {"neuron", i}, {"color", c.s.circuit.color_of(i)}, {"hz", nums(r)}});
     }
   }

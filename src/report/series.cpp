@@ -96,11 +96,11 @@ Duration auto_rate_bin(const Summary& s) {
 }
 
 std::vector<std::optional<double>> binned_rate(const std::vector<Time>& train, const TimeGrid& g,
-                                               const SiteCoverage* site) {
+                                               const SiteCoverage* site, bool whole_bins_only) {
   std::vector<std::optional<double>> out(g.n);
   for (size_t i = 0; i < g.n; ++i) {
     const auto span = covered(site, g.bin_start(i), g.bin_end(i));
-    if (!span) continue;
+    if (!span || (whole_bins_only && span->second < g.bin_end(i))) continue;
     const auto lo = std::lower_bound(train.begin(), train.end(), span->first);
     const auto hi = std::lower_bound(train.begin(), train.end(), span->second);
     out[i] = static_cast<double>(hi - lo) / to_seconds(span->second - span->first);

@@ -30,9 +30,10 @@ Duration auto_response_window(const Summary& s);
 Duration auto_rate_bin(const Summary& s);
 
 // Spike rate (Hz) of `train` in each bin; nullopt where the site's log covers none of the bin, the
-// rate over the covered part where it covers part of it.
+// rate over the covered part where it covers part of it — or, with whole_bins_only (a live run,
+// whose newest bin is still filling), nullopt there too.
 std::vector<std::optional<double>> binned_rate(const std::vector<Time>& train, const TimeGrid& g,
-                                               const SiteCoverage* site);
+                                               const SiteCoverage* site, bool whole_bins_only = false);
 
 // P(response) of a post neuron to its pre neuron's spikes in a sliding window of `window` centred
 // on each grid bin's start (pre spikes in [c - window/2, c + window/2); responses as in
