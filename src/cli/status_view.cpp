@@ -120,6 +120,14 @@ std::string link_health(const ViewFrame& f) {
   return rtt > 0 ? out + ", rtt \u2264 " + format_duration_human(shown) : out;
 }
 
+// "monitor: 12 dropped" over every site's monitor feeds; "" while none dropped anything.
+std::string monitor_drops(const ViewFrame& f) {
+  uint64_t dropped = 0;
+  for (const auto& s : f.sites)
+    for (const auto& m : s.monitors) dropped += m.dropped;
+  return dropped ? "monitor: " + std::to_string(dropped) + " dropped" : "";
+}
+
 std::vector<std::string> site_states(const ViewFrame& f) {
   std::vector<std::string> out;
   for (const auto& s : f.sites) out.push_back(s.site + " " + s.state + (s.failure ? ": " + *s.failure : ""));
@@ -135,7 +143,8 @@ std::string running_count(const ViewFrame& f) {
 
 // The sites and, at the end, the links' health (never cut for the sites' names).
 std::string sites_line(const ViewFrame& f, size_t width) {
-  const std::string links = link_health(f);
+  std::string links = link_health(f);
+  if (const std::string drops = monitor_drops(f); !drops.empty()) links += (links.empty() ? "" : ", ") + drops;
   const size_t taken = links.empty() ? 0 : display_width(links) + 3;
   const size_t room = width > taken ? width - taken : 0;
   std::string sites = join_fitting("sites  ", site_states(f), room);

@@ -17,6 +17,16 @@ LinkHealth health(const std::string& peer, const LinkStats& s) {
   return h;
 }
 
+MonitorHealth monitor_health(const MonitorFeed& f, const link::Link* link) {
+  const MonitorFeedCounters& c = f.counters();
+  bool up = false;
+  if (link) {
+    auto st = link->stats(f.monitor());
+    up = st && st->peer_up;
+  }
+  return MonitorHealth{f.name(), up, c.sent, c.dropped, c.oversize};
+}
+
 }  // namespace
 
 NodeStatus Node::status() const {
@@ -37,6 +47,7 @@ NodeStatus Node::status() const {
   s.interlock = r.interlock;
   for (size_t i = 0; link_ && i < routing_.peers.size(); ++i)
     if (auto st = link_->stats(routing_.peers[i])) s.links.push_back(health(peer_labels_[i].name, *st));
+  for (const auto& f : feeds_) s.monitors.push_back(monitor_health(*f, link_.get()));
   if (state_ == NodeState::failed) s.failure = failure_.message();
   return s;
 }

@@ -26,6 +26,10 @@ Json link_json(const LinkHealth& l) {
               {"loss", l.loss}, {"rtt_ns", l.rtt_ns}, {"clock_offset_ns", l.clock_offset_ns}};
 }
 
+Json monitor_json(const MonitorHealth& m) {
+  return Json{{"name", m.name}, {"up", m.up}, {"sent", m.sent}, {"dropped", m.dropped}, {"oversize", m.oversize}};
+}
+
 Json interlock_json(const std::optional<InterlockStatus>& i) {
   if (!i) return nullptr;
   return Json{{"ok", i->ok}, {"clamped", i->clamped}, {"refused", i->refused}};
@@ -85,8 +89,10 @@ class Fields {
 };
 
 // Each element of the array `key` through `read(Fields&, T&)`; a non-object element is a problem.
+// An optional list may be absent (a key added later: older writers leave it out).
 template <class T, class Read>
-void get_list(Fields& f, const char* key, std::vector<T>& out, Read read) {
+void get_list(Fields& f, const char* key, std::vector<T>& out, Read read, const Json& j, bool optional = false) {
+  if (optional && !j.contains(key)) return;
   const Json* a = f.at(key);
   if (a == nullptr) return;
   if (!a->is_array()) return f.fail(key, std::string("expected an array, found ") + a->type_name());
@@ -121,6 +127,14 @@ void read_link(Fields& f, LinkHealth& l) {
   f.get("clock_offset_ns", l.clock_offset_ns);
 }
 
+void read_monitor(Fields& f, MonitorHealth& m) {
+  f.get("name", m.name);
+  f.get("up", m.up);
+  f.get("sent", m.sent);
+  f.get("dropped", m.dropped);
+  f.get("oversize", m.oversize);
+}
+
 void read_interlock(Fields& f, std::optional<InterlockStatus>& out) {
   const Json* v = f.at("interlock");
   if (v == nullptr || v->is_null()) return;
@@ -134,7 +148,7 @@ void read_interlock(Fields& f, std::optional<InterlockStatus>& out) {
   out = i;
 }
 
-void read_fields(Fields& f, NodeStatus& s) {
+void read_fields(Fields& f, const Json& j, NodeStatus& s) {
   f.get("site", s.site);
   f.get("role", s.role);
   f.get("state", s.state);
@@ -142,10 +156,11 @@ void read_fields(Fields& f, NodeStatus& s) {
   f.get("t_ns", s.t_ns);
   f.get("duration_ns", s.duration_ns);
   f.get("spikes", s.spikes);
-  get_list(f, "neurons", s.neurons, read_neuron);
-  get_list(f, "synapses", s.synapses, read_synapse);
+  get_list(f, "neurons", s.neurons, read_neuron, j);
+  get_list(f, "synapses", s.synapses, read_synapse, j);
   read_interlock(f, s.interlock);
-  get_list(f, "links", s.links, read_link);
+  get_list(f, "links", s.links, read_link, j);
+  get_list(f, "monitors", s.monitors, read_monitor, j, true);
   f.get("failure", s.failure);
 }
 
@@ -186,7 +201,7 @@ std::string status_to_json(const NodeStatus& s) {
   for (const auto& n : s.neurons) neurons.push_back(Json{{"name", n.name}, {"rate_hz", n.rate_hz}});
   for (const auto& y : s.synapses) synapses.push_back(synapse_json(y));
   for (const auto& l : s.links) links.push_back(link_json(l));
-  const Json j{{"format_version", kStatusFormatVersion},
+  Json j{{"format_version", kStatusFormatVersion},
                {"site", s.site},
                {"role", s.role},
                {"state", s.state},
@@ -199,6 +214,11 @@ std::string status_to_json(const NodeStatus& s) {
                {"interlock", interlock_json(s.interlock)},
                {"links", std::move(links)},
                {"failure", or_null(s.failure)}};
+  if (!s.monitors.empty()) {  // only when the experiment declares monitors: other files stay as they were
+    Json monitors = Json::array();
+    for (const auto& m : s.monitors) monitors.push_back(monitor_json(m));
+    j["monitors"] = std::move(monitors);
+  }
   // Names come from the experiment file, which is UTF-8; replace rather than throw on bad bytes.
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
@@ -214,7 +234,7 @@ Result<NodeStatus> status_from_json(std::string_view text) {
     return error(Errc::invalid_argument, "status: format_version " + std::to_string(version) + ", this ion reads " +
                                              std::to_string(kStatusFormatVersion));
   NodeStatus s;
-  read_fields(f, s);
+  read_fields(f, j, s);
   if (!f.problem().empty()) return error(Errc::invalid_argument, f.problem());
   return s;
 }

@@ -47,6 +47,17 @@ struct LinkHealth {
   bool operator==(const LinkHealth&) const = default;
 };
 
+// One declared monitor of the site (docs/protocol.md §3.3): its link and the feed of copies
+// (node/monitor_feed.hpp MonitorFeedCounters). Not an experiment link: kept apart from `links`.
+struct MonitorHealth {
+  std::string name;
+  bool up = false;
+  uint64_t sent = 0;      // records sent to it
+  uint64_t dropped = 0;   // records the token bucket's buffer had no room for (or left at the end)
+  uint64_t oversize = 0;  // records too large for one datagram, never sent
+  bool operator==(const MonitorHealth&) const = default;
+};
+
 struct NodeStatus {
   std::string site;
   std::string role;          // hub, bio, silicon
@@ -59,6 +70,7 @@ struct NodeStatus {
   std::vector<SynapseStatus> synapses;
   std::optional<InterlockStatus> interlock;
   std::vector<LinkHealth> links;
+  std::vector<MonitorHealth> monitors;  // optional in the file: absent (older writers) = none
   std::optional<std::string> failure;
   bool operator==(const NodeStatus&) const = default;
 };

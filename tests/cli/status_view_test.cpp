@@ -168,6 +168,17 @@ TEST(ProgressBar, LineFitsEveryWidthWithPercentAndBytes) {
   EXPECT_TRUE(has(cli::format_progress_line("x", 0, 0, 100), "100%"));  // nothing to read: done
 }
 
+TEST(StatusView, MonitorDropsShowOnlyWhenNonZero) {
+  cli::ViewFrame f = frame(true);
+  f.sites[1].monitors = {{"mon", true, 100, 0, 0}};
+  EXPECT_FALSE(has(joined(cli::format_status_block(f, kPhases, 200)), "monitor")) << "nothing dropped: not shown";
+  f.sites[1].monitors[0].dropped = 12;
+  f.sites[2].monitors = {{"mon", true, 5, 3, 0}};
+  const std::string all = joined(cli::format_status_block(f, kPhases, 100));
+  EXPECT_TRUE(has(all, "monitor: 15 dropped")) << all;
+  EXPECT_TRUE(has(all, "links 3/3 up")) << all;
+}
+
 TEST(ProgressBar, NotATerminalWritesNothing) {
   const std::string dir = ion::testing::fresh_test_dir("test-runs", "progress-bar-file");
   const std::string path = dir + "/out.txt";

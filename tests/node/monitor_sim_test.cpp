@@ -5,6 +5,7 @@
 // delivered; a run with a monitor records the same events as one without.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "../common/test_files.hpp"
@@ -142,6 +143,40 @@ TEST(MonitorSim, AboveTheLimitDropsAreCountedAndTheSitesRecordTheSame) {
   EXPECT_GT(dropped, 0u);
   EXPECT_LT(copied, recorded);
   EXPECT_GT(copied, 0u);
+}
+
+TEST(MonitorSim, EachSitesStatusShowsItsMonitorFeed) {
+  // Every site's NodeStatus (docs/recording.md §8 `monitors`) names the monitor with the feed's
+  // counters: sent grows, and above the rate limit dropped grows too; without one, none is shown.
+  std::map<std::string, std::vector<site::MonitorHealth>> seen;  // by site, at every progress call
+  site::SimRunOptions o;
+  o.progress = [&](Time, const std::vector<site::NodeStatus>& sites) {
+    for (const auto& s : sites) {
+      ASSERT_LE(s.monitors.size(), 1u) << s.site;
+      if (!s.monitors.empty()) seen[s.site].push_back(s.monitors[0]);
+    }
+  };
+  const auto e = builtin(std::string(kMonitor) + "max_record_rate = 5\n");
+  run(e, "status", o);
+  ASSERT_EQ(seen.size(), e.sites.size());
+  uint64_t dropped = 0;
+  for (const auto& [site, v] : seen) {
+    for (size_t i = 1; i < v.size(); ++i) {
+      EXPECT_EQ(v[i].name, "mon");
+      EXPECT_GE(v[i].sent, v[i - 1].sent) << site;
+      EXPECT_GE(v[i].dropped, v[i - 1].dropped) << site;
+    }
+    EXPECT_GT(v.back().sent, 0u) << site;
+    EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const auto& m) { return m.up; })) << site;
+    dropped += v.back().dropped;
+  }
+  EXPECT_GT(dropped, 0u) << "above the limit the statuses show the drops";
+  size_t without = 0;
+  o.progress = [&](Time, const std::vector<site::NodeStatus>& sites) {
+    for (const auto& s : sites) without += s.monitors.size();
+  };
+  run(builtin(""), "status-none", o);
+  EXPECT_EQ(without, 0u);
 }
 
 TEST(MonitorSim, SitesRecordTheSameWithAndWithoutAMonitor) {

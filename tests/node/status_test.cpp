@@ -34,6 +34,7 @@ NodeStatus full_status() {
   s.synapses = {{"ABsyn", 0.625, 12345.5, 3, 1}, {"BAsyn", std::nullopt, std::nullopt, 0, 0}};
   s.interlock = site::InterlockStatus{10, 2, 1};
   s.links = {{"zurich", true, 3, 0.01, 250'000, -12'000}, {"southampton", false, 0, 0, 0, 0}};
+  s.monitors = {{"mon", true, 500, 7, 1}};
   s.failure = "a \"quoted\" reason\nwith a newline";
   return s;
 }
@@ -61,13 +62,34 @@ TEST(NodeStatus, JsonKeysAreTheDocumentedOnes) {
   const std::string text = site::status_to_json(full_status());
   size_t at = 0;
   for (const char* key : {"format_version", "site", "role", "state", "pid", "t_ns", "duration_ns", "spikes", "neurons",
-                          "synapses", "interlock", "links", "failure"}) {
+                          "synapses", "interlock", "links", "failure", "monitors"}) {
     const size_t found = text.find(std::string("\"") + key + "\":", at);
     ASSERT_NE(found, std::string::npos) << key << " after offset " << at << " in " << text;
     at = found;
   }
   EXPECT_EQ(text.rfind("{\"format_version\":1,", 0), 0u) << text;
   EXPECT_NE(text.find("\"weight\":null,\"resistance_ohm\":null"), std::string::npos) << text;
+}
+
+TEST(NodeStatus, MonitorsAreOptionalAndCheckedWhenPresent) {
+  // A site without monitors writes no `monitors` key (files as before), and a status written
+  // before the key existed reads as no monitors.
+  NodeStatus s = full_status();
+  s.monitors.clear();
+  const std::string text = site::status_to_json(s);
+  EXPECT_EQ(text.find("monitors"), std::string::npos) << text;
+  auto back = site::status_from_json(text);
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(*back, s);
+  // Present, it is checked like every other key, with its path.
+  std::string bad = site::status_to_json(full_status());
+  const std::string sent = "\"sent\":500";
+  ASSERT_NE(bad.find(sent), std::string::npos) << bad;
+  bad.replace(bad.find(sent), sent.size(), "\"sent\":-1");
+  auto refused = site::status_from_json(bad);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("status.monitors[0].sent: expected an unsigned integer"), std::string::npos)
+      << refused.status().message();
 }
 
 TEST(NodeStatus, EveryTornPrefixIsAnErrorAndTheReaderShowsStarting) {

@@ -38,7 +38,11 @@ var IonLive = (function (R) {
       return l.peer + (l.up ? "" : " (down)") + ": loss " + num(100 * (l.loss || 0), 2) + " %, rtt " +
         num(l.rtt_ns === null || l.rtt_ns === undefined ? null : l.rtt_ns / 1e6, 2) + " ms, offset " +
         num(l.clock_offset_ns === null || l.clock_offset_ns === undefined ? null : l.clock_offset_ns / 1e3, 1) + " \u00b5s";
-    }).join("; ");
+    }).concat((s.monitors || []).map(function (m) {
+      /* A read-only monitor (docs/recording.md §8 `monitors`; absent in older statuses). */
+      return "monitor " + m.name + (m.up ? "" : " (down)") + ": " + m.sent + " sent" +
+        (m.dropped ? ", " + m.dropped + " dropped" : "");
+    })).join("; ");
   }
 
   function clock(s) {
