@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "cli/run_outputs.hpp"
 #include "experiment/load.hpp"
 #include "record/hdf5_import.hpp"
@@ -90,7 +91,9 @@ struct Source {
 };
 
 Source load_h5(const std::string& path) {
-  auto h = record::read_hdf5_file(path);
+  // On a terminal only, like merging the logs of a run directory (cli/run_outputs.hpp).
+  ProgressBar bar(stderr, "reading " + std::filesystem::path(path).filename().string(), false, false);
+  auto h = record::read_hdf5_file(path, [&bar](uint64_t done, uint64_t total) { bar.update(done, total); });
   if (!h) throw CliError("ion report: " + h.status().message(), 1);
   if (record::digest(h->merged) != h->digest) {
     std::fprintf(

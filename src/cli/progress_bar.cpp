@@ -34,11 +34,13 @@ std::string format_bytes(uint64_t bytes) {
   return buf;
 }
 
-std::string format_progress_line(const std::string& label, uint64_t done, uint64_t total, size_t columns) {
+std::string format_progress_line(const std::string& label, uint64_t done, uint64_t total, size_t columns,
+                                 bool bytes) {
   const double frac = total == 0 ? 1.0 : std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
   char pct[16];
   std::snprintf(pct, sizeof pct, "%3.0f%%", frac * 100);
-  const std::string tail = std::string("  ") + pct + "  " + format_bytes(done) + " / " + format_bytes(total);
+  const std::string tail =
+      std::string("  ") + pct + (bytes ? "  " + format_bytes(done) + " / " + format_bytes(total) : std::string());
   const size_t width = std::max<size_t>(columns, 2) - 1;
   const size_t fixed = display_width(label) + 4 + display_width(tail);
   const size_t bar = width > fixed + 10 ? std::min<size_t>(30, width - fixed) : 0;
@@ -54,8 +56,8 @@ std::string format_progress_line(const std::string& label, uint64_t done, uint64
   return (label + " " + pct).substr(0, width);  // a very narrow terminal: the percentage only
 }
 
-ProgressBar::ProgressBar(std::FILE* out, std::string label, bool quiet)
-    : out_(out), label_(std::move(label)), active_(!quiet && isatty(fileno(out)) != 0) {}
+ProgressBar::ProgressBar(std::FILE* out, std::string label, bool quiet, bool bytes)
+    : out_(out), label_(std::move(label)), active_(!quiet && isatty(fileno(out)) != 0), bytes_(bytes) {}
 
 ProgressBar::~ProgressBar() {
   if (!drawn_) return;
@@ -72,7 +74,7 @@ void ProgressBar::update(uint64_t done, uint64_t total) {
   if (permille == permille_ || (drawn_ && now - last_ns_ < kRedrawEvery && permille < 1000)) return;
   permille_ = permille;
   last_ns_ = now;
-  const std::string line = format_progress_line(label_, done, total, terminal_columns(fileno(out_)));
+  const std::string line = format_progress_line(label_, done, total, terminal_columns(fileno(out_)), bytes_);
   std::fprintf(out_, "\r\033[K%s", line.c_str());
   std::fflush(out_);
   drawn_ = true;

@@ -149,9 +149,29 @@ Result<K> group_key(const Reader& r, const std::string& g, const char* attr, con
   return key;
 }
 
-Status read_weights(const Reader& r, const std::string& top, MergedRecording& m) {
+// Steps of read_hdf5_file's progress: part p (of kParts) done to k/n of its kHdf5ReadStep steps.
+class Steps {
+ public:
+  static constexpr uint64_t kParts = 7;
+  explicit Steps(const ReadProgress& f) : f_(f) {}
+  void at(size_t k, size_t n) const {
+    if (f_) f_(part_ * kHdf5ReadStep + (n ? k * kHdf5ReadStep / n : kHdf5ReadStep), kParts * kHdf5ReadStep);
+  }
+  void part_done() {
+    at(1, 1);
+    ++part_;
+  }
+
+ private:
+  const ReadProgress& f_;
+  uint64_t part_ = 0;
+};
+
+Status read_weights(const Reader& r, const std::string& top, MergedRecording& m, const Steps& steps) {
   ION_TRY_ASSIGN(auto names, r.children(top));
-  for (const auto& name : names) {
+  for (size_t k = 0; k < names.size(); ++k) {
+    steps.at(k, names.size());
+    const std::string& name = names[k];
     const std::string g = top + "/" + name;
     ION_TRY_ASSIGN(auto id, group_key<uint32_t>(r, g, "id", m.synapses));
     std::vector<WeightRow> v;
@@ -195,9 +215,11 @@ Status read_link(const Reader& r, const std::string& g, std::vector<LinkStats>& 
   return Status::ok();
 }
 
-Status read_links(const Reader& r, MergedRecording& m) {
+Status read_links(const Reader& r, MergedRecording& m, const Steps& steps) {
   ION_TRY_ASSIGN(auto names, r.children("/links"));
-  for (const auto& name : names) {
+  for (size_t k = 0; k < names.size(); ++k) {
+    steps.at(k, names.size());
+    const std::string& name = names[k];
     const std::string g = "/links/" + name;
     ION_TRY_ASSIGN(auto site, r.attr<uint16_t>(g, "site"));
     ION_TRY_ASSIGN(auto peer, r.attr<uint16_t>(g, "peer"));
@@ -211,9 +233,11 @@ Status read_links(const Reader& r, MergedRecording& m) {
   return Status::ok();
 }
 
-Status read_clocks(const Reader& r, MergedRecording& m) {
+Status read_clocks(const Reader& r, MergedRecording& m, const Steps& steps) {
   ION_TRY_ASSIGN(auto names, r.children("/clock"));
-  for (const auto& name : names) {
+  for (size_t k = 0; k < names.size(); ++k) {
+    steps.at(k, names.size());
+    const std::string& name = names[k];
     const std::string g = "/clock/" + name;
     ION_TRY_ASSIGN(auto site, group_key<uint16_t>(r, g, "site", m.clocks));
     std::vector<ClockSample> v;
@@ -252,17 +276,26 @@ Status read_meta(const Reader& r, Hdf5Recording& out) {
 
 }  // namespace
 
-Result<Hdf5Recording> read_hdf5_file(const std::string& path) {
+Result<Hdf5Recording> read_hdf5_file(const std::string& path, const ReadProgress& progress) {
   ION_TRY_ASSIGN(auto r, Reader::open(path));
   Hdf5Recording out;
+  Steps steps(progress);
+  steps.at(0, 1);
   ION_TRY(read_meta(r, out));
+  steps.part_done();
   MergedRecording& m = out.merged;
   ION_TRY(read_sites(r, m));
+  steps.part_done();
   ION_TRY(read_events(r, m));
-  ION_TRY(read_weights(r, out.format_version >= 2 ? "/weights" : "/synapses", m));
-  ION_TRY(read_links(r, m));
-  ION_TRY(read_clocks(r, m));
+  steps.part_done();
+  ION_TRY(read_weights(r, out.format_version >= 2 ? "/weights" : "/synapses", m, steps));
+  steps.part_done();
+  ION_TRY(read_links(r, m, steps));
+  steps.part_done();
+  ION_TRY(read_clocks(r, m, steps));
+  steps.part_done();
   ION_TRY(read_sessions_and_notes(r, m));
+  steps.part_done();
   return out;
 }
 

@@ -7,6 +7,8 @@
 // name, seed and experiment file are rebuilt from /notes exactly as merge_logs builds them from
 // the logs' notes. Not in the file, so not restored: a damaged log's problem text and where
 // valid records follow it (SiteRow::tail has its state, sizes and counts only).
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,7 +29,15 @@ struct Hdf5Recording {
 // file, HDF5 cannot open it — e.g. a truncated file —, a group, table, field or attribute missing,
 // a field of the wrong type, columns of unequal length, an unknown tail state or run status, two
 // groups for one synapse/link/site), invalid_argument (a format_version this ion does not read).
-Result<Hdf5Recording> read_hdf5_file(const std::string& path);
+//
+// `progress` (optional) is called as the file is read with (done, total) in steps: total is the
+// same on every call, done never decreases, the last call has done == total (only on success).
+// Each part of the file (meta, sites, events, weights, links, clocks, notes) is kHdf5ReadStep
+// steps; the groups of the weights, links and clocks (one per synapse, link, site) advance it
+// within their part. For a progress bar (`ion report FILE.h5`).
+using ReadProgress = std::function<void(uint64_t done, uint64_t total)>;
+inline constexpr uint64_t kHdf5ReadStep = 1000;
+Result<Hdf5Recording> read_hdf5_file(const std::string& path, const ReadProgress& progress = {});
 inline Result<MergedRecording> read_hdf5(const std::string& path) {
   ION_TRY_ASSIGN(auto r, read_hdf5_file(path));
   return std::move(r.merged);

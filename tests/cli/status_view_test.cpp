@@ -179,6 +179,15 @@ TEST(StatusView, MonitorDropsShowOnlyWhenNonZero) {
   EXPECT_TRUE(has(all, "links 3/3 up")) << all;
 }
 
+TEST(ProgressBar, StepsShowThePercentageWithoutBytes) {
+  for (size_t columns : {20u, 40u, 100u}) {
+    const std::string line = cli::format_progress_line("reading x.h5", 3500, 7000, columns, false);
+    EXPECT_LT(display_width(line), columns) << line;
+    EXPECT_TRUE(has(line, "50%")) << line;
+    EXPECT_FALSE(has(line, " B") || has(line, "kB")) << line;
+  }
+}
+
 TEST(ProgressBar, NotATerminalWritesNothing) {
   const std::string dir = ion::testing::fresh_test_dir("test-runs", "progress-bar-file");
   const std::string path = dir + "/out.txt";

@@ -86,6 +86,36 @@ TEST(Hdf5Import, GivesBackWhatTheLogsGive) {
   EXPECT_EQ(damaged, 1u);
 }
 
+TEST(Hdf5Import, ProgressNeverGoesBackAndEndsAtItsTotal) {
+  const Fixture& f = fixture();
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  auto r = read_hdf5_file(f.h5, [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); });
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  expect_same(r->merged, f.logs);  // the callback changes nothing read
+  ASSERT_FALSE(calls.empty());
+  const uint64_t total = calls.front().second;
+  EXPECT_EQ(total, 7 * kHdf5ReadStep);  // meta, sites, events, weights, links, clocks, notes
+  EXPECT_EQ(calls.front().first, 0u);
+  EXPECT_EQ(calls.back().first, total);
+  for (size_t i = 1; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].second, total);
+    EXPECT_GE(calls[i].first, calls[i - 1].first) << "call " << i;
+  }
+  // Within the weights (the fourth part), each synapse's group advances the count.
+  size_t within_weights = 0;
+  for (const auto& [done, t] : calls) within_weights += done > 3 * kHdf5ReadStep && done < 4 * kHdf5ReadStep;
+  EXPECT_EQ(within_weights + 1, r->merged.synapses.size());  // groups 1..n-1 (group 0 is at the part's start)
+}
+
+TEST(Hdf5Import, ProgressStopsShortOfItsTotalOnAnError) {
+  const std::string bad = ion::testing::fresh_test_dir("test-runs", "hdf5-import-progress-bad") + "/not.h5";
+  std::ofstream(bad) << "not an HDF5 file";
+  uint64_t last = 0, total = 1;
+  auto r = read_hdf5_file(bad, [&](uint64_t done, uint64_t t) { last = done, total = t; });
+  EXPECT_FALSE(r.is_ok());
+  EXPECT_LT(last, total);
+}
+
 // A copy of the fixture's file changed with the HDF5 API.
 std::string mutated(const std::string& name, const std::function<void(hid_t)>& change) {
   const std::string out = fixture().dir + "/" + name + ".h5";
