@@ -120,6 +120,13 @@ struct BenchHubResult {
 // Validates the configuration (the message names the CLI option), then runs every phase.
 Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg);
 
+// `--json`: one JSON object on stdout (docs/benchmarks.md). With --monitor it has a "monitor"
+// object: events/s and hub-CPU events/s without and with the monitor, latency [p50, p99, p99.9]
+// without and with, the with/without ratios (events/s, p50, p99), copies received and dropped.
+void print_bench_hub_json(const BenchHubResult& r);
+// The ", \"monitor\": {...}" part of it ("" without --monitor).
+std::string monitor_json(const BenchHubResult& r);
+
 // `ion bench hub` as typed on the command line (the table echoes these values).
 struct BenchHubArgs {
   double core_seconds = 1.0;     // time of each in-process phase, s

@@ -151,7 +151,26 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
       diff_p99, diff_p99 < 100.0 ? "< 100" : ">= 100");
 }
 
-void print_json(const BenchHubResult& r) {
+}  // namespace
+
+std::string monitor_json(const BenchHubResult& r) {
+  if (!r.monitor) return "";
+  char buf[1024];
+  std::snprintf(
+      buf, sizeof buf,
+      ", \"monitor\": {\"events_per_s\": {\"without\": %.0f, \"with\": %.0f}, "
+      "\"events_per_hub_cpu_s\": {\"without\": %.0f, \"with\": %.0f}, "
+      "\"latency_us\": {\"without\": [%.2f, %.2f, %.2f], \"with\": [%.2f, %.2f, %.2f]}, "
+      "\"ratio_with_without\": {\"events_per_s\": %.4f, \"p50\": %.4f, \"p99\": %.4f}, "
+      "\"records_received\": %llu, \"records_dropped\": %llu}",
+      r.hub.per_s(), r.hub_mon.per_s(), r.hub.per_cpu_s(), r.hub_mon.per_cpu_s(), r.hub_lat.p50_us, r.hub_lat.p99_us,
+      r.hub_lat.p999_us, r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us, r.hub_mon_lat.p999_us,
+      ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
+      ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), ull(r.monitor_records), ull(r.monitor_dropped));
+  return buf;
+}
+
+void print_bench_hub_json(const BenchHubResult& r) {
   std::printf(
       "{\"load_avg_1m\": %.2f, \"events_per_s\": {\"core\": %.0f, \"device\": %.0f, \"hub\": %.0f, "
       "\"forward\": %.0f}, \"events_per_hub_cpu_s\": {\"hub\": %.0f, \"forward\": %.0f}, "
@@ -162,7 +181,7 @@ void print_json(const BenchHubResult& r) {
       "\"hub\": [%.2f, %.2f, %.2f]}, "
       "\"software_cpu_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
       "\"hub\": [%.2f, %.2f, %.2f]}, "
-      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu}\n",
+      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu%s}\n",
       r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
       r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
       r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
@@ -175,10 +194,8 @@ void print_json(const BenchHubResult& r) {
       r.raw_split.software_cpu.p99_us, r.raw_split.software_cpu.p999_us, r.forward_split.software_cpu.p50_us,
       r.forward_split.software_cpu.p99_us, r.forward_split.software_cpu.p999_us, r.hub_split.software_cpu.p50_us,
       r.hub_split.software_cpu.p99_us, r.hub_split.software_cpu.p999_us, r.stalls.per_s(), ull(r.auth_failures),
-      ull(r.device_errors));
+      ull(r.device_errors), monitor_json(r).c_str());
 }
-
-}  // namespace
 
 Status report_bench_hub(const BenchHubArgs& o) {
   BenchHubConfig cfg;
@@ -191,7 +208,7 @@ Status report_bench_hub(const BenchHubArgs& o) {
   cfg.monitor = o.monitor;
   cfg.monitor_rate_hz = o.monitor_rate;
   ION_TRY_ASSIGN(auto r, run_bench_hub(cfg));
-  if (o.json) print_json(r);
+  if (o.json) print_bench_hub_json(r);
   else print_table(r, o);
   return Status::ok();
 }

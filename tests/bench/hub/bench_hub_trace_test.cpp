@@ -3,6 +3,9 @@
 // and software begins, joining the three sites' records by stamp, and the percentiles.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "bench/hub/bench_hub.hpp"
 #include "bench/hub/bench_hub_internal.hpp"
 #include "bench/hub/bench_hub_trace.hpp"
 
@@ -108,4 +111,48 @@ TEST(BenchHubTrace, LatencyOfIsNearestRank) {
   EXPECT_DOUBLE_EQ(l.p50_us, 3.0);
   EXPECT_DOUBLE_EQ(l.p99_us, 5.0);
   EXPECT_DOUBLE_EQ(l.max_us, 5.0);
+}
+
+namespace {
+BenchHubResult measured(bool monitor) {
+  BenchHubResult r;
+  r.hub = Rate{1'000'000, 1'000'000, 0, 2.0, 1.0};  // 500 000 /s, 1 000 000 per CPU-s
+  r.hub_lat = Lat{100, 100, 40, 80, 120, 200};
+  r.monitor = monitor;
+  r.hub_mon = Rate{980'000, 1'000'000, 0, 2.0, 1.0};
+  r.hub_mon_lat = Lat{100, 100, 42, 88, 130, 210};
+  r.monitor_records = 12345;
+  r.monitor_dropped = 6;
+  return r;
+}
+
+nlohmann::json printed(const BenchHubResult& r) {
+  ::testing::internal::CaptureStdout();
+  print_bench_hub_json(r);
+  const std::string text = ::testing::internal::GetCapturedStdout();
+  return nlohmann::json::parse(text);  // throws (fails the test) on invalid JSON
+}
+}  // namespace
+
+TEST(BenchHubJson, WithMonitorHasBothMeasurementsAndTheirRatios) {
+  const auto j = printed(measured(true));
+  ASSERT_TRUE(j.contains("monitor")) << j.dump();
+  const auto& m = j["monitor"];
+  EXPECT_DOUBLE_EQ(m["events_per_s"]["without"].get<double>(), 500000);
+  EXPECT_DOUBLE_EQ(m["events_per_s"]["with"].get<double>(), 490000);
+  EXPECT_DOUBLE_EQ(m["events_per_hub_cpu_s"]["with"].get<double>(), 980000);
+  EXPECT_EQ(m["latency_us"]["without"], (std::vector<double>{40, 80, 120}));
+  EXPECT_EQ(m["latency_us"]["with"], (std::vector<double>{42, 88, 130}));
+  EXPECT_DOUBLE_EQ(m["ratio_with_without"]["events_per_s"].get<double>(), 0.98);
+  EXPECT_DOUBLE_EQ(m["ratio_with_without"]["p50"].get<double>(), 1.05);
+  EXPECT_DOUBLE_EQ(m["ratio_with_without"]["p99"].get<double>(), 1.1);
+  EXPECT_EQ(m["records_received"], 12345);
+  EXPECT_EQ(m["records_dropped"], 6);
+  EXPECT_DOUBLE_EQ(j["events_per_s"]["hub"].get<double>(), 500000);  // the rest is unchanged
+}
+
+TEST(BenchHubJson, WithoutMonitorHasNoMonitorObject) {
+  const auto j = printed(measured(false));
+  EXPECT_FALSE(j.contains("monitor")) << j.dump();
+  EXPECT_TRUE(j.contains("latency_us"));
 }
