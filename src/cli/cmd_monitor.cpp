@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/experiment_args.hpp"
@@ -48,11 +49,19 @@ std::string monitor_name(const experiment::Experiment& e, const std::string& ask
   throw CliError("monitor: " + e.source_name + " declares several monitors; choose one with --monitor NAME", 2);
 }
 
-// Checks every 200 ms whether every site has come and gone; then stops the Env.
-void stop_when_sites_gone(RealEnv& env, const site::MonitorNode& m) {
-  env.schedule_after(200 * kMillisecond, [&env, &m] {
+// Every 200 ms: with a dashboard, rewrites the sites' status files in the out directory (what the
+// monitor knows of them, for the page; a failed write is printed once); then stops the Env once
+// every site has come and gone.
+void watch_sites(RealEnv& env, site::MonitorNode& m, bool statuses) {
+  if (statuses) {
+    static bool warned = false;
+    if (Status w = m.write_site_statuses(); !w && !std::exchange(warned, true))
+      std::fprintf(stderr, "ion monitor: warning: %s (the dashboard shows the sites as starting)\n",
+                   w.message().c_str());
+  }
+  env.schedule_after(200 * kMillisecond, [&env, &m, statuses] {
     if (m.sites_gone()) return env.stop();
-    stop_when_sites_gone(env, m);
+    watch_sites(env, m, statuses);
   });
 }
 
@@ -101,10 +110,15 @@ int run_monitor(const MonitorArgs& a) {
   if (!m) throw CliError(m.status().message(), 1);
   std::fprintf(stderr, "ion monitor: %s listening at %s, writing %s/<site>.ionlog; Ctrl-C to stop\n", name.c_str(),
                e.find_monitor(name)->address.text.c_str(), a.out.c_str());
-  stop_when_sites_gone(env, **m);
+  watch_sites(env, **m, dash != nullptr);
   Status s = site::interrupt_signal() ? Status::ok() : env.run();
   Status closed = (*m)->close();
-  if (dash) dash->finish(monitor_outcome(site::interrupt_signal()));
+  if (dash) {
+    // The sites' last states for the page's final view; a failed write loses no recorded data.
+    if (Status last = (*m)->write_site_statuses(); !last)
+      std::fprintf(stderr, "ion monitor: warning: %s\n", last.message().c_str());
+    dash->finish(monitor_outcome(site::interrupt_signal()));
+  }
   if (!s) throw CliError("monitor " + name + ": " + s.message(), 1);
   if (!closed) throw CliError("monitor " + name + ": " + closed.message(), 1);
   report_end(name, (*m)->counters(), site::interrupt_signal());
@@ -121,6 +135,8 @@ void add_monitor_command(CLI::App& app) {
   c->add_option("--monitor", a->name, "Which [[monitors]] entry to be (default: the only one)");
   c->add_option("--keys", a->keys, "Directory of this monitor's key files (default: [security] key_dir)");
   c->add_option("--out", a->out, "Directory for the copies, one <site>.ionlog per site")->capture_default_str();
+  c->add_option("--duration", a->exp.duration,
+                 "The duration the run was scaled to (ion run/node --duration), for the dashboard's time axis");
   add_dashboard_option(c, a->dashboard);
   c->footer(
       "Exit status: 0 when every site has ended or on SIGINT/SIGTERM/SIGHUP (logs closed and intact); "

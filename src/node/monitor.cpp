@@ -7,6 +7,18 @@
 #include "wire/epoch_state.hpp"
 
 namespace ion::site {
+namespace {
+
+// A site's own spikes and the latest experiment time of its events, from its copies.
+template <class Seen>
+void saw(Seen& seen, const record::Record& r) {
+  if (const auto* sp = std::get_if<Spike>(&r); sp && sp->kind == SpikeKind::spike) ++seen.spikes;
+  const bool event = std::holds_alternative<Spike>(r) || std::holds_alternative<SynapticInput>(r) ||
+                     std::holds_alternative<Stimulus>(r) || std::holds_alternative<WeightUpdate>(r);
+  if (event) seen.t_ns = std::max(seen.t_ns.value_or(record::record_time(r)), record::record_time(r));
+}
+
+}  // namespace
 
 MonitorNode::MonitorNode(const experiment::Experiment& e, const experiment::Monitor& m, Env& env, MonitorOptions opt)
     : exp_(e), self_(m), env_(env), opt_(std::move(opt)) {}
@@ -24,6 +36,7 @@ Result<std::unique_ptr<MonitorNode>> MonitorNode::create(const experiment::Exper
   auto epoch = wire::next_epoch(n->opt_.epoch ? n->opt_.epoch : wire::clock_epoch(), 0);
   if (!epoch) return epoch.status().prefixed("monitor " + monitor + ": ");
   n->epoch_ = *epoch;
+  n->seen_.resize(e.sites.size());
   ION_TRY(n->open_logs());
   ION_TRY(n->open_link());
   return n;
@@ -119,7 +132,31 @@ void MonitorNode::on_copies(SiteId from, std::span<const uint8_t> copies) {
     Status s = log.append(*r);
     if (!s && log_failure_) log_failure_ = s;
     if (s) ++counters_.records;
+    if (s) saw(seen_[from], *r);
   });
+}
+
+NodeStatus MonitorNode::site_status(const experiment::Site& s) const {
+  NodeStatus st;
+  st.site = s.name;
+  st.role = experiment::to_string(s.role);
+  const link::Peer* p = link_ ? link_->peer(s.id) : nullptr;
+  const bool heard = p && p->liveness().ever_heard();
+  st.state = !heard ? "waiting" : p->liveness().up() ? "running" : "silent";
+  st.duration_ns = exp_.duration_ns;
+  if (s.id < seen_.size()) st.spikes = seen_[s.id].spikes, st.t_ns = seen_[s.id].t_ns;
+  if (!link_) return st;
+  if (auto ls = link_->stats(s.id)) st.links.push_back(link_health(self_.name, *ls));
+  return st;
+}
+
+Status MonitorNode::write_site_statuses() {
+  Status first;
+  for (const auto& s : exp_.sites) {
+    Status w = write_status_file(env_.storage(), opt_.out_dir + "/" + s.name + ".status", site_status(s));
+    if (!w && first) first = w;
+  }
+  return first;
 }
 
 bool MonitorNode::sites_gone() const {

@@ -16,6 +16,7 @@
 #include "experiment/model.hpp"
 #include "link/link.hpp"
 #include "node/node.hpp"
+#include "node/status.hpp"
 #include "record/log_writer.hpp"
 
 namespace ion::site {
@@ -53,6 +54,15 @@ class MonitorNode {
   // Log path of a site's copy.
   std::string log_path(const std::string& site) const { return opt_.out_dir + "/" + site + ".ionlog"; }
 
+  // What the monitor knows of a site, as a NodeStatus (docs/recording.md §8) for the dashboard:
+  // state `waiting` (never heard), `running` (its link is up) or `silent` (heard, then said goodbye
+  // or stopped answering: a monitor cannot tell which); t_ns the latest experiment time of its
+  // copies (null before one), spikes its copied spikes, links the monitor's link to it; pid 0
+  // (the monitor does not know the site's process), no rates, synapses or interlock.
+  NodeStatus site_status(const experiment::Site& s) const;
+  // Writes <out>/<site>.status for every site (atomically, no fsync); the first failure.
+  Status write_site_statuses();
+
  private:
   MonitorNode(const experiment::Experiment& e, const experiment::Monitor& m, Env& env, MonitorOptions opt);
   Status open_logs();
@@ -70,6 +80,11 @@ class MonitorNode {
   Status log_failure_;
   std::unique_ptr<link::Link> link_;
   MonitorCounters counters_;
+  struct Seen {
+    uint64_t spikes = 0;
+    std::optional<Time> t_ns;
+  };
+  std::vector<Seen> seen_;  // by site id: from the copies
   bool closed_ = false;
 };
 

@@ -5,18 +5,6 @@
 namespace ion::site {
 namespace {
 
-LinkHealth health(const std::string& peer, const LinkStats& s) {
-  LinkHealth h;
-  h.peer = peer;
-  h.up = s.peer_up;
-  h.lost = s.lost;
-  const uint64_t expected = s.received + s.lost;
-  h.loss = expected == 0 ? 0 : static_cast<double>(s.lost) / static_cast<double>(expected);
-  h.rtt_ns = s.rtt_ns;
-  h.clock_offset_ns = s.clock_offset_ns;
-  return h;
-}
-
 MonitorHealth monitor_health(const MonitorFeed& f, const link::Link* link) {
   const MonitorFeedCounters& c = f.counters();
   bool up = false;
@@ -46,7 +34,7 @@ NodeStatus Node::status() const {
   s.synapses = std::move(r.synapses);
   s.interlock = r.interlock;
   for (size_t i = 0; link_ && i < routing_.peers.size(); ++i)
-    if (auto st = link_->stats(routing_.peers[i])) s.links.push_back(health(peer_labels_[i].name, *st));
+    if (auto st = link_->stats(routing_.peers[i])) s.links.push_back(link_health(peer_labels_[i].name, *st));
   for (const auto& f : feeds_) s.monitors.push_back(monitor_health(*f, link_.get()));
   if (state_ == NodeState::failed) s.failure = failure_.message();
   return s;

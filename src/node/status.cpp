@@ -189,6 +189,12 @@ double RecentRate::rate_hz(Time now) const {
   return 0;
 }
 
+LinkHealth link_health(const std::string& peer, const LinkStats& s) {
+  const uint64_t expected = s.received + s.lost;
+  const double loss = expected == 0 ? 0 : static_cast<double>(s.lost) / static_cast<double>(expected);
+  return LinkHealth{peer, s.peer_up, s.lost, loss, s.rtt_ns, s.clock_offset_ns};
+}
+
 NodeStatus starting_status(std::string site) {
   NodeStatus s;
   s.site = std::move(site);
@@ -202,18 +208,18 @@ std::string status_to_json(const NodeStatus& s) {
   for (const auto& y : s.synapses) synapses.push_back(synapse_json(y));
   for (const auto& l : s.links) links.push_back(link_json(l));
   Json j{{"format_version", kStatusFormatVersion},
-               {"site", s.site},
-               {"role", s.role},
-               {"state", s.state},
-               {"pid", s.pid},
-               {"t_ns", or_null(s.t_ns)},
-               {"duration_ns", s.duration_ns},
-               {"spikes", s.spikes},
-               {"neurons", std::move(neurons)},
-               {"synapses", std::move(synapses)},
-               {"interlock", interlock_json(s.interlock)},
-               {"links", std::move(links)},
-               {"failure", or_null(s.failure)}};
+         {"site", s.site},
+         {"role", s.role},
+         {"state", s.state},
+         {"pid", s.pid},
+         {"t_ns", or_null(s.t_ns)},
+         {"duration_ns", s.duration_ns},
+         {"spikes", s.spikes},
+         {"neurons", std::move(neurons)},
+         {"synapses", std::move(synapses)},
+         {"interlock", interlock_json(s.interlock)},
+         {"links", std::move(links)},
+         {"failure", or_null(s.failure)}};
   if (!s.monitors.empty()) {  // only when the experiment declares monitors: other files stay as they were
     Json monitors = Json::array();
     for (const auto& m : s.monitors) monitors.push_back(monitor_json(m));

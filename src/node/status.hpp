@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/events.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
 #include "env/storage.hpp"
@@ -46,6 +47,9 @@ struct LinkHealth {
   Duration clock_offset_ns = 0;
   bool operator==(const LinkHealth&) const = default;
 };
+
+// A link's health from its statistics, named `peer`.
+LinkHealth link_health(const std::string& peer, const LinkStats& s);
 
 // One declared monitor of the site (docs/protocol.md §3.3): its link and the feed of copies
 // (node/monitor_feed.hpp MonitorFeedCounters). Not an experiment link: kept apart from `links`.

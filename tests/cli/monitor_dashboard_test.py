@@ -7,7 +7,8 @@ The built-in experiment on 127.0.160.1-3 with one [[monitors]] entry at 127.0.16
 6 s; `ion monitor --dashboard 127.0.160.5` (a free port there, printed at start). While
 the run goes: GET / is the dashboard page with Stop not offered (config stop_allowed false, no
 token in it); GET /events sends `model` and `status` events whose records grow (fed from the
-monitor's copies); POST /stop — with no token, with a wrong one — is refused with 403, and the run
+monitor's copies) and list every site as the monitor knows it (running, its link to the monitor,
+spikes and time from the copies); POST /stop — with no token, with a wrong one — is refused with 403, and the run
 still ends complete (exit 0, not interrupted); the stream ends with `ended`. Loopback 127.0.160.x only.
 """
 import json
@@ -81,7 +82,8 @@ def read_events(host, port, seconds):
 
 
 def start_monitor(ion, exp, keys, out):
-    mon = subprocess.Popen([ion, "monitor", exp, "--keys", keys, "--out", out, "--dashboard", f"{RANGE}.5"],
+    mon = subprocess.Popen([ion, "monitor", exp, "--keys", keys, "--out", out, "--duration", "6s",
+                            "--dashboard", f"{RANGE}.5"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = mon.stdout.readline()
     m = re.match(r"dashboard: http://([\d.]+):(\d+)/\s*$", line)
@@ -122,6 +124,8 @@ def main():
     models = [d for n, d in events if n == "model"]
     check(len(models) >= 1 and len(statuses) >= 2, f"events: {len(models)} model, {len(statuses)} status")
     check(all(s.get("stop_allowed") is False for s in statuses), "every status says stop_allowed false")
+    durations = {x["duration_ns"] for s in statuses for x in s["sites"] if x["state"] != "starting"}
+    check(durations == {6_000_000_000}, f"the duration the run was scaled to (--duration 6s): {durations}")
     check(statuses and statuses[-1]["records"] > statuses[0]["records"],
           f"records read from the monitor's copies grow while the run goes: "
           f"{[s['records'] for s in statuses[:1] + statuses[-1:]]}")
@@ -135,6 +139,18 @@ def main():
           f"the run ends complete, not stopped by the monitor's dashboard (exit {run.returncode}): {run_text[-300:]}")
     check(mon.returncode == 0 and "every site has ended" in mon_err, f"ion monitor ends by itself: {mon_err[-300:]}")
     ended = [d for n, d in final if n == "ended"]
+    every = statuses + [d for n, d in final if n == "status"]
+    by_site = {}
+    for st in every:
+        for site in st["sites"]:
+            by_site.setdefault(site["site"], []).append(site)
+    for name, seen in sorted(by_site.items()):
+        running = [x for x in seen if x["state"] == "running"]
+        check(running and all([l["peer"] for l in x["links"]] == ["mon"] for x in running),
+              f"{name} as the monitor knows it: running, with its link to the monitor")
+        check(any(x["t_ns"] is not None for x in seen), f"{name}: experiment time from its copies")
+        check(seen[-1]["state"] == "silent", f"{name}: silent once it has ended: {seen[-1]['state']}")
+    check(sum(max(x["spikes"] for x in seen) for seen in by_site.values()) > 0, "spikes counted from the copies")
     check(len(ended) == 1 and ended[0]["outcome"] == "complete", f"the stream ends with `ended` complete: {ended}")
     if FAILURES:
         sys.exit(f"{len(FAILURES)} check(s) failed")
