@@ -156,17 +156,16 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
 std::string monitor_json(const BenchHubResult& r) {
   if (!r.monitor) return "";
   char buf[1024];
-  std::snprintf(
-      buf, sizeof buf,
-      ", \"monitor\": {\"events_per_s\": {\"without\": %.0f, \"with\": %.0f}, "
-      "\"events_per_hub_cpu_s\": {\"without\": %.0f, \"with\": %.0f}, "
-      "\"latency_us\": {\"without\": [%.2f, %.2f, %.2f], \"with\": [%.2f, %.2f, %.2f]}, "
-      "\"ratio_with_without\": {\"events_per_s\": %.4f, \"p50\": %.4f, \"p99\": %.4f}, "
-      "\"records_received\": %llu, \"records_dropped\": %llu}",
-      r.hub.per_s(), r.hub_mon.per_s(), r.hub.per_cpu_s(), r.hub_mon.per_cpu_s(), r.hub_lat.p50_us, r.hub_lat.p99_us,
-      r.hub_lat.p999_us, r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us, r.hub_mon_lat.p999_us,
-      ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
-      ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), ull(r.monitor_records), ull(r.monitor_dropped));
+  std::snprintf(buf, sizeof buf,
+                ", \"monitor\": {\"events_per_s\": {\"without\": %.0f, \"with\": %.0f}, "
+                "\"events_per_hub_cpu_s\": {\"without\": %.0f, \"with\": %.0f}, "
+                "\"latency_us\": {\"without\": [%.2f, %.2f, %.2f], \"with\": [%.2f, %.2f, %.2f]}, "
+                "\"ratio_with_without\": {\"events_per_s\": %.4f, \"p50\": %.4f, \"p99\": %.4f}, "
+                "\"records_received\": %llu, \"records_dropped\": %llu}",
+                r.hub.per_s(), r.hub_mon.per_s(), r.hub.per_cpu_s(), r.hub_mon.per_cpu_s(), r.hub_lat.p50_us,
+                r.hub_lat.p99_us, r.hub_lat.p999_us, r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us, r.hub_mon_lat.p999_us,
+                ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
+                ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), ull(r.monitor_records), ull(r.monitor_dropped));
   return buf;
 }
 

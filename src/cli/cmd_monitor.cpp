@@ -136,7 +136,7 @@ void add_monitor_command(CLI::App& app) {
   c->add_option("--keys", a->keys, "Directory of this monitor's key files (default: [security] key_dir)");
   c->add_option("--out", a->out, "Directory for the copies, one <site>.ionlog per site")->capture_default_str();
   c->add_option("--duration", a->exp.duration,
-                 "The duration the run was scaled to (ion run/node --duration), for the dashboard's time axis");
+                "The duration the run was scaled to (ion run/node --duration), for the dashboard's time axis");
   add_dashboard_option(c, a->dashboard);
   c->footer(
       "Exit status: 0 when every site has ended or on SIGINT/SIGTERM/SIGHUP (logs closed and intact); "

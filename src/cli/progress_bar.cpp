@@ -34,13 +34,12 @@ std::string format_bytes(uint64_t bytes) {
   return buf;
 }
 
-std::string format_progress_line(const std::string& label, uint64_t done, uint64_t total, size_t columns,
-                                 bool bytes) {
+std::string format_progress_line(const std::string& label, uint64_t done, uint64_t total, size_t columns, bool bytes) {
   const double frac = total == 0 ? 1.0 : std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
   char pct[16];
   std::snprintf(pct, sizeof pct, "%3.0f%%", frac * 100);
-  const std::string tail =
-      std::string("  ") + pct + (bytes ? "  " + format_bytes(done) + " / " + format_bytes(total) : std::string());
+  const std::string tail = std::string("  ") + pct +
+                           (bytes ? "  " + format_bytes(done) + " / " + format_bytes(total) : std::string());
   const size_t width = std::max<size_t>(columns, 2) - 1;
   const size_t fixed = display_width(label) + 4 + display_width(tail);
   const size_t bar = width > fixed + 10 ? std::min<size_t>(30, width - fixed) : 0;

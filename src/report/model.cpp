@@ -112,8 +112,8 @@ Json group_rate(const Context& c, const NeuronGroup& g, const TimeGrid& grid) {
   std::vector<size_t> n(grid.n, 0);
   for (size_t i = g.first; i < g.first + g.count; ++i) {
     const auto& addr = c.s.circuit.neurons[i].addr;
-    const auto r =
-        binned_rate(train_of(c.trains, addr), grid, find_coverage(c.s.coverage, addr.site), c.s.options.live);
+    const auto r = binned_rate(train_of(c.trains, addr), grid, find_coverage(c.s.coverage, addr.site),
+                               c.s.options.live);
     for (size_t b = 0; b < grid.n; ++b) {
       if (r[b]) sum[b] += *r[b], ++n[b];
     }
