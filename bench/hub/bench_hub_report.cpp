@@ -161,11 +161,13 @@ std::string monitor_json(const BenchHubResult& r) {
                 "\"events_per_hub_cpu_s\": {\"without\": %.0f, \"with\": %.0f}, "
                 "\"latency_us\": {\"without\": [%.2f, %.2f, %.2f], \"with\": [%.2f, %.2f, %.2f]}, "
                 "\"ratio_with_without\": {\"events_per_s\": %.4f, \"p50\": %.4f, \"p99\": %.4f}, "
+                "\"paired_ratio_median\": {\"events_per_s\": %.4f, \"events_per_hub_cpu_s\": %.4f}, "
                 "\"records_received\": %llu, \"records_dropped\": %llu}",
                 r.hub.per_s(), r.hub_mon.per_s(), r.hub.per_cpu_s(), r.hub_mon.per_cpu_s(), r.hub_lat.p50_us,
                 r.hub_lat.p99_us, r.hub_lat.p999_us, r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us, r.hub_mon_lat.p999_us,
                 ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
-                ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), ull(r.monitor_records), ull(r.monitor_dropped));
+                ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), median_of(r.monitor_pair_ratio),
+                median_of(r.monitor_pair_cpu_ratio), ull(r.monitor_records), ull(r.monitor_dropped));
   return buf;
 }
 

@@ -123,6 +123,8 @@ BenchHubResult measured(bool monitor) {
   r.hub_mon_lat = Lat{100, 100, 42, 88, 130, 210};
   r.monitor_records = 12345;
   r.monitor_dropped = 6;
+  r.monitor_pair_ratio = {0.9, 0.95, 1.0};
+  r.monitor_pair_cpu_ratio = {0.8, 0.85, 0.7};
   return r;
 }
 
@@ -146,6 +148,8 @@ TEST(BenchHubJson, WithMonitorHasBothMeasurementsAndTheirRatios) {
   EXPECT_DOUBLE_EQ(m["ratio_with_without"]["events_per_s"].get<double>(), 0.98);
   EXPECT_DOUBLE_EQ(m["ratio_with_without"]["p50"].get<double>(), 1.05);
   EXPECT_DOUBLE_EQ(m["ratio_with_without"]["p99"].get<double>(), 1.1);
+  EXPECT_DOUBLE_EQ(m["paired_ratio_median"]["events_per_s"].get<double>(), 0.95);
+  EXPECT_DOUBLE_EQ(m["paired_ratio_median"]["events_per_hub_cpu_s"].get<double>(), 0.8);
   EXPECT_EQ(m["records_received"], 12345);
   EXPECT_EQ(m["records_dropped"], 6);
   EXPECT_DOUBLE_EQ(j["events_per_s"]["hub"].get<double>(), 500000);  // the rest is unchanged
