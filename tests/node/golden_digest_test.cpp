@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden digests: the seed-1 simulated trace (SimWorld::digest, every datagram and timer in
+// order) and the recording digest (record::export_logs_to_hdf5, the merged logs) of the built-in
+// experiment and of examples/large_network.toml. Link-layer work that only changes how datagrams
+// are carried (batching, UDP GSO/GRO, buffers) must leave both unchanged; a change that
+// legitimately changes a simulated run updates these values and says why in its commit.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "experiment/builtin.hpp"
+#include "experiment/load.hpp"
+#include "node/launch/sim_runner.hpp"
+#include "record/hdf5_export.hpp"
+
+using namespace ion;
+using namespace ion::literals;
+
+namespace {
+
+struct Digests {
+  uint64_t trace = 0;
+  std::string recording;
+};
+
+Digests run(experiment::Experiment e, Duration duration_ns, const std::string& name) {
+  experiment::scale_duration(e, duration_ns);
+  e.seed = 1;
+  site::SimRunOptions o;
+  o.out_dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
+  std::filesystem::remove_all(o.out_dir);
+  auto r = site::run_sim(e, o);
+  EXPECT_TRUE(r.is_ok()) << r.status().message();
+  if (!r.is_ok()) return {};
+  auto h5 = record::export_logs_to_hdf5(r->logs, o.out_dir + "/recording.h5");
+  EXPECT_TRUE(h5.is_ok()) << h5.status().message();
+  return {r->digest, h5.is_ok() ? h5->digest : ""};
+}
+
+TEST(GoldenDigest, BuiltinSeed1) {
+  const Digests d = run(experiment::builtin_experiment().value(), 4_s, "golden-builtin");
+  EXPECT_EQ(d.trace, 4185140608417531342u);
+  EXPECT_EQ(d.recording, "f136ca1f4f2f51699a19698864baba824cd2daea3b4902e451ea363c23fb7337");
+}
+
+TEST(GoldenDigest, LargeNetworkSeed1) {
+  auto e = experiment::load_experiment(std::string(ION_SOURCE_DIR) + "/examples/large_network.toml");
+  ASSERT_TRUE(e.is_ok()) << e.status().message();
+  const Digests d = run(std::move(*e), 1_s, "golden-large-network");
+  EXPECT_EQ(d.trace, 14048604706877843273u);
+  EXPECT_EQ(d.recording, "32f82bef99b4da03dc381aeaea66ed5e3bc76269ae3c39c8070ac61828ddb038");
+}
+
+}  // namespace
