@@ -14,7 +14,7 @@ Batcher::PushResult Batcher::push(const Event& e, Time now_ns) {
 }
 
 std::optional<Batch> Batcher::take_if_due(Time now_ns) {
-  if (cur_.events.empty() || now_ns < flush_due()) return std::nullopt;
+  if (!due(now_ns)) return std::nullopt;
   return take();
 }
 
@@ -25,6 +25,13 @@ std::optional<Batch> Batcher::take() {
   cur_.events.reserve(out.events.size());
   ++batches_;
   return out;
+}
+
+void Batcher::clear_sent() {
+  if (cur_.events.empty()) return;
+  cur_.events.clear();
+  cur_.est_bytes = 0;
+  ++batches_;
 }
 
 Time Batcher::flush_due() const { return cur_.events.empty() ? kTimeNever : cur_.first_ready_ns + cfg_.linger_ns; }

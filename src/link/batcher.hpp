@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/time.hpp"
@@ -62,19 +63,37 @@ class Batcher {
   PushResult push_with(const Event& e, NowFn&& now_fn) {
     PushResult r;
     const size_t sz = size_fn_(e);
-    const bool over = cur_.est_bytes + sz > cfg_.payload_budget_bytes || cur_.events.size() >= cfg_.max_events;
-    if (!cur_.events.empty() && over) {
-      ++size_flushes_;
+    if (!fits(sz)) {
+      note_size_flush();
       r.full = take();
     }
-    if (cur_.events.empty()) {
-      r.started = true;
-      cur_.first_ready_ns = now_fn();
-    }
-    cur_.events.push_back(e);
-    cur_.est_bytes += sz;
+    r.started = add_sized(e, sz, now_fn);
     return r;
   }
+
+  // The allocation-free interface the link uses (Peer): the caller sizes the event itself
+  // (no call through size_fn), sends pending() in place when the event does not fit(), then
+  // clear_sent() keeps the buffer for the next batch.
+  // True if an event of `sz` estimated bytes joins the pending batch (an empty one takes any).
+  bool fits(size_t sz) const {
+    return cur_.events.empty() ||
+           (cur_.est_bytes + sz <= cfg_.payload_budget_bytes && cur_.events.size() < cfg_.max_events);
+  }
+  // Appends an event of `sz` estimated bytes. Returns true if it opened a batch (arrange a flush).
+  template <class NowFn>
+  bool add_sized(const Event& e, size_t sz, NowFn&& now_fn) {
+    const bool started = cur_.events.empty();
+    if (started) cur_.first_ready_ns = now_fn();
+    cur_.events.push_back(e);
+    cur_.est_bytes += sz;
+    return started;
+  }
+  void note_size_flush() { ++size_flushes_; }
+  std::span<const Event> pending() const { return cur_.events; }
+  // The pending batch left (sent in place from pending()); its buffer is kept.
+  void clear_sent();
+  // The pending batch is due at now_ns (linger 0: whenever it is not empty).
+  bool due(Time now_ns) const { return !cur_.events.empty() && now_ns >= flush_due(); }
   // The pending batch if it is due at now_ns (linger 0: always), else nothing.
   std::optional<Batch> take_if_due(Time now_ns);
   // The pending batch regardless of linger (shutdown, or a control message about to go).

@@ -110,10 +110,9 @@ PeerContext Link::context_for(size_t index) {
   };
   c.send_many = [this, index](std::span<const std::span<const uint8_t>> datagrams) -> size_t {
     if (!open_) return 0;
-    std::vector<OutDatagram> out;
-    out.reserve(datagrams.size());
-    for (const auto& d : datagrams) out.push_back({peers_[index]->addr(), d});
-    auto r = env_.send_batch(sock_, out);
+    out_.clear();  // reused: no allocation per flush once it has grown
+    for (const auto& d : datagrams) out_.push_back({peers_[index]->addr(), d});
+    auto r = env_.send_batch(sock_, out_);
     return r ? *r : 0;
   };
   c.deliver = [this](SiteId from, const Event& e) {

@@ -102,6 +102,7 @@ class Link {
   SockAddr local_;
   std::vector<std::unique_ptr<Peer>> peers_;
   std::vector<bool> flush_armed_;
+  std::vector<OutDatagram> out_;  // send_many's batch, reused across flushes
   Peer* master_ = nullptr;
   LinkCounters counters_;
   TimerId timer_ = 0;

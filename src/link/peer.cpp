@@ -30,6 +30,8 @@ size_t estimate_record(const Event& e) {
 }
 }  // namespace
 
+size_t estimated_record_bytes(const Event& e) { return estimate_record(e); }
+
 Peer::Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, PeerContext ctx)
     : spec_(spec),
       cfg_(cfg),
@@ -39,6 +41,8 @@ Peer::Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, Pee
       tracker_(cfg.seq),
       liveness_(cfg.liveness) {
   if (spec.time_master && !cfg.time_master) clock_.emplace(cfg.clock);
+  // The most events one datagram can carry: decoding never grows this buffer afterwards.
+  rx_.events.reserve((wire::kMaxDatagramBytes - wire::kHeaderBytes) / wire::records::kMinRecordBytes);
   const Time now = ctx_.local_now();
   liveness_.start(now);
   next_hello_ns_ = now;
@@ -47,19 +51,21 @@ Peer::Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, Pee
 // ---------------------------------------------------------------- outbound
 
 bool Peer::push(const Event& e, Time now_local) {
-  Batcher::PushResult r = batcher_.push(e, now_local);
-  if (r.full) send_batch(r.full->events);
-  return r.started;
+  return push_lazy(e, [now_local] { return now_local; });
 }
 
 bool Peer::flush(Time now_local, bool force) {
-  std::optional<Batch> b = force ? batcher_.take() : batcher_.take_if_due(now_local);
-  if (b) send_batch(b->events);
+  if (force ? !batcher_.empty() : batcher_.due(now_local)) send_pending();
   return !batcher_.empty();
 }
 
-void Peer::send_batch(const std::vector<Event>& events) {
-  if (addressed()) return send_events_now(events, 0);
+void Peer::send_pending() {
+  send_batch(batcher_.pending());
+  batcher_.clear_sent();
+}
+
+void Peer::send_batch(std::span<const Event> events) {
+  if (addressed()) return send_events_now(events);
   for (const Event& e : events) {
     if (unbound_.size() >= cfg_.max_unbound_events) {
       unbound_.pop_front();
@@ -73,29 +79,35 @@ void Peer::drain_unbound() {
   if (!addressed() || unbound_.empty()) return;
   std::vector<Event> events(unbound_.begin(), unbound_.end());
   unbound_.clear();
-  send_events_now(events, 0);
+  send_events_now(events);
 }
 
 // Encodes events into as many datagrams as they need (the batcher's estimate may be short) and
 // sends them together.
-void Peer::send_events_now(const std::vector<Event>& events, size_t from) {
+void Peer::send_events_now(std::span<const Event> events) {
   const Time exp_now = ctx_.to_experiment(ctx_.local_now());
-  channel_.begin(builder_, wire::MsgType::events, exp_now);
-  for (size_t i = from; i < events.size(); ++i) {
-    wire::Append a = builder_.add(events[i]);
-    if (a == wire::Append::full && !builder_.empty()) {
-      const uint16_t n = builder_.count();
-      stage(channel_.finish(builder_), n);
-      channel_.begin(builder_, wire::MsgType::events, exp_now);
-      a = builder_.add(events[i]);
+  wire::DatagramBuilder* b = &staging_builder();
+  channel_.begin(*b, wire::MsgType::events, exp_now);
+  for (const Event& e : events) {
+    wire::Append a = b->add(e);
+    if (a == wire::Append::full && !b->empty()) {
+      stage(channel_.finish(*b), b->count());
+      b = &staging_builder();
+      channel_.begin(*b, wire::MsgType::events, exp_now);
+      a = b->add(e);
     }
     if (a != wire::Append::added) ++counters_.events_invalid;
   }
   // Sent even if every event was invalid (count 0): the sequence number is taken, and a number
   // never sent would look lost to the peer.
-  const uint16_t n = builder_.count();
-  stage(channel_.finish(builder_), n);
+  stage(channel_.finish(*b), b->count());
   send_staged();
+}
+
+// The builder of the next staged datagram (sealed in place, sent from there by send_staged).
+wire::DatagramBuilder& Peer::staging_builder() {
+  if (staged_n_ == staging_.size()) staging_.emplace_back();
+  return staging_[staged_n_];
 }
 
 void Peer::stage(std::span<const uint8_t> datagram, uint16_t events) {
@@ -103,7 +115,7 @@ void Peer::stage(std::span<const uint8_t> datagram, uint16_t events) {
     staged_.emplace_back();
     staged_events_.push_back(0);
   }
-  staged_[staged_n_].assign(datagram.begin(), datagram.end());
+  staged_[staged_n_] = datagram;
   staged_events_[staged_n_] = events;
   ++staged_n_;
 }
@@ -111,8 +123,7 @@ void Peer::stage(std::span<const uint8_t> datagram, uint16_t events) {
 void Peer::send_staged() {
   size_t sent = 0;
   if (staged_n_ > 1 && ctx_.send_many) {
-    std::vector<std::span<const uint8_t>> spans(staged_.begin(), staged_.begin() + static_cast<long>(staged_n_));
-    sent = ctx_.send_many(spans);
+    sent = ctx_.send_many(std::span<const std::span<const uint8_t>>(staged_.data(), staged_n_));
   } else {
     while (sent < staged_n_ && ctx_.send(staged_[sent])) ++sent;
   }

@@ -101,6 +101,9 @@ struct PeerContext {
   std::function<void(uint64_t epoch)> floor_raised;
 };
 
+// Estimated encoded size of one event record in an events datagram (the batcher's budget unit).
+size_t estimated_record_bytes(const Event& e);
+
 class Peer {
  public:
   Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, PeerContext ctx);
@@ -112,11 +115,16 @@ class Peer {
   // Queues one event. Returns true when the caller must arrange a flush (see batcher.hpp).
   bool push(const Event& e, Time now_local);
   // The same with the local clock read only if the event opens a batch (now_fn() → local ns).
+  // No per-event indirect call and no copy: the event is sized directly, and a batch it does not
+  // fit into is encoded from the batcher's buffer straight into the sealing buffers.
   template <class NowFn>
   bool push_lazy(const Event& e, NowFn&& now_fn) {
-    Batcher::PushResult r = batcher_.push_with(e, now_fn);
-    if (r.full) send_batch(r.full->events);
-    return r.started;
+    const size_t sz = estimated_record_bytes(e);
+    if (!batcher_.fits(sz)) {
+      batcher_.note_size_flush();
+      send_pending();
+    }
+    return batcher_.add_sized(e, sz, now_fn);
   }
   // Monitor feed (peer_monitor.cpp): sends framed copies (wire::CopyView entries, in order) in as
   // many status datagrams as they need. Nothing is sent before the peer's epoch is known: returns
@@ -157,8 +165,10 @@ class Peer {
 
  private:
   bool addressed() const { return channel_.addressed_epoch() != 0; }
-  void send_batch(const std::vector<Event>& events);
-  void send_events_now(const std::vector<Event>& events, size_t from);
+  void send_pending();
+  void send_batch(std::span<const Event> events);
+  void send_events_now(std::span<const Event> events);
+  wire::DatagramBuilder& staging_builder();
   void stage(std::span<const uint8_t> datagram, uint16_t events);
   void send_staged();
   void send_control(const wire::Control& c);
@@ -195,8 +205,10 @@ class Peer {
   wire::DatagramBuilder builder_;
   wire::Datagram rx_;
   std::deque<Event> unbound_;
-  // Sealed events datagrams of one flush, sent together (buffers reused across flushes).
-  std::vector<std::vector<uint8_t>> staged_;
+  // Datagrams of one flush, each encoded and sealed in place in its own builder (a deque: stable
+  // addresses as it grows) and sent together; every buffer is reused across flushes.
+  std::deque<wire::DatagramBuilder> staging_;
+  std::vector<std::span<const uint8_t>> staged_;
   std::vector<uint16_t> staged_events_;
   size_t staged_n_ = 0;
   uint64_t tracked_epoch_ = 0;  // sender epoch the tracker counts

@@ -32,14 +32,14 @@ bool Peer::send_copies(std::span<const wire::CopyView> copies, uint64_t* oversiz
       if (oversize) ++*oversize;
       continue;
     }
-    if (!begun) channel_.begin(builder_, wire::MsgType::status, exp_now);
+    if (!begun) channel_.begin(staging_builder(), wire::MsgType::status, exp_now);
     begun = true;
-    if (builder_.add_copy(c.kind, c.payload) == wire::Append::added) continue;
-    stage(channel_.finish(builder_), 0);  // full: this entry opens the next datagram
-    channel_.begin(builder_, wire::MsgType::status, exp_now);
-    (void)builder_.add_copy(c.kind, c.payload);  // fits an empty datagram (checked above)
+    if (staging_builder().add_copy(c.kind, c.payload) == wire::Append::added) continue;
+    stage(channel_.finish(staging_builder()), 0);  // full: this entry opens the next datagram
+    channel_.begin(staging_builder(), wire::MsgType::status, exp_now);
+    (void)staging_builder().add_copy(c.kind, c.payload);  // fits an empty datagram (checked above)
   }
-  if (begun) stage(channel_.finish(builder_), 0);
+  if (begun) stage(channel_.finish(staging_builder()), 0);
   send_staged();
   return true;
 }

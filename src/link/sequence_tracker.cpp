@@ -69,15 +69,27 @@ void SequenceTracker::service(Time now_ns) {
 }
 
 Time SequenceTracker::next_deadline() const {
-  for (const Slot& s : window_) {
-    if (!s.received) return s.detected_ns + cfg_.reorder_horizon_ns;
+  for (size_t i = 0; i < window_.size(); ++i) {
+    if (!window_[i].received) return window_[i].detected_ns + cfg_.reorder_horizon_ns;
   }
   return kTimeNever;
 }
 
 uint64_t SequenceTracker::pending_gaps() const {
-  return static_cast<uint64_t>(
-      std::count_if(window_.begin(), window_.end(), [](const Slot& s) { return !s.received; }));
+  uint64_t n = 0;
+  for (size_t i = 0; i < window_.size(); ++i) n += window_[i].received ? 0 : 1;
+  return n;
+}
+
+void SequenceTracker::SlotRing::push_back(Slot s) {
+  if (size_ == buf_.size()) {  // full: unroll into a buffer twice the size
+    std::vector<Slot> bigger(std::max<size_t>(16, 2 * buf_.size()));
+    for (size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+    buf_.swap(bigger);
+    head_ = 0;
+  }
+  buf_[(head_ + size_) & (buf_.size() - 1)] = s;
+  ++size_;
 }
 
 bool SequenceTracker::is_open_gap(uint64_t seq) const {

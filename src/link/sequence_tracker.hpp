@@ -15,7 +15,6 @@
 //   late       — accepted, but arrival time > the packet's delivery deadline
 //   stale      — arrived after its slot was settled as lost, or older than the history; dropped
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "core/time.hpp"
@@ -71,6 +70,26 @@ class SequenceTracker {
     bool received = false;
     Time detected_ns = 0;  // when the gap became known (a higher seq arrived)
   };
+  // FIFO of slots in one growable ring: unlike std::deque (a 512-byte block allocated and freed
+  // every 32 slots), it allocates only when the window reaches a new high, so the receive path
+  // allocates nothing in steady state (tests/link/peer_alloc_test.cpp).
+  class SlotRing {
+   public:
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Slot& operator[](size_t i) { return buf_[(head_ + i) & (buf_.size() - 1)]; }
+    const Slot& operator[](size_t i) const { return buf_[(head_ + i) & (buf_.size() - 1)]; }
+    const Slot& front() const { return (*this)[0]; }
+    void push_back(Slot s);
+    void pop_front() {
+      head_ = (head_ + 1) & (buf_.size() - 1);
+      --size_;
+    }
+
+   private:
+    std::vector<Slot> buf_;  // capacity: 0 or a power of two
+    size_t head_ = 0, size_ = 0;
+  };
   Verdict classify_old(uint64_t seq);
   void settle_front();
   void remember(uint64_t seq, bool received);
@@ -78,7 +97,7 @@ class SequenceTracker {
   SequenceTrackerConfig cfg_;
   SeqCounters counters_;
   uint64_t base_;              // every seq < base_ is settled
-  std::deque<Slot> window_;    // slots for [base_, base_ + size)
+  SlotRing window_;            // slots for [base_, base_ + size)
   std::vector<uint8_t> hist_;  // settled outcomes, ring indexed by seq % history (1 = received)
 };
 
