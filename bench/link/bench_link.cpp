@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 
 #include "bench/link/bench_link_internal.hpp"
 #include "bench/link/bench_udp.hpp"
+#include "env/udp_segment.hpp"
 
 namespace ion::link::bench::detail {
 
@@ -176,6 +178,51 @@ Words raw_saturate(int fd, const BenchLinkConfig& cfg, size_t bytes) {
   return r;
 }
 
+// The same datagrams with the system-call strategy RealEnv uses: up to kBatch datagrams per
+// sendmmsg, grouped into UDP_SEGMENT messages of as many segments as the kernel takes
+// (env/udp_segment.hpp). r[3] = 1 if the kernel refused UDP_SEGMENT (nothing measured then).
+Words raw_saturate_gso(int fd, const BenchLinkConfig& cfg, size_t bytes) {
+  const size_t per_msg = std::max<size_t>(1, std::min(kMaxSegments, kMaxSegmentedBytes / std::max<size_t>(bytes, 1)));
+  std::vector<uint8_t> payload(kBatch * bytes, 0x5A);
+  struct alignas(cmsghdr) Control {
+    uint8_t bytes[CMSG_SPACE(sizeof(uint16_t))];
+  };
+  std::array<iovec, kBatch> iov{};
+  std::array<mmsghdr, kBatch> msgs{};
+  std::array<Control, kBatch> control{};
+  std::array<size_t, kBatch> per{};
+  size_t m = 0;
+  for (size_t first = 0; first < kBatch; first += per_msg, ++m) {
+    per[m] = std::min(per_msg, kBatch - first);
+    iov[m] = iovec{payload.data(), per[m] * bytes};
+    msghdr& h = msgs[m].msg_hdr;
+    h.msg_iov = &iov[m];
+    h.msg_iovlen = 1;
+    if (per[m] < 2) continue;
+    h.msg_control = control[m].bytes;
+    h.msg_controllen = sizeof control[m].bytes;
+    cmsghdr* c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    const auto seg = static_cast<uint16_t>(bytes);
+    std::memcpy(CMSG_DATA(c), &seg, sizeof seg);
+  }
+  Words r{};
+  const Time cpu0 = cpu_now();
+  const Time end = mono_now() + cfg.throughput_ns;
+  while (mono_now() < end) {
+    const int n = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(m), 0);
+    if (n < 0 && (errno == EINVAL || errno == EIO || errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
+      r[3] = 1;
+      break;
+    }
+    for (int i = 0; i < n; ++i) r[0] += per[static_cast<size_t>(i)];
+  }
+  r[2] = static_cast<uint64_t>(cpu_now() - cpu0);
+  return r;
+}
+
 Words raw_paced(int fd, const BenchLinkConfig& cfg, size_t bytes) {
   std::vector<uint8_t> payload(std::max<size_t>(bytes, 16), 0x5A);
   const Duration period = static_cast<Duration>(1e9 / std::max(cfg.rate_hz, 1.0));
@@ -197,7 +244,7 @@ Words raw_paced(int fd, const BenchLinkConfig& cfg, size_t bytes) {
 
 }  // namespace
 
-Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t bytes, bool latency) {
+Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t bytes, RawMode mode) {
   const int fd = bound_socket(cfg.host, 0);
   if (fd < 0) return error(Errc::io_error, std::string("bench link: raw sender socket: ") + std::strerror(errno));
   sockaddr_in to = make_addr(cfg.host, peer_port);
@@ -205,7 +252,9 @@ Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t by
     ::close(fd);
     return error(Errc::io_error, std::string("bench link: raw sender connect: ") + std::strerror(errno));
   }
-  Words r = latency ? raw_paced(fd, cfg, bytes) : raw_saturate(fd, cfg, bytes);
+  Words r = mode == RawMode::paced ? raw_paced(fd, cfg, bytes)
+            : mode == RawMode::gso  ? raw_saturate_gso(fd, cfg, bytes)
+                                    : raw_saturate(fd, cfg, bytes);
   ::close(fd);
   ::usleep(300000);  // as the ion sender: let the receiver drain
   return r;

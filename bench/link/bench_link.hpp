@@ -52,13 +52,16 @@ struct Latency {
 
 struct BenchLinkResult {
   Throughput raw, ion;
+  Throughput raw_gso;  // raw UDP, the same datagrams sent as UDP_SEGMENT messages (as RealEnv does)
+  bool raw_gso_refused = false;
+  uint64_t ion_gso_datagrams = 0, ion_gso_refused = 0;  // sender RealEnvStats, throughput phase
   Latency raw_lat, ion_lat;
   uint64_t ion_lost = 0, ion_rejected = 0, ion_malformed = 0;  // receiver LinkStats, throughput phase
   double events_per_datagram = 0;  // ion throughput phase, used for the raw payload-event count
   double load_avg_1m = 0, load_avg_after_1m = 0;
 };
 
-// Runs the four phases (ion throughput, raw throughput, ion latency, raw latency).
+// Runs the five phases (ion throughput, raw throughput, raw-GSO throughput, ion latency, raw latency).
 Result<BenchLinkResult> run_bench_link(const BenchLinkConfig& cfg);
 
 // `ion bench link` as typed on the command line (the table echoes these values).

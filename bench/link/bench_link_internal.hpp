@@ -38,9 +38,13 @@ Words receive_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, const Words&
 Words receive_raw(const BenchLinkConfig& cfg, const Words& cmd, int in, int out);
 
 // ---- sender side (parent) ----
-// Returns [sent_datagrams, sent_events] or an error.
+// Returns [sent_datagrams, sent_events, sender CPU ns, datagrams sent in GSO messages, GSO refused]
+// or an error.
 Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_t self_port, uint16_t peer_port,
                        bool latency);
-Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t bytes, bool latency);
+// Raw sender: saturating sendmmsg of `bytes`-byte datagrams, the same grouped into UDP_SEGMENT
+// messages (r[3] = 1: the kernel refused it), or paced single sends carrying send time and seq.
+enum class RawMode { saturate, gso, paced };
+Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t bytes, RawMode mode);
 
 }  // namespace ion::link::bench::detail

@@ -170,6 +170,8 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
     r[1] = st->events_sent;
   }
   r[2] = static_cast<uint64_t>(sender_cpu_ns);
+  r[3] = env.stats().gso_datagrams;
+  r[4] = env.stats().gso_refused;
   link->close();
   return r;
 }

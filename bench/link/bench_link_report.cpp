@@ -19,8 +19,9 @@ void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
               r.ion.mean_bytes(), r.events_per_datagram);
   std::printf("  %-8s %12s %14s %11s %11s %16s %16s\n", "", "datagrams/s", "events/s", "delivered", "sent dgrams",
               "events/tx-CPU-s", "events/rx-CPU-s");
-  for (const auto* t : {&r.raw, &r.ion})
-    std::printf("  %-8s %12.0f %14.0f %11llu %11llu %16.0f %16.0f\n", t == &r.raw ? "raw UDP" : "ion",
+  for (const auto* t : {&r.raw, &r.raw_gso, &r.ion})
+    std::printf("  %-8s %12.0f %14.0f %11llu %11llu %16.0f %16.0f\n",
+                t == &r.raw ? "raw UDP" : t == &r.raw_gso ? "raw GSO" : "ion",
                 t->datagrams_per_s(), t->events_per_s(), static_cast<unsigned long long>(t->datagrams),
                 static_cast<unsigned long long>(t->sent_datagrams), t->events_per_sender_cpu_s(),
                 t->events_per_receiver_cpu_s());
@@ -28,6 +29,15 @@ void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
               ratio(r.ion.events_per_s(), r.raw.events_per_s()),
               ratio(r.ion.events_per_sender_cpu_s(), r.raw.events_per_sender_cpu_s()),
               ratio(r.ion.events_per_receiver_cpu_s(), r.raw.events_per_receiver_cpu_s()));
+  std::printf("  ion/raw-GSO: events/s %.3f, per sender CPU-s %.3f, per receiver CPU-s %.3f%s\n",
+              ratio(r.ion.events_per_s(), r.raw_gso.events_per_s()),
+              ratio(r.ion.events_per_sender_cpu_s(), r.raw_gso.events_per_sender_cpu_s()),
+              ratio(r.ion.events_per_receiver_cpu_s(), r.raw_gso.events_per_receiver_cpu_s()),
+              r.raw_gso_refused ? " (the kernel refused UDP_SEGMENT: raw GSO not measured)" : "");
+  std::printf("  ion sender: %llu of %llu datagrams left in GSO messages (equal-size runs); GSO refused on %llu socket(s)\n",
+              static_cast<unsigned long long>(r.ion_gso_datagrams),
+              static_cast<unsigned long long>(r.ion.sent_datagrams),
+              static_cast<unsigned long long>(r.ion_gso_refused));
   std::printf("  ion receiver: lost %llu datagrams, rejected %llu, malformed %llu\n",
               static_cast<unsigned long long>(r.ion_lost), static_cast<unsigned long long>(r.ion_rejected),
               static_cast<unsigned long long>(r.ion_malformed));
@@ -52,11 +62,13 @@ void print_json(const BenchLinkResult& r) {
   std::printf(
       "{\"load_avg_1m\": %.2f, \"raw\": {\"datagrams_per_s\": %.0f, \"events_per_s\": %.0f, \"bytes\": %.1f}, "
       "\"ion\": {\"datagrams_per_s\": %.0f, \"events_per_s\": %.0f, \"bytes\": %.1f, \"events_per_datagram\": %.2f, "
-      "\"lost\": %llu, \"rejected\": %llu, \"events_per_sender_cpu_s\": %.0f, \"raw_events_per_sender_cpu_s\": %.0f}, "
+      "\"lost\": %llu, \"rejected\": %llu, \"events_per_sender_cpu_s\": %.0f, \"raw_events_per_sender_cpu_s\": %.0f, "
+      "\"gso_datagrams\": %llu}, \"raw_gso\": {\"events_per_s\": %.0f, \"events_per_sender_cpu_s\": %.0f}, "
       "\"latency_us\": {\"raw\": [%.2f, %.2f, %.2f], \"ion\": [%.2f, %.2f, %.2f]}}\n",
       r.load_avg_1m, r.raw.datagrams_per_s(), r.raw.events_per_s(), r.raw.mean_bytes(), r.ion.datagrams_per_s(),
       r.ion.events_per_s(), r.ion.mean_bytes(), r.events_per_datagram, static_cast<unsigned long long>(r.ion_lost),
       static_cast<unsigned long long>(r.ion_rejected), r.ion.events_per_sender_cpu_s(), r.raw.events_per_sender_cpu_s(),
+      static_cast<unsigned long long>(r.ion_gso_datagrams), r.raw_gso.events_per_s(), r.raw_gso.events_per_sender_cpu_s(),
       r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.ion_lat.p50_us, r.ion_lat.p99_us, r.ion_lat.p999_us);
 }
 

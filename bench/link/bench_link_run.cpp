@@ -88,6 +88,14 @@ Throughput to_throughput(const Words& rx, const Words& tx) {
   return t;
 }
 
+// A raw phase, its events counted as ion's datagrams carried them.
+Throughput raw_throughput(const Words& rx, const Words& tx, double events_per_datagram) {
+  Throughput t = to_throughput(rx, tx);
+  t.events = static_cast<uint64_t>(std::llround(static_cast<double>(t.datagrams) * events_per_datagram));
+  t.sent_events = static_cast<uint64_t>(std::llround(static_cast<double>(t.sent_datagrams) * events_per_datagram));
+  return t;
+}
+
 Latency to_latency(const Words& rx, const Words& tx) {
   Latency l;
   l.samples = rx[1];
@@ -115,10 +123,10 @@ Result<std::pair<Words, Words>> ion_phase(Child& c, const BenchLinkConfig& cfg, 
   return std::pair<Words, Words>{rx, *tx};
 }
 
-Result<std::pair<Words, Words>> raw_phase(Child& c, const BenchLinkConfig& cfg, size_t bytes, bool latency) {
-  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? kRawLatency : kRawThroughput}));
+Result<std::pair<Words, Words>> raw_phase(Child& c, const BenchLinkConfig& cfg, size_t bytes, RawMode mode) {
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{mode == RawMode::paced ? kRawLatency : kRawThroughput}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not bind a UDP socket");
-  auto tx = send_raw(cfg, static_cast<uint16_t>(ready[1]), bytes, latency);
+  auto tx = send_raw(cfg, static_cast<uint16_t>(ready[1]), bytes, mode);
   ION_TRY_ASSIGN(auto rx, c.stop_and_collect());
   if (!tx.is_ok()) return tx.status();
   return std::pair<Words, Words>{rx, *tx};
@@ -133,16 +141,17 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
   if (out.ion.datagrams == 0) return error(Errc::unavailable, "bench link: no ion datagram reached the receiver");
   out.events_per_datagram = static_cast<double>(out.ion.events) / static_cast<double>(out.ion.datagrams);
   const size_t full_bytes = static_cast<size_t>(std::lround(out.ion.mean_bytes()));
-  ION_TRY_ASSIGN(auto rt, raw_phase(c, cfg, full_bytes, false));
-  out.raw = to_throughput(rt.first, rt.second);
-  out.raw.events = static_cast<uint64_t>(
-      std::llround(static_cast<double>(out.raw.datagrams) * out.events_per_datagram));
-  out.raw.sent_events = static_cast<uint64_t>(
-      std::llround(static_cast<double>(out.raw.sent_datagrams) * out.events_per_datagram));
+  out.ion_gso_datagrams = it.second[3];
+  out.ion_gso_refused = it.second[4];
+  ION_TRY_ASSIGN(auto rt, raw_phase(c, cfg, full_bytes, RawMode::saturate));
+  out.raw = raw_throughput(rt.first, rt.second, out.events_per_datagram);
+  ION_TRY_ASSIGN(auto rg, raw_phase(c, cfg, full_bytes, RawMode::gso));
+  out.raw_gso = raw_throughput(rg.first, rg.second, out.events_per_datagram);
+  out.raw_gso_refused = rg.second[3] != 0;
   ION_TRY_ASSIGN(auto il, ion_phase(c, cfg, psk, true));
   out.ion_lat = to_latency(il.first, il.second);
   const size_t one_bytes = static_cast<size_t>(std::lround(out.ion_lat.mean_bytes));
-  ION_TRY_ASSIGN(auto rl, raw_phase(c, cfg, one_bytes, true));
+  ION_TRY_ASSIGN(auto rl, raw_phase(c, cfg, one_bytes, RawMode::paced));
   out.raw_lat = to_latency(rl.first, rl.second);
   return Status::ok();
 }

@@ -36,6 +36,11 @@ struct RealEnvStats {
   uint64_t datagrams_truncated = 0;  // larger than the receive buffer: dropped
   uint64_t kernel_timestamps = 0;    // datagrams whose rx_time_ns came from SO_TIMESTAMPNS
   uint64_t send_errors = 0;
+  // UDP GSO (env/udp_segment.hpp): segmented messages sent, the datagrams they carried, and
+  // sockets on which the kernel refused UDP_SEGMENT (those then send every datagram plainly).
+  uint64_t gso_messages = 0;
+  uint64_t gso_datagrams = 0;
+  uint64_t gso_refused = 0;
 };
 
 // Optional observers of the datagram path, for latency benchmarks (`ion bench hub` splits each
@@ -93,6 +98,10 @@ class RealEnv final : public Env {
   Result<SocketId> open_socket(const SockAddr& local, DatagramHandler on_receive) override;
   Result<SockAddr> local_address(SocketId s) const override;
   Status send_to(SocketId s, const SockAddr& to, std::span<const uint8_t> bytes) override;
+  // One sendmmsg per up to 64 datagrams; runs of equal-size datagrams to one peer go as one
+  // UDP_SEGMENT message each (the same datagrams on the wire). If the kernel refuses
+  // UDP_SEGMENT on the socket, it is counted (stats().gso_refused) and never used there again;
+  // the datagrams are then sent plainly.
   Result<size_t> send_batch(SocketId s, std::span<const OutDatagram> batch) override;
   void close_socket(SocketId s) override;
 
@@ -132,7 +141,9 @@ class RealEnv final : public Env {
     int fd = -1;
     SockAddr local;
     std::shared_ptr<DatagramHandler> handler;  // shared: a handler may close its own socket
+    bool gso = true;                           // UDP_SEGMENT allowed (until the kernel refuses it)
   };
+  struct SendPlan;
   struct RecvBuffers;
 
   Status wait(Time deadline);
@@ -146,6 +157,9 @@ class RealEnv final : public Env {
   const Socket* find(SocketId id) const;
   Result<int> bound_socket(const SockAddr& local);
   Status send_error(const Socket& sock, const SockAddr& to);  // after a failed send call
+  static void plan_send(const Socket& sock, std::span<const OutDatagram> batch, SendPlan& plan);
+  bool gso_refused(Socket& sock, const SendPlan& plan);
+  size_t datagrams_sent(const SendPlan& plan, size_t messages);
 
   RealEnvOptions options_;
   PosixStorage storage_;

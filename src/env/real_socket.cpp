@@ -2,6 +2,7 @@
 // RealEnv sockets: non-blocking UDP, recvmmsg batches with kernel timestamps, sendto/sendmmsg.
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 
 #include "env/real_env.hpp"
 #include "env/real_env_internal.hpp"
+#include "env/udp_segment.hpp"
 
 namespace ion {
 namespace {
@@ -199,35 +201,104 @@ Status RealEnv::send_error(const Socket& sock, const SockAddr& to) {
   return error(Errc::io_error, "sendto " + to.to_string() + ": " + std::strerror(err));
 }
 
-Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batch) {
-  const Socket* sock = find(s);
-  if (sock == nullptr) return error(Errc::not_found, "send on socket " + std::to_string(s) + ", which is not open");
+// One sendmmsg's worth of a batch: up to kSendBatch datagrams in as many messages (one per
+// segmented run, one per plain datagram).
+struct RealEnv::SendPlan {
+  struct alignas(cmsghdr) Control {
+    uint8_t bytes[CMSG_SPACE(sizeof(uint16_t))];
+  };
   std::array<mmsghdr, kSendBatch> msgs{};
   std::array<iovec, kSendBatch> iov{};
   std::array<sockaddr_storage, kSendBatch> to{};
+  std::array<Control, kSendBatch> control{};
+  std::array<SegmentRun, kSendBatch> runs{};
+  size_t messages = 0;
+  size_t datagrams = 0;
+
+  void add(std::span<const OutDatagram> batch, const SegmentRun& run) {
+    const size_t m = messages++;
+    for (size_t i = run.first; i < run.first + run.count; ++i)
+      iov[i] = iovec{const_cast<uint8_t*>(batch[i].data.data()), batch[i].data.size()};
+    msghdr& h = msgs[m].msg_hdr;
+    h = msghdr{};
+    h.msg_iov = &iov[run.first];
+    h.msg_iovlen = run.count;
+    h.msg_name = &to[m];
+    h.msg_namelen = to_native(batch[run.first].to, to[m]);
+    runs[m] = run;
+    datagrams += run.count;
+    if (run.segmented()) set_segment_size(h, control[m], static_cast<uint16_t>(run.segment_bytes));
+  }
+
+  static void set_segment_size(msghdr& h, Control& c, uint16_t bytes) {
+    h.msg_control = c.bytes;
+    h.msg_controllen = sizeof c.bytes;
+    cmsghdr* cm = CMSG_FIRSTHDR(&h);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof bytes);
+    std::memcpy(CMSG_DATA(cm), &bytes, sizeof bytes);
+  }
+};
+
+// Plans the next sendmmsg from the start of `batch`; stops before a datagram of the wrong
+// address family (plan.datagrams == 0 if the first one is).
+void RealEnv::plan_send(const Socket& sock, std::span<const OutDatagram> batch, SendPlan& plan) {
+  plan.messages = plan.datagrams = 0;
+  while (plan.datagrams < batch.size() && plan.datagrams < kSendBatch) {
+    const size_t i = plan.datagrams;
+    if (batch[i].to.family != sock.local.family) return;
+    const SegmentRun run = sock.gso ? next_segment_run(batch, i, kSendBatch - i) : SegmentRun{i, 1, batch[i].data.size()};
+    plan.add(batch, run);
+  }
+}
+
+// After sendmmsg failed on its first message (errno is its): true if that was a segmented
+// message the kernel refused (net/ipv4/udp.c udp_send_skb: EINVAL for SO_NO_CHECK or too many
+// segments, EIO for devices/xfrm without checksum offload; EOPNOTSUPP/ENOPROTOOPT on kernels
+// without UDP GSO). GSO is then switched off for the socket and counted; the caller resends.
+bool RealEnv::gso_refused(Socket& sock, const SendPlan& plan) {
+  const int err = errno;
+  if (!plan.runs[0].segmented()) return false;
+  if (err != EINVAL && err != EIO && err != EMSGSIZE && err != EOPNOTSUPP && err != ENOPROTOOPT) return false;
+  sock.gso = false;
+  ++stats_.gso_refused;
+  return true;
+}
+
+// Datagrams carried by the first `messages` messages of the plan (counted in the GSO stats).
+size_t RealEnv::datagrams_sent(const SendPlan& plan, size_t messages) {
+  size_t n = 0;
+  for (size_t m = 0; m < messages; ++m) {
+    n += plan.runs[m].count;
+    if (!plan.runs[m].segmented()) continue;
+    ++stats_.gso_messages;
+    stats_.gso_datagrams += plan.runs[m].count;
+  }
+  return n;
+}
+
+Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batch) {
+  auto it = sockets_.find(s);
+  if (it == sockets_.end()) return error(Errc::not_found, "send on socket " + std::to_string(s) + ", which is not open");
+  Socket& sock = it->second;
+  SendPlan plan;
   size_t sent = 0;
   while (sent < batch.size()) {
-    const size_t n = std::min(kSendBatch, batch.size() - sent);
-    for (size_t i = 0; i < n; ++i) {
-      const OutDatagram& d = batch[sent + i];
-      if (d.to.family != sock->local.family) return sent > 0 ? Result<size_t>(sent) : send_to(s, d.to, d.data);
-      iov[i] = iovec{const_cast<uint8_t*>(d.data.data()), d.data.size()};
-      msgs[i].msg_hdr = msghdr{};
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-      msgs[i].msg_hdr.msg_name = &to[i];
-      msgs[i].msg_hdr.msg_namelen = to_native(d.to, to[i]);
-    }
+    plan_send(sock, batch.subspan(sent), plan);
+    if (plan.datagrams == 0) return sent > 0 ? Result<size_t>(sent) : send_to(s, batch[sent].to, batch[sent].data);
     const Time handoff = probe_.on_tx ? now() : 0;
     const Time handoff_cpu = probe_.on_tx ? probe_cpu_now() : 0;
-    int r = ::sendmmsg(sock->fd, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
-    if (r <= 0) return sent > 0 ? Result<size_t>(sent) : Result<size_t>(send_error(*sock, batch[sent].to));
+    const int r = ::sendmmsg(sock.fd, plan.msgs.data(), static_cast<unsigned>(plan.messages), MSG_DONTWAIT);
+    if (r < 0 && gso_refused(sock, plan)) continue;  // planned again without segmentation
+    if (r <= 0) return sent > 0 ? Result<size_t>(sent) : Result<size_t>(send_error(sock, batch[sent].to));
+    const size_t n = datagrams_sent(plan, static_cast<size_t>(r));
     if (probe_.on_tx) {
-      for (size_t i = 0; i < static_cast<size_t>(r); ++i)
-        probe_.on_tx(RealEnvProbe::Tx{s, batch[sent + i].data, handoff, handoff_cpu});
+      for (size_t i = 0; i < n; ++i) probe_.on_tx(RealEnvProbe::Tx{s, batch[sent + i].data, handoff, handoff_cpu});
     }
-    sent += static_cast<size_t>(r);
-    if (static_cast<size_t>(r) < n) break;
+    sent += n;
+    // A partial send is retried once from the first unsent message: if that fails at once
+    // (a full buffer), the loop ends above; if it was a refused segmented message, it is resent.
   }
   return sent;
 }
