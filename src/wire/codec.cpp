@@ -161,30 +161,27 @@ Append DatagramBuilder::append_bytes(const uint8_t* p, size_t n) {
   return Append::added;
 }
 
-Append DatagramBuilder::add(const Spike& s) {
+// One event record, encoded straight into the datagram buffer when the worst-case record fits
+// (the common case), else through a scratch copy that is kept only if it fits.
+template <class R>
+Append DatagramBuilder::add_record(const R& r) {
   assert(header_.type == MsgType::events);
-  if (!records::valid(s)) return Append::invalid;
+  if (!records::valid(r)) return Append::invalid;
+  if (count_ == UINT16_MAX) return Append::full;
+  const size_t room = free_bytes();
+  if (room >= records::kMaxRecordBytes) {
+    len_ += records::encode(r, header_.send_time_ns, buf_.data() + len_);
+    ++count_;
+    return Append::added;
+  }
   uint8_t tmp[records::kMaxRecordBytes];
-  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
+  return append_bytes(tmp, records::encode(r, header_.send_time_ns, tmp));
 }
-Append DatagramBuilder::add(const SynapticInput& s) {
-  assert(header_.type == MsgType::events);
-  if (!records::valid(s)) return Append::invalid;
-  uint8_t tmp[records::kMaxRecordBytes];
-  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
-}
-Append DatagramBuilder::add(const Stimulus& s) {
-  assert(header_.type == MsgType::events);
-  if (!records::valid(s)) return Append::invalid;
-  uint8_t tmp[records::kMaxRecordBytes];
-  return append_bytes(tmp, records::encode(s, header_.send_time_ns, tmp));
-}
-Append DatagramBuilder::add(const WeightUpdate& w) {
-  assert(header_.type == MsgType::events);
-  if (!records::valid(w)) return Append::invalid;
-  uint8_t tmp[records::kMaxRecordBytes];
-  return append_bytes(tmp, records::encode(w, header_.send_time_ns, tmp));
-}
+
+Append DatagramBuilder::add(const Spike& s) { return add_record(s); }
+Append DatagramBuilder::add(const SynapticInput& s) { return add_record(s); }
+Append DatagramBuilder::add(const Stimulus& s) { return add_record(s); }
+Append DatagramBuilder::add(const WeightUpdate& w) { return add_record(w); }
 Append DatagramBuilder::add_copy(uint16_t kind, std::span<const uint8_t> payload) {
   assert(header_.type == MsgType::status);
   if (kind == 0 || kHeaderBytes + kTagBytes + kCopyFrameBytes + payload.size() > max_bytes_) return Append::invalid;

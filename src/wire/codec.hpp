@@ -211,6 +211,8 @@ class DatagramBuilder {
 
  private:
   Append append_bytes(const uint8_t* p, size_t n);
+  template <class R>
+  Append add_record(const R& r);
   std::array<uint8_t, kMaxDatagramBytes> buf_{};
   size_t max_bytes_;
   size_t len_ = 0;
