@@ -253,8 +253,8 @@ Result<Words> send_raw(const BenchLinkConfig& cfg, uint16_t peer_port, size_t by
     return error(Errc::io_error, std::string("bench link: raw sender connect: ") + std::strerror(errno));
   }
   Words r = mode == RawMode::paced ? raw_paced(fd, cfg, bytes)
-            : mode == RawMode::gso  ? raw_saturate_gso(fd, cfg, bytes)
-                                    : raw_saturate(fd, cfg, bytes);
+            : mode == RawMode::gso ? raw_saturate_gso(fd, cfg, bytes)
+                                   : raw_saturate(fd, cfg, bytes);
   ::close(fd);
   ::usleep(300000);  // as the ion sender: let the receiver drain
   return r;

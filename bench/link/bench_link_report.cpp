@@ -21,7 +21,9 @@ void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
               "events/tx-CPU-s", "events/rx-CPU-s");
   for (const auto* t : {&r.raw, &r.raw_gso, &r.ion})
     std::printf("  %-8s %12.0f %14.0f %11llu %11llu %16.0f %16.0f\n",
-                t == &r.raw ? "raw UDP" : t == &r.raw_gso ? "raw GSO" : "ion",
+                t == &r.raw       ? "raw UDP"
+                : t == &r.raw_gso ? "raw GSO"
+                                  : "ion",
                 t->datagrams_per_s(), t->events_per_s(), static_cast<unsigned long long>(t->datagrams),
                 static_cast<unsigned long long>(t->sent_datagrams), t->events_per_sender_cpu_s(),
                 t->events_per_receiver_cpu_s());
@@ -34,10 +36,10 @@ void print_table(const BenchLinkResult& r, const BenchLinkArgs& o) {
               ratio(r.ion.events_per_sender_cpu_s(), r.raw_gso.events_per_sender_cpu_s()),
               ratio(r.ion.events_per_receiver_cpu_s(), r.raw_gso.events_per_receiver_cpu_s()),
               r.raw_gso_refused ? " (the kernel refused UDP_SEGMENT: raw GSO not measured)" : "");
-  std::printf("  ion sender: %llu of %llu datagrams left in GSO messages (equal-size runs); GSO refused on %llu socket(s)\n",
-              static_cast<unsigned long long>(r.ion_gso_datagrams),
-              static_cast<unsigned long long>(r.ion.sent_datagrams),
-              static_cast<unsigned long long>(r.ion_gso_refused));
+  std::printf(
+      "  ion sender: %llu of %llu datagrams left in GSO messages (equal-size runs); GSO refused on %llu socket(s)\n",
+      static_cast<unsigned long long>(r.ion_gso_datagrams), static_cast<unsigned long long>(r.ion.sent_datagrams),
+      static_cast<unsigned long long>(r.ion_gso_refused));
   std::printf("  ion receiver: lost %llu datagrams, rejected %llu, malformed %llu\n",
               static_cast<unsigned long long>(r.ion_lost), static_cast<unsigned long long>(r.ion_rejected),
               static_cast<unsigned long long>(r.ion_malformed));
@@ -68,8 +70,9 @@ void print_json(const BenchLinkResult& r) {
       r.load_avg_1m, r.raw.datagrams_per_s(), r.raw.events_per_s(), r.raw.mean_bytes(), r.ion.datagrams_per_s(),
       r.ion.events_per_s(), r.ion.mean_bytes(), r.events_per_datagram, static_cast<unsigned long long>(r.ion_lost),
       static_cast<unsigned long long>(r.ion_rejected), r.ion.events_per_sender_cpu_s(), r.raw.events_per_sender_cpu_s(),
-      static_cast<unsigned long long>(r.ion_gso_datagrams), r.raw_gso.events_per_s(), r.raw_gso.events_per_sender_cpu_s(),
-      r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.ion_lat.p50_us, r.ion_lat.p99_us, r.ion_lat.p999_us);
+      static_cast<unsigned long long>(r.ion_gso_datagrams), r.raw_gso.events_per_s(),
+      r.raw_gso.events_per_sender_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.ion_lat.p50_us,
+      r.ion_lat.p99_us, r.ion_lat.p999_us);
 }
 
 }  // namespace

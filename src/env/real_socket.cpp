@@ -248,7 +248,8 @@ void RealEnv::plan_send(const Socket& sock, std::span<const OutDatagram> batch, 
   while (plan.datagrams < batch.size() && plan.datagrams < kSendBatch) {
     const size_t i = plan.datagrams;
     if (batch[i].to.family != sock.local.family) return;
-    const SegmentRun run = sock.gso ? next_segment_run(batch, i, kSendBatch - i) : SegmentRun{i, 1, batch[i].data.size()};
+    const SegmentRun run = sock.gso ? next_segment_run(batch, i, kSendBatch - i)
+                                    : SegmentRun{i, 1, batch[i].data.size()};
     plan.add(batch, run);
   }
 }
@@ -280,7 +281,8 @@ size_t RealEnv::datagrams_sent(const SendPlan& plan, size_t messages) {
 
 Result<size_t> RealEnv::send_batch(SocketId s, std::span<const OutDatagram> batch) {
   auto it = sockets_.find(s);
-  if (it == sockets_.end()) return error(Errc::not_found, "send on socket " + std::to_string(s) + ", which is not open");
+  if (it == sockets_.end())
+    return error(Errc::not_found, "send on socket " + std::to_string(s) + ", which is not open");
   Socket& sock = it->second;
   SendPlan plan;
   size_t sent = 0;

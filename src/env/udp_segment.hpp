@@ -15,8 +15,8 @@
 
 namespace ion {
 
-inline constexpr size_t kMaxSegments = 64;             // UDP_MAX_SEGMENTS of older kernels (6.x: 128)
-inline constexpr size_t kMaxSegmentedBytes = 65507;    // IPv4: 65535 − 20 (IP) − 8 (UDP)
+inline constexpr size_t kMaxSegments = 64;           // UDP_MAX_SEGMENTS of older kernels (6.x: 128)
+inline constexpr size_t kMaxSegmentedBytes = 65507;  // IPv4: 65535 − 20 (IP) − 8 (UDP)
 
 // `count` datagrams of a batch from index `first`, sent as one message. count ≥ 2 means
 // segmented: every datagram of the run is `segment_bytes` long except the last, which is no

@@ -4,8 +4,8 @@
 // runs sent as UDP_SEGMENT messages; and a socket on which the kernel refuses UDP_SEGMENT
 // (SO_NO_CHECK: net/ipv4/udp.c udp_send_skb returns EINVAL) falls back to plain datagrams, counted.
 // No speed assertions: the 10 s bound only ends a broken run.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>

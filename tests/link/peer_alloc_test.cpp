@@ -128,7 +128,7 @@ Counts round(Pair& p, size_t events) {
 TEST(PeerAllocations, NoneInSteadyStateFlushAndReceive) {
   Pair p;
   ASSERT_TRUE(p.node.peer->stats(0).peer_up) << "handshake did not complete";
-  constexpr size_t kEvents = 1000;  // several full datagrams and a remainder per flush
+  constexpr size_t kEvents = 1000;                      // several full datagrams and a remainder per flush
   for (int i = 0; i < 5; ++i) (void)round(p, kEvents);  // warm-up: buffers reach their size
   Counts total;
   for (int i = 0; i < 20; ++i) {
