@@ -15,6 +15,7 @@
 #include "site/bio/culture.hpp"
 #include "site/bio/interlock.hpp"
 #include "site/bio/openephys.hpp"
+#include "site/bio/signal_recorder.hpp"
 
 namespace ion::cli {
 namespace {
@@ -43,32 +44,6 @@ void write_stimuli(const std::string& path, const std::vector<Stimulus>& log) {
                kOutcome[static_cast<int>(s.outcome)], s.amplitude, s.width_s, s.charge_c);
   std::fclose(f);
 }
-
-// Stimuli as TTL edges on line electrode + 1 of the session's event stream: rising at the onset
-// sample, falling after both phases of the pulse (or at the next onset / the end of the recording, if sooner).
-class StimTtl {
- public:
-  StimTtl(bio::OpenEphysWriter& w, double rate_hz) : w_(w), rate_hz_(rate_hz) {}
-  void onset(int64_t sample, const Stimulus& s) {
-    flush(sample);
-    check(w_.ttl(sample, static_cast<int>(s.electrode) + 1, true));
-    line_ = static_cast<int>(s.electrode) + 1;
-    fall_ = sample + std::max<int64_t>(1, std::llround(2.0 * s.width_s * rate_hz_));
-  }
-  void flush(int64_t before) {
-    if (line_ > 0) check(w_.ttl(std::min(fall_, before), line_, false));
-    line_ = 0;
-  }
-
- private:
-  static void check(const Status& s) {
-    if (!s) throw CliError(s.message());
-  }
-  bio::OpenEphysWriter& w_;
-  double rate_hz_;
-  int line_ = 0;
-  int64_t fall_ = 0;
-};
 
 // --rate, --noise, --drift and --artefact (unit strings) into the culture's configuration.
 void apply_quantities(CultureOpts& o) {
@@ -103,7 +78,7 @@ void run_culture(CultureOpts& o) {
       .channels = o.cfg.channels, .sample_rate_hz = o.cfg.sample_rate_hz, .bit_volts_uv = o.cfg.bit_volts_uv};
   auto writer = bio::OpenEphysWriter::create(real_storage(), o.out, spec);
   if (!writer) throw CliError(writer.status().message());
-  StimTtl ttl(*writer, o.cfg.sample_rate_hz);
+  bio::StimulusTtl ttl(o.cfg.sample_rate_hz);
   bio::EmulatedStimulator stim([](void* ctx, const Stimulus& s) { static_cast<bio::Culture*>(ctx)->stimulate(s); },
                                &*culture);
   std::vector<Stimulus> stim_log;
@@ -119,7 +94,7 @@ void run_culture(CultureOpts& o) {
       auto d = interlock->review(in, static_cast<Time>(static_cast<double>(r) / o.cfg.sample_rate_hz * 1e9));
       stim_log.push_back(d.record);
       if (d.approved) {
-        ttl.onset(r, d.record);
+        if (auto s = ttl.onset(*writer, r, d.record); !s) throw CliError(s.message());
         if (auto s = stim.deliver(std::move(*d.approved)); !s) throw CliError(s.message());
       }
     }
@@ -128,7 +103,7 @@ void run_culture(CultureOpts& o) {
     culture->generate(rows);
     if (auto s = writer->write(rows); !s) throw CliError(s.message());
   }
-  ttl.flush(total_rows - 1);
+  if (auto s = ttl.flush(*writer, total_rows - 1); !s) throw CliError(s.message());
   if (auto s = writer->close(); !s) throw CliError(s.message());
   const auto truth_path = (std::filesystem::path(o.out) / "truth.csv").string();
   if (auto s = bio::write_truth_csv(truth_path, culture->truth(), o.cfg.sample_rate_hz); !s)

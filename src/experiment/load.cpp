@@ -36,6 +36,7 @@ void load_recording(TableReader& root, LoadState& s) {
     else rec.out = *out;
   }
   rec.flush_interval_ns = r.duration("flush_interval", Need::optional, Sign::positive).value_or(rec.flush_interval_ns);
+  rec.signal = r.boolean("signal", Need::optional).value_or(rec.signal);
   r.finish();
 }
 

@@ -224,6 +224,7 @@ struct LegacyBridge {
 struct Recording {
   std::string out = "runs/{name}-{timestamp}";
   Duration flush_interval_ns = 100 * kMillisecond;
+  bool signal = false;  // bio sites record their raw MEA signal as an Open Ephys session (<out>/<site>.openephys)
 };
 
 // A read-only peer (docs/protocol.md §3.3): every site sends it copies of what it records. Never a

@@ -406,8 +406,10 @@ void Node::record_stats() {
 }
 
 void Node::begin_finish() {
+  if (state_ == NodeState::failed) return;  // the role failed while advancing (fail_site)
   state_ = NodeState::finishing;
   role_->finish(exp_.duration_ns);
+  if (state_ == NodeState::failed) return;  // … or while finishing: fail() has stopped the node
   link_->flush_all();
   env_.schedule_after(opt_.grace_ns, [this] { shutdown(); });
 }

@@ -99,6 +99,7 @@ class Node final : public RoleHost {
   void record_stimulus(const Stimulus& s) override;
   void record_weight(const WeightUpdate& w) override;
   void record_note(std::string_view text) override;
+  void fail_site(const Status& s) override { fail(s.prefixed("site " + site_.name + ": ")); }
   Rng rng(std::string_view stream) const override;
 
  private:

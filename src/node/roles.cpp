@@ -26,6 +26,16 @@ std::string synapse_lines(const experiment::Experiment& e) {
   return out;
 }
 
+// `[recording] signal = true`: the bio site's raw signal goes to <out>/<site>.openephys
+// (docs/recording.md §7.1), beside its event log.
+std::optional<bio::SignalRecordingConfig> bio_signal(const experiment::Experiment& e, const experiment::Site& site,
+                                                     const RoleOptions& opt) {
+  if (!e.recording.signal) return std::nullopt;
+  const std::string dir = opt.state_dir.empty() ? "." : opt.state_dir;
+  return bio::SignalRecordingConfig{opt.storage != nullptr ? opt.storage : &real_storage(),
+                                    dir + "/" + site.name + ".openephys"};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site, RoleHost& host,
@@ -34,7 +44,7 @@ Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const e
     case experiment::Role::hub:
       return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume, opt.storage, opt.log_path});
     case experiment::Role::bio:
-      return bio::make_bio_role(e, site, host);
+      return bio::make_bio_role(e, site, host, bio_signal(e, site, opt));
     case experiment::Role::silicon:
       return silicon::make_silicon_role(e, site, host);
   }

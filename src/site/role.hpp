@@ -12,6 +12,7 @@
 
 #include "core/events.hpp"
 #include "core/prng.hpp"
+#include "core/status.hpp"
 #include "core/time.hpp"
 #include "site/role_status.hpp"
 
@@ -31,6 +32,9 @@ class RoleHost {
   virtual void record_weight(const WeightUpdate& w) = 0;
   virtual void record_note(std::string_view text) = 0;
   virtual Rng rng(std::string_view stream) const = 0;
+  // The role cannot go on (e.g. its signal recording failed): the runtime stops the site with `s`.
+  // The default (hosts of unit tests) only records it.
+  virtual void fail_site(const Status& s) { record_note("failed: " + s.message()); }
 };
 
 class Role {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "site/bio/bio_role.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -47,7 +48,31 @@ Result<std::unique_ptr<BioRole>> BioRole::create(BioRoleConfig cfg, site::RoleHo
   r->buf_.resize(r->block_rows_ * r->channels_);
   r->last_stim_ns_.assign(r->channels_, std::numeric_limits<Time>::min() / 2);
   r->evoked_window_ns_ = cfg.evoked_window_ns;
+  if (cfg.signal) ION_TRY(r->open_signal(*cfg.signal));
   return r;
+}
+
+// The session holds one bit_volts per stream: a recording with per-channel gains is refused.
+Status BioRole::open_signal(const SignalRecordingConfig& cfg) {
+  double gain_v = culture_ ? culture_->config().bit_volts_uv * 1e-6 : 0;
+  if (recording_) {
+    const auto& g = recording_->info().gain_v;
+    if (g.empty() || std::any_of(g.begin(), g.end(), [&](float x) { return x != g.front(); }))
+      return error(Errc::invalid_argument, "bio site: [recording] signal needs one gain for every channel of " +
+                                               recording_->info().description);
+    gain_v = g.front();
+  }
+  auto rec = SignalRecorder::create(cfg, channels_, rate_hz_, gain_v * 1e6);
+  ION_TRY(rec.status());
+  signal_.emplace(std::move(*rec));
+  return Status::ok();
+}
+
+// A failed signal write stops the site: its recording would silently miss data otherwise.
+void BioRole::check_signal(const Status& s) {
+  if (s) return;
+  signal_.reset();
+  host_.fail_site(s);
 }
 
 void BioRole::process_rows(size_t rows) {
@@ -65,6 +90,7 @@ void BioRole::process_rows(size_t rows) {
       return;
     }
   }
+  if (signal_) check_signal(signal_->block({buf_.data(), got * channels_}));
   found_.clear();
   if (!detector_->process({buf_.data(), got * channels_}, found_).is_ok()) return;  // whole rows: cannot fail
   rows_ += static_cast<int64_t>(got);
@@ -94,6 +120,18 @@ void BioRole::on_input(const SynapticInput& in) {
     return;
   }
   last_stim_ns_[e] = d.record.t;
+  if (signal_) check_signal(signal_->stimulus(d.record));
+}
+
+// The run has already ended for another reason, which is what it reports; completing the session
+// is the best left to do, and its own failure has nowhere to go (the event log is closed).
+BioRole::~BioRole() {
+  if (signal_) (void)signal_->close();
+}
+
+void BioRole::finish(Time end) {
+  advance(end);
+  if (signal_) check_signal(signal_->close());
 }
 
 void BioRole::status(site::RoleStatus& out) const {

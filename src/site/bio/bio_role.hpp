@@ -19,6 +19,7 @@
 #include "site/bio/culture.hpp"
 #include "site/bio/detector.hpp"
 #include "site/bio/interlock.hpp"
+#include "site/bio/signal_recorder.hpp"
 #include "site/bio/sources.hpp"
 #include "site/role.hpp"
 
@@ -36,14 +37,20 @@ struct BioRoleConfig {
   StimLimits limits;      // electrode_count is set to the channel count
   StimMapping mapping;
   Duration evoked_window_ns = 20'000'000;
+  // Set: the raw rows the site processes and its delivered stimuli are recorded as an Open Ephys
+  // session (site/bio/signal_recorder.hpp); a failed write stops the site (host.fail_site).
+  std::optional<SignalRecordingConfig> signal;
 };
 
 class BioRole final : public site::Role {
  public:
   static Result<std::unique_ptr<BioRole>> create(BioRoleConfig config, site::RoleHost& host);
+  // Completes the signal session of a run that ended without finish() (interrupted or failed).
+  ~BioRole() override;
 
   void advance(Time now) override;
   void on_input(const SynapticInput& in) override;
+  void finish(Time end) override;
   void status(site::RoleStatus& out) const override;
 
   const InterlockCounters& interlock_counters() const { return interlock_->counters(); }
@@ -53,6 +60,8 @@ class BioRole final : public site::Role {
  private:
   BioRole(site::RoleHost& host) : host_(host) {}
   void process_rows(size_t rows);
+  Status open_signal(const SignalRecordingConfig& cfg);
+  void check_signal(const Status& s);
 
   site::RoleHost& host_;
   SiteId site_ = 0;
@@ -64,6 +73,7 @@ class BioRole final : public site::Role {
   std::optional<Detector> detector_;
   std::optional<Interlock> interlock_;
   std::unique_ptr<EmulatedStimulator> stimulator_;
+  std::optional<SignalRecorder> signal_;
   std::vector<int16_t> buf_;
   std::vector<DetectedSpike> found_;
   std::vector<Time> last_stim_ns_;

@@ -112,9 +112,10 @@ Result<BioRoleConfig> bio_config_from_experiment(const experiment::Experiment& e
 }
 
 Result<std::unique_ptr<site::Role>> make_bio_role(const experiment::Experiment& e, const experiment::Site& site,
-                                                  site::RoleHost& host) {
+                                                  site::RoleHost& host, std::optional<SignalRecordingConfig> signal) {
   auto cfg = bio_config_from_experiment(e, site);
   ION_TRY(cfg.status());
+  cfg->signal = std::move(signal);
   auto role = BioRole::create(std::move(*cfg), host);
   if (!role) return role.status().prefixed("site " + site.name + ": ");
   return std::unique_ptr<site::Role>(std::move(*role));

@@ -13,6 +13,7 @@
 //                     Shannon k as configured, max_charge 0 → the material/area bound; mapping
 //                     w ∈ [0,1] → [0, max_amplitude] V at the configured pulse width.
 #include <memory>
+#include <optional>
 
 #include "core/status.hpp"
 #include "experiment/model.hpp"
@@ -21,7 +22,9 @@
 namespace ion::bio {
 
 Result<BioRoleConfig> bio_config_from_experiment(const experiment::Experiment& e, const experiment::Site& site);
+// `signal`: where the site records its raw signal (`[recording] signal = true`), if it does.
 Result<std::unique_ptr<site::Role>> make_bio_role(const experiment::Experiment& e, const experiment::Site& site,
-                                                  site::RoleHost& host);
+                                                  site::RoleHost& host,
+                                                  std::optional<SignalRecordingConfig> signal = std::nullopt);
 
 }  // namespace ion::bio

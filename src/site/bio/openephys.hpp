@@ -40,7 +40,10 @@ class OpenEphysWriter {
   OpenEphysWriter(OpenEphysWriter&&) noexcept = default;
   OpenEphysWriter& operator=(OpenEphysWriter&&) noexcept = default;
   ~OpenEphysWriter() = default;
+  // Appends whole rows. A failed append cuts the data file back to the rows written before it,
+  // so close() still gives a readable session of rows() rows.
   Status write(std::span<const int16_t> rows);
+  int64_t rows() const { return rows_; }
   // A TTL edge on `line` (1..64) at sample `sample` (rising when `high`). Samples must not go back.
   Status ttl(int64_t sample, int line, bool high);
   // Syncs continuous.dat and writes the .npy files, structure.oebin, settings.xml and

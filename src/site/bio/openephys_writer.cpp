@@ -126,7 +126,10 @@ Status OpenEphysWriter::write(std::span<const int16_t> rows) {
   if (rows.size() % spec_.channels != 0)
     return error(Errc::invalid_argument, fmt::format("{}: block of {} samples is not whole {}-channel rows",
                                                      data_path(), rows.size(), spec_.channels));
-  ION_TRY(dat_->append({reinterpret_cast<const uint8_t*>(rows.data()), rows.size_bytes()}));
+  if (Status s = dat_->append({reinterpret_cast<const uint8_t*>(rows.data()), rows.size_bytes()}); !s) {
+    const auto whole = static_cast<uint64_t>(rows_) * spec_.channels * sizeof(int16_t);
+    return with_cleanup(s, dat_->truncate(whole));  // a torn block must not be read as data
+  }
   rows_ += static_cast<int64_t>(rows.size() / spec_.channels);
   return Status::ok();
 }
