@@ -46,6 +46,7 @@ void run_export(const ExportArgs& a) {
   if (!e) throw CliError(what + ": " + e.status().message(), exit_code::kFailed);
   nwb::NwbOptions o;
   o.file_create_wall_ns = wall_clock_ns();
+  o.run_dir = a.dir;
   write(m, *e, a.out.empty() ? a.dir + "/recording.nwb" : a.out, o, what);
 }
 
@@ -59,6 +60,7 @@ void write_run_nwb(const experiment::Experiment& e, const std::string& out, cons
   nwb::NwbOptions o;
   o.runner_start_wall_ns = runner_start_wall_ns;
   o.file_create_wall_ns = wall_clock_ns();
+  o.run_dir = out;
   write(merged(present, "ion run --nwb"), e, out + "/recording.nwb", o, "ion run --nwb");
 }
 

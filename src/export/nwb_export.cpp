@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "export/nwb_export.hpp"
 
+#include "export/nwb_ecephys.hpp"
 #include "export/nwb_parts.hpp"
 #include "export/nwb_spec.hpp"
 #include "record/hdf5_export.hpp"
@@ -89,6 +90,7 @@ Status write_root(hid_t file, const Context& c, const NwbOptions& o) {
 
 Status write_all(hid_t file, Context& c, const NwbOptions& o) {
   ION_TRY(write_root(file, c, o));
+  ION_TRY(write_ecephys(file, c, o.run_dir));
   ION_TRY(write_units(file, c));
   ION_TRY_ASSIGN(auto stimulus, c.b.group(file, "stimulus"));
   ION_TRY_ASSIGN(auto presentation, c.b.group(stimulus.get(), "presentation"));

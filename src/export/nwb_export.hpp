@@ -24,6 +24,9 @@ struct NwbOptions {
   // then says 1970-01-01 and that it is a placeholder). Ignored when the logs hold a wall start.
   int64_t runner_start_wall_ns = 0;
   int64_t file_create_wall_ns = 0;  // file_create_date (the caller's clock; fixed in tests)
+  // The run directory: the bio sites' signal sessions (<run_dir>/<site>.openephys) become
+  // ElectricalSeries (export/nwb_ecephys.hpp). "": none are looked for.
+  std::string run_dir;
 };
 
 // The NWB file's bytes. `e` is the experiment the logs were recorded from (neuron models, site

@@ -157,6 +157,16 @@ Status Table::region(const std::string& name, const std::string& description, co
   return Status::ok();
 }
 
+Status Table::reference_column(const std::string& name, const std::string& description,
+                               const std::vector<std::string>& target_paths) {
+  std::vector<hobj_ref_t> refs(target_paths.size());
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (H5Rcreate(&refs[i], g_, target_paths[i].c_str(), H5R_OBJECT, -1) < 0)
+      return h5::error_status("reference " + target_paths[i]);
+  ION_TRY(h5::write_dataset(g_, name, H5T_STD_REF_OBJ, refs.size(), refs.data(), {}));
+  return vector_data(name, description);
+}
+
 Status Table::finish(const std::string& description) {
   std::vector<int64_t> ids(rows_);
   for (size_t i = 0; i < rows_; ++i) ids[i] = static_cast<int64_t>(i);

@@ -90,6 +90,9 @@ class Table {
   // Row numbers into another table (DynamicTableRegion with an object reference to it).
   Status region(const std::string& name, const std::string& description, const std::vector<int64_t>& rows,
                 const std::string& table_path);
+  // A column of HDF5 object references, one per row, to the objects at `target_paths` (absolute).
+  Status reference_column(const std::string& name, const std::string& description,
+                          const std::vector<std::string>& target_paths);
   // ElementIdentifiers `id` (0..rows-1) and the table's own attributes.
   Status finish(const std::string& description);
 
