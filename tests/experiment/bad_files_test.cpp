@@ -334,6 +334,11 @@ const std::vector<BadCase> kCases = {
      "[recording]\nout = \"runs/{date}\"\n",
      {"22:7: recording.out: found \"runs/{date}\", expected a directory pattern using only the placeholders {name} and "
       "{timestamp} (unknown placeholder {date})"}},
+    {"signal not a boolean",
+     "",
+     "",
+     "[recording]\nsignal = \"yes\"\n",
+     {"22:10: recording.signal: found string \"yes\", expected true or false"}},
     {"legacy id out of range",
      "",
      "",
