@@ -152,3 +152,19 @@ TEST(SignalSim, FullDiskStopsTheSiteAndKeepsAReadablePrefix) {
 }
 
 }  // namespace
+
+namespace {
+
+// The disk is also full for the session's metadata: the message says the session could not be
+// completed, and no structure.oebin claims rows that are not there.
+TEST(SignalSim, FullDiskForTheMetadataTooIsSaid) {
+  const std::string dir = ion::testing::fresh_test_dir("test-runs/signal-sim", "disk-full-meta");
+  const auto r = run(built_in(true), dir,
+                     {StorageFault{StorageOp::write, "continuous.dat", 100001, ENOSPC},
+                      StorageFault{StorageOp::write, ".npy.tmp", 0, ENOSPC}});
+  EXPECT_EQ(r.outcome.status, record::RunStatus::incomplete);
+  EXPECT_NE(r.outcome.detail.find("could not be completed either"), std::string::npos) << r.outcome.detail;
+  EXPECT_FALSE(bio::open_openephys(session(dir)).is_ok());
+}
+
+}  // namespace

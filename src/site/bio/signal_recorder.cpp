@@ -52,6 +52,11 @@ Status SignalRecorder::stimulus(const Stimulus& s) {
 }
 
 Status SignalRecorder::close() {
+  Status s = complete();
+  return s ? s : s.prefixed("signal recording failed: ");
+}
+
+Status SignalRecorder::complete() {
   if (closed_) return Status::ok();
   closed_ = true;
   ION_TRY(ttl_.flush(*w_, std::max<int64_t>(0, rows_ - 1)));
@@ -61,7 +66,7 @@ Status SignalRecorder::close() {
 // The writer has cut the data file back to its whole rows (OpenEphysWriter::write); completing
 // the session for those rows keeps what was recorded readable.
 Status SignalRecorder::failed(const Status& s) {
-  Status done = close();
+  Status done = complete();
   const std::string kept =
       done ? fmt::format("the session {} keeps the first {} rows", session_, rows_)
            : fmt::format("the session {} could not be completed either ({})", session_, done.message());

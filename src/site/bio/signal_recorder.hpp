@@ -63,6 +63,7 @@ class SignalRecorder {
   SignalRecorder(OpenEphysWriter w, double rate_hz, std::string session)
       : w_(std::move(w)), rate_hz_(rate_hz), session_(std::move(session)), ttl_(rate_hz) {}
   Status failed(const Status& s);
+  Status complete();  // close() without the message prefix
 
   std::optional<OpenEphysWriter> w_;
   double rate_hz_ = 0;
