@@ -338,7 +338,7 @@ const std::vector<BadCase> kCases = {
      "",
      "",
      "[recording]\nsignal = \"yes\"\n",
-     {"22:10: recording.signal: found string \"yes\", expected true or false"}},
+     {"22:10: recording.signal: found \"yes\", expected true or false"}},
     {"legacy id out of range",
      "",
      "",
