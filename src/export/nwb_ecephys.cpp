@@ -29,8 +29,8 @@ Result<SiteSignal> read_session(const std::string& path, const experiment::Site&
   s.rows.resize(static_cast<size_t>(s.info.total_rows) * s.info.channels);
   ION_TRY_ASSIGN(auto got, (*src)->read(s.rows));
   if (static_cast<int64_t>(got) != s.info.total_rows)
-    return error(Errc::corrupt, path + ": read " + std::to_string(got) + " of " + std::to_string(s.info.total_rows) +
-                                    " rows");
+    return error(Errc::corrupt,
+                 path + ": read " + std::to_string(got) + " of " + std::to_string(s.info.total_rows) + " rows");
   return s;
 }
 
@@ -85,8 +85,8 @@ Status samples(hid_t series, const SiteSignal& s) {
   Id dcpl(H5Pcreate(H5P_DATASET_CREATE));
   H5Pset_obj_track_times(dcpl.get(), false);  // the same logs and sessions give the same bytes
   Id ds(H5Dcreate2(series, "data", H5T_STD_I16LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
-  if (!ds.ok() || (!s.rows.empty() && H5Dwrite(ds.get(), H5T_NATIVE_INT16, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                               s.rows.data()) < 0))
+  if (!ds.ok() ||
+      (!s.rows.empty() && H5Dwrite(ds.get(), H5T_NATIVE_INT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.rows.data()) < 0))
     return h5::error_status("write the samples of site " + s.site);
   const float volts = s.info.gain_v.empty() ? 1.0f : s.info.gain_v.front();
   ION_TRY(h5::attr_string(ds.get(), "unit", "volts"));

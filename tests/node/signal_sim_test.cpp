@@ -38,8 +38,7 @@ experiment::Experiment built_in(bool signal) {
   return std::move(e).value();
 }
 
-site::SimRunReport run(const experiment::Experiment& e, const std::string& dir,
-                       std::vector<StorageFault> faults = {}) {
+site::SimRunReport run(const experiment::Experiment& e, const std::string& dir, std::vector<StorageFault> faults = {}) {
   site::SimRunOptions o;
   o.out_dir = dir;
   o.warmup_ns = 1_s;
@@ -111,8 +110,8 @@ TEST(SignalSim, RecordingTheSignalLeavesTheLogsUnchanged) {
 TEST(SignalSim, ReplayedRowsAreRecordedExactly) {
   const std::string dir = ion::testing::fresh_test_dir("test-runs/signal-sim", "replay");
   PosixStorage st;
-  auto w = bio::OpenEphysWriter::create(st, dir + "/input", {.channels = 1, .sample_rate_hz = kRateHz,
-                                                             .bit_volts_uv = 0.195});
+  auto w = bio::OpenEphysWriter::create(st, dir + "/input",
+                                        {.channels = 1, .sample_rate_hz = kRateHz, .bit_volts_uv = 0.195});
   ASSERT_TRUE(w.is_ok()) << w.status().message();
   std::vector<int16_t> input(static_cast<size_t>(5 * kRateHz));
   for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int16_t>((i * 7919) % 4001) - 2000;

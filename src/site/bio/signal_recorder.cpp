@@ -67,9 +67,9 @@ Status SignalRecorder::complete() {
 // the session for those rows keeps what was recorded readable.
 Status SignalRecorder::failed(const Status& s) {
   Status done = complete();
-  const std::string kept =
-      done ? fmt::format("the session {} keeps the first {} rows", session_, rows_)
-           : fmt::format("the session {} could not be completed either ({})", session_, done.message());
+  const std::string kept = done ? fmt::format("the session {} keeps the first {} rows", session_, rows_)
+                                : fmt::format("the session {} could not be completed either ({})", session_,
+                                              done.message());
   return error(s.code(), fmt::format("signal recording failed: {}; {}", s.message(), kept));
 }
 
