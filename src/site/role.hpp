@@ -5,7 +5,8 @@
 // EXPERIMENT time only. The runtime calls advance() at every tick with a non-decreasing
 // experiment time, delivers inbound events between ticks, and routes what the role emits.
 //
-// Contract for roles: no I/O, no wall clock, no threads; all randomness from host.rng();
+// Contract for roles: no I/O but through the Storage the runtime hands them (hub crossbar state,
+// the bio signal session), no wall clock, no threads; all randomness from host.rng();
 // everything that must be recorded goes through the host.
 #include <string>
 #include <string_view>

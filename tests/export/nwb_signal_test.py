@@ -13,8 +13,10 @@ A simulated run of the built-in experiment with the bio site's signal recorded:
   * h5py: /acquisition/ElectricalSeries_padova/data equals continuous.dat exactly, conversion is
     bit_volts in volts, starting_time 0 at 25 kHz, one electrode row per channel referenced by the
     series; without `signal` the run has neither session nor ElectricalSeries.
+With --realtime (ctest nwb_signal_realtime, label realtime): the same checks on `ion run --realtime`
+(sites on 127.0.170.1, this test's own loopback range).
 
-usage: nwb_signal_test.py ION SOURCE_DIR WORK_DIR
+usage: nwb_signal_test.py ION SOURCE_DIR WORK_DIR [--realtime]
 """
 import os
 import re
@@ -27,6 +29,7 @@ import numpy as np
 from neo.rawio import OpenEphysBinaryRawIO
 
 ION, SOURCE, WORK = sys.argv[1:4]
+REALTIME = sys.argv[4:] == ["--realtime"]
 VALIDATOR = os.environ.get("ION_NWB_VALIDATE") or os.path.join(SOURCE, os.pardir, "shared", "tools", "nwb-validate")
 RATE_HZ, DURATION_S, BIT_UV = 25000, 4, 0.195
 
@@ -51,6 +54,9 @@ def experiment(name, signal, source=None):
         text = re.sub(r'(?m)^spontaneous\s*=.*$', "", text)  # a recording site has no spontaneous rate
     if signal:
         text += "signal = true\n"  # the file ends with its [recording] table
+    if REALTIME:
+        text, n = re.subn(r'(?m)^address(\s*)= "127\.0\.0\.1"', r'address\1= "127.0.170.1"', text)
+        check(n == 3, "the three sites on 127.0.170.1")
     path = os.path.join(WORK, name + ".toml")
     with open(path, "w") as f:
         f.write(text)
@@ -59,7 +65,8 @@ def experiment(name, signal, source=None):
 
 def sim_run(name, signal, source=None):
     out = os.path.join(WORK, name)
-    run(ION, "run", "--sim", "--quiet", "--nwb", "--duration", f"{DURATION_S}s", "--out", out,
+    mode = ["--realtime", "--warmup", "1s"] if REALTIME else ["--sim"]
+    run(ION, "run", *mode, "--quiet", "--nwb", "--duration", f"{DURATION_S}s", "--out", out,
         experiment(name, signal, source))
     return out
 
@@ -147,6 +154,9 @@ def main():
     io, raw = neo_reads(os.path.join(out, "padova.openephys"))
     check_ttl(io, out)
     check_nwb(out, raw)
+    if REALTIME:
+        print("PASS")
+        return
     check_replay()
     plain = sim_run("plain", False)
     check(not os.path.exists(os.path.join(plain, "padova.openephys")), "signal = false: no session")
