@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import h5py
 
@@ -100,8 +100,13 @@ def main():
         ref = datetime.fromisoformat(f["timestamps_reference_time"][()].decode())
     with h5py.File(os.path.join(rt, "recording.h5"), "r") as h5:
         wall_ns = int(h5["meta"].attrs["start_wall_ns"])
-    check(wall_ns > 0 and abs(start.timestamp() * 1e9 - wall_ns) < 1e3,
-          "real-time session_start_time is recording.h5's start_wall_ns (to the microsecond)")
+    # Whole microseconds on both sides: ISO 8601 keeps 6 decimals (truncated), and a float64
+    # timestamp() would add ~256 ns of rounding at today's epoch (a false failure seen once).
+    epoch = datetime(1970, 1, 1, tzinfo=start.tzinfo or timezone.utc)
+    start_us = (start.replace(tzinfo=start.tzinfo or timezone.utc) - epoch) // timedelta(microseconds=1)
+    check(wall_ns > 0 and start_us == wall_ns // 1000,
+          f"real-time session_start_time ({start_us} us) is recording.h5's start_wall_ns ({wall_ns} ns) "
+          "to the microsecond")
     lead = (ref - start).total_seconds()
     check(0 < lead < 3, f"experiment time 0 (timestamps_reference_time) is {lead:.3f} s after the start (1 s warm-up)")
 
