@@ -205,8 +205,8 @@ Status monitor_pairs(const BenchHubConfig& cfg, BenchHubResult& r) {
   half.throughput_ns = cfg.throughput_ns / 2;
   for (int k = 0; k < kMonitorPairs; ++k) {
     Rate hub, mon;
-    for (HubMode mode : k % 2 ? std::vector{HubMode::hub_monitor, HubMode::hub}
-                              : std::vector{HubMode::hub, HubMode::hub_monitor}) {
+    for (HubMode mode :
+         k % 2 ? std::vector{HubMode::hub_monitor, HubMode::hub} : std::vector{HubMode::hub, HubMode::hub_monitor}) {
       ION_TRY_ASSIGN(auto o, run_net_phase(half, mode, false));
       add_net(r, o);
       (mode == HubMode::hub ? hub : mon) = o.rate;

@@ -43,7 +43,8 @@ void load_monitor(const toml::table& t, size_t index, LoadState& s, std::map<std
     m.name.clear();
   }
   load_monitor_address(r, m, s);
-  m.max_record_rate_hz = r.number("max_record_rate", Need::optional, 1, kMaxMonitorRecordRateHz).value_or(m.max_record_rate_hz);
+  m.max_record_rate_hz = r.number("max_record_rate", Need::optional, 1, kMaxMonitorRecordRateHz)
+                             .value_or(m.max_record_rate_hz);
   r.finish();
   s.e.monitors.push_back(std::move(m));
 }
