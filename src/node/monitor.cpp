@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "node/monitor.hpp"
 
+#include <cstdio>
+
 #include "node/roles.hpp"
 #include "record/log_open.hpp"
 #include "wire/crypto.hpp"
@@ -24,8 +26,8 @@ MonitorNode::MonitorNode(const experiment::Experiment& e, const experiment::Moni
     : exp_(e), self_(m), env_(env), opt_(std::move(opt)) {}
 
 MonitorNode::~MonitorNode() {
-  // Normally closed by the owner, which reports the outcome; a destructor cannot report it.
-  (void)close();
+  // Normally closed by the owner, which reports the outcome; here only standard error is left.
+  if (Status s = close(); !s) std::fprintf(stderr, "ion monitor: closing the copies failed: %s\n", s.message().c_str());
 }
 
 Result<std::unique_ptr<MonitorNode>> MonitorNode::create(const experiment::Experiment& e, const std::string& monitor,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include <fmt/format.h>
@@ -124,9 +125,10 @@ void BioRole::on_input(const SynapticInput& in) {
 }
 
 // The run has already ended for another reason, which is what it reports; completing the session
-// is the best left to do, and its own failure has nowhere to go (the event log is closed).
+// is the best left to do; the event log is closed, so its own failure goes to standard error.
 BioRole::~BioRole() {
-  if (signal_) (void)signal_->close();
+  if (!signal_) return;
+  if (Status s = signal_->close(); !s) std::fprintf(stderr, "ion: signal recording: %s\n", s.message().c_str());
 }
 
 void BioRole::finish(Time end) {
