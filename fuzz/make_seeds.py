@@ -7,7 +7,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 3  # header byte 2 (docs/protocol.md §2)
+VERSION = 4  # header byte 2 (docs/protocol.md §2)
 
 
 def varint(v):
@@ -58,7 +58,8 @@ def plain_seeds():
         'events_mixed': header(1, len(recs)) + b''.join(recs),
         'events_empty': header(1, 0),
         'events_full_spikes': header(1, 280) + b''.join(spike(1, i % 100, i % 4, -(i % 60)) for i in range(280)),
-        'hello': header(2, 0) + struct.pack('<BBH', 1, 0, 1200),
+        'hello': header(2, 0) + struct.pack('<BBH', 1, 0x03, 1200),  # reply, aead_offered (both suites)
+        'hello_xchacha_only': header(2, 0) + struct.pack('<BBH', 0, 0x01, 1200),
         'clock_probe': header(3, 0) + struct.pack('<IIq', 1, 2, -5),
         'clock_reply': header(4, 0) + struct.pack('<IIqqq', 1, 2, 3, 4, 5),
         'heartbeat': header(5, 0) + struct.pack('<Hq10Qqqq?', 3, 99, *range(10), 100, -200, 300, True),

@@ -17,6 +17,7 @@ wire::ChannelConfig channel_config(const PeerSpec& spec, const LinkConfig& cfg, 
   c.psk = spec.psk;
   c.insecure_allowed = spec.insecure;
   c.peer_epoch_floor = spec.epoch_floor;
+  c.aead_offer = cfg.aead_offer;
   return c;
 }
 
@@ -249,11 +250,7 @@ bool Peer::recover_too_old(std::span<const uint8_t> bytes) {
       h->receiver_epoch != channel_.self_epoch() || !tracker_.is_open_gap(h->seq)) {
     return false;
   }
-  if (h->insecure()) return spec_.insecure && wire::decode_plain(bytes, rx_).is_ok();
-  if (!spec_.psk) return false;
-  const wire::LinkKey key = wire::derive_link_key(*spec_.psk, spec_.site, cfg_.self, h->sender_epoch,
-                                                  h->receiver_epoch);
-  return wire::open(bytes, key, rx_).is_ok();
+  return channel_.open_adopted_unwindowed(bytes, rx_).is_ok();
 }
 
 // Feeds the sequence tracker; false if the datagram must not be acted on (duplicate, stale).

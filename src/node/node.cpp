@@ -243,7 +243,7 @@ void Node::on_refused(SiteId peer, wire::WireError e, uint64_t count) {
     if (id != peer) continue;
     const std::string text = describe_refusal(peer_labels_[i], e, count);
     const bool loud = e == wire::WireError::auth_failed || e == wire::WireError::old_epoch ||
-                      e == wire::WireError::bad_version;
+                      e == wire::WireError::bad_version || e == wire::WireError::aead_mismatch;
     if (loud) warn(text);
     else record(record::Note{experiment_now(), record::NoteKind::text, text});
   }

@@ -19,6 +19,9 @@ std::string meaning(const PeerLabel& p, wire::WireError e) {
       return "carried the epoch of an earlier incarnation of this site";
     case W::bad_version:
       return "carried another version of the wire protocol";
+    case W::aead_mismatch:
+      return "offered no AEAD suite this site accepts ([security] aead pins one the other end does not offer, "
+             "docs/experiment.md)";
     case W::duplicate:
       return "repeated datagrams already accepted (network duplicates or replays)";
     default:
@@ -35,7 +38,8 @@ std::string describe_refusal(const PeerLabel& p, wire::WireError e, uint64_t cou
 std::string never_heard_reason(const link::Peer& peer, const PeerLabel& label) {
   const auto& errors = peer.counters().errors;
   std::string out;
-  for (wire::WireError e : {wire::WireError::auth_failed, wire::WireError::old_epoch, wire::WireError::bad_version}) {
+  for (wire::WireError e : {wire::WireError::auth_failed, wire::WireError::old_epoch, wire::WireError::bad_version,
+                            wire::WireError::aead_mismatch}) {
     const uint64_t n = errors[static_cast<size_t>(e)];
     if (n) out += (out.empty() ? "" : "; ") + plural(n, "datagram") + " from it " + meaning(label, e);
   }

@@ -17,6 +17,12 @@
 //  - A bound datagram (receiver_epoch == our epoch) was created during our lifetime. From the
 //    adopted epoch it passes the replay window; from the epoch adopted before (stragglers of a
 //    restart) it passes that epoch's window; from an epoch >= the floor it adopts it.
+//  - AEAD (docs/protocol.md §4.2): hellos are always sealed with XChaCha20-Poly1305 and carry the
+//    sender's offer (ChannelConfig::aead_offer). Every other datagram of a pair of epochs is sealed
+//    with the suite choose_aead() picks from our offer and the offer of the peer's epoch (learned
+//    from its authenticated hellos), under a key bound to that suite and both offers. An authentic
+//    hello whose offer shares no suite with ours is refused as aead_mismatch; a non-hello from an
+//    epoch whose offer we never learned cannot be verified (auth_failed).
 //  - Refused, changing nothing: receiver_epoch != 0 and != ours or sender epoch 0 → stale_epoch;
 //    a sender epoch older than the floor (or equal to a floor learned before this process heard
 //    its hellos) → old_epoch; receiver_epoch 0 on a non-hello → unbound.
@@ -42,6 +48,8 @@ struct ChannelConfig {
   // The newest epoch of this peer authenticated under this key before this process started
   // (persisted, wire/epoch_state.hpp); 0 = none known.
   uint64_t peer_epoch_floor = 0;
+  // The AEAD suites this end accepts: bits of wire::Aead, from aead_offer() (never 0).
+  uint8_t aead_offer = offer_bit(Aead::xchacha20poly1305);
 };
 
 // What open() tells the link layer besides the datagram itself.
@@ -76,6 +84,9 @@ class Channel {
   // payload. On success out holds the message and the epoch/window state is updated.
   // On any error no state changes and out is unspecified.
   WireResult<Received> open(std::span<const uint8_t> datagram, Datagram& out);
+  // Only authenticates and decodes a datagram of the adopted epoch addressed to our epoch, with
+  // no replay window and no state change (the link's too_old recovery checks the stream itself).
+  WireResult<bool> open_adopted_unwindowed(std::span<const uint8_t> datagram, Datagram& out);
 
   SiteId self() const { return cfg_.self; }
   SiteId peer() const { return cfg_.peer; }
@@ -89,33 +100,44 @@ class Channel {
   uint64_t next_send_seq() const { return send_seq_; }
   const ReplayWindow& window() const { return window_; }
   bool secure() const { return cfg_.psk.has_value(); }
+  // The suite of datagrams to and from the adopted peer epoch (nullopt before one is adopted).
+  std::optional<Aead> aead() const { return peer_offer_ ? choose_aead(cfg_.aead_offer, peer_offer_) : std::nullopt; }
 
  private:
   const Header& begin_to(DatagramBuilder& b, MsgType type, uint64_t receiver_epoch, Time send_time_ns);
   WireResult<bool> check_policy(const Header& h) const;
-  WireResult<bool> authenticate(std::span<const uint8_t> datagram, const Header& h, Datagram& out);
+  // peer_offer: the offer of h's sender epoch (0 = unknown; only hellos can then be verified).
+  WireResult<bool> authenticate(std::span<const uint8_t> datagram, const Header& h, uint8_t peer_offer, Datagram& out);
+  WireResult<bool> check_offer(const Datagram& hello) const;
   WireResult<Received> open_hello(std::span<const uint8_t> d, const Header& h, Datagram& out);
   WireResult<Received> open_bound(std::span<const uint8_t> d, const Header& h, Datagram& out);
-  WireResult<Received> open_in(ReplayWindow& w, std::span<const uint8_t> d, const Header& h, Datagram& out);
+  WireResult<Received> open_in(ReplayWindow& w, uint8_t offer, std::span<const uint8_t> d, const Header& h,
+                               Datagram& out);
+  WireResult<Received> adopt_new(std::span<const uint8_t> d, const Header& h, Datagram& out);
   struct CachedKey {
     LinkKey key;
     uint64_t sender_epoch = 0, receiver_epoch = 0;
+    KeyUse use;
     bool valid = false;
   };
-  const LinkKey& key(CachedKey& c, SiteId sender, SiteId receiver, uint64_t sender_epoch, uint64_t receiver_epoch);
+  const LinkKey& key(CachedKey& c, SiteId sender, SiteId receiver, uint64_t sender_epoch, uint64_t receiver_epoch,
+                     const KeyUse& use);
   bool raise_floor(uint64_t epoch);
-  void follow_hellos(uint64_t epoch);
-  void adopt(uint64_t epoch, uint64_t first_seq);
+  void follow_hellos(uint64_t epoch, uint8_t offer);
+  void adopt(uint64_t epoch, uint64_t first_seq, uint8_t offer);
 
   ChannelConfig cfg_;
   uint64_t peer_epoch_ = 0;  // adopted
+  uint8_t peer_offer_ = 0;   // its AEAD offer (0 = none adopted)
   uint64_t floor_ = 0;       // newest known; peer_epoch_ <= floor_
   uint64_t send_seq_ = 0;
   ReplayWindow window_;      // adopted epoch
   uint64_t prev_epoch_ = 0;  // adopted before peer_epoch_ (its stragglers are still accepted)
   ReplayWindow prev_window_;
+  uint8_t prev_offer_ = 0;
   uint64_t hello_epoch_ = 0;   // the epoch whose unbound hellos we accept (newest heard, or adopted)
   ReplayWindow hello_window_;  // its hellos' sequence numbers (a replayed hello is a duplicate)
+  uint8_t hello_offer_ = 0;    // the AEAD offer its hellos carry
   // Derived keys, each cached for its last epoch pair: sending, receiving bound, receiving hellos.
   CachedKey tx_key_, rx_key_, rx_hello_key_;
 };

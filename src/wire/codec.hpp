@@ -25,7 +25,9 @@ inline constexpr uint8_t kMagic0 = 0x69;  // 'i'
 inline constexpr uint8_t kMagic1 = 0x6F;  // 'o'
 // 2: forward-only epochs and the handshake rules of docs/protocol.md §4.3 (1 had random epochs).
 // 3: message type 7 (status: copies of recorded data for a monitor), docs/protocol.md §4.6.
-inline constexpr uint8_t kVersion = 3;
+// 4: AEAD negotiation (hello byte 1 = aead_offered; AES-256-GCM per link; suite, offers and key
+//    block bound into the link key), docs/protocol.md §4.6.
+inline constexpr uint8_t kVersion = 4;
 inline constexpr uint8_t kFlagInsecure = 0x01;  // no tag, payload in clear; all other bits reserved (0)
 
 enum class MsgType : uint8_t {
@@ -64,6 +66,7 @@ enum class WireError : uint8_t {
   too_old,           // sequence number below the replay window
   old_epoch,         // sender epoch older than the newest one known for the peer (earlier run)
   not_permitted,     // authentic, but a message type this peer may not send (a monitor's events)
+  aead_mismatch,     // authentic hello whose AEAD offer shares no suite with ours (docs/protocol.md §4.2)
   count_
 };
 inline constexpr size_t kWireErrorCount = static_cast<size_t>(WireError::count_);
@@ -94,6 +97,9 @@ using Event = std::variant<Spike, SynapticInput, Stimulus, WeightUpdate>;
 struct Hello {
   bool reply = false;  // true when answering a hello (the header then carries our peer's epoch)
   uint16_t max_datagram_bytes = kMaxDatagramBytes;
+  // AEAD suites the sender accepts (bits of wire::Aead, crypto.hpp; never 0). Channel sets it
+  // from its configuration on every hello it sends.
+  uint8_t aead_offered = 0x01;
   bool operator==(const Hello&) const = default;
 };
 struct ClockProbe {

@@ -13,13 +13,48 @@ namespace ion::wire {
 static_assert(kKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 static_assert(kNonceBytes == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 static_assert(kTagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES);
+static_assert(kKeyBytes == crypto_aead_aes256gcm_KEYBYTES);
+static_assert(kGcmNonceBytes == crypto_aead_aes256gcm_NPUBBYTES);
+static_assert(kTagBytes == crypto_aead_aes256gcm_ABYTES);
 static_assert(kKeyBytes >= crypto_generichash_KEYBYTES_MIN && kKeyBytes <= crypto_generichash_KEYBYTES_MAX);
 
 namespace {
 // Domain separation for key derivation (16 bytes, NUL padded).
-constexpr char kKdfContext[16] = {'i', 'o', 'n', '/', '1', ' ', 'l', 'i', 'n', 'k', ' ', 'k', 'e', 'y', 0, 0};
-constexpr size_t kKdfInputBytes = 16 + 2 + 2 + 8 + 8;
+constexpr char kKdfContext[16] = {'i', 'o', 'n', '/', '4', ' ', 'l', 'i', 'n', 'k', ' ', 'k', 'e', 'y', 0, 0};
+constexpr size_t kKdfInputBytes = 16 + 2 + 2 + 8 + 8 + 3 + 8;
+
 }  // namespace
+
+const char* aead_name(Aead a) { return a == Aead::aes256gcm ? "aes256gcm" : "xchacha20poly1305"; }
+
+bool aes256gcm_available() {
+  static const bool kAvailable = crypto_init() && crypto_aead_aes256gcm_is_available() == 1;
+  return kAvailable;
+}
+
+std::optional<uint8_t> aead_offer(AeadPolicy policy, bool aes_ni) {
+  switch (policy) {
+    case AeadPolicy::xchacha20poly1305: return offer_bit(Aead::xchacha20poly1305);
+    case AeadPolicy::aes256gcm:
+      if (!aes_ni) return std::nullopt;
+      return offer_bit(Aead::aes256gcm);
+    case AeadPolicy::automatic: break;
+  }
+  return static_cast<uint8_t>(offer_bit(Aead::xchacha20poly1305) | (aes_ni ? offer_bit(Aead::aes256gcm) : 0));
+}
+
+std::optional<Aead> choose_aead(uint8_t a, uint8_t b) {
+  const uint8_t both = a & b;
+  if ((both & offer_bit(Aead::aes256gcm)) != 0) return Aead::aes256gcm;
+  if ((both & offer_bit(Aead::xchacha20poly1305)) != 0) return Aead::xchacha20poly1305;
+  return std::nullopt;
+}
+
+KeyUse data_key_use(Aead suite, uint8_t sender_offer, uint8_t receiver_offer, uint64_t seq) {
+  return {static_cast<uint8_t>(suite), sender_offer, receiver_offer, seq >> kKeyBlockBits};
+}
+
+KeyUse hello_key_use(uint64_t seq) { return {0, 0, 0, seq >> kKeyBlockBits}; }
 
 SecretKey::~SecretKey() { sodium_memzero(bytes.data(), bytes.size()); }
 
@@ -53,13 +88,17 @@ Psk random_psk() {
 }
 
 LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t sender_epoch,
-                        uint64_t receiver_epoch) {
+                        uint64_t receiver_epoch, const KeyUse& use) {
   uint8_t in[kKdfInputBytes];
   std::memcpy(in, kKdfContext, 16);
   bytes::put_u16(in + 16, sender);
   bytes::put_u16(in + 18, receiver);
   bytes::put_u64(in + 20, sender_epoch);
   bytes::put_u64(in + 28, receiver_epoch);
+  in[36] = use.suite;
+  in[37] = use.sender_offer;
+  in[38] = use.receiver_offer;
+  bytes::put_u64(in + 39, use.block);
   LinkKey k;
   crypto_generichash(k.bytes.data(), k.bytes.size(), in, sizeof in, psk.bytes.data(), psk.bytes.size());
   return k;
@@ -74,32 +113,73 @@ std::array<uint8_t, kNonceBytes> make_nonce(const Header& h) {
   return n;  // bytes 20..23 stay 0
 }
 
-std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key) {
+std::array<uint8_t, kGcmNonceBytes> make_gcm_nonce(const Header& h) {
+  std::array<uint8_t, kGcmNonceBytes> n{};
+  bytes::put_u16(n.data(), h.sender);
+  bytes::put_u16(n.data() + 2, h.receiver);
+  bytes::put_u64(n.data() + 4, h.seq);
+  return n;
+}
+
+size_t aead_encrypt(Aead suite, const SecretKey& key, std::span<const uint8_t> nonce, std::span<const uint8_t> ad,
+                    std::span<const uint8_t> m, uint8_t* c) {
+  unsigned long long c_len = 0;
+  if (suite == Aead::aes256gcm) {
+    if (!aes256gcm_available() || nonce.size() != kGcmNonceBytes) return 0;
+    crypto_aead_aes256gcm_encrypt(c, &c_len, m.data(), m.size(), ad.data(), ad.size(), nullptr, nonce.data(),
+                                  key.bytes.data());
+  } else {
+    if (nonce.size() != kNonceBytes) return 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(c, &c_len, m.data(), m.size(), ad.data(), ad.size(), nullptr,
+                                               nonce.data(), key.bytes.data());
+  }
+  return static_cast<size_t>(c_len);
+}
+
+std::optional<size_t> aead_decrypt(Aead suite, const SecretKey& key, std::span<const uint8_t> nonce,
+                                   std::span<const uint8_t> ad, std::span<const uint8_t> c, uint8_t* m) {
+  unsigned long long m_len = 0;
+  int rc = -1;
+  if (suite == Aead::aes256gcm) {
+    // Without AES-NI libsodium must not be asked: nothing can be verified.
+    if (aes256gcm_available() && nonce.size() == kGcmNonceBytes)
+      rc = crypto_aead_aes256gcm_decrypt(m, &m_len, nullptr, c.data(), c.size(), ad.data(), ad.size(), nonce.data(),
+                                         key.bytes.data());
+  } else if (nonce.size() == kNonceBytes) {
+    rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &m_len, nullptr, c.data(), c.size(), ad.data(), ad.size(),
+                                                    nonce.data(), key.bytes.data());
+  }
+  if (rc != 0) return std::nullopt;
+  return static_cast<size_t>(m_len);
+}
+
+std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key, Aead suite) {
   assert(!b.header().insecure());
   const std::span<uint8_t> plain = b.finish_plain();  // writes header incl. count
   const size_t payload_bytes = plain.size() - kHeaderBytes;
   assert(plain.size() + kTagBytes <= kMaxDatagramBytes);
   uint8_t* base = b.buffer().data();
-  const auto nonce = make_nonce(b.header());
-  unsigned long long out_len = 0;
-  // In-place encryption (c == m) is supported by libsodium's combined mode.
-  crypto_aead_xchacha20poly1305_ietf_encrypt(base + kHeaderBytes, &out_len, base + kHeaderBytes, payload_bytes, base,
-                                             kHeaderBytes, nullptr, nonce.data(), key.bytes.data());
-  return {base, kHeaderBytes + static_cast<size_t>(out_len)};
+  assert(suite != Aead::aes256gcm || aes256gcm_available());
+  const std::span<const uint8_t> ad{base, kHeaderBytes};
+  const std::span<const uint8_t> m{base + kHeaderBytes, payload_bytes};
+  // In-place encryption (c == m) is supported by libsodium's combined mode (both suites).
+  size_t out_len = 0;
+  if (suite == Aead::aes256gcm) out_len = aead_encrypt(suite, key, make_gcm_nonce(b.header()), ad, m, base + kHeaderBytes);
+  else out_len = aead_encrypt(suite, key, make_nonce(b.header()), ad, m, base + kHeaderBytes);
+  assert(out_len == payload_bytes + kTagBytes);
+  return {base, kHeaderBytes + out_len};
 }
 
-WireResult<bool> open(std::span<const uint8_t> d, const LinkKey& key, Datagram& out) {
+WireResult<bool> open(std::span<const uint8_t> d, const LinkKey& key, Aead suite, Datagram& out) {
   auto h = peek_header(d);
   if (!h) return h.error();
   assert(!h->insecure());
   uint8_t plain[kMaxDatagramBytes];
-  unsigned long long plain_len = 0;
-  const auto nonce = make_nonce(*h);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plain_len, nullptr, d.data() + kHeaderBytes,
-                                                 d.size() - kHeaderBytes, d.data(), kHeaderBytes, nonce.data(),
-                                                 key.bytes.data()) != 0)
-    return WireError::auth_failed;
-  return decode_payload(*h, {plain, static_cast<size_t>(plain_len)}, out);
+  const std::span<const uint8_t> ad = d.first(kHeaderBytes), c = d.subspan(kHeaderBytes);
+  const std::optional<size_t> n = suite == Aead::aes256gcm ? aead_decrypt(suite, key, make_gcm_nonce(*h), ad, c, plain)
+                                                           : aead_decrypt(suite, key, make_nonce(*h), ad, c, plain);
+  if (!n) return WireError::auth_failed;
+  return decode_payload(*h, {plain, *n}, out);
 }
 
 }  // namespace ion::wire

@@ -234,7 +234,7 @@ namespace {
 
 size_t encode_hello(const Hello& m, Writer& w) {
   w.u8(m.reply ? 1 : 0);
-  w.u8(0);
+  w.u8(m.aead_offered);
   w.u16(m.max_datagram_bytes);
   return w.n;
 }
@@ -276,9 +276,10 @@ using Fixed = ByteReader;
 WireResult<bool> decode_hello(Fixed& f, Control& out) {
   Hello m;
   const uint8_t reply = f.u8();
-  const uint8_t reserved = f.u8();
+  m.aead_offered = f.u8();
   m.max_datagram_bytes = f.u16();
-  if (reply > 1 || reserved != 0) return WireError::bad_field;
+  // Offer bits: 0x01 XChaCha20-Poly1305, 0x02 AES-256-GCM (wire::Aead); none, or unknown bits, is bad.
+  if (reply > 1 || m.aead_offered == 0 || (m.aead_offered & ~0x03) != 0) return WireError::bad_field;
   if (m.max_datagram_bytes < kHeaderBytes + kTagBytes + kMinRecordBytes || m.max_datagram_bytes > kMaxDatagramBytes)
     return WireError::bad_field;
   m.reply = reply == 1;

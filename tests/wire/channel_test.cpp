@@ -266,12 +266,13 @@ TEST(WireChannel, TooOldAfterWindowMoves) {
 
 TEST(WireCrypto, DerivedKeysDependOnEveryInput) {
   const Psk k = fixed_psk(1);
-  const LinkKey base = derive_link_key(k, 1, 2, 10, 20);
-  EXPECT_TRUE(base.equals(derive_link_key(k, 1, 2, 10, 20)));
-  EXPECT_FALSE(base.equals(derive_link_key(k, 2, 1, 10, 20)));
-  EXPECT_FALSE(base.equals(derive_link_key(k, 1, 2, 11, 20)));
-  EXPECT_FALSE(base.equals(derive_link_key(k, 1, 2, 10, 21)));
-  EXPECT_FALSE(base.equals(derive_link_key(fixed_psk(2), 1, 2, 10, 20)));
+  const KeyUse u = hello_key_use(0);
+  const LinkKey base = derive_link_key(k, 1, 2, 10, 20, u);
+  EXPECT_TRUE(base.equals(derive_link_key(k, 1, 2, 10, 20, u)));
+  EXPECT_FALSE(base.equals(derive_link_key(k, 2, 1, 10, 20, u)));
+  EXPECT_FALSE(base.equals(derive_link_key(k, 1, 2, 11, 20, u)));
+  EXPECT_FALSE(base.equals(derive_link_key(k, 1, 2, 10, 21, u)));
+  EXPECT_FALSE(base.equals(derive_link_key(fixed_psk(2), 1, 2, 10, 20, u)));
 }
 
 TEST(WireCrypto, RandomEpochsDiffer) {

@@ -171,7 +171,7 @@ TEST(WireCodec, HeaderLayoutIsLittleEndianAtDocumentedOffsets) {
   ASSERT_EQ(d.size(), kHeaderBytes);
   EXPECT_EQ(d[0], 'i');
   EXPECT_EQ(d[1], 'o');
-  EXPECT_EQ(d[2], 3);  // header version (docs/protocol.md §2)
+  EXPECT_EQ(d[2], 4);  // header version (docs/protocol.md §2)
   EXPECT_EQ(d[3], 1);
   EXPECT_EQ(d[4], kFlagInsecure);
   EXPECT_EQ(d[6], 0x02);
@@ -228,7 +228,7 @@ TEST_F(WireMalformed, BadMagicVersionTypeFlags) {
   auto d = good_;
   d[1] = 'x';
   EXPECT_EQ(decode_error(d), WireError::bad_magic);
-  for (uint8_t v : {0, 1, 2, 4}) {  // 1: the wave-1 format with random epochs; 2: without status
+  for (uint8_t v : {0, 1, 2, 3, 5}) {  // 1: random epochs; 2: without status; 3: without AEAD negotiation
     d = good_;
     d[2] = v;
     EXPECT_EQ(decode_error(d), WireError::bad_version);
@@ -413,7 +413,7 @@ std::vector<uint8_t> read_seed(const std::string& name) {
 TEST(WireCodec, IndependentPythonEncodingDecodesAndReencodesIdentically) {
   Datagram out;
   DatagramBuilder b;
-  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "clock_probe", "clock_reply",
+  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "hello_xchacha_only", "clock_probe", "clock_reply",
                            "heartbeat", "goodbye", "status"}) {
     const auto d = read_seed(name);
     auto r = decode_plain(d, out);
