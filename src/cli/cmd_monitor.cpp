@@ -17,6 +17,7 @@
 #include "env/real_env.hpp"
 #include "node/launch/interrupts.hpp"
 #include "node/monitor.hpp"
+#include "wire/crypto.hpp"
 #include "wire/keyfile.hpp"
 
 namespace ion::cli {
@@ -99,6 +100,7 @@ int run_monitor(const MonitorArgs& a) {
   site::MonitorOptions mo;
   mo.out_dir = a.out;
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
+  mo.aes_ni = wire::aes256gcm_available();
   mo.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   mo.key_dir = key_dir;
   mo.on_warning = [](const std::string& text) { std::fprintf(stderr, "ion monitor: %s\n", text.c_str()); };

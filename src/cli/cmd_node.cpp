@@ -107,6 +107,7 @@ site::NodeOptions node_options(const NodeArgs& a, const experiment::Experiment& 
   no.resume = a.resume;
   no.warmup_ns = warmup;
   no.sync_timeout_ns = duration_arg("--sync-timeout", a.sync_timeout, 1);
+  no.aes_ni = wire::aes256gcm_available();
   const std::string key_dir = a.keys.empty() ? e.security.key_dir : a.keys;
   no.keys = [key_dir](const std::string& x, const std::string& y) { return wire::load_pair_key(key_dir, x, y); };
   no.key_dir = key_dir;

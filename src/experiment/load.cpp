@@ -48,6 +48,8 @@ void load_security(TableReader& root, LoadState& s) {
     if (dir->empty()) r.error_at("key_dir", "found \"\", expected a directory path");
     else s.e.security.key_dir = *dir;
   }
+  static constexpr std::string_view kAeads[] = {"auto", "xchacha20poly1305", "aes256gcm"};
+  if (auto aead = r.choice("aead", kAeads, Need::optional)) s.e.security.aead = *aead;
   r.finish();
 }
 

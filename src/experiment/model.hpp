@@ -241,6 +241,9 @@ struct Monitor {
 };
 struct Security {
   std::string key_dir = "keys";
+  // AEAD of the links (docs/protocol.md §4.2): "auto" (AES-256-GCM where both ends have AES-NI,
+  // else XChaCha20-Poly1305), "xchacha20poly1305" or "aes256gcm" (pinned).
+  std::string aead = "auto";
 };
 
 struct Experiment {

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "node/node.hpp"
 #include "node/roles.hpp"
 #include "record/log_open.hpp"
 #include "wire/crypto.hpp"
@@ -93,6 +94,9 @@ Status MonitorNode::open_link() {
   cfg.bind = *bind;
   cfg.epoch = epoch_;
   cfg.monitor = true;
+  auto offer = link_aead_offer(exp_, opt_.aes_ni);
+  if (!offer) return offer.status().prefixed("monitor " + self_.name + ": ");
+  cfg.aead_offer = *offer;
   std::vector<link::PeerSpec> peers;
   for (const auto& s : exp_.sites) {
     auto p = site_spec(s);

@@ -26,6 +26,7 @@ struct MonitorOptions {
   KeyProvider keys;     // required unless the links are insecure
   std::string key_dir;  // for messages; "" = derived keys
   uint64_t epoch = 0;   // 0: wire::clock_epoch()
+  bool aes_ni = false;  // may the links use AES-256-GCM (as NodeOptions::aes_ni)
   // Optional: lines worth printing (a site up / gone, copies that could not be decoded).
   std::function<void(const std::string&)> on_warning;
 };

@@ -196,6 +196,9 @@ Status Node::open_link() {
   cfg.bind = *bind;
   cfg.epoch = epoch_;
   cfg.time_master = site_.id == routing_.time_master;
+  auto offer = link_aead_offer(exp_, opt_.aes_ni);
+  if (!offer) return offer.status().prefixed("site " + site_.name + ": ");
+  cfg.aead_offer = *offer;
   std::vector<link::PeerSpec> peers;
   for (SiteId id : routing_.peers) {
     link::PeerSpec p;

@@ -54,9 +54,17 @@ struct NodeOptions {
   wire::EpochStore* epochs = nullptr;
   // Optional: warnings worth a line on the terminal (refused peers, state that cannot be saved).
   std::function<void(const std::string&)> on_warning;
+  // May this node's links use AES-256-GCM? Real nodes pass wire::aes256gcm_available(); simulated
+  // runs pass it only when [security] aead pins aes256gcm, so that "auto" chooses
+  // XChaCha20-Poly1305 on every machine and a seed gives the same trace everywhere.
+  bool aes_ni = false;
   // Optional capture tap: every datagram the link's socket receives (tests, diagnostics).
   std::function<void(const Datagram&)> on_raw;
 };
+
+// The AEAD offer of a node's links under the experiment's [security] aead (wire::aead_offer);
+// an error naming the key when aes256gcm is pinned on a machine without AES-NI (aes_ni false).
+Result<uint8_t> link_aead_offer(const experiment::Experiment& e, bool aes_ni);
 
 enum class NodeState { waiting, running, finishing, done, failed, interrupted };
 const char* to_string(NodeState s);

@@ -12,6 +12,17 @@
 
 namespace ion::site {
 
+Result<uint8_t> link_aead_offer(const experiment::Experiment& e, bool aes_ni) {
+  const auto policy = wire::parse_aead_policy(e.security.aead);
+  if (!policy) return error(Errc::invalid_argument, "[security] aead = \"" + e.security.aead + "\" is not a suite");
+  const auto offer = wire::aead_offer(*policy, aes_ni);
+  if (!offer)
+    return error(Errc::invalid_argument,
+                 "[security] aead = \"aes256gcm\" needs AES-NI and PCLMUL, which this machine lacks (libsodium "
+                 "crypto_aead_aes256gcm_is_available() is 0); use \"auto\" or \"xchacha20poly1305\"");
+  return *offer;
+}
+
 // One peer's link settings: address, key (and its id for the epoch state), epoch floor, label.
 Status Node::peer_spec(SiteId id, link::PeerSpec& p) {
   const experiment::Site& other = exp_.sites[id];

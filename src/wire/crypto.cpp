@@ -27,6 +27,13 @@ constexpr size_t kKdfInputBytes = 16 + 2 + 2 + 8 + 8 + 3 + 8;
 
 const char* aead_name(Aead a) { return a == Aead::aes256gcm ? "aes256gcm" : "xchacha20poly1305"; }
 
+std::optional<AeadPolicy> parse_aead_policy(std::string_view text) {
+  if (text == "auto") return AeadPolicy::automatic;
+  if (text == "xchacha20poly1305") return AeadPolicy::xchacha20poly1305;
+  if (text == "aes256gcm") return AeadPolicy::aes256gcm;
+  return std::nullopt;
+}
+
 bool aes256gcm_available() {
   static const bool kAvailable = crypto_init() && crypto_aead_aes256gcm_is_available() == 1;
   return kAvailable;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "core/ids.hpp"
 #include "wire/codec.hpp"
@@ -35,6 +36,8 @@ inline constexpr uint8_t offer_bit(Aead a) { return static_cast<uint8_t>(a); }
 const char* aead_name(Aead a);
 // What the experiment file asks for ([security] aead, docs/experiment.md).
 enum class AeadPolicy : uint8_t { automatic, xchacha20poly1305, aes256gcm };
+// "auto", "xchacha20poly1305" or "aes256gcm" ([security] aead); nullopt for anything else.
+std::optional<AeadPolicy> parse_aead_policy(std::string_view text);
 // True when libsodium can run AES-256-GCM here (x86-64 with AES-NI and PCLMUL).
 bool aes256gcm_available();
 // The offer of a node under `policy` on a machine where AES-256-GCM is (not) available; nullopt:

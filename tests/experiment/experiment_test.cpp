@@ -3,6 +3,7 @@
 // same text as examples/three_neuron.toml; all problems are collected; scale_duration.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -266,6 +267,28 @@ TEST(GoodFile, SynapseLinksLegacyDefaults) {
   EXPECT_EQ(e.legacy.neurons.at(68), "M");
   EXPECT_EQ(e.security.key_dir, "/tmp/k");
   EXPECT_EQ(e.recording.flush_interval_ns, 100_ms);
+}
+
+// [security] aead: default "auto", the two pinned suites, and a FILE:LINE:COL error for anything else.
+TEST(GoodFile, SecurityAead) {
+  EXPECT_EQ(load_ok(kMinimal).security.aead, "auto");
+  for (const char* v : {"auto", "xchacha20poly1305", "aes256gcm"}) {
+    std::string text = kMinimal;
+    text += std::string("aead = \"") + v + "\"\n";
+    EXPECT_EQ(load_ok(text).security.aead, v);
+  }
+  std::string text = kMinimal;
+  const int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  text += "aead = \"aes128gcm\"\n";
+  Diagnostics d;
+  ASSERT_FALSE(load_experiment_text(text, "bad.toml", &d).is_ok());
+  ASSERT_EQ(d.size(), 1u) << d.to_string();
+  EXPECT_EQ(d.items()[0].line, line);
+  EXPECT_EQ(d.items()[0].key_path, "security.aead");
+  const std::string msg = d.items()[0].to_string();
+  EXPECT_NE(msg.find("bad.toml:" + std::to_string(line) + ":"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("aes128gcm"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("xchacha20poly1305"), std::string::npos) << msg;
 }
 
 TEST(Collect, ThreeErrorsGiveThreeDiagnosticsInOrder) {

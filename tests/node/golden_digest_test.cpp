@@ -39,7 +39,7 @@ Digests run(experiment::Experiment e, Duration duration_ns, const std::string& n
 
 TEST(GoldenDigest, BuiltinSeed1) {
   const Digests d = run(experiment::builtin_experiment().value(), 4_s, "golden-builtin");
-  EXPECT_EQ(d.trace, 4185140608417531342u);
+  EXPECT_EQ(d.trace, 10980689303529739719u);
   EXPECT_EQ(d.recording, "f136ca1f4f2f51699a19698864baba824cd2daea3b4902e451ea363c23fb7337");
 }
 
@@ -47,7 +47,7 @@ TEST(GoldenDigest, LargeNetworkSeed1) {
   auto e = experiment::load_experiment(std::string(ION_SOURCE_DIR) + "/examples/large_network.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
   const Digests d = run(std::move(*e), 1_s, "golden-large-network");
-  EXPECT_EQ(d.trace, 14048604706877843273u);
+  EXPECT_EQ(d.trace, 2126709275862775506u);
   EXPECT_EQ(d.recording, "32f82bef99b4da03dc381aeaea66ed5e3bc76269ae3c39c8070ac61828ddb038");
 }
 

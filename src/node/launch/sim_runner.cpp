@@ -104,6 +104,7 @@ Result<Monitors> add_monitors(SimWorld& world, const experiment::Experiment& e, 
     MonitorOptions mo;
     mo.out_dir = opt.out_dir + "/" + m.name;
     mo.epoch = sim_epoch(e.seed, m.name);
+    mo.aes_ni = e.security.aead == "aes256gcm" && wire::aes256gcm_available();  // NodeOptions::aes_ni
     mo.keys = [seed = e.seed](const std::string& a, const std::string& b) -> Result<wire::Psk> {
       return simulation_psk(seed, a, b);
     };
@@ -143,6 +144,7 @@ Result<SimRunReport> run_sim(const experiment::Experiment& given, const SimRunOp
     no.out_dir = opt.out_dir;
     no.warmup_ns = opt.warmup_ns;
     no.epoch = sim_epoch(e.seed, s.name);
+    no.aes_ni = e.security.aead == "aes256gcm" && wire::aes256gcm_available();  // NodeOptions::aes_ni
     // Separate processes do not tick in phase; neither do simulated sites (so that a role
     // stamping an event with its last tick instead of the event's time shows in simulation too).
     no.tick_phase_ns = (Duration(s.id) * 600 * kMicrosecond) % no.tick_ns;
