@@ -20,6 +20,8 @@ struct BenchLinkConfig {
   double rate_hz = 10000;                // offered event rate of the latency phases
   size_t burst_events = 4096;            // ion throughput: events pushed per loop iteration
   std::string host = "127.0.0.1";        // loopback address both ends bind
+  uint8_t aead_offer = 0x01;             // both ends' AEAD offer (wire::Aead bits) in the ion phases
+  uint8_t second_offer = 0;              // non-zero: one more ion throughput phase with this offer
 };
 
 // What the receiver saw in one throughput phase.
@@ -55,6 +57,7 @@ struct BenchLinkResult {
   Throughput raw_gso;  // raw UDP, the same datagrams sent as UDP_SEGMENT messages (as RealEnv does)
   bool raw_gso_refused = false;
   uint64_t ion_gso_datagrams = 0, ion_gso_refused = 0;  // sender RealEnvStats, throughput phase
+  Throughput ion_second;  // the ion throughput phase with BenchLinkConfig::second_offer (if any)
   Latency raw_lat, ion_lat;
   uint64_t ion_lost = 0, ion_rejected = 0, ion_malformed = 0;  // receiver LinkStats, throughput phase
   double events_per_datagram = 0;  // ion throughput phase, used for the raw payload-event count
@@ -71,6 +74,9 @@ struct BenchLinkArgs {
   double rate_hz = 10000;        // offered rate of the latency phases, events/s
   size_t burst = 4096;           // ion throughput: events pushed per loop iteration
   bool json = false;             // one JSON object instead of the table
+  // "both": the ion phases with XChaCha20-Poly1305 plus one ion throughput phase with AES-256-GCM
+  // (where the CPU has AES-NI); "auto", "xchacha20poly1305", "aes256gcm": that offer only.
+  std::string aead = "both";
 };
 // Runs the benchmark and prints its table (or JSON) on stdout; the error of run_bench_link if any.
 Status report_bench_link(const BenchLinkArgs& args);

@@ -66,6 +66,7 @@ Words receive_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, const Words&
   LinkConfig lc;
   lc.self = 1;
   lc.bind = loop_addr(cfg.host, cmd[1]);
+  lc.aead_offer = static_cast<uint8_t>(cmd[3]);  // the sender's offer (the child's cfg is the fork's copy)
   auto link = Link::create(env, lc, {PeerSpec{0, loop_addr(cfg.host, cmd[2]), psk, false, false}},
                            sink_handlers(sink, env));
   Words ready{};
@@ -145,6 +146,7 @@ Result<Words> send_ion(const BenchLinkConfig& cfg, const wire::Psk& psk, uint16_
   LinkConfig lc;
   lc.self = 0;
   lc.bind = loop_addr(cfg.host, self_port);
+  lc.aead_offer = cfg.aead_offer;
   lc.time_master = true;
   ION_TRY_ASSIGN(auto link,
                  Link::create(env, lc, {PeerSpec{1, loop_addr(cfg.host, peer_port), psk, false, false}}, {}));

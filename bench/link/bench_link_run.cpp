@@ -115,7 +115,7 @@ Latency to_latency(const Words& rx, const Words& tx) {
 Result<std::pair<Words, Words>> ion_phase(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, bool latency) {
   ION_TRY_ASSIGN(auto cport, free_port(cfg.host));
   ION_TRY_ASSIGN(auto pport, free_port(cfg.host));
-  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? kIonLatency : kIonThroughput, cport, pport}));
+  ION_TRY_ASSIGN(auto ready, c.ask(Words{latency ? kIonLatency : kIonThroughput, cport, pport, cfg.aead_offer}));
   if (ready[0] != 1) return error(Errc::io_error, "bench link: the receiver could not open its link");
   auto tx = send_ion(cfg, psk, pport, cport, latency);
   ION_TRY_ASSIGN(auto rx, c.stop_and_collect());
@@ -148,6 +148,12 @@ Status run_phases(Child& c, const BenchLinkConfig& cfg, const wire::Psk& psk, Be
   ION_TRY_ASSIGN(auto rg, raw_phase(c, cfg, full_bytes, RawMode::gso));
   out.raw_gso = raw_throughput(rg.first, rg.second, out.events_per_datagram);
   out.raw_gso_refused = rg.second[3] != 0;
+  if (cfg.second_offer != 0) {
+    BenchLinkConfig second = cfg;
+    second.aead_offer = cfg.second_offer;
+    ION_TRY_ASSIGN(auto it2, ion_phase(c, second, psk, false));
+    out.ion_second = to_throughput(it2.first, it2.second);
+  }
   ION_TRY_ASSIGN(auto il, ion_phase(c, cfg, psk, true));
   out.ion_lat = to_latency(il.first, il.second);
   const size_t one_bytes = static_cast<size_t>(std::lround(out.ion_lat.mean_bytes));

@@ -82,6 +82,11 @@ void add_link(CLI::App& bench) {
       ->capture_default_str();
   c->add_option("--rate", o->rate_hz, "offered rate of the latency phases, events/s")->capture_default_str();
   c->add_option("--burst", o->burst, "ion throughput: events pushed per loop iteration")->capture_default_str();
+  c->add_option("--aead", o->aead,
+                "both (XChaCha20-Poly1305, plus one AES-256-GCM throughput phase where the CPU has AES-NI), auto, "
+                "xchacha20poly1305 or aes256gcm")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"both", "auto", "xchacha20poly1305", "aes256gcm"}));
   c->add_flag("--json", o->json, "one JSON object instead of the table");
   c->callback([o] { check(link::bench::report_bench_link(*o), 1); });
 }
