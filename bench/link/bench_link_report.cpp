@@ -20,10 +20,11 @@ const char* suite_name(uint8_t offer) {
 void print_second(const BenchLinkResult& r, const BenchLinkConfig& cfg) {
   if (cfg.second_offer == 0) return;
   const Throughput& t = r.ion_second;
-  std::printf("  ion with %s (one more throughput phase): %.0f datagrams/s, %.0f events/s, %.0f events/tx-CPU-s, "
-              "%.0f events/rx-CPU-s\n",
-              suite_name(cfg.second_offer), t.datagrams_per_s(), t.events_per_s(), t.events_per_sender_cpu_s(),
-              t.events_per_receiver_cpu_s());
+  std::printf(
+      "  ion with %s (one more throughput phase): %.0f datagrams/s, %.0f events/s, %.0f events/tx-CPU-s, "
+      "%.0f events/rx-CPU-s\n",
+      suite_name(cfg.second_offer), t.datagrams_per_s(), t.events_per_s(), t.events_per_sender_cpu_s(),
+      t.events_per_receiver_cpu_s());
   std::printf("  %s / %s: events/s %.3f, per sender CPU-s %.3f, per receiver CPU-s %.3f; %s/raw events/s %.3f\n",
               suite_name(cfg.second_offer), suite_name(cfg.aead_offer), ratio(t.events_per_s(), r.ion.events_per_s()),
               ratio(t.events_per_sender_cpu_s(), r.ion.events_per_sender_cpu_s()),
@@ -104,11 +105,13 @@ Status report_bench_link(const BenchLinkArgs& o) {
   cfg.rate_hz = o.rate_hz;
   cfg.burst_events = o.burst;
   const bool both = o.aead == "both";
-  const auto policy = both ? wire::AeadPolicy::xchacha20poly1305 : wire::parse_aead_policy(o.aead).value_or(wire::AeadPolicy::automatic);
+  const auto policy = both ? wire::AeadPolicy::xchacha20poly1305
+                           : wire::parse_aead_policy(o.aead).value_or(wire::AeadPolicy::automatic);
   if (!both && !wire::parse_aead_policy(o.aead))
     return error(Errc::invalid_argument, "bench link: --aead must be both, auto, xchacha20poly1305 or aes256gcm");
   const auto offer = wire::aead_offer(policy, wire::aes256gcm_available());
-  if (!offer) return error(Errc::invalid_argument, "bench link: --aead aes256gcm needs AES-NI, which this machine lacks");
+  if (!offer)
+    return error(Errc::invalid_argument, "bench link: --aead aes256gcm needs AES-NI, which this machine lacks");
   cfg.aead_offer = *offer;
   if (both && wire::aes256gcm_available()) cfg.second_offer = wire::offer_bit(wire::Aead::aes256gcm);
   if (both && !wire::aes256gcm_available()) std::printf("(no AES-NI here: AES-256-GCM not measured)\n");

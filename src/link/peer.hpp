@@ -53,8 +53,8 @@ struct LinkConfig {
   // is refused by peers that saw a newer one). site::Node passes wire::next_epoch() over its saved
   // state; simulated runs that must be byte-reproducible pass a fixed non-zero value.
   uint64_t epoch = 0;
-  bool time_master = false;    // we are the master: answer clock probes
-  bool monitor = false;        // we are a monitor: accept status messages (copies), nothing else new
+  bool time_master = false;  // we are the master: answer clock probes
+  bool monitor = false;      // we are a monitor: accept status messages (copies), nothing else new
   // AEAD suites this node accepts (bits of wire::Aead, wire::aead_offer(); docs/protocol.md §4.2).
   uint8_t aead_offer = 0x01;
   Duration late_after_ns = 0;  // events datagram older than this on arrival (experiment time)

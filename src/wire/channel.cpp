@@ -88,8 +88,7 @@ WireResult<bool> Channel::check_policy(const Header& h) const {
   return true;
 }
 
-WireResult<bool> Channel::authenticate(std::span<const uint8_t> d, const Header& h, uint8_t peer_offer,
-                                       Datagram& out) {
+WireResult<bool> Channel::authenticate(std::span<const uint8_t> d, const Header& h, uint8_t peer_offer, Datagram& out) {
   if (h.insecure()) return decode_payload(h, d.subspan(kHeaderBytes), out);
   const std::optional<Aead> suite = choose_aead(cfg_.aead_offer, peer_offer);
   if (h.type != MsgType::hello && !suite) return WireError::auth_failed;  // no key to verify with

@@ -14,12 +14,11 @@ using namespace bytes;
 
 namespace {
 
-constexpr const char* kErrorNames[] = {"short_datagram", "long_datagram", "bad_magic",      "bad_version",
-                                       "bad_type",       "bad_flags",     "bad_count",      "truncated_record",
-                                       "bad_tag",        "bad_field",     "trailing_bytes", "insecure_refused",
-                                       "auth_failed",    "wrong_site",    "stale_epoch",    "unbound",
-                                       "duplicate",      "too_old",       "old_epoch",      "not_permitted",
-                                       "aead_mismatch"};
+constexpr const char* kErrorNames[] = {
+    "short_datagram", "long_datagram",    "bad_magic",    "bad_version", "bad_type",       "bad_flags",
+    "bad_count",      "truncated_record", "bad_tag",      "bad_field",   "trailing_bytes", "insecure_refused",
+    "auth_failed",    "wrong_site",       "stale_epoch",  "unbound",     "duplicate",      "too_old",
+    "old_epoch",      "not_permitted",    "aead_mismatch"};
 static_assert(sizeof(kErrorNames) / sizeof(kErrorNames[0]) == kWireErrorCount);
 
 constexpr const char* kTypeNames[] = {"?",           "events",    "hello",   "clock_probe",

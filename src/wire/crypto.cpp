@@ -41,11 +41,13 @@ bool aes256gcm_available() {
 
 std::optional<uint8_t> aead_offer(AeadPolicy policy, bool aes_ni) {
   switch (policy) {
-    case AeadPolicy::xchacha20poly1305: return offer_bit(Aead::xchacha20poly1305);
+    case AeadPolicy::xchacha20poly1305:
+      return offer_bit(Aead::xchacha20poly1305);
     case AeadPolicy::aes256gcm:
       if (!aes_ni) return std::nullopt;
       return offer_bit(Aead::aes256gcm);
-    case AeadPolicy::automatic: break;
+    case AeadPolicy::automatic:
+      break;
   }
   return static_cast<uint8_t>(offer_bit(Aead::xchacha20poly1305) | (aes_ni ? offer_bit(Aead::aes256gcm) : 0));
 }
@@ -94,8 +96,8 @@ Psk random_psk() {
   return k;
 }
 
-LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t sender_epoch,
-                        uint64_t receiver_epoch, const KeyUse& use) {
+LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t sender_epoch, uint64_t receiver_epoch,
+                        const KeyUse& use) {
   uint8_t in[kKdfInputBytes];
   std::memcpy(in, kKdfContext, 16);
   bytes::put_u16(in + 16, sender);
@@ -171,7 +173,8 @@ std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key, Aead suite
   const std::span<const uint8_t> m{base + kHeaderBytes, payload_bytes};
   // In-place encryption (c == m) is supported by libsodium's combined mode (both suites).
   size_t out_len = 0;
-  if (suite == Aead::aes256gcm) out_len = aead_encrypt(suite, key, make_gcm_nonce(b.header()), ad, m, base + kHeaderBytes);
+  if (suite == Aead::aes256gcm)
+    out_len = aead_encrypt(suite, key, make_gcm_nonce(b.header()), ad, m, base + kHeaderBytes);
   else out_len = aead_encrypt(suite, key, make_nonce(b.header()), ad, m, base + kHeaderBytes);
   assert(out_len == payload_bytes + kTagBytes);
   return {base, kHeaderBytes + out_len};

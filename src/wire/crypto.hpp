@@ -22,8 +22,8 @@
 namespace ion::wire {
 
 inline constexpr size_t kKeyBytes = 32;
-inline constexpr size_t kNonceBytes = 24;      // XChaCha20-Poly1305
-inline constexpr size_t kGcmNonceBytes = 12;   // AES-256-GCM
+inline constexpr size_t kNonceBytes = 24;     // XChaCha20-Poly1305
+inline constexpr size_t kGcmNonceBytes = 12;  // AES-256-GCM
 // A link key covers the sequence numbers of one block (seq >> kKeyBlockBits): at most 2^24
 // datagrams of at most 1200 bytes (20.1 GB) per key, far below libsodium's advice to rekey
 // AES-256-GCM before ~350 GB (docs/protocol.md §4.2).
@@ -51,10 +51,10 @@ std::optional<Aead> choose_aead(uint8_t a, uint8_t b);
 // What a link key is used for; all of it is bound into the derivation, so a datagram sealed for
 // another suite, another pair of offers or another key block fails authentication.
 struct KeyUse {
-  uint8_t suite = 0;           // 0: hellos (always XChaCha20-Poly1305); else an Aead value
-  uint8_t sender_offer = 0;    // both 0 for hellos (the offers travel inside them)
+  uint8_t suite = 0;         // 0: hellos (always XChaCha20-Poly1305); else an Aead value
+  uint8_t sender_offer = 0;  // both 0 for hellos (the offers travel inside them)
   uint8_t receiver_offer = 0;
-  uint64_t block = 0;          // seq >> kKeyBlockBits
+  uint64_t block = 0;  // seq >> kKeyBlockBits
   bool operator==(const KeyUse&) const = default;
 };
 // The key use of data (non-hello) datagrams sealed with `suite` by a sender that offered

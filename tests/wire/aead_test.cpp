@@ -18,7 +18,8 @@ using Bytes = std::vector<uint8_t>;
 
 Bytes hex(const std::string& s) {
   Bytes out;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < s.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
   return out;
 }
 SecretKey key_of(const Bytes& b) {
@@ -107,8 +108,8 @@ TEST(WireAead, KeysBindSuiteOffersAndBlock) {
   const KeyUse base = data_key_use(Aead::aes256gcm, 0x03, 0x03, 5);
   const LinkKey a = derive_link_key(k, 1, 2, 10, 20, base);
   EXPECT_TRUE(a.equals(derive_link_key(k, 1, 2, 10, 20, base)));
-  for (const KeyUse& u : {data_key_use(Aead::xchacha20poly1305, 0x03, 0x03, 5), data_key_use(Aead::aes256gcm, 0x02, 0x03, 5),
-                          data_key_use(Aead::aes256gcm, 0x03, 0x02, 5),
+  for (const KeyUse& u : {data_key_use(Aead::xchacha20poly1305, 0x03, 0x03, 5),
+                          data_key_use(Aead::aes256gcm, 0x02, 0x03, 5), data_key_use(Aead::aes256gcm, 0x03, 0x02, 5),
                           data_key_use(Aead::aes256gcm, 0x03, 0x03, uint64_t{1} << kKeyBlockBits), hello_key_use(5)})
     EXPECT_FALSE(a.equals(derive_link_key(k, 1, 2, 10, 20, u)));
   EXPECT_EQ(data_key_use(Aead::aes256gcm, 3, 3, (uint64_t{1} << kKeyBlockBits) - 1).block, 0u);

@@ -413,8 +413,8 @@ std::vector<uint8_t> read_seed(const std::string& name) {
 TEST(WireCodec, IndependentPythonEncodingDecodesAndReencodesIdentically) {
   Datagram out;
   DatagramBuilder b;
-  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "hello_xchacha_only", "clock_probe", "clock_reply",
-                           "heartbeat", "goodbye", "status"}) {
+  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "hello_xchacha_only",
+                           "clock_probe", "clock_reply", "heartbeat", "goodbye", "status"}) {
     const auto d = read_seed(name);
     auto r = decode_plain(d, out);
     ASSERT_TRUE(r.is_ok()) << name << ": " << wire_error_name(r.error());
