@@ -146,7 +146,7 @@ TEST(PeerDiagnosisSim, ANormalRunHasNoPeerProblems) {
 }
 
 TEST(PeerDiagnosisSim, APeerOfAnotherWireVersionIsNamed) {
-  Sites s("other-version", "", "padova");  // padova's address is held by a version-1 peer
+  Sites s("other-version", "", "padova");  // padova's address is held by a version-3 peer
   SimEnv& old_padova = *s.world.find_node("padova");
   const experiment::Site& p = *s.e.find_site("padova");
   const experiment::Site& hub = *s.e.find_site("southampton");
@@ -162,7 +162,7 @@ TEST(PeerDiagnosisSim, APeerOfAnotherWireVersionIsNamed) {
     s.world.schedule_at(t, [&] {
       auto d = ch.encode_control(b, wire::Hello{false, wire::kMaxDatagramBytes}, 0);
       std::vector<uint8_t> v1(d.begin(), d.end());
-      v1[2] = 1;  // header version 1 (wave 1)
+      v1[2] = 3;  // header version 3 (before AEAD negotiation; 1 and 2: tests/wire/codec_test.cpp)
       ASSERT_TRUE(old_padova.send_to(sock, SockAddr::parse(hub.address.text).value(), v1).is_ok());
     });
   }
