@@ -16,6 +16,8 @@ static_assert(kTagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES);
 static_assert(kKeyBytes == crypto_aead_aes256gcm_KEYBYTES);
 static_assert(kGcmNonceBytes == crypto_aead_aes256gcm_NPUBBYTES);
 static_assert(kTagBytes == crypto_aead_aes256gcm_ABYTES);
+static_assert(sizeof(LinkKey::GcmState) == sizeof(crypto_aead_aes256gcm_state));
+static_assert(alignof(LinkKey::GcmState) >= alignof(crypto_aead_aes256gcm_state));
 static_assert(kKeyBytes >= crypto_generichash_KEYBYTES_MIN && kKeyBytes <= crypto_generichash_KEYBYTES_MAX);
 
 namespace {
@@ -66,6 +68,13 @@ KeyUse data_key_use(Aead suite, uint8_t sender_offer, uint8_t receiver_offer, ui
 KeyUse hello_key_use(uint64_t seq) { return {0, 0, 0, seq >> kKeyBlockBits}; }
 
 SecretKey::~SecretKey() { sodium_memzero(bytes.data(), bytes.size()); }
+LinkKey::~LinkKey() { sodium_memzero(gcm.bytes.data(), gcm.bytes.size()); }
+
+namespace {
+const crypto_aead_aes256gcm_state* gcm_state(const LinkKey& k) {
+  return reinterpret_cast<const crypto_aead_aes256gcm_state*>(k.gcm.bytes.data());
+}
+}  // namespace
 
 bool SecretKey::equals(const SecretKey& o) const {
   return sodium_memcmp(bytes.data(), o.bytes.data(), bytes.size()) == 0;
@@ -110,6 +119,11 @@ LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t
   bytes::put_u64(in + 39, use.block);
   LinkKey k;
   crypto_generichash(k.bytes.data(), k.bytes.size(), in, sizeof in, psk.bytes.data(), psk.bytes.size());
+  if (key_suite(use) == Aead::aes256gcm && aes256gcm_available()) {
+    crypto_aead_aes256gcm_beforenm(reinterpret_cast<crypto_aead_aes256gcm_state*>(k.gcm.bytes.data()),
+                                   k.bytes.data());
+    k.gcm_ready = true;
+  }
   return k;
 }
 
@@ -162,6 +176,28 @@ std::optional<size_t> aead_decrypt(Aead suite, const SecretKey& key, std::span<c
   return static_cast<size_t>(m_len);
 }
 
+namespace {
+// AES-256-GCM with the key schedule derive_link_key expanded (REQUIRES key.gcm_ready); the same
+// bytes as aead_encrypt/aead_decrypt with key.bytes (tests/wire/aead_test.cpp).
+size_t seal_gcm(const LinkKey& key, const Header& h, std::span<const uint8_t> ad, std::span<const uint8_t> m,
+                uint8_t* c) {
+  const auto nonce = make_gcm_nonce(h);
+  unsigned long long c_len = 0;
+  crypto_aead_aes256gcm_encrypt_afternm(c, &c_len, m.data(), m.size(), ad.data(), ad.size(), nullptr, nonce.data(),
+                                        gcm_state(key));
+  return static_cast<size_t>(c_len);
+}
+std::optional<size_t> open_gcm(const LinkKey& key, const Header& h, std::span<const uint8_t> ad,
+                               std::span<const uint8_t> c, uint8_t* m) {
+  const auto nonce = make_gcm_nonce(h);
+  unsigned long long m_len = 0;
+  if (crypto_aead_aes256gcm_decrypt_afternm(m, &m_len, nullptr, c.data(), c.size(), ad.data(), ad.size(), nonce.data(),
+                                            gcm_state(key)) != 0)
+    return std::nullopt;
+  return static_cast<size_t>(m_len);
+}
+}  // namespace
+
 std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key, Aead suite) {
   assert(!b.header().insecure());
   const std::span<uint8_t> plain = b.finish_plain();  // writes header incl. count
@@ -173,7 +209,8 @@ std::span<const uint8_t> seal(DatagramBuilder& b, const LinkKey& key, Aead suite
   const std::span<const uint8_t> m{base + kHeaderBytes, payload_bytes};
   // In-place encryption (c == m) is supported by libsodium's combined mode (both suites).
   size_t out_len = 0;
-  if (suite == Aead::aes256gcm)
+  if (suite == Aead::aes256gcm && key.gcm_ready) out_len = seal_gcm(key, b.header(), ad, m, base + kHeaderBytes);
+  else if (suite == Aead::aes256gcm)
     out_len = aead_encrypt(suite, key, make_gcm_nonce(b.header()), ad, m, base + kHeaderBytes);
   else out_len = aead_encrypt(suite, key, make_nonce(b.header()), ad, m, base + kHeaderBytes);
   assert(out_len == payload_bytes + kTagBytes);
@@ -186,8 +223,10 @@ WireResult<bool> open(std::span<const uint8_t> d, const LinkKey& key, Aead suite
   assert(!h->insecure());
   uint8_t plain[kMaxDatagramBytes];
   const std::span<const uint8_t> ad = d.first(kHeaderBytes), c = d.subspan(kHeaderBytes);
-  const std::optional<size_t> n = suite == Aead::aes256gcm ? aead_decrypt(suite, key, make_gcm_nonce(*h), ad, c, plain)
-                                                           : aead_decrypt(suite, key, make_nonce(*h), ad, c, plain);
+  std::optional<size_t> n;
+  if (suite == Aead::aes256gcm && key.gcm_ready) n = open_gcm(key, *h, ad, c, plain);
+  else if (suite == Aead::aes256gcm) n = aead_decrypt(suite, key, make_gcm_nonce(*h), ad, c, plain);
+  else n = aead_decrypt(suite, key, make_nonce(*h), ad, c, plain);
   if (!n) return WireError::auth_failed;
   return decode_payload(*h, {plain, *n}, out);
 }

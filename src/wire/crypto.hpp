@@ -75,7 +75,19 @@ struct SecretKey {
   bool equals(const SecretKey& o) const;
 };
 struct Psk : SecretKey {};      // pre-shared key of one site pair (from a key file)
-struct LinkKey : SecretKey {};  // derived key for one direction and one pair of epochs
+// Derived key for one direction, one pair of epochs, one use (KeyUse below). For AES-256-GCM it
+// also holds libsodium's expanded key schedule (crypto_aead_aes256gcm_beforenm), computed once by
+// derive_link_key rather than for every datagram; it is wiped like the key.
+struct LinkKey : SecretKey {
+  struct alignas(16) GcmState {
+    std::array<uint8_t, 512> bytes{};
+  } gcm;
+  bool gcm_ready = false;
+  LinkKey() = default;
+  LinkKey(const LinkKey&) = default;
+  LinkKey& operator=(const LinkKey&) = default;
+  ~LinkKey();
+};
 
 // Initialises libsodium once (thread-safe; returns false only if libsodium cannot start).
 bool crypto_init();

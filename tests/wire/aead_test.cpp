@@ -88,6 +88,39 @@ TEST(WireAead, KnownAnswerVectorsOfBothSuites) {
   }
 }
 
+// seal/open use libsodium's precomputed AES-256-GCM state (derive_link_key); they must give
+// exactly the bytes of the plain call that the known-answer vectors check.
+TEST(WireAead, SealedDatagramsEqualTheVectorCheckedCall) {
+  Psk psk;
+  psk.bytes.fill(5);
+  for (Aead suite : {Aead::xchacha20poly1305, Aead::aes256gcm}) {
+    if (suite == Aead::aes256gcm && !aes256gcm_available()) continue;  // KnownAnswer… checks the refusal
+    const LinkKey k = derive_link_key(psk, 1, 2, 10, 20, data_key_use(suite, 3, 3, 77));
+    EXPECT_EQ(k.gcm_ready, suite == Aead::aes256gcm);
+    DatagramBuilder b;
+    Header h;
+    h.sender = 1, h.receiver = 2, h.sender_epoch = 10, h.receiver_epoch = 20, h.seq = 77, h.send_time_ns = 5000;
+    b.begin(h);
+    for (uint32_t i = 0; i < 40; ++i) ASSERT_EQ(b.add(Spike{{1, i}, 4000 + i, SpikeKind::spike}), Append::added);
+    const Bytes plain = copy(b.finish_plain());
+    b.begin(h);
+    for (uint32_t i = 0; i < 40; ++i) ASSERT_EQ(b.add(Spike{{1, i}, 4000 + i, SpikeKind::spike}), Append::added);
+    const Bytes sealed = copy(seal(b, k, suite));
+    Bytes expect(plain.size() - kHeaderBytes + kTagBytes);
+    const Bytes nonce = suite == Aead::aes256gcm ? copy(make_gcm_nonce(h)) : copy(make_nonce(h));
+    const std::span<const uint8_t> all(plain);
+    ASSERT_EQ(aead_encrypt(suite, k, nonce, all.first(kHeaderBytes), all.subspan(kHeaderBytes), expect.data()),
+              expect.size());
+    EXPECT_EQ(Bytes(sealed.begin() + kHeaderBytes, sealed.end()), expect);
+    Datagram out;
+    ASSERT_TRUE(open(sealed, k, suite, out).is_ok());
+    EXPECT_EQ(out.events.size(), 40u);
+    Bytes bad = sealed;
+    bad[kHeaderBytes + 3] ^= 0x40;
+    EXPECT_EQ(open(bad, k, suite, out).error(), WireError::auth_failed);
+  }
+}
+
 TEST(WireAead, OfferAndChoiceTable) {
   using P = AeadPolicy;
   EXPECT_EQ(aead_offer(P::automatic, true), 0x03);
