@@ -120,8 +120,7 @@ LinkKey derive_link_key(const Psk& psk, SiteId sender, SiteId receiver, uint64_t
   LinkKey k;
   crypto_generichash(k.bytes.data(), k.bytes.size(), in, sizeof in, psk.bytes.data(), psk.bytes.size());
   if (key_suite(use) == Aead::aes256gcm && aes256gcm_available()) {
-    crypto_aead_aes256gcm_beforenm(reinterpret_cast<crypto_aead_aes256gcm_state*>(k.gcm.bytes.data()),
-                                   k.bytes.data());
+    crypto_aead_aes256gcm_beforenm(reinterpret_cast<crypto_aead_aes256gcm_state*>(k.gcm.bytes.data()), k.bytes.data());
     k.gcm_ready = true;
   }
   return k;

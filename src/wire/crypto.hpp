@@ -74,7 +74,7 @@ struct SecretKey {
   // Constant-time comparison.
   bool equals(const SecretKey& o) const;
 };
-struct Psk : SecretKey {};      // pre-shared key of one site pair (from a key file)
+struct Psk : SecretKey {};  // pre-shared key of one site pair (from a key file)
 // Derived key for one direction, one pair of epochs, one use (KeyUse below). For AES-256-GCM it
 // also holds libsodium's expanded key schedule (crypto_aead_aes256gcm_beforenm), computed once by
 // derive_link_key rather than for every datagram; it is wiped like the key.
