@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "node/hub_pipeline.hpp"
+
+#include <variant>
+
+namespace ion::node {
+namespace {
+
+// Empty polls of the ring before the logic thread goes to sleep: long enough to ride out the
+// gap between two datagrams of a busy stream, short enough not to burn a core when idle.
+constexpr int kIdleSpins = 256;
+
+}  // namespace
+
+HubPipeline::HubPipeline(hub::HubCore& core, unsigned threads, HubSinks sinks, size_t ring_capacity)
+    : core_(core), threads_(threads == 2 ? 2 : 1), sinks_(std::move(sinks)) {
+  forward_.reserve(64);
+  if (threads_ == 2) {
+    ring_ = std::make_unique<SpscRing<HubWork>>(ring_capacity);
+    logic_ = std::thread([this] { logic_main(); });
+  }
+}
+
+HubPipeline::~HubPipeline() { stop(); }
+
+bool HubPipeline::on_datagram(wire::Channel& ch, std::span<const uint8_t> datagram) {
+  ++counters_.datagrams;
+  auto r = ch.open(datagram, scratch_);
+  if (!r.is_ok()) {
+    ++counters_.rejected;
+    ++counters_.wire_errors[static_cast<size_t>(r.error())];
+    return false;
+  }
+  if (scratch_.header.type != wire::MsgType::events) {
+    ++counters_.not_events;
+    return true;
+  }
+  for (const wire::Event& e : scratch_.events) {
+    const Spike* s = std::get_if<Spike>(&e);
+    if (s == nullptr) {
+      ++counters_.other_events;
+      continue;
+    }
+    ++counters_.spikes;
+    submit(HubWork{HubWork::Kind::spike, *s, 0});
+  }
+  publish();
+  return true;
+}
+
+void HubPipeline::submit(const HubWork& w) {
+  ++submitted_;
+  if (threads_ == 1) {
+    run(w);
+    done_.store(submitted_, std::memory_order_relaxed);
+    return;
+  }
+  if (!ring_->try_push(w)) push_waiting(w);
+}
+
+// The ring is full: the logic stage is behind. Wait for a slot (counted) rather than drop.
+void HubPipeline::push_waiting(const HubWork& w) {
+  ++counters_.ring_full_waits;
+  do {
+    publish();
+    std::this_thread::yield();
+  } while (!ring_->try_push(w));
+}
+
+// Dekker-style hand-shake with idle_wait(): the fence orders our ring writes before the load of
+// sleeping_, as the logic thread's fence orders its store of sleeping_ before its ring check.
+void HubPipeline::publish() {
+  if (threads_ == 1) return;
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!sleeping_.load(std::memory_order_seq_cst)) return;
+  wake_.fetch_add(1, std::memory_order_seq_cst);
+  wake_.notify_one();
+}
+
+void HubPipeline::flush() {
+  if (threads_ == 1) return;
+  publish();
+  while (done_.load(std::memory_order_acquire) != submitted_) std::this_thread::yield();
+}
+
+void HubPipeline::stop() {
+  if (!logic_.joinable()) return;
+  stopping_.store(true, std::memory_order_seq_cst);
+  wake_.fetch_add(1, std::memory_order_seq_cst);
+  wake_.notify_one();
+  logic_.join();
+}
+
+void HubPipeline::run(const HubWork& w) {
+  switch (w.kind) {
+    case HubWork::Kind::spike:
+      core_.on_spike(w.spike, forward_);
+      for (const SynapticInput& in : forward_) sinks_.forward(in);
+      forward_.clear();
+      break;
+    case HubWork::Kind::advance:
+      core_.advance(w.t, sinks_.update);
+      break;
+    case HubWork::Kind::drain:
+      core_.drain(w.t, sinks_.update);
+      break;
+  }
+}
+
+void HubPipeline::logic_main() {
+  HubWork w;
+  uint64_t done = 0;
+  for (;;) {
+    if (ring_->try_pop(w)) {
+      run(w);
+      done_.store(++done, std::memory_order_release);
+      continue;
+    }
+    if (!idle_wait()) return;
+  }
+}
+
+// Nothing to pop: spin a little, then sleep until publish() or stop(). False once stopping and
+// the ring is empty (every submitted item has run: the producer stopped submitting first).
+bool HubPipeline::idle_wait() {
+  for (int i = 0; i < kIdleSpins; ++i)
+    if (!ring_->empty_for_consumer()) return true;
+  const uint32_t seen = wake_.load(std::memory_order_seq_cst);
+  sleeping_.store(true, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  const bool empty = ring_->empty_for_consumer();
+  const bool stopping = stopping_.load(std::memory_order_acquire);
+  if (empty && !stopping) wake_.wait(seen, std::memory_order_seq_cst);
+  sleeping_.store(false, std::memory_order_relaxed);
+  return !(empty && stopping);
+}
+
+}  // namespace ion::node
