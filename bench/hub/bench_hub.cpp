@@ -91,6 +91,7 @@ Status validate(const BenchHubConfig& c) {
     return error(Errc::out_of_range, "--synapses: expected 2..1024 (cells of the 32 x 32 bench crossbar)");
   if (!(c.monitor_rate_hz >= 1 && c.monitor_rate_hz <= experiment::kMaxMonitorRecordRateHz))
     return error(Errc::out_of_range, "--monitor-rate: expected 1..10000000 records/s (as max_record_rate)");
+  if (c.hub_threads != 1 && c.hub_threads != 2) return error(Errc::out_of_range, "--hub-threads: expected 1 or 2");
   return Status::ok();
 }
 
@@ -149,13 +150,31 @@ void add_net(BenchHubResult& r, const NetOutcome& o) {
   r.device_errors += o.device_errors;
   r.monitor_records += o.monitor_records;
   r.monitor_dropped += o.monitor_dropped;
+  r.ring_full_waits += o.ring_full_waits;
 }
 
 // The hub phases to run: with --monitor, the hub with a monitor attached too (same run, same
 // machine state, interleaved in the latency rounds).
+// With --hub-threads 2, the hub with its HubCore on a logic thread too.
 std::vector<HubMode> hub_modes(const BenchHubConfig& cfg) {
-  if (cfg.monitor) return {HubMode::forward, HubMode::hub, HubMode::hub_monitor};
-  return {HubMode::forward, HubMode::hub};
+  std::vector<HubMode> m{HubMode::forward, HubMode::hub};
+  if (cfg.monitor) m.push_back(HubMode::hub_monitor);
+  if (cfg.hub_threads == 2) m.push_back(HubMode::hub_mt);
+  return m;
+}
+
+Rate& rate_of(BenchHubResult& r, HubMode mode) {
+  switch (mode) {
+    case HubMode::hub:
+      return r.hub;
+    case HubMode::forward:
+      return r.forward;
+    case HubMode::hub_monitor:
+      return r.hub_mon;
+    case HubMode::hub_mt:
+      break;
+  }
+  return r.hub_mt;
 }
 
 void pool(Samples& into, Samples&& from) {
@@ -221,7 +240,7 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   r.stalls = spin_for_stalls(kStallSpinNs);
   BenchHubConfig round = cfg;
   round.latency_ns = cfg.latency_ns / kLatencyRounds;
-  Samples raw, fwd, hub, mon;
+  Samples raw, fwd, hub, mon, mt;
   WakeWorkSamples ww, wm;
   for (int k = 0; k < kLatencyRounds; ++k) {
     ION_TRY(run_wake_work(round, kWakeWorkNs, false, ww));
@@ -231,7 +250,8 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
     for (HubMode mode : hub_modes(cfg)) {
       ION_TRY_ASSIGN(auto o, run_net_phase(round, mode, true));
       add_net(r, o);
-      pool(mode == HubMode::hub ? hub : mode == HubMode::forward ? fwd : mon, std::move(o.lat));
+      Samples* into[] = {&hub, &fwd, &mon, &mt};  // by HubMode
+      pool(*into[static_cast<size_t>(mode)], std::move(o.lat));
     }
   }
   r.wake_work = wake_work_of(ww);
@@ -243,6 +263,7 @@ Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
   r.forward_lat = latency_of(fwd.ns, fwd.sent);
   r.hub_lat = latency_of(hub.ns, hub.sent);
   r.hub_mon_lat = latency_of(mon.ns, mon.sent);
+  r.hub_mt_lat = latency_of(mt.ns, mt.sent);
   return Status::ok();
 }
 
@@ -258,10 +279,11 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   r.device = dev;
   r.monitor = cfg.monitor;
   r.monitor_rate_hz = cfg.monitor_rate_hz;
+  r.hub_threads = cfg.hub_threads;
   for (HubMode mode : hub_modes(cfg)) {
     ION_TRY_ASSIGN(auto o, run_net_phase(cfg, mode, false));
     add_net(r, o);
-    (mode == HubMode::hub ? r.hub : mode == HubMode::forward ? r.forward : r.hub_mon) = o.rate;
+    rate_of(r, mode) = o.rate;
   }
   ION_TRY(monitor_pairs(cfg, r));
   ION_TRY(latency_rounds(cfg, r));

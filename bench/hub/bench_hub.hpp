@@ -44,6 +44,9 @@ struct BenchHubConfig {
   std::string host = "127.0.0.1";
   bool monitor = false;  // also run the hub phases with a monitor attached (hub_mon, hub_mon_lat)
   double monitor_rate_hz = experiment::kDefaultMonitorRecordRateHz;  // the feed's token bucket, records/s
+  // 2: also run the hub phases with HubCore on a logic thread (bench_hub_mt.hpp); the 1-thread
+  // hub stays in the same run as their baseline.
+  unsigned hub_threads = 1;
 };
 
 struct Rate {
@@ -112,6 +115,11 @@ struct BenchHubResult {
   // per pair: events/s and events/hub-CPU-s. A pair shares the machine's state, so under load
   // these ratios are steadier than the two single phases above.
   std::vector<double> monitor_pair_ratio, monitor_pair_cpu_ratio;
+  // --hub-threads 2: the hub with HubCore on a logic thread, throughput and latency (same run).
+  unsigned hub_threads = 1;
+  Rate hub_mt;  // cpu_s: the network thread's plus the logic thread's
+  Lat hub_mt_lat;
+  uint64_t ring_full_waits = 0;  // pushes that found a ring between the two threads full (and waited)
   uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
@@ -126,6 +134,9 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg);
 void print_bench_hub_json(const BenchHubResult& r);
 // The ", \"monitor\": {...}" part of it ("" without --monitor).
 std::string monitor_json(const BenchHubResult& r);
+// The ", \"hub_threads\": {...}" part of it ("" without --hub-threads 2): events/s and events/CPU-s
+// of the 1- and 2-thread hubs, latency [p50, p99, p99.9] of both, ring-full waits.
+std::string threads_json(const BenchHubResult& r);
 
 // `ion bench hub` as typed on the command line (the table echoes these values).
 struct BenchHubArgs {
@@ -138,6 +149,7 @@ struct BenchHubArgs {
   bool json = false;             // one JSON object instead of the table
   bool monitor = false;          // also measure the hub with a monitor attached
   double monitor_rate = experiment::kDefaultMonitorRecordRateHz;  // --monitor-rate, records/s
+  unsigned hub_threads = 1;                                        // --hub-threads
 };
 // Runs the benchmark and prints its table (or JSON) on stdout; the error of run_bench_hub if any.
 Status report_bench_hub(const BenchHubArgs& args);

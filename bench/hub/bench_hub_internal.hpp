@@ -28,7 +28,8 @@ Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
 
 // hub_monitor: hub with a read-only monitor attached (a 4th Link on its own thread): the hub
 // copies every spike it receives and every input it forwards to it through a MonitorFeed.
-enum class HubMode { hub, forward, hub_monitor };
+// hub_mt: the hub with its HubCore on a second thread (bench_hub_mt.hpp, --hub-threads 2).
+enum class HubMode { hub, forward, hub_monitor, hub_mt };
 inline constexpr SiteId kMonitor = 3;
 
 // Latency samples of one phase (ns, warm-up dropped) and the spikes offered after warm-up.
@@ -45,6 +46,7 @@ struct NetOutcome {
   uint64_t auth_failures = 0;
   uint64_t device_errors = 0;
   uint64_t monitor_records = 0, monitor_dropped = 0;  // hub_monitor: copies received / dropped by the feed
+  uint64_t ring_full_waits = 0;                       // hub_mt: pushes that waited for a slot (both rings)
 };
 
 // Three Links on three threads (bio → hub → silicon). latency: paced at cfg.rate_hz, else

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "bench/hub/bench_hub_internal.hpp"
+#include "bench/hub/bench_hub_mt.hpp"
 #include "bench/link/bench_saturate.hpp"
 #include "env/real_env.hpp"
 #include "link/link.hpp"
@@ -171,8 +172,9 @@ struct HubSide {
   HubMode mode = HubMode::hub;
   std::atomic<bool> ready{false};
   std::atomic<bool> failed{false};  // set after status holds the error (status is read after join)
-  double cpu_s = 0;
+  double cpu_s = 0;  // the network thread's, plus the logic thread's in hub_mt
   uint64_t pulses = 0, device_errors = 0, auth_failures = 0;
+  uint64_t ring_full_waits = 0;  // hub_mt
   Status status;
   bool latency = false;
   HopTracer trace;
@@ -257,6 +259,35 @@ struct DeferredRules {
   }
 };
 
+// The hub's loop after its Link exists: handshake, then run until stopped. hub_mt: the logic
+// thread starts first and is joined before the caller reads HubCore's counters.
+void serve(const BenchHubConfig& cfg, RealEnv& env, HubCore& core, Link& link, HubSide& side,
+           std::unique_ptr<MtHub>& mt) {
+  if (side.mode == HubMode::hub_mt) {
+    auto m = MtHub::create(core, env, link, kSilicon);
+    if (!m.is_ok()) {
+      side.status = m.status();
+      side.failed = true;
+      return;
+    }
+    mt = std::move(m).value();
+  }
+  side.status = hub_handshake(env, link);
+  side.failed = !side.status.is_ok();
+  if (side.status.is_ok()) {
+    side.ready = true;
+    service_feed(env, link, side);
+    env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
+    const Time c0 = thread_cpu_now();
+    side.status = env.run();
+    side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
+  }
+  if (!mt) return;
+  mt->stop();
+  side.cpu_s += mt->logic_cpu_s();
+  side.ring_full_waits = mt->in_full_waits() + mt->out_full_waits();
+}
+
 void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
               RealEnv& env, HubSide& side) {
   auto xb = bench_crossbar();
@@ -271,11 +302,16 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
   DeferredRules rules{core, {}, 0, false};
   rules.upd.reserve(1024);
   Link* out = nullptr;
+  std::unique_ptr<MtHub> mt;  // hub_mt only
   LinkHandlers h;
   h.on_event = [&](SiteId, const Event& e) {
     const Spike* s = std::get_if<Spike>(&e);
     if (!s || !out) return;
     if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
+    if (mt) {
+      mt->on_spike(*s);
+      return;
+    }
     if (side.mode == HubMode::forward) {
       (void)out->send(kSilicon, SynapticInput{s->source, 0, 0.5f, s->t});
       return;
@@ -302,16 +338,7 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     return;
   }
   out = link->get();
-  side.status = hub_handshake(env, **link);
-  side.failed = !side.status.is_ok();
-  if (side.status.is_ok()) {
-    side.ready = true;
-    service_feed(env, **link, side);
-    env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
-    const Time c0 = thread_cpu_now();
-    side.status = env.run();
-    side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
-  }
+  serve(cfg, env, core, **link, side, mt);
   side.pulses = core.counters().potentiations + core.counters().depressions;
   side.device_errors = core.counters().device_errors;
   side.auth_failures = auth_failures(**link, kBio) + auth_failures(**link, kSilicon);
@@ -439,6 +466,7 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   o.lat.kernel_rx_missing = side.trace.missing + sink.trace.missing;
   o.auth_failures = bio_auth + side.auth_failures + sink.auth_failures;
   o.device_errors = side.device_errors;
+  o.ring_full_waits = side.ring_full_waits;
   o.monitor_records = mon.records.load();
   o.monitor_dropped = side.feed ? side.feed->counters().dropped + side.feed->buffered() : 0;
   return o;

@@ -89,6 +89,23 @@ void print_monitor(const BenchHubResult& r) {
   std::printf("; median %.3f | %.3f\n", median_of(r.monitor_pair_ratio), median_of(r.monitor_pair_cpu_ratio));
 }
 
+// --hub-threads 2: the hub with HubCore on a logic thread beside the 1-thread hub of the same run.
+void print_threads(const BenchHubResult& r) {
+  if (r.hub_threads != 2) return;
+  std::printf(
+      "\nhub threads (2: network thread = Link receive/open/decode/send, logic thread = HubCore; SPSC rings):\n"
+      "  %-30s %14s %16s %9s %9s\n",
+      "", "events/s", "events/CPU-s", "p50 us", "p99 us");
+  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, 1 thread (baseline)", r.hub.per_s(), r.hub.per_cpu_s(),
+              r.hub_lat.p50_us, r.hub_lat.p99_us);
+  std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, 2 threads", r.hub_mt.per_s(), r.hub_mt.per_cpu_s(),
+              r.hub_mt_lat.p50_us, r.hub_mt_lat.p99_us);
+  std::printf("  2/1 threads: events/s %.3f, events/CPU-s %.3f, p50 %.3f, p99 %.3f; ring-full waits %llu\n",
+              ratio(r.hub_mt.per_s(), r.hub.per_s()), ratio(r.hub_mt.per_cpu_s(), r.hub.per_cpu_s()),
+              ratio(r.hub_mt_lat.p50_us, r.hub_lat.p50_us), ratio(r.hub_mt_lat.p99_us, r.hub_lat.p99_us),
+              ull(r.ring_full_waits));
+}
+
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf(
       "ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
@@ -119,6 +136,7 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
       r.hub_lat.p50_us - r.forward_lat.p50_us, r.hub_lat.p99_us - r.forward_lat.p99_us);
   print_splits(r);
   print_monitor(r);
+  print_threads(r);
   std::printf(
       "  platform baseline: %.1f us of fixed work (no ion code, no system call) right after a timerfd wake-up, "
       "wall p50/p99/p99.9, CPU p99, back-to-back p50/p99 (us):\n",
@@ -153,6 +171,20 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
 
 }  // namespace
 
+std::string threads_json(const BenchHubResult& r) {
+  if (r.hub_threads != 2) return "";
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                ", \"hub_threads\": {\"events_per_s\": {\"one\": %.0f, \"two\": %.0f}, "
+                "\"events_per_cpu_s\": {\"one\": %.0f, \"two\": %.0f}, "
+                "\"latency_us\": {\"one\": [%.2f, %.2f, %.2f], \"two\": [%.2f, %.2f, %.2f]}, "
+                "\"ring_full_waits\": %llu}",
+                r.hub.per_s(), r.hub_mt.per_s(), r.hub.per_cpu_s(), r.hub_mt.per_cpu_s(), r.hub_lat.p50_us,
+                r.hub_lat.p99_us, r.hub_lat.p999_us, r.hub_mt_lat.p50_us, r.hub_mt_lat.p99_us, r.hub_mt_lat.p999_us,
+                ull(r.ring_full_waits));
+  return buf;
+}
+
 std::string monitor_json(const BenchHubResult& r) {
   if (!r.monitor) return "";
   char buf[1024];
@@ -182,7 +214,7 @@ void print_bench_hub_json(const BenchHubResult& r) {
       "\"hub\": [%.2f, %.2f, %.2f]}, "
       "\"software_cpu_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
       "\"hub\": [%.2f, %.2f, %.2f]}, "
-      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu%s}\n",
+      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu%s%s}\n",
       r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
       r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
       r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
@@ -195,7 +227,7 @@ void print_bench_hub_json(const BenchHubResult& r) {
       r.raw_split.software_cpu.p99_us, r.raw_split.software_cpu.p999_us, r.forward_split.software_cpu.p50_us,
       r.forward_split.software_cpu.p99_us, r.forward_split.software_cpu.p999_us, r.hub_split.software_cpu.p50_us,
       r.hub_split.software_cpu.p99_us, r.hub_split.software_cpu.p999_us, r.stalls.per_s(), ull(r.auth_failures),
-      ull(r.device_errors), monitor_json(r).c_str());
+      ull(r.device_errors), monitor_json(r).c_str(), threads_json(r).c_str());
 }
 
 Status report_bench_hub(const BenchHubArgs& o) {
@@ -208,6 +240,7 @@ Status report_bench_hub(const BenchHubArgs& o) {
   cfg.synapses = o.synapses;
   cfg.monitor = o.monitor;
   cfg.monitor_rate_hz = o.monitor_rate;
+  cfg.hub_threads = o.hub_threads;
   ION_TRY_ASSIGN(auto r, run_bench_hub(cfg));
   if (o.json) print_bench_hub_json(r);
   else print_table(r, o);

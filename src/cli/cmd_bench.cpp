@@ -108,6 +108,9 @@ void add_hub(CLI::App& bench) {
   c->add_option("--monitor-rate", o->monitor_rate,
                 "with --monitor: the feed's rate limit, records/s (an experiment's max_record_rate; 1..1e7)")
       ->capture_default_str();
+  c->add_option("--hub-threads", o->hub_threads,
+                "2: also run the hub with HubCore on a second thread (1-thread hub measured in the same run)")
+      ->capture_default_str();
   c->callback([o] { check(hub::bench::report_bench_hub(*o), 1, "bench hub: "); });
 }
 

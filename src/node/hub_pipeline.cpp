@@ -63,6 +63,7 @@ void HubPipeline::push_waiting(const HubWork& w) {
   ++counters_.ring_full_waits;
   do {
     publish();
+    if (sinks_.rx_wait) sinks_.rx_wait();
     std::this_thread::yield();
   } while (!ring_->try_push(w));
 }
@@ -79,8 +80,11 @@ void HubPipeline::publish() {
 
 void HubPipeline::flush() {
   if (threads_ == 1) return;
-  publish();
-  while (done_.load(std::memory_order_acquire) != submitted_) std::this_thread::yield();
+  while (done_.load(std::memory_order_acquire) != submitted_) {
+    publish();
+    if (sinks_.rx_wait) sinks_.rx_wait();
+    std::this_thread::yield();
+  }
 }
 
 void HubPipeline::stop() {
@@ -108,6 +112,7 @@ void HubPipeline::run(const HubWork& w) {
 }
 
 void HubPipeline::logic_main() {
+  const Time cpu0 = thread_cpu_now();
   HubWork w;
   uint64_t done = 0;
   for (;;) {
@@ -116,8 +121,9 @@ void HubPipeline::logic_main() {
       done_.store(++done, std::memory_order_release);
       continue;
     }
-    if (!idle_wait()) return;
+    if (!idle_wait()) break;
   }
+  logic_cpu_ns_.store(thread_cpu_now() - cpu0, std::memory_order_release);
 }
 
 // Nothing to pop: spin a little, then sleep until publish() or stop(). False once stopping and

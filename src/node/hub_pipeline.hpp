@@ -26,6 +26,7 @@
 
 #include "core/events.hpp"
 #include "core/spsc_ring.hpp"
+#include "core/time.hpp"
 #include "site/hub/hub_core.hpp"
 #include "wire/channel.hpp"
 #include "wire/codec.hpp"
@@ -55,6 +56,9 @@ struct HubPipelineCounters {
 struct HubSinks {
   std::function<void(const SynapticInput&)> forward;  // each forwarded input, in order
   hub::UpdateSink update;                             // each WeightUpdate, in order
+  // Optional, on the rx thread while it waits for a ring slot or in flush(): a caller whose logic-stage sinks
+  // hand results back to the rx thread drains them here, so the two stages never wait on each other.
+  std::function<void()> rx_wait;
 };
 
 class HubPipeline {
@@ -72,7 +76,8 @@ class HubPipeline {
   // Makes submitted items visible to a sleeping logic thread (on_datagram calls it once per
   // datagram; call it after a run of submit()s).
   void publish();
-  // Waits until the logic stage has run every submitted item (2 threads); no-op with 1.
+  // Waits until the logic stage has run every submitted item (2 threads; calls rx_wait while it
+  // waits); no-op with 1.
   void flush();
   // Finishes every submitted item and joins the logic thread. Idempotent; the destructor calls it.
   void stop();
@@ -80,6 +85,8 @@ class HubPipeline {
   unsigned threads() const { return threads_; }
   // rx-stage counters: read them on the rx thread, or after stop().
   const HubPipelineCounters& counters() const { return counters_; }
+  // CPU time of the logic thread (CLOCK_THREAD_CPUTIME_ID), ns; valid after stop(); 0 with 1 thread.
+  Duration logic_cpu_ns() const { return logic_cpu_ns_.load(std::memory_order_acquire); }
 
  private:
   void run(const HubWork& w);
@@ -99,6 +106,7 @@ class HubPipeline {
   std::atomic<uint32_t> wake_{0};            // bumped by publish() when the logic thread sleeps
   std::atomic<bool> sleeping_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<Duration> logic_cpu_ns_{0};
   std::thread logic_;
 };
 
