@@ -73,6 +73,28 @@ TEST(BenchHub, ShortRunMeasuresEveryPath) {
   EXPECT_LE(r->stalls.max_ns, r->stalls.stalled_ns);
 }
 
+// --hub-threads 2: the hub with HubCore on a logic thread is measured beside the 1-thread hub; it
+// forwards, pulses, and its latency path is sampled like the others.
+TEST(BenchHub, TwoThreadHubIsMeasuredBesideTheOneThreadHub) {
+  BenchHubConfig c = short_config();
+  c.hub_threads = 2;
+  auto r = run_bench_hub(c);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->hub_threads, 2u);
+  for (const Rate* n : {&r->hub, &r->hub_mt}) {
+    EXPECT_GT(n->events, 0u);
+    EXPECT_LE(n->events, n->sent);
+    EXPECT_GT(n->pulses, 0u);
+    EXPECT_GT(n->cpu_s, 0.0);
+  }
+  EXPECT_GT(r->hub_mt_lat.samples, 300u);
+  EXPECT_LE(r->hub_mt_lat.samples, r->hub_mt_lat.sent);
+  EXPECT_LE(r->hub_mt_lat.p50_us, r->hub_mt_lat.p99_us);
+  EXPECT_EQ(r->auth_failures, 0u);
+  EXPECT_EQ(r->device_errors, 0u);
+  EXPECT_NE(threads_json(*r).find("\"hub_threads\""), std::string::npos);
+}
+
 TEST(BenchHub, RefusesBadSettings) {
   const std::pair<void (*)(BenchHubConfig&), const char*> cases[] = {
       {[](BenchHubConfig& c) { c.rate_hz = 0; }, "--rate"},
@@ -81,6 +103,7 @@ TEST(BenchHub, RefusesBadSettings) {
       {[](BenchHubConfig& c) { c.latency_ns = -1; }, "--latency-seconds"},
       {[](BenchHubConfig& c) { c.burst_events = 0; }, "--burst"},
       {[](BenchHubConfig& c) { c.synapses = 2000; }, "--synapses"},
+      {[](BenchHubConfig& c) { c.hub_threads = 3; }, "--hub-threads"},
   };
   for (const auto& [mutate, option] : cases) {
     BenchHubConfig c = short_config();
