@@ -120,7 +120,7 @@ struct BenchHubResult {
   Rate hub_mt;  // cpu_s: the network thread's plus the logic thread's
   Lat hub_mt_lat;
   uint64_t ring_full_waits = 0;  // pushes that found a ring between the two threads full (and waited)
-  uint64_t auth_failures = 0;  // rejected + malformed datagrams over every ion link
+  uint64_t auth_failures = 0;    // rejected + malformed datagrams over every ion link
   uint64_t device_errors = 0;
   double load_avg_1m = 0, load_avg_after_1m = 0;
 };
@@ -149,7 +149,7 @@ struct BenchHubArgs {
   bool json = false;             // one JSON object instead of the table
   bool monitor = false;          // also measure the hub with a monitor attached
   double monitor_rate = experiment::kDefaultMonitorRecordRateHz;  // --monitor-rate, records/s
-  unsigned hub_threads = 1;                                        // --hub-threads
+  unsigned hub_threads = 1;                                       // --hub-threads
 };
 // Runs the benchmark and prints its table (or JSON) on stdout; the error of run_bench_hub if any.
 Status report_bench_hub(const BenchHubArgs& args);

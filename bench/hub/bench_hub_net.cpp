@@ -172,7 +172,7 @@ struct HubSide {
   HubMode mode = HubMode::hub;
   std::atomic<bool> ready{false};
   std::atomic<bool> failed{false};  // set after status holds the error (status is read after join)
-  double cpu_s = 0;  // the network thread's, plus the logic thread's in hub_mt
+  double cpu_s = 0;                 // the network thread's, plus the logic thread's in hub_mt
   uint64_t pulses = 0, device_errors = 0, auth_failures = 0;
   uint64_t ring_full_waits = 0;  // hub_mt
   Status status;

@@ -106,6 +106,12 @@ void print_threads(const BenchHubResult& r) {
               ull(r.ring_full_waits));
 }
 
+// The sections of --monitor and --hub-threads 2 (nothing without them).
+void print_options(const BenchHubResult& r) {
+  print_monitor(r);
+  print_threads(r);
+}
+
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf(
       "ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
@@ -135,8 +141,7 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
       r.hub_lat.p50_us - r.raw_lat.p50_us, r.hub_lat.p99_us - r.raw_lat.p99_us, r.hub_lat.p999_us - r.raw_lat.p999_us,
       r.hub_lat.p50_us - r.forward_lat.p50_us, r.hub_lat.p99_us - r.forward_lat.p99_us);
   print_splits(r);
-  print_monitor(r);
-  print_threads(r);
+  print_options(r);
   std::printf(
       "  platform baseline: %.1f us of fixed work (no ion code, no system call) right after a timerfd wake-up, "
       "wall p50/p99/p99.9, CPU p99, back-to-back p50/p99 (us):\n",
