@@ -9,6 +9,7 @@
 
 #include <bit>
 #include <cstring>
+#include <memory>
 #include <tuple>
 
 #include "core/prng.hpp"
@@ -122,36 +123,68 @@ struct Outcome {
   hub::HubCounters core;
 };
 
-// Runs the stream through a fresh hub (channel, crossbar, HubCore) with `threads`.
-Outcome run(const Stream& s, unsigned threads, size_t ring_capacity) {
+// A fresh hub: the hub's channel (after the same handshake), a crossbar, HubCore, and the sinks
+// that record what it forwards and every WeightUpdate (floats compared bit for bit).
+struct FreshHub {
+  std::unique_ptr<device::SimulatedCrossbar> xb = device::SimulatedCrossbar::create(device::CrossbarConfig{}).value();
+  hub::HubCore core{ring(kNeurons), *xb, 1 * kMillisecond};
+  wire::Channel ch{channel_config(kHubSite, kBioSite, kHubEpoch)};
   Outcome o;
-  auto xb = device::SimulatedCrossbar::create(device::CrossbarConfig{});
-  EXPECT_TRUE(xb.is_ok());
-  hub::HubCore core(ring(kNeurons), **xb, 1 * kMillisecond);
-  wire::Channel ch(channel_config(kHubSite, kBioSite, kHubEpoch));
-  HubSinks sinks;
-  sinks.forward = [&o](const SynapticInput& in) {
-    o.inputs.emplace_back(in.post.key(), in.synapse, std::bit_cast<uint32_t>(in.weight), in.t);
-  };
-  sinks.update = [&o](const WeightUpdate& u) {
-    o.updates.emplace_back(u.synapse, u.t, std::bit_cast<uint32_t>(u.resistance_ohm), std::bit_cast<uint32_t>(u.weight),
-                           static_cast<int>(u.action));
-  };
-  HubPipeline p(core, threads, sinks, ring_capacity);
-  for (const Bytes& h : s.handshake) EXPECT_TRUE(p.on_datagram(ch, h));
+  HubSinks sinks() {
+    HubSinks k;
+    k.forward = [this](const SynapticInput& in) {
+      o.inputs.emplace_back(in.post.key(), in.synapse, std::bit_cast<uint32_t>(in.weight), in.t);
+    };
+    k.update = [this](const WeightUpdate& u) {
+      o.updates.emplace_back(u.synapse, u.t, std::bit_cast<uint32_t>(u.resistance_ohm),
+                             std::bit_cast<uint32_t>(u.weight), static_cast<int>(u.action));
+    };
+    return k;
+  }
+};
+
+constexpr Time kEnd = 1 * kSecond;
+
+// Runs the stream through a fresh hub's HubPipeline with `threads`.
+Outcome run(const Stream& s, unsigned threads, size_t ring_capacity) {
+  FreshHub h;
+  HubPipeline p(h.core, threads, h.sinks(), ring_capacity);
+  for (const Bytes& d : s.handshake) EXPECT_TRUE(p.on_datagram(h.ch, d));
   for (size_t i = 0; i < s.datagrams.size(); ++i) {
-    p.on_datagram(ch, s.datagrams[i]);
+    p.on_datagram(h.ch, s.datagrams[i]);
     if (s.advance_after[i] >= 0) p.submit(HubWork{HubWork::Kind::advance, {}, s.advance_after[i]});
   }
-  p.submit(HubWork{HubWork::Kind::drain, {}, s.advance_after.empty() ? 0 : 1 * kSecond});
+  p.submit(HubWork{HubWork::Kind::drain, {}, kEnd});
   p.stop();  // no flush(): stop() itself must run everything submitted
-  o.counters = p.counters();
-  o.core = core.counters();
-  return o;
+  h.o.counters = p.counters();
+  h.o.core = h.core.counters();
+  return h.o;
+}
+
+// The same stream without the pipeline: Channel::open, then HubCore called as the hub Role does.
+Outcome run_direct(const Stream& s) {
+  FreshHub h;
+  const HubSinks k = h.sinks();
+  wire::Datagram d;
+  std::vector<SynapticInput> fwd;
+  for (const Bytes& b : s.handshake) EXPECT_TRUE(h.ch.open(b, d).is_ok());
+  for (size_t i = 0; i < s.datagrams.size(); ++i) {
+    if (h.ch.open(s.datagrams[i], d).is_ok())
+      for (const wire::Event& e : d.events) {
+        h.core.on_spike(std::get<Spike>(e), fwd);
+        for (const SynapticInput& in : fwd) k.forward(in);
+        fwd.clear();
+      }
+    if (s.advance_after[i] >= 0) h.core.advance(s.advance_after[i], k.update);
+  }
+  h.core.drain(kEnd, k.update);
+  h.o.core = h.core.counters();
+  return h.o;
 }
 
 TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   const Stream s = make_stream(18, 3000);
+  const Outcome direct = run_direct(s);
   const Outcome one = run(s, 1, kHubRingCapacity);
   const Outcome two = run(s, 2, kHubRingCapacity);
   const Outcome tight = run(s, 2, 4);  // a tiny ring: the rx stage keeps waiting for the logic stage
@@ -165,6 +198,10 @@ TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   EXPECT_GT(one.core.potentiations, 100u);
   EXPECT_GT(one.core.depressions, 100u);
   EXPECT_GT(one.core.unrouted, 0u);
+  for (const Outcome* o : {&one, &two, &tight}) {
+    EXPECT_TRUE(o->inputs == direct.inputs);
+    EXPECT_TRUE(o->updates == direct.updates);
+  }
   for (const Outcome* o : {&two, &tight}) {
     EXPECT_TRUE(o->inputs == one.inputs);
     EXPECT_TRUE(o->updates == one.updates);
