@@ -4,6 +4,7 @@
 // its own authenticated (XChaCha20-Poly1305) Link with a fresh random PSK, linger 0.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -290,6 +291,7 @@ void serve(const BenchHubConfig& cfg, RealEnv& env, HubCore& core, Link& link, H
 
 void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
               RealEnv& env, HubSide& side) {
+  pthread_setname_np(pthread_self(), "bench-hub");  // for perf --sort comm; failure changes nothing
   auto xb = bench_crossbar();
   if (!xb.is_ok()) {
     side.status = xb.status();

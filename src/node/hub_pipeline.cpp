@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "node/hub_pipeline.hpp"
 
+#include <pthread.h>
+
 #include <variant>
 
 namespace ion::node {
@@ -112,6 +114,7 @@ void HubPipeline::run(const HubWork& w) {
 }
 
 void HubPipeline::logic_main() {
+  pthread_setname_np(pthread_self(), "hub-logic");  // for top and perf; failure changes nothing
   const Time cpu0 = thread_cpu_now();
   HubWork w;
   uint64_t done = 0;
