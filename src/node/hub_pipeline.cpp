@@ -19,7 +19,8 @@ HubPipeline::HubPipeline(hub::HubCore& core, unsigned threads, HubSinks sinks, s
   forward_.reserve(64);
   if (threads_ == 2) {
     ring_ = std::make_unique<SpscRing<HubWork>>(ring_capacity);
-    logic_ = std::thread([this] { logic_main(); });
+    if (!sinks_.wake_logic) logic_ = std::thread([this] { logic_main(); });
+    else sleeping_.store(true);  // a caller-owned logic thread starts idle: the first publish() wakes it
   }
 }
 
@@ -76,6 +77,10 @@ void HubPipeline::publish() {
   if (threads_ == 1) return;
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (!sleeping_.load(std::memory_order_seq_cst)) return;
+  if (sinks_.wake_logic) {  // one wake-up per announced idle state
+    if (sleeping_.exchange(false, std::memory_order_seq_cst)) sinks_.wake_logic();
+    return;
+  }
   wake_.fetch_add(1, std::memory_order_seq_cst);
   wake_.notify_one();
 }
@@ -113,15 +118,37 @@ void HubPipeline::run(const HubWork& w) {
   }
 }
 
+void HubPipeline::run_counted(const HubWork& w) {
+  run(w);
+  done_.store(++logic_done_, std::memory_order_release);
+}
+
+bool HubPipeline::run_ready(size_t max_items) {
+  HubWork w;
+  for (size_t n = 0; n < max_items; ++n) {
+    if (!ring_->try_pop(w)) return !announce_idle();
+    run_counted(w);
+  }
+  return true;
+}
+
+// Logic side of the hand-shake with publish(): true when the ring is still empty after sleeping_
+// was raised (then the next publish() wakes us); false (sleeping_ lowered again) when items came.
+bool HubPipeline::announce_idle() {
+  sleeping_.store(true, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (ring_->empty_for_consumer()) return true;
+  sleeping_.store(false, std::memory_order_seq_cst);
+  return false;
+}
+
 void HubPipeline::logic_main() {
   pthread_setname_np(pthread_self(), "hub-logic");  // for top and perf; failure changes nothing
   const Time cpu0 = thread_cpu_now();
   HubWork w;
-  uint64_t done = 0;
   for (;;) {
     if (ring_->try_pop(w)) {
-      run(w);
-      done_.store(++done, std::memory_order_release);
+      run_counted(w);
       continue;
     }
     if (!idle_wait()) break;
@@ -135,13 +162,11 @@ bool HubPipeline::idle_wait() {
   for (int i = 0; i < kIdleSpins; ++i)
     if (!ring_->empty_for_consumer()) return true;
   const uint32_t seen = wake_.load(std::memory_order_seq_cst);
-  sleeping_.store(true, std::memory_order_seq_cst);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  const bool empty = ring_->empty_for_consumer();
+  const bool idle = announce_idle();
   const bool stopping = stopping_.load(std::memory_order_acquire);
-  if (empty && !stopping) wake_.wait(seen, std::memory_order_seq_cst);
-  sleeping_.store(false, std::memory_order_relaxed);
-  return !(empty && stopping);
+  if (idle && !stopping) wake_.wait(seen, std::memory_order_seq_cst);
+  sleeping_.store(false, std::memory_order_seq_cst);
+  return !(idle && stopping);
 }
 
 }  // namespace ion::node

@@ -59,6 +59,11 @@ struct HubSinks {
   // Optional, on the rx thread while it waits for a ring slot or in flush(): a caller whose logic-stage sinks
   // hand results back to the rx thread drains them here, so the two stages never wait on each other.
   std::function<void()> rx_wait;
+  // Optional, 2 threads: the logic stage runs on a thread the caller owns (an event loop with a
+  // Link of its own, say), which calls run_ready(). publish() calls wake_logic on the rx thread
+  // when that thread announced it had run out of work (it must then wake and call run_ready()).
+  // Without it the pipeline starts a logic thread of its own.
+  std::function<void()> wake_logic;
 };
 
 class HubPipeline {
@@ -80,7 +85,13 @@ class HubPipeline {
   // waits); no-op with 1.
   void flush();
   // Finishes every submitted item and joins the logic thread. Idempotent; the destructor calls it.
+  // With wake_logic (caller-owned logic thread): only joins nothing; the caller runs the rest.
   void stop();
+
+  // ---- caller-owned logic stage (wake_logic set): the logic thread only ----
+  // Runs up to max_items submitted items. True when more may be waiting (call again soon);
+  // false once the ring was found empty and the idle state announced (wake_logic will come).
+  bool run_ready(size_t max_items);
 
   unsigned threads() const { return threads_; }
   // rx-stage counters: read them on the rx thread, or after stop().
@@ -90,8 +101,10 @@ class HubPipeline {
 
  private:
   void run(const HubWork& w);
+  void run_counted(const HubWork& w);
   void logic_main();
   bool idle_wait();
+  bool announce_idle();
   void push_waiting(const HubWork& w);
 
   hub::HubCore& core_;
@@ -102,7 +115,8 @@ class HubPipeline {
   HubPipelineCounters counters_;
   std::unique_ptr<SpscRing<HubWork>> ring_;  // 2 threads only
   uint64_t submitted_ = 0;                   // rx stage
-  std::atomic<uint64_t> done_{0};            // logic stage: items run
+  uint64_t logic_done_ = 0;                  // logic stage: items run (its own copy)
+  std::atomic<uint64_t> done_{0};            // logic stage: items run, published
   std::atomic<uint32_t> wake_{0};            // bumped by publish() when the logic thread sleeps
   std::atomic<bool> sleeping_{false};
   std::atomic<bool> stopping_{false};

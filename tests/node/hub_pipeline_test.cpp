@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <tuple>
 
 #include "core/prng.hpp"
@@ -161,6 +163,42 @@ Outcome run(const Stream& s, unsigned threads, size_t ring_capacity) {
   return h.o;
 }
 
+// The same, with the logic stage on a thread of the test's own (HubSinks::wake_logic + run_ready).
+Outcome run_external(const Stream& s, size_t ring_capacity) {
+  FreshHub h;
+  std::atomic<uint32_t> wakes{0};
+  std::atomic<bool> finished{false};
+  HubSinks k = h.sinks();
+  k.wake_logic = [&wakes] {
+    wakes.fetch_add(1);
+    wakes.notify_one();
+  };
+  HubPipeline p(h.core, 2, k, ring_capacity);
+  std::thread logic([&] {
+    for (;;) {
+      const uint32_t seen = wakes.load();
+      while (p.run_ready(64)) {
+      }
+      if (finished.load()) return;
+      wakes.wait(seen);
+    }
+  });
+  for (const Bytes& d : s.handshake) EXPECT_TRUE(p.on_datagram(h.ch, d));
+  for (size_t i = 0; i < s.datagrams.size(); ++i) {
+    p.on_datagram(h.ch, s.datagrams[i]);
+    if (s.advance_after[i] >= 0) p.submit(HubWork{HubWork::Kind::advance, {}, s.advance_after[i]});
+  }
+  p.submit(HubWork{HubWork::Kind::drain, {}, kEnd});
+  p.flush();  // wakes the logic thread and waits until it ran everything
+  finished.store(true);
+  wakes.fetch_add(1);
+  wakes.notify_one();
+  logic.join();
+  h.o.counters = p.counters();
+  h.o.core = h.core.counters();
+  return h.o;
+}
+
 // The same stream without the pipeline: Channel::open, then HubCore called as the hub Role does.
 Outcome run_direct(const Stream& s) {
   FreshHub h;
@@ -188,6 +226,7 @@ TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   const Outcome one = run(s, 1, kHubRingCapacity);
   const Outcome two = run(s, 2, kHubRingCapacity);
   const Outcome tight = run(s, 2, 4);  // a tiny ring: the rx stage keeps waiting for the logic stage
+  const Outcome external = run_external(s, 4);
   // The stream exercises the whole rx stage and the rules.
   EXPECT_EQ(one.counters.rejected, s.replays + s.forged);
   EXPECT_EQ(one.counters.wire_errors[static_cast<size_t>(wire::WireError::auth_failed)], s.forged);
@@ -198,11 +237,11 @@ TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   EXPECT_GT(one.core.potentiations, 100u);
   EXPECT_GT(one.core.depressions, 100u);
   EXPECT_GT(one.core.unrouted, 0u);
-  for (const Outcome* o : {&one, &two, &tight}) {
+  for (const Outcome* o : {&one, &two, &tight, &external}) {
     EXPECT_TRUE(o->inputs == direct.inputs);
     EXPECT_TRUE(o->updates == direct.updates);
   }
-  for (const Outcome* o : {&two, &tight}) {
+  for (const Outcome* o : {&two, &tight, &external}) {
     EXPECT_TRUE(o->inputs == one.inputs);
     EXPECT_TRUE(o->updates == one.updates);
     EXPECT_EQ(o->inputs.size(), one.inputs.size());
@@ -213,6 +252,7 @@ TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   }
   EXPECT_EQ(one.counters.ring_full_waits, 0u);  // no ring with one thread
   EXPECT_GT(tight.counters.ring_full_waits, 0u);
+  EXPECT_GT(external.counters.ring_full_waits, 0u);
 }
 
 TEST(HubPipeline, StopRunsEverySubmittedItem) {
@@ -220,8 +260,8 @@ TEST(HubPipeline, StopRunsEverySubmittedItem) {
   ASSERT_TRUE(xb.is_ok());
   hub::HubCore core(ring(kNeurons), **xb, 0);
   uint64_t forwarded = 0;  // written by the logic thread, read after stop() joined it
-  HubPipeline p(core, 2, HubSinks{[&forwarded](const SynapticInput&) { ++forwarded; }, [](const WeightUpdate&) {}, {}},
-                16);
+  HubPipeline p(core, 2,
+                HubSinks{[&forwarded](const SynapticInput&) { ++forwarded; }, [](const WeightUpdate&) {}, {}, {}}, 16);
   constexpr uint32_t kSpikes = 100'000;
   for (uint32_t k = 0; k < kSpikes; ++k)
     p.submit(
@@ -239,7 +279,7 @@ TEST(HubPipeline, FlushWaitsForTheLogicStage) {
   std::atomic<uint64_t> forwarded{0};
   HubPipeline p(
       core, 2,
-      HubSinks{[&forwarded](const SynapticInput&) { forwarded.fetch_add(1); }, [](const WeightUpdate&) {}, {}});
+      HubSinks{[&forwarded](const SynapticInput&) { forwarded.fetch_add(1); }, [](const WeightUpdate&) {}, {}, {}});
   for (int round = 1; round <= 50; ++round) {
     for (uint32_t k = 0; k < 100; ++k)
       p.submit(HubWork{HubWork::Kind::spike, Spike{NeuronAddr{kBioSite, k % kNeurons}, Time{k}, SpikeKind::spike}, 0});
