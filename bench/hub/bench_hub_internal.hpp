@@ -8,6 +8,8 @@
 #include "bench/hub/bench_hub_trace.hpp"
 #include "bench/link/bench_udp.hpp"
 #include "device/sim_crossbar.hpp"
+#include "env/sockaddr.hpp"
+#include "link/link.hpp"
 #include "site/hub/hub_core.hpp"
 
 namespace ion::hub::bench::detail {
@@ -23,6 +25,10 @@ using ::ion::link::bench::udp::mono_now;
 // A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure.
 using ::ion::link::bench::udp::bound_socket;
 using ::ion::link::bench::udp::port_of;
+// host:port as a socket address. REQUIRES: host is an IP address (the bench's --host).
+SockAddr addr(const std::string& host, uint16_t port);
+// Datagrams refused (rejected + malformed) by l from peer.
+uint64_t auth_failures(const link::Link& l, SiteId peer);
 // Sorts samples (ns) and fills the percentiles (µs); warm-up samples must already be dropped.
 Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
 

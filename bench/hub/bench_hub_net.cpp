@@ -33,6 +33,15 @@ using link::LinkHandlers;
 using link::PeerSpec;
 using wire::Event;
 
+SockAddr addr(const std::string& host, uint16_t port) {
+  return SockAddr::parse(host + ":" + std::to_string(port)).value();
+}
+
+uint64_t auth_failures(const Link& l, SiteId peer) {
+  auto st = l.stats(peer);
+  return st.is_ok() ? st->rejected + st->malformed : 0;
+}
+
 namespace {
 
 constexpr uint64_t kWarmup = 100;          // first events of a latency phase are not sampled
@@ -40,25 +49,16 @@ constexpr size_t kMaxSamples = 2'000'000;  // memory bound of a latency phase
 constexpr Duration kHandshakeBound = 5 * kSecond;
 
 struct Ports {
-  uint16_t bio = 0, hub = 0, sil = 0, mon = 0;
+  uint16_t bio = 0, hub = 0, sil = 0, mon = 0, hub_tx = 0;  // hub_tx: hub_mt's silicon-facing socket
 };
-
-SockAddr addr(const std::string& host, uint16_t port) {
-  return SockAddr::parse(host + ":" + std::to_string(port)).value();
-}
 
 Result<Ports> free_ports(const std::string& host) {
   Ports p;
-  for (uint16_t* q : {&p.bio, &p.hub, &p.sil, &p.mon}) {
+  for (uint16_t* q : {&p.bio, &p.hub, &p.sil, &p.mon, &p.hub_tx}) {
     ION_TRY_ASSIGN(auto r, link::bench::udp::free_port(host, "bench hub"));
     *q = r;
   }
   return p;
-}
-
-uint64_t auth_failures(const Link& l, SiteId peer) {
-  auto st = l.stats(peer);
-  return st.is_ok() ? st->rejected + st->malformed : 0;
 }
 
 // ---- per-spike traces of the latency phases (bench_hub_trace.hpp) ----
@@ -260,19 +260,8 @@ struct DeferredRules {
   }
 };
 
-// The hub's loop after its Link exists: handshake, then run until stopped. hub_mt: the logic
-// thread starts first and is joined before the caller reads HubCore's counters.
-void serve(const BenchHubConfig& cfg, RealEnv& env, HubCore& core, Link& link, HubSide& side,
-           std::unique_ptr<MtHub>& mt) {
-  if (side.mode == HubMode::hub_mt) {
-    auto m = MtHub::create(core, env, link, kSilicon);
-    if (!m.is_ok()) {
-      side.status = m.status();
-      side.failed = true;
-      return;
-    }
-    mt = std::move(m).value();
-  }
+// The hub's loop after its Link exists: handshake, then run until stopped.
+void serve(const BenchHubConfig& cfg, RealEnv& env, Link& link, HubSide& side) {
   side.status = hub_handshake(env, link);
   side.failed = !side.status.is_ok();
   if (side.status.is_ok()) {
@@ -283,10 +272,6 @@ void serve(const BenchHubConfig& cfg, RealEnv& env, HubCore& core, Link& link, H
     side.status = env.run();
     side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
   }
-  if (!mt) return;
-  mt->stop();
-  side.cpu_s += mt->logic_cpu_s();
-  side.ring_full_waits = mt->in_full_waits() + mt->out_full_waits();
 }
 
 void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
@@ -304,16 +289,11 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
   DeferredRules rules{core, {}, 0, false};
   rules.upd.reserve(1024);
   Link* out = nullptr;
-  std::unique_ptr<MtHub> mt;  // hub_mt only
   LinkHandlers h;
   h.on_event = [&](SiteId, const Event& e) {
     const Spike* s = std::get_if<Spike>(&e);
     if (!s || !out) return;
     if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
-    if (mt) {
-      mt->on_spike(*s);
-      return;
-    }
     if (side.mode == HubMode::forward) {
       (void)out->send(kSilicon, SynapticInput{s->source, 0, 0.5f, s->t});
       return;
@@ -340,11 +320,26 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     return;
   }
   out = link->get();
-  serve(cfg, env, core, **link, side, mt);
+  serve(cfg, env, **link, side);
   side.pulses = core.counters().potentiations + core.counters().depressions;
   side.device_errors = core.counters().device_errors;
   side.auth_failures = auth_failures(**link, kBio) + auth_failures(**link, kSilicon);
   (*link)->close();
+}
+
+// hub_mt: the hub on two threads with a Link each (bench_hub_mt.hpp); silicon peers with hub_tx.
+void hub_mt_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
+                 RealEnv& env, HubSide& side) {
+  pthread_setname_np(pthread_self(), "bench-hub-rx");  // for perf --sort comm; failure changes nothing
+  MtHubOutcome o;
+  run_mt_hub(cfg, MtHubPorts{cfg.host, p.bio, p.hub, p.hub_tx, p.sil}, psk_bio, psk_sil, env, side.ready, side.failed,
+             o);
+  side.status = o.status;
+  side.cpu_s = o.cpu_s;
+  side.pulses = o.pulses;
+  side.device_errors = o.device_errors;
+  side.auth_failures = o.auth_failures;
+  side.ring_full_waits = o.ring_full_waits;
 }
 
 // ---- bio (calling thread): saturating or paced spikes to the hub ----
@@ -442,8 +437,11 @@ Result<NetOutcome> run_net_phase(const BenchHubConfig& cfg, HubMode mode, bool l
   std::thread mon_thread;
   if (mode == HubMode::hub_monitor)
     mon_thread = std::thread([&] { monitor_main(cfg, ports, side.psk_mon, env_mon, mon); });
-  std::thread sil([&] { silicon_main(cfg, ports, psk_sil, env_sil, sink); });
-  std::thread hub([&] { hub_main(cfg, ports, psk_bio, psk_sil, env_hub, side); });
+  Ports sil_ports = ports;  // hub_mt: silicon talks to the hub's second socket
+  if (mode == HubMode::hub_mt) sil_ports.hub = ports.hub_tx;
+  std::thread sil([&] { silicon_main(cfg, sil_ports, psk_sil, env_sil, sink); });
+  std::thread hub(
+      [&] { (mode == HubMode::hub_mt ? hub_mt_main : hub_main)(cfg, ports, psk_bio, psk_sil, env_hub, side); });
   uint64_t bio_auth = 0;
   auto sent = bio_main(cfg, ports, psk_bio, env_bio, side, latency, bio_trace, bio_auth);
   env_hub.stop();

@@ -93,7 +93,8 @@ void print_monitor(const BenchHubResult& r) {
 void print_threads(const BenchHubResult& r) {
   if (r.hub_threads != 2) return;
   std::printf(
-      "\nhub threads (2: network thread = Link receive/open/decode/send, logic thread = HubCore; SPSC rings):\n"
+      "\nhub threads (2: rx thread = Link to bio: recvmmsg, open, decode, replay window; logic thread = HubCore +\n"
+      "Link to silicon: encode, seal, sendmmsg; an SPSC ring between them):\n"
       "  %-30s %14s %16s %9s %9s\n",
       "", "events/s", "events/CPU-s", "p50 us", "p99 us");
   std::printf("  %-30s %14.0f %16.0f %9.1f %9.1f\n", "hub, 1 thread (baseline)", r.hub.per_s(), r.hub.per_cpu_s(),

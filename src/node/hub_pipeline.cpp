@@ -87,7 +87,7 @@ void HubPipeline::publish() {
 
 void HubPipeline::flush() {
   if (threads_ == 1) return;
-  while (done_.load(std::memory_order_acquire) != submitted_) {
+  while (!caught_up()) {
     publish();
     if (sinks_.rx_wait) sinks_.rx_wait();
     std::this_thread::yield();

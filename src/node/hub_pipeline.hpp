@@ -84,6 +84,8 @@ class HubPipeline {
   // Waits until the logic stage has run every submitted item (2 threads; calls rx_wait while it
   // waits); no-op with 1.
   void flush();
+  // True when the logic stage has run every submitted item (rx thread).
+  bool caught_up() const { return done_.load(std::memory_order_acquire) == submitted_; }
   // Finishes every submitted item and joins the logic thread. Idempotent; the destructor calls it.
   // With wake_logic (caller-owned logic thread): only joins nothing; the caller runs the rest.
   void stop();
