@@ -71,14 +71,16 @@ void HubPipeline::push_waiting(const HubWork& w) {
   } while (!ring_->try_push(w));
 }
 
-// Dekker-style hand-shake with idle_wait(): the fence orders our ring writes before the load of
-// sleeping_, as the logic thread's fence orders its store of sleeping_ before its ring check.
+// Hand-shake with announce_idle(): both sides swap sleeping_ with a read-modify-write. If the
+// logic side's swap (true) comes first, ours reads true and wakes it; if ours comes first, the
+// logic side's swap reads our value and so synchronizes with it: it then sees our ring writes and
+// does not sleep. Either way no wake-up is lost. (RMWs rather than fences: ThreadSanitizer
+// understands them.)
 void HubPipeline::publish() {
   if (threads_ == 1) return;
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (!sleeping_.load(std::memory_order_seq_cst)) return;
-  if (sinks_.wake_logic) {  // one wake-up per announced idle state
-    if (sleeping_.exchange(false, std::memory_order_seq_cst)) sinks_.wake_logic();
+  if (!sleeping_.exchange(false, std::memory_order_acq_rel)) return;
+  if (sinks_.wake_logic) {
+    sinks_.wake_logic();
     return;
   }
   wake_.fetch_add(1, std::memory_order_seq_cst);
@@ -135,10 +137,9 @@ bool HubPipeline::run_ready(size_t max_items) {
 // Logic side of the hand-shake with publish(): true when the ring is still empty after sleeping_
 // was raised (then the next publish() wakes us); false (sleeping_ lowered again) when items came.
 bool HubPipeline::announce_idle() {
-  sleeping_.store(true, std::memory_order_seq_cst);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  sleeping_.exchange(true, std::memory_order_acq_rel);  // the value does not matter, the ordering does
   if (ring_->empty_for_consumer()) return true;
-  sleeping_.store(false, std::memory_order_seq_cst);
+  sleeping_.store(false, std::memory_order_relaxed);  // a publish() in between only wakes us once more
   return false;
 }
 
@@ -165,7 +166,7 @@ bool HubPipeline::idle_wait() {
   const bool idle = announce_idle();
   const bool stopping = stopping_.load(std::memory_order_acquire);
   if (idle && !stopping) wake_.wait(seen, std::memory_order_seq_cst);
-  sleeping_.store(false, std::memory_order_seq_cst);
+  sleeping_.store(false, std::memory_order_relaxed);
   return !(idle && stopping);
 }
 
