@@ -225,8 +225,8 @@ TEST(HubPipeline, TwoThreadsGiveTheSameInputsAndUpdatesAsOne) {
   const Outcome direct = run_direct(s);
   const Outcome one = run(s, 1, kHubRingCapacity);
   const Outcome two = run(s, 2, kHubRingCapacity);
-  const Outcome tight = run(s, 2, 4);  // a tiny ring: the rx stage keeps waiting for the logic stage
-  const Outcome external = run_external(s, 4);
+  const Outcome tight = run(s, 2, 16);  // a tiny ring: the rx stage keeps waiting for the logic stage
+  const Outcome external = run_external(s, 16);
   // The stream exercises the whole rx stage and the rules.
   EXPECT_EQ(one.counters.rejected, s.replays + s.forged);
   EXPECT_EQ(one.counters.wire_errors[static_cast<size_t>(wire::WireError::auth_failed)], s.forged);
