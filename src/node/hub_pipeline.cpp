@@ -66,7 +66,6 @@ void HubPipeline::push_waiting(const HubWork& w) {
   ++counters_.ring_full_waits;
   do {
     publish();
-    if (sinks_.rx_wait) sinks_.rx_wait();
     std::this_thread::yield();
   } while (!ring_->try_push(w));
 }
@@ -91,7 +90,6 @@ void HubPipeline::flush() {
   if (threads_ == 1) return;
   while (!caught_up()) {
     publish();
-    if (sinks_.rx_wait) sinks_.rx_wait();
     std::this_thread::yield();
   }
 }
@@ -145,16 +143,14 @@ bool HubPipeline::announce_idle() {
 
 void HubPipeline::logic_main() {
   pthread_setname_np(pthread_self(), "hub-logic");  // for top and perf; failure changes nothing
-  const Time cpu0 = thread_cpu_now();
   HubWork w;
   for (;;) {
     if (ring_->try_pop(w)) {
       run_counted(w);
       continue;
     }
-    if (!idle_wait()) break;
+    if (!idle_wait()) return;
   }
-  logic_cpu_ns_.store(thread_cpu_now() - cpu0, std::memory_order_release);
 }
 
 // Nothing to pop: spin a little, then sleep until publish() or stop(). False once stopping and

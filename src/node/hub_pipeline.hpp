@@ -56,9 +56,6 @@ struct HubPipelineCounters {
 struct HubSinks {
   std::function<void(const SynapticInput&)> forward;  // each forwarded input, in order
   hub::UpdateSink update;                             // each WeightUpdate, in order
-  // Optional, on the rx thread while it waits for a ring slot or in flush(): a caller whose logic-stage sinks
-  // hand results back to the rx thread drains them here, so the two stages never wait on each other.
-  std::function<void()> rx_wait;
   // Optional, 2 threads: the logic stage runs on a thread the caller owns (an event loop with a
   // Link of its own, say), which calls run_ready(). publish() calls wake_logic on the rx thread
   // when that thread announced it had run out of work (it must then wake and call run_ready()).
@@ -81,13 +78,13 @@ class HubPipeline {
   // Makes submitted items visible to a sleeping logic thread (on_datagram calls it once per
   // datagram; call it after a run of submit()s).
   void publish();
-  // Waits until the logic stage has run every submitted item (2 threads; calls rx_wait while it
-  // waits); no-op with 1.
+  // Waits until the logic stage has run every submitted item (2 threads); no-op with 1.
   void flush();
   // True when the logic stage has run every submitted item (rx thread).
   bool caught_up() const { return done_.load(std::memory_order_acquire) == submitted_; }
   // Finishes every submitted item and joins the logic thread. Idempotent; the destructor calls it.
-  // With wake_logic (caller-owned logic thread): only joins nothing; the caller runs the rest.
+  // With wake_logic there is no thread to join: the caller's logic thread runs what is left
+  // (flush() waits for it).
   void stop();
 
   // ---- caller-owned logic stage (wake_logic set): the logic thread only ----
@@ -98,8 +95,6 @@ class HubPipeline {
   unsigned threads() const { return threads_; }
   // rx-stage counters: read them on the rx thread, or after stop().
   const HubPipelineCounters& counters() const { return counters_; }
-  // CPU time of the logic thread (CLOCK_THREAD_CPUTIME_ID), ns; valid after stop(); 0 with 1 thread.
-  Duration logic_cpu_ns() const { return logic_cpu_ns_.load(std::memory_order_acquire); }
 
  private:
   void run(const HubWork& w);
@@ -122,7 +117,6 @@ class HubPipeline {
   std::atomic<uint32_t> wake_{0};            // bumped by publish() when the logic thread sleeps
   std::atomic<bool> sleeping_{false};
   std::atomic<bool> stopping_{false};
-  std::atomic<Duration> logic_cpu_ns_{0};
   std::thread logic_;
 };
 
