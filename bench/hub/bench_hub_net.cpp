@@ -173,7 +173,7 @@ struct HubSide {
   HubMode mode = HubMode::hub;
   std::atomic<bool> ready{false};
   std::atomic<bool> failed{false};  // set after status holds the error (status is read after join)
-  double cpu_s = 0;                 // the network thread's, plus the logic thread's in hub_mt
+  double cpu_s = 0;                 // the hub thread's; hub_mt: its rx and logic threads'
   uint64_t pulses = 0, device_errors = 0, auth_failures = 0;
   uint64_t ring_full_waits = 0;  // hub_mt
   Status status;
@@ -260,20 +260,6 @@ struct DeferredRules {
   }
 };
 
-// The hub's loop after its Link exists: handshake, then run until stopped.
-void serve(const BenchHubConfig& cfg, RealEnv& env, Link& link, HubSide& side) {
-  side.status = hub_handshake(env, link);
-  side.failed = !side.status.is_ok();
-  if (side.status.is_ok()) {
-    side.ready = true;
-    service_feed(env, link, side);
-    env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
-    const Time c0 = thread_cpu_now();
-    side.status = env.run();
-    side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
-  }
-}
-
 void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
               RealEnv& env, HubSide& side) {
   pthread_setname_np(pthread_self(), "bench-hub");  // for perf --sort comm; failure changes nothing
@@ -320,7 +306,16 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     return;
   }
   out = link->get();
-  serve(cfg, env, **link, side);
+  side.status = hub_handshake(env, **link);
+  side.failed = !side.status.is_ok();
+  if (side.status.is_ok()) {
+    side.ready = true;
+    service_feed(env, **link, side);
+    env.schedule_after(cfg.throughput_ns + cfg.latency_ns + 20 * kSecond, [&env] { env.stop(); });  // bound
+    const Time c0 = thread_cpu_now();
+    side.status = env.run();
+    side.cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
+  }
   side.pulses = core.counters().potentiations + core.counters().depressions;
   side.device_errors = core.counters().device_errors;
   side.auth_failures = auth_failures(**link, kBio) + auth_failures(**link, kSilicon);
