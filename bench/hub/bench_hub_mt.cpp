@@ -79,7 +79,6 @@ Status logic_serve(const BenchHubConfig& cfg, const MtHubPorts& p, const wire::P
     s = env.run();
     sh.logic_cpu_s = static_cast<double>(thread_cpu_now() - c0) / 1e9;
   }
-  sh.logic_ended = true;
   env.unwatch_fd(watch);
   sh.tx_auth_failures = auth_failures(*link, kSilicon);
   link->close();
@@ -90,6 +89,7 @@ void logic_main(const BenchHubConfig& cfg, const MtHubPorts& p, const wire::Psk&
   pthread_setname_np(pthread_self(), "bench-hub-logic");  // for perf --sort comm; failure changes nothing
   sh.logic_status = logic_serve(cfg, p, psk, env, sh);
   if (!sh.logic_status.is_ok()) sh.logic_failed = true;
+  sh.logic_ended = true;  // on every path, so the rx thread never waits for a loop that is gone
 }
 
 std::unique_ptr<node::HubPipeline> make_pipeline(Shared& sh) {
