@@ -14,28 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what)
-    if not cond:
-        FAILURES.append(what)
-
-
-def experiment(src, dst):
-    text = open(src).read()
-    # Each site on its own address of this test's range, with a port (the monitor must know where
-    # the sites are; with or without a port in the example).
-    for n, site in enumerate(("zurich", "southampton", "padova")):
-        at = text.index(f"[sites.{site}]")
-        line = text.index("address", at)
-        end = text.index("\n", line)
-        text = text[:line] + f'address = "127.0.150.{n + 1}:7{n + 1}01"' + text[end:]
-    text += '\n[[monitors]]\nname = "mon"\naddress = "127.0.150.4:7401"\n'
-    open(dst, "w").write(text)
+from live_helpers import BUILTIN_SITES, check, finish, place_sites, wait_for_file
 
 
 def summary(ion, path):
@@ -53,15 +33,14 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     exp = os.path.join(work, "exp.toml")
-    experiment(src, exp)
+    # Each site on its own address of this test's range, with a port (the monitor must know where the sites are).
+    place_sites(src, exp, {site: f"127.0.150.{n + 1}:7{n + 1}01" for n, site in enumerate(BUILTIN_SITES)},
+                monitor="127.0.150.4:7401")
     run_out, mon_out = os.path.join(work, "run"), os.path.join(work, "monitor")
     run = subprocess.Popen([ion, "run", exp, "--duration", "5s", "--out", run_out], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
     key = os.path.join(run_out, "keys", "mon.zurich.key")
-    deadline = time.monotonic() + 30
-    while not os.path.exists(key) and time.monotonic() < deadline and run.poll() is None:
-        time.sleep(0.05)
-    check(os.path.exists(key), "ion run wrote the monitor's keys")
+    check(wait_for_file(key, run), "ion run wrote the monitor's keys")
     mon = subprocess.run([ion, "monitor", exp, "--keys", os.path.join(run_out, "keys"), "--out", mon_out],
                          capture_output=True, text=True, timeout=120)
     run_text = run.communicate(timeout=120)[0]
@@ -78,8 +57,7 @@ def main():
     rep = subprocess.run([ion, "report", mon_out], capture_output=True, text=True, timeout=120)
     check(rep.returncode == 0 and os.path.exists(os.path.join(mon_out, "report.html")),
           f"ion report reads the monitor's directory: {rep.stderr[-300:]}")
-    if FAILURES:
-        sys.exit(f"{len(FAILURES)} check(s) failed")
+    finish()
 
 
 if __name__ == "__main__":

@@ -10,80 +10,15 @@ GET /events `status` events (every 200 ms), each listing exactly the site padova
 pid and state; POST /stop with the page's token stops the node the Ctrl-C way (exit 130, log closed
 and intact by `ion inspect`), and the stream ends with `ended` interrupted. Loopback 127.0.160.x only.
 """
-import json
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
-FAILURES = []
+from live_helpers import EventStream, check, dashboard_address, finish, page_config, place_sites, request, start
+
 RANGE = "127.0.160"
 SITES = ("zurich", "padova", "southampton")
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what)
-    if not cond:
-        FAILURES.append(what)
-
-
-def experiment(src, dst):
-    text = open(src).read()
-    for n, site in enumerate(SITES):
-        at = text.index(f"[sites.{site}]")
-        line = text.index("address", at)
-        end = text.index("\n", line)
-        text = text[:line] + f'address = "{RANGE}.{n + 11}:7{n + 1}01"' + text[end:]
-    open(dst, "w").write(text)
-
-
-def request(host, port, method, path, headers=""):
-    with socket.create_connection((host, port), timeout=10) as s:
-        s.sendall(f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Content-Length: 0\r\n"
-                  f"Connection: close\r\n\r\n".encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    text = data.decode("utf-8", "replace")
-    m = re.match(r"HTTP/1\.1 (\d+)", text)
-    return (int(m.group(1)) if m else 0), text
-
-
-class Stream:
-    """GET /events, read incrementally; events() parses what arrived so far."""
-
-    def __init__(self, host, port):
-        self.s = socket.create_connection((host, port), timeout=0.2)
-        self.s.sendall(f"GET /events HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
-        self.buf = b""
-
-    def read_for(self, seconds):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                chunk = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            if not chunk:
-                break
-            self.buf += chunk
-            if b"event: ended" in self.buf:
-                break
-
-    def events(self):
-        out = []
-        for m in re.finditer(r"event: (\w+)\r?\ndata: (.*?)\n", self.buf.decode("utf-8", "replace")):
-            try:
-                out.append((m.group(1), json.loads(m.group(2))))
-            except json.JSONDecodeError:
-                pass
-        return out
 
 
 def main():
@@ -91,26 +26,19 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     exp, out, keys = os.path.join(work, "exp.toml"), os.path.join(work, "out"), os.path.join(work, "keys")
-    experiment(src, exp)
+    place_sites(src, exp, {site: f"{RANGE}.{n + 11}:7{n + 1}01" for n, site in enumerate(SITES)})
     subprocess.run([ion, "keygen", "--sites", ",".join(SITES), "--out", keys], check=True, capture_output=True)
-    node = subprocess.Popen([ion, "node", exp, "--site", "padova", "--keys", keys, "--out", out,
-                             "--sync-timeout", "60s", "--dashboard", f"{RANGE}.15"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = node.stdout.readline()
-    m = re.match(r"dashboard: http://([\d.]+):(\d+)/\s*$", line)
-    check(m is not None, f"ion node prints its dashboard's address: {line!r}")
-    if not m:
-        node.kill()
-        sys.exit(f"no dashboard address; stderr: {node.communicate()[1][-400:]}")
-    host, port = m.group(1), int(m.group(2))
+    node = start([ion, "node", exp, "--site", "padova", "--keys", keys, "--out", out, "--sync-timeout", "60s",
+                  "--dashboard", f"{RANGE}.15"])
+    host, port = dashboard_address(node, "ion node")
 
     code, page = request(host, port, "GET", "/")
     check(code == 200 and "IonLive.start" in page, f"GET / is the dashboard page ({code})")
-    cfg = json.loads(re.search(r'id="ion-live-config">(.*?)</script>', page, re.S).group(1))
+    cfg = page_config(page)
     check(cfg.get("stop_allowed") is True and len(cfg.get("token", "")) == 32,
           "on loopback the page offers Stop with its token")
 
-    stream = Stream(host, port)
+    stream = EventStream(host, port)
     stream.read_for(3)
     statuses = [d for n, d in stream.events() if n == "status"]
     check(len(statuses) >= 3, f"status events keep arriving: {len(statuses)} in 3 s (one per 200 ms)")
@@ -136,8 +64,7 @@ def main():
     inspect = subprocess.run([ion, "inspect", os.path.join(out, "padova.ionlog")], capture_output=True, text=True,
                              timeout=60)
     check(inspect.returncode == 0, f"its log reads back cleanly: {inspect.stderr[-300:]}")
-    if FAILURES:
-        sys.exit(f"{len(FAILURES)} check(s) failed")
+    finish()
 
 
 if __name__ == "__main__":
