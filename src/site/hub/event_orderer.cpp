@@ -8,8 +8,31 @@ bool EventOrderer::push(const Spike& s) {
     ++late_;
     return false;
   }
-  heap_.push(Item{s, next_arrival_++});
+  const Item it{s, next_arrival_++};
+  // Arrival numbers grow, so an item not earlier in time than the run's last is also its
+  // successor in (time, arrival) order.
+  if (run_head_ == run_.size() || s.t >= run_.back().spike.t) {
+    run_.push_back(it);
+  } else {
+    heap_.push(it);
+  }
   return true;
+}
+
+void EventOrderer::pop(const Item* it) {
+  if (!heap_.empty() && it == &heap_.top()) {
+    heap_.pop();
+    return;
+  }
+  if (++run_head_ == run_.size()) {
+    run_.clear();  // empty: reuse the capacity from the start
+    run_head_ = 0;
+  } else if (run_head_ >= kCompactAt && run_head_ * 2 >= run_.size()) {
+    // A run that never empties (a steady stream behind a horizon) drops its released half, so
+    // memory stays bounded by the spikes pending; amortised O(1) per spike.
+    run_.erase(run_.begin(), run_.begin() + static_cast<std::ptrdiff_t>(run_head_));
+    run_head_ = 0;
+  }
 }
 
 }  // namespace ion::hub
