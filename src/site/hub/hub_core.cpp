@@ -8,11 +8,13 @@ namespace ion::hub {
 HubCore::HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument, Duration horizon)
     : synapses_(std::move(synapses)), instrument_(instrument), orderer_(horizon) {
   state_.reserve(synapses_.size());
-  for (uint32_t i = 0; i < synapses_.size(); ++i) {
-    state_.push_back(State{PlasticityRule(synapses_[i].rule)});
-    by_pre_[synapses_[i].pre.key()].push_back(i);
-    by_post_[synapses_[i].post.key()].push_back(i);
+  std::vector<uint64_t> pre_keys, post_keys;
+  for (const HubSynapse& syn : synapses_) {
+    state_.push_back(State{PlasticityRule(syn.rule)});
+    pre_keys.push_back(syn.pre.key());
+    post_keys.push_back(syn.post.key());
   }
+  routes_ = NeuronRoutes(pre_keys, post_keys);
 }
 
 void HubCore::read_all(Time t, const UpdateSink& out) {
@@ -22,14 +24,13 @@ void HubCore::read_all(Time t, const UpdateSink& out) {
 
 void HubCore::on_spike(const Spike& s, std::vector<SynapticInput>& forward) {
   ++counters_.spikes;
-  const uint64_t key = s.source.key();
-  auto pre = by_pre_.find(key);
-  if (pre == by_pre_.end() && !by_post_.contains(key)) {
+  const NeuronRoutes::Entry* r = routes_.find(s.source.key());
+  if (r == nullptr) {
     ++counters_.unrouted;
     return;
   }
-  if (pre != by_pre_.end() && s.kind != SpikeKind::psp) {  // a PSP never propagates
-    for (uint32_t i : pre->second) {
+  if (s.kind != SpikeKind::psp) {  // a PSP never propagates
+    for (uint32_t i : routes_.pre(*r)) {
       forward.push_back(SynapticInput{synapses_[i].post, synapses_[i].id, state_[i].weight, s.t});
       ++counters_.forwarded;
     }
@@ -47,14 +48,14 @@ void HubCore::drain(Time now_exp, const UpdateSink& out) {
 
 // The rules judge the spike at its own time s.t; the pulse happens now (now_exp >= s.t).
 void HubCore::apply_rule(const Spike& s, Time now_exp, const UpdateSink& out) {
-  const uint64_t key = s.source.key();
-  if (auto it = by_pre_.find(key); it != by_pre_.end() && s.kind != SpikeKind::psp)
-    for (uint32_t i : it->second) act(i, state_[i].rule.on_pre(s.t), now_exp, out);
-  if (auto it = by_post_.find(key); it != by_post_.end())
-    for (uint32_t i : it->second) {
-      if (!state_[i].rule.history_complete(s.t)) ++counters_.withheld;
-      act(i, state_[i].rule.on_post(s.t), now_exp, out);
-    }
+  const NeuronRoutes::Entry* r = routes_.find(s.source.key());
+  if (r == nullptr) return;  // unrouted: counted by on_spike
+  if (s.kind != SpikeKind::psp)
+    for (uint32_t i : routes_.pre(*r)) act(i, state_[i].rule.on_pre(s.t), now_exp, out);
+  for (uint32_t i : routes_.post(*r)) {
+    if (!state_[i].rule.history_complete(s.t)) ++counters_.withheld;
+    act(i, state_[i].rule.on_post(s.t), now_exp, out);
+  }
 }
 
 void HubCore::history_starts(Time t) {

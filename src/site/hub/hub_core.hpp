@@ -16,12 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/events.hpp"
 #include "device/crossbar.hpp"
 #include "site/hub/event_orderer.hpp"
+#include "site/hub/neuron_routes.hpp"
 #include "site/hub/plasticity.hpp"
 #include "site/hub/weight_map.hpp"
 
@@ -96,8 +96,7 @@ class HubCore {
 
   std::vector<HubSynapse> synapses_;
   std::vector<State> state_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_pre_;  // neuron key → synapse indices
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_post_;
+  NeuronRoutes routes_;  // neuron key → synapse indices it is pre / post of
   device::Crossbar& instrument_;
   EventOrderer orderer_;
   HubCounters counters_;
