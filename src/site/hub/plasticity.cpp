@@ -9,9 +9,11 @@ void PlasticityRule::forget_before(Time t) {
 
 int PlasticityRule::pre_count(Time t) {
   forget_before(t - p_.window_ns);
-  int n = 0;
-  for (Time x : pre_times_) n += x < t;
-  return n;
+  // pre_times_ ascends (calls come in time order), so the spikes at or after t are its tail: the
+  // count of x < t is its length without that tail, found from the back (usually no step).
+  size_t n = pre_times_.size();
+  while (n > 0 && pre_times_[n - 1] >= t) --n;
+  return static_cast<int>(n);
 }
 
 PlasticityAction PlasticityRule::on_pre(Time t) {
