@@ -94,6 +94,7 @@ Status SimulatedCrossbar::load_snapshot(const std::string& path) {
   const uint32_t np = r.u32();
   get_f64s(r, base_, np);
   if (base_.size() != model_->params().size()) return corrupt("parameter count does not match the model");
+  for (auto& e : pulse_cache_) e.used = false;  // its constants were of the old model and parameters
   words_ = r.u32(), bits_ = r.u32(), v_read_ = r.f64();
   half_select_ = r.u8() != 0, seed_ = r.u64();
   const uint32_t nd = r.u32();

@@ -7,9 +7,11 @@
 // pointer to the model's parameter block (values in params() order, SI units).
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/status.hpp"
@@ -44,6 +46,11 @@ struct Preset {
   FittedRange fitted;
 };
 
+// A model's per-pulse constants (its `Pulse`, see PulseModel), opaque to the caller.
+struct PreparedPulse {
+  alignas(8) unsigned char bytes[64];
+};
+
 struct ReadOut {
   double current_a;
   double resistance_ohm;  // v / i, as an instrument measures it
@@ -71,6 +78,12 @@ class Model {
   // Same pulse to cells[0..n) of one state array sharing parameter block p.
   virtual void apply_many(const double* p, double* states, const uint32_t* cells, size_t n, double v,
                           double dt_s) const = 0;
+  // apply() in two halves: apply_prepared(prepare_pulse(p, v, dt_s), s) == apply(p, s, v, dt_s)
+  // bit for bit (the same functions, the same operations), so a caller that applies the same
+  // pulse to cells of one parameter block again and again can keep the constants (exp, pow,
+  // sinh of the voltage) of each pulse it uses. REQUIRES: p's values unchanged in between.
+  virtual PreparedPulse prepare_pulse(const double* p, double v, double dt_s) const = 0;
+  virtual double apply_prepared(const PreparedPulse& k, double s) const = 0;
   virtual ReadOut read(const double* p, double s, double v) const = 0;
   // The state whose read at v_read measures r_ohm; error when no state in bounds gives r_ohm.
   virtual Result<double> state_for_resistance(const double* p, double r_ohm, double v_read) const = 0;
@@ -100,6 +113,20 @@ class PulseModel : public Model {
       if (i + kPrefetchAhead < n) __builtin_prefetch(states + cells[i + kPrefetchAhead], 1);
       states[cells[i]] = m.step(k, states[cells[i]]);
     }
+  }
+  PreparedPulse prepare_pulse(const double* p, double v, double dt_s) const override {
+    using K = decltype(static_cast<const M&>(*this).prepare(p, v, dt_s));
+    static_assert(sizeof(K) <= sizeof(PreparedPulse::bytes) && alignof(K) <= alignof(PreparedPulse));
+    static_assert(std::is_trivially_copyable_v<K>);
+    const K k = static_cast<const M&>(*this).prepare(p, v, dt_s);
+    PreparedPulse out;
+    std::memcpy(out.bytes, &k, sizeof k);
+    return out;
+  }
+  double apply_prepared(const PreparedPulse& pp, double s) const override {
+    typename M::Pulse k;
+    std::memcpy(&k, pp.bytes, sizeof k);
+    return static_cast<const M&>(*this).step(k, s);
   }
 };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -94,13 +95,24 @@ void SimulatedCrossbar::apply_cell(size_t c, double v, double width_s) {
   if (fault_[c] != kHealthy) return;
   const double* p = cell_params(c);
   const double s0 = state_[c];
-  double s1 = model_->apply(p, s0, v, width_s);
+  double s1 = dparams_.empty() ? model_->apply_prepared(prepared(v, width_s), s0) : model_->apply(p, s0, v, width_s);
   if (var_.c2c_rel_sd > 0 && s1 != s0) {
     s1 = s0 + (s1 - s0) * (1 + var_.c2c_rel_sd * counter_normal(noise_key_, seq_, c));
     s1 = std::clamp(s1, model_->state_lo(p), model_->state_hi(p));
   }
   if (var_.levels >= 2) s1 = quantise(s1, var_.levels, level_lo_, level_hi_);
   state_[c] = s1;
+}
+
+// Keyed on the bit patterns of v and width_s (so -0.0 and 0.0 are different pulses).
+const PreparedPulse& SimulatedCrossbar::prepared(double v, double width_s) {
+  const uint64_t vb = std::bit_cast<uint64_t>(v), wb = std::bit_cast<uint64_t>(width_s);
+  for (PulseCacheEntry& e : pulse_cache_)
+    if (e.used && std::bit_cast<uint64_t>(e.v) == vb && std::bit_cast<uint64_t>(e.width_s) == wb) return e.k;
+  PulseCacheEntry& e = pulse_cache_[pulse_cache_next_];
+  pulse_cache_next_ = (pulse_cache_next_ + 1) % 2;
+  e = PulseCacheEntry{true, v, width_s, model_->prepare_pulse(base_.data(), v, width_s)};
+  return e.k;
 }
 
 // REQUIRES: seq_ already counts this pulse (the c2c noise is keyed on it).

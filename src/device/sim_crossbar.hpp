@@ -105,6 +105,9 @@ class SimulatedCrossbar final : public Crossbar {
   void apply_cell(size_t cell, double v, double width_s);
   void apply_pulse(uint32_t w, uint32_t b, double v, double width_s);
   double read_cell(size_t cell);
+  // The constants of pulse (v, width_s) on the shared parameter block, computed once per pulse
+  // shape: a hub sends the same ±V pulses again and again (docs/benchmarks.md, "Per plastic event").
+  const PreparedPulse& prepared(double v, double width_s);
   // Persistence (crossbar_file.cpp).
   Status write_snapshot() const;
   Status load_snapshot(const std::string& path);
@@ -128,6 +131,13 @@ class SimulatedCrossbar final : public Crossbar {
   std::vector<uint8_t> fault_;
   uint64_t seq_ = 0;  // pulses applied so far (the next pulse gets seq_ + 1)
   Rng read_rng_{0};
+  struct PulseCacheEntry {
+    bool used = false;
+    double v = 0, width_s = 0;
+    PreparedPulse k{};
+  };
+  PulseCacheEntry pulse_cache_[2];  // shared parameter block only (no d2d spread)
+  unsigned pulse_cache_next_ = 0;   // the entry replaced on a miss
   std::vector<ReplayedPulse> replayed_;
 
   std::string path_;
