@@ -34,6 +34,11 @@ std::vector<HubSynapse> ring_synapses(uint32_t n) {
   return out;
 }
 
+SynapticInput ring_input(const Spike& s, uint32_t n) {
+  const uint32_t j = s.source.index;
+  return SynapticInput{NeuronAddr{kBio, (j + 1) % n}, j + 1, 0.5f, s.t};
+}
+
 Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
   device::CrossbarConfig c;  // compact model, 32 × 32, in memory (no state file, no fsync)
   return device::SimulatedCrossbar::create(c);

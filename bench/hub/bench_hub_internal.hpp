@@ -20,6 +20,9 @@ inline constexpr SiteId kBio = 0, kHub = 1, kSilicon = 2;
 // their counting window is kRingWindow.
 inline constexpr Duration kRingWindow = 10 * kMillisecond;
 std::vector<HubSynapse> ring_synapses(uint32_t n);
+// The input HubCore forwards for spike s of ring neuron j (synapse j + 1: j → j + 1), weight 0.5:
+// the forward-only baseline sends exactly these records, so both hubs put the same bytes on the wire.
+SynapticInput ring_input(const Spike& s, uint32_t n);
 Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar();
 using ::ion::link::bench::udp::mono_now;
 // A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure.

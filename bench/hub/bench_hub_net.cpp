@@ -280,8 +280,8 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     const Spike* s = std::get_if<Spike>(&e);
     if (!s || !out) return;
     if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
-    if (side.mode == HubMode::forward) {
-      (void)out->send(kSilicon, SynapticInput{s->source, 0, 0.5f, s->t});
+    if (side.mode == HubMode::forward) {  // the very record HubCore forwards for this spike (same bytes)
+      (void)out->send(kSilicon, ring_input(*s, cfg.synapses));
       return;
     }
     core.on_spike(*s, fwd);  // forwarding never waits for plasticity (as HubRole)
