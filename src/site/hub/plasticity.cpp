@@ -4,7 +4,10 @@
 namespace ion::hub {
 
 void PlasticityRule::forget_before(Time t) {
-  while (!pre_times_.empty() && pre_times_.front() < t) pre_times_.pop_front();
+  while (pre_head_ < pre_times_.size() && pre_times_[pre_head_] < t) ++pre_head_;
+  if (pre_head_ * 2 < pre_times_.size() + 8) return;  // compact only when the front is large
+  pre_times_.erase(pre_times_.begin(), pre_times_.begin() + static_cast<std::ptrdiff_t>(pre_head_));
+  pre_head_ = 0;
 }
 
 int PlasticityRule::pre_count(Time t) {
@@ -12,8 +15,8 @@ int PlasticityRule::pre_count(Time t) {
   // pre_times_ ascends (calls come in time order), so the spikes at or after t are its tail: the
   // count of x < t is its length without that tail, found from the back (usually no step).
   size_t n = pre_times_.size();
-  while (n > 0 && pre_times_[n - 1] >= t) --n;
-  return static_cast<int>(n);
+  while (n > pre_head_ && pre_times_[n - 1] >= t) --n;
+  return static_cast<int>(n - pre_head_);
 }
 
 PlasticityAction PlasticityRule::on_pre(Time t) {

@@ -12,7 +12,7 @@
 // STDP (pair based, nearest neighbour): a post spike within tau_plus after the last pre spike →
 // potentiate; a pre spike within tau_minus after the last post spike → depress.
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 #include "core/events.hpp"
 #include "core/time.hpp"
@@ -50,7 +50,10 @@ class PlasticityRule {
  private:
   void forget_before(Time t);
   RuleParams p_;
-  std::deque<Time> pre_times_;  // srdp: ascending, within the window
+  // srdp: ascending, within the window, from pre_head_ on. One contiguous array (a deque costs a
+  // map lookup and a chunk per synapse); the forgotten front is dropped once it is half of it.
+  std::vector<Time> pre_times_;
+  size_t pre_head_ = 0;
   Time last_pre_ns_ = INT64_MIN;
   Time last_post_ns_ = INT64_MIN;
   Time history_from_ns_ = 0;  // experiment time starts at 0: nothing was missed before it
