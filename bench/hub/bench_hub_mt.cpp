@@ -129,9 +129,9 @@ Status rx_serve(const BenchHubConfig& cfg, const MtHubPorts& p, const wire::Psk&
                 std::atomic<bool>& ready, MtHubOutcome& out) {
   RxPass pass{*sh.pipe, env};
   LinkHandlers h;
-  h.on_event = [&pass](SiteId, const wire::Event& e) {
+  h.on_events = link::each_event([&pass](SiteId, const wire::Event& e) {
     if (const Spike* s = std::get_if<Spike>(&e)) pass.on_spike(*s);
-  };
+  });
   LinkConfig lc;
   lc.self = kHub;
   lc.bind = addr(p.host, p.hub_rx);

@@ -142,7 +142,7 @@ struct SiliconSink {
 
 void silicon_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk, RealEnv& env, SiliconSink& s) {
   LinkHandlers h;
-  h.on_event = [&s, &env](SiteId, const Event& e) {
+  h.on_events = link::each_event([&s, &env](SiteId, const Event& e) {
     if (!std::holds_alternative<SynapticInput>(e)) return;
     const Time now = env.now();
     if (s.events++ == 0) s.first = now;
@@ -153,7 +153,7 @@ void silicon_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& ps
     const Time cpu = thread_cpu_now();  // after `now`: outside the measured span
     const HopTrace& cur = s.trace.cur;
     push_bounded(s.trace.done, HopRecord{t, HopTrace{cur.kernel_rx, cur.woke, now, cpu - cur.cpu}});
-  };
+  });
   LinkConfig lc;
   lc.self = kSilicon;
   lc.bind = addr(cfg.host, p.sil);
@@ -276,7 +276,7 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
   rules.upd.reserve(1024);
   Link* out = nullptr;
   LinkHandlers h;
-  h.on_event = [&](SiteId, const Event& e) {
+  h.on_events = link::each_event([&](SiteId, const Event& e) {
     const Spike* s = std::get_if<Spike>(&e);
     if (!s || !out) return;
     if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
@@ -292,7 +292,7 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     }
     fwd.clear();
     rules.after_forward(env, s->t);
-  };
+  });
   LinkConfig lc;
   lc.self = kHub;
   lc.bind = addr(cfg.host, p.hub);

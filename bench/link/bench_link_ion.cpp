@@ -33,7 +33,7 @@ struct IonSink {
 
 LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
   LinkHandlers h;
-  h.on_event = [&s, &env](SiteId, const Event& e) {
+  h.on_events = link::each_event([&s, &env](SiteId, const Event& e) {
     ++s.events;
     if (!s.latency) return;
     const Spike* sp = std::get_if<Spike>(&e);
@@ -43,7 +43,7 @@ LinkHandlers sink_handlers(IonSink& s, RealEnv& env) {
     s.queue_ns.push_back(s.hdr_send - sp->t);
     s.wire_ns.push_back(s.rx_kernel - s.hdr_send);
     s.deliver_ns.push_back(now - s.rx_kernel);
-  };
+  });
   h.on_raw = [&s, &env](const Datagram& d) {
     const auto h = wire::peek_header(d.data);
     if (!h || h->type != wire::MsgType::events) return;  // events datagrams only

@@ -69,7 +69,7 @@ Status run_hub_side(Shared& sh, uint32_t peers, Duration span, RealEnv& env, Hub
   out.lat_ns.reserve(kMaxSamples);
   Time first = 0, last = 0, cpu_first = 0;
   link::LinkHandlers h;
-  h.on_event = [&](SiteId, const Event& e) {
+  h.on_events = link::each_event([&](SiteId, const Event& e) {
     if (!std::holds_alternative<Spike>(e)) return;
     const Time now = env.now();
     const Spike& s = std::get<Spike>(e);
@@ -80,7 +80,7 @@ Status run_hub_side(Shared& sh, uint32_t peers, Duration span, RealEnv& env, Hub
     fwd.clear();
     upd.clear();
     if (out.events > kWarmupEvents && out.lat_ns.size() < kMaxSamples) out.lat_ns.push_back(now - s.t);
-  };
+  });
   LinkConfig lc;
   lc.self = kHubSite;
   lc.bind = addr_of(sh.host, sh.hub_port);

@@ -93,6 +93,8 @@ Status Link::init(std::vector<PeerSpec> peers) {
   local_ = env_.local_address(sock_).value_or(cfg_.bind);
   for (size_t i = 0; i < peers.size(); ++i) {
     peers_.push_back(std::make_unique<Peer>(peers[i], cfg_, epoch_, context_for(i)));
+    by_site_.emplace(peers[i].site, i);  // sites are unique (validate_peer)
+    by_addr_.emplace(peers[i].addr, i);  // keeps the first of peers sharing an address
     if (peers[i].time_master) master_ = peers_.back().get();
   }
   flush_armed_.assign(peers_.size(), false);
@@ -115,9 +117,7 @@ PeerContext Link::context_for(size_t index) {
     auto r = env_.send_batch(sock_, out_);
     return r ? *r : 0;
   };
-  c.deliver = [this](SiteId from, const Event& e) {
-    if (handlers_.on_event) handlers_.on_event(from, e);
-  };
+  c.deliver = handlers_.on_events;  // the owner's handler itself: one indirect call per datagram
   c.copies = [this](SiteId from, std::span<const uint8_t> copies) {
     if (handlers_.on_copies) handlers_.on_copies(from, copies);
   };
@@ -133,20 +133,16 @@ PeerContext Link::context_for(size_t index) {
 // ---------------------------------------------------------------- outbound
 
 Status Link::send(SiteId to, const Event& e) {
-  for (size_t i = 0; i < peers_.size(); ++i) {
-    if (peers_[i]->site() != to) continue;
-    if (!open_) return error(Errc::unavailable, "link: closed");
-    if (peers_[i]->push_lazy(e, [this] { return env_.now(); })) arm_flush(i);
-    return Status::ok();
-  }
-  return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));
+  const auto it = by_site_.find(to);
+  if (it == by_site_.end()) return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));
+  if (!open_) return error(Errc::unavailable, "link: closed");
+  if (peers_[it->second]->push_lazy(e, [this] { return env_.now(); })) arm_flush(it->second);
+  return Status::ok();
 }
 
 bool Link::send_copies(SiteId to, std::span<const wire::CopyView> copies, uint64_t* oversize) {
-  if (!open_) return false;
-  for (auto& p : peers_)
-    if (p->site() == to) return p->send_copies(copies, oversize);
-  return false;
+  Peer* p = find_site(to);
+  return open_ && p && p->send_copies(copies, oversize);
 }
 
 void Link::arm_flush(size_t index) {
@@ -185,18 +181,14 @@ void Link::close() {
 
 // ---------------------------------------------------------------- inbound
 
-Peer* Link::find_site(SiteId s) {
-  for (auto& p : peers_) {
-    if (p->site() == s) return p.get();
-  }
-  return nullptr;
+Peer* Link::find_site(SiteId s) const {
+  const auto it = by_site_.find(s);
+  return it == by_site_.end() ? nullptr : peers_[it->second].get();
 }
 
-Peer* Link::find_addr(const SockAddr& a) {
-  for (auto& p : peers_) {
-    if (p->addr() == a) return p.get();
-  }
-  return nullptr;
+Peer* Link::find_addr(const SockAddr& a) const {
+  const auto it = by_addr_.find(a);
+  return it == by_addr_.end() ? nullptr : peers_[it->second].get();
 }
 
 void Link::on_datagram(const Datagram& d) {
@@ -218,7 +210,7 @@ void Link::on_datagram(const Datagram& d) {
     return;
   }
   after_transition(*p, p->on_datagram(d.data, d.rx_time_ns));
-  rearm();
+  rearm_for(*p);
 }
 
 void Link::after_transition(Peer& p, PeerTransition t) {
@@ -244,9 +236,18 @@ void Link::service() {
 
 // Keeps one timer at the earliest peer deadline; moves it only when something became earlier.
 void Link::rearm() {
-  if (!open_) return;
   Time next = kTimeNever;
   for (auto& p : peers_) next = std::min(next, p->next_deadline());
+  arm_timer(next);
+}
+
+// After a datagram of one peer, only that peer's deadlines can have moved (the others' move only
+// in service(), which rearms over all): the timer already sits at or before every other peer's
+// deadline, so this decides exactly as rearm() would, without a pass over every peer.
+void Link::rearm_for(const Peer& p) { arm_timer(p.next_deadline()); }
+
+void Link::arm_timer(Time next) {
+  if (!open_) return;
   if (next == kTimeNever || (timer_ != 0 && timer_at_ns_ <= next)) return;
   if (timer_ != 0) (void)env_.cancel(timer_);
   std::weak_ptr<Link*> weak = token_;
@@ -275,9 +276,7 @@ Duration Link::clock_uncertainty_ns() const {
 const ClockSync* Link::clock() const { return master_ ? master_->clock() : nullptr; }
 
 Result<LinkStats> Link::stats(SiteId site) const {
-  for (const auto& p : peers_) {
-    if (p->site() == site) return p->stats(experiment_now());
-  }
+  if (const Peer* p = find_site(site)) return p->stats(experiment_now());
   return error(Errc::not_found, "link: no peer with site id " + std::to_string(site));
 }
 
@@ -287,11 +286,6 @@ std::vector<LinkStats> Link::all_stats() const {
   return out;
 }
 
-const Peer* Link::peer(SiteId site) const {
-  for (const auto& p : peers_) {
-    if (p->site() == site) return p.get();
-  }
-  return nullptr;
-}
+const Peer* Link::peer(SiteId site) const { return find_site(site); }
 
 }  // namespace ion::link

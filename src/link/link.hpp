@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.hpp"
@@ -24,7 +25,10 @@
 namespace ion::link {
 
 struct LinkHandlers {
-  std::function<void(SiteId from, const Event& e)> on_event;  // accepted inbound event
+  // Accepted inbound events, one call per events datagram that carries any: its events in wire
+  // order (docs/protocol.md §3), all of them: a datagram is accepted or refused whole, so a refused
+  // one delivers nothing. The span lives only during the call (it is the Peer's receive buffer).
+  std::function<void(SiteId from, std::span<const Event> events)> on_events;
   // Monitors: the framed copies of an accepted status message (wire::for_each_copy).
   std::function<void(SiteId from, std::span<const uint8_t> copies)> on_copies;
   std::function<void(const LinkStats& s)> on_stats;            // every heartbeat + transitions
@@ -38,6 +42,15 @@ struct LinkHandlers {
   // PeerSpec in the next run).
   std::function<void(SiteId peer, uint64_t epoch)> on_peer_epoch;
 };
+
+// Adapts a per-event handler f(SiteId from, const Event& e) to LinkHandlers::on_events: one
+// indirect call per datagram, and f called directly (inlined) for each of its events in order.
+template <class F>
+auto each_event(F f) {
+  return [f = std::move(f)](SiteId from, std::span<const Event> events) mutable {
+    for (const Event& e : events) f(from, e);
+  };
+}
 
 // Datagrams that could not be attributed to a configured peer.
 struct LinkCounters {
@@ -85,13 +98,15 @@ class Link {
   Status init(std::vector<PeerSpec> peers);
   PeerContext context_for(size_t index);
   void on_datagram(const Datagram& d);
-  Peer* find_site(SiteId s);
-  Peer* find_addr(const SockAddr& a);
+  Peer* find_site(SiteId s) const;
+  Peer* find_addr(const SockAddr& a) const;
   void after_transition(Peer& p, PeerTransition t);
   void arm_flush(size_t index);
   void run_flush(size_t index);
   void service();
   void rearm();
+  void rearm_for(const Peer& p);
+  void arm_timer(Time next);
 
   Env& env_;
   LinkConfig cfg_;
@@ -101,6 +116,10 @@ class Link {
   bool open_ = false;
   SockAddr local_;
   std::vector<std::unique_ptr<Peer>> peers_;
+  // Peer lookups of the receive and send paths in O(1) whatever the number of peers: site → index;
+  // address → index of the first peer with that address (the refusals attributed by address).
+  std::unordered_map<SiteId, size_t> by_site_;
+  std::unordered_map<SockAddr, size_t> by_addr_;
   std::vector<bool> flush_armed_;
   std::vector<OutDatagram> out_;  // send_many's batch, reused across flushes
   Peer* master_ = nullptr;

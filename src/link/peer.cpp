@@ -219,10 +219,14 @@ PeerTransition Peer::accept_hello(const wire::Header& h, bool needs_reply, Time 
 // A straggler of the epoch adopted before the current one (sent before that incarnation died,
 // addressed to us): it fills its stream's gap and its events are delivered; it is not "heard".
 PeerTransition Peer::accept_previous(const wire::Header& h, Time rx_local) {
-  if (!track(h, rx_local) || h.type != wire::MsgType::events) return PeerTransition::none;
-  events_received_ += rx_.events.size();
-  for (const Event& e : rx_.events) ctx_.deliver(spec_.site, e);
+  if (track(h, rx_local) && h.type == wire::MsgType::events) deliver_events();
   return PeerTransition::none;
+}
+
+// The events of the datagram just opened, counted and handed over in one call (none: no call).
+void Peer::deliver_events() {
+  events_received_ += rx_.events.size();
+  if (!rx_.events.empty() && ctx_.deliver) ctx_.deliver(spec_.site, rx_.events);
 }
 
 void Peer::remember_hello(const wire::Header& h) {
@@ -331,8 +335,7 @@ PeerTransition Peer::on_session(PeerTransition t, Time rx_local) {
 PeerTransition Peer::dispatch(const wire::Header& h, Time rx_local) {
   switch (h.type) {
     case wire::MsgType::events:
-      events_received_ += rx_.events.size();
-      for (const Event& e : rx_.events) ctx_.deliver(spec_.site, e);
+      deliver_events();
       break;
     case wire::MsgType::hello:
       break;  // bound: the adoption (if any) happened in the Channel; unbound ones: accept_hello

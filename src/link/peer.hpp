@@ -94,7 +94,8 @@ struct PeerContext {
   // Several datagrams to the peer in order (RealEnv: sendmmsg); returns how many were sent.
   // Optional: without it, send() is called for each.
   std::function<size_t(std::span<const std::span<const uint8_t>>)> send_many;
-  std::function<void(SiteId, const Event&)> deliver;  // accepted inbound event
+  // Optional: the accepted events of one datagram, in order (LinkHandlers::on_events).
+  std::function<void(SiteId, std::span<const Event>)> deliver;
   // Optional (monitors): an accepted status message's framed copies (wire::for_each_copy).
   std::function<void(SiteId, std::span<const uint8_t>)> copies;
   // Optional: a refused datagram of class e; count = this peer's total for that class so far.
@@ -190,6 +191,7 @@ class Peer {
   PeerTransition refuse_not_permitted(const wire::Header& h, Time rx_local);
   PeerTransition on_session(PeerTransition t, Time rx_local);
   PeerTransition dispatch(const wire::Header& h, Time rx_local);
+  void deliver_events();
   void on_clock_probe(const wire::ClockProbe& p, Time rx_local);
   void service_clock(Time now_local);
   void service_heartbeat(Time now_local);

@@ -105,7 +105,7 @@ Status MonitorNode::open_link() {
   }
   link::LinkHandlers h;
   h.on_copies = [this](SiteId from, std::span<const uint8_t> c) { on_copies(from, c); };
-  h.on_event = [this](SiteId, const wire::Event&) { ++counters_.events; };
+  h.on_events = [this](SiteId, std::span<const wire::Event> events) { counters_.events += events.size(); };
   h.on_peer = [this](SiteId peer, link::PeerTransition t) {
     note("site " + exp_.participant_name(peer) + ": " + link::transition_name(t));
   };

@@ -212,7 +212,7 @@ Status Node::open_link() {
     if (!saved) return saved.prefixed("site " + site_.name + ": cannot save the epoch state: ");
   }
   link::LinkHandlers h;
-  h.on_event = [this](SiteId from, const wire::Event& ev) { on_event(from, ev); };
+  h.on_events = link::each_event([this](SiteId from, const wire::Event& ev) { on_event(from, ev); });
   h.on_stats = [this](const LinkStats& s) {
     if (!is_monitor(s.peer)) record(s);  // a monitor's link: in the final monitor note instead
   };

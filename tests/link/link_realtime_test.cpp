@@ -41,10 +41,10 @@ TEST(LinkRealtime, LoopbackBurstAndClockSync) {
   nc.self = 1;
   nc.bind = loop(2);
   LinkHandlers hh;
-  hh.on_event = [&](SiteId from, const Event& e) {
+  hh.on_events = link::each_event([&](SiteId from, const Event& e) {
     EXPECT_EQ(from, 1);
     got.push_back(std::get<Spike>(e).source.index);
-  };
+  });
   auto hub = Link::create(env, hc, {PeerSpec{1, loop(2), psk(), false, false}}, hh);
   ASSERT_TRUE(hub.is_ok()) << hub.status().to_string();
   auto node = Link::create(env, nc, {PeerSpec{0, loop(1), psk(), false, true}}, {});

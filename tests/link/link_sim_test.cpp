@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "sim_harness.hpp"
@@ -171,7 +172,7 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
   std::vector<std::pair<SiteId, SiteId>> got;  // (receiver, sender)
   auto handlers = [&got](SiteId self) {
     LinkHandlers hs;
-    hs.on_event = [&got, self](SiteId from, const Event&) { got.emplace_back(self, from); };
+    hs.on_events = link::each_event([&got, self](SiteId from, const Event&) { got.emplace_back(self, from); });
     return hs;
   };
   auto lh = Link::create(h, cfg(0, "127.0.0.1:7100"),
@@ -219,4 +220,67 @@ TEST(LinkSim, ThreeSitesEachStreamSeparate) {
   EXPECT_LT(std::abs((*la)->experiment_now() - h.now()), 200_us);
   EXPECT_LT(std::abs((*lb)->experiment_now() - h.now()), 200_us);
   EXPECT_EQ((*la)->peer(2)->clock(), nullptr);
+}
+
+// The receive path finds a datagram's peer by its header's sender site (and, when the header does
+// not parse, by the source address) without a pass over the peers: with 40 peers, a datagram
+// naming no configured site is still refused as unknown_peer, one naming a site is that peer's
+// alone, and an unparseable one is charged to the peer at its source address or, from any other
+// address, to no peer.
+TEST(LinkSim, ManyPeersLookupAttributesAndRefusesUnknownSenders) {
+  SimWorld world(SimWorldOptions{21, ""});
+  SimEnv& h = *world.add_node("hub").value();
+  SimEnv& evil = *world.add_node("evil").value();
+  std::vector<PeerSpec> peers;
+  for (SiteId s = 1; s <= 40; ++s) {
+    const std::string a = "127.0.0.1:" + std::to_string(7300 + s);
+    peers.push_back(PeerSpec{s, addr(a.c_str()), test_psk(), false, false});
+  }
+  LinkConfig c;
+  c.self = 0;
+  c.bind = addr("127.0.0.1:7300");
+  c.epoch = 100;
+  c.time_master = true;
+  size_t delivered = 0;
+  LinkHandlers hs;
+  hs.on_events = [&delivered](SiteId, std::span<const Event> events) { delivered += events.size(); };
+  auto hub = Link::create(h, c, peers, hs);
+  ASSERT_TRUE(hub.is_ok());
+  auto from_peer = evil.open_socket(addr("127.0.0.1:7323"), [](const Datagram&) {});  // site 23's address
+  auto from_other = evil.open_socket(addr("127.0.0.1:7399"), [](const Datagram&) {});
+  ASSERT_TRUE(from_peer.is_ok() && from_other.is_ok());
+  wire::Header hd;
+  hd.type = wire::MsgType::events;
+  hd.receiver = 0;
+  hd.count = 1;
+  hd.sender_epoch = 0xBBBB;
+  hd.receiver_epoch = 100;
+  hd.seq = 5;
+  std::vector<uint8_t> forged(wire::kHeaderBytes + 30, 0x11);
+  const SockAddr to = addr("127.0.0.1:7300");
+  for (SiteId sender : {SiteId{77}, SiteId{41}, SiteId{23}}) {  // 77, 41: no such peer
+    hd.sender = sender;
+    wire::write_header(hd, forged);
+    ASSERT_TRUE(evil.send_to(*from_other, to, forged).is_ok());
+  }
+  const std::vector<uint8_t> garbage(10, 0xAB);
+  ASSERT_TRUE(evil.send_to(*from_peer, to, garbage).is_ok());
+  ASSERT_TRUE(evil.send_to(*from_other, to, garbage).is_ok());
+  world.run_until(50_ms);
+  const Link& l = **hub;
+  EXPECT_EQ(l.counters().unknown_peer, 2u);
+  EXPECT_EQ(l.counters().unattributed[static_cast<size_t>(wire::WireError::short_datagram)], 1u);
+  const auto& e23 = l.peer(23)->counters().errors;
+  EXPECT_EQ(e23[static_cast<size_t>(wire::WireError::short_datagram)], 1u);
+  EXPECT_EQ(std::accumulate(e23.begin(), e23.end(), uint64_t{0}), 2u);  // + the forgery naming 23
+  for (SiteId s = 1; s <= 40; ++s) {
+    if (s == 23) continue;
+    const auto& e = l.peer(s)->counters().errors;
+    EXPECT_EQ(std::accumulate(e.begin(), e.end(), uint64_t{0}), 0u) << "site " << s;
+  }
+  EXPECT_EQ(delivered, 0u);
+  EXPECT_EQ(l.peer(77), nullptr);
+  EXPECT_EQ((*hub)->send(77, spike_at(0, 0)).code(), Errc::not_found);
+  EXPECT_FALSE(l.stats(77).is_ok());
+  EXPECT_TRUE((*hub)->send(40, spike_at(0, 0)).is_ok());
 }

@@ -68,7 +68,7 @@ struct Side {
       while (k < ds.size() && out.put(ds[k])) ++k;
       return k;
     };
-    c.deliver = [this](SiteId, const Event&) { ++delivered; };
+    c.deliver = [this](SiteId, std::span<const Event> events) { delivered += events.size(); };
     return c;
   }
   // Hands every queued datagram to `to` (at this side's time); returns how many.

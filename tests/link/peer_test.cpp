@@ -3,8 +3,11 @@
 // sleeps), and crafted datagrams for the refusal classes.
 #include "link/peer.hpp"
 
+#include "wire/records.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <vector>
 
@@ -24,6 +27,7 @@ struct Side {
   Time now = 0;
   std::deque<std::vector<uint8_t>> out;
   std::vector<std::pair<SiteId, Event>> delivered;
+  std::vector<size_t> batches;  // events per deliver call (one call per datagram)
   std::unique_ptr<Peer> peer;
 
   PeerContext context() {
@@ -35,7 +39,10 @@ struct Side {
       out.emplace_back(b.begin(), b.end());
       return true;
     };
-    c.deliver = [this](SiteId s, const Event& e) { delivered.emplace_back(s, e); };
+    c.deliver = [this](SiteId s, std::span<const Event> events) {
+      batches.push_back(events.size());
+      for (const Event& e : events) delivered.emplace_back(s, e);
+    };
     return c;
   }
 };
@@ -186,4 +193,97 @@ TEST(Peer, InvalidEventIsCountedAndLeavesNoSequenceGap) {
   EXPECT_EQ(f.hub.peer->stats(0).lost, 0u);
   EXPECT_EQ(f.hub.peer->stats(0).malformed, 0u);
   EXPECT_EQ(f.hub.peer->stats(0).received, f.node.peer->datagrams_sent());
+}
+
+// An event's wire fields, as its record against base 0 (the event structs have no operator==).
+std::vector<uint8_t> record_of(const Event& e) {
+  uint8_t buf[wire::records::kMaxRecordBytes];
+  const size_t n = std::visit([&buf](const auto& v) { return wire::records::encode(v, 0, buf); }, e);
+  return {buf, buf + n};
+}
+
+// Events datagrams among the queued outgoing datagrams.
+size_t events_datagrams(const std::deque<std::vector<uint8_t>>& out) {
+  return static_cast<size_t>(std::count_if(out.begin(), out.end(), [](const auto& d) {
+    auto h = wire::peek_header(d);
+    return h && h->type == wire::MsgType::events && h->count > 0;
+  }));
+}
+
+// The receive contract (link.hpp, LinkHandlers::on_events): one deliver call per events datagram,
+// its events in the order they were pushed, every event once; counters as before.
+TEST(Peer, DeliversEachDatagramsEventsInOneCallInOrder) {
+  Fixture f;
+  f.run_until(100_ms);
+  ASSERT_TRUE(f.hub.peer->liveness().up());
+  const size_t n = 700;  // several full datagrams, of every record type
+  std::vector<Event> sent;
+  for (uint32_t i = 0; i < n; ++i) {
+    const Time t = 90_ms + i;
+    switch (i % 4) {
+      case 0: sent.emplace_back(Spike{NeuronAddr{1, i}, t, SpikeKind::spike}); break;
+      case 1: sent.emplace_back(SynapticInput{NeuronAddr{0, i}, i, 0.25f, t}); break;
+      case 2: sent.emplace_back(Stimulus{static_cast<ElectrodeId>(i % 60), t, 1.5f, 2e-4f, 3e-7f, i}); break;
+      default: sent.emplace_back(WeightUpdate{i, t, 1e4f, 0.5f, PlasticityAction::potentiate}); break;
+    }
+  }
+  for (const Event& e : sent) (void)f.node.peer->push(e, 100_ms);
+  (void)f.node.peer->flush(100_ms, true);
+  const size_t datagrams = events_datagrams(f.node.out);
+  ASSERT_GT(datagrams, 3u);
+  const uint64_t before = f.hub.peer->stats(0).events_received;
+  pump(f.hub, f.node, 100_ms);
+  ASSERT_EQ(f.hub.delivered.size(), n);
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(f.hub.delivered[i].first, 1u);
+    EXPECT_EQ(record_of(f.hub.delivered[i].second), record_of(sent[i])) << "event " << i;
+  }
+  EXPECT_EQ(f.hub.batches.size(), datagrams);  // one call per datagram, none empty
+  EXPECT_EQ(std::count(f.hub.batches.begin(), f.hub.batches.end(), 0u), 0);
+  EXPECT_EQ(f.hub.peer->stats(0).events_received, before + n);
+  EXPECT_EQ(f.hub.peer->stats(0).events_received, f.node.peer->stats(0).events_sent);
+}
+
+// A datagram whose middle record is malformed is refused whole, as a bad_tag: nothing of it is
+// delivered or counted as received (the records before the bad one included), and the stream
+// goes on with the next datagram. An events datagram with no events is accepted without a call.
+TEST(Peer, DatagramWithBadRecordInTheMiddleDeliversNothing) {
+  Fixture f(true);
+  f.run_until(100_ms);
+  ASSERT_TRUE(f.hub.peer->liveness().up());
+  wire::Header h;
+  h.type = wire::MsgType::events;
+  h.flags = wire::kFlagInsecure;
+  h.sender = 1;
+  h.receiver = 0;
+  h.sender_epoch = 0xBBBB;
+  h.receiver_epoch = 0xAAAA;
+  h.seq = f.node.peer->channel().next_send_seq();
+  auto datagram = [&h](size_t spikes) {
+    wire::DatagramBuilder b;
+    b.begin(h);
+    for (uint32_t i = 0; i < spikes; ++i)
+      EXPECT_EQ(b.add(Spike{NeuronAddr{1, i}, 0, SpikeKind::spike}), wire::Append::added);
+    const auto bytes = b.finish_plain();
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
+  };
+  std::vector<uint8_t> bad = datagram(3);
+  const size_t first = wire::records::size(Spike{NeuronAddr{1, 0}, 0, SpikeKind::spike}, 0);
+  bad[wire::kHeaderBytes + first] = 0xEE;  // the second record's tag byte
+  const LinkStats before = f.hub.peer->stats(0);
+  (void)f.hub.peer->on_datagram(bad, 100_ms);
+  EXPECT_EQ(f.hub.peer->counters().errors[static_cast<size_t>(wire::WireError::bad_tag)], 1u);
+  EXPECT_EQ(f.hub.peer->stats(0).malformed, before.malformed + 1);
+  EXPECT_EQ(f.hub.peer->stats(0).events_received, before.events_received);
+  EXPECT_TRUE(f.hub.delivered.empty());
+  EXPECT_TRUE(f.hub.batches.empty());
+  ++h.seq;
+  (void)f.hub.peer->on_datagram(datagram(0), 100_ms);  // accepted, nothing to hand over
+  EXPECT_EQ(f.hub.peer->stats(0).received, before.received + 1);
+  EXPECT_TRUE(f.hub.batches.empty());
+  ++h.seq;
+  (void)f.hub.peer->on_datagram(datagram(2), 100_ms);
+  ASSERT_EQ(f.hub.batches, std::vector<size_t>{2});
+  EXPECT_EQ(std::get<Spike>(f.hub.delivered[1].second).source.index, 1u);
+  EXPECT_EQ(f.hub.peer->stats(0).events_received, before.events_received + 2);
 }

@@ -57,10 +57,10 @@ struct Pair {
 
   LinkHandlers handlers(Endpoint& ep) {
     LinkHandlers h;
-    h.on_event = [this, &ep](SiteId from, const Event& e) {
+    h.on_events = link::each_event([this, &ep](SiteId from, const Event& e) {
       ep.events.emplace_back(from, e);
       ep.event_true_ns.push_back(world.now());
-    };
+    });
     h.on_peer = [this, &ep](SiteId p, PeerTransition t) {
       ep.transitions.emplace_back(p, t);
       ep.transition_true_ns.push_back(world.now());

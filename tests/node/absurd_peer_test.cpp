@@ -97,11 +97,11 @@ TEST(HostilePeer, AbsurdAuthenticatedContentIsRefusedOrClampedCountedAndRecorded
   // seconds to start the node, so the absurd content is sent only then, not at a fixed time.
   bool padova_running = false;
   link::LinkHandlers handlers;
-  handlers.on_event = [&](SiteId from, const wire::Event& ev) {
+  handlers.on_events = link::each_event([&](SiteId from, const wire::Event& ev) {
     if (padova_running || from != bio || !std::holds_alternative<Spike>(ev)) return;
     padova_running = true;
     env.schedule_after(200 * kMillisecond, send_absurd_content);
-  };
+  });
   auto l = link::Link::create(env, cfg, {p}, std::move(handlers));
   ASSERT_TRUE(l.is_ok()) << l.status().message();
   link::Link& link = **l;
