@@ -93,7 +93,9 @@ Status Link::init(std::vector<PeerSpec> peers) {
   local_ = env_.local_address(sock_).value_or(cfg_.bind);
   for (size_t i = 0; i < peers.size(); ++i) {
     peers_.push_back(std::make_unique<Peer>(peers[i], cfg_, epoch_, context_for(i)));
-    by_site_.emplace(peers[i].site, i);  // sites are unique (validate_peer)
+    if (by_site_.size() <= peers[i].site) by_site_.resize(peers[i].site + size_t{1}, kNoPeer);
+    // Sites are unique and below kNoSite (validate_peer), so i < 65535 = kNoPeer fits.
+    by_site_[peers[i].site] = static_cast<uint16_t>(i);
     by_addr_.emplace(peers[i].addr, i);  // keeps the first of peers sharing an address
     if (peers[i].time_master) master_ = peers_.back().get();
   }
@@ -133,10 +135,10 @@ PeerContext Link::context_for(size_t index) {
 // ---------------------------------------------------------------- outbound
 
 Status Link::send(SiteId to, const Event& e) {
-  const auto it = by_site_.find(to);
-  if (it == by_site_.end()) return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));
+  const size_t i = site_index(to);
+  if (i == kNoPeer) return error(Errc::not_found, "link: no peer with site id " + std::to_string(to));
   if (!open_) return error(Errc::unavailable, "link: closed");
-  if (peers_[it->second]->push_lazy(e, [this] { return env_.now(); })) arm_flush(it->second);
+  if (peers_[i]->push_lazy(e, [this] { return env_.now(); })) arm_flush(i);
   return Status::ok();
 }
 
@@ -182,8 +184,8 @@ void Link::close() {
 // ---------------------------------------------------------------- inbound
 
 Peer* Link::find_site(SiteId s) const {
-  const auto it = by_site_.find(s);
-  return it == by_site_.end() ? nullptr : peers_[it->second].get();
+  const size_t i = site_index(s);
+  return i == kNoPeer ? nullptr : peers_[i].get();
 }
 
 Peer* Link::find_addr(const SockAddr& a) const {

@@ -258,7 +258,7 @@ TEST(LinkSim, ManyPeersLookupAttributesAndRefusesUnknownSenders) {
   hd.seq = 5;
   std::vector<uint8_t> forged(wire::kHeaderBytes + 30, 0x11);
   const SockAddr to = addr("127.0.0.1:7300");
-  for (SiteId sender : {SiteId{77}, SiteId{41}, SiteId{23}}) {  // 77, 41: no such peer
+  for (SiteId sender : {SiteId{77}, SiteId{41}, SiteId{0}, SiteId{23}}) {  // no such peer but 23 (0: ourselves)
     hd.sender = sender;
     wire::write_header(hd, forged);
     ASSERT_TRUE(evil.send_to(*from_other, to, forged).is_ok());
@@ -268,7 +268,7 @@ TEST(LinkSim, ManyPeersLookupAttributesAndRefusesUnknownSenders) {
   ASSERT_TRUE(evil.send_to(*from_other, to, garbage).is_ok());
   world.run_until(50_ms);
   const Link& l = **hub;
-  EXPECT_EQ(l.counters().unknown_peer, 2u);
+  EXPECT_EQ(l.counters().unknown_peer, 3u);
   EXPECT_EQ(l.counters().unattributed[static_cast<size_t>(wire::WireError::short_datagram)], 1u);
   const auto& e23 = l.peer(23)->counters().errors;
   EXPECT_EQ(e23[static_cast<size_t>(wire::WireError::short_datagram)], 1u);
