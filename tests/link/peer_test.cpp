@@ -221,10 +221,18 @@ TEST(Peer, DeliversEachDatagramsEventsInOneCallInOrder) {
   for (uint32_t i = 0; i < n; ++i) {
     const Time t = 90_ms + i;
     switch (i % 4) {
-      case 0: sent.emplace_back(Spike{NeuronAddr{1, i}, t, SpikeKind::spike}); break;
-      case 1: sent.emplace_back(SynapticInput{NeuronAddr{0, i}, i, 0.25f, t}); break;
-      case 2: sent.emplace_back(Stimulus{static_cast<ElectrodeId>(i % 60), t, 1.5f, 2e-4f, 3e-7f, i}); break;
-      default: sent.emplace_back(WeightUpdate{i, t, 1e4f, 0.5f, PlasticityAction::potentiate}); break;
+      case 0:
+        sent.emplace_back(Spike{NeuronAddr{1, i}, t, SpikeKind::spike});
+        break;
+      case 1:
+        sent.emplace_back(SynapticInput{NeuronAddr{0, i}, i, 0.25f, t});
+        break;
+      case 2:
+        sent.emplace_back(Stimulus{static_cast<ElectrodeId>(i % 60), t, 1.5f, 2e-4f, 3e-7f, i});
+        break;
+      default:
+        sent.emplace_back(WeightUpdate{i, t, 1e4f, 0.5f, PlasticityAction::potentiate});
+        break;
     }
   }
   for (const Event& e : sent) (void)f.node.peer->push(e, 100_ms);
