@@ -119,8 +119,8 @@ class Link {
   // Peer lookups of the receive and send paths in O(1) whatever the number of peers. By site: a
   // table indexed by site id, as long as the highest peer site id + 1 (at most 64 Ki entries of 2
   // bytes), kNoPeer where no peer: one bounds check and one load per event sent or datagram
-  // received (a hash map's division cost the sender more than a scan of one peer). By address
-  // (only refusals of unparseable headers): the first peer with that address.
+  // received (a hash map costs a division per lookup; docs/benchmarks.md, "Receive path per
+  // event"). By address (only refusals of unparseable headers): the first peer with that address.
   static constexpr uint16_t kNoPeer = UINT16_MAX;
   std::vector<uint16_t> by_site_;
   std::unordered_map<SockAddr, size_t> by_addr_;
