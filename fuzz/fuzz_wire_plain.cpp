@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (out.header.type == MsgType::events) {
     ION_FUZZ_CHECK(out.header.count == out.events.size());
     for (const Event& e : out.events) ION_FUZZ_CHECK(b.add(e) == Append::added);
+    ION_FUZZ_CHECK(b.add_padding(out.padding_bytes));
   } else if (out.header.type == MsgType::status) {
     for_each_copy(out.copies, [&](CopyView c) { ION_FUZZ_CHECK(b.add_copy(c.kind, c.payload) == Append::added); });
   } else {

@@ -57,6 +57,8 @@ def plain_seeds():
     seeds = {
         'events_mixed': header(1, len(recs)) + b''.join(recs),
         'events_empty': header(1, 0),
+        # A full datagram padded with zero bytes to 1200 (protocol.md §3.1); insecure, so no tag.
+        'events_padded': (header(1, len(recs)) + b''.join(recs)).ljust(1200, b'\x00'),
         'events_full_spikes': header(1, 280) + b''.join(spike(1, i % 100, i % 4, -(i % 60)) for i in range(280)),
         'hello': header(2, 0) + struct.pack('<BBH', 1, 0x03, 1200),  # reply, aead_offered (both suites)
         'hello_xchacha_only': header(2, 0) + struct.pack('<BBH', 0, 0x01, 1200),

@@ -121,7 +121,8 @@ WireResult<bool> decode_payload(const Header& h, std::span<const uint8_t> payloa
   out.events.clear();
   out.control = std::monostate{};
   out.copies.clear();
-  if (h.type == MsgType::events) return records::decode_events(h, payload, out.events);
+  out.padding_bytes = 0;
+  if (h.type == MsgType::events) return records::decode_events(h, payload, out.events, out.padding_bytes);
   if (h.type == MsgType::status) return decode_copies(h, payload, out.copies);
   if (h.count != 0) return WireError::bad_count;
   return records::decode_control(h.type, payload, out.control);
@@ -197,6 +198,14 @@ Append DatagramBuilder::add_copy(uint16_t kind, std::span<const uint8_t> payload
 
 Append DatagramBuilder::add(const Event& e) {
   return std::visit([this](const auto& ev) { return add(ev); }, e);
+}
+
+bool DatagramBuilder::add_padding(size_t n) {
+  assert(header_.type == MsgType::events);
+  if (n > free_bytes()) return false;
+  std::memset(buf_.data() + len_, 0, n);
+  len_ += n;
+  return true;
 }
 
 void DatagramBuilder::set_control(const Control& c) {

@@ -135,6 +135,7 @@ MsgType control_type(const Control& c);
 struct Datagram {
   Header header;
   std::vector<Event> events;  // MsgType::events only, in wire order
+  size_t padding_bytes = 0;   // MsgType::events only: zero bytes after the last record (§3.1)
   Control control;            // control messages only
   // MsgType::status only: the payload, `header.count` entries of (u16 kind, u16 length, length
   // bytes of a log record payload), framing checked; the records themselves are not decoded here.
@@ -199,6 +200,12 @@ class DatagramBuilder {
   // One status entry (log record `kind` != 0 and its payload). full: would not fit; invalid: kind
   // 0 or a payload that could never fit one datagram. REQUIRES: begun with MsgType::status.
   Append add_copy(uint16_t kind, std::span<const uint8_t> payload);
+  // Appends n zero bytes of padding after the records (docs/protocol.md §3.1); false (and nothing
+  // added) if they do not fit. No add() may follow. REQUIRES: begun with MsgType::events.
+  bool add_padding(size_t n);
+  // Pads the datagram to exactly max_bytes (with the tag, unless insecure): a full datagram then
+  // has the same size as every other full one, so a run of them leaves as one UDP_SEGMENT message.
+  void pad_full() { (void)add_padding(free_bytes()); }  // free_bytes() always fits
   // Writes a control payload. REQUIRES: begun with header type == control_type(c), no events.
   void set_control(const Control& c);
 

@@ -215,7 +215,8 @@ size_t size(const WeightUpdate& u, Time base) { return record_bytes(u, base); }
 
 // ---------------- events decode ----------------
 
-WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out) {
+WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out,
+                               size_t& padding_bytes) {
   if (static_cast<size_t>(h.count) * kMinRecordBytes > payload.size()) return WireError::bad_count;
   out.reserve(h.count);
   Fields f{ByteReader(payload)};
@@ -224,7 +225,11 @@ WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload
     if (!f.r.ok()) return WireError::bad_count;  // records ended before count was reached
     if (!decode_record(f, tag, h.send_time_ns, out)) return f.err;
   }
-  if (f.r.remaining() != 0) return WireError::trailing_bytes;
+  // Padding (docs/protocol.md §3.1): zero bytes only after the last record; anything else trails.
+  const std::span<const uint8_t> rest = payload.subspan(payload.size() - f.r.remaining());
+  for (const uint8_t b : rest)
+    if (b != 0) return WireError::trailing_bytes;
+  padding_bytes = rest.size();
   return true;
 }
 

@@ -43,7 +43,9 @@ size_t size(const WeightUpdate& w, Time base_ns);
 // Writes a control payload; returns its size (<= kHeartbeatBytes). REQUIRES: c not monostate.
 size_t encode_control(const Control& c, uint8_t* out);
 
-WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out);
+// Events payload: `h.count` records, then zero padding only (its length in padding_bytes).
+WireResult<bool> decode_events(const Header& h, std::span<const uint8_t> payload, std::vector<Event>& out,
+                               size_t& padding_bytes);
 WireResult<bool> decode_control(MsgType type, std::span<const uint8_t> payload, Control& out);
 
 }  // namespace ion::wire::records

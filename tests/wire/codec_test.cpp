@@ -314,7 +314,7 @@ TEST_F(WireMalformed, BadField) {
 
 TEST_F(WireMalformed, TrailingBytes) {
   auto d = good_;
-  d.push_back(0);
+  d.push_back(1);  // a zero byte here is padding (ZeroPaddingAfterRecords)
   EXPECT_EQ(decode_error(d), WireError::trailing_bytes);
   d = good_;
   d[10] = 1;  // count says one record, two present
@@ -409,18 +409,64 @@ std::vector<uint8_t> read_seed(const std::string& name) {
   return d;
 }
 
+// docs/protocol.md §3.1: zero bytes after the `count` records are padding, skipped; any non-zero
+// byte there is trailing_bytes, wherever it is in the padding.
+TEST_F(WireMalformed, ZeroPaddingAfterRecords) {
+  Datagram out;
+  auto d = good_;
+  d.resize(kMaxDatagramBytes, 0);
+  auto r = decode_plain(d, out);
+  ASSERT_TRUE(r.is_ok()) << wire_error_name(r.error());
+  EXPECT_EQ(plain_events(h_, out.events), good_);  // the same records, nothing more
+  EXPECT_EQ(out.padding_bytes, kMaxDatagramBytes - good_.size());
+  for (size_t at : {good_.size(), good_.size() + 100, kMaxDatagramBytes - 1}) {
+    auto bad = d;
+    bad[at] = 0x10;  // a spike tag: one record more than count says
+    EXPECT_EQ(decode_error(bad), WireError::trailing_bytes) << at;
+    bad[at] = 0x80;
+    EXPECT_EQ(decode_error(bad), WireError::trailing_bytes) << at;
+  }
+  // Control payloads have no padding.
+  DatagramBuilder b;
+  b.begin(plain_header(MsgType::goodbye));
+  b.set_control(Goodbye{});
+  auto s = b.finish_plain();
+  std::vector<uint8_t> g(s.begin(), s.end());
+  g.push_back(0);
+  EXPECT_EQ(decode_error(g), WireError::trailing_bytes);
+}
+
+// The builder pads to exactly its size limit, tag included; a sealed datagram is then 1200 bytes.
+TEST(WireCodec, PadFullFillsToTheLimit) {
+  DatagramBuilder b;
+  Header h;
+  h.type = MsgType::events;
+  h.flags = kFlagInsecure;
+  b.begin(h);
+  ASSERT_EQ(b.add(Spike{NeuronAddr{1, 2}, 0, SpikeKind::spike}), Append::added);
+  b.pad_full();
+  EXPECT_EQ(b.finish_plain().size(), kMaxDatagramBytes);
+  h.flags = 0;
+  b.begin(h);
+  ASSERT_EQ(b.add(Spike{NeuronAddr{1, 2}, 0, SpikeKind::spike}), Append::added);
+  b.pad_full();
+  EXPECT_EQ(b.size_bytes() + kTagBytes, kMaxDatagramBytes);
+  EXPECT_EQ(b.add_padding(1), false);
+}
+
 // The seeds are written by fuzz/make_seeds.py from docs/protocol.md, independently of this code.
 TEST(WireCodec, IndependentPythonEncodingDecodesAndReencodesIdentically) {
   Datagram out;
   DatagramBuilder b;
-  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "hello", "hello_xchacha_only",
-                           "clock_probe", "clock_reply", "heartbeat", "goodbye", "status"}) {
+  for (const char* name : {"events_mixed", "events_empty", "events_full_spikes", "events_padded", "hello",
+                           "hello_xchacha_only", "clock_probe", "clock_reply", "heartbeat", "goodbye", "status"}) {
     const auto d = read_seed(name);
     auto r = decode_plain(d, out);
     ASSERT_TRUE(r.is_ok()) << name << ": " << wire_error_name(r.error());
     b.begin(out.header);
     if (out.header.type == MsgType::events) {
       for (const Event& e : out.events) ASSERT_EQ(b.add(e), Append::added);
+      ASSERT_TRUE(b.add_padding(out.padding_bytes));
     } else if (out.header.type == MsgType::status) {
       for_each_copy(out.copies, [&](CopyView c) { EXPECT_EQ(b.add_copy(c.kind, c.payload), Append::added); });
     } else {
