@@ -82,6 +82,11 @@ class Env {
     return sent;
   }
 
+  // True if sending many datagrams in one send_batch is much cheaper than one at a time (RealEnv:
+  // one sendmmsg, equal-size runs as UDP_SEGMENT), so senders may hold full datagrams briefly.
+  // SimEnv: false, so simulated send order and times stay as they were.
+  virtual bool prefers_held_sends() const { return false; }
+
   // A reproducible random stream for a named subsystem of this node (same seed → same numbers).
   virtual Rng rng(std::string_view stream) const = 0;
 

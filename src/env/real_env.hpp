@@ -103,6 +103,7 @@ class RealEnv final : public Env {
   // UDP_SEGMENT on the socket, it is counted (stats().gso_refused) and never used there again;
   // the datagrams are then sent plainly.
   Result<size_t> send_batch(SocketId s, std::span<const OutDatagram> batch) override;
+  bool prefers_held_sends() const override { return true; }
   void close_socket(SocketId s) override;
 
   Rng rng(std::string_view stream) const override;

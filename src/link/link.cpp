@@ -109,6 +109,7 @@ PeerContext Link::context_for(size_t index) {
   c.local_now = [this] { return env_.now(); };
   c.to_experiment = [this](Time local) { return to_experiment(local); };
   c.synced = [this] { return synced(); };
+  c.hold_full_datagrams = env_.prefers_held_sends();
   c.send = [this, index](std::span<const uint8_t> bytes) {
     return open_ && env_.send_to(sock_, peers_[index]->addr(), bytes).is_ok();
   };

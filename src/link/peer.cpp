@@ -57,16 +57,17 @@ bool Peer::push(const Event& e, Time now_local) {
 
 bool Peer::flush(Time now_local, bool force) {
   if (force ? !batcher_.empty() : batcher_.due(now_local)) send_pending();
+  if (staged_n_ > 0) send_staged();  // held full datagrams never wait for a later flush
   return !batcher_.empty();
 }
 
-void Peer::send_pending() {
-  send_batch(batcher_.pending());
+void Peer::send_pending(Closed why) {
+  send_batch(batcher_.pending(), why);
   batcher_.clear_sent();
 }
 
-void Peer::send_batch(std::span<const Event> events) {
-  if (addressed()) return send_events_now(events);
+void Peer::send_batch(std::span<const Event> events, Closed why) {
+  if (addressed()) return send_events_now(events, why);
   for (const Event& e : events) {
     if (unbound_.size() >= cfg_.max_unbound_events) {
       unbound_.pop_front();
@@ -80,18 +81,21 @@ void Peer::drain_unbound() {
   if (!addressed() || unbound_.empty()) return;
   std::vector<Event> events(unbound_.begin(), unbound_.end());
   unbound_.clear();
-  send_events_now(events);
+  send_events_now(events, Closed::partial);
 }
 
 // Encodes events into as many datagrams as they need (the batcher's estimate may be short) and
-// sends them together.
-void Peer::send_events_now(std::span<const Event> events) {
+// sends them together. Every datagram closed because the next record did not fit is padded to
+// the size limit (docs/protocol.md §3.1), so full datagrams are of equal size; the last one is
+// padded only when the batch left full. Full batches may be held (PeerContext).
+void Peer::send_events_now(std::span<const Event> events, Closed why) {
   const Time exp_now = ctx_.to_experiment(ctx_.local_now());
   wire::DatagramBuilder* b = &staging_builder();
   channel_.begin(*b, wire::MsgType::events, exp_now);
   for (const Event& e : events) {
     wire::Append a = b->add(e);
     if (a == wire::Append::full && !b->empty()) {
+      b->pad_full();
       stage(channel_.finish(*b), b->count());
       b = &staging_builder();
       channel_.begin(*b, wire::MsgType::events, exp_now);
@@ -101,8 +105,10 @@ void Peer::send_events_now(std::span<const Event> events) {
   }
   // Sent even if every event was invalid (count 0): the sequence number is taken, and a number
   // never sent would look lost to the peer.
+  if (why == Closed::full && !b->empty()) b->pad_full();
   stage(channel_.finish(*b), b->count());
-  send_staged();
+  const bool hold = why == Closed::full && ctx_.hold_full_datagrams && cfg_.batch.linger_ns == 0;
+  if (!hold || staged_n_ >= kMaxHeldDatagrams) send_staged();
 }
 
 // The builder of the next staged datagram (sealed in place, sent from there by send_staged).
@@ -140,6 +146,7 @@ void Peer::send_control(const wire::Control& c) {
 }
 
 bool Peer::emit(std::span<const uint8_t> bytes) {
+  if (staged_n_ > 0) send_staged();  // held datagrams leave first, in sequence order
   if (!ctx_.send(bytes)) {
     ++counters_.send_errors;
     return false;

@@ -102,7 +102,15 @@ struct PeerContext {
   std::function<void(wire::WireError e, uint64_t count)> refused;
   // Optional: the newest authenticated epoch of the peer moved up (persist it).
   std::function<void(uint64_t epoch)> floor_raised;
+  // Hold datagrams closed full (padded to the size limit) and send them with the flush that
+  // follows, up to kMaxHeldDatagrams at a time: one sendmmsg, in which RealEnv sends each run of
+  // equal-size datagrams as one UDP_SEGMENT message. Only with linger 0 (the flush is deferred
+  // to the end of the loop iteration). Env::prefers_held_sends(); false in SimEnv.
+  bool hold_full_datagrams = false;
 };
+
+// The most full datagrams a peer holds before sending them (32 × 1200 B fits one GSO message).
+inline constexpr size_t kMaxHeldDatagrams = 32;
 
 // Estimated encoded size of one event record in an events datagram (the batcher's budget unit).
 size_t estimated_record_bytes(const Event& e);
@@ -125,7 +133,7 @@ class Peer {
     const size_t sz = estimated_record_bytes(e);
     if (!batcher_.fits(sz)) {
       batcher_.note_size_flush();
-      send_pending();
+      send_pending(Closed::full);
     }
     return batcher_.add_sized(e, sz, now_fn);
   }
@@ -167,10 +175,12 @@ class Peer {
   uint64_t events_sent() const { return events_sent_; }
 
  private:
+  // Why a batch leaves: the next event did not fit (its last datagram is padded), or a flush.
+  enum class Closed : uint8_t { partial, full };
   bool addressed() const { return channel_.addressed_epoch() != 0; }
-  void send_pending();
-  void send_batch(std::span<const Event> events);
-  void send_events_now(std::span<const Event> events);
+  void send_pending(Closed why = Closed::partial);
+  void send_batch(std::span<const Event> events, Closed why);
+  void send_events_now(std::span<const Event> events, Closed why);
   wire::DatagramBuilder& staging_builder();
   void stage(std::span<const uint8_t> datagram, uint16_t events);
   void send_staged();

@@ -29,9 +29,18 @@ struct Side {
   std::vector<std::pair<SiteId, Event>> delivered;
   std::vector<size_t> batches;  // events per deliver call (one call per datagram)
   std::unique_ptr<Peer> peer;
+  bool hold = false;               // hold full datagrams and send them with send_many
+  std::vector<size_t> many_sizes;  // datagrams per send_many call
 
   PeerContext context() {
     PeerContext c;
+    c.hold_full_datagrams = hold;
+    if (hold)
+      c.send_many = [this](std::span<const std::span<const uint8_t>> ds) {
+        for (const auto& d : ds) out.emplace_back(d.begin(), d.end());
+        many_sizes.push_back(ds.size());
+        return ds.size();
+      };
     c.local_now = [this] { return now; };
     c.to_experiment = [](Time t) { return t; };
     c.synced = [] { return true; };
@@ -73,7 +82,8 @@ void pump(Side& a, Side& b, Time t) {
 
 struct Fixture {
   Side hub, node;
-  Fixture(bool insecure = false) {
+  explicit Fixture(bool insecure = false, bool node_holds = false) {
+    node.hold = node_holds;
     PeerSpec to_node{1, SockAddr::parse("127.0.0.1:7001").value(), std::nullopt, insecure, false};
     PeerSpec to_hub{0, SockAddr::parse("127.0.0.1:7000").value(), std::nullopt, insecure, true};
     if (!insecure) to_node.psk = to_hub.psk = psk();
@@ -295,3 +305,53 @@ TEST(Peer, DatagramWithBadRecordInTheMiddleDeliversNothing) {
   EXPECT_EQ(std::get<Spike>(f.hub.delivered[1].second).source.index, 1u);
   EXPECT_EQ(f.hub.peer->stats(0).events_received, before.events_received + 2);
 }
+
+namespace {
+// A burst of spikes whose records differ in size (index varints of 1–5 bytes, time offsets of 1–3
+// bytes), pushed in one loop iteration by the node, then flushed.
+std::vector<Spike> mixed_burst(Time now, size_t n) {
+  std::vector<Spike> v;
+  const uint32_t indices[] = {3, 300, 70'000, 20'000'000, 4'000'000'000u};
+  for (size_t i = 0; i < n; ++i)
+    v.push_back(Spike{NeuronAddr{1, indices[i % 5] + static_cast<uint32_t>(i)}, now - static_cast<Time>((i * 37) % 9000),
+                      static_cast<SpikeKind>(i % 4)});
+  return v;
+}
+
+void expect_burst_padded_and_delivered(bool hold) {
+  Fixture f(false, hold);
+  f.run_until(300_ms);
+  ASSERT_TRUE(f.node.peer->liveness().up());
+  const auto burst = mixed_burst(300_ms, 6000);
+  for (const Spike& s : burst) (void)f.node.peer->push(s, 300_ms);
+  const size_t sent_before_flush = f.node.out.size();
+  (void)f.node.peer->flush(300_ms, false);
+  // Every datagram closed full is exactly 1200 bytes; the flush's last one is not padded.
+  ASSERT_GE(f.node.out.size(), 10u);
+  for (size_t i = 0; i + 1 < f.node.out.size(); ++i) EXPECT_EQ(f.node.out[i].size(), wire::kMaxDatagramBytes) << i;
+  EXPECT_LT(f.node.out.back().size(), wire::kMaxDatagramBytes);
+  if (hold) {
+    EXPECT_EQ(sent_before_flush, (f.node.out.size() - 1) / kMaxHeldDatagrams * kMaxHeldDatagrams);
+    ASSERT_FALSE(f.node.many_sizes.empty());
+    EXPECT_EQ(f.node.many_sizes[0], kMaxHeldDatagrams);
+  } else {
+    EXPECT_EQ(sent_before_flush, f.node.out.size() - 1);  // each full datagram left at once
+  }
+  pump(f.hub, f.node, 300_ms);
+  ASSERT_EQ(f.hub.delivered.size(), burst.size());
+  for (size_t i = 0; i < burst.size(); ++i) {
+    const auto& got = std::get<Spike>(f.hub.delivered[i].second);
+    EXPECT_EQ(got.source, burst[i].source) << i;
+    EXPECT_EQ(got.t, burst[i].t) << i;
+    EXPECT_EQ(got.kind, burst[i].kind) << i;
+  }
+  EXPECT_EQ(f.hub.peer->stats(0).malformed, 0u);
+}
+}  // namespace
+
+// docs/protocol.md §3.1 and "Batching": full datagrams are padded to exactly 1200 bytes.
+TEST(Peer, FullDatagramsArePaddedToTheLimitAndTheLastIsNot) { expect_burst_padded_and_delivered(false); }
+
+// With hold_full_datagrams (RealEnv), full datagrams leave kMaxHeldDatagrams at a time and the
+// rest with the flush; nothing is lost or reordered.
+TEST(Peer, HeldFullDatagramsLeaveTogetherWithTheFlush) { expect_burst_padded_and_delivered(true); }
