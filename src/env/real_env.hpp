@@ -25,6 +25,7 @@ struct RealEnvOptions {
   std::string name = "node";
   uint64_t seed = 0;       // for rng(stream)
   std::string output_dir;  // relative storage() paths go under it (empty: the working directory)
+  bool udp_gro = true;     // ask for UDP_GRO on every socket (false: one datagram per receive buffer)
 };
 
 // Counters of the loop, for diagnostics and tests.
@@ -41,6 +42,11 @@ struct RealEnvStats {
   uint64_t gso_messages = 0;
   uint64_t gso_datagrams = 0;
   uint64_t gso_refused = 0;
+  // UDP GRO (receive): buffers that held more than one datagram, the datagrams they held, and
+  // sockets on which the kernel refused UDP_GRO (those receive one datagram per buffer).
+  uint64_t gro_buffers = 0;
+  uint64_t gro_datagrams = 0;
+  uint64_t gro_refused = 0;
 };
 
 // Optional observers of the datagram path, for latency benchmarks (`ion bench hub` splits each
@@ -155,6 +161,7 @@ class RealEnv final : public Env {
   void compact_heap();
   void run_deferred();
   void drain_socket(SocketId id);
+  bool deliver_buffer(SocketId id, int i, Time t_now, Time offset);
   const Socket* find(SocketId id) const;
   Result<int> bound_socket(const SockAddr& local);
   Status send_error(const Socket& sock, const SockAddr& to);  // after a failed send call

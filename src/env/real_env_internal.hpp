@@ -17,15 +17,17 @@ inline constexpr uint64_t kWatchTag = 1ULL << 41;   // | watch id: a watch_fd de
 
 Time monotonic_now_ns();
 
-// recvmmsg scratch space: kBatch datagrams of up to kBytes each, with timestamp control data.
+// recvmmsg scratch space: kBatch buffers of up to kBytes each, with timestamp control data. With
+// UDP_GRO one buffer may hold several datagrams of one sender (up to 64 KiB, split on receipt).
 struct RealEnv::RecvBuffers {
   static constexpr size_t kBatch = 32;
   static constexpr size_t kBytes = 65536;  // any UDP payload fits: no truncation
   std::array<mmsghdr, kBatch> msgs{};
   std::array<iovec, kBatch> iov{};
   std::array<sockaddr_storage, kBatch> from{};
+  // SO_TIMESTAMPNS stamp, and the UDP_GRO segment size of a coalesced buffer (an int).
   struct alignas(cmsghdr) Control {
-    char bytes[CMSG_SPACE(sizeof(timespec))];
+    char bytes[CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(int))];
   };
   std::array<Control, kBatch> control{};
   // Zero-filled at construction, so every page is faulted in before the first datagram: a burst

@@ -91,6 +91,18 @@ Time rx_time_of(const msghdr& h, Time t_now, Time real_minus_mono, uint64_t& sta
   return t_now;
 }
 
+// The segment size of a buffer the kernel coalesced (UDP_GRO control message: an int, the size
+// of every datagram in it but the last, which may be shorter); the whole buffer when absent.
+size_t gro_segment_bytes(const msghdr& h, size_t len) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO) continue;
+    int seg = 0;
+    std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
+    return seg > 0 ? static_cast<size_t>(seg) : len;
+  }
+  return len;
+}
+
 }  // namespace
 
 const RealEnv::Socket* RealEnv::find(SocketId id) const {
@@ -144,6 +156,10 @@ Result<SocketId> RealEnv::open_socket(const SockAddr& local, DatagramHandler on_
   set_int_option(fd, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
   set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
   set_int_option(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+  // UDP GRO (kernel >= 5.0): a run sent as one UDP_SEGMENT message may arrive as one buffer;
+  // drain_socket splits it. Refused (older kernel, or not UDP): one datagram per buffer, counted.
+  const int on = 1;
+  if (options_.udp_gro && setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on) != 0) ++stats_.gro_refused;
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
@@ -317,27 +333,44 @@ void RealEnv::drain_socket(SocketId id) {
     ++stats_.recv_batches;
     const Time t_now = now();
     const Time offset = realtime_minus_monotonic_ns();
-    std::shared_ptr<DatagramHandler> handler = sock->handler;
-    for (int i = 0; i < n; ++i) {
-      const msghdr& h = b.msgs[i].msg_hdr;
-      if (h.msg_flags & MSG_TRUNC) {
-        ++stats_.datagrams_truncated;
-        continue;
-      }
-      ++stats_.datagrams_received;
-      const uint64_t stamped_before = stats_.kernel_timestamps;
-      Datagram d{from_native(b.from[i]),
-                 {b.data.get() + i * RecvBuffers::kBytes, b.msgs[i].msg_len},
-                 rx_time_of(h, t_now, offset, stats_.kernel_timestamps)};
-      if (probe_.on_rx) {
-        const bool stamped = stats_.kernel_timestamps != stamped_before;
-        probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time_ns, stamped, woke_ns_, t_now, woke_cpu_ns_});
-      }
-      (*handler)(d);
-      if (find(id) == nullptr || stopped()) return;  // closed by a handler, or stopping
-    }
+    for (int i = 0; i < n; ++i)
+      if (!deliver_buffer(id, i, t_now, offset)) return;  // closed by a handler, or stopping
     if (static_cast<size_t>(n) < RecvBuffers::kBatch) return;
   }
+}
+
+// Hands the datagrams of receive buffer i to the socket's handler: one, or with UDP_GRO every
+// segment of a coalesced buffer in order (same sender, same kernel stamp). False if a handler
+// closed the socket or stopped the loop.
+bool RealEnv::deliver_buffer(SocketId id, int i, Time t_now, Time offset) {
+  RecvBuffers& b = *rx_;
+  const msghdr& h = b.msgs[i].msg_hdr;
+  if (h.msg_flags & MSG_TRUNC) {
+    ++stats_.datagrams_truncated;
+    return true;
+  }
+  const size_t len = b.msgs[i].msg_len;
+  const size_t seg = std::max<size_t>(gro_segment_bytes(h, len), 1);
+  const uint64_t stamped_before = stats_.kernel_timestamps;
+  const SockAddr from = from_native(b.from[i]);
+  const Time rx = rx_time_of(h, t_now, offset, stats_.kernel_timestamps);
+  const bool stamped = stats_.kernel_timestamps != stamped_before;
+  if (len > seg) {
+    ++stats_.gro_buffers;
+    stats_.gro_datagrams += (len + seg - 1) / seg;
+  }
+  const uint8_t* data = b.data.get() + static_cast<size_t>(i) * RecvBuffers::kBytes;
+  std::shared_ptr<DatagramHandler> handler = find(id)->handler;
+  size_t at = 0;
+  do {
+    ++stats_.datagrams_received;
+    Datagram d{from, {data + at, std::min(seg, len - at)}, rx};
+    if (probe_.on_rx) probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time_ns, stamped, woke_ns_, t_now, woke_cpu_ns_});
+    (*handler)(d);
+    if (find(id) == nullptr || stopped()) return false;
+    at += seg;
+  } while (at < len);
+  return true;
 }
 
 }  // namespace ion
