@@ -313,8 +313,8 @@ std::vector<Spike> mixed_burst(Time now, size_t n) {
   std::vector<Spike> v;
   const uint32_t indices[] = {3, 300, 70'000, 20'000'000, 4'000'000'000u};
   for (size_t i = 0; i < n; ++i)
-    v.push_back(Spike{NeuronAddr{1, indices[i % 5] + static_cast<uint32_t>(i)}, now - static_cast<Time>((i * 37) % 9000),
-                      static_cast<SpikeKind>(i % 4)});
+    v.push_back(Spike{NeuronAddr{1, indices[i % 5] + static_cast<uint32_t>(i)},
+                      now - static_cast<Time>((i * 37) % 9000), static_cast<SpikeKind>(i % 4)});
   return v;
 }
 
