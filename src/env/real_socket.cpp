@@ -351,10 +351,10 @@ bool RealEnv::deliver_buffer(SocketId id, int i, Time t_now, Time offset) {
   }
   const size_t len = b.msgs[i].msg_len;
   const size_t seg = std::max<size_t>(gro_segment_bytes(h, len), 1);
-  const uint64_t stamped_before = stats_.kernel_timestamps;
+  uint64_t stamps = 0;  // 1 if the buffer carried a kernel stamp; counted per datagram below
   const SockAddr from = from_native(b.from[i]);
-  const Time rx = rx_time_of(h, t_now, offset, stats_.kernel_timestamps);
-  const bool stamped = stats_.kernel_timestamps != stamped_before;
+  const Time rx = rx_time_of(h, t_now, offset, stamps);
+  const bool stamped = stamps != 0;
   if (len > seg) {
     ++stats_.gro_buffers;
     stats_.gro_datagrams += (len + seg - 1) / seg;
@@ -364,6 +364,7 @@ bool RealEnv::deliver_buffer(SocketId id, int i, Time t_now, Time offset) {
   size_t at = 0;
   do {
     ++stats_.datagrams_received;
+    stats_.kernel_timestamps += stamps;
     Datagram d{from, {data + at, std::min(seg, len - at)}, rx};
     if (probe_.on_rx) probe_.on_rx(RealEnvProbe::Rx{id, d.data, d.rx_time_ns, stamped, woke_ns_, t_now, woke_cpu_ns_});
     (*handler)(d);
