@@ -54,7 +54,7 @@ BurstRun burst(bool gro, int host, uint32_t n) {
   nc.self = 1;
   nc.bind = loop(host + 1);
   LinkHandlers hh;
-  hh.on_event = [&r](SiteId, const Event& e) { r.got.push_back(std::get<Spike>(e)); };
+  hh.on_events = link::each_event([&r](SiteId, const Event& e) { r.got.push_back(std::get<Spike>(e)); });
   auto hub = Link::create(env, hc, {PeerSpec{1, loop(host + 1), psk(), false, false}}, hh);
   auto node = Link::create(env, nc, {PeerSpec{0, loop(host), psk(), false, true}}, {});
   EXPECT_TRUE(hub.is_ok() && node.is_ok());
