@@ -280,6 +280,7 @@ void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bi
     const Spike* s = std::get_if<Spike>(&e);
     if (!s || !out) return;
     if (side.latency) push_bounded(side.trace.pending, HopRecord{s->t, side.trace.cur});
+    // A send error is counted in the Link's statistics; the bench counts the inputs silicon received.
     if (side.mode == HubMode::forward) {  // the very record HubCore forwards for this spike (same bytes)
       (void)out->send(kSilicon, ring_input(*s, cfg.synapses));
       return;
