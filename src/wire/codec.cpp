@@ -208,6 +208,13 @@ bool DatagramBuilder::add_padding(size_t n) {
   return true;
 }
 
+void DatagramBuilder::pad_full() {
+  assert(header_.type == MsgType::events);
+  const size_t n = free_bytes();  // padding up to the limit always fits: nothing can be refused
+  std::memset(buf_.data() + len_, 0, n);
+  len_ += n;
+}
+
 void DatagramBuilder::set_control(const Control& c) {
   assert(header_.type == control_type(c) && count_ == 0 && len_ == kHeaderBytes);
   len_ += records::encode_control(c, buf_.data() + len_);

@@ -205,7 +205,7 @@ class DatagramBuilder {
   bool add_padding(size_t n);
   // Pads the datagram to exactly max_bytes (with the tag, unless insecure): a full datagram then
   // has the same size as every other full one, so a run of them leaves as one UDP_SEGMENT message.
-  void pad_full() { (void)add_padding(free_bytes()); }  // free_bytes() always fits
+  void pad_full();
   // Writes a control payload. REQUIRES: begun with header type == control_type(c), no events.
   void set_control(const Control& c);
 
