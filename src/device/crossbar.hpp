@@ -4,6 +4,7 @@
 // whether simulated (SimulatedCrossbar) or real (ArcOne). Word/bit indices are 0-based here;
 // drivers translate to the instrument's own numbering. Resistances are ohm at the instrument's
 // read voltage. Not thread-safe: one owner drives an instrument.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -25,6 +26,13 @@ class Crossbar {
   // Every cell, word-major: index w·bits() + b.
   virtual Result<std::vector<double>> read_all() = 0;
 };
+
+// The accepted arguments: a cell inside the array; a finite amplitude within ±20 V and a width in
+// (0, 10 s]. The predicates are the rule; the checks below turn a refusal into a precise message.
+inline bool cell_ok(uint32_t w, uint32_t b, uint32_t words, uint32_t bits) { return w < words && b < bits; }
+inline bool pulse_ok(double v, Duration width) {
+  return std::isfinite(v) && std::fabs(v) <= 20 && width > 0 && width <= 10 * kSecond;
+}
 
 // Common argument checks with precise messages (shared by the implementations).
 Status check_cell(uint32_t w, uint32_t b, uint32_t words, uint32_t bits);

@@ -85,6 +85,10 @@ class Model {
   virtual PreparedPulse prepare_pulse(const double* p, double v, double dt_s) const = 0;
   virtual double apply_prepared(const PreparedPulse& k, double s) const = 0;
   virtual ReadOut read(const double* p, double s, double v) const = 0;
+  // apply_prepared, then read at v: the new state goes to *s, its resistance is returned. One
+  // virtual call per plastic event instead of two; the same functions, so the same bits as
+  // *s = apply_prepared(k, *s); read(p, *s, v).resistance_ohm.
+  virtual double apply_prepared_read(const PreparedPulse& k, double* s, const double* p, double v) const = 0;
   // The state whose read at v_read measures r_ohm; error when no state in bounds gives r_ohm.
   virtual Result<double> state_for_resistance(const double* p, double r_ohm, double v_read) const = 0;
 
@@ -127,6 +131,10 @@ class PulseModel : public Model {
     typename M::Pulse k;
     std::memcpy(&k, pp.bytes, sizeof k);
     return static_cast<const M&>(*this).step(k, s);
+  }
+  double apply_prepared_read(const PreparedPulse& pp, double* s, const double* p, double v) const override {
+    *s = apply_prepared(pp, *s);  // M is final: both calls are direct and inlined
+    return static_cast<const M&>(*this).read(p, *s, v).resistance_ohm;
   }
 };
 

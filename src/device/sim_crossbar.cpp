@@ -11,18 +11,17 @@
 namespace ion::device {
 
 Status check_cell(uint32_t w, uint32_t b, uint32_t words, uint32_t bits) {
-  if (w < words && b < bits) return Status::ok();
+  if (cell_ok(w, b, words, bits)) return Status::ok();
   char buf[128];
   std::snprintf(buf, sizeof buf, "cell (w=%u, b=%u) is outside the %ux%u array (0-based indices)", w, b, words, bits);
   return error(Errc::out_of_range, buf);
 }
 
 Status check_pulse(double v, Duration width) {
+  if (pulse_ok(v, width)) return Status::ok();
   if (!std::isfinite(v) || std::fabs(v) > 20)
     return error(Errc::out_of_range, "pulse amplitude " + std::to_string(v) + " V is outside [-20, 20] V");
-  if (width <= 0 || width > 10 * kSecond)
-    return error(Errc::out_of_range, "pulse width " + format_duration(width) + " is outside (0, 10s]");
-  return Status::ok();
+  return error(Errc::out_of_range, "pulse width " + format_duration(width) + " is outside (0, 10s]");
 }
 
 Result<std::unique_ptr<SimulatedCrossbar>> SimulatedCrossbar::create(const CrossbarConfig& cfg) {
@@ -146,9 +145,19 @@ Status SimulatedCrossbar::pulse(uint32_t w, uint32_t b, double v, Duration width
   return Status::ok();
 }
 
+// The hub's per-event call. An in-memory array with valid arguments skips building the three ok
+// Statuses of pulse(); it applies and reads exactly as pulse() + read() do (same order, same seq_).
 Result<double> SimulatedCrossbar::pulse_read(uint32_t w, uint32_t b, double v, Duration width) {
-  ION_TRY(pulse(w, b, v, width));
-  return read_cell(size_t(w) * bits_ + b);
+  if (wal_ || !cell_ok(w, b, words_, bits_) || !pulse_ok(v, width)) {
+    ION_TRY(pulse(w, b, v, width));
+    return read_cell(size_t(w) * bits_ + b);
+  }
+  ++seq_;
+  const size_t c = size_t(w) * bits_ + b;
+  if (plain() && fault_[c] == kHealthy)  // apply_cell + read_cell with nothing to add: one call
+    return model_->apply_prepared_read(prepared(v, to_seconds(width)), &state_[c], base_.data(), v_read_);
+  apply_pulse(w, b, v, to_seconds(width));
+  return read_cell(c);
 }
 
 Result<std::vector<double>> SimulatedCrossbar::read_all() {

@@ -105,6 +105,11 @@ class SimulatedCrossbar final : public Crossbar {
   void apply_cell(size_t cell, double v, double width_s);
   void apply_pulse(uint32_t w, uint32_t b, double v, double width_s);
   double read_cell(size_t cell);
+  // One shared parameter block and nothing that apply_cell / read_cell add to the model: no
+  // half-select, cycle-to-cycle noise, quantised levels or read noise.
+  bool plain() const {
+    return dparams_.empty() && !half_select_ && !(var_.c2c_rel_sd > 0) && var_.levels < 2 && !(var_.read_noise_rel > 0);
+  }
   // The constants of pulse (v, width_s) on the shared parameter block, computed once per pulse
   // shape: a hub sends the same ±V pulses again and again (docs/benchmarks.md, "Per plastic event").
   const PreparedPulse& prepared(double v, double width_s);
