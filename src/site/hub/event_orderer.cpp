@@ -3,12 +3,12 @@
 
 namespace ion::hub {
 
-bool EventOrderer::push(const Spike& s) {
+bool EventOrderer::push(const Spike& s, uint32_t tag) {
   if (s.t < frontier_ns_) {
     ++late_;
     return false;
   }
-  const Item it{s, next_arrival_++};
+  const Item it{s, next_arrival_++, tag};
   // Arrival numbers grow, so an item not earlier in time than the run's last is also its
   // successor in (time, arrival) order.
   if (run_head_ == run_.size() || s.t >= run_.back().spike.t) {

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <queue>
+#include <type_traits>
 #include <vector>
 
 #include "core/events.hpp"
@@ -25,9 +26,11 @@ class EventOrderer {
  public:
   explicit EventOrderer(Duration horizon) : horizon_ns_(horizon) {}
 
-  // Returns false (and counts) if the spike is too late to be ordered.
-  bool push(const Spike& s);
-  // Releases, in order, every spike with t <= now_exp - horizon. F: void(const Spike&).
+  // Returns false (and counts) if the spike is too late to be ordered. `tag` travels with the
+  // spike and comes back with it on release (HubCore: the spike's route, so it is looked up once).
+  bool push(const Spike& s, uint32_t tag = 0);
+  // Releases, in order, every spike with t <= now_exp - horizon.
+  // F: void(const Spike&) or void(const Spike&, uint32_t tag).
   template <class F>
   void release(Time now_exp, F&& f) {
     const Time up_to = now_exp - horizon_ns_;
@@ -35,9 +38,14 @@ class EventOrderer {
       const Item* next = front();
       if (next == nullptr || next->spike.t > up_to) break;
       const Spike s = next->spike;
+      const uint32_t tag = next->tag;
       pop(next);
       frontier_ns_ = s.t;
-      f(s);
+      if constexpr (std::is_invocable_v<F, const Spike&, uint32_t>) {
+        f(s, tag);
+      } else {
+        f(s);
+      }
     }
   }
   // Releases everything (end of experiment).
@@ -53,6 +61,7 @@ class EventOrderer {
   struct Item {
     Spike spike;
     uint64_t arrival;
+    uint32_t tag;
     bool operator>(const Item& o) const { return spike.t != o.spike.t ? spike.t > o.spike.t : arrival > o.arrival; }
   };
   // The smallest queued item by (time, arrival), or nullptr when empty.

@@ -17,11 +17,25 @@ HubCore::HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument,
   routes_ = NeuronRoutes(pre_keys, post_keys);
 }
 
-void HubCore::read_all(Time t, const UpdateSink& out) {
+namespace {
+void emit(const UpdateSink& out, const WeightUpdate& u) { out(u); }
+void emit(std::vector<WeightUpdate>& out, const WeightUpdate& u) { out.push_back(u); }
+}  // namespace
+
+void HubCore::read_all(Time t, const UpdateSink& out) { read_all_to(t, out); }
+void HubCore::advance(Time now_exp, const UpdateSink& out) { advance_to(now_exp, out); }
+void HubCore::drain(Time now_exp, const UpdateSink& out) { drain_to(now_exp, out); }
+void HubCore::read_all(Time t, std::vector<WeightUpdate>& updates) { read_all_to(t, updates); }
+void HubCore::advance(Time now_exp, std::vector<WeightUpdate>& updates) { advance_to(now_exp, updates); }
+void HubCore::drain(Time now_exp, std::vector<WeightUpdate>& updates) { drain_to(now_exp, updates); }
+
+template <class Out>
+void HubCore::read_all_to(Time t, Out& out) {
   for (size_t i = 0; i < synapses_.size(); ++i)
     record(i, instrument_.read(synapses_[i].word, synapses_[i].bit), PlasticityAction::read, t, out);
 }
 
+// The spike's route is looked up once, here; its number waits with the spike in the orderer.
 void HubCore::on_spike(const Spike& s, std::vector<SynapticInput>& forward) {
   ++counters_.spikes;
   const NeuronRoutes::Entry* r = routes_.find(s.source.key());
@@ -35,24 +49,26 @@ void HubCore::on_spike(const Spike& s, std::vector<SynapticInput>& forward) {
       ++counters_.forwarded;
     }
   }
-  if (!orderer_.push(s)) ++counters_.late;
+  if (!orderer_.push(s, routes_.number(*r))) ++counters_.late;
 }
 
-void HubCore::advance(Time now_exp, const UpdateSink& out) {
-  orderer_.release(now_exp, [&](const Spike& s) { apply_rule(s, now_exp, out); });
+template <class Out>
+void HubCore::advance_to(Time now_exp, Out& out) {
+  orderer_.release(now_exp, [&](const Spike& s, uint32_t route) { apply_rule(s, route, now_exp, out); });
 }
 
-void HubCore::drain(Time now_exp, const UpdateSink& out) {
-  orderer_.drain([&](const Spike& s) { apply_rule(s, now_exp, out); });
+template <class Out>
+void HubCore::drain_to(Time now_exp, Out& out) {
+  orderer_.drain([&](const Spike& s, uint32_t route) { apply_rule(s, route, now_exp, out); });
 }
 
 // The rules judge the spike at its own time s.t; the pulse happens now (now_exp >= s.t).
-void HubCore::apply_rule(const Spike& s, Time now_exp, const UpdateSink& out) {
-  const NeuronRoutes::Entry* r = routes_.find(s.source.key());
-  if (r == nullptr) return;  // unrouted: counted by on_spike
+template <class Out>
+void HubCore::apply_rule(const Spike& s, uint32_t route, Time now_exp, Out& out) {
+  const NeuronRoutes::Entry& r = routes_.entry(route);
   if (s.kind != SpikeKind::psp)
-    for (uint32_t i : routes_.pre(*r)) act(i, state_[i].rule.on_pre(s.t), now_exp, out);
-  for (uint32_t i : routes_.post(*r)) {
+    for (uint32_t i : routes_.pre(r)) act(i, state_[i].rule.on_pre(s.t), now_exp, out);
+  for (uint32_t i : routes_.post(r)) {
     if (!state_[i].rule.history_complete(s.t)) ++counters_.withheld;
     act(i, state_[i].rule.on_post(s.t), now_exp, out);
   }
@@ -64,7 +80,8 @@ void HubCore::history_starts(Time t) {
 
 // A plasticity decision becomes one pulse-then-read on the synapse's cell; "read" (no decision)
 // touches nothing. A failed or non-finite read leaves the weight unchanged and is counted.
-void HubCore::act(size_t i, PlasticityAction a, Time t, const UpdateSink& out) {
+template <class Out>
+void HubCore::act(size_t i, PlasticityAction a, Time t, Out& out) {
   if (a == PlasticityAction::read) return;
   const HubSynapse& syn = synapses_[i];
   const bool ltp = a == PlasticityAction::potentiate;
@@ -73,14 +90,15 @@ void HubCore::act(size_t i, PlasticityAction a, Time t, const UpdateSink& out) {
   record(i, instrument_.pulse_read(syn.word, syn.bit, p.amplitude_v, p.width_ns), a, t, out);
 }
 
-void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time t, const UpdateSink& out) {
+template <class Out>
+void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time t, Out& out) {
   if (!r || !std::isfinite(*r)) {
     ++counters_.device_errors;
     return;
   }
   state_[i].resistance_ohm = *r;
   state_[i].weight = synapses_[i].map.weight(*r);
-  out(WeightUpdate{synapses_[i].id, t, static_cast<float>(*r), state_[i].weight, a});
+  emit(out, WeightUpdate{synapses_[i].id, t, static_cast<float>(*r), state_[i].weight, a});
 }
 
 float HubCore::weight(SynapseId id) const {

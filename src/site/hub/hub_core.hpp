@@ -32,14 +32,17 @@ struct PulseSpec {
   Duration width_ns = 0;
 };
 
+// Fields in the order a plastic event reads them (forward, pulse, weight), so that they share
+// cache lines; what only set-up reads comes last.
 struct HubSynapse {
   SynapseId id = 0;
-  std::string name;  // the experiment's name, for progress lines ("" → "syn<id>")
-  NeuronAddr pre, post;
   uint32_t word = 0, bit = 0;
-  WeightMap map;
-  RuleParams rule;
+  NeuronAddr post;
   PulseSpec ltp, ltd;
+  WeightMap map;
+  NeuronAddr pre;
+  RuleParams rule;
+  std::string name;  // the experiment's name, for progress lines ("" → "syn<id>")
 };
 
 struct HubCounters {
@@ -70,10 +73,11 @@ class HubCore {
   void advance(Time now_exp, const UpdateSink& out);
   // End of experiment at now_exp: runs the rules over every pending spike.
   void drain(Time now_exp, const UpdateSink& out);
-  // The same, appending to a vector (tests, benchmarks).
-  void read_all(Time t, std::vector<WeightUpdate>& updates) { read_all(t, appender(updates)); }
-  void advance(Time now_exp, std::vector<WeightUpdate>& updates) { advance(now_exp, appender(updates)); }
-  void drain(Time now_exp, std::vector<WeightUpdate>& updates) { drain(now_exp, appender(updates)); }
+  // The same, appending to a vector (tests, benchmarks, a pipeline's batch): no call through a
+  // std::function per update.
+  void read_all(Time t, std::vector<WeightUpdate>& updates);
+  void advance(Time now_exp, std::vector<WeightUpdate>& updates);
+  void drain(Time now_exp, std::vector<WeightUpdate>& updates);
   // A resumed hub: the rules' history starts at t (see PlasticityRule::history_starts).
   void history_starts(Time t);
 
@@ -87,12 +91,19 @@ class HubCore {
     double resistance_ohm = 0;
     float weight = 0;
   };
-  static UpdateSink appender(std::vector<WeightUpdate>& v) {
-    return [&v](const WeightUpdate& u) { v.push_back(u); };
-  }
-  void apply_rule(const Spike& s, Time now_exp, const UpdateSink& out);
-  void act(size_t i, PlasticityAction a, Time t, const UpdateSink& out);
-  void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, const UpdateSink& out);
+  // Out: const UpdateSink or std::vector<WeightUpdate> (hub_core.cpp's emit()).
+  template <class Out>
+  void read_all_to(Time t, Out& out);
+  template <class Out>
+  void advance_to(Time now_exp, Out& out);
+  template <class Out>
+  void drain_to(Time now_exp, Out& out);
+  template <class Out>
+  void apply_rule(const Spike& s, uint32_t route, Time now_exp, Out& out);
+  template <class Out>
+  void act(size_t i, PlasticityAction a, Time t, Out& out);
+  template <class Out>
+  void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, Out& out);
 
   std::vector<HubSynapse> synapses_;
   std::vector<State> state_;

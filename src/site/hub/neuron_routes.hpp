@@ -30,6 +30,9 @@ class NeuronRoutes {
       if (entries_[e - 1].key == key) return &entries_[e - 1];
     }
   }
+  // An entry's number (for carrying a route with a queued spike) and the entry of a number.
+  uint32_t number(const Entry& e) const { return static_cast<uint32_t>(&e - entries_.data()); }
+  const Entry& entry(uint32_t number) const { return entries_[number]; }
   std::span<const uint32_t> pre(const Entry& e) const {
     return {pre_syn_.data() + e.pre_begin, e.pre_end - e.pre_begin};
   }

@@ -48,12 +48,26 @@ class PlasticityRule {
   bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window_ns >= history_from_ns_; }
 
  private:
-  void forget_before(Time t);
+  // Drops the pre spikes before t (inline: the hub calls it twice per plastic event).
+  void forget_before(Time t) {
+    while (pre_count_ > 0 && pre_ring_[pre_head_] < t) {
+      pre_head_ = (pre_head_ + 1) & (pre_ring_.size() - 1);
+      --pre_count_;
+    }
+  }
+  void push_pre(Time t) {
+    if (pre_count_ == pre_ring_.size()) grow();
+    pre_ring_[(pre_head_ + pre_count_++) & (pre_ring_.size() - 1)] = t;
+  }
+  Time pre_at(size_t k) const { return pre_ring_[(pre_head_ + k) & (pre_ring_.size() - 1)]; }
+  void grow();
   RuleParams p_;
-  // srdp: ascending, within the window, from pre_head_ on. One contiguous array (a deque costs a
-  // map lookup and a chunk per synapse); the forgotten front is dropped once it is half of it.
-  std::vector<Time> pre_times_;
-  size_t pre_head_ = 0;
+  // srdp: the pre spikes inside the window, ascending from pre_head_, in a ring whose capacity
+  // (0 or a power of two) doubles when full and never shrinks: bounded by the most pre spikes a
+  // window ever held. Nothing is moved when spikes leave the window (a vector with a head index
+  // moved its tail down every half window: memmove per synapse in the hub's profile).
+  std::vector<Time> pre_ring_;
+  size_t pre_head_ = 0, pre_count_ = 0;
   Time last_pre_ns_ = INT64_MIN;
   Time last_post_ns_ = INT64_MIN;
   Time history_from_ns_ = 0;  // experiment time starts at 0: nothing was missed before it

@@ -6,13 +6,6 @@
 
 namespace ion::hub {
 
-float WeightMap::weight(double r_ohm) const {
-  if (!(r_ohm > 0) || !std::isfinite(r_ohm) || !(r_max_ohm > r_min_ohm)) return 0.0f;
-  double f = (r_ohm - r_min_ohm) / (r_max_ohm - r_min_ohm);
-  f = std::clamp(f, 0.0, 1.0);
-  return static_cast<float>(low_r_strong ? 1.0 - f : f);
-}
-
 // (255 / (Rmax − Rmin)) · (R − Rmin) in that order, as UDPmod.py l.321: 6500 Ω gives
 // 127.49999999999999 and so 127. std::nearbyint in the default rounding mode rounds half to
 // even, as np.round does (5500 Ω: 76.5 → 76).

@@ -193,3 +193,45 @@ TEST(HubCore, PspTakesPartInPlasticityButNeverPropagates) {
   only_psps.on_spike(Spike{kBio, 3_s, SpikeKind::evoked}, fwd);
   EXPECT_EQ(fwd.size(), 1u);
 }
+
+// The vector overloads (no std::function per update) and the UpdateSink overloads give the same
+// updates in the same order, on a stream with out-of-order and late spikes and both rules' actions.
+TEST(HubCore, VectorAndFunctionSinksGiveTheSameUpdates) {
+  auto synapses = [] {
+    std::vector<HubSynapse> v;
+    for (uint32_t j = 0; j < 4; ++j) v.push_back(srdp_synapse(j + 1, NeuronAddr{2, j}, NeuronAddr{2, (j + 1) % 4}, j));
+    v[1].rule.kind = RuleKind::stdp;
+    return v;
+  };
+  FakeCrossbar xa, xb;
+  HubCore a(synapses(), xa, 5_ms), b(synapses(), xb, 5_ms);
+  std::vector<WeightUpdate> got, want;
+  const UpdateSink sink = [&want](const WeightUpdate& u) { want.push_back(u); };
+  a.read_all(0, got);
+  b.read_all(0, sink);
+  std::vector<SynapticInput> fa, fb;
+  Time t = 1_s;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    t += static_cast<Time>((i * 7919u) % 3000u) * 1000;
+    const Time st = i % 11 == 0 ? t - 8_ms : t;  // some arrive later than their horizon
+    const Spike s{NeuronAddr{2, (i * 13u) % 5u}, st, SpikeKind::spike};
+    a.on_spike(s, fa);
+    b.on_spike(s, fb);
+    a.advance(t, got);
+    b.advance(t, sink);
+  }
+  a.drain(t, got);
+  b.drain(t, sink);
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_GT(got.size(), 100u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].synapse, want[i].synapse) << i;
+    EXPECT_EQ(got[i].t, want[i].t) << i;
+    EXPECT_EQ(got[i].resistance_ohm, want[i].resistance_ohm) << i;
+    EXPECT_EQ(got[i].action, want[i].action) << i;
+  }
+  EXPECT_EQ(a.counters().late, b.counters().late);
+  EXPECT_GT(a.counters().late, 0u);
+  EXPECT_EQ(a.counters().unrouted, b.counters().unrouted);
+  EXPECT_GT(a.counters().unrouted, 0u);  // neuron 4 is no synapse's
+}

@@ -57,10 +57,13 @@ void compare_orderers(uint64_t seed, Duration horizon, int n) {
     t += static_cast<Time>(rng.below(3));  // ties are common
     const Time st = rng.below(5) == 0 ? t - static_cast<Time>(rng.below(40)) : t;
     const Spike s{NeuronAddr{1, static_cast<uint32_t>(i)}, st, SpikeKind::spike};
-    ASSERT_EQ(fast.push(s), ref.push(s)) << "spike " << i;
+    ASSERT_EQ(fast.push(s, static_cast<uint32_t>(i) ^ 0x5A5Au), ref.push(s)) << "spike " << i;
     if (rng.below(7) == 0) {
       const Time now = t - static_cast<Time>(rng.below(30));
-      fast.release(now, [&](const Spike& x) { got.emplace_back(x.source.index, x.t); });
+      fast.release(now, [&](const Spike& x, uint32_t tag) {  // each spike comes back with its tag
+        ASSERT_EQ(tag, x.source.index ^ 0x5A5Au);
+        got.emplace_back(x.source.index, x.t);
+      });
       ref.release(now, want);
       ASSERT_EQ(got, want) << "release at spike " << i;
       ASSERT_EQ(fast.pending(), ref.q.size());
