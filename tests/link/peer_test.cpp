@@ -160,10 +160,10 @@ TEST(Peer, RefusalsAreCountedByClass) {
   EXPECT_TRUE(f.hub.delivered.empty());
 }
 
-TEST(Peer, MalformedPayloadOnInsecureLinkIsMalformedNotDelivered) {
-  Fixture f(true);
-  f.run_until(100_ms);
-  ASSERT_TRUE(f.hub.peer->liveness().up());
+namespace {
+// The header of the node's next events datagram to the hub on an insecure Fixture whose link is
+// up: a datagram built on it is one the hub accepts, unless its payload is malformed.
+wire::Header next_insecure_events_header(Fixture& f) {
   wire::Header h;
   h.type = wire::MsgType::events;
   h.flags = wire::kFlagInsecure;
@@ -172,6 +172,15 @@ TEST(Peer, MalformedPayloadOnInsecureLinkIsMalformedNotDelivered) {
   h.sender_epoch = 0xBBBB;
   h.receiver_epoch = 0xAAAA;
   h.seq = f.node.peer->channel().next_send_seq();
+  return h;
+}
+}  // namespace
+
+TEST(Peer, MalformedPayloadOnInsecureLinkIsMalformedNotDelivered) {
+  Fixture f(true);
+  f.run_until(100_ms);
+  ASSERT_TRUE(f.hub.peer->liveness().up());
+  const wire::Header h = next_insecure_events_header(f);
   wire::DatagramBuilder b;
   b.begin(h);
   ASSERT_EQ(b.add(Spike{NeuronAddr{1, 2}, 0, SpikeKind::spike}), wire::Append::added);
@@ -269,14 +278,7 @@ TEST(Peer, DatagramWithBadRecordInTheMiddleDeliversNothing) {
   Fixture f(true);
   f.run_until(100_ms);
   ASSERT_TRUE(f.hub.peer->liveness().up());
-  wire::Header h;
-  h.type = wire::MsgType::events;
-  h.flags = wire::kFlagInsecure;
-  h.sender = 1;
-  h.receiver = 0;
-  h.sender_epoch = 0xBBBB;
-  h.receiver_epoch = 0xAAAA;
-  h.seq = f.node.peer->channel().next_send_seq();
+  wire::Header h = next_insecure_events_header(f);
   auto datagram = [&h](size_t spikes) {
     wire::DatagramBuilder b;
     b.begin(h);
