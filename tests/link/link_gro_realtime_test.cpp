@@ -11,22 +11,16 @@
 
 #include "env/real_env.hpp"
 #include "link/link.hpp"
+#include "link_test_util.hpp"
 
 using namespace ion;
 using namespace ion::link;
 using namespace ion::literals;
 
 namespace {
-wire::Psk psk() {
-  wire::Psk k;
-  for (size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<uint8_t>(0x3C ^ i);
-  return k;
-}
-// 127.0.200.host with a pid-derived port, so parallel runs stay apart.
-SockAddr loop(int host) {
-  const int port = 20000 + static_cast<int>(getpid() % 20000);
-  return SockAddr::parse("127.0.200." + std::to_string(host) + ":" + std::to_string(port)).value();
-}
+using test::test_psk;
+// 127.0.200.host with a pid-derived port.
+SockAddr loop(int host) { return test::loopback("127.0.200.", host); }
 
 // Spike i of the burst: indices and time offsets of different varint lengths, so records and
 // therefore unpadded datagrams differ in size.
@@ -55,8 +49,8 @@ BurstRun burst(bool gro, int host, uint32_t n) {
   nc.bind = loop(host + 1);
   LinkHandlers hh;
   hh.on_events = link::each_event([&r](SiteId, const Event& e) { r.got.push_back(std::get<Spike>(e)); });
-  auto hub = Link::create(env, hc, {PeerSpec{1, loop(host + 1), psk(), false, false}}, hh);
-  auto node = Link::create(env, nc, {PeerSpec{0, loop(host), psk(), false, true}}, {});
+  auto hub = Link::create(env, hc, {PeerSpec{1, loop(host + 1), test_psk(), false, false}}, hh);
+  auto node = Link::create(env, nc, {PeerSpec{0, loop(host), test_psk(), false, true}}, {});
   EXPECT_TRUE(hub.is_ok() && node.is_ok());
   if (!hub.is_ok() || !node.is_ok()) return r;
   EXPECT_TRUE(env.run_for(700_ms).is_ok());

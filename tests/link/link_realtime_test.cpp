@@ -9,6 +9,7 @@
 
 #include "env/real_env.hpp"
 #include "link/link.hpp"
+#include "link_test_util.hpp"
 #include "wire/crypto.hpp"
 
 using namespace ion;
@@ -16,18 +17,9 @@ using namespace ion::link;
 using namespace ion::literals;
 
 namespace {
-wire::Psk psk() {
-  wire::Psk k;
-  for (size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<uint8_t>(0xA5 ^ i);
-  return k;
-}
-// Distinct loopback addresses and a pid-derived port keep parallel test runs apart.
-SockAddr loop(int host) {
-  const int port = 20000 + static_cast<int>(getpid() % 20000);
-  return SockAddr::parse("127.31." + std::to_string(getpid() % 200) + "." + std::to_string(host) + ":" +
-                         std::to_string(port))
-      .value();
-}
+using test::test_psk;
+// Distinct loopback addresses (127.31.pid.host) and a pid-derived port keep parallel test runs apart.
+SockAddr loop(int host) { return test::loopback("127.31." + std::to_string(getpid() % 200) + ".", host); }
 }  // namespace
 
 TEST(LinkRealtime, LoopbackBurstAndClockSync) {
@@ -45,9 +37,9 @@ TEST(LinkRealtime, LoopbackBurstAndClockSync) {
     EXPECT_EQ(from, 1);
     got.push_back(std::get<Spike>(e).source.index);
   });
-  auto hub = Link::create(env, hc, {PeerSpec{1, loop(2), psk(), false, false}}, hh);
+  auto hub = Link::create(env, hc, {PeerSpec{1, loop(2), test_psk(), false, false}}, hh);
   ASSERT_TRUE(hub.is_ok()) << hub.status().to_string();
-  auto node = Link::create(env, nc, {PeerSpec{0, loop(1), psk(), false, true}}, {});
+  auto node = Link::create(env, nc, {PeerSpec{0, loop(1), test_psk(), false, true}}, {});
   ASSERT_TRUE(node.is_ok()) << node.status().to_string();
   ASSERT_TRUE(env.run_for(700_ms).is_ok());
   ASSERT_TRUE((*hub)->stats(1)->peer_up);

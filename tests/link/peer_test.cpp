@@ -3,6 +3,7 @@
 // sleeps), and crafted datagrams for the refusal classes.
 #include "link/peer.hpp"
 
+#include "link_test_util.hpp"
 #include "wire/records.hpp"
 
 #include <gtest/gtest.h>
@@ -16,11 +17,7 @@ using namespace ion::link;
 using namespace ion::literals;
 
 namespace {
-wire::Psk psk() {
-  wire::Psk k;
-  k.bytes.fill(0x5A);
-  return k;
-}
+using test::test_psk;
 
 // One side of a synchronous in-memory link: outgoing datagrams queue in `out`.
 struct Side {
@@ -86,7 +83,7 @@ struct Fixture {
     node.hold = node_holds;
     PeerSpec to_node{1, SockAddr::parse("127.0.0.1:7001").value(), std::nullopt, insecure, false};
     PeerSpec to_hub{0, SockAddr::parse("127.0.0.1:7000").value(), std::nullopt, insecure, true};
-    if (!insecure) to_node.psk = to_hub.psk = psk();
+    if (!insecure) to_node.psk = to_hub.psk = test_psk();
     hub.peer = std::make_unique<Peer>(to_node, config(0, true), 0xAAAA, hub.context());
     node.peer = std::make_unique<Peer>(to_hub, config(1, false), 0xBBBB, node.context());
   }

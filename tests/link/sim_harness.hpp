@@ -9,17 +9,9 @@
 
 #include "env/sim_world.hpp"
 #include "link/link.hpp"
-#include "wire/crypto.hpp"
+#include "link_test_util.hpp"
 
 namespace ion::link::test {
-
-inline wire::Psk test_psk(uint8_t salt = 0) {
-  wire::Psk k;
-  for (size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<uint8_t>(i * 7 + 3 + salt);
-  return k;
-}
-
-inline SockAddr addr(const char* text) { return SockAddr::parse(text).value(); }
 
 inline constexpr SiteId kHub = 0;
 inline constexpr SiteId kNode = 1;
