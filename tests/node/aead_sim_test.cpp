@@ -5,12 +5,10 @@
 // without AES-NI.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "experiment/builtin.hpp"
 #include "node/launch/sim_runner.hpp"
 #include "node/node.hpp"
-#include "record/hdf5_export.hpp"
+#include "sim_digests.hpp"
 #include "wire/crypto.hpp"
 
 using namespace ion;
@@ -18,25 +16,14 @@ using namespace ion::literals;
 
 namespace {
 
-struct Digests {
-  uint64_t trace = 0;
-  std::string recording;
-};
+using test::Digests;
 
 Digests run(const std::string& aead, const std::string& name) {
   experiment::Experiment e = experiment::builtin_experiment().value();
   experiment::scale_duration(e, 1_s);
   e.seed = 3;
   e.security.aead = aead;
-  site::SimRunOptions o;
-  o.out_dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
-  std::filesystem::remove_all(o.out_dir);
-  auto r = site::run_sim(e, o);
-  EXPECT_TRUE(r.is_ok()) << r.status().message();
-  if (!r.is_ok()) return {};
-  auto h5 = record::export_logs_to_hdf5(r->logs, o.out_dir + "/recording.h5");
-  EXPECT_TRUE(h5.is_ok()) << h5.status().message();
-  return {r->digest, h5.is_ok() ? h5->digest : ""};
+  return test::sim_digests(e, name);
 }
 
 TEST(AeadSim, PinnedGcmChangesTheBytesNotTheExperiment) {

@@ -6,35 +6,21 @@
 // legitimately changes a simulated run updates these values and says why in its commit.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "experiment/builtin.hpp"
 #include "experiment/load.hpp"
-#include "node/launch/sim_runner.hpp"
-#include "record/hdf5_export.hpp"
+#include "sim_digests.hpp"
 
 using namespace ion;
 using namespace ion::literals;
 
 namespace {
 
-struct Digests {
-  uint64_t trace = 0;
-  std::string recording;
-};
+using test::Digests;
 
 Digests run(experiment::Experiment e, Duration duration_ns, const std::string& name) {
   experiment::scale_duration(e, duration_ns);
   e.seed = 1;
-  site::SimRunOptions o;
-  o.out_dir = std::string(ION_BINARY_DIR) + "/test-runs/" + name;
-  std::filesystem::remove_all(o.out_dir);
-  auto r = site::run_sim(e, o);
-  EXPECT_TRUE(r.is_ok()) << r.status().message();
-  if (!r.is_ok()) return {};
-  auto h5 = record::export_logs_to_hdf5(r->logs, o.out_dir + "/recording.h5");
-  EXPECT_TRUE(h5.is_ok()) << h5.status().message();
-  return {r->digest, h5.is_ok() ? h5->digest : ""};
+  return test::sim_digests(e, name);
 }
 
 TEST(GoldenDigest, BuiltinSeed1) {
