@@ -3,6 +3,7 @@
 // through one HubCore (in-process and between authenticated Links) and bio → hub → silicon
 // latency, each against a baseline from the same run.
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <utility>
 
@@ -177,16 +178,31 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
 
 }  // namespace
 
-std::string threads_json(const BenchHubResult& r) {
-  if (r.hub_threads != 2) return "";
+namespace {
+
+// A variant of the hub phases (`v`, `v_lat`) beside the plain ones (r.hub, r.hub_lat), as the
+// members both variants report: events/s, events per CPU second (under `cpu_key`) and latency
+// percentiles, the plain run under the label names[0] and the variant under names[1].
+std::string versus_json(const BenchHubResult& r, const Rate& v, const Lat& v_lat, const char* cpu_key,
+                        const std::array<const char*, 2>& names) {
+  const char* a = names[0];
+  const char* b = names[1];
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                ", \"hub_threads\": {\"events_per_s\": {\"one\": %.0f, \"two\": %.0f}, "
-                "\"events_per_cpu_s\": {\"one\": %.0f, \"two\": %.0f}, "
-                "\"latency_us\": {\"one\": [%.2f, %.2f, %.2f], \"two\": [%.2f, %.2f, %.2f]}, "
-                "\"ring_full_waits\": %llu}",
-                r.hub.per_s(), r.hub_mt.per_s(), r.hub.per_cpu_s(), r.hub_mt.per_cpu_s(), r.hub_lat.p50_us,
-                r.hub_lat.p99_us, r.hub_lat.p999_us, r.hub_mt_lat.p50_us, r.hub_mt_lat.p99_us, r.hub_mt_lat.p999_us,
+                "\"events_per_s\": {\"%s\": %.0f, \"%s\": %.0f}, \"%s\": {\"%s\": %.0f, \"%s\": %.0f}, "
+                "\"latency_us\": {\"%s\": [%.2f, %.2f, %.2f], \"%s\": [%.2f, %.2f, %.2f]}",
+                a, r.hub.per_s(), b, v.per_s(), cpu_key, a, r.hub.per_cpu_s(), b, v.per_cpu_s(), a, r.hub_lat.p50_us,
+                r.hub_lat.p99_us, r.hub_lat.p999_us, b, v_lat.p50_us, v_lat.p99_us, v_lat.p999_us);
+  return buf;
+}
+
+}  // namespace
+
+std::string threads_json(const BenchHubResult& r) {
+  if (r.hub_threads != 2) return "";
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, ", \"hub_threads\": {%s, \"ring_full_waits\": %llu}",
+                versus_json(r, r.hub_mt, r.hub_mt_lat, "events_per_cpu_s", {"one", "two"}).c_str(),
                 ull(r.ring_full_waits));
   return buf;
 }
@@ -195,14 +211,11 @@ std::string monitor_json(const BenchHubResult& r) {
   if (!r.monitor) return "";
   char buf[1024];
   std::snprintf(buf, sizeof buf,
-                ", \"monitor\": {\"events_per_s\": {\"without\": %.0f, \"with\": %.0f}, "
-                "\"events_per_hub_cpu_s\": {\"without\": %.0f, \"with\": %.0f}, "
-                "\"latency_us\": {\"without\": [%.2f, %.2f, %.2f], \"with\": [%.2f, %.2f, %.2f]}, "
+                ", \"monitor\": {%s, "
                 "\"ratio_with_without\": {\"events_per_s\": %.4f, \"p50\": %.4f, \"p99\": %.4f}, "
                 "\"paired_ratio_median\": {\"events_per_s\": %.4f, \"events_per_hub_cpu_s\": %.4f}, "
                 "\"records_received\": %llu, \"records_dropped\": %llu}",
-                r.hub.per_s(), r.hub_mon.per_s(), r.hub.per_cpu_s(), r.hub_mon.per_cpu_s(), r.hub_lat.p50_us,
-                r.hub_lat.p99_us, r.hub_lat.p999_us, r.hub_mon_lat.p50_us, r.hub_mon_lat.p99_us, r.hub_mon_lat.p999_us,
+                versus_json(r, r.hub_mon, r.hub_mon_lat, "events_per_hub_cpu_s", {"without", "with"}).c_str(),
                 ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us),
                 ratio(r.hub_mon_lat.p99_us, r.hub_lat.p99_us), median_of(r.monitor_pair_ratio),
                 median_of(r.monitor_pair_cpu_ratio), ull(r.monitor_records), ull(r.monitor_dropped));
