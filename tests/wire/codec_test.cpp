@@ -41,6 +41,15 @@ Header plain_header(MsgType t = MsgType::events) {
   return h;
 }
 
+// The plain datagram of one control message (its header as plain_header's, of type control_type(c)).
+std::vector<uint8_t> plain_control(const Control& c) {
+  DatagramBuilder b;
+  b.begin(plain_header(control_type(c)));
+  b.set_control(c);
+  auto s = b.finish_plain();
+  return {s.begin(), s.end()};
+}
+
 WireError decode_error(const std::vector<uint8_t>& d) {
   Datagram out;
   auto r = decode_plain(d, out);
@@ -254,11 +263,7 @@ TEST_F(WireMalformed, BadCount) {
   d[11] = 0xFF;  // impossible for the payload size
   EXPECT_EQ(decode_error(d), WireError::bad_count);
   // A control message must not announce records.
-  DatagramBuilder b;
-  b.begin(plain_header(MsgType::goodbye));
-  b.set_control(Goodbye{});
-  auto s = b.finish_plain();
-  std::vector<uint8_t> g(s.begin(), s.end());
+  std::vector<uint8_t> g = plain_control(Goodbye{});
   g[10] = 1;
   EXPECT_EQ(decode_error(g), WireError::bad_count);
 }
@@ -269,11 +274,8 @@ TEST_F(WireMalformed, TruncatedRecord) {
   EXPECT_EQ(decode_error(d), WireError::truncated_record);
   d.resize(d.size() - 2);  // cut inside the weight float
   EXPECT_EQ(decode_error(d), WireError::truncated_record);
-  DatagramBuilder b;
-  b.begin(plain_header(MsgType::clock_probe));
-  b.set_control(ClockProbe{1, 2, 3});
-  auto s = b.finish_plain();
-  std::vector<uint8_t> p(s.begin(), s.end() - 1);
+  std::vector<uint8_t> p = plain_control(ClockProbe{1, 2, 3});
+  p.pop_back();
   EXPECT_EQ(decode_error(p), WireError::truncated_record);
 }
 
@@ -302,11 +304,7 @@ TEST_F(WireMalformed, BadField) {
   for (int i = 0; i < 4; ++i) d[w + i] = 0xFF;
   EXPECT_EQ(decode_error(d), WireError::bad_field);
   // Goodbye reason out of range.
-  DatagramBuilder b;
-  b.begin(plain_header(MsgType::goodbye));
-  b.set_control(Goodbye{});
-  auto s = b.finish_plain();
-  std::vector<uint8_t> g(s.begin(), s.end());
+  std::vector<uint8_t> g = plain_control(Goodbye{});
   ASSERT_EQ(g.size(), kHeaderBytes + 1);
   g[kHeaderBytes] = 9;
   EXPECT_EQ(decode_error(g), WireError::bad_field);
@@ -319,11 +317,7 @@ TEST_F(WireMalformed, TrailingBytes) {
   d = good_;
   d[10] = 1;  // count says one record, two present
   EXPECT_EQ(decode_error(d), WireError::trailing_bytes);
-  DatagramBuilder b;
-  b.begin(plain_header(MsgType::hello));
-  b.set_control(Hello{});
-  auto s = b.finish_plain();
-  std::vector<uint8_t> p(s.begin(), s.end());
+  std::vector<uint8_t> p = plain_control(Hello{});
   p.push_back(0);
   EXPECT_EQ(decode_error(p), WireError::trailing_bytes);
 }
@@ -427,11 +421,7 @@ TEST_F(WireMalformed, ZeroPaddingAfterRecords) {
     EXPECT_EQ(decode_error(bad), WireError::trailing_bytes) << at;
   }
   // Control payloads have no padding.
-  DatagramBuilder b;
-  b.begin(plain_header(MsgType::goodbye));
-  b.set_control(Goodbye{});
-  auto s = b.finish_plain();
-  std::vector<uint8_t> g(s.begin(), s.end());
+  std::vector<uint8_t> g = plain_control(Goodbye{});
   g.push_back(0);
   EXPECT_EQ(decode_error(g), WireError::trailing_bytes);
 }
