@@ -38,7 +38,7 @@ Peer::Peer(const PeerSpec& spec, const LinkConfig& cfg, uint64_t self_epoch, Pee
       cfg_(cfg),
       ctx_(std::move(ctx)),
       channel_(channel_config(spec, cfg, self_epoch)),
-      batcher_(cfg.batch, estimate_record),
+      batcher_(cfg.batch),
       tracker_(cfg.seq),
       liveness_(cfg.liveness) {
   if (spec.time_master && !cfg.time_master) clock_.emplace(cfg.clock);
