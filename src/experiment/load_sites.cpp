@@ -188,6 +188,16 @@ void load_address(TableReader& r, Site& site, LoadState& s) {
   }
 }
 
+// `threads = 1 | 2`: only a hub may run on two threads (node/hub_threads.hpp).
+void load_threads(TableReader& r, Site& site, std::optional<Role> role) {
+  const std::optional<int64_t> n = r.integer("threads", Need::optional, 1, 2);
+  if (!n) return;
+  if (*n == 2 && role && *role != Role::hub)
+    return r.error_at("threads", "found integer 2 on a site with role '" + std::string(to_string(*role)) +
+                                     "', expected 1 (only a hub site runs on two threads)");
+  site.threads = static_cast<unsigned>(*n);
+}
+
 void load_site(const std::string& name, const toml::table& t, LoadState& s) {
   TableReader r(t, "sites." + name, s.ctx);
   Site site;
@@ -201,6 +211,7 @@ void load_site(const std::string& name, const toml::table& t, LoadState& s) {
   load_address(r, site, s);
   site.clock_offset_ns = r.duration("clock_offset", Need::optional, Sign::any).value_or(0);
   site.clock_drift_ppm = r.number("clock_drift_ppm", Need::optional, -1e4, 1e4).value_or(0);
+  load_threads(r, site, role);
   load_role_tables(r, site, role);
   s.site_by_name.emplace(site.name, site.id);
   s.e.sites.push_back(std::move(site));

@@ -106,8 +106,11 @@ struct Site {
   SiteId id = kNoSite;  // order in the file
   Role role = Role::silicon;
   Endpoint address;
-  Duration clock_offset_ns = 0;                // sim only: this node's clock offset
-  double clock_drift_ppm = 0;                  // sim only: linear drift
+  Duration clock_offset_ns = 0;  // sim only: this node's clock offset
+  double clock_drift_ppm = 0;    // sim only: linear drift
+  // Hub only: 2 runs its HubCore on a second thread in real time (docs/architecture.md, "Hub on
+  // two threads"); simulated runs always run it inline. 1 for every other role.
+  unsigned threads = 1;
   std::optional<InstrumentConfig> instrument;  // set iff role == hub
   std::optional<SourceConfig> source;          // set iff role == bio
   std::optional<StimulatorConfig> stimulator;  // set iff role == bio

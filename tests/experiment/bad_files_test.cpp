@@ -365,6 +365,22 @@ const std::vector<BadCase> kCases = {
      "",
      kPopulation + "[legacy]\nneurons = { \"7\" = \"P\" }\n",
      {"27:19: legacy.neurons.7: found \"P\" (40 neurons), expected a single neuron such as \"P[0]\""}},
+    {"hub threads out of range",
+     "address = \"127.0.0.1:7201\"",
+     "address = \"127.0.0.1:7201\"\nthreads = 3",
+     "",
+     {"7:11: sites.hub.threads: found integer 3, expected an integer from 1 to 2"}},
+    {"threads not an integer",
+     "address = \"127.0.0.1:7201\"",
+     "address = \"127.0.0.1:7201\"\nthreads = \"2\"",
+     "",
+     {"7:11: sites.hub.threads: found \"2\", expected an integer from 1 to 2"}},
+    {"two threads on a bio site",
+     "address = \"127.0.0.1:7101\"",
+     "address = \"127.0.0.1:7101\"\nthreads = 2",
+     "",
+     {"13:11: sites.bio.threads: found integer 2 on a site with role 'bio', expected 1 (only a hub site runs on two "
+      "threads)"}},
     {"population count zero",
      "",
      "",
@@ -441,6 +457,21 @@ TEST(BadFiles, BaseIsValid) {
   EXPECT_TRUE(r.is_ok()) << d.to_string();
   auto r2 = load_experiment_text(std::string(kBase) + kSynapse, "bad.toml", &d);
   EXPECT_TRUE(r2.is_ok()) << d.to_string();
+}
+
+// `threads` defaults to 1; a hub may ask for 2, any site for 1.
+TEST(BadFiles, HubThreads) {
+  Diagnostics d;
+  auto one = load_experiment_text(kBase, "bad.toml", &d);
+  ASSERT_TRUE(one.is_ok()) << d.to_string();
+  for (const auto& s : one->sites) EXPECT_EQ(s.threads, 1u) << s.name;
+  std::string text = kBase;
+  text.replace(text.find("address = \"127.0.0.1:7201\""), 26, "address = \"127.0.0.1:7201\"\nthreads = 2");
+  text.replace(text.find("address = \"127.0.0.1:7101\""), 26, "address = \"127.0.0.1:7101\"\nthreads = 1");
+  auto two = load_experiment_text(text, "bad.toml", &d);
+  ASSERT_TRUE(two.is_ok()) << d.to_string();
+  EXPECT_EQ(two->find_site("hub")->threads, 2u);
+  EXPECT_EQ(two->find_site("bio")->threads, 1u);
 }
 
 TEST(BadFiles, AtLeast25Cases) { EXPECT_GE(kCases.size(), 25u); }
