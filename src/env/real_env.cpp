@@ -216,6 +216,49 @@ void RealEnv::unwatch_fd(uint32_t watch) {
   watches_.erase(it);
 }
 
+namespace {
+
+// An eventfd watched by the loop: notify() adds 1 (any thread), the watch reads the count back to
+// 0 and runs the callback once for all the notifications it merged.
+class EventFdWaker final : public LoopWaker {
+ public:
+  EventFdWaker(RealEnv& env, int fd) : env_(env), fd_(fd) {}
+  ~EventFdWaker() override {
+    if (watch_ != 0) env_.unwatch_fd(watch_);
+    ::close(fd_);
+  }
+  EventFdWaker(const EventFdWaker&) = delete;
+  EventFdWaker& operator=(const EventFdWaker&) = delete;
+  void notify() override {
+    const uint64_t one = 1;
+    ssize_t n = ::write(fd_, &one, sizeof one);  // fails only if the count would overflow: still readable
+    (void)n;
+  }
+  void set_watch(uint32_t w) { watch_ = w; }
+
+ private:
+  RealEnv& env_;
+  int fd_;
+  uint32_t watch_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<LoopWaker>> RealEnv::make_waker(std::function<void()> on_wake) {
+  const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) return os_error("RealEnv: creating a waker's eventfd");
+  auto waker = std::make_unique<EventFdWaker>(*this, fd);
+  auto watch = watch_fd(fd, [fd, fn = std::move(on_wake)] {
+    uint64_t count = 0;
+    ssize_t n = ::read(fd, &count, sizeof count);  // back to 0 before the callback: a later notify() wakes again
+    (void)n;
+    fn();
+  });
+  if (!watch) return watch.status();  // the waker's destructor closes fd
+  waker->set_watch(*watch);
+  return std::unique_ptr<LoopWaker>(std::move(waker));
+}
+
 void RealEnv::arm_timerfd(Time deadline) {
   if (deadline == armed_at_ns_) return;
   itimerspec its{};

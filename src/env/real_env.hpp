@@ -7,7 +7,7 @@
 // One loop iteration: wait → due timers (by time, then scheduling order) → ready datagrams →
 // deferred work (everything deferred before the pass started; new defers go to the next pass,
 // which does not wait). Threading: single-threaded, except stop(), which any thread or a signal
-// handler may call.
+// handler may call, and LoopWaker::notify() of make_waker's wakers (any thread).
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "env/env.hpp"
+#include "env/loop_waker.hpp"
 #include "env/posix_storage.hpp"
 
 namespace ion {
@@ -123,6 +124,9 @@ class RealEnv final : public Env {
   // The fd stays owned by the caller, who must unwatch it before closing it.
   Result<uint32_t> watch_fd(int fd, std::function<void()> on_readable);
   void unwatch_fd(uint32_t watch);
+  // A waker (env/loop_waker.hpp) whose notify() — from any thread — runs on_wake on the loop:
+  // an eventfd watched like the fd above. The waker must be destroyed before this Env.
+  Result<std::unique_ptr<LoopWaker>> make_waker(std::function<void()> on_wake);
 
   const RealEnvStats& stats() const { return stats_; }
   // Installs (or, with an empty probe, removes) the observers above. Bench instrumentation.
