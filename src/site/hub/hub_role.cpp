@@ -33,6 +33,43 @@ RuleParams rule_params(const experiment::Plasticity& p) {
   return r;
 }
 
+// The HubCore's calls on the caller's thread (single-threaded hub; every simulated run).
+class InlineEngine final : public HubEngine {
+ public:
+  InlineEngine(HubCore& core, HubOutputs out) : core_(core), out_(std::move(out)) {}
+  void start(Time t, bool resumed) override {
+    if (resumed) core_.history_starts(t);  // plasticity history restarts empty (see plasticity.hpp)
+    core_.read_all(t, out_.update);
+  }
+  void on_spike(const Spike& s) override {
+    core_.on_spike(s, forward_);
+    for (const auto& in : forward_) out_.forward(in);
+    forward_.clear();
+  }
+  void advance(Time t) override { core_.advance(t, out_.update); }
+  const HubCounters& finish(Time end) override {
+    core_.advance(end, out_.update);
+    core_.drain(end, out_.update);
+    return core_.counters();
+  }
+
+ private:
+  HubCore& core_;
+  HubOutputs out_;
+  std::vector<SynapticInput> forward_;
+};
+
+std::string hub_note(const HubCounters& c, const std::string& suffix) {
+  char buf[256];
+  std::snprintf(
+      buf, sizeof buf,
+      "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu withheld=%llu",
+      (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
+      (unsigned long long)c.late, (unsigned long long)c.potentiations, (unsigned long long)c.depressions,
+      (unsigned long long)c.device_errors, (unsigned long long)c.withheld);
+  return buf + suffix;
+}
+
 class HubRole final : public site::Role {
  public:
   HubRole(std::unique_ptr<device::Crossbar> xb, std::vector<HubSynapse> syn, Duration horizon, site::RoleHost& host,
@@ -40,7 +77,6 @@ class HubRole final : public site::Role {
       : xb_(std::move(xb)),
         core_(std::move(syn), *xb_, horizon),
         host_(host),
-        record_([this](const WeightUpdate& u) { record_weight(u); }),
         resumed_(resumed),
         recovery_(std::move(recovery)) {
     for (const auto& y : core_.synapses()) {
@@ -49,32 +85,26 @@ class HubRole final : public site::Role {
     }
   }
 
-  void advance(Time now) override {
-    if (!started_) {
-      started_ = true;
-      if (resumed_) core_.history_starts(now);  // plasticity history restarts empty (see plasticity.hpp)
-      record_recovered(now);
-      core_.read_all(now, record_);
+  // Builds the engine (`factory` empty or giving none: inline). Called once, before any event.
+  Status use_engine(const HubEngineFactory& factory) {
+    // Every read-back is recorded as soon as the engine delivers it (see UpdateSink).
+    HubOutputs out{[this](const SynapticInput& in) { host_.emit_input(in); },
+                   [this](const WeightUpdate& u) { record_weight(u); }};
+    if (factory) {
+      ION_TRY_ASSIGN(engine_, factory(core_, out));
     }
-    core_.advance(now, record_);
+    if (!engine_) engine_ = std::make_unique<InlineEngine>(core_, std::move(out));
+    return Status::ok();
   }
-  void on_spike(const Spike& s) override {
-    core_.on_spike(s, forward_);
-    for (const auto& in : forward_) host_.emit_input(in);
-    forward_.clear();
+
+  void advance(Time now) override {
+    ensure_started(now);
+    engine_->advance(now);
   }
+  void on_spike(const Spike& s) override { engine_->on_spike(s); }
   void finish(Time end) override {
-    advance(end);
-    core_.drain(end, record_);
-    const HubCounters& c = core_.counters();
-    char buf[256];
-    std::snprintf(
-        buf, sizeof buf,
-        "hub: spikes=%llu forwarded=%llu unrouted=%llu late=%llu ltp=%llu ltd=%llu device_errors=%llu withheld=%llu",
-        (unsigned long long)c.spikes, (unsigned long long)c.forwarded, (unsigned long long)c.unrouted,
-        (unsigned long long)c.late, (unsigned long long)c.potentiations, (unsigned long long)c.depressions,
-        (unsigned long long)c.device_errors, (unsigned long long)c.withheld);
-    host_.record_note(buf);
+    ensure_started(end);
+    host_.record_note(hub_note(engine_->finish(end), engine_->note_suffix()));
   }
   void status(site::RoleStatus& out) const override {
     const size_t n = std::min(shown_.size(), site::kStatusMaxEntries);
@@ -82,6 +112,12 @@ class HubRole final : public site::Role {
   }
 
  private:
+  void ensure_started(Time now) {
+    if (started_) return;
+    started_ = true;
+    record_recovered(now);
+    engine_->start(now, resumed_);
+  }
   // Pulses of the crashed incarnation that its log lacks, stamped at the restart (hub_recovery.hpp).
   void record_recovered(Time now) {
     if (!recovery_.note.empty()) host_.record_note(recovery_.note);
@@ -91,7 +127,8 @@ class HubRole final : public site::Role {
     }
     recovery_ = {};
   }
-  // Records `u` and shows it in the status: a synapse's status is its last recorded update.
+  // Records `u` and shows it in the status: a synapse's status is its last recorded update. On
+  // the caller's (loop) thread with any engine, so status() reads only this thread's writes.
   void record_weight(const WeightUpdate& u) {
     host_.record_weight(u);
     auto it = index_.find(u.synapse);
@@ -105,14 +142,13 @@ class HubRole final : public site::Role {
   std::unique_ptr<device::Crossbar> xb_;
   HubCore core_;
   site::RoleHost& host_;
-  // Every read-back is recorded as soon as the instrument returns it (see UpdateSink).
-  UpdateSink record_;
-  std::vector<SynapticInput> forward_;
   bool started_ = false;
   bool resumed_ = false;
   Recovery recovery_;
   std::vector<site::SynapseStatus> shown_;       // by core_.synapses() order
   std::unordered_map<SynapseId, size_t> index_;  // synapse id → shown_ index
+  // Last member: destroyed first, so that a logic thread stops before the core and device go.
+  std::unique_ptr<HubEngine> engine_;
 };
 
 // On resume, what the persisted crossbar applied that the hub's log lacks. Only a simulated
@@ -148,7 +184,8 @@ std::vector<HubSynapse> hub_synapses(const experiment::Experiment& e, const expe
 }
 
 Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& e, const experiment::Site& hub,
-                                                  site::RoleHost& host, const HubRoleOptions& opt) {
+                                                  site::RoleHost& host, const HubRoleOptions& opt,
+                                                  const HubEngineFactory& engine) {
   ION_TRY_ASSIGN(auto xb, make_instrument(e, hub, opt));
   auto syn = hub_synapses(e, hub);
   auto recovery = recover(syn, *xb, opt);
@@ -162,8 +199,10 @@ Result<std::unique_ptr<site::Role>> make_hub_role(const experiment::Experiment& 
   // The recording says when its device numbers are an extrapolation (docs/models.md).
   for (const auto& w : device_range_warnings(e))
     if (w.hub == hub.name) host.record_note("hub: warning: " + w.message);
-  return std::unique_ptr<site::Role>(
-      std::make_unique<HubRole>(std::move(xb), std::move(syn), horizon, host, opt.resume, std::move(recovery).value()));
+  auto role = std::make_unique<HubRole>(std::move(xb), std::move(syn), horizon, host, opt.resume,
+                                        std::move(recovery).value());
+  if (Status s = role->use_engine(engine); !s) return s.prefixed("hub " + hub.name + ": ");
+  return std::unique_ptr<site::Role>(std::move(role));
 }
 
 }  // namespace ion::hub
