@@ -142,7 +142,8 @@ int run_node(const NodeArgs& a) {
   } unset;
   site::install_interrupt_handlers(stop_env);
   std::unique_ptr<wire::DirEpochStore> epochs;
-  const site::NodeOptions no = node_options(a, e, warmup, epochs);
+  site::NodeOptions no = node_options(a, e, warmup, epochs);
+  no.make_waker = [&env](std::function<void()> on_wake) { return env.make_waker(std::move(on_wake)); };
   auto node = site::Node::create(e, a.site, env, no);
   if (!node) throw CliError(node.status().message(), 1);
   const std::string status = a.out + "/" + a.site + ".status";

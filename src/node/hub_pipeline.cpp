@@ -66,6 +66,7 @@ void HubPipeline::push_waiting(const HubWork& w) {
   ++counters_.ring_full_waits;
   do {
     publish();
+    if (sinks_.rx_waiting) sinks_.rx_waiting();
     std::this_thread::yield();
   } while (!ring_->try_push(w));
 }
@@ -90,6 +91,7 @@ void HubPipeline::flush() {
   if (threads_ == 1) return;
   while (!caught_up()) {
     publish();
+    if (sinks_.rx_waiting) sinks_.rx_waiting();
     std::this_thread::yield();
   }
 }
@@ -114,6 +116,12 @@ void HubPipeline::run(const HubWork& w) {
       break;
     case HubWork::Kind::drain:
       core_.drain(w.t, sinks_.update);
+      break;
+    case HubWork::Kind::history_starts:
+      core_.history_starts(w.t);
+      break;
+    case HubWork::Kind::read_all:
+      core_.read_all(w.t, sinks_.update);
       break;
   }
 }

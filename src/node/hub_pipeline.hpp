@@ -37,10 +37,11 @@ inline constexpr size_t kHubRingCapacity = 8192;  // work items between the stag
 
 // One unit of the logic stage's work.
 struct HubWork {
-  enum class Kind : uint8_t { spike, advance, drain };
+  // history_starts and read_all: a node's hub starting its session (node/hub_threads.hpp).
+  enum class Kind : uint8_t { spike, advance, drain, history_starts, read_all };
   Kind kind = Kind::spike;
   Spike spike;  // kind spike
-  Time t = 0;   // kind advance / drain: the experiment time passed to HubCore
+  Time t = 0;   // the other kinds: the experiment time passed to HubCore
 };
 
 struct HubPipelineCounters {
@@ -61,6 +62,11 @@ struct HubSinks {
   // when that thread announced it had run out of work (it must then wake and call run_ready()).
   // Without it the pipeline starts a logic thread of its own.
   std::function<void()> wake_logic;
+  // Optional, 2 threads: called on the rx thread, repeatedly, while it waits for the logic stage
+  // (a full ring in submit(), flush()). A caller whose sinks hand results back to the rx thread
+  // through a bounded ring drains it here: else a logic stage waiting for room in that ring and
+  // an rx thread waiting for the logic stage would wait for each other forever.
+  std::function<void()> rx_waiting;
 };
 
 class HubPipeline {

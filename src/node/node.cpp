@@ -269,6 +269,7 @@ Status Node::make_role() {
   ro.resume = opt_.resume;
   ro.storage = &env_.storage();
   if (log_continued_) ro.log_path = log_path();  // what the earlier sessions recorded
+  ro.make_waker = opt_.make_waker;
   ION_TRY_ASSIGN(auto role, site::make_role(exp_, site_, *this, ro));
   role_ = std::move(role);
   return Status::ok();

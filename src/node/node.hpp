@@ -17,6 +17,7 @@
 
 #include "core/status.hpp"
 #include "env/env.hpp"
+#include "env/loop_waker.hpp"
 #include "experiment/model.hpp"
 #include "link/link.hpp"
 #include "node/legacy_bridge.hpp"
@@ -60,6 +61,9 @@ struct NodeOptions {
   bool aes_ni = false;
   // Optional capture tap: every datagram the link's socket receives (tests, diagnostics).
   std::function<void(const Datagram&)> on_raw;
+  // Real nodes: wakers of the loop that drives this node (RealEnv::make_waker), for a hub with
+  // `threads = 2` (node/hub_threads.hpp). Empty (simulation): every role runs on the loop thread.
+  LoopWakerFactory make_waker;
 };
 
 // The AEAD offer of a node's links under the experiment's [security] aead (wire::aead_offer);

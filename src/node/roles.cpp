@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "node/roles.hpp"
 
+#include "node/hub_threads.hpp"
 #include "site/bio/experiment_config.hpp"
 #include "site/hub/hub_role.hpp"
 #include "site/silicon/silicon_role.hpp"
@@ -42,7 +43,9 @@ Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const e
                                         const RoleOptions& opt) {
   switch (site.role) {
     case experiment::Role::hub:
-      return hub::make_hub_role(e, site, host, {opt.state_dir, opt.resume, opt.storage, opt.log_path});
+      return hub::make_hub_role(
+          e, site, host, {opt.state_dir, opt.resume, opt.storage, opt.log_path},
+          site.threads == 2 ? node::threaded_hub_engine(opt.make_waker) : hub::HubEngineFactory());
     case experiment::Role::bio:
       return bio::make_bio_role(e, site, host, bio_signal(e, site, opt));
     case experiment::Role::silicon:

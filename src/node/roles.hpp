@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "env/loop_waker.hpp"
 #include "env/storage.hpp"
 #include "experiment/model.hpp"
 #include "record/records.hpp"
@@ -17,6 +18,9 @@ struct RoleOptions {
   bool resume = false;
   Storage* storage = nullptr;  // where that state lives (the node's Env storage); null: real_storage()
   std::string log_path;        // the site's event log when this session continues it (resume), else ""
+  // The node loop's wakers (real time). Empty in simulation: a hub with threads = 2 then runs
+  // inline, so a seed records the same values whatever `threads` says.
+  LoopWakerFactory make_waker;
 };
 
 Result<std::unique_ptr<Role>> make_role(const experiment::Experiment& e, const experiment::Site& site, RoleHost& host,

@@ -260,8 +260,8 @@ TEST(HubPipeline, StopRunsEverySubmittedItem) {
   ASSERT_TRUE(xb.is_ok());
   hub::HubCore core(ring(kNeurons), **xb, 0);
   uint64_t forwarded = 0;  // written by the logic thread, read after stop() joined it
-  HubPipeline p(core, 2, HubSinks{[&forwarded](const SynapticInput&) { ++forwarded; }, [](const WeightUpdate&) {}, {}},
-                16);
+  HubPipeline p(core, 2,
+                HubSinks{[&forwarded](const SynapticInput&) { ++forwarded; }, [](const WeightUpdate&) {}, {}, {}}, 16);
   constexpr uint32_t kSpikes = 100'000;
   for (uint32_t k = 0; k < kSpikes; ++k)
     p.submit(
@@ -279,7 +279,7 @@ TEST(HubPipeline, FlushWaitsForTheLogicStage) {
   std::atomic<uint64_t> forwarded{0};
   HubPipeline p(
       core, 2,
-      HubSinks{[&forwarded](const SynapticInput&) { forwarded.fetch_add(1); }, [](const WeightUpdate&) {}, {}});
+      HubSinks{[&forwarded](const SynapticInput&) { forwarded.fetch_add(1); }, [](const WeightUpdate&) {}, {}, {}});
   for (int round = 1; round <= 50; ++round) {
     for (uint32_t k = 0; k < 100; ++k)
       p.submit(HubWork{HubWork::Kind::spike, Spike{NeuronAddr{kBioSite, k % kNeurons}, Time{k}, SpikeKind::spike}, 0});
