@@ -29,6 +29,18 @@ TEST(GoldenDigest, BuiltinSeed1) {
   EXPECT_EQ(d.recording, "f136ca1f4f2f51699a19698864baba824cd2daea3b4902e451ea363c23fb7337");
 }
 
+// `[sites.X] threads = 2` leaves a simulated run as it was: a SimEnv offers no loop waker, so the
+// hub runs inline (node/hub_threads.hpp). The model is edited, not the file: the file's text is
+// recorded and digested, so a file that differs by the line `threads = 2` differs by that text.
+TEST(GoldenDigest, BuiltinSeed1WithHubThreadsTwo) {
+  experiment::Experiment e = experiment::builtin_experiment().value();
+  for (auto& s : e.sites)
+    if (s.role == experiment::Role::hub) s.threads = 2;
+  const Digests d = run(std::move(e), 4_s, "golden-builtin-threads2");
+  EXPECT_EQ(d.trace, 10980689303529739719u);
+  EXPECT_EQ(d.recording, "f136ca1f4f2f51699a19698864baba824cd2daea3b4902e451ea363c23fb7337");
+}
+
 TEST(GoldenDigest, LargeNetworkSeed1) {
   auto e = experiment::load_experiment(std::string(ION_SOURCE_DIR) + "/examples/large_network.toml");
   ASSERT_TRUE(e.is_ok()) << e.status().message();
