@@ -57,7 +57,10 @@ struct HubCounters {
 };
 
 // Receives each device read-back as soon as the instrument returned it, before the next pulse: a
-// hub that records it there never has more than one pulse on the device that its log lacks.
+// hub that records it there never has more than one pulse on the device that its log lacks. A
+// hub on two threads (node/hub_threads.hpp) records it later, on its loop thread: a crash can
+// then leave every pulse still in flight unlogged; --resume records them from the crossbar's
+// write-ahead log, any number of them (hub_recovery.hpp).
 using UpdateSink = std::function<void(const WeightUpdate&)>;
 
 class HubCore {
