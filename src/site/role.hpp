@@ -6,8 +6,10 @@
 // experiment time, delivers inbound events between ticks, and routes what the role emits.
 //
 // Contract for roles: no I/O but through the Storage the runtime hands them (hub crossbar state,
-// the bio signal session), no wall clock, no threads; all randomness from host.rng();
-// everything that must be recorded goes through the host.
+// the bio signal session), no wall clock, no threads of their own (the one exception is the
+// node's: a hub with `threads = 2` has its HubCore driven from a logic thread that the node
+// starts, node/hub_threads.hpp; the role's host calls still come on the loop thread); all
+// randomness from host.rng(); everything that must be recorded goes through the host.
 #include <string>
 #include <string_view>
 
