@@ -228,6 +228,7 @@ TEST(HubCore, VectorAndFunctionSinksGiveTheSameUpdates) {
     EXPECT_EQ(got[i].synapse, want[i].synapse) << i;
     EXPECT_EQ(got[i].t, want[i].t) << i;
     EXPECT_EQ(got[i].resistance_ohm, want[i].resistance_ohm) << i;
+    EXPECT_EQ(got[i].weight, want[i].weight) << i;
     EXPECT_EQ(got[i].action, want[i].action) << i;
   }
   EXPECT_EQ(a.counters().late, b.counters().late);
