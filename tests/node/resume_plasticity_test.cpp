@@ -9,13 +9,17 @@ using namespace ion::hub;
 
 namespace {
 
-RuleParams srdp() {
-  RuleParams p;
-  p.kind = RuleKind::srdp;
-  p.window_ns = kSecond;
-  p.ltp_above = 2;
-  p.ltd_below = 1;
-  return p;
+// The rule keeps a reference to its parameters (PlasticityRule), so they are static here.
+const RuleParams& srdp() {
+  static const RuleParams params = [] {
+    RuleParams p;
+    p.kind = RuleKind::srdp;
+    p.window_ns = kSecond;
+    p.ltp_above = 2;
+    p.ltd_below = 1;
+    return p;
+  }();
+  return params;
 }
 
 // Five pre spikes 100 ms apart from `from`, then a post spike 100 ms after the last.

@@ -24,12 +24,16 @@ void EventOrderer::pop(const Item* it) {
     heap_.pop();
     return;
   }
-  if (++run_head_ == run_.size()) {
+  ++run_head_;
+}
+
+void EventOrderer::compact_run() {
+  if (run_head_ == run_.size()) {
     run_.clear();  // empty: reuse the capacity from the start
     run_head_ = 0;
   } else if (run_head_ >= kCompactAt && run_head_ * 2 >= run_.size()) {
-    // A run that never empties (a steady stream behind a horizon) drops its released half, so
-    // memory stays bounded by the spikes pending; amortised O(1) per spike.
+    // A run that never empties (a steady stream behind a horizon) drops its released part once
+    // it is at least half, so memory stays bounded by the spikes pending; amortised O(1) per spike.
     run_.erase(run_.begin(), run_.begin() + static_cast<std::ptrdiff_t>(run_head_));
     run_head_ = 0;
   }

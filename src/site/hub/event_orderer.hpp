@@ -47,6 +47,7 @@ class EventOrderer {
         f(s);
       }
     }
+    compact_run();
   }
   // Releases everything (end of experiment).
   template <class F>
@@ -56,6 +57,9 @@ class EventOrderer {
 
   uint64_t late() const { return late_; }
   size_t pending() const { return run_.size() - run_head_ + heap_.size(); }
+  // Items held in memory: the pending ones plus released run items not yet compacted away.
+  size_t stored() const { return run_.size() + heap_.size(); }
+  static constexpr size_t kCompactAt = 4096;  // released run items kept before compaction
 
  private:
   struct Item {
@@ -72,7 +76,9 @@ class EventOrderer {
     return r == nullptr || *r > *h ? h : r;
   }
   void pop(const Item* it);
-  static constexpr size_t kCompactAt = 4096;  // released run items kept before compaction
+  // Once per release, not per pop: a release that empties the run (the usual case) then moves
+  // nothing, where compacting inside the loop moved the unreleased half of a large run.
+  void compact_run();
 
   Duration horizon_ns_;
   std::vector<Item> run_;  // in (time, arrival) order from run_head_ on

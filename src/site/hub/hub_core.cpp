@@ -2,19 +2,39 @@
 #include "site/hub/hub_core.hpp"
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 namespace ion::hub {
 
 HubCore::HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument, Duration horizon)
     : synapses_(std::move(synapses)), instrument_(instrument), orderer_(horizon) {
+  // The distinct rules first: the rules point into rule_params_, which must not move after.
+  const std::vector<uint32_t> rule_of = share_rule_params();
   state_.reserve(synapses_.size());
   std::vector<uint64_t> pre_keys, post_keys;
-  for (const HubSynapse& syn : synapses_) {
-    state_.push_back(State{PlasticityRule(syn.rule)});
-    pre_keys.push_back(syn.pre.key());
-    post_keys.push_back(syn.post.key());
+  for (size_t i = 0; i < synapses_.size(); ++i) {
+    state_.push_back(State{PlasticityRule(rule_params_[rule_of[i]])});
+    pre_keys.push_back(synapses_[i].pre.key());
+    post_keys.push_back(synapses_[i].post.key());
   }
   routes_ = NeuronRoutes(pre_keys, post_keys);
+}
+
+// Synapses with equal rules share one RuleParams: usually a handful of sets, which stay in cache
+// while the rules run. Returns each synapse's position in rule_params_.
+std::vector<uint32_t> HubCore::share_rule_params() {
+  std::map<std::tuple<RuleKind, Duration, int, int, Duration, Duration>, uint32_t> index;
+  std::vector<uint32_t> rule_of;
+  rule_of.reserve(synapses_.size());
+  for (const HubSynapse& syn : synapses_) {
+    const RuleParams& p = syn.rule;
+    const auto key = std::make_tuple(p.kind, p.window_ns, p.ltp_above, p.ltd_below, p.tau_plus_ns, p.tau_minus_ns);
+    auto [it, added] = index.try_emplace(key, static_cast<uint32_t>(rule_params_.size()));
+    if (added) rule_params_.push_back(p);
+    rule_of.push_back(it->second);
+  }
+  return rule_of;
 }
 
 namespace {
@@ -96,7 +116,6 @@ void HubCore::record(size_t i, const Result<double>& r, PlasticityAction a, Time
     ++counters_.device_errors;
     return;
   }
-  state_[i].resistance_ohm = *r;
   state_[i].weight = synapses_[i].map.weight(*r);
   emit(out, WeightUpdate{synapses_[i].id, t, static_cast<float>(*r), state_[i].weight, a});
 }

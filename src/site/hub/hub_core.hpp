@@ -89,9 +89,9 @@ class HubCore {
   const std::vector<HubSynapse>& synapses() const { return synapses_; }
 
  private:
-  struct State {
+  // What a plastic event writes, one cache line per synapse (the rule refers to rule_params_).
+  struct alignas(64) State {
     PlasticityRule rule;
-    double resistance_ohm = 0;
     float weight = 0;
   };
   // Out: const UpdateSink or std::vector<WeightUpdate> (hub_core.cpp's emit()).
@@ -105,10 +105,12 @@ class HubCore {
   void apply_rule(const Spike& s, uint32_t route, Time now_exp, Out& out);
   template <class Out>
   void act(size_t i, PlasticityAction a, Time t, Out& out);
+  std::vector<uint32_t> share_rule_params();
   template <class Out>
   void record(size_t i, const Result<double>& r, PlasticityAction a, Time t, Out& out);
 
   std::vector<HubSynapse> synapses_;
+  std::vector<RuleParams> rule_params_;  // the distinct rules of synapses_; fixed once built
   std::vector<State> state_;
   NeuronRoutes routes_;  // neuron key → synapse indices it is pre / post of
   device::Crossbar& instrument_;

@@ -12,7 +12,7 @@
 // STDP (pair based, nearest neighbour): a post spike within tau_plus after the last pre spike →
 // potentiate; a pre spike within tau_minus after the last post spike → depress.
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "core/events.hpp"
 #include "core/time.hpp"
@@ -31,9 +31,13 @@ struct RuleParams {
 };
 
 // Per-synapse rule state. Memory is bounded: SRDP keeps only the pre spikes inside the window.
+// The rule refers to its parameters, it does not copy them: a hub's synapses share a handful of
+// parameter sets, so the per-synapse state stays within one cache line (HubCore::State).
 class PlasticityRule {
  public:
-  explicit PlasticityRule(const RuleParams& p) : p_(p) {}
+  // REQUIRES: p outlives the rule (a temporary would not, hence the deleted overload).
+  explicit PlasticityRule(const RuleParams& p) : p_(&p) {}
+  explicit PlasticityRule(const RuleParams&& p) = delete;
   // REQUIRES: calls in non-decreasing t across on_pre and on_post.
   PlasticityAction on_pre(Time t);
   PlasticityAction on_post(Time t);
@@ -45,29 +49,30 @@ class PlasticityRule {
   // change (its pairs restart empty).
   void history_starts(Time t) { history_from_ns_ = t; }
   // False when an SRDP decision at t would rest on a window reaching before history_starts().
-  bool history_complete(Time t) const { return p_.kind != RuleKind::srdp || t - p_.window_ns >= history_from_ns_; }
+  bool history_complete(Time t) const { return p_->kind != RuleKind::srdp || t - p_->window_ns >= history_from_ns_; }
 
  private:
   // Drops the pre spikes before t (inline: the hub calls it twice per plastic event).
   void forget_before(Time t) {
     while (pre_count_ > 0 && pre_ring_[pre_head_] < t) {
-      pre_head_ = (pre_head_ + 1) & (pre_ring_.size() - 1);
+      pre_head_ = (pre_head_ + 1) & pre_mask_;
       --pre_count_;
     }
   }
   void push_pre(Time t) {
-    if (pre_count_ == pre_ring_.size()) grow();
-    pre_ring_[(pre_head_ + pre_count_++) & (pre_ring_.size() - 1)] = t;
+    if (pre_count_ == pre_capacity()) grow();
+    pre_ring_[(pre_head_ + pre_count_++) & pre_mask_] = t;
   }
-  Time pre_at(size_t k) const { return pre_ring_[(pre_head_ + k) & (pre_ring_.size() - 1)]; }
+  Time pre_at(uint32_t k) const { return pre_ring_[(pre_head_ + k) & pre_mask_]; }
+  uint32_t pre_capacity() const { return pre_ring_ ? pre_mask_ + 1 : 0; }
   void grow();
-  RuleParams p_;
+  const RuleParams* p_;
   // srdp: the pre spikes inside the window, ascending from pre_head_, in a ring whose capacity
-  // (0 or a power of two) doubles when full and never shrinks: bounded by the most pre spikes a
-  // window ever held. Nothing is moved when spikes leave the window (a vector with a head index
-  // moved its tail down every half window: memmove per synapse in the hub's profile).
-  std::vector<Time> pre_ring_;
-  size_t pre_head_ = 0, pre_count_ = 0;
+  // (0 or a power of two, pre_mask_ + 1) doubles when full and never shrinks: bounded by the most
+  // pre spikes a window ever held. Nothing is moved when spikes leave the window (a vector with a
+  // head index moved its tail down every half window: memmove per synapse in the hub's profile).
+  std::unique_ptr<Time[]> pre_ring_;
+  uint32_t pre_mask_ = 0, pre_head_ = 0, pre_count_ = 0;
   Time last_pre_ns_ = INT64_MIN;
   Time last_post_ns_ = INT64_MIN;
   Time history_from_ns_ = 0;  // experiment time starts at 0: nothing was missed before it

@@ -96,6 +96,38 @@ TEST(HubCore, HighPreRateAtPostEventPotentiates) {
   EXPECT_FLOAT_EQ(fwd.back().weight, up[1].weight);  // forwarding uses the new weight
 }
 
+// Synapses share their rule's parameters when they are equal (HubCore::share_rule_params); each
+// still follows its own: 10 pre spikes in the window potentiate under ltp_above 5, do nothing
+// under ltp_above 20, and an STDP synapse and a moved window see the same spikes their own way.
+TEST(HubCore, EverySynapseFollowsItsOwnRuleParameters) {
+  FakeCrossbar xb;
+  auto with = [](HubSynapse s, int ltp_above, Duration window) {
+    s.rule.ltp_above = ltp_above;
+    s.rule.ltd_below = 1;
+    s.rule.window_ns = window;
+    return s;
+  };
+  HubSynapse stdp = srdp_synapse(4, kPre, kBio, 3);
+  stdp.bit = 2;
+  stdp.rule.kind = RuleKind::stdp;
+  stdp.rule.tau_plus_ns = 20_ms;
+  HubCore hub({with(srdp_synapse(0, kPre, kBio, 0), 5, 1_s), with(srdp_synapse(1, kPre, kBio, 1), 20, 1_s),
+               with(srdp_synapse(2, kPre, kBio, 2), 5, 1_s), with(srdp_synapse(3, kPre, kBio, 3), 5, 100_ms), stdp},
+              xb, 0);
+  std::vector<WeightUpdate> up;
+  std::vector<SynapticInput> fwd;
+  for (int i = 0; i < 10; ++i) hub.on_spike(Spike{kPre, 1_s + i * 50_ms}, fwd);  // last at 1.45 s
+  hub.on_spike(Spike{kBio, 1_s + 460_ms}, fwd);
+  hub.drain(2_s, up);
+  // 0, 2: 10 > 5 in 1 s; 1: 10 is neither > 20 nor < 1; 3: 2 in 100 ms, neither; 4: post 10 ms after a pre
+  std::vector<std::pair<SynapseId, PlasticityAction>> pulsed;
+  for (const WeightUpdate& u : up)
+    if (u.action != PlasticityAction::read) pulsed.emplace_back(u.synapse, u.action);
+  const std::vector<std::pair<SynapseId, PlasticityAction>> want{
+      {0, PlasticityAction::potentiate}, {2, PlasticityAction::potentiate}, {4, PlasticityAction::potentiate}};
+  EXPECT_EQ(pulsed, want);
+}
+
 TEST(HubCore, LowPreRateDepresses) {
   FakeCrossbar xb;
   HubCore hub({srdp_synapse(0, kPre, kBio, 0)}, xb, 10_ms);

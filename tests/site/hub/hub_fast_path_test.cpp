@@ -98,8 +98,26 @@ TEST(HubFastPath, OrdererRunThatNeverEmptiesStaysInOrder) {
       ++released;
     });
     ASSERT_LE(o.pending(), 101u);
+    ASSERT_LE(o.stored(), 2 * EventOrderer::kCompactAt + 101u);  // released items are compacted away
   }
   EXPECT_EQ(released, 200'000u - 100u);
+}
+
+// One release that takes a whole large run (the hub's usual pass) leaves nothing stored, and the
+// order across the compaction threshold is the arrival order.
+TEST(HubFastPath, OrdererLargeReleaseEmptiesTheRun) {
+  EventOrderer o(0);
+  const uint32_t n = 5 * EventOrderer::kCompactAt + 7;
+  for (uint32_t i = 0; i < n; ++i) ASSERT_TRUE(o.push(Spike{NeuronAddr{1, i}, Time{i / 3}, SpikeKind::spike}, i));
+  uint32_t next = 0;
+  o.release(Time{n}, [&](const Spike& s, uint32_t tag) {
+    ASSERT_EQ(tag, next);
+    ASSERT_EQ(s.source.index, next);
+    ++next;
+  });
+  EXPECT_EQ(next, n);
+  EXPECT_EQ(o.pending(), 0u);
+  EXPECT_EQ(o.stored(), 0u);
 }
 
 TEST(HubFastPath, NeuronRoutesEqualsUnorderedMaps) {

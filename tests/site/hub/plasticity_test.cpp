@@ -13,13 +13,17 @@ using namespace ion::hub;
 using namespace ion::literals;
 
 namespace {
-RuleParams srdp() {
-  RuleParams p;
-  p.kind = RuleKind::srdp;
-  p.window_ns = 1_s;
-  p.ltp_above = 20;
-  p.ltd_below = 5;
-  return p;
+// The rule keeps a reference to its parameters (PlasticityRule), so they are static here.
+const RuleParams& srdp() {
+  static const RuleParams params = [] {
+    RuleParams p;
+    p.kind = RuleKind::srdp;
+    p.window_ns = 1_s;
+    p.ltp_above = 20;
+    p.ltd_below = 5;
+    return p;
+  }();
+  return params;
 }
 // Feeds `n` pre spikes evenly over the second before t_post and returns the post decision.
 PlasticityAction srdp_after(int n, Time t_post) {
@@ -95,7 +99,8 @@ TEST(Stdp, PairsWithinWindows) {
 }
 
 TEST(NoRule, NeverPulses) {
-  PlasticityRule r(RuleParams{});
+  const RuleParams none;
+  PlasticityRule r(none);
   for (int i = 0; i < 50; ++i) EXPECT_EQ(r.on_pre(i * 1_ms), PlasticityAction::read);
   EXPECT_EQ(r.on_post(60_ms), PlasticityAction::read);
 }
