@@ -221,24 +221,43 @@ WakeWork wake_work_of(WakeWorkSamples& s) {
   return w;
 }
 
-// --monitor: kMonitorPairs throughput pairs of half length, hub and hub + monitor back to back in
-// alternating order, so that a drift in the machine's load favours neither.
-Status monitor_pairs(const BenchHubConfig& cfg, BenchHubResult& r) {
-  if (!cfg.monitor) return Status::ok();
+// Throughput pairs of half length: `base` and `variant` back to back, the order alternating, so
+// that a drift in the machine's load favours neither. Per pair: variant/base on events/s and on
+// events/hub-CPU-s; `pooled` (if given) sums each mode's phases.
+struct PairRatios {
+  std::vector<double>& per_s;
+  std::vector<double>& per_cpu_s;
+};
+Status paired_phases(const BenchHubConfig& cfg, BenchHubResult& r, int pairs, HubMode base, HubMode variant,
+                     PairRatios out, Rate* pooled_base = nullptr, Rate* pooled_variant = nullptr) {
   BenchHubConfig half = cfg;
   half.throughput_ns = cfg.throughput_ns / 2;
-  for (int k = 0; k < kMonitorPairs; ++k) {
-    Rate hub, mon;
-    for (HubMode mode :
-         k % 2 ? std::vector{HubMode::hub_monitor, HubMode::hub} : std::vector{HubMode::hub, HubMode::hub_monitor}) {
+  for (int k = 0; k < pairs; ++k) {
+    Rate b, v;
+    for (HubMode mode : k % 2 ? std::vector{variant, base} : std::vector{base, variant}) {
       ION_TRY_ASSIGN(auto o, run_net_phase(half, mode, false));
       add_net(r, o);
-      (mode == HubMode::hub ? hub : mon) = o.rate;
+      (mode == base ? b : v) = o.rate;
     }
-    r.monitor_pair_ratio.push_back(hub.per_s() > 0 ? mon.per_s() / hub.per_s() : 0);
-    r.monitor_pair_cpu_ratio.push_back(hub.per_cpu_s() > 0 ? mon.per_cpu_s() / hub.per_cpu_s() : 0);
+    if (pooled_base) pooled_base->add(b);
+    if (pooled_variant) pooled_variant->add(v);
+    out.per_s.push_back(b.per_s() > 0 ? v.per_s() / b.per_s() : 0);
+    out.per_cpu_s.push_back(b.per_cpu_s() > 0 ? v.per_cpu_s() / b.per_cpu_s() : 0);
   }
   return Status::ok();
+}
+
+// The hub and its forward-only baseline, pooled over kThroughputPairs pairs.
+Status forward_pairs(const BenchHubConfig& cfg, BenchHubResult& r) {
+  return paired_phases(cfg, r, kThroughputPairs, HubMode::forward, HubMode::hub,
+                       {r.forward_pair_ratio, r.forward_pair_cpu_ratio}, &r.forward, &r.hub);
+}
+
+// --monitor: the hub without and with a monitor (the single hub_monitor phase gives the table row).
+Status monitor_pairs(const BenchHubConfig& cfg, BenchHubResult& r) {
+  if (!cfg.monitor) return Status::ok();
+  return paired_phases(cfg, r, kMonitorPairs, HubMode::hub, HubMode::hub_monitor,
+                       {r.monitor_pair_ratio, r.monitor_pair_cpu_ratio});
 }
 
 Status latency_rounds(const BenchHubConfig& cfg, BenchHubResult& r) {
@@ -285,7 +304,9 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg) {
   r.monitor = cfg.monitor;
   r.monitor_rate_hz = cfg.monitor_rate_hz;
   r.hub_threads = cfg.hub_threads;
+  ION_TRY(forward_pairs(cfg, r));
   for (HubMode mode : hub_modes(cfg)) {
+    if (mode == HubMode::hub || mode == HubMode::forward) continue;  // measured in pairs above
     ION_TRY_ASSIGN(auto o, run_net_phase(cfg, mode, false));
     add_net(r, o);
     rate_of(r, mode) = o.rate;

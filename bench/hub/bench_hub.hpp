@@ -14,8 +14,11 @@
 //   device    baseline of `core`: the same number of pulse_read calls on the crossbar, no hub logic.
 //   hub       bio Link → hub Link (HubCore) → silicon Link, authenticated, saturating sender.
 //             The hub forwards first and runs the rules (horizon 0) once per loop pass, deferred
-//             after the forwarding flush, as HubRole keeps plasticity off the forwarding path.
+//             after the forwarding flush, as HubRole keeps plasticity off the forwarding path,
+//             and also every kRuleBatch spikes of a pass that drains a burst.
 //   forward   baseline of `hub`: the same three Links, the hub only re-sends each spike as an input.
+//             hub and forward run as kThroughputPairs pairs of half-length phases, the order
+//             alternating, and their rates are pooled; each pair also gives one hub/forward ratio.
 //   latency   paced bio spikes (stamped at the bio Link::send) through hub, through forward-only,
 //             and through a raw-UDP two-hop relay (poll + timerfd, no Link); the three paths run
 //             interleaved in 3 rounds and their samples are pooled (first 100 per round dropped).
@@ -57,6 +60,13 @@ struct Rate {
   double cpu_s = 0;     // CPU time of the thread doing the work (the hub thread when networked)
   double per_s() const { return span_s > 0 ? events / span_s : 0; }
   double per_cpu_s() const { return cpu_s > 0 ? events / cpu_s : 0; }
+  void add(const Rate& o) {  // pools another phase of the same kind
+    events += o.events;
+    sent += o.sent;
+    pulses += o.pulses;
+    span_s += o.span_s;
+    cpu_s += o.cpu_s;
+  }
 };
 
 struct Lat {
@@ -99,8 +109,14 @@ struct WakeWork {
   Lat warm;       // back to back (wall)
 };
 
+inline constexpr int kThroughputPairs = 4;
+
 struct BenchHubResult {
-  Rate core, device, hub, forward;
+  Rate core, device, hub, forward;  // hub, forward: pooled over the pairs
+  // One hub/forward-only ratio per throughput pair (events/s; events/hub-CPU-s). The two phases of
+  // a pair run back to back, so a drift in the machine's load between pairs cancels in the ratio;
+  // the median of these is steadier than the ratio of the pooled rates, which it is printed beside.
+  std::vector<double> forward_pair_ratio, forward_pair_cpu_ratio;
   Lat hub_lat, forward_lat, raw_lat;
   Breakdown hub_split, forward_split, raw_split;
   Stalls stalls;                      // measured for kStallSpinNs just before the latency rounds
@@ -134,6 +150,9 @@ Result<BenchHubResult> run_bench_hub(const BenchHubConfig& cfg);
 void print_bench_hub_json(const BenchHubResult& r);
 // The ", \"monitor\": {...}" part of it ("" without --monitor).
 std::string monitor_json(const BenchHubResult& r);
+// The ", \"paired_hub_over_forward\": {...}, \"paired_median_hub_over_forward\": {...}" part of it:
+// the hub/forward-only ratio of every throughput pair (events/s, events/hub-CPU-s) and their medians.
+std::string pairs_json(const BenchHubResult& r);
 // The ", \"hub_threads\": {...}" part of it ("" without --hub-threads 2): events/s and events/CPU-s
 // of the 1- and 2-thread hubs, latency [p50, p99, p99.9] of both, ring-full waits.
 std::string threads_json(const BenchHubResult& r);

@@ -40,6 +40,9 @@ Lat latency_of(std::vector<int64_t>& samples_ns, uint64_t sent);
 // hub_mt: the hub with its HubCore on a second thread (bench_hub_mt.hpp, --hub-threads 2).
 enum class HubMode { hub, forward, hub_monitor, hub_mt };
 inline constexpr SiteId kMonitor = 3;
+// The networked hubs run their rules at least every kRuleBatch spikes (bench_hub_net.cpp,
+// DeferredRules), besides once per loop pass.
+inline constexpr uint32_t kRuleBatch = 1024;
 
 // Latency samples of one phase (ns, warm-up dropped) and the spikes offered after warm-up.
 struct Samples {

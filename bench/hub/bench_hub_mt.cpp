@@ -105,23 +105,30 @@ std::unique_ptr<node::HubPipeline> make_pipeline(Shared& sh) {
   return std::make_unique<node::HubPipeline>(*sh.core, 2, std::move(k));
 }
 
-// The rx side's per-pass hand-over: advance(t) after the pass's spikes, then one publish().
+// The rx side's per-pass hand-over: advance(t) after the pass's spikes, then one publish(); a
+// burst also submits advance(t) every kRuleBatch spikes, as the 1-thread bench hub runs its rules.
 struct RxPass {
   node::HubPipeline& pipe;
   RealEnv& env;
   Time up_to = 0;
+  uint32_t waiting = 0;  // spikes submitted since the last advance
   bool armed = false;
   void on_spike(const Spike& s) {
     pipe.submit(node::HubWork{node::HubWork::Kind::spike, s, 0});
     up_to = s.t;
+    if (++waiting >= kRuleBatch) submit_advance();
     if (armed) return;
     armed = true;
     env.defer([this] { end(); });
   }
   void end() {
     armed = false;
-    pipe.submit(node::HubWork{node::HubWork::Kind::advance, {}, up_to});
+    submit_advance();
     pipe.publish();
+  }
+  void submit_advance() {
+    waiting = 0;
+    pipe.submit(node::HubWork{node::HubWork::Kind::advance, {}, up_to});
   }
 };
 

@@ -3,8 +3,8 @@
 // `ion bench hub --hub-threads 2`: the hub site on two threads, joined by a HubPipeline
 // (node/hub_pipeline.hpp), each thread with a RealEnv and a Link of its own, so no Link is shared:
 //   rx thread    Link to bio: recvmmsg, open (AEAD), decode, replay window; each received Spike
-//                goes into the pipeline's ring, and once per loop pass advance(t) (the 1-thread
-//                bench hub runs its rules once per pass too), then publish().
+//                goes into the pipeline's ring, and once per loop pass (and every kRuleBatch
+//                spikes) advance(t), as the 1-thread bench hub runs its rules, then publish().
 //   logic thread Link to silicon, bound to a second port of the hub: woken by an eventfd, it runs
 //                HubCore (forwarding lookup, rules, pulse_read) through run_ready() and sends the
 //                forwarded inputs (encode, seal, sendmmsg).

@@ -68,6 +68,13 @@ void print_splits(const BenchHubResult& r) {
       "software spans (excludes preemption while awake).\n");
 }
 
+// One line: the ratio of each paired round (events/s | events/hub-CPU-s) and their medians.
+void print_pairs(const char* what, const std::vector<double>& per_s, const std::vector<double>& per_cpu_s) {
+  std::printf("  paired rounds, %s (events/s | events/hub-CPU-s):", what);
+  for (size_t i = 0; i < per_s.size() && i < per_cpu_s.size(); ++i) std::printf(" %.3f|%.3f", per_s[i], per_cpu_s[i]);
+  std::printf("; median %.3f | %.3f\n", median_of(per_s), median_of(per_cpu_s));
+}
+
 // --monitor: the hub with and without a monitor attached, measured in the same run.
 void print_monitor(const BenchHubResult& r) {
   if (!r.monitor) return;
@@ -84,10 +91,7 @@ void print_monitor(const BenchHubResult& r) {
       "  with/without: events/s %.3f, p50 %.3f; copies received by the monitor %llu, dropped by the feed %llu\n",
       ratio(r.hub_mon.per_s(), r.hub.per_s()), ratio(r.hub_mon_lat.p50_us, r.hub_lat.p50_us), ull(r.monitor_records),
       ull(r.monitor_dropped));
-  std::printf("  paired rounds, with/without (events/s | events/hub-CPU-s):");
-  for (size_t i = 0; i < r.monitor_pair_ratio.size(); ++i)
-    std::printf(" %.3f|%.3f", r.monitor_pair_ratio[i], r.monitor_pair_cpu_ratio[i]);
-  std::printf("; median %.3f | %.3f\n", median_of(r.monitor_pair_ratio), median_of(r.monitor_pair_cpu_ratio));
+  print_pairs("with/without", r.monitor_pair_ratio, r.monitor_pair_cpu_ratio);
 }
 
 // --hub-threads 2: the hub with HubCore on a logic thread beside the 1-thread hub of the same run.
@@ -128,6 +132,7 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf("  HubCore/device-only: %.3f; hub/forward-only over links: events/s %.3f, per hub-CPU-s %.3f\n",
               ratio(r.core.per_s(), r.device.per_s()), ratio(r.hub.per_s(), r.forward.per_s()),
               ratio(r.hub.per_cpu_s(), r.forward.per_cpu_s()));
+  print_pairs("hub/forward-only", r.forward_pair_ratio, r.forward_pair_cpu_ratio);
   std::printf("  vs reference hub (~%.0f plastic events/s): in-process x%.0f, over links x%.0f\n",
               kReferenceHubEventsPerS, ratio(r.core.per_s(), kReferenceHubEventsPerS),
               ratio(r.hub.per_s(), kReferenceHubEventsPerS));
@@ -180,6 +185,13 @@ void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
 
 namespace {
 
+// `sep` then x as a JSON number with 4 decimals.
+std::string fmt_ratio(const char* sep, double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%.4f", sep, x);
+  return buf;
+}
+
 // A variant of the hub phases (`v`, `v_lat`) beside the plain ones (r.hub, r.hub_lat), as the
 // members both variants report: events/s, events per CPU second (under `cpu_key`) and latency
 // percentiles, the plain run under the label names[0] and the variant under names[1].
@@ -197,6 +209,21 @@ std::string versus_json(const BenchHubResult& r, const Rate& v, const Lat& v_lat
 }
 
 }  // namespace
+
+std::string pairs_json(const BenchHubResult& r) {
+  std::string per_s, per_cpu;
+  for (size_t i = 0; i < r.forward_pair_ratio.size() && i < r.forward_pair_cpu_ratio.size(); ++i) {
+    const char* sep = i ? ", " : "";
+    per_s += fmt_ratio(sep, r.forward_pair_ratio[i]);
+    per_cpu += fmt_ratio(sep, r.forward_pair_cpu_ratio[i]);
+  }
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                ", \"paired_median_hub_over_forward\": {\"events_per_s\": %.4f, \"events_per_hub_cpu_s\": %.4f}",
+                median_of(r.forward_pair_ratio), median_of(r.forward_pair_cpu_ratio));
+  return ", \"paired_hub_over_forward\": {\"events_per_s\": [" + per_s + "], \"events_per_hub_cpu_s\": [" + per_cpu +
+         "]}" + buf;
+}
 
 std::string threads_json(const BenchHubResult& r) {
   if (r.hub_threads != 2) return "";
@@ -233,7 +260,7 @@ void print_bench_hub_json(const BenchHubResult& r) {
       "\"hub\": [%.2f, %.2f, %.2f]}, "
       "\"software_cpu_us\": {\"raw\": [%.2f, %.2f, %.2f], \"forward\": [%.2f, %.2f, %.2f], "
       "\"hub\": [%.2f, %.2f, %.2f]}, "
-      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu%s%s}\n",
+      "\"stalls_per_s\": %.1f, \"auth_failures\": %llu, \"device_errors\": %llu%s%s%s}\n",
       r.load_avg_1m, r.core.per_s(), r.device.per_s(), r.hub.per_s(), r.forward.per_s(), r.hub.per_cpu_s(),
       r.forward.per_cpu_s(), r.raw_lat.p50_us, r.raw_lat.p99_us, r.raw_lat.p999_us, r.forward_lat.p50_us,
       r.forward_lat.p99_us, r.forward_lat.p999_us, r.hub_lat.p50_us, r.hub_lat.p99_us, r.hub_lat.p999_us,
@@ -246,7 +273,7 @@ void print_bench_hub_json(const BenchHubResult& r) {
       r.raw_split.software_cpu.p99_us, r.raw_split.software_cpu.p999_us, r.forward_split.software_cpu.p50_us,
       r.forward_split.software_cpu.p99_us, r.forward_split.software_cpu.p999_us, r.hub_split.software_cpu.p50_us,
       r.hub_split.software_cpu.p99_us, r.hub_split.software_cpu.p999_us, r.stalls.per_s(), ull(r.auth_failures),
-      ull(r.device_errors), monitor_json(r).c_str(), threads_json(r).c_str());
+      ull(r.device_errors), pairs_json(r).c_str(), monitor_json(r).c_str(), threads_json(r).c_str());
 }
 
 Status report_bench_hub(const BenchHubArgs& o) {

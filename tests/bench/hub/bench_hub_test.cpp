@@ -40,6 +40,13 @@ TEST(BenchHub, ShortRunMeasuresEveryPath) {
   EXPECT_GT(r->hub.pulses, 0u);
   EXPECT_LE(r->hub.pulses, r->hub.sent);
   EXPECT_EQ(r->forward.pulses, 0u);  // the baseline has no hub logic
+  // hub and forward-only in kThroughputPairs pairs, one ratio each, pooled rates above
+  ASSERT_EQ(r->forward_pair_ratio.size(), static_cast<size_t>(kThroughputPairs));
+  ASSERT_EQ(r->forward_pair_cpu_ratio.size(), static_cast<size_t>(kThroughputPairs));
+  for (size_t i = 0; i < r->forward_pair_ratio.size(); ++i) {
+    EXPECT_GT(r->forward_pair_ratio[i], 0.0);
+    EXPECT_GT(r->forward_pair_cpu_ratio[i], 0.0);
+  }
   for (const Lat* l : {&r->hub_lat, &r->forward_lat, &r->raw_lat}) {
     EXPECT_GT(l->samples, 300u);  // 3 rounds of 400 offered, the first 100 of each are warm-up
     EXPECT_LE(l->samples, l->sent);

@@ -125,6 +125,8 @@ BenchHubResult measured(bool monitor) {
   r.monitor_dropped = 6;
   r.monitor_pair_ratio = {0.9, 0.95, 1.0};
   r.monitor_pair_cpu_ratio = {0.8, 0.85, 0.7};
+  r.forward_pair_ratio = {0.7, 0.75, 0.8, 0.6};
+  r.forward_pair_cpu_ratio = {0.65, 0.6, 0.7, 0.55};
   return r;
 }
 
@@ -153,6 +155,14 @@ TEST(BenchHubJson, WithMonitorHasBothMeasurementsAndTheirRatios) {
   EXPECT_EQ(m["records_received"], 12345);
   EXPECT_EQ(m["records_dropped"], 6);
   EXPECT_DOUBLE_EQ(j["events_per_s"]["hub"].get<double>(), 500000);  // the rest is unchanged
+}
+
+TEST(BenchHubJson, HasTheHubOverForwardRatioOfEveryPairAndTheirMedians) {
+  const auto j = printed(measured(false));
+  EXPECT_EQ(j["paired_hub_over_forward"]["events_per_s"], (std::vector<double>{0.7, 0.75, 0.8, 0.6}));
+  EXPECT_EQ(j["paired_hub_over_forward"]["events_per_hub_cpu_s"], (std::vector<double>{0.65, 0.6, 0.7, 0.55}));
+  EXPECT_DOUBLE_EQ(j["paired_median_hub_over_forward"]["events_per_s"].get<double>(), 0.725);
+  EXPECT_DOUBLE_EQ(j["paired_median_hub_over_forward"]["events_per_hub_cpu_s"].get<double>(), 0.625);
 }
 
 TEST(BenchHubJson, WithoutMonitorHasNoMonitorObject) {
