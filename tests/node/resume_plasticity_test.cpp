@@ -11,7 +11,7 @@ namespace {
 
 // The rule keeps a reference to its parameters (PlasticityRule), so they are static here.
 const RuleParams& srdp() {
-  static const RuleParams params = [] {
+  static const RuleParams kParams = [] {
     RuleParams p;
     p.kind = RuleKind::srdp;
     p.window_ns = kSecond;
@@ -19,7 +19,7 @@ const RuleParams& srdp() {
     p.ltd_below = 1;
     return p;
   }();
-  return params;
+  return kParams;
 }
 
 // Five pre spikes 100 ms apart from `from`, then a post spike 100 ms after the last.

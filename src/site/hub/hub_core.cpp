@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <map>
-#include <tuple>
 
 namespace ion::hub {
 
@@ -24,14 +23,12 @@ HubCore::HubCore(std::vector<HubSynapse> synapses, device::Crossbar& instrument,
 // Synapses with equal rules share one RuleParams: usually a handful of sets, which stay in cache
 // while the rules run. Returns each synapse's position in rule_params_.
 std::vector<uint32_t> HubCore::share_rule_params() {
-  std::map<std::tuple<RuleKind, Duration, int, int, Duration, Duration>, uint32_t> index;
+  std::map<RuleParams, uint32_t> index;  // ordered by every member (RuleParams::operator<=>)
   std::vector<uint32_t> rule_of;
   rule_of.reserve(synapses_.size());
   for (const HubSynapse& syn : synapses_) {
-    const RuleParams& p = syn.rule;
-    const auto key = std::make_tuple(p.kind, p.window_ns, p.ltp_above, p.ltd_below, p.tau_plus_ns, p.tau_minus_ns);
-    auto [it, added] = index.try_emplace(key, static_cast<uint32_t>(rule_params_.size()));
-    if (added) rule_params_.push_back(p);
+    auto [it, added] = index.try_emplace(syn.rule, static_cast<uint32_t>(rule_params_.size()));
+    if (added) rule_params_.push_back(syn.rule);
     rule_of.push_back(it->second);
   }
   return rule_of;

@@ -11,6 +11,7 @@
 // or the restart of a resumed hub), so the first `window` of a run never pulses.
 // STDP (pair based, nearest neighbour): a post spike within tau_plus after the last pre spike →
 // potentiate; a pre spike within tau_minus after the last post spike → depress.
+#include <compare>
 #include <cstdint>
 #include <memory>
 
@@ -28,6 +29,8 @@ struct RuleParams {
   int ltd_below = 5;                          // srdp
   Duration tau_plus_ns = 20 * kMillisecond;   // stdp
   Duration tau_minus_ns = 20 * kMillisecond;  // stdp
+  // Every member, in order: HubCore shares equal parameter sets between synapses by it.
+  auto operator<=>(const RuleParams&) const = default;
 };
 
 // Per-synapse rule state. Memory is bounded: SRDP keeps only the pre spikes inside the window.

@@ -15,7 +15,7 @@ using namespace ion::literals;
 namespace {
 // The rule keeps a reference to its parameters (PlasticityRule), so they are static here.
 const RuleParams& srdp() {
-  static const RuleParams params = [] {
+  static const RuleParams kParams = [] {
     RuleParams p;
     p.kind = RuleKind::srdp;
     p.window_ns = 1_s;
@@ -23,7 +23,7 @@ const RuleParams& srdp() {
     p.ltd_below = 5;
     return p;
   }();
-  return params;
+  return kParams;
 }
 // Feeds `n` pre spikes evenly over the second before t_post and returns the post decision.
 PlasticityAction srdp_after(int n, Time t_post) {
