@@ -7,7 +7,7 @@ JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
 
-.PHONY: all deps build run test test-asan bench fuzz clean
+.PHONY: all deps build run test test-asan test-tsan bench fuzz clean
 
 all: build
 
@@ -31,6 +31,14 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L "unit|sim" --timeout 900
 
+# ThreadSanitizer on the test binaries that start threads (label `threads`; ion_add_tests THREADS).
+# Not part of `make test` or CI: see docs/reliability.md.
+test-tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DION_BUILD_TESTS=ON -DION_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS) --target ion_threads_tests
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
+	  ctest --output-on-failure -j $(JOBS) -L threads --timeout 900
+
 bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DION_BUILD_TESTS=OFF -DION_BUILD_BENCHMARKS=ON
 	cmake --build build-bench -j $(JOBS)
@@ -42,4 +50,4 @@ fuzz:
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-bench build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-bench build-fuzz

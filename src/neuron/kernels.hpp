@@ -12,7 +12,14 @@
 // vfmadd instruction on v3/v4, glibc's correctly rounded software fma on the baseline path), and
 // ion_neuron is compiled with -ffp-contract=off so the compiler never fuses a × and + on its own.
 // So digests match across machines, as without -march=native.
+// ION_NO_SIMD_CLONES (CMake ION_SIMD_CLONES_OFF, on under ION_SANITIZE=thread: an ifunc resolver
+// runs before the TSan runtime is initialised) compiles only the baseline path: the same bits, and
+// slow where the loops call std::fma (software fma, see vexp).
+#if defined(ION_NO_SIMD_CLONES)
+#define ION_SIMD_CLONES
+#else
 #define ION_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 
 namespace ion::neuron {
 
