@@ -219,7 +219,10 @@ void ArcEmulator::execute(const std::string& op, const std::vector<std::string>&
   const double v = to_float(a[a.size() - 2]);
   const Duration width = from_seconds(to_float(a.back()));
   nap(std::max<Duration>(width, 0));
-  (void)array_->pulse(uint32_t(w - 1), uint32_t(b - 1), v, width);  // see above: failure = no stimulus
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    (void)array_->pulse(uint32_t(w - 1), uint32_t(b - 1), v, width);  // see above: failure = no stimulus
+  }
   if (op == "3") reply({measure(w, b)});
 }
 
@@ -245,8 +248,14 @@ void ArcEmulator::reset() {
 float ArcEmulator::measure(int w, int b) {
   nap(opt_.read_time_ns);
   if (w < 1 || b < 1) return NAN;
+  std::lock_guard<std::mutex> l(mu_);
   auto r = array_->read(uint32_t(w - 1), uint32_t(b - 1));
   return r ? float(*r) : NAN;
+}
+
+double ArcEmulator::state_ohm(uint32_t w, uint32_t b) {
+  std::lock_guard<std::mutex> l(mu_);
+  return *array_->read(w, b);
 }
 
 // The fault injected for the next reply, if any (a token fault stays for the next token).

@@ -70,8 +70,9 @@ class ArcEmulator {
   // command token as "? TOKEN"; bytes lost while booting as "lost N bytes".
   std::vector<std::string> log() const;
   ArcBoardSettings settings() const;
-  // Resistance the board's array holds at (w, b), 0-based (the emulator thread must be idle).
-  double state_ohm(uint32_t w, uint32_t b) { return *array_->read(w, b); }
+  // Resistance the board's array holds at (w, b), 0-based. Any thread (the array is guarded by
+  // mu_: a reply on the pty does not order the test's read after the emulator's pulse for TSan).
+  double state_ohm(uint32_t w, uint32_t b);
 
  private:
   void run();
@@ -102,7 +103,7 @@ class ArcEmulator {
   std::atomic<bool> muted_{false};
   std::atomic<bool> working_{false};  // the thread is parsing or executing input
   std::atomic<size_t> tokens_{0}, resets_{0};
-  mutable std::mutex mu_;  // guards log_ and settings_
+  mutable std::mutex mu_;  // guards log_, settings_ and the cells of array_
   std::vector<std::string> log_;
   ArcBoardSettings settings_;
   // Parser state (emulator thread only).
