@@ -163,12 +163,15 @@ void HubPipeline::logic_main() {
 
 // Nothing to pop: spin a little, then sleep until publish() or stop(). False once stopping and
 // the ring is empty (every submitted item has run: the producer stopped submitting first).
+// stopping_ is read before the ring: stop() raises it after the last push, so once it reads true
+// the emptiness check sees every item. (Read after, an item pushed between the check and stop()
+// would be left in the ring.) A stop() after the read changes wake_ from `seen`: no sleep.
 bool HubPipeline::idle_wait() {
   for (int i = 0; i < kIdleSpins; ++i)
     if (!ring_->empty_for_consumer()) return true;
   const uint32_t seen = wake_.load(std::memory_order_seq_cst);
-  const bool idle = announce_idle();
   const bool stopping = stopping_.load(std::memory_order_acquire);
+  const bool idle = announce_idle();
   if (idle && !stopping) wake_.wait(seen, std::memory_order_seq_cst);
   sleeping_.store(false, std::memory_order_relaxed);
   return !(idle && stopping);
