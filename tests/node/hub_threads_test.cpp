@@ -9,12 +9,14 @@
 
 #include <atomic>
 #include <bit>
+#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "core/prng.hpp"
+#include "env/real_env.hpp"
 #include "experiment/builtin.hpp"
 #include "site/hub/hub_role.hpp"
 
@@ -37,16 +39,24 @@ class FakeHost final : public site::RoleHost {
   Rng rng(std::string_view stream) const override { return Rng::stream(1, stream); }
 };
 
-// The test thread plays the node's loop: notify() only raises a flag; poll() runs the callback.
-class TestLoop {
+// The node's loop as the test thread plays it: wakers, and a poll that runs what they asked for.
+class Loop {
  public:
-  LoopWakerFactory factory() {
+  virtual ~Loop() = default;
+  virtual LoopWakerFactory factory() = 0;
+  virtual void poll() = 0;
+};
+
+// notify() only raises a flag; poll() runs the callback.
+class TestLoop final : public Loop {
+ public:
+  LoopWakerFactory factory() override {
     return [this](std::function<void()> on_wake) -> Result<std::unique_ptr<LoopWaker>> {
       on_wake_ = std::move(on_wake);
       return std::unique_ptr<LoopWaker>(std::make_unique<Waker>(pending_));
     };
   }
-  void poll() {
+  void poll() override {
     if (pending_.exchange(false)) on_wake_();
   }
 
@@ -60,17 +70,31 @@ class TestLoop {
   std::atomic<bool> pending_{false};
 };
 
+// A node's real loop: RealEnv::make_waker's eventfd; poll() is one pass that does not wait.
+class RealEnvLoop final : public Loop {
+ public:
+  LoopWakerFactory factory() override {
+    return [this](std::function<void()> on_wake) { return env_.make_waker(std::move(on_wake)); };
+  }
+  void poll() override { ASSERT_TRUE(env_.run_once(env_.now()).is_ok()); }
+
+ private:
+  RealEnv env_;
+};
+
 struct HubRun {
   FakeHost host;
   site::RoleStatus status;
 };
 
 // threads 1: inline engine. threads 2: ThreadedHubEngine with the given ring sizes; the loop
-// polls every `poll_every` calls.
-void drive(HubRun& out, unsigned threads, size_t ring, size_t returns, int poll_every) {
+// (a RealEnv's with real_env) polls every `poll_every` calls.
+void drive(HubRun& out, unsigned threads, size_t ring, size_t returns, int poll_every, bool real_env = false) {
   const experiment::Experiment e = experiment::builtin_experiment().value();
   const experiment::Site& hub = *e.find_site("southampton");
-  TestLoop loop;
+  TestLoop test_loop;
+  RealEnvLoop env_loop;  // declared before the role: its wakers go first
+  Loop& loop = real_env ? static_cast<Loop&>(env_loop) : test_loop;
   hub::HubEngineFactory engine;
   if (threads == 2)
     engine = [&](hub::HubCore& core, hub::HubOutputs o) -> Result<std::unique_ptr<hub::HubEngine>> {
@@ -153,6 +177,17 @@ TEST(HubThreads, SmallRingsWaitAndLoseNothing) {
   drive(two, 2, 16, 16, 5000);
   expect_identical(one, two);
   EXPECT_GT(hub_note(two.host).second, 0) << "16-slot rings drained every 5000 calls must fill";
+}
+
+// The node's wake-up path: the logic thread writes the RealEnv's eventfd, the loop's pass reads
+// it and drains the return ring (also with 16-slot rings: back-pressure both ways).
+TEST(HubThreads, OnARealEnvTheEventFdWakerDeliversWhatOneThreadRecords) {
+  HubRun one, two, small;
+  drive(one, 1, 0, 0, 1);
+  drive(two, 2, kHubRingCapacity, kHubReturnCapacity, 7, true);
+  drive(small, 2, 16, 16, 500, true);
+  expect_identical(one, two);
+  expect_identical(one, small);
 }
 
 }  // namespace
