@@ -2,9 +2,23 @@
 """One run of bench/node/hub_threads_node.sh: prints one tab-separated line (and a header with
 --header) from the run directory's files, and writes it to DIR/summary.tsv.
 
-usage: hub_threads_node_summary.py DIR DURATION_SECONDS   (e.g. 20s)
+usage: hub_threads_node_summary.py DIR DURATION   (e.g. 10s; rates are per second of it)
+
+Columns (docs/benchmarks.md, "A real hub node, threads = 1 vs 2"):
+  offered_P/s, chip_spikes/s  spikes of P (neurons 0..255) and of the whole chip, from chip.ionlog
+  hub_rx/s, forwarded/s, pulses/s, late, withheld, ring_full_waits, device_errors
+                              the hub's final note ("hub: spikes=... forwarded=... ltp= ltd= ...")
+  delivered/s                 synaptic inputs recorded in chip.ionlog
+  refused                     the hub node's own count ("site hub done: ... refused=")
+  rcvbuf_errors               increase of the kernel's Udp RcvbufErrors (every socket of the machine)
+  link_lost, link_rejected    summed over both directions, from `ion report`
+  peer_down_msgs              "stopped answering" warnings of the hub node (hub.err)
+  lat_p50, lat_p99            `ion report`'s latency of route chip->hub->chip
+  hub_wall_s, hub_user_s, hub_sys_s, chip_cpu_s   /usr/bin/time -v of the node processes
+  hub_threads                 user+sys per thread from the last /proc sample (hub.threads)
+  hub_cpu_us/event            hub user+sys over the spikes HubCore received
 """
-import json, re, subprocess, sys
+import json, os, re, subprocess, sys
 from pathlib import Path
 
 COLS = ["run", "offered_P/s", "chip_spikes/s", "hub_rx/s", "forwarded/s", "delivered/s", "pulses/s",
@@ -32,8 +46,7 @@ def main():
     if sys.argv[1] == "--header":
         print("\t".join(COLS)); return
     d, dur = Path(sys.argv[1]), float(sys.argv[2].rstrip("s"))
-    ion = Path(__file__).resolve().parents[2] / "build" / "ion"
-    ion = Path(__import__("os").environ.get("ION", ion))
+    ion = Path(os.environ.get("ION", Path(__file__).resolve().parents[2] / "build" / "ion"))
     js = json.loads(subprocess.run([str(ion), "inspect", "--json", str(d / "chip.ionlog")], check=True,
                                    capture_output=True, text=True).stdout)["logs"][0]
     spikes = js["spikes_per_neuron"]
