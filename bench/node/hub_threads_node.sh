@@ -13,6 +13,8 @@
 # RULE=ltd: every S spike is one LTD pulse (ltp_above = 999 999, ltd_below = 10^6, the largest
 #   allowed), which drives the weights down, so S soon fires at little more than its 5 Hz: a few
 #   thousand pulses/s at most, same spike load.
+# OUT=/dev/shm/... puts the run directory, and so the hub's crossbar write-ahead log (one
+#   fdatasync per pulse), on tmpfs: the same runs without the disk.
 # $OUT/summary.tsv has one line per run (bench/node/hub_threads_node_summary.py says what each
 # column is made from).
 #

@@ -30,7 +30,7 @@ COLS = ["run", "offered_P/s", "chip_spikes/s", "hub_rx/s", "forwarded/s", "deliv
 def hub_note(d):
     """key=value pairs of the hub's final note ("hub: spikes=... ltp=... [ring_full_waits=...]")."""
     text = (d / "hub.ionlog").read_bytes().decode("latin-1")
-    m = re.findall(r"hub: spikes=[0-9a-z_= ]+", text)
+    m = re.findall(r"hub: spikes=\d+(?: [a-z_]+=\d+)*", text)  # the log's binary framing may follow
     return dict(kv.split("=") for kv in m[-1][5:].split()) if m else {}
 
 
