@@ -64,11 +64,26 @@ void HubPipeline::submit(const HubWork& w) {
 // The ring is full: the logic stage is behind. Wait for a slot (counted) rather than drop.
 void HubPipeline::push_waiting(const HubWork& w) {
   ++counters_.ring_full_waits;
+  int round = 0;
   do {
-    publish();
-    if (sinks_.rx_waiting) sinks_.rx_waiting();
-    std::this_thread::yield();
+    wait_round(round);
   } while (!ring_->try_push(w));
+}
+
+// One round of the rx stage's wait for the logic stage. It yields for the first kWaitYields rounds,
+// which is enough when the logic stage is only behind. Later rounds sleep kWaitSleep. A logic stage
+// blocked for milliseconds (a synced write-ahead log behind a busy disk) then does not have a
+// spinning rx thread beside it: that thread had taken most of a core, on a machine where the other
+// sites need it (docs/benchmarks.md, "A real hub node, threads = 1 vs 2").
+void HubPipeline::wait_round(int& round) {
+  publish();
+  if (sinks_.rx_waiting) sinks_.rx_waiting();
+  if (round < kWaitYields) {
+    ++round;
+    std::this_thread::yield();
+  } else {
+    std::this_thread::sleep_for(kWaitSleep);
+  }
 }
 
 // Hand-shake with announce_idle(): both sides swap sleeping_ with a read-modify-write. If the
@@ -89,11 +104,7 @@ void HubPipeline::publish() {
 
 void HubPipeline::flush() {
   if (threads_ == 1) return;
-  while (!caught_up()) {
-    publish();
-    if (sinks_.rx_waiting) sinks_.rx_waiting();
-    std::this_thread::yield();
-  }
+  for (int round = 0; !caught_up();) wait_round(round);
 }
 
 void HubPipeline::stop() {

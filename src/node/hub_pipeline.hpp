@@ -18,6 +18,7 @@
 // pipeline runs; stop() lets the logic stage finish every submitted item before it joins.
 // An idle logic thread sleeps on an atomic (futex) after a short spin; publish() wakes it.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -109,6 +110,9 @@ class HubPipeline {
   bool idle_wait();
   bool announce_idle();
   void push_waiting(const HubWork& w);
+  void wait_round(int& round);
+  static constexpr int kWaitYields = 256;  // rounds of yield before the rx stage sleeps while waiting
+  static constexpr std::chrono::microseconds kWaitSleep{50};
 
   hub::HubCore& core_;
   const unsigned threads_;

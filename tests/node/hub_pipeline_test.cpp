@@ -11,6 +11,7 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <thread>
 #include <tuple>
@@ -291,6 +292,44 @@ TEST(HubPipeline, StopRightAfterASubmitRunsIt) {
     p.stop();
     ASSERT_EQ(core.counters().spikes, uint64_t{k} + 1) << "round " << k;
   }
+}
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// A logic stage blocked for 300 ms (as behind a synced write-ahead log on a busy disk): the rx
+// thread waiting on the full ring sleeps instead of spinning, so it takes little CPU (it yielded
+// in a loop before: a whole core for as long as the logic stage was blocked). Nothing is lost.
+TEST(HubPipeline, WaitingForABlockedLogicStageSleeps) {
+  auto xb = device::SimulatedCrossbar::create(device::CrossbarConfig{});
+  ASSERT_TRUE(xb.is_ok());
+  hub::HubCore core(ring(kNeurons), **xb, 0);
+  std::atomic<bool> blocked{true};
+  std::atomic<uint64_t> forwarded{0};
+  auto slow_forward = [&](const SynapticInput&) {
+    while (blocked.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    forwarded.fetch_add(1);
+  };
+  HubPipeline p(core, 2, HubSinks{slow_forward, [](const WeightUpdate&) {}, {}, {}}, 16);
+  std::thread release([&blocked] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    blocked.store(false);
+  });
+  const auto wall0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_s();
+  for (uint32_t k = 0; k < 64; ++k)  // more than the ring holds: the rx stage waits
+    p.submit(HubWork{HubWork::Kind::spike, Spike{NeuronAddr{kBioSite, k % kNeurons}, Time{k}, SpikeKind::spike}, 0});
+  p.flush();
+  const double cpu = thread_cpu_s() - cpu0;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  release.join();
+  EXPECT_EQ(forwarded.load(), 64u);
+  EXPECT_GT(p.counters().ring_full_waits, 0u);
+  EXPECT_GE(wall, 0.25);                                                  // it did wait for the blocked stage
+  EXPECT_LT(cpu, 0.25 * wall) << cpu << " s of CPU in " << wall << " s";  // and slept, not spun
 }
 
 TEST(HubPipeline, FlushWaitsForTheLogicStage) {
