@@ -13,7 +13,10 @@
 
 namespace ion::hub::bench::detail {
 
+uint32_t crossbar_side(uint32_t n) { return n <= 32 * 32 ? 32 : 1024; }
+
 std::vector<HubSynapse> ring_synapses(uint32_t n) {
+  const uint32_t side = crossbar_side(n);
   std::vector<HubSynapse> out;
   out.reserve(n);
   for (uint32_t j = 0; j < n; ++j) {
@@ -21,8 +24,8 @@ std::vector<HubSynapse> ring_synapses(uint32_t n) {
     s.id = j + 1;
     s.pre = NeuronAddr{kBio, j};
     s.post = NeuronAddr{kBio, (j + 1) % n};
-    s.word = j / 32;
-    s.bit = j % 32;
+    s.word = j / side;
+    s.bit = j % side;
     s.rule.kind = RuleKind::srdp;
     s.rule.window_ns = kRingWindow;
     s.rule.ltp_above = 0;  // any pre spike in the window: potentiate
@@ -39,8 +42,9 @@ SynapticInput ring_input(const Spike& s, uint32_t n) {
   return SynapticInput{NeuronAddr{kBio, (j + 1) % n}, j + 1, 0.5f, s.t};
 }
 
-Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar() {
-  device::CrossbarConfig c;  // compact model, 32 × 32, in memory (no state file, no fsync)
+Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar(uint32_t n) {
+  device::CrossbarConfig c;  // compact model, in memory (no state file, no fsync)
+  c.words = c.bits = crossbar_side(n);
   return device::SimulatedCrossbar::create(c);
 }
 
@@ -92,8 +96,9 @@ Status validate(const BenchHubConfig& c) {
   if (!(c.rate_hz > 0 && c.rate_hz <= 1e6)) return error(Errc::out_of_range, "--rate: expected (0, 1000000] events/s");
   if (c.burst_events == 0 || c.burst_events > 65536)
     return error(Errc::out_of_range, "--burst: expected 1..65536 events");
-  if (c.synapses < 2 || c.synapses > 1024)
-    return error(Errc::out_of_range, "--synapses: expected 2..1024 (cells of the 32 x 32 bench crossbar)");
+  if (c.synapses < 2 || c.synapses > kMaxBenchSynapses)
+    return error(Errc::out_of_range,
+                 "--synapses: expected 2..1048576 (cells of the 32 x 32 bench crossbar, 1024 x 1024 above 1024)");
   if (!(c.monitor_rate_hz >= 1 && c.monitor_rate_hz <= experiment::kMaxMonitorRecordRateHz))
     return error(Errc::out_of_range, "--monitor-rate: expected 1..10000000 records/s (as max_record_rate)");
   if (c.hub_threads != 1 && c.hub_threads != 2) return error(Errc::out_of_range, "--hub-threads: expected 1 or 2");
@@ -102,7 +107,7 @@ Status validate(const BenchHubConfig& c) {
 
 // HubCore alone: every spike is forwarded, ordered (horizon 0) and evaluated, and pulses a cell.
 Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
-  ION_TRY_ASSIGN(auto xb, bench_crossbar());
+  ION_TRY_ASSIGN(auto xb, bench_crossbar(cfg.synapses));
   HubCore core(ring_synapses(cfg.synapses), *xb, 0);
   std::vector<SynapticInput> fwd;
   std::vector<WeightUpdate> upd;
@@ -133,14 +138,15 @@ Result<Rate> core_phase(const BenchHubConfig& cfg, uint64_t& device_errors) {
 
 // Baseline of core_phase: the device work alone (pulse_read on the same cells, same count).
 Result<Rate> device_phase(const BenchHubConfig& cfg, uint64_t count) {
-  ION_TRY_ASSIGN(auto xb, bench_crossbar());
+  ION_TRY_ASSIGN(auto xb, bench_crossbar(cfg.synapses));
+  const uint32_t side = crossbar_side(cfg.synapses);
   Rate r;
   double sink = 0;
   uint64_t ok = 0;
   uint32_t j = 0;
   const Time t0 = mono_now(), c0 = thread_cpu_now();
   for (; r.sent < count; ++r.sent) {
-    auto v = xb->pulse_read(j / 32, j % 32, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
+    auto v = xb->pulse_read(j / side, j % side, (r.sent & 1) ? 4.0 : -4.0, 100 * kMicrosecond);
     if (v.is_ok()) sink += *v, ++ok;
     j = j + 1 == cfg.synapses ? 0 : j + 1;
   }

@@ -37,13 +37,15 @@
 
 namespace ion::hub::bench {
 
+inline constexpr uint32_t kMaxBenchSynapses = 1024 * 1024;
+
 struct BenchHubConfig {
   Duration core_ns = 1 * kSecond;        // in-process phases (each)
   Duration throughput_ns = 2 * kSecond;  // sending time of each networked throughput phase
   Duration latency_ns = 2 * kSecond;     // sending time of each latency phase
   double rate_hz = 5000;                 // offered spike rate of the latency phases
   size_t burst_events = 1024;            // networked throughput: spikes pushed per loop iteration
-  uint32_t synapses = 1024;              // ring size (cells of a 32 × 32 crossbar at most 1024)
+  uint32_t synapses = 1024;              // ring size: a 32 × 32 crossbar up to 1024, 1024 × 1024 above
   std::string host = "127.0.0.1";
   bool monitor = false;  // also run the hub phases with a monitor attached (hub_mon, hub_mon_lat)
   double monitor_rate_hz = experiment::kDefaultMonitorRecordRateHz;  // the feed's token bucket, records/s

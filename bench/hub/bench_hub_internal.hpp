@@ -23,7 +23,10 @@ std::vector<HubSynapse> ring_synapses(uint32_t n);
 // The input HubCore forwards for spike s of ring neuron j (synapse j + 1: j → j + 1), weight 0.5:
 // the forward-only baseline sends exactly these records, so both hubs put the same bytes on the wire.
 SynapticInput ring_input(const Spike& s, uint32_t n);
-Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar();
+// The ring's crossbar: 32 × 32 cells for up to 1024 synapses, 1024 × 1024 above (synapse j on
+// word j / side, bit j % side).
+uint32_t crossbar_side(uint32_t synapses);
+Result<std::unique_ptr<device::SimulatedCrossbar>> bench_crossbar(uint32_t synapses);
 using ::ion::link::bench::udp::mono_now;
 // A UDP socket bound to host:port (0: any) with 4 MiB buffers; -1 on failure.
 using ::ion::link::bench::udp::bound_socket;

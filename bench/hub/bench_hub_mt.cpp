@@ -168,7 +168,7 @@ Status rx_serve(const BenchHubConfig& cfg, const MtHubPorts& p, const wire::Psk&
 
 void run_mt_hub(const BenchHubConfig& cfg, const MtHubPorts& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
                 RealEnv& env_rx, std::atomic<bool>& ready, std::atomic<bool>& failed, MtHubOutcome& out) {
-  auto xb = bench_crossbar();
+  auto xb = bench_crossbar(cfg.synapses);
   const int efd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (!xb.is_ok() || efd < 0) {
     out.status = !xb.is_ok() ? xb.status() : error(Errc::io_error, std::string("eventfd: ") + std::strerror(errno));

@@ -272,7 +272,7 @@ struct DeferredRules {
 void hub_main(const BenchHubConfig& cfg, const Ports& p, const wire::Psk& psk_bio, const wire::Psk& psk_sil,
               RealEnv& env, HubSide& side) {
   pthread_setname_np(pthread_self(), "bench-hub");  // for perf --sort comm; failure changes nothing
-  auto xb = bench_crossbar();
+  auto xb = bench_crossbar(cfg.synapses);
   if (!xb.is_ok()) {
     side.status = xb.status();
     side.failed = true;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "bench/hub/bench_hub.hpp"
+#include "bench/hub/bench_hub_internal.hpp"
 
 namespace ion::hub::bench {
 namespace {
@@ -160,9 +161,10 @@ void print_targets(const BenchHubResult& r) {
 
 void print_table(const BenchHubResult& r, const BenchHubArgs& o) {
   std::printf(
-      "ion bench hub: %u-synapse SRDP ring on an in-memory 32x32 compact crossbar; every spike = forward + "
+      "ion bench hub: %u-synapse SRDP ring on an in-memory %ux%u compact crossbar; every spike = forward + "
       "rule + pulse_read; load average %.2f before, %.2f after\n",
-      o.synapses, r.load_avg_1m, r.load_avg_after_1m);
+      o.synapses, detail::crossbar_side(o.synapses), detail::crossbar_side(o.synapses), r.load_avg_1m,
+      r.load_avg_after_1m);
   print_throughput(r);
   std::printf("\nbio spike -> silicon input latency at %.0f spikes/s for %.1f s:\n  %-34s %9s %9s %9s %9s %9s\n",
               o.rate_hz, o.latency_seconds, "", "p50 us", "p99 us", "p99.9 us", "max us", "samples");

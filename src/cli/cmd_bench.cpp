@@ -101,7 +101,9 @@ void add_hub(CLI::App& bench) {
       ->capture_default_str();
   c->add_option("--rate", o->rate_hz, "offered spike rate of the latency phases, events/s")->capture_default_str();
   c->add_option("--burst", o->burst, "networked throughput: spikes pushed per loop iteration")->capture_default_str();
-  c->add_option("--synapses", o->synapses, "synapses in the ring (2..1024)")->capture_default_str();
+  c->add_option("--synapses", o->synapses,
+                "synapses in the ring (2..1048576; a 32 x 32 crossbar up to 1024, 1024 x 1024 above)")
+      ->capture_default_str();
   c->add_flag("--json", o->json, "one JSON object instead of the table");
   c->add_flag("--monitor", o->monitor,
               "also run the hub phases with a read-only monitor attached and print both (same run)");

@@ -31,7 +31,8 @@ TEST(IonBenchCli, BadOptionsExitWithOneClearMessage) {
   expect_refused("bench device --size 0", 2, "--size must be in 1..4096");
   expect_refused("bench device --seconds 61", 2, "--seconds must be in (0, 60]");
   expect_refused("bench neurons --repeats 0", 2, "bench neurons: --cuba-seconds, --cuba-seeds");
-  expect_refused("bench hub --synapses 1", 1, "bench hub: --synapses: expected 2..1024");
+  expect_refused("bench hub --synapses 1", 1, "bench hub: --synapses: expected 2..1048576");
+  expect_refused("bench hub --synapses 1048577", 1, "bench hub: --synapses: expected 2..1048576");
   expect_refused("bench link --seconds 0", 1, "bench link: --seconds and --latency-seconds must be in (0, 60] s");
 }
 
