@@ -109,7 +109,8 @@ TEST(BenchHub, RefusesBadSettings) {
       {[](BenchHubConfig& c) { c.throughput_ns = 61 * kSecond; }, "--seconds"},
       {[](BenchHubConfig& c) { c.latency_ns = -1; }, "--latency-seconds"},
       {[](BenchHubConfig& c) { c.burst_events = 0; }, "--burst"},
-      {[](BenchHubConfig& c) { c.synapses = 2000; }, "--synapses"},
+      {[](BenchHubConfig& c) { c.synapses = 1; }, "--synapses"},
+      {[](BenchHubConfig& c) { c.synapses = kMaxBenchSynapses + 1; }, "--synapses"},
       {[](BenchHubConfig& c) { c.hub_threads = 3; }, "--hub-threads"},
   };
   for (const auto& [mutate, option] : cases) {
