@@ -242,10 +242,9 @@ Status hub_handshake(RealEnv& env, const Link& l) {
 // inputs (deferred work runs in order): rule + pulse_read stay off the forwarding latency, and
 // every spike is still evaluated before the hub next waits. A pass that drains a burst (up to 8
 // recvmmsg rounds of 32 GRO buffers: 10^5 spikes and more) also runs them every kRuleBatch
-// spikes, as a node's 1 ms tick bounds its batch (about 1000 spikes at 1 M spikes/s): the
-// orderer's items and the updates of a batch then stay in cache (hub/forward-only per hub CPU-s
-// rose from about 0.64 to 0.72 with it; docs/benchmarks.md). The closure is one pointer, so
-// std::function stores it without allocating.
+// spikes: the orderer's items and the updates of a batch then stay in cache (the hub thread's
+// CPU per plastic event fell from ≈ 155 to ≈ 139 ns with it; docs/benchmarks.md, "rules in
+// bounded batches"). The closure is one pointer, so std::function stores it without allocating.
 struct DeferredRules {
   HubCore& core;
   std::vector<WeightUpdate> upd;
